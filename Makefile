@@ -1,0 +1,33 @@
+# `make test` and `make train` work on a fresh machine: each creates .venv and installs what it needs.
+VENV   ?= .venv
+PY     := $(VENV)/bin/python
+PIP    := $(PY) -m pip install --find-links /opt/wheels
+export OPENBLAS_CORETYPE ?= Haswell
+
+.PHONY: install install-runtime test train bench clean
+
+$(PY):
+	python3 -m venv $(VENV)
+
+$(VENV)/.runtime: pyproject.toml | $(PY)
+	$(PIP) -e '.[vision]'
+	touch $@
+
+$(VENV)/.dev: pyproject.toml | $(PY)
+	$(PIP) -e '.[dev]'
+	touch $@ $(VENV)/.runtime
+
+install-runtime: $(VENV)/.runtime
+install: $(VENV)/.dev
+
+test: install
+	$(PY) -m pytest
+
+train: install-runtime
+	$(PY) examples/train_mnist.py
+
+bench: install
+	$(PY) benchmarks/run_all.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache

@@ -1,0 +1,42 @@
+"""minitorch: a from-scratch autograd tensor framework that imports like torch.
+
+    import minitorch as torch
+"""
+from . import _dtype
+from ._device import device
+from ._dtype import (bool, can_cast, double, dtype, finfo, float, float16, float32, float64,
+                     get_default_dtype, half, iinfo, int, int8, int16, int32, int64, long,
+                     promote_types, result_type, set_default_dtype, short, uint8)
+from ._size import Size
+from ._tensor import Tensor
+from . import autograd
+from .autograd import enable_grad, inference_mode, is_grad_enabled, no_grad, set_grad_enabled
+from .autograd.anomaly_mode import set_detect_anomaly
+from . import _ops
+from ._ops.elementwise import *  # noqa: F401,F403
+from ._ops.reduction import *  # noqa: F401,F403
+from ._ops.shape import *  # noqa: F401,F403
+from ._ops.linalg import *  # noqa: F401,F403
+from ._creation import *  # noqa: F401,F403
+from .random import (Generator, default_generator, get_rng_state, initial_seed, manual_seed, seed,
+                     set_rng_state)
+
+FloatTensor = DoubleTensor = LongTensor = Tensor  # legacy names, accepted by isinstance in old code
+
+
+def is_tensor(obj) -> "builtins.bool":
+    """True if `obj` is a minitorch Tensor."""
+    return isinstance(obj, Tensor)
+
+
+def numel(input: Tensor) -> "builtins.int":
+    """The number of elements of `input`."""
+    return input.numel()
+
+
+def is_floating_point(input: Tensor) -> "builtins.bool":
+    """True if `input` has a floating dtype."""
+    return input.dtype.is_floating_point
+
+
+__version__ = "0.1.0"

@@ -1,0 +1,286 @@
+"""The backward engine: walks the graph from the outputs to the leaves.
+
+1. Discover every node reachable from the roots and count, for each, how many edges
+   lead into it (its dependencies). This walk is iterative, so a graph 100,000 ops
+   deep does not hit Python's recursion limit.
+2. Run nodes in an order where a node runs only after every node feeding it has
+   (Kahn's algorithm; among ready nodes the most recently created runs first, as in
+   torch). The gradients arriving at a node are summed in its input buffer.
+3. A leaf's AccumulateGrad adds the gradient into `.grad`; with `inputs=` or
+   `autograd.grad`, only the nodes that lead to the requested tensors run.
+
+Without `create_graph` backward runs under no_grad, so nothing is recorded.
+"""
+from __future__ import annotations
+
+import heapq
+import warnings
+from typing import Any, Sequence
+
+import numpy as np
+
+from .._tensor import Tensor, _wrap
+from . import anomaly_mode, grad_mode
+from .function import AccumulateGrad, BackwardNode, Node, gradient_edge
+
+
+def _as_tuple(x: Any) -> tuple:
+    if x is None:
+        return ()
+    if isinstance(x, Tensor):
+        return (x,)
+    return tuple(x)
+
+
+def _root_gradients(outputs: tuple, grad_outputs: tuple, create_graph: bool) -> list:
+    if len(grad_outputs) not in (0, len(outputs)):
+        raise RuntimeError(f"grad can be implicitly created only for scalar outputs; got "
+                           f"{len(grad_outputs)} gradients for {len(outputs)} outputs")
+    grads = []
+    for i, out in enumerate(outputs):
+        g = grad_outputs[i] if grad_outputs else None
+        if not out._requires_grad:
+            raise RuntimeError(f"element {i} of tensors does not require grad and does not have a grad_fn")
+        if g is None:
+            if out._array.size != 1:
+                raise RuntimeError("grad can be implicitly created only for scalar outputs")
+            g = _wrap(np.ones_like(out._array))
+        elif not isinstance(g, Tensor):
+            g = _wrap(np.asarray(g, dtype=out._array.dtype))
+        elif g.shape != out.shape:
+            raise RuntimeError(f"Mismatch in shape: grad_output[{i}] has a shape of {g.shape} and "
+                               f"output[{i}] has a shape of {out.shape}.")
+        grads.append(g)
+    return grads
+
+
+def backward(tensors: Any, grad_tensors: Any = None, retain_graph: bool | None = None,
+             create_graph: bool = False, grad_variables: Any = None, inputs: Any = None) -> None:
+    """Accumulate the gradients of `tensors` (weighted by `grad_tensors`) into the leaves' `.grad`."""
+    outputs = _as_tuple(tensors)
+    grads = _root_gradients(outputs, _as_tuple(grad_tensors if grad_tensors is not None else grad_variables),
+                            create_graph)
+    inputs = _as_tuple(inputs)
+    if inputs:
+        for t in inputs:
+            if not t._requires_grad:
+                raise RuntimeError("One of the differentiated Tensors does not require grad")
+    _run(outputs, grads, retain_graph if retain_graph is not None else create_graph, create_graph,
+         inputs=inputs, accumulate=True)
+
+
+def grad(outputs: Any, inputs: Any, grad_outputs: Any = None, retain_graph: bool | None = None,
+         create_graph: bool = False, only_inputs: bool = True, allow_unused: bool | None = None,
+         is_grads_batched: bool = False, materialize_grads: bool = False) -> tuple:
+    """The gradients of `outputs` with respect to `inputs`, returned rather than accumulated."""
+    if materialize_grads and allow_unused is False:
+        raise ValueError("Expected allow_unused to be True or not passed when materialize_grads=True, "
+                         "but got: allow_unused=False.")
+    allow_unused = allow_unused or materialize_grads
+    outs = _as_tuple(outputs)
+    ins = _as_tuple(inputs)
+    for t in ins:
+        if not isinstance(t, Tensor):
+            raise TypeError(f"grad(): inputs must be Tensors, got {type(t).__name__}")
+        if not t._requires_grad:
+            raise RuntimeError("One of the differentiated Tensors does not require grad")
+    grads = _root_gradients(outs, _as_tuple(grad_outputs), create_graph)
+    captured = _run(outs, grads, retain_graph if retain_graph is not None else create_graph,
+                    create_graph, inputs=ins, accumulate=False)
+    result = []
+    for t, g in zip(ins, captured):
+        if g is None:
+            if materialize_grads:
+                g = _wrap(np.zeros_like(t._array))
+            elif not allow_unused:
+                raise RuntimeError("One of the differentiated Tensors appears to not have been used "
+                                   "in the graph. Set allow_unused=True if this is the desired behavior.")
+        result.append(g)
+    return tuple(result)
+
+
+def _discover(roots: list[Node]) -> dict[Node, int]:
+    """Count, for each node reachable from the roots, the edges leading into it."""
+    dependencies = {r: 0 for r in roots}
+    stack = list(dict.fromkeys(roots))
+    while stack:
+        node = stack.pop()
+        for child, _ in node.next_functions:
+            if child is None:
+                continue
+            if child in dependencies:
+                dependencies[child] += 1
+            else:
+                dependencies[child] = 1
+                stack.append(child)
+    return dependencies
+
+
+def _topological_order(roots: list[Node], dependencies: dict[Node, int]) -> list[Node]:
+    remaining = dict(dependencies)
+    ready = [(-r._sequence_nr, id(r), r) for r in dict.fromkeys(roots) if remaining[r] == 0]
+    heapq.heapify(ready)
+    order = []
+    while ready:
+        node = heapq.heappop(ready)[2]
+        order.append(node)
+        for child, _ in node.next_functions:
+            if child is None:
+                continue
+            remaining[child] -= 1
+            if remaining[child] == 0:
+                heapq.heappush(ready, (-child._sequence_nr, id(child), child))
+    return order
+
+
+def _run(outputs: tuple, root_grads: list, retain_graph: bool, create_graph: bool,
+         inputs: tuple, accumulate: bool) -> list:
+    """Propagate `root_grads` from `outputs` backwards; return the gradients reaching `inputs`."""
+    root_edges = [gradient_edge(t) for t in outputs]
+    roots = [node for node, _ in root_edges]
+    order = _topological_order(roots, _discover(roots))
+
+    # With `inputs`, capture gradients at their edges and run only nodes leading to them.
+    targets = {}
+    for i, t in enumerate(inputs):
+        targets.setdefault(gradient_edge(t), []).append(i)
+    captured: list = [None] * len(inputs)
+    target_nodes = {node for node, _ in targets}
+    if inputs:
+        needed = set()
+        for node in reversed(order):
+            if node in target_nodes or any(c in needed for c, _ in node.next_functions):
+                needed.add(node)
+    else:
+        needed = None
+
+    buffers: dict[Node, list] = {}
+    for (node, nr), g in zip(root_edges, root_grads):
+        _add_to_buffer(buffers, node, nr, g)
+
+    with grad_mode._Fixed(create_graph):
+        for node in order:
+            if needed is not None and node not in needed:
+                continue
+            grads = buffers.pop(node, None)
+            if grads is None:
+                continue
+            grads = _call_tensor_hooks(node, grads, create_graph)
+            for nr, g in enumerate(grads):
+                for i in targets.get((node, nr), ()):
+                    captured[i] = g
+            if isinstance(node, AccumulateGrad):
+                if accumulate and (needed is None or node in target_nodes):
+                    _accumulate(node.variable, grads[0], create_graph)
+                continue
+            if needed is not None and not any(c in needed for c, _ in node.next_functions):
+                continue
+            for hook in tuple(node._pre_hooks.values()):
+                new = hook(tuple(grads))
+                if new is not None:
+                    grads = list(new)
+            grad_inputs = _call_node(node, grads)
+            for hook in tuple(node._hooks.values()):
+                new = hook(grad_inputs, tuple(grads))
+                if new is not None:
+                    grad_inputs = tuple(new)
+            if not retain_graph:
+                node._release()
+            for (child, nr), g in zip(node.next_functions, grad_inputs):
+                if child is not None and g is not None:
+                    _add_to_buffer(buffers, child, nr, g)
+    return captured
+
+
+def _add_to_buffer(buffers: dict, node: Node, nr: int, g: Tensor) -> None:
+    buffer = buffers.get(node)
+    if buffer is None:
+        n = len(node._output_meta) if isinstance(node, BackwardNode) else 1
+        buffer = buffers[node] = [None] * max(n, nr + 1)
+    buffer[nr] = g if buffer[nr] is None else buffer[nr] + g
+
+
+def _call_tensor_hooks(node: Node, grads: list, create_graph: bool) -> list:
+    """Run hooks registered with Tensor.register_hook, then fill retained .grad fields."""
+    hooks = node.variable._hooks if isinstance(node, AccumulateGrad) else node._tensor_hooks
+    if hooks:
+        if isinstance(node, AccumulateGrad):
+            hooks = {0: hooks}
+        for nr, by_id in hooks.items():
+            for hook in tuple(by_id.values()):
+                if grads[nr] is not None:
+                    new = hook(grads[nr])
+                    if new is not None:
+                        grads[nr] = new
+    for nr, t in node._retained.items():
+        if grads[nr] is not None:
+            _accumulate(t, grads[nr], create_graph)
+    return grads
+
+
+def _call_node(node: BackwardNode, grads: list) -> tuple:
+    """Run one node's backward and make each gradient match its input's shape and dtype."""
+    if node.materialize_grads:
+        for i, g in enumerate(grads):
+            if g is None and node._output_meta[i] is not None:
+                shape, dt = node._output_meta[i]
+                grads[i] = _wrap(np.zeros(shape, dtype=dt))
+    grad_inputs = node.apply(*grads)
+    n_inputs = len(node.next_functions)
+    if len(grad_inputs) != n_inputs:
+        raise RuntimeError(f"function {node.name()} returned an incorrect number of gradients "
+                           f"(expected {n_inputs}, got {len(grad_inputs)})")
+    fixed = []
+    for i, (g, meta) in enumerate(zip(grad_inputs, node._input_meta)):
+        if g is None or meta is None or node.next_functions[i][0] is None:
+            fixed.append(None)
+            continue
+        if not isinstance(g, Tensor):
+            g = _wrap(np.asarray(g, dtype=meta[1]))
+        shape, dt = meta
+        if g._array.shape != shape:
+            g = sum_to_shape(g, shape, node, i)
+        if g._array.dtype != dt:
+            g = g.to(_dtype_of(dt))
+        if anomaly_mode._enabled and np.isnan(g._array).any():
+            _raise_anomaly(node, i)
+        fixed.append(g)
+    return tuple(fixed)
+
+
+def _dtype_of(np_dtype: np.dtype):
+    from .._dtype import from_numpy_dtype
+    return from_numpy_dtype(np_dtype)
+
+
+def sum_to_shape(g: Tensor, shape: tuple, node: Node | None = None, index: int = 0) -> Tensor:
+    """Sum a gradient over the dimensions along which an input of `shape` was broadcast."""
+    if g._array.shape == shape:
+        return g
+    lead = g.ndim - len(shape)
+    if lead < 0 or any(s != 1 and s != gs for s, gs in zip(shape, g._array.shape[lead:])):
+        where = f"Function {node.name()} returned an invalid gradient at index {index} - " if node else ""
+        raise RuntimeError(f"{where}got {list(g.shape)} but expected shape compatible with {list(shape)}")
+    dims = tuple(range(lead)) + tuple(lead + i for i, s in enumerate(shape)
+                                      if s == 1 and g._array.shape[lead + i] != 1)
+    if dims:
+        g = g.sum(dim=dims, keepdim=True)
+    return g.reshape(shape) if lead else g
+
+
+def _raise_anomaly(node: Node, index: int) -> None:
+    trace = "".join(node.metadata.get("traceback_", []))
+    if trace:
+        warnings.warn(f"Error detected in {node.name()}. Traceback of forward call that caused the "
+                      f"error:\n{trace}", RuntimeWarning)
+    raise RuntimeError(f"Function '{node.name()}' returned nan values in its {index}th output.")
+
+
+def _accumulate(variable: Tensor, g: Tensor, create_graph: bool) -> None:
+    """Add `g` into variable.grad: a fresh copy the first time, so .grad never aliases another tensor."""
+    if variable._grad is None:
+        variable._grad = g if create_graph else _wrap(g._array.copy())
+    elif create_graph or grad_mode._enabled:
+        variable._grad = variable._grad + g
+    else:
+        np.add(variable._grad._array, g._array, out=variable._grad._array)

@@ -1,0 +1,247 @@
+"""Graph nodes and `Function`, the one way to define a differentiable op.
+
+An op is a `Function` subclass with two static methods side by side:
+
+    class Mul(Function):
+        @staticmethod
+        def forward(ctx, a, b):            # ndarrays in, ndarray out
+            ctx.save_for_backward(a, b)
+            return a * b
+
+        @staticmethod
+        def backward(ctx, grad):           # Tensors in, one gradient per forward argument out
+            a, b = ctx.saved_tensors
+            return grad * b, grad * a
+
+`Function.apply(*args)` unwraps Tensor arguments to ndarrays, runs forward, wraps the
+results, and (when grad mode is on and an input requires grad) records a node: the
+`ctx` object itself, which becomes the outputs' `grad_fn`. Because backward is written
+with Tensor ops it is itself differentiable, so `create_graph=True` gives higher-order
+gradients. Arrays passed to `save_for_backward` are mapped back to the input or output
+Tensor they came from, so the saved values keep their own history.
+
+The engine fixes up what backward returns (see engine.py): a gradient shaped like a
+broadcast result is summed back to the input's shape, and cast to the input's dtype.
+
+`autograd.Function` (in custom_function.py) is the torch-compatible variant whose
+forward receives Tensors.
+"""
+from __future__ import annotations
+
+import traceback
+from typing import Any
+
+import numpy as np
+
+from .._tensor import Tensor, _wrap
+from . import anomaly_mode, grad_mode
+
+
+class Node:
+    """A vertex of the backward graph: what a tensor's `grad_fn` is.
+
+    `next_functions` holds one (node, output_index) pair per input, pointing towards
+    the leaves; (None, 0) marks an input that needs no gradient.
+    """
+
+    _sequence_counter = 0
+
+    def __init__(self) -> None:
+        self.next_functions: tuple = ()
+        self._hooks: dict = {}
+        self._pre_hooks: dict = {}
+        self._tensor_hooks: dict = {}   # output index -> {id: hook} from Tensor.register_hook
+        self._retained: dict = {}       # output index -> tensor that asked retain_grad()
+        Node._sequence_counter += 1
+        self._sequence_nr = Node._sequence_counter
+        self.metadata: dict = {}
+
+    def name(self) -> str:
+        """The node's class name, e.g. 'MulBackward0'."""
+        return type(self).__name__
+
+    def register_hook(self, fn: Any):
+        """Call `fn(grad_inputs, grad_outputs)` after this node runs; may return new grad_inputs."""
+        from .._tensor import RemovableHandle
+        return RemovableHandle(self._hooks, fn)
+
+    def register_prehook(self, fn: Any):
+        """Call `fn(grad_outputs)` before this node runs; may return new grad_outputs."""
+        from .._tensor import RemovableHandle
+        return RemovableHandle(self._pre_hooks, fn)
+
+    def _release(self) -> None:
+        pass
+
+    def __repr__(self) -> str:
+        return f"<{self.name()} object at {hex(id(self))}>"
+
+    def __call__(self, *grads: Tensor) -> Any:
+        return self.apply(*grads)
+
+
+class AccumulateGrad(Node):
+    """The node at a leaf that requires grad: adds the incoming gradient into `variable.grad`."""
+
+    def __init__(self, variable: Tensor):
+        super().__init__()
+        self.variable = variable
+
+    def apply(self, *grads: Tensor) -> tuple:
+        return ()
+
+
+class BackwardNode(Node):
+    """The `ctx` of one Function call, kept as the outputs' grad_fn."""
+
+    _function: type
+    _is_custom = False
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.needs_input_grad: tuple = ()
+        self._to_save: tuple = ()
+        self._saved: tuple | None = ()
+        self._saved_versions: tuple = ()
+        self._non_differentiable: tuple = ()
+        self._input_meta: tuple = ()    # (shape, dtype) per positional argument, None for non-tensors
+        self._output_meta: tuple = ()   # (shape, dtype) per output
+        self.materialize_grads = True
+
+    def save_for_backward(self, *values: Any) -> None:
+        """Keep these arrays (or tensors) for backward; read them back with `saved_tensors`."""
+        self._to_save = values
+
+    @property
+    def saved_tensors(self) -> tuple:
+        """The saved values as Tensors; raises if freed by an earlier backward or modified in place."""
+        if self._saved is None:
+            raise RuntimeError(
+                "Trying to backward through the graph a second time (or directly access saved "
+                "tensors after they have already been freed). Saved intermediate values of the "
+                "graph are freed when you call .backward() or autograd.grad(). Specify "
+                "retain_graph=True if you need to backward through the graph a second time or "
+                "if you need to access saved tensors after calling backward.")
+        for t, version in zip(self._saved, self._saved_versions):
+            if isinstance(t, Tensor) and t._version_box[0] != version:
+                origin = (f"output {t._output_nr} of {t.grad_fn.name()}" if t.grad_fn is not None
+                          else "a leaf tensor")
+                raise RuntimeError(
+                    "one of the variables needed for gradient computation has been modified by an "
+                    f"inplace operation: [{_type_name(t)} {list(t.shape)}], which is {origin}, is at "
+                    f"version {t._version_box[0]}; expected version {version} instead. Hint: the "
+                    "operation that failed was " + self.name() + "'s backward.")
+        return self._saved
+
+    def mark_non_differentiable(self, *outputs: Any) -> None:
+        """Declare outputs (arrays or tensors returned by forward) that have no gradient."""
+        self._non_differentiable = outputs
+
+    def mark_dirty(self, *tensors: Any) -> None:
+        """Accepted for torch compatibility; minitorch Functions do not modify inputs in place."""
+
+    def set_materialize_grads(self, value: bool) -> None:
+        """If False, backward may receive None for outputs that got no gradient."""
+        self.materialize_grads = value
+
+    def apply(self, *grads: Tensor) -> tuple:
+        result = self._function.backward(self, *grads)
+        return result if isinstance(result, tuple) else (result,)
+
+    def _release(self) -> None:
+        if self._saved:
+            self._saved = None
+
+
+def _type_name(t: Tensor) -> str:
+    return {"float32": "torch.FloatTensor", "float64": "torch.DoubleTensor",
+            "float16": "torch.HalfTensor", "int64": "torch.LongTensor"}.get(t.dtype.name, str(t.dtype))
+
+
+class Function:
+    """Base class of differentiable ops: subclass with static `forward` and `backward`.
+
+    Subclasses get a node class named `<Name>Backward0` (torch's naming for built-ins).
+    Set `view = True` on ops whose output is a view of their first input, so that the
+    output shares that input's version counter.
+    """
+
+    view = False
+    _node_suffix = "Backward0"
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        cls._node_class = type(cls.__name__ + cls._node_suffix, (BackwardNode,),
+                               {"_function": cls, "__module__": cls.__module__})
+
+    @staticmethod
+    def forward(ctx: BackwardNode, *args: Any, **kwargs: Any) -> Any:
+        raise NotImplementedError
+
+    @staticmethod
+    def backward(ctx: BackwardNode, *grads: Tensor) -> Any:
+        raise NotImplementedError
+
+    @classmethod
+    def apply(cls, *args: Any, **kwargs: Any) -> Any:
+        """Run forward on the arguments' arrays and, if needed, record the graph node."""
+        ctx = cls._node_class()
+        arrays = [a._array if isinstance(a, Tensor) else a for a in args]
+        record = grad_mode._enabled and any(isinstance(a, Tensor) and a._requires_grad for a in args)
+        if record:
+            ctx.needs_input_grad = tuple(isinstance(a, Tensor) and a._requires_grad for a in args)
+        raw = cls.forward(ctx, *arrays, **kwargs)
+        single = not isinstance(raw, tuple)
+        outputs = tuple(_wrap(np.asarray(r)) if r is not None else None
+                        for r in ((raw,) if single else raw))
+        if cls.view:
+            outputs[0]._version_box = args[0]._version_box
+            outputs[0]._base = args[0]
+        if record:
+            _record(ctx, args, arrays, raw if not single else (raw,), outputs)
+        return outputs[0] if single else outputs
+
+
+def _record(ctx: BackwardNode, args: tuple, arrays: list, raw: tuple, outputs: tuple) -> None:
+    """Connect `ctx` into the graph: edges to the inputs, saved tensors, output metadata."""
+    ctx.next_functions = tuple(gradient_edge(a) if isinstance(a, Tensor) else (None, 0) for a in args)
+    ctx._input_meta = tuple((a._array.shape, a._array.dtype) if isinstance(a, Tensor) else None
+                            for a in args)
+    non_diff = ctx._non_differentiable
+    for i, out in enumerate(outputs):
+        if out is None or not out._array.dtype.kind == "f" or any(raw[i] is n for n in non_diff):
+            continue
+        out._requires_grad = True
+        out.grad_fn = ctx
+        out._output_nr = i
+    ctx._output_meta = tuple((o._array.shape, o._array.dtype) if o is not None else None for o in outputs)
+    if ctx._to_save:
+        saved = tuple(_as_saved_tensor(v, args, arrays, raw, outputs) for v in ctx._to_save)
+        ctx._saved = saved
+        ctx._saved_versions = tuple(t._version_box[0] if isinstance(t, Tensor) else 0 for t in saved)
+        ctx._to_save = ()
+    if anomaly_mode._enabled:
+        ctx.metadata["traceback_"] = traceback.format_stack()[:-3]
+
+
+def _as_saved_tensor(value: Any, args: tuple, arrays: list, raw: tuple, outputs: tuple) -> Any:
+    if not isinstance(value, np.ndarray):  # None, a Tensor (custom Functions) or a Python scalar
+        return value
+    for a, arr in zip(args, arrays):
+        if value is arr and isinstance(a, Tensor):
+            return a
+    for r, out in zip(raw, outputs):
+        if value is r:
+            return out
+    return _wrap(np.asarray(value))
+
+
+def gradient_edge(t: Tensor) -> tuple:
+    """The (node, index) through which gradient flows into `t`: its grad_fn, or its AccumulateGrad."""
+    if t.grad_fn is not None:
+        return (t.grad_fn, t._output_nr)
+    if t._requires_grad:
+        if t._grad_accumulator is None:
+            t._grad_accumulator = AccumulateGrad(t)
+        return (t._grad_accumulator, 0)
+    return (None, 0)

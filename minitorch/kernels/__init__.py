@@ -1,0 +1,34 @@
+"""Numba-compiled hot loops on plain numpy arrays: no Tensor, no autograd.
+
+The op layer (``minitorch._ops``) validates arguments, calls these on the ndarrays
+inside tensors and wires the results into the autograd graph.
+
+* ``im2col`` / ``col2im``: windows of a (N, C, *spatial) array as GEMM-ready columns,
+  and the adjoint scatter-add; ``conv_output_size``; ``Workspace`` for reused buffers.
+* ``max_pool_forward`` / ``max_pool_backward``, ``avg_pool_forward`` /
+  ``avg_pool_backward``: torch-exact pooling; ``pool_output_size``.
+
+All accept 1, 2 or 3 spatial dims and float32 or float64, and stay correct (if slow)
+under ``NUMBA_DISABLE_JIT=1``.
+"""
+
+from .im2col import Workspace, col2im, conv_output_size, im2col
+from .pooling import (
+    avg_pool_backward,
+    avg_pool_forward,
+    max_pool_backward,
+    max_pool_forward,
+    pool_output_size,
+)
+
+__all__ = [
+    "Workspace",
+    "avg_pool_backward",
+    "avg_pool_forward",
+    "col2im",
+    "conv_output_size",
+    "im2col",
+    "max_pool_backward",
+    "max_pool_forward",
+    "pool_output_size",
+]

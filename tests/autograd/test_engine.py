@@ -1,0 +1,256 @@
+"""The backward engine: accumulation, retain_graph, create_graph, hooks, errors, deep graphs."""
+import numpy as np
+import pytest
+import torch
+
+import minitorch
+from conftest import assert_close, assert_matches_torch, randn
+
+
+def test_gradients_accumulate_into_leaves_across_backward_calls():
+    x = minitorch.tensor([1.0, 2.0, 3.0], requires_grad=True)
+    (x * x).sum().backward()
+    (x * 3).sum().backward()
+    assert x.grad.tolist() == [5.0, 7.0, 9.0]
+
+
+def test_non_leaf_grad_is_none_unless_retained():
+    x = minitorch.tensor([1.0, 2.0], requires_grad=True)
+    y = x * 2
+    z = x * 3
+    z.retain_grad()
+    (y.sum() + (z * z).sum()).backward()
+    with pytest.warns(UserWarning, match="not a leaf"):
+        assert y.grad is None
+    assert z.grad.tolist() == [6.0, 12.0]
+    assert z.retains_grad and not z.is_leaf and x.is_leaf
+
+
+def test_second_backward_through_freed_graph_raises():
+    x = minitorch.tensor([1.0, 2.0], requires_grad=True)
+    y = (x.exp()).sum()
+    y.backward()
+    with pytest.raises(RuntimeError, match="backward through the graph a second time"):
+        y.backward()
+
+
+def test_retain_graph_allows_second_backward():
+    x = minitorch.tensor([1.0, 2.0], requires_grad=True)
+    y = (x.exp()).sum()
+    y.backward(retain_graph=True)
+    y.backward()
+    np.testing.assert_allclose(x.grad.numpy(), 2 * np.exp([1.0, 2.0]), rtol=1e-6)
+
+
+def test_third_derivative_of_cube():
+    x = minitorch.tensor(2.0, requires_grad=True)
+    y = x ** 3
+    g1, = minitorch.autograd.grad(y, x, create_graph=True)
+    g2, = minitorch.autograd.grad(g1, x, create_graph=True)
+    g3, = minitorch.autograd.grad(g2, x)
+    assert (g1.item(), g2.item(), g3.item()) == (12.0, 12.0, 6.0)
+
+
+def test_gradient_penalty_through_matmul_and_softmax_matches_torch():
+    def penalty(lib, x, w):
+        y = (x @ w).exp()
+        y = y / y.sum(dim=1, keepdim=True)
+        g, = lib.autograd.grad((y * y).sum(), x, create_graph=True)
+        return (g * g).sum()
+    assert_matches_torch(penalty, randn(4, 3), randn(3, 5), atol=1e-5)
+
+
+def test_non_scalar_backward_needs_gradient():
+    x = minitorch.tensor([1.0, 2.0], requires_grad=True)
+    with pytest.raises(RuntimeError, match="implicitly created only for scalar outputs"):
+        (x * 2).backward()
+    (x * 2).backward(minitorch.tensor([1.0, 10.0]))
+    assert x.grad.tolist() == [2.0, 20.0]
+
+
+def test_gradient_shape_mismatch_names_shapes():
+    x = minitorch.tensor([1.0, 2.0], requires_grad=True)
+    with pytest.raises(RuntimeError, match=r"Mismatch in shape.*\[3\].*\[2\]"):
+        (x * 2).backward(minitorch.ones(3))
+
+
+def test_backward_on_tensor_without_grad_raises():
+    with pytest.raises(RuntimeError, match="does not require grad"):
+        minitorch.ones(2).sum().backward()
+
+
+def test_inplace_on_leaf_requiring_grad_raises():
+    x = minitorch.ones(2, requires_grad=True)
+    with pytest.raises(RuntimeError, match="leaf Variable that requires grad"):
+        x.add_(1)
+    with minitorch.no_grad():
+        x.add_(1)
+    assert x.tolist() == [2.0, 2.0]
+
+
+def test_modified_saved_tensor_is_detected():
+    x = minitorch.ones(3, requires_grad=True)
+    y = x * 2
+    z = y.exp()      # saves its output
+    z.mul_(2)
+    with pytest.raises(RuntimeError, match="modified by an inplace operation.*version 1; expected version 0"):
+        z.sum().backward()
+
+
+def test_inplace_rebases_history():
+    def fn(lib, x):
+        y = x * 2
+        y.mul_(3)
+        y += x
+        return y
+    assert_matches_torch(fn, randn(4))
+
+
+def test_tensor_hook_can_replace_gradient_and_be_removed():
+    x = minitorch.tensor([1.0, 2.0], requires_grad=True)
+    y = x * 1
+    handle = y.register_hook(lambda g: g * 10)
+    y.sum().backward(retain_graph=True)
+    assert x.grad.tolist() == [10.0, 10.0]
+    handle.remove()
+    x.grad = None
+    y.sum().backward()
+    assert x.grad.tolist() == [1.0, 1.0]
+
+
+def test_leaf_hook_sees_gradient():
+    seen = []
+    x = minitorch.tensor([1.0, 2.0], requires_grad=True)
+    x.register_hook(lambda g: seen.append(g.tolist()))
+    (x * 3).sum().backward()
+    assert seen == [[3.0, 3.0]]
+
+
+def test_grad_fn_graph_is_inspectable():
+    x = minitorch.tensor([1.0], requires_grad=True)
+    y = (x * 2).exp()
+    assert y.grad_fn.name() == "ExpBackward0"
+    mul = y.grad_fn.next_functions[0][0]
+    assert mul.name() == "MulBackward0"
+    acc = mul.next_functions[0][0]
+    assert acc.name() == "AccumulateGrad" and acc.variable is x
+    assert mul.next_functions[1] == (None, 0)
+
+
+def test_very_deep_graph_does_not_recurse():
+    x = minitorch.tensor(1.0, requires_grad=True)
+    y = x
+    for _ in range(100_000):
+        y = y * 1.0
+    y.backward()
+    assert x.grad.item() == 1.0
+
+
+def test_grad_with_unused_input():
+    x = minitorch.tensor(1.0, requires_grad=True)
+    z = minitorch.tensor(1.0, requires_grad=True)
+    y = x * 2
+    with pytest.raises(RuntimeError, match="appears to not have been used"):
+        minitorch.autograd.grad(y, [x, z])
+    gx, gz = minitorch.autograd.grad(x * 2, [x, z], allow_unused=True)
+    assert gx.item() == 2.0 and gz is None
+    gx, gz = minitorch.autograd.grad(x * 2, [x, z], materialize_grads=True)
+    assert gz.item() == 0.0
+
+
+def test_grad_does_not_touch_dot_grad():
+    x = minitorch.tensor(3.0, requires_grad=True)
+    g, = minitorch.autograd.grad(x * x, x)
+    assert g.item() == 6.0 and x.grad is None
+
+
+def test_backward_inputs_limits_accumulation():
+    a = minitorch.tensor(1.0, requires_grad=True)
+    b = minitorch.tensor(2.0, requires_grad=True)
+    (a * b).backward(inputs=[a])
+    assert a.grad.item() == 2.0 and b.grad is None
+
+
+def test_no_grad_and_decorators():
+    x = minitorch.ones(2, requires_grad=True)
+    with minitorch.no_grad():
+        assert not (x * 2).requires_grad
+        with minitorch.enable_grad():
+            assert (x * 2).requires_grad
+
+    @minitorch.no_grad()
+    def f():
+        return x * 2
+
+    @minitorch.no_grad
+    def g():
+        return x * 2
+
+    assert not f().requires_grad and not g().requires_grad
+    with minitorch.set_grad_enabled(False):
+        assert not minitorch.is_grad_enabled()
+    assert minitorch.is_grad_enabled()
+    with minitorch.inference_mode():
+        assert not (x * 2).requires_grad
+
+
+def test_custom_function_behaves_like_builtin():
+    class Cube(minitorch.autograd.Function):
+        @staticmethod
+        def forward(ctx, x):
+            ctx.save_for_backward(x)
+            return x ** 3
+
+        @staticmethod
+        def backward(ctx, grad):
+            x, = ctx.saved_tensors
+            return grad * 3 * x ** 2
+
+    x = minitorch.tensor([1.0, 2.0], requires_grad=True)
+    y = Cube.apply(x)
+    assert y.grad_fn.name() == "CubeBackward"
+    g, = minitorch.autograd.grad(y.sum(), x, create_graph=True)
+    assert g.tolist() == [3.0, 12.0]
+    g2, = minitorch.autograd.grad(g.sum(), x)
+    assert g2.tolist() == [6.0, 12.0]
+
+
+def test_custom_function_non_differentiable_output():
+    class SortLike(minitorch.autograd.Function):
+        @staticmethod
+        def forward(ctx, x):
+            idx = minitorch.arange(x.shape[0])
+            ctx.mark_non_differentiable(idx)
+            return x * 1, idx
+
+        @staticmethod
+        def backward(ctx, g, gi):
+            return g
+
+    out, idx = SortLike.apply(minitorch.ones(3, requires_grad=True))
+    assert out.requires_grad and not idx.requires_grad
+
+
+def test_gradcheck_detects_wrong_backward():
+    class Wrong(minitorch.autograd.Function):
+        @staticmethod
+        def forward(ctx, x):
+            return x * x
+
+        @staticmethod
+        def backward(ctx, grad):
+            return grad  # should be 2x * grad
+
+    x = minitorch.tensor([1.0, 2.0], dtype=minitorch.float64, requires_grad=True)
+    with pytest.raises(RuntimeError, match="Jacobian mismatch"):
+        minitorch.autograd.gradcheck(Wrong.apply, (x,))
+    assert minitorch.autograd.gradcheck(lambda t: t * t, (x,))
+    assert minitorch.autograd.gradgradcheck(lambda t: (t * t * t).sum(), (x,))
+
+
+def test_detect_anomaly_names_the_op():
+    x = minitorch.tensor([0.0], requires_grad=True)
+    with minitorch.autograd.detect_anomaly():
+        y = (x.log() * 0).sum()  # 0 * -inf gives nan in the backward of log
+        with pytest.raises(RuntimeError, match="LogBackward0.*nan"), pytest.warns(RuntimeWarning):
+            y.backward()

@@ -1,0 +1,94 @@
+"""Shared test helpers: run the same code under minitorch and torch and compare.
+
+    def test_mul():
+        assert_matches_torch(lambda lib, a, b: a * b, randn(2, 3), randn(3))
+
+`fn(lib, *tensors)` is called once with `lib=minitorch` and tensors built from the given
+numpy arrays, once with `lib=torch` and the same values. Outputs (values, shapes, dtypes)
+and the gradients of every floating input (under a fixed random upstream gradient) must
+agree.
+"""
+from __future__ import annotations
+
+import os
+import sys
+
+import numpy as np
+import pytest
+import torch
+
+import minitorch
+
+sys.path.insert(0, os.path.dirname(__file__))
+torch.set_num_threads(2)
+
+
+def randn(*shape, dtype=np.float32, seed=None):
+    """A numpy array of normal samples (a test input)."""
+    rng = np.random.default_rng(seed if seed is not None else sum(shape) * 7919 + len(shape))
+    return rng.standard_normal(shape).astype(dtype)
+
+
+def to_torch_dtype(dt):
+    return getattr(torch, dt.name)
+
+
+def _outputs(out):
+    if isinstance(out, (tuple, list)):
+        return [o for o in out if isinstance(o, (minitorch.Tensor, torch.Tensor))]
+    return [out]
+
+
+def assert_close(mt, ref, atol=1e-5, rtol=1e-4, check_dtype=True):
+    """Compare a minitorch tensor with a torch tensor: shape, dtype and values."""
+    assert isinstance(mt, minitorch.Tensor), f"expected a minitorch Tensor, got {type(mt)}"
+    assert tuple(mt.shape) == tuple(ref.shape), f"shape {tuple(mt.shape)} != torch's {tuple(ref.shape)}"
+    if check_dtype:
+        assert mt.dtype.name == str(ref.dtype).replace("torch.", ""), f"dtype {mt.dtype} != torch's {ref.dtype}"
+    np.testing.assert_allclose(mt.detach().numpy().astype(np.float64),
+                               ref.detach().numpy().astype(np.float64), atol=atol, rtol=rtol)
+
+
+def assert_matches_torch(fn, *arrays, atol=1e-5, rtol=1e-4, grad=True, check_dtype=True, kwargs=None):
+    """Run fn under both libraries on the same inputs; compare outputs and input gradients."""
+    kwargs = kwargs or {}
+    mt_in = [minitorch.tensor(a, requires_grad=grad and a.dtype.kind == "f") if isinstance(a, np.ndarray) else a
+             for a in arrays]
+    th_in = [torch.tensor(a, requires_grad=grad and a.dtype.kind == "f") if isinstance(a, np.ndarray) else a
+             for a in arrays]
+    mt_out = _outputs(fn(minitorch, *mt_in, **kwargs))
+    th_out = _outputs(fn(torch, *th_in, **kwargs))
+    assert len(mt_out) == len(th_out)
+    for m, t in zip(mt_out, th_out):
+        assert_close(m, t, atol, rtol, check_dtype)
+    if not grad:
+        return
+    differentiable = [(m, t) for m, t in zip(mt_out, th_out) if t.requires_grad]
+    if not differentiable:
+        return
+    weights = [randn(*t.shape, dtype=np.float64, seed=7) for _, t in differentiable]
+    mt_loss = sum((m * minitorch.tensor(w, dtype=m.dtype)).sum() for (m, _), w in zip(differentiable, weights))
+    th_loss = sum((t * torch.tensor(w, dtype=t.dtype)).sum() for (_, t), w in zip(differentiable, weights))
+    inputs = [(m, t) for m, t in zip(mt_in, th_in) if isinstance(t, torch.Tensor) and t.requires_grad]
+    th_grads = torch.autograd.grad(th_loss, [t for _, t in inputs], allow_unused=True)
+    mt_grads = minitorch.autograd.grad(mt_loss, [m for m, _ in inputs], allow_unused=True)
+    for i, (mg, tg) in enumerate(zip(mt_grads, th_grads)):
+        if tg is None:
+            assert mg is None or np.all(mg.numpy() == 0), f"input {i}: torch gives no gradient"
+        else:
+            assert mg is not None, f"input {i}: minitorch gave no gradient"
+            assert_close(mg, tg, atol, rtol, check_dtype)
+
+
+def gradcheck(fn, *arrays, **kwargs):
+    """minitorch.autograd.gradcheck of fn(minitorch, *float64 tensors)."""
+    inputs = [minitorch.tensor(a.astype(np.float64), requires_grad=True) if isinstance(a, np.ndarray)
+              and a.dtype.kind == "f" else a for a in arrays]
+    assert minitorch.autograd.gradcheck(lambda *xs: fn(minitorch, *xs), inputs, **kwargs)
+
+
+@pytest.fixture(autouse=True)
+def _seed():
+    minitorch.manual_seed(0)
+    torch.manual_seed(0)
+    yield
