@@ -12,6 +12,8 @@ from ._size import Size
 from ._tensor import Tensor, _wrap
 from .random import Generator, rng
 
+__all__ = ["tensor", "as_tensor", "from_numpy", "zeros", "ones", "empty", "full", "zeros_like", "ones_like", "empty_like", "full_like", "arange", "linspace", "logspace", "eye", "rand", "randn", "randint", "randperm", "rand_like", "randn_like", "randint_like"]
+
 
 def _finish(array: np.ndarray, requires_grad: bool) -> Tensor:
     t = _wrap(array)

@@ -15,6 +15,8 @@ from .._tensor import Tensor, _wrap
 from ..autograd.function import Function
 from ._common import inplace_update, promote, tensor_method
 
+__all__ = ["add", "sub", "mul", "div", "neg", "pow", "exp", "log", "tanh", "sigmoid", "relu", "eq", "ne", "lt", "le", "gt", "ge", "where"]
+
 
 # ----- arithmetic ---------------------------------------------------------------------
 class Add(Function):

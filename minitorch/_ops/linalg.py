@@ -7,6 +7,8 @@ from .._tensor import Tensor
 from ..autograd.function import Function
 from ._common import promote, tensor_method
 
+__all__ = ["matmul"]
+
 
 class MatMul(Function):
     @staticmethod

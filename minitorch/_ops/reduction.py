@@ -10,6 +10,8 @@ from .._tensor import Tensor, _wrap
 from ..autograd.function import Function
 from ._common import normalize_dims, tensor_method
 
+__all__ = ["sum", "mean"]
+
 
 def _restore_dims(grad: Tensor, dims: tuple, keepdim: bool) -> Tensor:
     """Re-insert the reduced dims as size 1 so that `grad` broadcasts against the input."""

@@ -14,6 +14,8 @@ from .._tensor import Tensor, _wrap, wrap_dim
 from ..autograd.function import Function
 from ._common import tensor_method
 
+__all__ = ["view", "reshape", "permute", "transpose", "t", "expand", "unsqueeze", "squeeze", "flatten", "clone"]
+
 
 def _shape_arg(shape: tuple) -> tuple:
     """Accept f(2, 3) and f((2, 3)) / f([2, 3]) / f(torch.Size([2, 3]))."""
