@@ -41,3 +41,4 @@ def is_floating_point(input: Tensor) -> "builtins.bool":
 
 
 __version__ = "0.1.0"
+from . import optim
