@@ -148,16 +148,24 @@ class finfo(NamedTuple("finfo", [("bits", builtins.int), ("eps", builtins.float)
                                  ("min", builtins.float), ("tiny", builtins.float),
                                  ("smallest_normal", builtins.float), ("resolution", builtins.float),
                                  ("dtype", builtins.str)])):
-    """Machine limits of a floating dtype (torch.finfo)."""
+    """Machine limits of a floating dtype (torch.finfo); the default dtype when none is given."""
 
     def __new__(cls, type: dtype | None = None):
         t = type or _default_dtype
         if not t.is_floating_point:
-            raise TypeError(f"torch.finfo() requires a floating point input type, got {t}")
+            raise TypeError(f"torch.finfo() requires a floating point input type. Use torch.iinfo "
+                            f"to handle '{t}'")
         info = np.finfo(t.np)
         return super().__new__(cls, t.itemsize * 8, builtins.float(info.eps), builtins.float(info.max),
                                builtins.float(info.min), builtins.float(info.tiny),
-                               builtins.float(info.smallest_normal), builtins.float(info.resolution), t.name)
+                               builtins.float(info.smallest_normal),
+                               10.0 ** -builtins.int(info.precision),  # decimal digits, as a power of ten
+                               t.name)
+
+    def __repr__(self) -> str:
+        return (f"finfo(resolution={self.resolution:g}, min={self.min:g}, max={self.max:g}, "
+                f"eps={self.eps:g}, smallest_normal={self.smallest_normal:g}, tiny={self.tiny:g}, "
+                f"dtype={self.dtype})")
 
 
 class iinfo(NamedTuple("iinfo", [("bits", builtins.int), ("max", builtins.int), ("min", builtins.int),
@@ -166,6 +174,9 @@ class iinfo(NamedTuple("iinfo", [("bits", builtins.int), ("max", builtins.int), 
 
     def __new__(cls, type: dtype):
         if type.is_floating_point or type is bool:
-            raise TypeError(f"torch.iinfo() requires an integer input type, got {type}")
+            raise TypeError(f"{type} is not supported by torch.iinfo")
         info = np.iinfo(type.np)
         return super().__new__(cls, type.itemsize * 8, builtins.int(info.max), builtins.int(info.min), type.name)
+
+    def __repr__(self) -> str:
+        return f"iinfo(min={builtins.float(self.min):g}, max={builtins.float(self.max):g}, dtype={self.dtype})"
