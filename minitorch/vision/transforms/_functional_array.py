@@ -142,10 +142,10 @@ def resize(img: np.ndarray, size: Sequence[int], mode: str = "bilinear", antiali
     """Resize the last two dims to `size` = (h, w); see `resample_matrix` for the modes."""
     (h, w), (oh, ow) = img.shape[-2:], size
     antialias = antialias and mode in ("bilinear", "bicubic")
-    wh = resample_matrix(h, oh, mode, antialias).astype(np.float32)
-    ww = resample_matrix(w, ow, mode, antialias).astype(np.float32)
     x = _to_float(img)
-    out = wh.astype(x.dtype) @ x @ ww.T.astype(x.dtype)
+    wh = resample_matrix(h, oh, mode, antialias).astype(x.dtype)
+    ww = resample_matrix(w, ow, mode, antialias).astype(x.dtype)
+    out = wh @ x @ ww.T
     return _from_float(out, img.dtype)
 
 
@@ -156,14 +156,12 @@ def resize(img: np.ndarray, size: Sequence[int], mode: str = "bilinear", antiali
 def affine_output_size(matrix: Sequence[float], w: int, h: int) -> tuple[int, int]:
     """(width, height) of the box that holds the whole image after `expand`ing a rotation.
 
-    `matrix` is the inverse map, centred; the forward map of its rotation part carries
-    the corners (+-w/2, +-h/2), and the box is rounded outward like Pillow does.
+    The corners (+-w/2, +-h/2) are carried through `matrix` (for a rotation about the
+    centre the inverse map gives the same box as the forward one) and the box is
+    rounded outward, as Pillow does.
     """
-    a, b, _, c, d, _ = matrix
-    det = a * d - b * c
-    forward = np.array([[d, -b], [-c, a]]) / det  # rotation/scale part of the inverse of the inverse
-    corners = np.array([[-0.5 * w, -0.5 * h], [-0.5 * w, 0.5 * h], [0.5 * w, 0.5 * h], [0.5 * w, -0.5 * h]])
-    moved = corners @ forward.T
+    corners = np.array([[-0.5 * w, -0.5 * h, 1.0], [-0.5 * w, 0.5 * h, 1.0], [0.5 * w, 0.5 * h, 1.0], [0.5 * w, -0.5 * h, 1.0]])
+    moved = corners @ np.asarray(matrix, dtype=np.float64).reshape(2, 3).T
     lo, hi = moved.min(axis=0) + (0.5 * w, 0.5 * h), moved.max(axis=0) + (0.5 * w, 0.5 * h)
     tol = 1e-4  # so that 1e-15 above an integer does not round up to a whole pixel
     size = np.ceil(np.trunc(hi / tol) * tol) - np.floor(np.trunc(lo / tol) * tol)
@@ -189,10 +187,16 @@ def warp_affine(
     h, w = img.shape[-2:]
     ow, oh = out_size if out_size is not None else (w, h)
     a, b, c, d, e, f = matrix
-    ys, xs = np.meshgrid(np.arange(oh) + 0.5 - 0.5 * oh, np.arange(ow) + 0.5 - 0.5 * ow, indexing="ij")
-    # input pixel coordinates, in index units (pixel k has its centre at k)
-    u = a * xs + b * ys + c + 0.5 * w - 0.5
-    v = d * xs + e * ys + f + 0.5 * h - 0.5
+    # float32 and torch's order of operations, so that nearest-pixel ties break the same way
+    f32 = np.float32
+    ys, xs = np.meshgrid(np.linspace(-0.5 * oh + 0.5, 0.5 * oh - 0.5, oh, dtype=f32),
+                         np.linspace(-0.5 * ow + 0.5, 0.5 * ow - 0.5, ow, dtype=f32), indexing="ij")
+    # normalised input coordinates (-1 and 1 are the outer edges of the border pixels) ...
+    gx = xs * f32(f32(a) / f32(0.5 * w)) + ys * f32(f32(b) / f32(0.5 * w)) + f32(f32(c) / f32(0.5 * w))
+    gy = xs * f32(f32(d) / f32(0.5 * h)) + ys * f32(f32(e) / f32(0.5 * h)) + f32(f32(f) / f32(0.5 * h))
+    # ... to index units, where pixel k has its centre at k
+    u = ((gx + f32(1)) * f32(w) - f32(1)) / f32(2)
+    v = ((gy + f32(1)) * f32(h) - f32(1)) / f32(2)
     x = _to_float(img)
     if fill is not None:
         ones = np.ones(x.shape[:-3] + (1, h, w), dtype=x.dtype)
@@ -259,7 +263,8 @@ def rgb_to_grayscale(img: np.ndarray) -> np.ndarray:
     (truncating, as torchvision's `.to(dtype)` does); a 1-channel image is copied."""
     if img.shape[-3] == 1:
         return img.copy()
-    r, g, b = _to_float(img)[..., 0, :, :], _to_float(img)[..., 1, :, :], _to_float(img)[..., 2, :, :]
+    x = _to_float(img)
+    r, g, b = x[..., 0, :, :], x[..., 1, :, :], x[..., 2, :, :]
     luma = 0.2989 * r + 0.587 * g + 0.114 * b
     return luma.astype(img.dtype)[..., None, :, :]
 
@@ -339,10 +344,10 @@ def adjust_hue(img: np.ndarray, factor: float) -> np.ndarray:
 # blur
 
 
-def gaussian_kernel1d(size: int, sigma: float) -> np.ndarray:
+def gaussian_kernel1d(size: int, sigma: float, dtype: np.dtype = np.float32) -> np.ndarray:
     """`size` taps of exp(-x^2 / (2 sigma^2)) at x = -(size-1)/2 ... (size-1)/2, summing to 1."""
-    x = np.linspace(-(size - 1) / 2, (size - 1) / 2, size, dtype=np.float32)
-    pdf = np.exp(-0.5 * (x / np.float32(sigma)) ** 2)
+    x = np.linspace(-(size - 1) / 2, (size - 1) / 2, size, dtype=dtype)
+    pdf = np.exp(-0.5 * (x / x.dtype.type(sigma)) ** 2)
     return pdf / pdf.sum()
 
 
@@ -356,6 +361,6 @@ def gaussian_blur(img: np.ndarray, kernel_size: Sequence[int], sigma: Sequence[f
     x = _to_float(img)
     x = np.pad(x, [(0, 0)] * (x.ndim - 2) + [(ky // 2, ky // 2), (kx // 2, kx // 2)], mode="reflect")
     h, w = img.shape[-2:]
-    horizontal = sum(wt * x[..., :, j: j + w] for j, wt in enumerate(gaussian_kernel1d(kx, sx).astype(x.dtype)))
-    blurred = sum(wt * horizontal[..., i: i + h, :] for i, wt in enumerate(gaussian_kernel1d(ky, sy).astype(x.dtype)))
+    horizontal = sum(wt * x[..., :, j: j + w] for j, wt in enumerate(gaussian_kernel1d(kx, sx, x.dtype)))
+    blurred = sum(wt * horizontal[..., i: i + h, :] for i, wt in enumerate(gaussian_kernel1d(ky, sy, x.dtype)))
     return _from_float(blurred, img.dtype)
