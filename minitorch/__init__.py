@@ -42,3 +42,5 @@ def is_floating_point(input: Tensor) -> "builtins.bool":
 
 __version__ = "0.1.0"
 from . import optim
+from . import utils
+from . import nn

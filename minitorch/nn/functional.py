@@ -1,0 +1,1 @@
+"""Functions behind the nn layers (torch.nn.functional)."""

@@ -1,0 +1,1 @@
+"""Initialisation of parameters in place (torch.nn.init)."""

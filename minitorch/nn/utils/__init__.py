@@ -1,0 +1,1 @@
+"""Helpers around parameters: gradient clipping and flattening to a vector."""
