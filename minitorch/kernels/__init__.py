@@ -8,8 +8,8 @@ inside tensors and wires the results into the autograd graph.
 * ``max_pool_forward`` / ``max_pool_backward``, ``avg_pool_forward`` /
   ``avg_pool_backward``: torch-exact pooling; ``pool_output_size``.
 
-All accept 1, 2 or 3 spatial dims and float32 or float64, and stay correct (if slow)
-under ``NUMBA_DISABLE_JIT=1``.
+im2col/col2im take 1, 2 or 3 spatial dims, pooling 1 or 2; all take float32 or
+float64 and stay correct (if slow) under ``NUMBA_DISABLE_JIT=1``.
 """
 
 from .im2col import Workspace, col2im, conv_output_size, im2col

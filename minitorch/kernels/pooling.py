@@ -2,7 +2,7 @@
 
 Conventions shared by every function here:
 
-* ``x`` has shape (*batch, *spatial) with 1, 2 or 3 spatial dims, one per entry of
+* ``x`` has shape (*batch, *spatial) with 1 or 2 spatial dims, one per entry of
   ``kernel_size``. Every leading index (usually (N, C)) is an independent plane, so
   batched and unbatched inputs both work.
 * ``kernel_size``, ``stride``, ``padding`` (and ``dilation`` for max pooling) are
@@ -14,8 +14,10 @@ Conventions shared by every function here:
   plane (h * W + w in 2-d), as ``torch.nn.functional.max_pool2d(return_indices=True)``.
 * Results have the input's dtype (float32 or float64).
 
-The numba kernels always work on (planes, D, H, W): 1-d and 2-d inputs are viewed with
-leading spatial dims of size 1, which is a reshape and costs nothing measurable.
+The numba kernels work on (planes, H, W); a 1-d input is viewed with H = 1, which is a
+reshape. Window bounds along each dim depend only on the output position, so they are
+tabulated once per call instead of recomputed (and clipped) per window: for the small
+windows of CNN pooling that bookkeeping otherwise costs as much as the taps.
 """
 
 from __future__ import annotations
@@ -45,51 +47,74 @@ def pool_output_size(
     return out
 
 
-# --------------------------------------------------------------------------- kernels
+# --------------------------------------------------------------------------- max pool
+
+
+@njit(cache=True)
+def _max_windows(n_out, kernel, stride, padding, dilation, size):
+    """First in-bounds input position and number of in-bounds taps of each of the
+    ``n_out`` max-pool windows along one dim (taps in the padding are skipped)."""
+    first = np.empty(n_out, dtype=np.int64)
+    taps = np.empty(n_out, dtype=np.int64)
+    for i in range(n_out):
+        start = i * stride - padding
+        end = min(start + (kernel - 1) * dilation + 1, size)
+        while start < 0:
+            start += dilation
+        first[i] = start
+        taps[i] = max(0, (end - start + dilation - 1) // dilation)
+    return first, taps
+
+
+@njit(cache=True)
+def _max_window_with_nan(plane, y0, ny, dy, x0, nx, dx):
+    """Max and flat index of one window of ``plane`` (H, W) by torch's exact rule: a
+    value wins if it is greater than the best so far or if it is NaN."""
+    W = plane.shape[1]
+    best = -np.inf
+    best_at = y0 * W + x0
+    for b in range(ny):
+        y = y0 + b * dy
+        for c in range(nx):
+            v = plane[y, x0 + c * dx]
+            if v > best or np.isnan(v):
+                best = v
+                best_at = y * W + x0 + c * dx
+    return best, best_at
 
 
 @njit(parallel=True, cache=True)
 def _max_pool_kernel(x, out, indices, kernel, stride, padding, dilation):
-    """Max of each window of ``x`` (P, D, H, W) into ``out`` (P, OD, OH, OW) and the flat
-    (d*H + h)*W + w position of that max into ``indices``."""
-    n_planes, D, H, W = x.shape
-    OD, OH, OW = out.shape[1:]
-    k1, k2, k3 = kernel
-    s1, s2, s3 = stride
-    p1, p2, p3 = padding
-    d1, d2, d3 = dilation
+    """Max of each window of ``x`` (P, H, W) into ``out`` (P, OH, OW) and the flat
+    h*W + w position of that max into ``indices`` (P, OH, OW)."""
+    n_planes, H, W = x.shape
+    OH, OW = out.shape[1:]
+    y_first, y_taps = _max_windows(OH, kernel[0], stride[0], padding[0], dilation[0], H)
+    x_first, x_taps = _max_windows(OW, kernel[1], stride[1], padding[1], dilation[1], W)
+    dy, dx = dilation
     for p in prange(n_planes):
-        for i in range(OD):
-            # Window bounds in input coordinates: the end is clipped to the input and
-            # the start is stepped by the dilation until it leaves the left padding, so
-            # padded positions are never read (they behave as -inf).
-            z0 = i * s1 - p1
-            z1 = min(z0 + (k1 - 1) * d1 + 1, D)
-            while z0 < 0:
-                z0 += d1
-            for j in range(OH):
-                y0 = j * s2 - p2
-                y1 = min(y0 + (k2 - 1) * d2 + 1, H)
-                while y0 < 0:
-                    y0 += d2
-                for k in range(OW):
-                    x0 = k * s3 - p3
-                    x1 = min(x0 + (k3 - 1) * d3 + 1, W)
-                    while x0 < 0:
-                        x0 += d3
-                    best = -np.inf
-                    best_at = (z0 * H + y0) * W + x0
-                    for z in range(z0, z1, d1):
-                        for y in range(y0, y1, d2):
-                            for xx in range(x0, x1, d3):
-                                v = x[p, z, y, xx]
-                                # Strict '>' keeps the first of equal maxima; a NaN
-                                # always wins, as in torch.
-                                if v > best or np.isnan(v):
-                                    best = v
-                                    best_at = (z * H + y) * W + xx
-                    out[p, i, j, k] = best
-                    indices[p, i, j, k] = best_at
+        for j in range(OH):
+            y0, ny = y_first[j], y_taps[j]
+            for k in range(OW):
+                x0, nx = x_first[k], x_taps[k]
+                best = -np.inf
+                best_at = y0 * W + x0
+                saw_nan = False
+                for b in range(ny):
+                    y = y0 + b * dy
+                    for c in range(nx):
+                        v = x[p, y, x0 + c * dx]
+                        # Strict '>' keeps the first of equal maxima, as torch does.
+                        if v > best:
+                            best = v
+                            best_at = y * W + x0 + c * dx
+                        # Torch lets a NaN win. Testing for it in the branch above
+                        # doubled the run time, so the rare NaN window is redone.
+                        saw_nan |= v != v
+                if saw_nan:
+                    best, best_at = _max_window_with_nan(x[p], y0, ny, dy, x0, nx, dx)
+                out[p, j, k] = best
+                indices[p, j, k] = best_at
     return out, indices
 
 
@@ -97,7 +122,7 @@ def _max_pool_kernel(x, out, indices, kernel, stride, padding, dilation):
 def _max_pool_backward_kernel(grad_out, indices, grad_in):
     """Zero ``grad_in`` (P, S) and add each ``grad_out`` (P, L) entry at its index."""
     n_planes, n_out = grad_out.shape
-    # Indices stay inside their own plane, so planes can run in parallel without races.
+    # Indices stay inside their own plane, so planes run in parallel without races.
     for p in prange(n_planes):
         grad_in[p] = 0
         for q in range(n_out):
@@ -105,47 +130,58 @@ def _max_pool_backward_kernel(grad_out, indices, grad_in):
     return grad_in
 
 
+# --------------------------------------------------------------------------- avg pool
+
+
 @njit(cache=True)
-def _avg_window(i, stride, padding, kernel, size):
-    """Bounds of window ``i`` along one dim: (start, end) clipped to the input, and the
-    window length counted over input plus padding (torch's count_include_pad size)."""
-    start = i * stride - padding
-    end = min(start + kernel, size + padding)
-    padded_len = end - start
-    return max(start, 0), min(end, size), padded_len
+def _avg_windows(n_out, kernel, stride, padding, size):
+    """Bounds of each of the ``n_out`` avg-pool windows along one dim: start and end
+    clipped to the input, and the length counted over input plus padding only (a
+    ceil_mode window hanging past the right padding is cut there, as in torch)."""
+    start = np.empty(n_out, dtype=np.int64)
+    end = np.empty(n_out, dtype=np.int64)
+    padded_len = np.empty(n_out, dtype=np.int64)
+    for i in range(n_out):
+        s = i * stride - padding
+        e = min(s + kernel, size + padding)
+        padded_len[i] = e - s
+        start[i] = max(s, 0)
+        end[i] = min(e, size)
+    return start, end, padded_len
+
+
+@njit(cache=True)
+def _avg_divisor(y0, y1, ly, x0, x1, lx, count_include_pad, divisor_override):
+    """What torch divides a window's sum by: the override if positive, else the window
+    area over input and padding, or over the input only."""
+    if divisor_override > 0:
+        return divisor_override
+    if count_include_pad:
+        return ly * lx
+    return (y1 - y0) * (x1 - x0)
 
 
 @njit(parallel=True, cache=True)
 def _avg_pool_kernel(x, out, kernel, stride, padding, count_include_pad, divisor_override):
-    """Mean of each window of ``x`` (P, D, H, W) into ``out`` (P, OD, OH, OW).
-
-    The divisor is ``divisor_override`` if positive, else the window size counted
-    over input and padding (``count_include_pad``) or over input only.
-    """
-    n_planes, D, H, W = x.shape
-    OD, OH, OW = out.shape[1:]
+    """Mean of each window of ``x`` (P, H, W) into ``out`` (P, OH, OW)."""
+    n_planes, H, W = x.shape
+    OH, OW = out.shape[1:]
+    ys, ye, yl = _avg_windows(OH, kernel[0], stride[0], padding[0], H)
+    xs, xe, xl = _avg_windows(OW, kernel[1], stride[1], padding[1], W)
     for p in prange(n_planes):
-        for i in range(OD):
-            z0, z1, lz = _avg_window(i, stride[0], padding[0], kernel[0], D)
-            for j in range(OH):
-                y0, y1, ly = _avg_window(j, stride[1], padding[1], kernel[1], H)
-                for k in range(OW):
-                    x0, x1, lx = _avg_window(k, stride[2], padding[2], kernel[2], W)
-                    if z0 >= z1 or y0 >= y1 or x0 >= x1:
-                        out[p, i, j, k] = 0
-                        continue
-                    if divisor_override > 0:
-                        divisor = divisor_override
-                    elif count_include_pad:
-                        divisor = lz * ly * lx
-                    else:
-                        divisor = (z1 - z0) * (y1 - y0) * (x1 - x0)
-                    total = 0.0
-                    for z in range(z0, z1):
-                        for y in range(y0, y1):
-                            for xx in range(x0, x1):
-                                total += x[p, z, y, xx]
-                    out[p, i, j, k] = total / divisor
+        for j in range(OH):
+            for k in range(OW):
+                if ys[j] >= ye[j] or xs[k] >= xe[k]:
+                    out[p, j, k] = 0
+                    continue
+                total = 0.0
+                for y in range(ys[j], ye[j]):
+                    for xx in range(xs[k], xe[k]):
+                        total += x[p, y, xx]
+                divisor = _avg_divisor(
+                    ys[j], ye[j], yl[j], xs[k], xe[k], xl[k], count_include_pad, divisor_override
+                )
+                out[p, j, k] = total / divisor
     return out
 
 
@@ -153,45 +189,42 @@ def _avg_pool_kernel(x, out, kernel, stride, padding, count_include_pad, divisor
 def _avg_pool_backward_kernel(
     grad_out, grad_in, kernel, stride, padding, count_include_pad, divisor_override
 ):
-    """Zero ``grad_in`` (P, D, H, W) and spread each ``grad_out`` (P, OD, OH, OW) entry
-    evenly (divided by the forward's divisor) over its window."""
-    n_planes, D, H, W = grad_in.shape
-    OD, OH, OW = grad_out.shape[1:]
+    """Zero ``grad_in`` (P, H, W) and spread each ``grad_out`` (P, OH, OW) entry, divided
+    by the forward's divisor, over its window."""
+    n_planes, H, W = grad_in.shape
+    OH, OW = grad_out.shape[1:]
+    ys, ye, yl = _avg_windows(OH, kernel[0], stride[0], padding[0], H)
+    xs, xe, xl = _avg_windows(OW, kernel[1], stride[1], padding[1], W)
     for p in prange(n_planes):
         grad_in[p] = 0
-        for i in range(OD):
-            z0, z1, lz = _avg_window(i, stride[0], padding[0], kernel[0], D)
-            for j in range(OH):
-                y0, y1, ly = _avg_window(j, stride[1], padding[1], kernel[1], H)
-                for k in range(OW):
-                    x0, x1, lx = _avg_window(k, stride[2], padding[2], kernel[2], W)
-                    if z0 >= z1 or y0 >= y1 or x0 >= x1:
-                        continue
-                    if divisor_override > 0:
-                        divisor = divisor_override
-                    elif count_include_pad:
-                        divisor = lz * ly * lx
-                    else:
-                        divisor = (z1 - z0) * (y1 - y0) * (x1 - x0)
-                    share = grad_out[p, i, j, k] / divisor
-                    for z in range(z0, z1):
-                        for y in range(y0, y1):
-                            for xx in range(x0, x1):
-                                grad_in[p, z, y, xx] += share
+        for j in range(OH):
+            for k in range(OW):
+                if ys[j] >= ye[j] or xs[k] >= xe[k]:
+                    continue
+                divisor = _avg_divisor(
+                    ys[j], ye[j], yl[j], xs[k], xe[k], xl[k], count_include_pad, divisor_override
+                )
+                share = grad_out[p, j, k] / divisor
+                for y in range(ys[j], ye[j]):
+                    for xx in range(xs[k], xe[k]):
+                        grad_in[p, y, xx] += share
     return grad_in
 
 
 # --------------------------------------------------------------------------- wrappers
 
 
-def _to_3d(values: Sequence[int], fill: int) -> tuple[int, int, int]:
-    """Left-pad a per-dim tuple to 3 dims (``fill`` for the new leading dims)."""
-    return (fill,) * (3 - len(values)) + tuple(int(v) for v in values)
+def _to_2d(values: Sequence[int], fill: int) -> tuple[int, int]:
+    """A per-dim tuple as 2 dims: a 1-d tuple gets ``fill`` for the new leading dim."""
+    if len(values) not in (1, 2):
+        raise ValueError(f"pooling kernels take 1 or 2 spatial dims, got {len(values)}")
+    return (fill,) * (2 - len(values)) + tuple(int(v) for v in values)
 
 
-def _planes(shape: Sequence[int], ndim: int) -> tuple[tuple[int, ...], tuple[int, ...]]:
-    """Split a shape into its leading (plane) dims and its ``ndim`` spatial dims."""
-    return tuple(shape[: len(shape) - ndim]), tuple(shape[len(shape) - ndim :])
+def _split(shape: Sequence[int], spatial_dims: int) -> tuple[int, tuple[int, ...]]:
+    """Number of planes (product of the leading dims) and the spatial dims of a shape."""
+    cut = len(shape) - spatial_dims
+    return prod(shape[:cut]), tuple(int(v) for v in shape[cut:])
 
 
 def max_pool_forward(
@@ -207,24 +240,22 @@ def max_pool_forward(
     Returns ``(values, indices)``, both (*batch, *out_spatial); indices are int64 flat
     positions in each plane's unpadded spatial extent (torch's return_indices).
     """
-    nd = len(kernel_size)
-    batch, spatial = _planes(x.shape, nd)
+    n_planes, spatial = _split(x.shape, len(kernel_size))
     out_spatial = tuple(
         pool_output_size(*args, ceil_mode)
         for args in zip(spatial, kernel_size, stride, padding, dilation)
     )
-    x = np.ascontiguousarray(x)
-    values = np.empty(batch + out_spatial, dtype=x.dtype)
-    indices = np.empty(batch + out_spatial, dtype=np.int64)
-    n_planes = prod(batch)
+    out_shape = x.shape[: x.ndim - len(spatial)] + out_spatial
+    values = np.empty(out_shape, dtype=x.dtype)
+    indices = np.empty(out_shape, dtype=np.int64)
     _max_pool_kernel(
-        x.reshape(n_planes, *_to_3d(spatial, 1)),
-        values.reshape(n_planes, *_to_3d(out_spatial, 1)),
-        indices.reshape(n_planes, *_to_3d(out_spatial, 1)),
-        _to_3d(kernel_size, 1),
-        _to_3d(stride, 1),
-        _to_3d(padding, 0),
-        _to_3d(dilation, 1),
+        np.ascontiguousarray(x).reshape(n_planes, *_to_2d(spatial, 1)),
+        values.reshape(n_planes, *_to_2d(out_spatial, 1)),
+        indices.reshape(n_planes, *_to_2d(out_spatial, 1)),
+        _to_2d(kernel_size, 1),
+        _to_2d(stride, 1),
+        _to_2d(padding, 0),
+        _to_2d(dilation, 1),
     )
     return values, indices
 
@@ -234,13 +265,12 @@ def max_pool_backward(
 ) -> np.ndarray:
     """Gradient of max pooling: each ``grad_out`` entry added at its ``indices`` entry.
 
-    ``grad_out`` and ``indices`` have the forward output's shape (*batch, *out_spatial),
+    ``grad_out`` and ``indices`` have the forward output's shape (*batch, *out_spatial)
     with ``spatial_dims`` trailing spatial dims; returns ``input_shape``
     (*batch, *spatial) in grad_out's dtype. Windows that picked the same input
     position add up.
     """
-    batch, _ = _planes(input_shape, spatial_dims)
-    n_planes = prod(batch)
+    n_planes, _ = _split(input_shape, spatial_dims)
     grad_in = np.empty(tuple(input_shape), dtype=grad_out.dtype)
     _max_pool_backward_kernel(
         np.ascontiguousarray(grad_out).reshape(n_planes, -1),
@@ -261,26 +291,22 @@ def avg_pool_forward(
 ) -> np.ndarray:
     """Average pooling of ``x`` (*batch, *spatial) -> (*batch, *out_spatial).
 
-    Each window's sum is divided by ``divisor_override`` if given, else by the window
-    size counted over input and zero padding (``count_include_pad``) or over the input
-    only. With ceil_mode, a window running past the right padding counts only up to
-    the padding's end, as in torch.
+    Each window's sum (over the input only: padding is zeros) is divided by
+    ``divisor_override`` if given, else by the window size counted over input and
+    padding (``count_include_pad``) or over the input only.
     """
-    nd = len(kernel_size)
-    batch, spatial = _planes(x.shape, nd)
+    n_planes, spatial = _split(x.shape, len(kernel_size))
     out_spatial = tuple(
         pool_output_size(size, k, s, p, 1, ceil_mode)
         for size, k, s, p in zip(spatial, kernel_size, stride, padding)
     )
-    x = np.ascontiguousarray(x)
-    out = np.empty(batch + out_spatial, dtype=x.dtype)
-    n_planes = prod(batch)
+    out = np.empty(x.shape[: x.ndim - len(spatial)] + out_spatial, dtype=x.dtype)
     _avg_pool_kernel(
-        x.reshape(n_planes, *_to_3d(spatial, 1)),
-        out.reshape(n_planes, *_to_3d(out_spatial, 1)),
-        _to_3d(kernel_size, 1),
-        _to_3d(stride, 1),
-        _to_3d(padding, 0),
+        np.ascontiguousarray(x).reshape(n_planes, *_to_2d(spatial, 1)),
+        out.reshape(n_planes, *_to_2d(out_spatial, 1)),
+        _to_2d(kernel_size, 1),
+        _to_2d(stride, 1),
+        _to_2d(padding, 0),
         bool(count_include_pad),
         int(divisor_override or 0),
     )
@@ -301,17 +327,15 @@ def avg_pool_backward(
     ``grad_out`` has the forward output's shape (its spatial size already reflects
     ceil_mode); returns ``input_shape`` in grad_out's dtype.
     """
-    nd = len(kernel_size)
-    batch, spatial = _planes(input_shape, nd)
-    _, out_spatial = _planes(grad_out.shape, nd)
-    n_planes = prod(batch)
+    n_planes, spatial = _split(input_shape, len(kernel_size))
+    _, out_spatial = _split(grad_out.shape, len(kernel_size))
     grad_in = np.empty(tuple(input_shape), dtype=grad_out.dtype)
     _avg_pool_backward_kernel(
-        np.ascontiguousarray(grad_out).reshape(n_planes, *_to_3d(out_spatial, 1)),
-        grad_in.reshape(n_planes, *_to_3d(spatial, 1)),
-        _to_3d(kernel_size, 1),
-        _to_3d(stride, 1),
-        _to_3d(padding, 0),
+        np.ascontiguousarray(grad_out).reshape(n_planes, *_to_2d(out_spatial, 1)),
+        grad_in.reshape(n_planes, *_to_2d(spatial, 1)),
+        _to_2d(kernel_size, 1),
+        _to_2d(stride, 1),
+        _to_2d(padding, 0),
         bool(count_include_pad),
         int(divisor_override or 0),
     )

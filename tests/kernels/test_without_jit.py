@@ -1,0 +1,79 @@
+"""The kernels are also plain Python: NUMBA_DISABLE_JIT=1 must give the same results.
+
+That mode is how one steps through a kernel in a debugger, so it has to stay correct.
+A subprocess (the flag is read at numba import) runs a few small cases that touch every
+branch (padding, dilation, ceil_mode, NaN, both layouts, 1-3 spatial dims); this
+process compares them with the compiled kernels, which the other tests check
+against torch.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import textwrap
+
+import numpy as np
+
+CASES = textwrap.dedent(
+    """
+    import numpy as np
+    from minitorch import kernels as K
+
+    def cases():
+        rng = np.random.default_rng(0)
+        x2 = rng.standard_normal((2, 3, 7, 6)).astype(np.float32)
+        x2[0, 1, 2, 3] = np.nan
+        x3 = rng.standard_normal((1, 2, 4, 5, 5))
+        out = {}
+        for layout in ("NKL", "KNL"):
+            cols = K.im2col(x2, (3, 2), (2, 1), (1, 1), (1, 2), layout=layout)
+            out["im2col2d" + layout] = cols
+            out["col2im2d" + layout] = K.col2im(cols, x2.shape, (3, 2), (2, 1), (1, 1), (1, 2), layout=layout)
+        cols3 = K.im2col(x3, (2, 3, 2), (1, 2, 1), (1, 0, 1), (2, 1, 1))
+        out["im2col3d"] = cols3
+        out["col2im3d"] = K.col2im(cols3, x3.shape, (2, 3, 2), (1, 2, 1), (1, 0, 1), (2, 1, 1))
+        out["im2col1d"] = K.im2col(x2[:, :, 0], (3,), (2,), (1,), (1,))
+        values, indices = K.max_pool_forward(x2, (3, 3), (2, 2), (1, 1), (1, 1), True)
+        out["max_values"], out["max_indices"] = values, indices
+        out["max_grad"] = K.max_pool_backward(values, indices, x2.shape, 2)
+        out["max1d"] = K.max_pool_forward(x2[0], (2,), (2,), (1,), (2,), True)[0]
+        avg = K.avg_pool_forward(x2, (3, 2), (2, 2), (1, 1), True, False, None)
+        out["avg"] = avg
+        out["avg_grad"] = K.avg_pool_backward(avg, x2.shape, (3, 2), (2, 2), (1, 1), False, None)
+        out["avg_div"] = K.avg_pool_forward(x2, (2, 2), (1, 2), (1, 0), False, True, 3)
+        return out
+    """
+)
+
+
+def test_kernels_give_the_same_results_without_jit(tmp_path):
+    (tmp_path / "kernel_cases.py").write_text(CASES)
+    script = (
+        "import importlib, sys, numpy as np\n"
+        "from numba.core.dispatcher import Dispatcher\n"
+        "module = importlib.import_module('minitorch.kernels.pooling')\n"
+        "assert not isinstance(module._max_pool_kernel, Dispatcher), 'JIT still on'\n"
+        "from kernel_cases import cases\n"
+        "np.savez(sys.argv[1], **cases())\n"
+    )
+    pythonpath = os.pathsep.join(filter(None, [str(tmp_path), os.environ.get("PYTHONPATH")]))
+    env = dict(os.environ, NUMBA_DISABLE_JIT="1", PYTHONPATH=pythonpath)
+    result_file = tmp_path / "nojit.npz"
+    subprocess.run(
+        [sys.executable, "-c", script, str(result_file)], env=env, check=True, timeout=120
+    )
+
+    sys.path.insert(0, str(tmp_path))
+    try:
+        from kernel_cases import cases
+    finally:
+        sys.path.remove(str(tmp_path))
+    compiled = cases()
+    without_jit = np.load(result_file)
+    assert sorted(without_jit.files) == sorted(compiled)
+    for name, expected in compiled.items():
+        got = without_jit[name]
+        assert got.dtype == expected.dtype, name
+        np.testing.assert_allclose(got, expected, rtol=1e-6, atol=1e-6, err_msg=name)
