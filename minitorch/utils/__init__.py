@@ -1,0 +1,2 @@
+"""Utilities, as in torch.utils: `data` (datasets and loaders)."""
+from . import data
