@@ -44,3 +44,4 @@ __version__ = "0.1.0"
 from . import optim
 from . import utils
 from . import nn
+from .serialization import load, save

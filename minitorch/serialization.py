@@ -1,0 +1,135 @@
+"""`save` and `load`: tensors, state_dicts, optimizer state and nested containers of them.
+
+The file is a zip archive: `data.pkl`, a pickle in which every tensor is replaced by a
+reference, and one `tensors/<n>.npy` per tensor. `load(weights_only=True)` (the default)
+unpickles with an allow-list of harmless types, so a crafted file cannot run code; the
+arrays are read with numpy's `allow_pickle=False`. Saving to a path writes a temporary
+file beside it and renames it into place, so a crash never leaves a truncated checkpoint.
+"""
+from __future__ import annotations
+
+import collections
+import io
+import os
+import pickle
+import tempfile
+import zipfile
+from typing import Any, BinaryIO
+
+import numpy as np
+
+from . import _dtype
+from ._device import check_device
+from ._tensor import Tensor, _wrap
+
+_FORMAT = "minitorch-checkpoint-v1"
+
+
+class _Pickler(pickle.Pickler):
+    def __init__(self, file: BinaryIO, archive: zipfile.ZipFile):
+        super().__init__(file, protocol=4)
+        self.archive = archive
+        self.ids: dict[int, int] = {}
+        self.keep: list = []  # keeps tensors alive so ids are not reused while saving
+
+    def persistent_id(self, obj: Any) -> Any:
+        if not isinstance(obj, Tensor):
+            return None
+        if id(obj) not in self.ids:
+            key = self.ids[id(obj)] = len(self.ids)
+            self.keep.append(obj)
+            buffer = io.BytesIO()
+            np.save(buffer, np.ascontiguousarray(obj._array), allow_pickle=False)
+            self.archive.writestr(f"tensors/{key}.npy", buffer.getvalue())
+        kind = "parameter" if type(obj).__name__ == "Parameter" else "tensor"
+        return ("tensor", self.ids[id(obj)], kind, obj.requires_grad)
+
+
+_SAFE_GLOBALS = {
+    ("collections", "OrderedDict"): collections.OrderedDict,
+    ("builtins", "set"): set, ("builtins", "frozenset"): frozenset, ("builtins", "slice"): slice,
+    ("builtins", "complex"): complex, ("builtins", "range"): range,
+    ("minitorch._dtype", "_by_name"): _dtype._by_name,
+}
+
+
+class _Unpickler(pickle.Unpickler):
+    def __init__(self, file: BinaryIO, archive: zipfile.ZipFile, weights_only: bool):
+        super().__init__(file)
+        self.archive, self.weights_only = archive, weights_only
+        self.loaded: dict[int, Tensor] = {}
+
+    def find_class(self, module: str, name: str) -> Any:
+        if not self.weights_only:
+            return super().find_class(module, name)
+        if (module, name) in _SAFE_GLOBALS:
+            return _SAFE_GLOBALS[(module, name)]
+        raise pickle.UnpicklingError(
+            f"Weights only load failed: the file refers to {module}.{name}, which is not an allowed "
+            "type. Re-run load with weights_only=False only if you trust the file's source: it can "
+            "run arbitrary code.")
+
+    def persistent_load(self, pid: Any) -> Tensor:
+        _, key, kind, requires_grad = pid
+        if key not in self.loaded:
+            with self.archive.open(f"tensors/{key}.npy") as f:
+                array = np.load(io.BytesIO(f.read()), allow_pickle=False)
+            if kind == "parameter":
+                from .nn.parameter import Parameter
+                self.loaded[key] = Parameter(_wrap(array), requires_grad=requires_grad)
+            else:
+                self.loaded[key] = _wrap(array, requires_grad=requires_grad)
+        return self.loaded[key]
+
+
+def save(obj: Any, f: str | os.PathLike | BinaryIO, pickle_module: Any = None,
+         pickle_protocol: int = 2, _use_new_zipfile_serialization: bool = True) -> None:
+    """Write `obj` (tensors, dicts/lists/tuples of them, numbers, strings) to a path or binary file."""
+    if isinstance(f, (str, os.PathLike)):
+        path = os.fspath(f)
+        folder = os.path.dirname(os.path.abspath(path))
+        fd, tmp = tempfile.mkstemp(dir=folder, prefix=".tmp-", suffix=".pt")
+        try:
+            with os.fdopen(fd, "wb") as out:
+                _write(obj, out)
+                out.flush()
+                os.fsync(out.fileno())
+            os.replace(tmp, path)
+        except BaseException:
+            if os.path.exists(tmp):
+                os.unlink(tmp)
+            raise
+    else:
+        _write(obj, f)
+
+
+def _write(obj: Any, out: BinaryIO) -> None:
+    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_STORED) as archive:
+        archive.writestr("format", _FORMAT)
+        data = io.BytesIO()
+        _Pickler(data, archive).dump(obj)
+        archive.writestr("data.pkl", data.getvalue())
+
+
+def load(f: str | os.PathLike | BinaryIO, map_location: Any = None, pickle_module: Any = None, *,
+         weights_only: bool = True, mmap: Any = None, **pickle_load_args: Any) -> Any:
+    """Read an object written by `save`. weights_only=True refuses anything but plain data."""
+    if map_location is not None and not callable(map_location) and not isinstance(map_location, dict):
+        check_device(map_location)
+    name = os.fspath(f) if isinstance(f, (str, os.PathLike)) else getattr(f, "name", "<file>")
+    try:
+        archive = zipfile.ZipFile(f)
+    except FileNotFoundError:
+        raise
+    except (zipfile.BadZipFile, OSError, EOFError) as e:
+        raise RuntimeError(f"{name} is not a minitorch checkpoint or is truncated/corrupt ({e})") from None
+    with archive:
+        try:
+            if archive.read("format").decode() != _FORMAT:
+                raise RuntimeError(f"{name}: unknown checkpoint format")
+            with archive.open("data.pkl") as data:
+                return _Unpickler(io.BytesIO(data.read()), archive, weights_only).load()
+        except pickle.UnpicklingError:
+            raise
+        except (KeyError, zipfile.BadZipFile, EOFError, ValueError, OSError) as e:
+            raise RuntimeError(f"{name} is not a minitorch checkpoint or is truncated/corrupt ({e})") from None

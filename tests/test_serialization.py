@@ -1,0 +1,100 @@
+"""save/load: round trips, shared tensors, safety against code in the file, atomic writes, corruption."""
+import collections
+import io
+import os
+import pickle
+import zipfile
+
+import numpy as np
+import pytest
+
+import minitorch
+
+
+def test_round_trip_of_nested_containers(tmp_path):
+    obj = {"w": minitorch.randn(3, 4), "step": 7, "names": ["a", "b"],
+           "nested": (minitorch.arange(5), {"b": minitorch.tensor([True, False])}),
+           "ordered": collections.OrderedDict(x=minitorch.ones(2, dtype=minitorch.float64)),
+           "lr": 0.1, "none": None}
+    path = tmp_path / "ckpt.pt"
+    minitorch.save(obj, path)
+    back = minitorch.load(path)
+    assert back["step"] == 7 and back["names"] == ["a", "b"] and back["lr"] == 0.1 and back["none"] is None
+    assert np.array_equal(back["w"].numpy(), obj["w"].numpy()) and back["w"].dtype is minitorch.float32
+    assert back["nested"][0].dtype is minitorch.int64 and back["nested"][1]["b"].tolist() == [True, False]
+    assert isinstance(back["ordered"], collections.OrderedDict)
+    assert back["ordered"]["x"].dtype is minitorch.float64
+
+
+def test_file_objects_and_requires_grad():
+    buffer = io.BytesIO()
+    w = minitorch.ones(2, requires_grad=True)
+    minitorch.save([w, w], buffer)
+    buffer.seek(0)
+    a, b = minitorch.load(buffer)
+    assert a is b and a.requires_grad and a.tolist() == [1.0, 1.0]
+
+
+def test_non_contiguous_tensor_saves_its_values(tmp_path):
+    t = minitorch.arange(6).reshape(2, 3).t()
+    minitorch.save(t, tmp_path / "t.pt")
+    assert minitorch.load(tmp_path / "t.pt").tolist() == t.tolist()
+
+
+class _Exploit:
+    def __reduce__(self):
+        return (os.system, ("echo pwned > /tmp/minitorch_pwned",))
+
+
+def test_crafted_file_is_refused_not_run(tmp_path):
+    path = tmp_path / "evil.pt"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("format", "minitorch-checkpoint-v1")
+        archive.writestr("data.pkl", pickle.dumps({"x": _Exploit()}))
+    if os.path.exists("/tmp/minitorch_pwned"):
+        os.unlink("/tmp/minitorch_pwned")
+    with pytest.raises(pickle.UnpicklingError, match="Weights only load failed.*posix.system"):
+        minitorch.load(path)
+    assert not os.path.exists("/tmp/minitorch_pwned")
+
+
+def test_arbitrary_objects_need_weights_only_false(tmp_path):
+    minitorch.save({"p": collections.Counter("aab")}, tmp_path / "c.pt")
+    with pytest.raises(pickle.UnpicklingError):
+        minitorch.load(tmp_path / "c.pt")
+    assert minitorch.load(tmp_path / "c.pt", weights_only=False)["p"]["a"] == 2
+
+
+def test_truncated_and_corrupt_files_give_clear_errors(tmp_path):
+    path = tmp_path / "ok.pt"
+    minitorch.save({"w": minitorch.randn(100)}, path)
+    data = path.read_bytes()
+    (tmp_path / "cut.pt").write_bytes(data[: len(data) // 2])
+    with pytest.raises(RuntimeError, match="truncated/corrupt"):
+        minitorch.load(tmp_path / "cut.pt")
+    (tmp_path / "junk.pt").write_bytes(b"not a checkpoint at all")
+    with pytest.raises(RuntimeError, match="not a minitorch checkpoint"):
+        minitorch.load(tmp_path / "junk.pt")
+    with pytest.raises(FileNotFoundError):
+        minitorch.load(tmp_path / "missing.pt")
+
+
+def test_failed_save_leaves_previous_checkpoint_intact(tmp_path):
+    path = tmp_path / "ckpt.pt"
+    minitorch.save({"v": minitorch.tensor([1.0])}, path)
+
+    class Unpicklable:
+        def __reduce__(self):
+            raise RuntimeError("crash mid-write")
+
+    with pytest.raises(RuntimeError, match="crash mid-write"):
+        minitorch.save({"v": minitorch.tensor([2.0]), "bad": Unpicklable()}, path)
+    assert minitorch.load(path)["v"].tolist() == [1.0]
+    assert [p.name for p in tmp_path.iterdir()] == ["ckpt.pt"]
+
+
+def test_load_accepts_cpu_map_location_and_refuses_other_devices(tmp_path):
+    minitorch.save(minitorch.ones(1), tmp_path / "a.pt")
+    assert minitorch.load(tmp_path / "a.pt", map_location="cpu").tolist() == [1.0]
+    with pytest.raises(RuntimeError, match="cpu"):
+        minitorch.load(tmp_path / "a.pt", map_location="cuda:0")
