@@ -1,0 +1,45 @@
+"""Max pooling over arbitrary per-plane windows (adaptive and fractional max pooling).
+
+Window ``(i, j)`` of plane ``p`` covers rows ``[h_start[p, i], h_end[p, i])`` and
+columns ``[w_start[p, j], w_end[p, j])`` of ``x[p]``. Returns the max of each window
+and its flat position ``h * W + w`` in the plane (torch's return_indices format).
+"""
+from __future__ import annotations
+
+import numpy as np
+from numba import njit, prange
+
+
+@njit(parallel=True, cache=True)
+def _window_max_kernel(x, h_start, h_end, w_start, w_end, out, indices):
+    n_planes, H, W = x.shape
+    OH, OW = out.shape[1:]
+    for p in prange(n_planes):
+        for i in range(OH):
+            for j in range(OW):
+                best = -np.inf
+                best_at = h_start[p, i] * W + w_start[p, j]
+                for h in range(h_start[p, i], h_end[p, i]):
+                    for w in range(w_start[p, j], w_end[p, j]):
+                        v = x[p, h, w]
+                        # first of equal maxima wins; NaN propagates, as in torch
+                        if v > best or np.isnan(v):
+                            best = v
+                            best_at = h * W + w
+                out[p, i, j] = best
+                indices[p, i, j] = best_at
+    return out, indices
+
+
+def window_max(x: np.ndarray, h_start: np.ndarray, h_end: np.ndarray, w_start: np.ndarray,
+               w_end: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Max of ``x`` (P, H, W) over the windows given by (P, OH) row and (P, OW) column
+    bounds; returns ``(values, indices)`` of shape (P, OH, OW)."""
+    n_planes = x.shape[0]
+    oh, ow = h_start.shape[1], w_start.shape[1]
+    out = np.empty((n_planes, oh, ow), dtype=x.dtype)
+    indices = np.empty((n_planes, oh, ow), dtype=np.int64)
+    bounds = [np.ascontiguousarray(np.broadcast_to(b, (n_planes, b.shape[-1])), dtype=np.int64)
+              for b in (h_start, h_end, w_start, w_end)]
+    _window_max_kernel(np.ascontiguousarray(x), *bounds, out, indices)
+    return out, indices
