@@ -72,6 +72,18 @@ def _setup_angle(x: Any, name: str, sizes: tuple[int, ...] = (2,)) -> list[float
     return [float(d) for d in x]
 
 
+def _old_names(cls: str, interpolation: Any, fill: Any, resample: Any, fillcolor: Any) -> tuple[Any, Any]:
+    """Older torchvision's `resample` and `fillcolor`, still found in tutorials: accept them
+    with a warning, as torchvision 0.12 did."""
+    if resample is not None:
+        warnings.warn(f"{cls}: the argument 'resample' is deprecated, please use 'interpolation' instead.")
+        interpolation = resample
+    if fillcolor is not None:
+        warnings.warn(f"{cls}: the argument 'fillcolor' is deprecated, please use 'fill' instead.")
+        fill = fillcolor
+    return interpolation, fill
+
+
 def _check_fill(fill: Any) -> Any:
     if fill is None:
         return 0
@@ -437,7 +449,9 @@ class RandomRotation:
     """
 
     def __init__(self, degrees: float | Sequence[float], interpolation: InterpolationMode = InterpolationMode.NEAREST,
-                 expand: bool = False, center: Sequence[int] | None = None, fill: float | Sequence[float] = 0) -> None:
+                 expand: bool = False, center: Sequence[int] | None = None, fill: float | Sequence[float] = 0,
+                 *, resample: Any = None) -> None:
+        interpolation, fill = _old_names("RandomRotation", interpolation, fill, resample, None)
         self.degrees = _setup_angle(degrees, "degrees")
         if center is not None:
             _check_sequence(center, "center", (2,))
@@ -471,7 +485,8 @@ class RandomAffine:
     def __init__(self, degrees: float | Sequence[float], translate: Sequence[float] | None = None,
                  scale: Sequence[float] | None = None, shear: float | Sequence[float] | None = None,
                  interpolation: InterpolationMode = InterpolationMode.NEAREST, fill: float | Sequence[float] = 0,
-                 center: Sequence[int] | None = None) -> None:
+                 center: Sequence[int] | None = None, *, resample: Any = None, fillcolor: Any = None) -> None:
+        interpolation, fill = _old_names("RandomAffine", interpolation, fill, resample, fillcolor)
         self.degrees = _setup_angle(degrees, "degrees")
         if translate is not None:
             _check_sequence(translate, "translate", (2,))
@@ -601,13 +616,17 @@ class Grayscale:
 
 
 class RandomGrayscale:
-    """With probability p, grey with as many channels as the input (so 3 for RGB)."""
+    """With probability p, grey with as many channels as the input (so 3 for RGB), or
+    `num_output_channels` (1 or 3) if given."""
 
-    def __init__(self, p: float = 0.1) -> None:
+    def __init__(self, p: float = 0.1, num_output_channels: int | None = None) -> None:
+        if num_output_channels not in (None, 1, 3):
+            raise ValueError(f"num_output_channels should be either 1 or 3, got {num_output_channels}")
         self.p = p
+        self.num_output_channels = num_output_channels
 
     def __call__(self, img: Any) -> Any:
-        channels = F.get_image_num_channels(img)
+        channels = self.num_output_channels or F.get_image_num_channels(img)
         return F.rgb_to_grayscale(img, channels) if _happens(self.p) else img
 
     def __repr__(self) -> str:
@@ -651,15 +670,14 @@ class RandomErasing:
     The rectangle covers a fraction `scale` of the area with aspect ratio from `ratio`
     (log-uniform); it is filled with `value`: a number, one value per channel, or
     "random" for standard normal noise. Gives up (returns the image) after 10 draws
-    that do not fit.
+    that do not fit. (Any string means noise, as in the torchvision the tutorials were
+    written for; today's torchvision accepts only "random".)
     """
 
     def __init__(self, p: float = 0.5, scale: Sequence[float] = (0.02, 0.33), ratio: Sequence[float] = (0.3, 3.3),
                  value: float | str | Sequence[float] = 0, inplace: bool = False) -> None:
         if not isinstance(value, (numbers.Number, str, tuple, list)):
             raise TypeError(f"Argument value should be either a number or str or a sequence, got {type(value)}")
-        if isinstance(value, str) and value != "random":
-            raise ValueError(f"If value is str, it should be 'random', got {value!r}")
         if not isinstance(scale, Sequence):
             raise TypeError(f"Scale should be a sequence, got {type(scale)}")
         if not isinstance(ratio, Sequence):
