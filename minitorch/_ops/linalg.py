@@ -1,13 +1,24 @@
-"""Matrix products, sent to BLAS through numpy."""
+"""Matrix products (sent to BLAS through numpy), einsum, and triangular/diagonal helpers.
+
+Two primitives carry the products' gradients: MatMul and Einsum. mm, bmm, mv, dot,
+addmm are matmul after torch's shape checks; outer and tensordot are einsum. The
+gradient of an einsum operand is itself an einsum of the upstream gradient with the
+other operands, so every product here is differentiable any number of times.
+"""
 from __future__ import annotations
+
+import builtins
+import string
+from typing import Any, Sequence
 
 import numpy as np
 
-from .._tensor import Tensor
+from .._tensor import Tensor, _wrap
 from ..autograd.function import Function
-from ._common import promote, tensor_method
+from ._common import inplace_update, tensor_method
 
-__all__ = ["matmul"]
+__all__ = ["matmul", "mm", "bmm", "mv", "dot", "vdot", "inner", "outer", "ger", "addmm", "einsum",
+           "tensordot", "trace", "diag", "tril", "triu"]
 
 
 class MatMul(Function):
@@ -21,11 +32,12 @@ class MatMul(Function):
     def backward(ctx, grad):
         a, b = ctx.saved_tensors
         grad_a = grad_b = None
-        # 1-D operands are treated as a row (left) or column (right) vector, then squeezed.
+        # 1-D operands are treated as a row (left) or column (right) vector, then squeezed;
+        # batch dims that were broadcast are summed away by the engine.
         if ctx.needs_input_grad[0]:
             if b.ndim == 1:
                 grad_a = grad.unsqueeze(-1) * b if grad.ndim else grad * b
-            elif ctx._input_meta[0][0] and len(ctx._input_meta[0][0]) == 1:
+            elif len(ctx._input_meta[0][0]) == 1:
                 grad_a = (grad.unsqueeze(-2) @ b.mT).squeeze(-2)
             else:
                 grad_a = grad @ b.mT
@@ -39,6 +51,15 @@ class MatMul(Function):
         return grad_a, grad_b
 
 
+def _shape_str(shape: Sequence[int]) -> str:
+    return "x".join(map(str, shape))
+
+
+def _dtype_name(t: Tensor) -> str:
+    return {"float32": "float", "float64": "double", "float16": "c10::Half", "int64": "long int",
+            "int32": "int"}.get(t.dtype.name, t.dtype.name)
+
+
 def matmul(input: Tensor, other: Tensor) -> Tensor:
     """Matrix product with numpy/torch semantics for 1-D, 2-D and batched (broadcast) operands."""
     if input.ndim == 0 or other.ndim == 0:
@@ -50,13 +71,337 @@ def matmul(input: Tensor, other: Tensor) -> Tensor:
         if input.ndim == 1 and other.ndim == 1:
             raise RuntimeError(f"inconsistent tensor size, expected tensor [{k1}] and src [{k2}] to have "
                                f"the same number of elements, but got {k1} and {k2} elements respectively")
-        left = "x".join(map(str, input.shape if input.ndim > 1 else (1,) + tuple(input.shape)))
-        right = "x".join(map(str, other.shape if other.ndim > 1 else tuple(other.shape) + (1,)))
-        raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied ({left} and {right})")
-    if input.dtype is not other.dtype:
+        left = input.shape if input.ndim > 1 else (1,) + tuple(input.shape)
+        right = other.shape if other.ndim > 1 else tuple(other.shape) + (1,)
+        raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied ({_shape_str(left)} and "
+                           f"{_shape_str(right)})")
+    if input._array.dtype != other._array.dtype:
         raise RuntimeError(f"expected m1 and m2 to have the same dtype, but got: "
-                           f"{input.dtype.name} != {other.dtype.name}")
+                           f"{_dtype_name(input)} != {_dtype_name(other)}")
     return MatMul.apply(input, other)
 
 
-tensor_method(matmul, __matmul__=matmul, __rmatmul__=lambda self, other: matmul(other, self))
+def mm(input: Tensor, mat2: Tensor) -> Tensor:
+    """(n, k) @ (k, m) -> (n, m); both operands must be matrices."""
+    if input.ndim != 2:
+        raise RuntimeError("self must be a matrix")
+    if mat2.ndim != 2:
+        raise RuntimeError("mat2 must be a matrix")
+    return matmul(input, mat2)
+
+
+def bmm(input: Tensor, mat2: Tensor) -> Tensor:
+    """(b, n, k) @ (b, k, m) -> (b, n, m), without broadcasting."""
+    if input.ndim != 3:
+        raise RuntimeError("batch1 must be a 3D tensor")
+    if mat2.ndim != 3:
+        raise RuntimeError("batch2 must be a 3D tensor")
+    expected = [input.shape[0], input.shape[2]]
+    if list(mat2.shape[:2]) != expected:
+        raise RuntimeError(f"Expected size for first two dimensions of batch2 tensor to be: {expected} "
+                           f"but got: {list(mat2.shape[:2])}.")
+    return matmul(input, mat2)
+
+
+def mv(input: Tensor, vec: Tensor) -> Tensor:
+    """(n, m) @ (m,) -> (n,)."""
+    if input.ndim != 2 or vec.ndim != 1:
+        raise RuntimeError(f"vector + matrix @ vector expected, got 1, {input.ndim}, {vec.ndim}")
+    if input.shape[1] != vec.shape[0]:
+        raise RuntimeError(f"size mismatch, got input ({input.shape[0]}), mat ({_shape_str(input.shape)}), "
+                           f"vec ({vec.shape[0]})")
+    return matmul(input, vec)
+
+
+def dot(input: Tensor, tensor: Tensor) -> Tensor:
+    """Inner product of two 1-D tensors of the same length and dtype (a 0-d tensor)."""
+    if input.ndim != 1 or tensor.ndim != 1:
+        raise RuntimeError(f"1D tensors expected, but got {input.ndim}D and {tensor.ndim}D tensors")
+    if input._array.dtype != tensor._array.dtype:
+        raise RuntimeError(f"dot : expected both vectors to have same dtype, but found "
+                           f"{input.dtype.name.capitalize()} and {tensor.dtype.name.capitalize()}")
+    return matmul(input, tensor)
+
+
+def vdot(input: Tensor, other: Tensor) -> Tensor:
+    """dot(conj(input), other); the same as dot for real tensors."""
+    return dot(input, other)
+
+
+def inner(input: Tensor, other: Tensor) -> Tensor:
+    """Sum of products over the last dims of both (a scalar times a tensor if either is 0-d)."""
+    if input.ndim == 0 or other.ndim == 0:
+        return input * other
+    return tensordot(input, other, ([-1], [-1]))
+
+
+def outer(input: Tensor, vec2: Tensor) -> Tensor:
+    """Outer product of two 1-D tensors: out[i, j] = input[i] * vec2[j]."""
+    for name, t in (("self", input), ("vec2", vec2)):
+        if t.ndim != 1:
+            raise RuntimeError(f"outer: Expected 1-D argument {name}, but got {t.ndim}-D")
+    return input.unsqueeze(1) * vec2
+
+
+def addmm(input: Tensor, mat1: Tensor, mat2: Tensor, *, beta: Any = 1, alpha: Any = 1) -> Tensor:
+    """beta * input + alpha * (mat1 @ mat2); with beta == 0 `input` is ignored (NaNs included)."""
+    if mat1.ndim != 2:
+        raise RuntimeError("mat1 must be a matrix, got " + f"{mat1.ndim}-D tensor")
+    if mat2.ndim != 2:
+        raise RuntimeError("mat2 must be a matrix, got " + f"{mat2.ndim}-D tensor")
+    product = mm(mat1, mat2)
+    if alpha != 1:
+        product = product * alpha
+    target = tuple(product.shape)
+    for i in range(1, input.ndim + 1):
+        own = input.shape[-i]
+        if i > len(target) or own not in (1, target[-i]):
+            raise RuntimeError(f"The expanded size of the tensor ({target[-i] if i <= len(target) else 1}) "
+                               f"must match the existing size ({own}) at non-singleton dimension "
+                               f"{len(target) - i}.  Target sizes: {list(target)}.  Tensor sizes: "
+                               f"{list(input.shape)}")
+    if beta == 0:  # torch ignores input entirely, so NaN/inf in it do not propagate
+        return product
+    return product + (input if beta == 1 else input * beta)
+
+
+# ----- einsum -------------------------------------------------------------------------
+class Einsum(Function):
+    @staticmethod
+    def forward(ctx, terms, output, sizes, *arrays):
+        ctx.terms, ctx.output, ctx.sizes = terms, output, sizes
+        ctx.save_for_backward(*arrays)
+        large = len(arrays) > 2 or builtins.max(a.size for a in arrays) > 4096
+        return np.einsum(",".join(terms) + "->" + output, *arrays, optimize=large)
+
+    @staticmethod
+    def backward(ctx, grad):
+        operands = ctx.saved_tensors
+        grads = [None, None, None]
+        for k, term in enumerate(ctx.terms):
+            if not ctx.needs_input_grad[3 + k]:
+                grads.append(None)
+                continue
+            grads.append(_einsum_operand_grad(k, term, grad, operands, ctx))
+        return tuple(grads)
+
+
+def _einsum_operand_grad(k: int, term: str, grad: Tensor, operands: tuple, ctx: Any) -> Tensor:
+    """d(out)/d(operand k) applied to `grad`: an einsum of grad with the other operands.
+
+    A letter that occurs only in operand k was summed away: its gradient is broadcast back
+    (an einsum with ones). A letter repeated in operand k read a diagonal: the gradient
+    goes back onto that diagonal (an einsum with an identity matrix).
+    """
+    subs = [ctx.output] + [t for j, t in enumerate(ctx.terms) if j != k]
+    ops = [grad] + [o for j, o in enumerate(operands) if j != k]
+    available = set("".join(subs))
+    fresh = iter(c for c in string.ascii_letters if c not in available and c not in term)
+    out, seen = [], set()
+    for letter in term:
+        n = ctx.sizes[letter]
+        if letter in seen:
+            twin = next(fresh)
+            subs.append(letter + twin)
+            ops.append(_wrap(np.eye(n, dtype=grad._array.dtype)))
+            out.append(twin)
+            continue
+        seen.add(letter)
+        if letter not in available:
+            subs.append(letter)
+            ops.append(_wrap(np.ones(n, dtype=grad._array.dtype)))
+            available.add(letter)
+        out.append(letter)
+    return einsum(",".join(subs) + "->" + "".join(out), *ops)
+
+
+def _parse_einsum(equation: str, operands: Sequence[Tensor]) -> tuple[list, str, dict]:
+    """Explicit form of an equation: one letter per dim ('...' expanded), the output, letter sizes."""
+    equation = equation.replace(" ", "")
+    lhs, arrow, rhs = equation.partition("->")
+    terms = lhs.split(",")
+    if len(terms) > len(operands):
+        raise RuntimeError("einsum(): fewer operands were provided than specified in the equation")
+    if len(terms) < len(operands):
+        raise RuntimeError("einsum(): more operands were provided than specified in the equation")
+    for c in equation:
+        if not (c.isalpha() or c in ".,->"):
+            raise RuntimeError(f"einsum(): invalid subscript given at index {equation.index(c)} in the "
+                               "equation string, subscripts must be in [a-zA-Z]")
+    used = set(equation)
+    spare = [c for c in string.ascii_letters if c not in used]
+    n_ellipsis = 0
+    for i, (term, op) in enumerate(zip(terms, operands)):
+        if "..." in term:
+            n_ellipsis = builtins.max(n_ellipsis, op.ndim - (len(term) - 3))
+        elif len(term) != op.ndim:
+            raise RuntimeError(f"einsum(): the number of subscripts in the equation ({len(term)}) does not "
+                               f"match the number of dimensions ({op.ndim}) for operand {i} and no "
+                               "ellipsis was given")
+    ell = "".join(spare[:n_ellipsis])
+    explicit = []
+    for term, op in zip(terms, operands):
+        if "..." in term:
+            n = op.ndim - (len(term) - 3)
+            term = term.replace("...", ell[len(ell) - n:] if n else "")
+        explicit.append(term)
+    if arrow:
+        output = rhs.replace("...", ell)
+    else:  # implicit output: the broadcast dims, then the letters used once, alphabetically
+        letters = "".join(explicit)
+        output = ell + "".join(sorted(c for c in set(letters) if letters.count(c) == 1 and c not in ell))
+    sizes: dict = {}
+    for i, (term, op) in enumerate(zip(explicit, operands)):
+        for letter, n in zip(term, op.shape):
+            seen = sizes.get(letter)
+            if seen is None or seen == 1:
+                sizes[letter] = n
+            elif n != 1 and n != seen:
+                raise RuntimeError(f"einsum(): subscript {letter} has size {n} for operand {i} which does "
+                                   f"not broadcast with previously seen size {seen}")
+    for c in output:
+        if c not in sizes:
+            raise RuntimeError(f"einsum(): output subscript {c} does not appear in the equation for any "
+                               "input operand")
+    return explicit, output, sizes
+
+
+def einsum(equation: str, *operands: Any) -> Tensor:
+    """Sum of products over the indices of `equation` (e.g. 'bi,oij,bj->bo'); '...' broadcasts."""
+    if len(operands) == 1 and isinstance(operands[0], (list, tuple)):
+        operands = tuple(operands[0])
+    terms, output, sizes = _parse_einsum(equation, operands)
+    first = operands[0]._array.dtype
+    if any(o._array.dtype != first for o in operands):
+        other = next(o for o in operands if o._array.dtype != first)
+        raise RuntimeError(f"expected scalar type {operands[0].dtype.name.capitalize()} but found "
+                           f"{other.dtype.name.capitalize()}")
+    return Einsum.apply(terms, output, sizes, *operands)
+
+
+def tensordot(a: Tensor, b: Tensor, dims: Any = 2, out: Any = None) -> Tensor:
+    """Contract the last `dims` dims of a with the first of b, or the listed dim pairs."""
+    if isinstance(dims, (int, np.integer)):
+        if dims < 0:
+            raise RuntimeError(f"tensordot expects dims >= 0, but got dims={dims}")
+        dims_a, dims_b = list(range(a.ndim - dims, a.ndim)), list(range(dims))
+    else:
+        dims_a, dims_b = ([d] if isinstance(d, int) else list(d) for d in dims)
+    if len(dims_a) != len(dims_b):
+        raise RuntimeError("both dimension lists should have same length")
+    dims_a = [d % a.ndim for d in dims_a]
+    dims_b = [d % b.ndim for d in dims_b]
+    letters = iter(string.ascii_letters)
+    sa = [next(letters) for _ in range(a.ndim)]
+    sb = [next(letters) for _ in range(b.ndim)]
+    for da, db in zip(dims_a, dims_b):
+        if a.shape[da] != b.shape[db]:
+            raise RuntimeError(f"contracted dimensions need to match, but first has size {a.shape[da]} in "
+                               f"dim {da} and second has size {b.shape[db]} in dim {db}")
+        sb[db] = sa[da]
+    output = [c for i, c in enumerate(sa) if i not in dims_a] + [c for i, c in enumerate(sb) if i not in dims_b]
+    return einsum("".join(sa) + "," + "".join(sb) + "->" + "".join(output), a, b)
+
+
+# ----- diagonals and triangles --------------------------------------------------------
+def _diagonal_index(shape: tuple, offset: int) -> tuple[np.ndarray, np.ndarray]:
+    rows, cols = shape
+    n = max(0, min(rows, cols - offset) if offset >= 0 else min(rows + offset, cols))
+    i = np.arange(n)
+    return (i, i + offset) if offset >= 0 else (i - offset, i)
+
+
+class Diagonal(Function):
+    """The `offset` diagonal of a matrix, as a new 1-D tensor."""
+
+    @staticmethod
+    def forward(ctx, a, offset):
+        ctx.offset = offset
+        return a[_diagonal_index(a.shape, offset)].copy()
+
+    @staticmethod
+    def backward(ctx, grad):
+        return DiagEmbed.apply(grad, ctx.offset, ctx._input_meta[0][0]), None
+
+
+class DiagEmbed(Function):
+    """A zero matrix of `shape` with `v` on its `offset` diagonal (the adjoint of Diagonal)."""
+
+    @staticmethod
+    def forward(ctx, v, offset, shape):
+        ctx.offset = offset
+        out = np.zeros(shape, dtype=v.dtype)
+        out[_diagonal_index(shape, offset)] = v
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        return Diagonal.apply(grad, ctx.offset), None, None
+
+
+def diag(input: Tensor, diagonal: int = 0) -> Tensor:
+    """1-D -> a square matrix with input on the `diagonal`; 2-D -> that diagonal as 1-D."""
+    if input.ndim == 1:
+        n = input.shape[0] + abs(diagonal)
+        return DiagEmbed.apply(input, diagonal, (n, n))
+    if input.ndim == 2:
+        return Diagonal.apply(input, diagonal)
+    raise RuntimeError(f"diag(): Supports 1D or 2D tensors. Got {input.ndim}D")
+
+
+def trace(input: Tensor) -> Tensor:
+    """Sum of the main diagonal of a matrix (integer inputs give int64)."""
+    if input.ndim != 2:
+        raise RuntimeError(f"trace: expected a matrix, but got tensor with dim {input.ndim}")
+    return Diagonal.apply(input, 0).sum()
+
+
+class Tril(Function):
+    @staticmethod
+    def forward(ctx, a, diagonal):
+        ctx.diagonal = diagonal
+        return np.tril(a, diagonal)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return Tril.apply(grad, ctx.diagonal), None
+
+
+class Triu(Function):
+    @staticmethod
+    def forward(ctx, a, diagonal):
+        ctx.diagonal = diagonal
+        return np.triu(a, diagonal)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return Triu.apply(grad, ctx.diagonal), None
+
+
+def _triangle(fn: type, name: str, input: Tensor, diagonal: int) -> Tensor:
+    if input.ndim < 2:
+        raise RuntimeError(f"{name}: input tensor must have at least 2 dimensions")
+    return fn.apply(input, diagonal)
+
+
+def tril(input: Tensor, diagonal: int = 0) -> Tensor:
+    """The lower triangle (j - i <= diagonal) of the last two dims; the rest zero."""
+    return _triangle(Tril, "tril", input, diagonal)
+
+
+def triu(input: Tensor, diagonal: int = 0) -> Tensor:
+    """The upper triangle (j - i >= diagonal) of the last two dims; the rest zero."""
+    return _triangle(Triu, "triu", input, diagonal)
+
+
+def _in_place(fn: Any) -> Any:
+    def in_place(self: Tensor, *args: Any, **kwargs: Any) -> Tensor:
+        return inplace_update(self, fn(self, *args, **kwargs))
+    in_place.__name__ = fn.__name__ + "_"
+    return in_place
+
+
+tensor_method(matmul, mm, bmm, mv, dot, vdot, inner, outer, ger=outer, addmm=addmm, trace=trace,
+              diag=diag, tril=tril, triu=triu, tril_=_in_place(tril), triu_=_in_place(triu),
+              __matmul__=matmul, __rmatmul__=lambda self, other: matmul(other, self))
+ger = outer
