@@ -20,7 +20,7 @@ from .._tensor import Tensor, _wrap
 from ..autograd.function import Function
 from ..kernels.window_pool import window_max
 
-__all__ = ["max_pool1d", "max_pool2d", "max_pool3d", "avg_pool1d", "adaptive_avg_pool1d",
+__all__ = ["max_pool1d", "max_pool2d", "avg_pool1d", "adaptive_avg_pool1d",
            "adaptive_max_pool1d"]
 
 
@@ -177,12 +177,6 @@ def max_pool2d(input: Tensor, kernel_size, stride=None, padding=0, dilation=1, c
     return _max_poolnd(2, input, kernel_size, stride, padding, dilation, ceil_mode, return_indices)
 
 
-def max_pool3d(input: Tensor, kernel_size, stride=None, padding=0, dilation=1, ceil_mode: bool = False,
-               return_indices: bool = False):
-    """Max over sliding 3-d windows: (N, C, D, H, W) -> (N, C, *out) [, indices]."""
-    return _max_poolnd(3, input, kernel_size, stride, padding, dilation, ceil_mode, return_indices)
-
-
 def _avg_poolnd(nd, input, kernel_size, stride, padding, ceil_mode, count_include_pad, divisor_override):
     name = f"avg_pool{nd}d"
     _check_input(input, nd, name)
@@ -210,12 +204,6 @@ def avg_pool2d(input: Tensor, kernel_size, stride=None, padding=0, ceil_mode: bo
     padding (count_include_pad) or only the part inside the input.
     """
     return _avg_poolnd(2, input, kernel_size, stride, padding, ceil_mode, count_include_pad, divisor_override)
-
-
-def avg_pool3d(input: Tensor, kernel_size, stride=None, padding=0, ceil_mode: bool = False,
-               count_include_pad: bool = True, divisor_override: int | None = None) -> Tensor:
-    """Mean over sliding 3-d windows: (N, C, D, H, W) -> (N, C, *out)."""
-    return _avg_poolnd(3, input, kernel_size, stride, padding, ceil_mode, count_include_pad, divisor_override)
 
 
 def lp_pool1d(input: Tensor, norm_type: float, kernel_size, stride=None, ceil_mode: bool = False) -> Tensor:
@@ -270,11 +258,6 @@ def max_unpool2d(input: Tensor, indices: Tensor, kernel_size, stride=None, paddi
     """Partial inverse of max_pool2d: (N, C, H, W) values + indices -> (N, C, H_out, W_out), zeros
     where no maximum came from."""
     return _max_unpoolnd(2, input, indices, kernel_size, stride, padding, output_size)
-
-
-def max_unpool3d(input: Tensor, indices: Tensor, kernel_size, stride=None, padding=0, output_size=None):
-    """Partial inverse of max_pool3d."""
-    return _max_unpoolnd(3, input, indices, kernel_size, stride, padding, output_size)
 
 
 # --------------------------------------------------------------------------- adaptive pooling
