@@ -10,7 +10,7 @@ $(PY):
 	python3 -m venv $(VENV)
 
 $(VENV)/.runtime: pyproject.toml | $(PY)
-	$(PIP) -e '.[vision]'
+	$(PIP) -e '.[vision,tensorboard]'
 	touch $@
 
 $(VENV)/.dev: pyproject.toml | $(PY)
