@@ -151,6 +151,9 @@ class Tensor:
 
     def detach_(self) -> "Tensor":
         """Cut this tensor from the graph in place, making it a leaf."""
+        if self._base is not None and self._base._requires_grad:
+            # its base would still be connected to the graph through the shared storage
+            raise RuntimeError("Can't detach views in-place. Use detach() instead.")
         self.grad_fn = None
         self._requires_grad = False
         return self
@@ -176,6 +179,11 @@ class Tensor:
     @property
     def is_cuda(self) -> bool:
         return False
+
+    def cuda(self, device: Any = None, non_blocking: bool = False) -> "Tensor":
+        """Refused: minitorch has no GPU."""
+        check_device(device if device is not None else "cuda")
+        return self
 
     @property
     def shape(self) -> Size:

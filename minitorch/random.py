@@ -23,8 +23,10 @@ class Generator:
     def manual_seed(self, seed: int) -> "Generator":
         """Reset the stream to a fixed seed."""
         seed = int(seed)
-        self._seed = seed
-        self._rng = np.random.default_rng(seed & 0xFFFFFFFFFFFFFFFF)
+        if not -2 ** 63 <= seed < 2 ** 64:
+            raise ValueError(f"Overflow when unpacking long long: seed {seed} does not fit in 64 bits")
+        self._seed = seed & 0xFFFFFFFFFFFFFFFF  # negative seeds wrap around, as in torch
+        self._rng = np.random.default_rng(self._seed)
         return self
 
     def seed(self) -> int:
