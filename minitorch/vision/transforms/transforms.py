@@ -87,7 +87,7 @@ def _old_names(cls: str, interpolation: Any, fill: Any, resample: Any, fillcolor
 def _check_fill(fill: Any) -> Any:
     if fill is None:
         return 0
-    if not isinstance(fill, (Sequence, numbers.Number)):
+    if isinstance(fill, str) or not isinstance(fill, (Sequence, numbers.Number)):
         raise TypeError(f"Fill should be either a sequence or a number, got {type(fill)}.")
     return fill
 
