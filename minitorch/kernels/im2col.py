@@ -74,49 +74,96 @@ class Workspace:
 # --------------------------------------------------------------------------- kernels
 
 
+@njit(cache=True, inline="always")
+def _fill_block(x, n, c, a, b, e, block, stride, padding, dilation):
+    """Copy into ``block`` (o1, o2, o3) the input values that kernel tap (a, b, e)
+    meets at every output position, for image n and channel c; padding reads as 0."""
+    D = x.shape[2]
+    for i in range(block.shape[0]):
+        iz = i * stride[0] - padding[0] + a * dilation[0]
+        if iz < 0 or iz >= D:
+            block[i] = 0
+        else:
+            _fill_plane(x[n, c, iz], b, e, block[i], stride, padding, dilation)
+
+
+@njit(cache=True, inline="always")
+def _fill_plane(plane, b, e, out, stride, padding, dilation):
+    """The 2-d core of ``_fill_block``: ``plane`` (H, W) into ``out`` (o2, o3)."""
+    H, W = plane.shape
+    o2, o3 = out.shape
+    s2, s3 = stride[1], stride[2]
+    row_offset = b * dilation[1] - padding[1]
+    col_offset = e * dilation[2] - padding[2]
+    for j in range(o2):
+        iy = j * s2 + row_offset
+        row = out[j]
+        if iy < 0 or iy >= H:
+            row[:] = 0
+            continue
+        src = plane[iy]
+        # A branch per element rather than a precomputed in-bounds range: LLVM turns
+        # it into a vectorised select, which measured ~4x faster.
+        for k in range(o3):
+            ix = k * s3 + col_offset
+            if ix >= 0 and ix < W:
+                row[k] = src[ix]
+            else:
+                row[k] = 0
+
+
+@njit(cache=True, inline="always")
+def _add_block(block, n, c, a, b, e, x, stride, padding, dilation):
+    """The adjoint of ``_fill_block``: add ``block`` (o1, o2, o3) into x[n, c] at the
+    positions kernel tap (a, b, e) met; entries that came from padding are dropped."""
+    D = x.shape[2]
+    for i in range(block.shape[0]):
+        iz = i * stride[0] - padding[0] + a * dilation[0]
+        if iz >= 0 and iz < D:
+            _add_plane(block[i], b, e, x[n, c, iz], stride, padding, dilation)
+
+
+@njit(cache=True, inline="always")
+def _add_plane(block, b, e, plane, stride, padding, dilation):
+    """The 2-d core of ``_add_block``: ``block`` (o2, o3) into ``plane`` (H, W)."""
+    H, W = plane.shape
+    o2, o3 = block.shape
+    s2, s3 = stride[1], stride[2]
+    row_offset = b * dilation[1] - padding[1]
+    col_offset = e * dilation[2] - padding[2]
+    for j in range(o2):
+        iy = j * s2 + row_offset
+        if iy < 0 or iy >= H:
+            continue
+        row = block[j]
+        dst = plane[iy]
+        for k in range(o3):
+            ix = k * s3 + col_offset
+            if ix >= 0 and ix < W:
+                dst[ix] += row[k]
+
+
 @njit(parallel=True, cache=True)
 def _im2col_kernel(x, cols, stride, padding, dilation, batch_major):
-    """Fill ``cols`` (N, C, k1, k2, k3, o1, o2, o3) or (C, k1, k2, k3, N, o1, o2, o3)
-    from ``x`` (N, C, D, H, W); positions in the padding read as zero."""
-    n_batch, n_chan, D, H, W = x.shape
+    """Fill ``cols`` (N, C, k1, k2, k3, o1, o2, o3) if ``batch_major`` else
+    (C, k1, k2, k3, N, o1, o2, o3) from ``x`` (N, C, D, H, W)."""
+    n_batch, n_chan = x.shape[:2]
+    # Each task writes one contiguous stretch of cols, so the threads stream through
+    # memory instead of scattering small writes (2x faster for "KNL" than (n, c) tasks).
     if batch_major:
-        k1, k2, k3, o1, o2, o3 = cols.shape[2:]
+        k1, k2, k3 = cols.shape[2:5]
+        for nc in prange(n_batch * n_chan):
+            n, c = nc // n_chan, nc % n_chan
+            for a in range(k1):
+                for b in range(k2):
+                    for e in range(k3):
+                        _fill_block(x, n, c, a, b, e, cols[n, c, a, b, e], stride, padding, dilation)
     else:
         k1, k2, k3 = cols.shape[1:4]
-        o1, o2, o3 = cols.shape[5:]
-    s1, s2, s3 = stride
-    p1, p2, p3 = padding
-    d1, d2, d3 = dilation
-    # One task per (n, c) plane: enough tasks for 2 threads even at C=1, and no two
-    # tasks write the same column row.
-    for nc in prange(n_batch * n_chan):
-        n = nc // n_chan
-        c = nc % n_chan
-        for a in range(k1):
-            for b in range(k2):
-                for e in range(k3):
-                    for i in range(o1):
-                        iz = i * s1 - p1 + a * d1
-                        for j in range(o2):
-                            iy = j * s2 - p2 + b * d2
-                            if batch_major:
-                                row = cols[n, c, a, b, e, i, j]
-                            else:
-                                row = cols[c, a, b, e, n, i, j]
-                            if iz < 0 or iz >= D or iy < 0 or iy >= H:
-                                row[:] = 0
-                                continue
-                            src = x[n, c, iz, iy]
-                            offset = e * d3 - p3
-                            # A branch per element, not a precomputed valid range: LLVM
-                            # turns this into a vectorised select and it measured ~4x
-                            # faster than three split loops.
-                            for k in range(o3):
-                                ix = k * s3 + offset
-                                if ix >= 0 and ix < W:
-                                    row[k] = src[ix]
-                                else:
-                                    row[k] = 0
+        for row in prange(n_chan * k1 * k2 * k3):
+            c, a, b, e = row // (k1 * k2 * k3), row // (k2 * k3) % k1, row // k3 % k2, row % k3
+            for n in range(n_batch):
+                _fill_block(x, n, c, a, b, e, cols[c, a, b, e, n], stride, padding, dilation)
     return cols
 
 
@@ -124,41 +171,35 @@ def _im2col_kernel(x, cols, stride, padding, dilation, batch_major):
 def _col2im_kernel(cols, x, stride, padding, dilation, batch_major):
     """Zero ``x`` (N, C, D, H, W), then add every entry of ``cols`` (layout as in
     ``_im2col_kernel``) to the input position it was copied from."""
-    n_batch, n_chan, D, H, W = x.shape
+    n_batch, n_chan = x.shape[:2]
+    # Tasks must own disjoint parts of x to add without races. "NKL" tasks take one
+    # (n, c) plane, whose columns are contiguous. "KNL" tasks take one channel of a
+    # group of images and read each of its rows of cols as one long stretch; groups of
+    # 8 images keep enough tasks for the threads even when C is 1.
     if batch_major:
-        k1, k2, k3, o1, o2, o3 = cols.shape[2:]
+        k1, k2, k3 = cols.shape[2:5]
+        for nc in prange(n_batch * n_chan):
+            n, c = nc // n_chan, nc % n_chan
+            x[n, c] = 0
+            for a in range(k1):
+                for b in range(k2):
+                    for e in range(k3):
+                        _add_block(cols[n, c, a, b, e], n, c, a, b, e, x, stride, padding, dilation)
     else:
         k1, k2, k3 = cols.shape[1:4]
-        o1, o2, o3 = cols.shape[5:]
-    s1, s2, s3 = stride
-    p1, p2, p3 = padding
-    d1, d2, d3 = dilation
-    # Each (n, c) plane of x receives only from its own columns: no write races.
-    for nc in prange(n_batch * n_chan):
-        n = nc // n_chan
-        c = nc % n_chan
-        x[n, c] = 0
-        for a in range(k1):
-            for b in range(k2):
-                for e in range(k3):
-                    for i in range(o1):
-                        iz = i * s1 - p1 + a * d1
-                        if iz < 0 or iz >= D:
-                            continue
-                        for j in range(o2):
-                            iy = j * s2 - p2 + b * d2
-                            if iy < 0 or iy >= H:
-                                continue
-                            if batch_major:
-                                row = cols[n, c, a, b, e, i, j]
-                            else:
-                                row = cols[c, a, b, e, n, i, j]
-                            dst = x[n, c, iz, iy]
-                            offset = e * d3 - p3
-                            for k in range(o3):
-                                ix = k * s3 + offset
-                                if ix >= 0 and ix < W:
-                                    dst[ix] += row[k]
+        group = 8
+        n_groups = (n_batch + group - 1) // group
+        for task in prange(n_chan * n_groups):
+            c = task // n_groups
+            first = task % n_groups * group
+            last = min(first + group, n_batch)
+            for n in range(first, last):
+                x[n, c] = 0
+            for a in range(k1):
+                for b in range(k2):
+                    for e in range(k3):
+                        for n in range(first, last):
+                            _add_block(cols[c, a, b, e, n], n, c, a, b, e, x, stride, padding, dilation)
     return x
 
 

@@ -137,7 +137,11 @@ def _max_pool_backward_kernel(grad_out, indices, grad_in):
 def _avg_windows(n_out, kernel, stride, padding, size):
     """Bounds of each of the ``n_out`` avg-pool windows along one dim: start and end
     clipped to the input, and the length counted over input plus padding only (a
-    ceil_mode window hanging past the right padding is cut there, as in torch)."""
+    ceil_mode window hanging past the right padding is cut there, as in torch).
+
+    With padding at most half the kernel and torch's output size, every window holds
+    at least one input position, so no divisor below is zero.
+    """
     start = np.empty(n_out, dtype=np.int64)
     end = np.empty(n_out, dtype=np.int64)
     padded_len = np.empty(n_out, dtype=np.int64)
@@ -151,41 +155,42 @@ def _avg_windows(n_out, kernel, stride, padding, size):
 
 
 @njit(cache=True)
-def _avg_divisor(y0, y1, ly, x0, x1, lx, count_include_pad, divisor_override):
-    """What torch divides a window's sum by: the override if positive, else the window
-    area over input and padding, or over the input only."""
-    if divisor_override > 0:
-        return divisor_override
-    if count_include_pad:
-        return ly * lx
-    return (y1 - y0) * (x1 - x0)
+def _avg_divisors(ys, ye, yl, xs, xe, xl, count_include_pad, divisor_override):
+    """(OH, OW) table of what torch divides each window's sum by: the override if
+    positive, else the window area over input and padding, or over the input only."""
+    divisors = np.empty((len(ys), len(xs)))
+    for j in range(len(ys)):
+        for k in range(len(xs)):
+            if divisor_override > 0:
+                divisors[j, k] = divisor_override
+            elif count_include_pad:
+                divisors[j, k] = yl[j] * xl[k]
+            else:
+                divisors[j, k] = (ye[j] - ys[j]) * (xe[k] - xs[k])
+    return divisors
 
 
-@njit(parallel=True, cache=True)
+# error_model="numpy": the divisors are never zero, so skip numba's per-division check.
+@njit(parallel=True, cache=True, error_model="numpy")
 def _avg_pool_kernel(x, out, kernel, stride, padding, count_include_pad, divisor_override):
     """Mean of each window of ``x`` (P, H, W) into ``out`` (P, OH, OW)."""
     n_planes, H, W = x.shape
     OH, OW = out.shape[1:]
     ys, ye, yl = _avg_windows(OH, kernel[0], stride[0], padding[0], H)
     xs, xe, xl = _avg_windows(OW, kernel[1], stride[1], padding[1], W)
+    divisors = _avg_divisors(ys, ye, yl, xs, xe, xl, count_include_pad, divisor_override)
     for p in prange(n_planes):
         for j in range(OH):
             for k in range(OW):
-                if ys[j] >= ye[j] or xs[k] >= xe[k]:
-                    out[p, j, k] = 0
-                    continue
                 total = 0.0
                 for y in range(ys[j], ye[j]):
                     for xx in range(xs[k], xe[k]):
                         total += x[p, y, xx]
-                divisor = _avg_divisor(
-                    ys[j], ye[j], yl[j], xs[k], xe[k], xl[k], count_include_pad, divisor_override
-                )
-                out[p, j, k] = total / divisor
+                out[p, j, k] = total / divisors[j, k]
     return out
 
 
-@njit(parallel=True, cache=True)
+@njit(parallel=True, cache=True, error_model="numpy")
 def _avg_pool_backward_kernel(
     grad_out, grad_in, kernel, stride, padding, count_include_pad, divisor_override
 ):
@@ -195,16 +200,12 @@ def _avg_pool_backward_kernel(
     OH, OW = grad_out.shape[1:]
     ys, ye, yl = _avg_windows(OH, kernel[0], stride[0], padding[0], H)
     xs, xe, xl = _avg_windows(OW, kernel[1], stride[1], padding[1], W)
+    divisors = _avg_divisors(ys, ye, yl, xs, xe, xl, count_include_pad, divisor_override)
     for p in prange(n_planes):
         grad_in[p] = 0
         for j in range(OH):
             for k in range(OW):
-                if ys[j] >= ye[j] or xs[k] >= xe[k]:
-                    continue
-                divisor = _avg_divisor(
-                    ys[j], ye[j], yl[j], xs[k], xe[k], xl[k], count_include_pad, divisor_override
-                )
-                share = grad_out[p, j, k] / divisor
+                share = grad_out[p, j, k] / divisors[j, k]
                 for y in range(ys[j], ye[j]):
                     for xx in range(xs[k], xe[k]):
                         grad_in[p, y, xx] += share
