@@ -261,10 +261,12 @@ def arange(start: Any, end: Any = None, step: Any = 1, *, out: Any = None, dtype
         raise NotImplementedError("\"arange_cpu\" not implemented for 'Bool'")
     if not all(math.isfinite(v) for v in (start, end)):
         raise RuntimeError(f"unsupported range: {start} -> {end}")
-    if not dtype.is_floating_point:
-        start, end, step = int(start), int(end), int(step)
     if step == 0:
         raise RuntimeError("step must be nonzero")
+    if not dtype.is_floating_point:
+        if int(step) == 0:  # a fractional step truncated to zero: torch reports this as a ValueError
+            raise ValueError(f"step must be nonzero (step {step} truncates to 0 for {dtype})")
+        start, end, step = int(start), int(end), int(step)
     if (end - start) * step < 0:
         raise RuntimeError(f"upper bound and lower bound inconsistent with step sign "
                            f"(start={start}, end={end}, step={step})")

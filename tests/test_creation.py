@@ -1,0 +1,197 @@
+"""Creation functions against torch: values, shapes, dtypes (compared through repr) and errors."""
+import numpy as np
+import pytest
+import torch
+
+import minitorch
+
+
+def run_both(code):
+    """Exec `code` with `torch` bound to each library; return (minitorch result, torch result).
+
+    A result is repr(r) or the raised exception's type.
+    """
+    results = []
+    for lib in (minitorch, torch):
+        namespace = {"torch": lib, "np": np}
+        try:
+            exec(code, namespace)
+            results.append(repr(namespace["r"]))
+        except Exception as e:  # the exception type is what must match
+            results.append(type(e))
+    return results
+
+
+def assert_same(code):
+    mt, th = run_both(code)
+    assert mt == th, f"{code}\n minitorch: {mt}\n torch:     {th}"
+
+
+DATA = ["[1, 2.5]", "[1, 2]", "[True, False]", "[True, 2]", "[True, 2.5]", "np.array([1., 2.])",
+        "np.array([1, 2], np.int32)", "np.float64(2.5)", "np.int32(3)", "2.5", "3", "True", "-0.0",
+        "[np.float64(1.5), 2]", "[[1, 2], [3, 4.]]", "[]", "[[]]", "[[], []]", "(1, 2)", "range(4)",
+        "[torch.tensor(1.5), torch.tensor(2.)]", "[torch.tensor(1), torch.tensor(2)]",
+        "np.array([1., 2.], np.float16)", "[np.int64(1), np.int64(2)]", "[np.float32(1.5)]",
+        "[1, np.float32(2.5)]", "np.zeros((2, 0))", "np.array([[True]])", "[[1.5, 2], [3, 4]]",
+        "np.arange(6).reshape(2, 3).T", "torch.arange(4.)", "[-2**63]"]
+BAD_DATA = ["[[1, 2], [3]]", "[[1, 2], 3]", "[1, [2, 3]]", "'abc'", "[1, 'a']", "None", "[2**63]",
+            "[torch.tensor([1., 2]), torch.tensor([3., 4])]", "[[[1], [2]], [[3]]]"]
+
+
+@pytest.mark.parametrize("data", DATA)
+def test_tensor_infers_dtype_like_torch(data):
+    assert_same(f"r = torch.tensor({data})")
+    assert_same(f"r = torch.as_tensor({data})")
+
+
+@pytest.mark.parametrize("data", DATA[:12])
+@pytest.mark.parametrize("dtype", ["float64", "int32", "bool", "uint8", "float16"])
+def test_tensor_with_dtype(data, dtype):
+    assert_same(f"r = torch.tensor({data}, dtype=torch.{dtype})")
+
+
+@pytest.mark.parametrize("data", BAD_DATA)
+def test_tensor_rejects_bad_data_like_torch(data):
+    mt, th = run_both(f"r = torch.tensor({data})")
+    assert isinstance(mt, type) and mt is th, (mt, th)
+
+
+def test_ragged_message_names_the_lengths():
+    with pytest.raises(ValueError, match="expected sequence of length 2 at dim 1 \\(got 1\\)"):
+        minitorch.tensor([[1, 2], [3]])
+
+
+def test_requires_grad_keyword():
+    assert_same("r = torch.tensor([1., 2], requires_grad=True)")
+    assert_same("r = torch.tensor([1., 2], dtype=torch.float64, requires_grad=True)")
+    for factory in ["tensor([1, 2]", "zeros(2, dtype=torch.int64", "arange(5", "ones(2, dtype=torch.bool"]:
+        mt, th = run_both(f"r = torch.{factory}, requires_grad=True)")
+        assert mt is th is RuntimeError
+
+
+def test_copies_and_sharing():
+    a = np.ones(3)
+    copied, shared, as_t = minitorch.tensor(a), minitorch.from_numpy(a), minitorch.as_tensor(a)
+    a[0] = 5
+    assert copied[0].item() == 1.0
+    assert shared[0].item() == 5.0 and as_t[0].item() == 5.0
+    shared.add_(1)  # writes through the tensor show in the array
+    assert a[1] == 2.0
+    converted = minitorch.as_tensor(a, dtype=minitorch.float32)
+    a[2] = 100
+    assert converted[2].item() == 2.0
+    x = minitorch.ones(2)
+    assert minitorch.as_tensor(x) is x
+    assert minitorch.as_tensor(x, dtype=minitorch.float64).dtype is minitorch.float64
+    source = minitorch.ones(2)
+    assert minitorch.tensor(source).data_ptr() != source.data_ptr()
+
+
+def test_from_numpy_errors():
+    for lib in (minitorch, torch):
+        with pytest.raises(TypeError):
+            lib.from_numpy([1, 2])
+
+
+SIZES = ["2, 3", "(2, 3)", "[2, 3]", "torch.Size([2, 3])", "()", "0", "(2, 3), dtype=torch.int32",
+         "3, requires_grad=True", "size=(2, 3)", "1, 0, 2", "4, dtype=torch.bool", "2, dtype=torch.float64"]
+
+
+@pytest.mark.parametrize("fn", ["zeros", "ones"])
+@pytest.mark.parametrize("args", SIZES)
+def test_zeros_ones(fn, args):
+    assert_same(f"r = torch.{fn}({args})")
+
+
+@pytest.mark.parametrize("args", SIZES)
+def test_empty_shape_and_dtype(args):
+    assert_same(f"x = torch.empty({args}); r = (x.shape, x.dtype, x.requires_grad)")
+
+
+@pytest.mark.parametrize("fn", ["zeros", "ones", "empty", "rand", "randn"])
+@pytest.mark.parametrize("args", ["2, -1", "2.5", "(2, 'a')"])
+def test_bad_sizes(fn, args):
+    mt, th = run_both(f"r = torch.{fn}({args})")
+    assert isinstance(mt, type) and mt is th, (mt, th)
+
+
+def test_negative_size_message():
+    with pytest.raises(RuntimeError, match="negative dimension -1"):
+        minitorch.zeros(2, -1)
+
+
+@pytest.mark.parametrize("args", ["(2, 3), 1.5", "(2, 3), 2", "(2, 3), True", "(2,), 1.5, dtype=torch.int64",
+                                  "[2], 7, dtype=torch.float64", "(), 3", "(2,), -0.5, requires_grad=True",
+                                  "(2,), torch.tensor(2.5)", "3, 1.0", "(2, -1), 1."])
+def test_full(args):
+    assert_same(f"r = torch.full({args})")
+
+
+@pytest.mark.parametrize("fn", ["zeros_like", "ones_like", "full_like"])
+@pytest.mark.parametrize("kwargs", ["", ", dtype=torch.float32", ", dtype=torch.float64, requires_grad=True"])
+def test_like(fn, kwargs):
+    value = ", 2.7" if fn == "full_like" else ""
+    assert_same(f"r = torch.{fn}(torch.tensor([[1, 2], [3, 4]], dtype=torch.int32){value}{kwargs})")
+    assert_same(f"r = torch.{fn}(torch.ones(2, 3, requires_grad=True){value}{kwargs})")
+
+
+def test_empty_like():
+    assert_same("x = torch.empty_like(torch.ones(2, 3, dtype=torch.int16)); r = (x.shape, x.dtype)")
+
+
+ARANGE = ["5", "1, 4", "1, 4, 0.5", "0., 1., 0.1", "1, 2.5", "10, 0, -3", "0, 1, 0.3", "-1.5, 1.5, 0.5",
+          "5, dtype=torch.float64", "0, 5, 2, dtype=torch.int32", "1, 1", "0", "torch.tensor(3)",
+          "torch.tensor(3.)", "0.1, 0.5, 0.1", "1, 2.0000001", "0, 1, 1/3", "5., requires_grad=True",
+          "2.5, dtype=torch.int64", "0, 2, 0.5, dtype=torch.int64", "-3.7, 2, dtype=torch.int64",
+          "start=1, end=3", "0, 10, 3, dtype=torch.float16", "1e6, 1e6 + 5", "0.5, -2.5, -0.7",
+          "0, 10, 0", "10, 0", "0, 10, -1", "float('inf')", "0, float('nan')", "0, 3, dtype=torch.bool",
+          "5, requires_grad=True"]
+
+
+@pytest.mark.parametrize("args", ARANGE)
+def test_arange(args):
+    assert_same(f"r = torch.arange({args})")
+
+
+@pytest.mark.parametrize("start,end,step", [(0, 1, 0.1), (0, 0.9, 0.3), (-1, 1, 0.2), (0, 2.1, 0.7), (1, 0, -0.1)])
+def test_arange_length_rule(start, end, step):
+    # the length is ceil((end - start) / step) in double precision, torch's rule
+    assert minitorch.arange(start, end, step).shape == torch.arange(start, end, step).shape
+
+
+LINSPACE = ["0, 1, 5", "0, 1, 1", "0, 1, 0", "-1, 1, 4, dtype=torch.float64", "0, 10, 5, dtype=torch.int64",
+            "1, 0, 4", "0, 10, 4, dtype=torch.int64", "torch.tensor(0.), torch.tensor(1.), 3", "0, 1, steps=3",
+            "0, 1, 3, requires_grad=True", "0, 1, -1", "0, 1, 2.0", "3, -7, 11"]
+
+
+@pytest.mark.parametrize("args", LINSPACE)
+def test_linspace(args):
+    assert_same(f"r = torch.linspace({args})")
+
+
+@pytest.mark.parametrize("args", ["0, 2, 3", "0, 2, 3, base=2", "0, 2, 3, 2", "0, 3, 4, dtype=torch.int64",
+                                  "-1, 1, 5, dtype=torch.float64", "0, 1, 0", "2, 0, 5", "0, 1, -2"])
+def test_logspace(args):
+    assert_same(f"r = torch.logspace({args})")
+
+
+@pytest.mark.parametrize("args", ["3", "2, 3", "3, 2", "0", "3, dtype=torch.int64", "n=2, m=3",
+                                  "3, requires_grad=True", "3, dtype=torch.bool", "-1", "2, -1"])
+def test_eye(args):
+    assert_same(f"r = torch.eye({args})")
+
+
+@pytest.mark.parametrize("dev", ["'cpu'", "torch.device('cpu')", "None"])
+def test_cpu_device_everywhere(dev):
+    for code in [f"r = torch.zeros(2, device={dev})", f"r = torch.tensor([1.5], device={dev})",
+                 f"r = torch.arange(3, device={dev}).device", f"r = torch.full((2,), 1., device={dev}).device",
+                 f"r = torch.ones(1).to({dev})", f"r = torch.rand(2, device={dev}).shape"]:
+        assert_same(code)
+
+
+@pytest.mark.parametrize("dev", ["'cuda'", "'cuda:0'", "'mps'", "torch.device('cuda')"])
+def test_other_devices_refused(dev):
+    for code in [f"torch.zeros(2, device={dev})", f"torch.tensor([1.], device={dev})",
+                 f"torch.ones(2).to({dev})", f"torch.rand(2, device={dev})", "torch.ones(2).cuda()"]:
+        with pytest.raises(RuntimeError, match="supported devices: 'cpu'"):
+            exec(code, {"torch": minitorch})
