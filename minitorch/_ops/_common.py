@@ -93,5 +93,6 @@ def normalize_dims(dim: Any, ndim: int) -> tuple[int, ...]:
         return (wrap_dim(int(dim), ndim),)
     dims = tuple(wrap_dim(int(d), ndim) for d in dim)
     if len(set(dims)) != len(dims):
-        raise RuntimeError(f"dim {dims} appears multiple times in the list of dims")
+        repeated = next(d for i, d in enumerate(dims) if d in dims[:i])
+        raise RuntimeError(f"dim {repeated} appears multiple times in the list of dims")
     return tuple(sorted(dims))

@@ -196,7 +196,8 @@ class Function:
                         for r in ((raw,) if single else raw))
         if cls.view:
             outputs[0]._version_box = args[0]._version_box
-            outputs[0]._base = args[0]
+            # like torch, `_base` is the tensor owning the storage, not the view taken from
+            outputs[0]._base = args[0] if args[0]._base is None else args[0]._base
         if record:
             _record(ctx, args, arrays, raw if not single else (raw,), outputs)
         return outputs[0] if single else outputs

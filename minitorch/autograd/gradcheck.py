@@ -37,8 +37,9 @@ def _numerical_jacobian(func: Callable, inputs: tuple, index: int, eps: float) -
             minus = [o._array.astype(np.float64).reshape(-1) for o in _outputs_tuple(func(*inputs))]
             flat[k] = original
             columns.append([(p - m) / (2 * eps) for p, m in zip(plus, minus)])
-    n_outputs = len(columns[0]) if columns else len(_outputs_tuple(func(*inputs)))
-    return [np.stack([c[j] for c in columns]) if columns else np.zeros((0, 0)) for j in range(n_outputs)]
+    if not columns:  # an empty input: a (0, out_numel) jacobian per output
+        return [np.zeros((0, o.numel())) for o in _outputs_tuple(func(*inputs))]
+    return [np.stack([c[j] for c in columns]) for j in range(len(columns[0]))]
 
 
 def _analytical_jacobian(outputs: tuple, inputs: tuple, index: int) -> list[np.ndarray]:
