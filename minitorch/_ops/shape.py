@@ -1,7 +1,17 @@
-"""Shape and view ops. Views return numpy views of the same buffer (so in-place writes
-are shared) and set `view = True` so the output shares its input's version counter."""
+"""Shape and view ops.
+
+Views (view, reshape when possible, permute/transpose, expand, squeeze/unsqueeze, narrow,
+select, split/chunk/unbind, basic slicing) return numpy views of the same buffer, so an
+in-place write through one is seen by all; their Functions set `view = True` so the
+output shares the input's version counter. The other ops here (cat, stack, flip, roll,
+repeat, ...) copy.
+
+Views are on the training hot path, so `_view_op` skips the graph node entirely when
+nothing needs a gradient; it runs the very same `forward`.
+"""
 from __future__ import annotations
 
+import functools
 import math
 from typing import Any, Sequence
 
@@ -11,10 +21,36 @@ from .. import _dtype
 from .._device import check_device
 from .._size import Size
 from .._tensor import Tensor, _wrap, wrap_dim
+from ..autograd import grad_mode
 from ..autograd.function import Function
-from ._common import tensor_method
+from ._common import normalize_dims, tensor_method
 
-__all__ = ["view", "reshape", "permute", "transpose", "t", "expand", "unsqueeze", "squeeze", "flatten", "clone"]
+__all__ = ["view", "reshape", "permute", "transpose", "swapaxes", "swapdims", "t", "movedim", "moveaxis",
+           "expand", "broadcast_to", "broadcast_tensors", "broadcast_shapes", "unsqueeze", "squeeze",
+           "flatten", "unflatten", "narrow", "select", "unbind", "chunk", "split", "tensor_split",
+           "cat", "concat", "concatenate", "stack", "hstack", "vstack", "dstack", "atleast_1d",
+           "atleast_2d", "atleast_3d", "repeat_interleave", "tile", "flip", "fliplr", "flipud", "roll",
+           "clone"]
+
+
+class _Untracked:
+    """Stands in for `ctx` when an op runs without recording a graph node."""
+
+    def save_for_backward(self, *values: Any) -> None:
+        pass
+
+
+_UNTRACKED = _Untracked()
+
+
+def _view_op(fn: type, input: Tensor, *args: Any) -> Tensor:
+    """Apply the view Function `fn`; without autograd, skip the node but still share the version."""
+    if input._requires_grad and grad_mode._enabled:
+        return fn.apply(input, *args)
+    out = _wrap(fn.forward(_UNTRACKED, input._array, *args))
+    out._version_box = input._version_box
+    out._base = input if input._base is None else input._base
+    return out
 
 
 def _shape_arg(shape: tuple) -> tuple:
@@ -26,18 +62,19 @@ def _shape_arg(shape: tuple) -> tuple:
 
 def infer_shape(shape: tuple, numel: int, original: tuple) -> tuple:
     """Resolve one -1 in `shape`; RuntimeError naming both shapes if sizes don't match."""
+    if -1 not in shape:
+        if math.prod(shape) != numel:
+            raise RuntimeError(f"shape '{list(shape)}' is invalid for input of size {numel}")
+        return shape
     if shape.count(-1) > 1:
         raise RuntimeError("only one dimension can be inferred")
     known = math.prod(s for s in shape if s != -1)
-    if -1 in shape:
-        if known == 0 or numel % known:
-            raise RuntimeError(f"shape '{list(shape)}' is invalid for input of size {numel}")
-        shape = tuple(numel // known if s == -1 else s for s in shape)
-    elif known != numel:
+    if known == 0 or numel % known:
         raise RuntimeError(f"shape '{list(shape)}' is invalid for input of size {numel}")
-    return shape
+    return tuple(numel // known if s == -1 else s for s in shape)
 
 
+# ----- reshaping ----------------------------------------------------------------------
 class View(Function):
     view = True
 
@@ -72,14 +109,14 @@ def view(input: Tensor, *shape: Any) -> Tensor:
     if len(shape) == 1 and isinstance(shape[0], _dtype.dtype):
         return _wrap(input._array.view(shape[0].np))
     shape = infer_shape(_shape_arg(shape), input._array.size, input._array.shape)
-    return View.apply(input, shape)
+    return _view_op(View, input, shape)
 
 
 def reshape(input: Tensor, *shape: Any) -> Tensor:
     """A tensor with the same data and a new shape: a view when possible, else a copy."""
     shape = infer_shape(_shape_arg(shape), input._array.size, input._array.shape)
     if input._array.flags.c_contiguous or _can_view(input._array, shape):
-        return View.apply(input, shape)
+        return _view_op(View, input, shape)
     return Reshape.apply(input, shape)
 
 
@@ -92,6 +129,52 @@ def _can_view(a: np.ndarray, shape: tuple) -> bool:
         return False
 
 
+def flatten(input: Tensor, start_dim: int = 0, end_dim: int = -1) -> Tensor:
+    """Merge dims start_dim..end_dim into one (a view when possible)."""
+    if input.ndim == 0:
+        return reshape(input, 1)
+    s, e = wrap_dim(start_dim, input.ndim), wrap_dim(end_dim, input.ndim)
+    if s > e:
+        raise RuntimeError("flatten() has invalid args: start_dim cannot come after end_dim")
+    shape = input._array.shape
+    return reshape(input, shape[:s] + (math.prod(shape[s:e + 1]),) + shape[e + 1:])
+
+
+def unflatten(input: Tensor, dim: int, sizes: Sequence[int]) -> Tensor:
+    """Split dimension `dim` into `sizes` (one -1 allowed): (.., n, ..) -> (.., *sizes, ..)."""
+    d = wrap_dim(dim, input.ndim)
+    n = input._array.shape[d]
+    sizes = tuple(int(s) for s in sizes)
+    known = math.prod(s for s in sizes if s != -1)
+    if (-1 in sizes and (known == 0 or n % known)) or (-1 not in sizes and known != n):
+        raise RuntimeError(f"unflatten: Provided sizes {list(sizes)} don't multiply up to the size of "
+                           f"dim {dim} ({n}) in the input tensor")
+    sizes = infer_shape(sizes, n, (n,))
+    shape = input._array.shape
+    return reshape(input, shape[:d] + sizes + shape[d + 1:])
+
+
+def unsqueeze(input: Tensor, dim: int) -> Tensor:
+    """A view with a size-1 dimension inserted at `dim`."""
+    dim = wrap_dim(dim, input.ndim + 1)
+    shape = input._array.shape
+    return _view_op(View, input, shape[:dim] + (1,) + shape[dim:])
+
+
+def squeeze(input: Tensor, dim: Any = None) -> Tensor:
+    """A view without size-1 dimensions (all, or only those in `dim`, an int or tuple)."""
+    shape = input._array.shape
+    if dim is None:
+        dims = range(len(shape))
+    elif isinstance(dim, (tuple, list)):
+        dims = [wrap_dim(d, input.ndim) for d in dim]
+    else:
+        dims = [wrap_dim(dim, input.ndim)]
+    new = tuple(s for i, s in enumerate(shape) if not (i in dims and s == 1))
+    return _view_op(View, input, new)
+
+
+# ----- reordering dimensions ----------------------------------------------------------
 class Permute(Function):
     view = True
 
@@ -102,7 +185,7 @@ class Permute(Function):
 
     @staticmethod
     def backward(ctx, grad):
-        return grad.permute(tuple(np.argsort(ctx.dims))), None
+        return grad.permute(tuple(np.argsort(ctx.dims).tolist())), None
 
 
 def permute(input: Tensor, *dims: Any) -> Tensor:
@@ -115,26 +198,54 @@ def permute(input: Tensor, *dims: Any) -> Tensor:
     dims = tuple(wrap_dim(d, input.ndim) for d in dims)
     if len(set(dims)) != len(dims):
         raise RuntimeError("permute(): duplicate dims are not allowed.")
-    return Permute.apply(input, dims)
+    return _view_op(Permute, input, dims)
 
 
 def transpose(input: Tensor, dim0: int, dim1: int) -> Tensor:
     """A view with dimensions dim0 and dim1 swapped."""
-    dims = list(range(input.ndim))
-    d0, d1 = wrap_dim(dim0, input.ndim), wrap_dim(dim1, input.ndim)
-    if input.ndim < 2:
-        return View.apply(input, input._array.shape)
-    dims[d0], dims[d1] = dims[d1], dims[d0]
-    return Permute.apply(input, tuple(dims))
+    n = input._array.ndim
+    d0, d1 = wrap_dim(dim0, n), wrap_dim(dim1, n)
+    if n < 2:
+        return _view_op(View, input, input._array.shape)
+    dims = list(range(n))
+    dims[d0], dims[d1] = d1, d0
+    return _view_op(Permute, input, tuple(dims))
+
+
+swapaxes = swapdims = transpose
 
 
 def t(input: Tensor) -> Tensor:
     """Transpose of a tensor with at most 2 dimensions."""
     if input.ndim > 2:
         raise RuntimeError(f"t() expects a tensor with <= 2 dimensions, but self is {input.ndim}D")
-    return transpose(input, 0, 1) if input.ndim == 2 else input.view(input.shape)
+    return transpose(input, 0, 1) if input.ndim == 2 else _view_op(View, input, input._array.shape)
 
 
+def movedim(input: Tensor, source: Any, destination: Any) -> Tensor:
+    """A view with dims `source` moved to positions `destination`; the others keep their order."""
+    src = [source] if isinstance(source, int) else list(source)
+    dst = [destination] if isinstance(destination, int) else list(destination)
+    if len(src) != len(dst):
+        raise RuntimeError(f"movedim: Invalid source or destination dims: source ({src} dims) should "
+                           f"contain the same number of dims as destination ({dst} dims)")
+    n = input.ndim
+    src = [wrap_dim(d, n) for d in src]
+    dst = [wrap_dim(d, n) for d in dst]
+    for name, ds in (("source", src), ("destination", dst)):
+        if len(set(ds)) != len(ds):
+            raise RuntimeError(f"movedim: repeated dim in `{name}` ({ds})")
+    order: list = [None] * n
+    for s, d in zip(src, dst):
+        order[d] = s
+    rest = iter(d for d in range(n) if d not in src)
+    return permute(input, tuple(o if o is not None else next(rest) for o in order))
+
+
+moveaxis = movedim
+
+
+# ----- broadcasting -------------------------------------------------------------------
 class Expand(Function):
     view = True
 
@@ -150,14 +261,18 @@ class Expand(Function):
 def expand(input: Tensor, *sizes: Any) -> Tensor:
     """A view broadcasting size-1 dims to `sizes` (-1 keeps a size); no copy."""
     sizes = _shape_arg(sizes)
-    lead = len(sizes) - input.ndim
+    own_shape = input._array.shape
+    if sizes == own_shape:
+        return _view_op(View, input, sizes)
+    lead = len(sizes) - len(own_shape)
     if lead < 0:
         raise RuntimeError(f"expand({input.type()}{{{list(input.shape)}}}, size={list(sizes)}): the "
-                           "number of sizes provided must be greater or equal to the number of "
-                           "dimensions in the tensor")
-    shape = []
-    for i, s in enumerate(sizes):
-        own = input._array.shape[i - lead] if i >= lead else 1
+                           f"number of sizes provided ({len(sizes)}) must be greater or equal to the "
+                           f"number of dimensions in the tensor ({len(own_shape)})")
+    shape = [0] * len(sizes)
+    for i in reversed(range(len(sizes))):  # torch reports the last mismatching dim
+        s = sizes[i]
+        own = own_shape[i - lead] if i >= lead else 1
         if s == -1:
             if i < lead:
                 raise RuntimeError(f"The expanded size of the tensor (-1) isn't allowed in a leading, "
@@ -166,40 +281,401 @@ def expand(input: Tensor, *sizes: Any) -> Tensor:
         if own != 1 and own != s:
             raise RuntimeError(f"The expanded size of the tensor ({s}) must match the existing size "
                                f"({own}) at non-singleton dimension {i}.  Target sizes: {list(sizes)}.  "
-                               f"Tensor sizes: {list(input.shape)}")
-        shape.append(s)
-    return Expand.apply(input, tuple(shape))
+                               f"Tensor sizes: {list(own_shape)}")
+        shape[i] = s
+    return _view_op(Expand, input, tuple(shape))
 
 
-def unsqueeze(input: Tensor, dim: int) -> Tensor:
-    """A view with a size-1 dimension inserted at `dim`."""
-    dim = wrap_dim(dim, input.ndim + 1)
-    shape = input._array.shape
-    return View.apply(input, shape[:dim] + (1,) + shape[dim:])
+def broadcast_to(input: Tensor, size: Sequence[int]) -> Tensor:
+    """`input` expanded (as a view) to the shape `size`."""
+    return expand(input, tuple(size))
 
 
-def squeeze(input: Tensor, dim: Any = None) -> Tensor:
-    """A view without size-1 dimensions (all, or only those in `dim`)."""
-    shape = input._array.shape
-    if dim is None:
-        dims = range(len(shape))
-    elif isinstance(dim, (tuple, list)):
-        dims = [wrap_dim(d, input.ndim) for d in dim]
+def broadcast_shapes(*shapes: Any) -> Size:
+    """The shape that tensors of `shapes` broadcast to; RuntimeError naming the clash."""
+    shapes = [(s,) if isinstance(s, int) else tuple(s) for s in shapes]
+    ndim = max((len(s) for s in shapes), default=0)
+    out = [1] * ndim
+    for k, s in enumerate(shapes):
+        for i, n in enumerate(s, ndim - len(s)):
+            if n != 1 and out[i] != n:
+                if out[i] != 1:
+                    raise RuntimeError(f"The size of tensor a ({out[i]}) must match the size of tensor "
+                                       f"b ({n}) at non-singleton dimension {i}")
+                out[i] = n
+    return Size(out)
+
+
+def broadcast_tensors(*tensors: Tensor) -> tuple[Tensor, ...]:
+    """The tensors expanded (as views) to their common broadcast shape."""
+    if len(tensors) == 1 and isinstance(tensors[0], (list, tuple)):
+        tensors = tuple(tensors[0])
+    shape = tuple(broadcast_shapes(*(t._array.shape for t in tensors)))
+    return tuple(expand(t, shape) for t in tensors)
+
+
+# ----- slicing views ------------------------------------------------------------------
+class Slice(Function):
+    """a[key] for a basic key (ints, slices, None, Ellipsis): a view of `a`."""
+
+    view = True
+
+    @staticmethod
+    def forward(ctx, a, key):
+        ctx.key = key
+        return a[key]
+
+    @staticmethod
+    def backward(ctx, grad):
+        from .indexing import IndexPut
+        shape, dt = ctx._input_meta[0]
+        return IndexPut.apply(_wrap(np.zeros(shape, dt)), ctx.key, grad, False), None
+
+
+def _dim_key(dim: int, index: Any) -> tuple:
+    """The basic key that applies `index` (an int or slice) to dimension `dim`."""
+    return (slice(None),) * dim + (index, Ellipsis)
+
+
+def narrow(input: Tensor, dim: int, start: Any, length: int) -> Tensor:
+    """A view of `length` elements of dimension `dim` from `start`."""
+    d = wrap_dim(dim, input.ndim)
+    n = input._array.shape[d]
+    start = int(start)
+    if not -n <= start <= n:
+        raise IndexError(f"start out of range (expected to be in range of [{-n}, {n}], but got {start})")
+    start = start + n if start < 0 else start
+    if length < 0 or start + length > n:
+        raise RuntimeError(f"start ({start}) + length ({length}) exceeds dimension size ({n}).")
+    return _view_op(Slice, input, _dim_key(d, slice(start, start + length)))
+
+
+def select(input: Tensor, dim: int, index: int) -> Tensor:
+    """The view at position `index` of dimension `dim`, which is removed."""
+    d = wrap_dim(dim, input.ndim)
+    n = input._array.shape[d]
+    index = int(index)
+    if not -n <= index < n:
+        raise IndexError(f"select(): index {index} out of range for tensor of size {list(input.shape)} "
+                         f"at dimension {dim}")
+    return _view_op(Slice, input, _dim_key(d, index))
+
+
+def unbind(input: Tensor, dim: int = 0) -> tuple[Tensor, ...]:
+    """The slices along `dim`, as a tuple of views without that dimension."""
+    d = wrap_dim(dim, input.ndim)
+    return tuple(_view_op(Slice, input, _dim_key(d, i)) for i in range(input._array.shape[d]))
+
+
+def _split_at(input: Tensor, bounds: Sequence[int], d: int) -> tuple[Tensor, ...]:
+    """Views of `input` between consecutive offsets in `bounds` along dim `d`."""
+    return tuple(_view_op(Slice, input, _dim_key(d, slice(a, b))) for a, b in zip(bounds, bounds[1:]))
+
+
+def split(tensor: Tensor, split_size_or_sections: Any, dim: int = 0) -> tuple[Tensor, ...]:
+    """Views of pieces along `dim`: each of size split_size (the last may be smaller), or of the given sizes."""
+    d = wrap_dim(dim, tensor.ndim)
+    n = tensor._array.shape[d]
+    s = split_size_or_sections
+    if isinstance(s, (list, tuple)):
+        if any(not isinstance(x, (int, np.integer)) for x in s):
+            raise TypeError("split_with_sizes(): argument 'split_sizes' (position 2) must be tuple of ints")
+        if sum(s) != n or any(x < 0 for x in s):
+            raise RuntimeError(f"split_with_sizes expects split_sizes to sum exactly to {n} (input tensor's "
+                               f"size at dimension {d}), but got split_sizes={list(s)}")
+        return _split_at(tensor, np.concatenate([[0], np.cumsum(s, dtype=np.int64)]).tolist(), d)
+    if not isinstance(s, (int, np.integer)) or isinstance(s, bool):
+        raise TypeError(f"split(): argument 'split_size' must be int, not {type(s).__name__}")
+    if s < 0:
+        raise RuntimeError(f"split expects split_size be non-negative, but got split_size={s}")
+    if s == 0:
+        if n:
+            raise RuntimeError(f"split_size can only be 0 if dimension size is 0, but got dimension size of {n}")
+        return (_view_op(Slice, tensor, _dim_key(d, slice(0, 0))),)
+    return _split_at(tensor, list(range(0, n, s)) + [n], d)
+
+
+def chunk(input: Tensor, chunks: int, dim: int = 0) -> tuple[Tensor, ...]:
+    """Split into at most `chunks` views of size ceil(n / chunks) along `dim` (the last may be smaller)."""
+    if chunks <= 0:
+        raise RuntimeError(f"chunk expects `chunks` to be greater than 0, got: {chunks}")
+    d = wrap_dim(dim, input.ndim)
+    n = input._array.shape[d]
+    return split(input, -(-n // chunks) if n else 0, d) if n else split(input, [0] * chunks, d)
+
+
+def tensor_split(input: Tensor, indices_or_sections: Any, dim: int = 0) -> tuple[Tensor, ...]:
+    """Views split along `dim` into n nearly equal sections, or at the given indices."""
+    d = wrap_dim(dim, input.ndim)
+    n = input._array.shape[d]
+    sections = indices_or_sections
+    if isinstance(sections, Tensor):
+        sections = sections.item() if sections.ndim == 0 else sections.tolist()
+    if isinstance(sections, (int, np.integer)):
+        if sections <= 0:
+            raise RuntimeError(f"number of sections must be larger than 0, got {sections}")
+        size, extra = divmod(n, sections)
+        bounds = [0]
+        for i in range(sections):
+            bounds.append(bounds[-1] + size + (i < extra))
     else:
-        dims = [wrap_dim(dim, input.ndim)]
-    new = tuple(s for i, s in enumerate(shape) if not (i in dims and s == 1))
-    return View.apply(input, new)
+        bounds = [0] + [int(i) for i in sections] + [n]  # pieces are Python slices between them
+    return _split_at(input, bounds, d)
 
 
-def flatten(input: Tensor, start_dim: int = 0, end_dim: int = -1) -> Tensor:
-    """Merge dims start_dim..end_dim into one (a view when possible)."""
+# ----- joining ------------------------------------------------------------------------
+def _run_op(fn: type, *args: Any) -> Tensor:
+    """Apply Function `fn`, skipping the graph node when no input needs a gradient."""
+    if grad_mode._enabled and any(isinstance(a, Tensor) and a._requires_grad for a in args):
+        return fn.apply(*args)
+    return _wrap(fn.forward(_UNTRACKED, *(a._array if isinstance(a, Tensor) else a for a in args)))
+
+
+class Cat(Function):
+    @staticmethod
+    def forward(ctx, dim, *arrays):
+        # torch's legacy rule: 1-D empty tensors are skipped whatever the others' shapes
+        kept = [a for a in arrays if a.shape != (0,)] or arrays[:1]
+        ctx.dim, ctx.sizes = dim, [a.shape[dim] if a.shape != (0,) else None for a in arrays]
+        return np.concatenate(kept, axis=dim)
+
+    @staticmethod
+    def backward(ctx, grad):
+        pieces = iter(split(grad, [s for s in ctx.sizes if s is not None], ctx.dim))
+        return (None,) + tuple(next(pieces) if s is not None else _wrap(np.zeros(0, grad._array.dtype))
+                               for s in ctx.sizes)
+
+
+class Stack(Function):
+    @staticmethod
+    def forward(ctx, dim, *arrays):
+        ctx.dim = dim
+        return np.stack(arrays, axis=dim)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return (None,) + unbind(grad, ctx.dim)
+
+
+def _same_dtype(tensors: Sequence[Tensor]) -> Sequence[Tensor]:
+    """The tensors cast to their promoted dtype (differentiably), as torch.cat and stack do."""
+    first = tensors[0]._array.dtype
+    if all(t._array.dtype == first for t in tensors):
+        return tensors
+    dt = functools.reduce(_dtype.promote_types, (t.dtype for t in tensors))
+    return [t.to(dt) for t in tensors]
+
+
+def cat(tensors: Sequence[Tensor], dim: int = 0, *, out: Tensor | None = None) -> Tensor:
+    """Join tensors along an existing dimension `dim`; the other sizes must match."""
+    if not isinstance(tensors, (list, tuple)):
+        raise TypeError(f"cat() argument 'tensors' must be tuple of Tensors, not {type(tensors).__name__}")
+    if not tensors:
+        raise ValueError("torch.cat(): expected a non-empty list of Tensors")
+    kept = [t for t in tensors if t._array.shape != (0,)] or list(tensors[:1])  # see Cat.forward
+    for i, t in enumerate(kept):
+        if t._array.ndim == 0:
+            raise RuntimeError(f"zero-dimensional tensor (at position {i}) cannot be concatenated")
+    ref = kept[0]._array.shape
+    d = wrap_dim(dim, len(ref))
+    for i, t in enumerate(kept):
+        shape = t._array.shape
+        if len(shape) != len(ref):
+            raise RuntimeError(f"Tensors must have same number of dimensions: got {len(ref)} and {len(shape)}")
+        for k, (a, b) in enumerate(zip(ref, shape)):
+            if k != d and a != b:
+                raise RuntimeError(f"Sizes of tensors must match except in dimension {d}. Expected size "
+                                   f"{a} but got size {b} for tensor number {i} in the list.")
+    return _into(out, _run_op(Cat, d, *_same_dtype(tensors)))
+
+
+concat = concatenate = cat
+
+
+def _into(out: Tensor | None, result: Tensor) -> Tensor:
+    """Support the `out=` keyword by copying the result into `out`."""
+    if out is None:
+        return result
+    out._array = np.ascontiguousarray(result._array, dtype=out._array.dtype)
+    return out
+
+
+def stack(tensors: Sequence[Tensor], dim: int = 0, *, out: Tensor | None = None) -> Tensor:
+    """Join equally shaped tensors along a new dimension `dim`."""
+    if not tensors:
+        raise RuntimeError("stack expects a non-empty TensorList")
+    ref = tensors[0]._array.shape
+    for i, t in enumerate(tensors):
+        if t._array.shape != ref:
+            raise RuntimeError(f"stack expects each tensor to be equal size, but got {list(ref)} at entry 0 "
+                               f"and {list(t.shape)} at entry {i}")
+    d = wrap_dim(dim, len(ref) + 1)
+    return _into(out, _run_op(Stack, d, *_same_dtype(tensors)))
+
+
+def atleast_1d(*tensors: Any) -> Any:
+    """Each tensor viewed with at least 1 dimension (0-d -> shape (1,))."""
+    return _atleast(tensors, lambda t: t.reshape(1) if t.ndim == 0 else t)
+
+
+def atleast_2d(*tensors: Any) -> Any:
+    """Each tensor viewed with at least 2 dimensions: (n,) -> (1, n)."""
+    return _atleast(tensors, lambda t: t.reshape((1,) * (2 - t.ndim) + tuple(t.shape)) if t.ndim < 2 else t)
+
+
+def atleast_3d(*tensors: Any) -> Any:
+    """Each tensor viewed with at least 3 dimensions: (n,) -> (1, n, 1), (m, n) -> (m, n, 1)."""
+    def lift(t: Tensor) -> Tensor:
+        if t.ndim >= 3:
+            return t
+        return t.reshape(1, 1, 1) if t.ndim == 0 else (t.reshape(1, -1, 1) if t.ndim == 1 else t.unsqueeze(-1))
+    return _atleast(tensors, lift)
+
+
+def _atleast(tensors: tuple, lift: Any) -> Any:
+    if len(tensors) == 1:
+        if isinstance(tensors[0], Tensor):
+            return lift(tensors[0])
+        tensors = tuple(tensors[0])
+    return tuple(lift(t) for t in tensors)
+
+
+def hstack(tensors: Sequence[Tensor], *, out: Tensor | None = None) -> Tensor:
+    """Concatenate column-wise: along dim 0 for 1-D tensors, else along dim 1."""
+    tensors = atleast_1d(tuple(tensors))
+    return cat(tensors, 0 if tensors[0].ndim == 1 else 1, out=out)
+
+
+def vstack(tensors: Sequence[Tensor], *, out: Tensor | None = None) -> Tensor:
+    """Concatenate row-wise (dim 0) after making every tensor at least 2-D."""
+    return cat(atleast_2d(tuple(tensors)), 0, out=out)
+
+
+def dstack(tensors: Sequence[Tensor], *, out: Tensor | None = None) -> Tensor:
+    """Concatenate depth-wise (dim 2) after making every tensor at least 3-D."""
+    return cat(atleast_3d(tuple(tensors)), 2, out=out)
+
+
+# ----- copies that rearrange or repeat elements ---------------------------------------
+class Repeat(Function):
+    @staticmethod
+    def forward(ctx, a, sizes):
+        ctx.sizes = sizes
+        return np.tile(a, sizes)  # always a copy, like torch
+
+    @staticmethod
+    def backward(ctx, grad):
+        # (a, b) repeated (r, s) is (r, a, s, b) merged pairwise: sum over the r and s axes
+        shape = ctx._input_meta[0][0]
+        sizes = ctx.sizes
+        full = (1,) * (len(sizes) - len(shape)) + shape
+        split = grad.reshape(tuple(x for r, n in zip(sizes, full) for x in (r, n)))
+        return split.sum(dim=tuple(range(0, 2 * len(sizes), 2))).reshape(shape), None
+
+
+def repeat(input: Tensor, *sizes: Any) -> Tensor:
+    """Tile the tensor sizes[i] times along each dim (leading extra sizes add dims)."""
+    sizes = _shape_arg(sizes)
+    if len(sizes) < input.ndim:
+        raise RuntimeError("Number of dimensions of repeat dims can not be smaller than number of "
+                           "dimensions of tensor")
+    return _run_op(Repeat, input, sizes)
+
+
+def tile(input: Tensor, dims: Sequence[int]) -> Tensor:
+    """Like repeat, but `dims` shorter than the tensor's rank is padded with leading 1s."""
+    dims = tuple(dims)
+    return repeat(input, (1,) * (input.ndim - len(dims)) + dims)
+
+
+def repeat_interleave(input: Tensor, repeats: Any = None, dim: int | None = None, *,
+                      output_size: int | None = None) -> Tensor:
+    """Repeat each element `repeats` times (an int, or one count per element) along `dim`.
+
+    With dim=None the input is flattened first. `repeat_interleave(counts)` alone returns
+    arange(len(counts)) repeated by counts.
+    """
+    if repeats is None:
+        counts = input._array
+        return _wrap(np.repeat(np.arange(len(counts), dtype=counts.dtype), counts))
+    if dim is None:
+        input, dim = input.reshape(-1), 0
+    d = wrap_dim(dim, input.ndim)
+    n = input._array.shape[d] if input.ndim else 1
+    if isinstance(repeats, Tensor) and repeats.numel() == 1 and repeats.ndim <= 1 and n != 1:
+        repeats = int(repeats.item())
+    if isinstance(repeats, Tensor):
+        counts = repeats._array.reshape(-1)
+        if len(counts) != n:
+            raise RuntimeError(f"repeats must have the same size as input along dim, but got "
+                               f"repeats.size(0) = {len(counts)} and input.size({d}) = {n}")
+        if (counts < 0).any():
+            raise RuntimeError("repeats can not be negative")
+        index = _wrap(np.repeat(np.arange(n), counts))
+        return input.index_select(d, index)
+    if repeats < 0:
+        raise RuntimeError("Repeats must be non-negative")
     if input.ndim == 0:
-        return reshape(input, 1)
-    s, e = wrap_dim(start_dim, input.ndim), wrap_dim(end_dim, input.ndim)
-    if s > e:
-        raise RuntimeError("flatten() has invalid args: start_dim cannot come after end_dim")
+        input = input.reshape(1)
     shape = input._array.shape
-    return reshape(input, shape[:s] + (math.prod(shape[s:e + 1]),) + shape[e + 1:])
+    out = unsqueeze(input, d + 1).expand(shape[:d + 1] + (repeats,) + shape[d + 1:])
+    out = out.reshape(shape[:d] + (n * repeats,) + shape[d + 1:])
+    return clone(out) if repeats == 1 else out  # with one repeat the reshape would still be a view
+
+
+class Flip(Function):
+    @staticmethod
+    def forward(ctx, a, dims):
+        ctx.dims = dims
+        return np.ascontiguousarray(np.flip(a, dims))  # torch's flip copies; numpy's is a view
+
+    @staticmethod
+    def backward(ctx, grad):
+        return flip(grad, ctx.dims), None
+
+
+def flip(input: Tensor, *dims: Any) -> Tensor:
+    """A copy with the order of elements reversed along `dims` (an int, a sequence, or several ints)."""
+    dims = _shape_arg(dims)
+    return _run_op(Flip, input, normalize_dims(dims, input.ndim))
+
+
+def fliplr(input: Tensor) -> Tensor:
+    """Reverse the columns (dim 1) of a tensor with at least 2 dims."""
+    if input.ndim < 2:
+        raise RuntimeError("Input must be >= 2-d.")
+    return flip(input, (1,))
+
+
+def flipud(input: Tensor) -> Tensor:
+    """Reverse the rows (dim 0) of a tensor with at least 1 dim."""
+    if input.ndim < 1:
+        raise RuntimeError("Input must be >= 1-d.")
+    return flip(input, (0,))
+
+
+class Roll(Function):
+    @staticmethod
+    def forward(ctx, a, shifts, dims):
+        ctx.shifts, ctx.dims = shifts, dims
+        return np.roll(a, shifts, axis=dims)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return roll(grad, tuple(-s for s in ctx.shifts), ctx.dims), None, None
+
+
+def roll(input: Tensor, shifts: Any, dims: Any = None) -> Tensor:
+    """A copy with elements shifted circularly by `shifts` along `dims` (flattened if dims is None)."""
+    shifts = (shifts,) if isinstance(shifts, int) else tuple(shifts)
+    if dims is None:
+        if len(shifts) != 1:
+            raise RuntimeError(f"shifts and dimensions must align. shifts: {len(shifts)}, dims:0")
+        return _run_op(Roll, input, shifts, None)
+    dims = (dims,) if isinstance(dims, int) else tuple(dims)
+    if len(shifts) != len(dims):
+        raise RuntimeError(f"shifts and dimensions must align. shifts: {len(shifts)}, dims:{len(dims)}")
+    return _run_op(Roll, input, shifts, tuple(wrap_dim(d, input.ndim) for d in dims))
 
 
 class Clone(Function):
@@ -270,8 +746,10 @@ def _type(self: Tensor, dtype: Any = None, non_blocking: bool = False) -> Any:
     return to(self, names[dtype] if isinstance(dtype, str) else dtype)
 
 
-tensor_method(view, reshape, permute, transpose, t, expand, unsqueeze, squeeze, flatten, clone,
-              contiguous, to, type_as,
+tensor_method(view, reshape, permute, transpose, t, movedim, moveaxis, expand, broadcast_to, unsqueeze,
+              squeeze, flatten, unflatten, narrow, select, unbind, chunk, tensor_split, repeat, tile,
+              repeat_interleave, flip, fliplr, flipud, roll, clone, contiguous, to, type_as,
+              split=lambda self, split_size, dim=0: split(self, split_size, dim),
               view_as=lambda self, other: view(self, other.shape),
               reshape_as=lambda self, other: reshape(self, other.shape),
               expand_as=lambda self, other: expand(self, other.shape),

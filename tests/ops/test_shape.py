@@ -1,0 +1,217 @@
+"""Shape and view ops against torch: values, dtypes, gradients, view semantics and errors."""
+import numpy as np
+import pytest
+import torch
+
+import minitorch
+from conftest import assert_matches_torch, gradcheck, randn
+
+# (id, fn(lib, *tensors), input shapes)
+CASES = [
+    ("reshape", lambda L, x: x.reshape(4, -1), [(2, 3, 4)]),
+    ("reshape_copy", lambda L, x: L.reshape(x.transpose(0, 1), (-1,)), [(3, 4)]),
+    ("reshape_as", lambda L, x: x.reshape_as(x.t()), [(3, 4)]),
+    ("view", lambda L, x: x.view(6, 4), [(2, 3, 4)]),
+    ("view_tuple", lambda L, x: x.view((3, -1)), [(3, 4)]),
+    ("view_as", lambda L, x, y: x.view_as(y), [(3, 4), (2, 6)]),
+    ("transpose", lambda L, x: x.transpose(0, 2), [(2, 3, 4)]),
+    ("transpose_1d", lambda L, x: L.transpose(x, 0, -1), [(5,)]),
+    ("swapaxes", lambda L, x: L.swapaxes(x, 0, 1), [(2, 3, 4)]),
+    ("swapdims", lambda L, x: x.swapdims(-1, 0), [(2, 3, 4)]),
+    ("permute", lambda L, x: x.permute(2, 0, 1), [(2, 3, 4)]),
+    ("permute_tuple", lambda L, x: L.permute(x, (1, 0, 2)), [(2, 3, 4)]),
+    ("t", lambda L, x: x.t(), [(3, 4)]),
+    ("t_1d", lambda L, x: L.t(x), [(4,)]),
+    ("T", lambda L, x: x.T, [(3, 4)]),
+    ("mT", lambda L, x: x.mT, [(2, 3, 4)]),
+    ("squeeze", lambda L, x: x.squeeze(), [(1, 3, 1, 2)]),
+    ("squeeze_dim", lambda L, x: L.squeeze(x, 2), [(1, 3, 1, 2)]),
+    ("squeeze_dims", lambda L, x: x.squeeze((0, 1, 2)), [(1, 3, 1, 2)]),
+    ("unsqueeze", lambda L, x: x.unsqueeze(-1), [(3, 4)]),
+    ("flatten", lambda L, x: x.flatten(), [(2, 3, 4)]),
+    ("flatten_range", lambda L, x: L.flatten(x, 1), [(2, 3, 4)]),
+    ("flatten_noncontig", lambda L, x: x.transpose(0, 2).flatten(0, 1), [(2, 3, 4)]),
+    ("unflatten", lambda L, x: x.unflatten(1, (2, -1)), [(3, 4)]),
+    ("unflatten_fn", lambda L, x: L.unflatten(x, -1, (2, 2)), [(3, 4)]),
+    ("expand", lambda L, x: x.expand(2, 3, 4), [(3, 1)]),
+    ("expand_keep", lambda L, x: x.expand(-1, 5), [(3, 1)]),
+    ("expand_as", lambda L, x, y: x.expand_as(y), [(1, 4), (3, 4)]),
+    ("broadcast_to", lambda L, x: L.broadcast_to(x, (2, 3, 4)), [(4,)]),
+    ("broadcast_tensors", lambda L, x, y: L.broadcast_tensors(x, y), [(3, 1), (1, 4)]),
+    ("narrow", lambda L, x: x.narrow(1, 1, 2), [(3, 4)]),
+    ("narrow_neg", lambda L, x: L.narrow(x, -1, -3, 2), [(3, 4)]),
+    ("select", lambda L, x: x.select(1, -1), [(3, 4)]),
+    ("movedim", lambda L, x: x.movedim(0, 2), [(2, 3, 4)]),
+    ("movedim_tuple", lambda L, x: L.movedim(x, (0, 1), (2, 0)), [(2, 3, 4)]),
+    ("moveaxis", lambda L, x: L.moveaxis(x, -1, 0), [(2, 3, 4)]),
+    ("unbind", lambda L, x: x.unbind(1), [(3, 4)]),
+    ("unbind_fn", lambda L, x: L.unbind(x), [(3, 4)]),
+    ("chunk", lambda L, x: x.chunk(3), [(7, 2)]),
+    ("chunk_dim", lambda L, x: L.chunk(x, 4, dim=1), [(2, 6)]),
+    ("split_int", lambda L, x: x.split(2), [(5, 3)]),
+    ("split_list", lambda L, x: L.split(x, [1, 0, 3], dim=1), [(2, 4)]),
+    ("tensor_split", lambda L, x: x.tensor_split(3), [(7, 2)]),
+    ("tensor_split_idx", lambda L, x: L.tensor_split(x, [1, 4], dim=1), [(2, 6)]),
+    ("tensor_split_back", lambda L, x: L.tensor_split(x, [3, 1]), [(5,)]),
+    ("repeat", lambda L, x: x.repeat(2, 1, 3), [(3, 2)]),
+    ("repeat_interleave", lambda L, x: x.repeat_interleave(2, dim=1), [(3, 2)]),
+    ("repeat_interleave_flat", lambda L, x: L.repeat_interleave(x, 3), [(2, 2)]),
+    ("repeat_interleave_tensor", lambda L, x: x.repeat_interleave(L.tensor([1, 0, 2]), dim=0), [(3, 2)]),
+    ("tile", lambda L, x: x.tile((2,)), [(3, 2)]),
+    ("tile_more", lambda L, x: L.tile(x, (2, 1, 2)), [(3, 2)]),
+    ("flip", lambda L, x: x.flip(0, 2), [(2, 3, 4)]),
+    ("flip_fn", lambda L, x: L.flip(x, [-1]), [(2, 3)]),
+    ("fliplr", lambda L, x: L.fliplr(x), [(2, 3)]),
+    ("flipud", lambda L, x: x.flipud(), [(2, 3)]),
+    ("roll", lambda L, x: x.roll(1, 0), [(3, 4)]),
+    ("roll_multi", lambda L, x: L.roll(x, (2, -1), (1, 0)), [(3, 4)]),
+    ("roll_flat", lambda L, x: x.roll(5), [(3, 4)]),
+    ("cat", lambda L, x, y: L.cat([x, y]), [(2, 3), (4, 3)]),
+    ("cat_dim", lambda L, x, y, z: L.cat((x, y, z), dim=-1), [(2, 3), (2, 1), (2, 2)]),
+    ("concat", lambda L, x, y: L.concat([x, y], 1), [(2, 3), (2, 3)]),
+    ("concatenate", lambda L, x, y: L.concatenate([x, y], 0), [(0, 3), (2, 3)]),
+    ("cat_legacy_empty", lambda L, x, y: L.cat([x, y]), [(0,), (2, 3)]),
+    ("stack", lambda L, x, y: L.stack([x, y]), [(2, 3), (2, 3)]),
+    ("stack_dim", lambda L, x, y: L.stack((x, y), dim=-1), [(2, 3), (2, 3)]),
+    ("hstack", lambda L, x, y: L.hstack([x, y]), [(2, 3), (2, 1)]),
+    ("hstack_1d", lambda L, x, y: L.hstack([x, y]), [(2,), (3,)]),
+    ("vstack", lambda L, x, y: L.vstack([x, y]), [(3,), (2, 3)]),
+    ("dstack", lambda L, x, y: L.dstack([x, y]), [(2, 3), (2, 3, 2)]),
+    ("atleast_3d", lambda L, x, y: L.atleast_3d(x, y), [(3,), (2, 3)]),
+    ("contiguous", lambda L, x: x.t().contiguous(), [(2, 3)]),
+    ("clone", lambda L, x: L.clone(x), [(2, 3)]),
+]
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64, np.int64])
+@pytest.mark.parametrize("name,fn,shapes", CASES, ids=[c[0] for c in CASES])
+def test_matches_torch(name, fn, shapes, dtype):
+    arrays = [(randn(*s, seed=i) * 5).astype(dtype) for i, s in enumerate(shapes)]
+    assert_matches_torch(fn, *arrays)
+
+
+@pytest.mark.parametrize("name,fn,shapes", CASES, ids=[c[0] for c in CASES])
+def test_gradcheck(name, fn, shapes):
+    gradcheck(fn, *[randn(*s, dtype=np.float64, seed=i) for i, s in enumerate(shapes)])
+
+
+def test_cat_stack_promote_dtypes():
+    assert_matches_torch(lambda L, x, y: L.cat([x, y.long()]), randn(2), randn(3).astype(np.int64))
+    assert_matches_torch(lambda L, x, y: L.stack([x, y]), randn(2), randn(2, dtype=np.float64))
+
+
+def test_double_backward_through_cat_and_split():
+    assert_matches_torch(lambda L, x: L.autograd.grad(L.cat([x, x * x]).pow(2).sum(), x, create_graph=True)[0],
+                         randn(3))
+
+
+VIEWS = [
+    lambda x: x.view(-1), lambda x: x.reshape(4, 3), lambda x: x.t(), lambda x: x.T,
+    lambda x: x.permute(1, 0), lambda x: x.transpose(0, 1), lambda x: x.unsqueeze(0),
+    lambda x: x[None].squeeze(0), lambda x: x.narrow(0, 1, 2), lambda x: x.select(1, 2),
+    lambda x: x.unbind(0)[1], lambda x: x.chunk(2, 1)[1], lambda x: x.split(1)[2],
+    lambda x: x.split([1, 3], 1)[1], lambda x: x.tensor_split(2, 1)[0], lambda x: x.flatten(),
+    lambda x: x.unflatten(1, (2, 2)), lambda x: x.movedim(0, 1), lambda x: x.mT, lambda x: x.view_as(x),
+    lambda x: x[1], lambda x: x[-1, 1:], lambda x: x[:, ::2], lambda x: x[..., 0], lambda x: x[1, 2],
+    lambda x: x.swapaxes(0, 1)[::2].reshape(-1, 3).t(),
+]
+
+
+@pytest.mark.parametrize("op", VIEWS)
+def test_views_share_memory_and_version(op):
+    results = []
+    for L in (minitorch, torch):
+        base = L.arange(12.0).reshape(3, 4).clone()
+        v = op(base)
+        before = base._version
+        v.mul_(10)  # write through the view
+        assert v._version == base._version > before
+        base.add_(1)  # write through the base
+        assert v._base is base
+        results.append((base.clone(), v.clone()))
+    for m, t in zip(*results):
+        np.testing.assert_array_equal(m.numpy(), t.numpy())
+
+
+def test_expand_is_a_view():
+    x = minitorch.zeros(3, 1)
+    e = x.expand(3, 4)
+    x.add_(2)
+    assert e._version == x._version == 1 and e.tolist() == [[2.0] * 4] * 3
+
+
+def test_view_of_view_has_the_storage_owner_as_base():
+    x = minitorch.zeros(2, 3, requires_grad=True)
+    v = x[1:][:, 1]
+    assert v._base is x
+    with pytest.raises(RuntimeError, match="view of a leaf Variable"):
+        v.add_(1)
+
+
+def test_copies_do_not_share_memory():
+    x = minitorch.arange(6.0).reshape(2, 3)
+    copies = [x.flip(0), x.roll(1), x.repeat(1, 1), x.clone(), minitorch.cat([x]), minitorch.stack([x])[0],
+              x.t().reshape(-1), x.tile((1,)), x.repeat_interleave(1)]
+    x.mul_(0)
+    assert all(c.abs().sum().item() > 0 for c in copies)
+
+
+ERRORS = [
+    lambda L, x: x.view(5), lambda L, x: x.t().view(12), lambda L, x: x.reshape(-1, -1),
+    lambda L, x: x.permute(0), lambda L, x: x.permute(0, 0), lambda L, x: x.expand(2, 3),
+    lambda L, x: x.expand(3), lambda L, x: x.squeeze(3), lambda L, x: x.unsqueeze(3),
+    lambda L, x: x.transpose(0, 2), lambda L, x: x.narrow(0, 4, 1), lambda L, x: x.narrow(0, 1, 5),
+    lambda L, x: x.select(0, 5), lambda L, x: x.chunk(0), lambda L, x: x.split([1, 1]),
+    lambda L, x: x.split(0), lambda L, x: x.split(-1), lambda L, x: L.cat([x, L.zeros(3, 5)]),
+    lambda L, x: L.cat([]), lambda L, x: L.cat([L.tensor(1.0)]), lambda L, x: L.cat([x, L.zeros(3)]),
+    lambda L, x: L.stack([x, L.zeros(3, 5)]), lambda L, x: L.stack([]),
+    lambda L, x: x.movedim((0, 1), (0,)), lambda L, x: x.movedim((0, 0), (0, 1)),
+    lambda L, x: x.unflatten(1, (3, 2)), lambda L, x: x.repeat(2), lambda L, x: x.flip(0, 0),
+    lambda L, x: L.fliplr(L.zeros(3)), lambda L, x: L.flipud(L.tensor(1.0)),
+    lambda L, x: L.broadcast_tensors(x, L.zeros(5)), lambda L, x: x.roll((1, 2), (0,)),
+    lambda L, x: x.tensor_split(0), lambda L, x: x.repeat_interleave(L.tensor([1, 2])),
+    lambda L, x: x.repeat_interleave(-1), lambda L, x: x.unbind(2), lambda L, x: L.t(L.zeros(2, 2, 2)),
+]
+
+
+@pytest.mark.parametrize("fn", ERRORS)
+def test_errors_match_torch(fn):
+    with pytest.raises(Exception) as expected:
+        fn(torch, torch.zeros(3, 4))
+    with pytest.raises(type(expected.value)) as got:
+        fn(minitorch, minitorch.zeros(3, 4))
+    assert str(got.value) == str(expected.value)
+
+
+# ----- the examples of ../shared/seeds/002 (cat, stack, chunk, split, reshape, ...) ---------
+def _both(fn):
+    return [fn(L) for L in (minitorch, torch)]
+
+
+@pytest.mark.parametrize("example", [
+    lambda L: L.cat([L.ones(2, 3), L.zeros(2, 3)], dim=0),
+    lambda L: L.cat([L.ones(2, 3), L.zeros(2, 3)], dim=1),
+    lambda L: L.stack([L.ones(2, 3), L.zeros(2, 3)], dim=2),
+    lambda L: L.chunk(L.ones(2, 7), 3, dim=1),
+    lambda L: L.split(L.ones(2, 5), 2, dim=1),
+    lambda L: L.split(L.ones(2, 5), [2, 1, 2], dim=1),
+    lambda L: L.reshape(L.arange(8), (-1, 2, 2)),
+    lambda L: L.transpose(L.arange(24).reshape(2, 3, 4), dim0=1, dim1=2),
+    lambda L: L.squeeze(L.arange(6.0).reshape(1, 2, 3, 1)),
+    lambda L: L.squeeze(L.arange(6.0).reshape(1, 2, 3, 1), dim=1),
+    lambda L: L.unsqueeze(L.arange(6.0).reshape(2, 3), dim=1),
+    lambda L: L.arange(6.0).reshape(1, 2, 3).expand(2, 2, 3),
+    lambda L: L.arange(6.0).reshape(2, 3).repeat(2, 1),
+    lambda L: L.arange(6.0).reshape(2, 3).narrow(1, 1, 2),
+])
+def test_seed_examples_print_like_torch(example):
+    mine, ref = _both(example)
+    assert repr(mine) == repr(ref)
+
+
+def test_seed_reshape_shares_memory():
+    for L in (minitorch, torch):
+        t = L.arange(8)
+        t_reshape = L.reshape(t, (-1, 2, 2))
+        t[0] = 1024
+        assert t_reshape[0, 0, 0].item() == 1024 and repr(t_reshape).startswith("tensor([[[1024,")
