@@ -45,3 +45,7 @@ from . import optim
 from . import utils
 from . import nn
 from .serialization import load, save
+from ._ops.conv import *  # noqa: F401,F403,E402
+from ._ops.pooling import *  # noqa: F401,F403,E402
+from ._ops.normalization import *  # noqa: F401,F403,E402
+from ._ops.upsampling import *  # noqa: F401,F403,E402
