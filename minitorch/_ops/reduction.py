@@ -72,6 +72,15 @@ def _restore_dims(grad: Tensor, dims: tuple, keepdim: bool) -> Tensor:
     return grad.reshape(shape)
 
 
+_SCALAR_NAMES = {"float16": "Half", "float32": "Float", "float64": "Double", "uint8": "Byte", "int8": "Char",
+                 "int16": "Short", "int32": "Int", "int64": "Long", "bool": "Bool"}
+
+
+def scalar_name(dt: _dtype.dtype) -> str:
+    """torch's C++ name of a dtype, as its error messages print it ('Long', 'Float', ...)."""
+    return _SCALAR_NAMES.get(dt.name, dt.name)
+
+
 def _float(input: Tensor) -> Tensor:
     return input if input.dtype.is_floating_point else input.to(_dtype.get_default_dtype())
 
@@ -126,15 +135,31 @@ def mean(input: Tensor, dim: Any = None, keepdim: bool = False, *, dtype: _dtype
         input = input.to(dtype)
     if not input.dtype.is_floating_point:
         raise RuntimeError(f"mean(): could not infer output dtype. Input dtype must be either a floating "
-                           f"point or complex dtype. Got: {input.dtype.name.capitalize()}")
+                           f"point or complex dtype. Got: {scalar_name(input.dtype)}")
     return Mean.apply(input, _dims(dim, input.ndim), keepdim)
+
+
+class Nansum(Function):
+    @staticmethod
+    def forward(ctx, a, dims, keepdim):
+        ctx.dims, ctx.keepdim = dims, keepdim
+        ctx.save_for_backward(a)
+        return np.asarray(np.nansum(a, axis=dims, keepdims=keepdim), dtype=a.dtype)
+
+    @staticmethod
+    def backward(ctx, grad):
+        a, = ctx.saved_tensors
+        # a product with the mask, not a selection, so inf * 0 gives NaN exactly as in torch
+        return _restore_dims(grad, ctx.dims, ctx.keepdim) * (a == a), None, None
 
 
 def nansum(input: Tensor, dim: Any = None, keepdim: bool = False, *, dtype: _dtype.dtype | None = None) -> Tensor:
     """Sum over `dim` treating NaN as zero (NaN positions get zero gradient)."""
-    if input.dtype.is_floating_point:
-        input = input.where(input == input, 0.0)
-    return sum(input, dim, keepdim, dtype=dtype)
+    if not input.dtype.is_floating_point or (dtype is not None and not dtype.is_floating_point):
+        return sum(input, dim, keepdim, dtype=dtype)
+    if dtype is not None and dtype is not input.dtype:
+        input = input.to(dtype)
+    return Nansum.apply(input, _dims(dim, input.ndim), keepdim)
 
 
 def nanmean(input: Tensor, dim: Any = None, keepdim: bool = False, *, dtype: _dtype.dtype | None = None) -> Tensor:
@@ -143,7 +168,7 @@ def nanmean(input: Tensor, dim: Any = None, keepdim: bool = False, *, dtype: _dt
         input = input.to(dtype)
     if not input.dtype.is_floating_point:
         raise RuntimeError(f"nanmean(): expected input to have floating point or complex dtype but got "
-                           f"{input.dtype.name.capitalize()}")
+                           f"{scalar_name(input.dtype)}")
     count = sum(input == input, dim, keepdim)
     return nansum(input, dim, keepdim) / count
 
@@ -206,7 +231,7 @@ class Prod(Function):
     @staticmethod
     def forward(ctx, a, dims, keepdim):
         ctx.dims, ctx.keepdim = dims, keepdim
-        out = np.prod(a, axis=dims, keepdims=keepdim)
+        out = np.asarray(np.prod(a, axis=dims, keepdims=keepdim))
         ctx.save_for_backward(a, out)
         return out
 
@@ -243,7 +268,7 @@ class Amax(Function):
     @staticmethod
     def forward(ctx, a, dims, keepdim):
         ctx.dims, ctx.keepdim = dims, keepdim
-        out = np.max(a, axis=dims, keepdims=keepdim)
+        out = np.asarray(np.max(a, axis=dims, keepdims=keepdim))
         ctx.save_for_backward(a, out)
         return out
 
@@ -260,7 +285,7 @@ class Amin(Amax):
     @staticmethod
     def forward(ctx, a, dims, keepdim):
         ctx.dims, ctx.keepdim = dims, keepdim
-        out = np.min(a, axis=dims, keepdims=keepdim)
+        out = np.asarray(np.min(a, axis=dims, keepdims=keepdim))
         ctx.save_for_backward(a, out)
         return out
 
@@ -449,8 +474,9 @@ class Norm(Function):
             out = np.sqrt(np.sum(a * a, axis=dims, keepdims=keepdim))
         else:
             out = np.sum(mag ** p, axis=dims, keepdims=keepdim) ** (1.0 / p)
+        out = np.asarray(out, dtype=a.dtype)
         ctx.save_for_backward(a, out)
-        return np.asarray(out, dtype=a.dtype)
+        return out
 
     @staticmethod
     def backward(ctx, grad):
@@ -497,7 +523,7 @@ def norm(input: Tensor, p: Any = "fro", dim: Any = None, keepdim: bool = False, 
         input = input.to(dtype)
     if not input.dtype.is_floating_point:
         raise RuntimeError("linalg.vector_norm: Expected a floating point or complex tensor as input. "
-                           f"Got {input.dtype.name.capitalize()}")
+                           f"Got {scalar_name(input.dtype)}")
     if p == "fro" or p is None:
         return _vector_norm(input, 2, dim, keepdim)
     if p == "nuc":
@@ -570,7 +596,7 @@ def _softmax_input(name: str, input: Tensor, dim: int, dtype: Any) -> tuple[Tens
     d = wrap_dim(dim, input.ndim)
     if not input.dtype.is_floating_point:
         kernel = "lastdim_kernel_impl" if d == input.ndim - 1 or input.ndim == 0 else "kernel_impl"
-        raise NotImplementedError(f"\"{name}_{kernel}\" not implemented for '{input.dtype.name.capitalize()}'")
+        raise NotImplementedError(f"\"{name}_{kernel}\" not implemented for '{scalar_name(input.dtype)}'")
     return input, ((d,) if input.ndim else ())
 
 
@@ -679,13 +705,13 @@ def _sorted_selection(fn: type, tuple_t: type, input: Tensor, dim: int, descendi
     return tuple_t(values, _wrap(idx if keepdim else np.squeeze(idx, d)))
 
 
-def sort(input: Tensor, dim: int = -1, descending: bool = False, stable: bool = False) -> Any:
+def sort(input: Tensor, dim: int = -1, descending: bool = False, *, stable: bool = False) -> Any:
     """Values sorted along `dim` and their original indices (a stable sort)."""
     n = input.shape[wrap_dim(dim, input.ndim)] if input.ndim else 1
     return _sorted_selection(Sort, _sort_t, input, dim, descending, 0, n, True)
 
 
-def argsort(input: Tensor, dim: int = -1, descending: bool = False, stable: bool = False) -> Tensor:
+def argsort(input: Tensor, dim: int = -1, descending: bool = False, *, stable: bool = False) -> Tensor:
     """The indices that sort `input` along `dim` (stable), int64."""
     d = _one_dim(dim, input.ndim)
     if d is None:
@@ -731,7 +757,7 @@ class MedianAll(Amax):
     def forward(ctx, a, dims, keepdim):
         ctx.dims, ctx.keepdim = dims, keepdim
         flat = a.reshape(-1)
-        out = flat[_lower_median(flat, 0)]
+        out = np.asarray(flat[_lower_median(flat, 0)])
         ctx.save_for_backward(a, out)
         return out
 
