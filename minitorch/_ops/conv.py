@@ -151,6 +151,10 @@ class ConvWeight(Function):
         return gx, ggy, None, None, None
 
 
+# torch names the node of every convolution, plain or transposed, ConvolutionBackward0
+Conv._node_class.__name__ = ConvTranspose._node_class.__name__ = "ConvolutionBackward0"
+
+
 # --------------------------------------------------------------------------- argument checks
 
 
@@ -380,6 +384,10 @@ class Fold(Function):
     @staticmethod
     def backward(ctx, grad):
         return Unfold.apply(grad, ctx.geom), None, None
+
+
+Unfold._node_class.__name__ = "Im2ColBackward0"
+Fold._node_class.__name__ = "Col2ImBackward0"
 
 
 def unfold(input: Tensor, kernel_size, dilation=1, padding=0, stride=1) -> Tensor:

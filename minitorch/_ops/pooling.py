@@ -98,6 +98,11 @@ class AvgPoolAdjoint(Function):
         return AvgPool.apply(grad, ctx.params), None, None
 
 
+# torch's names for the 2-d nodes (1-d pooling shows up there as a squeeze of the 2-d op)
+MaxPool._node_class.__name__ = "MaxPool2DWithIndicesBackward0"
+AvgPool._node_class.__name__ = "AvgPool2DBackward0"
+
+
 # --------------------------------------------------------------------------- argument handling
 
 
