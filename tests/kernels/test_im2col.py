@@ -25,8 +25,8 @@ def _to_knl(cols_nkl: np.ndarray) -> np.ndarray:
 
 
 # One case per line: input shape, kernel, stride, padding, dilation. Chosen to cover
-# strides and dilations larger than one, asymmetric settings, padding wider than the
-# stride, kernels as large as the input and 1x1 kernels.
+# strides and dilations larger than one, different settings per dim, padding wider
+# than the stride, kernels as large as the input and 1x1 kernels.
 CASES_2D = [
     ((2, 3, 7, 8), (3, 3), (1, 1), (0, 0), (1, 1)),
     ((2, 3, 7, 8), (3, 3), (1, 1), (1, 1), (1, 1)),
@@ -37,6 +37,7 @@ CASES_2D = [
     ((2, 4, 6, 6), (1, 1), (2, 2), (0, 0), (1, 1)),
     ((2, 2, 10, 9), (3, 3), (2, 3), (1, 0), (2, 3)),
     ((1, 3, 8, 8), (2, 2), (2, 2), (0, 0), (1, 1)),
+    ((11, 2, 5, 6), (3, 3), (1, 1), (1, 1), (1, 1)),  # "KNL" col2im splits N by 8
 ]
 GRID_2D = [case + (dtype,) for case, dtype in itertools.product(CASES_2D, DTYPES)]
 
