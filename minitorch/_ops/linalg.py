@@ -8,6 +8,7 @@ other operands, so every product here is differentiable any number of times.
 from __future__ import annotations
 
 import builtins
+import math
 import string
 from typing import Any, Sequence
 
@@ -68,18 +69,41 @@ def matmul(input: Tensor, other: Tensor) -> Tensor:
                            f"{input.ndim}D and {other.ndim}D")
     k1 = input.shape[-1]
     k2 = other.shape[-2] if other.ndim > 1 else other.shape[0]
-    if k1 != k2:
-        if input.ndim == 1 and other.ndim == 1:
-            raise RuntimeError(f"inconsistent tensor size, expected tensor [{k1}] and src [{k2}] to have "
-                               f"the same number of elements, but got {k1} and {k2} elements respectively")
-        left = input.shape if input.ndim > 1 else (1,) + tuple(input.shape)
-        right = other.shape if other.ndim > 1 else tuple(other.shape) + (1,)
-        raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied ({_shape_str(left)} and "
-                           f"{_shape_str(right)})")
+    if k1 != k2 or (input.ndim > 2 and other.ndim > 2 and input.shape[:-2] != other.shape[:-2]):
+        _check_matmul_shapes(tuple(input.shape), tuple(other.shape))
     if input._array.dtype != other._array.dtype:
         raise RuntimeError(f"expected m1 and m2 to have the same dtype, but got: "
                            f"{_dtype_name(input)} != {_dtype_name(other)}")
     return MatMul.apply(input, other)
+
+
+def _check_matmul_shapes(sa: tuple, sb: tuple) -> None:
+    """Raise torch's error for operands matmul cannot multiply, worded as the kernel torch picks."""
+    k1, k2 = sa[-1], (sb[-2] if len(sb) > 1 else sb[0])
+    if len(sa) == 1 and len(sb) == 1:
+        if k1 != k2:
+            raise RuntimeError(f"inconsistent tensor size, expected tensor [{k1}] and src [{k2}] to have "
+                               f"the same number of elements, but got {k1} and {k2} elements respectively")
+        return
+    if len(sb) <= 2:  # batch dims of input fold into the rows of one mm / mv
+        rows = math.prod(sa[:-1])
+        if k1 != k2:
+            if len(sb) == 1:
+                raise RuntimeError(f"size mismatch, got input ({rows}), mat ({rows}x{k1}), vec ({k2})")
+            raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied ({rows}x{k1} and "
+                               f"{_shape_str(sb)})")
+        return
+    batch_a, batch_b = sa[:-2], sb[:-2]
+    n = builtins.max(len(batch_a), len(batch_b))
+    batch_a, batch_b = (1,) * (n - len(batch_a)) + batch_a, (1,) * (n - len(batch_b)) + batch_b
+    for i, (x, y) in enumerate(zip(batch_a, batch_b)):
+        if x != y and x != 1 and y != 1:
+            raise RuntimeError(f"The size of tensor a ({x}) must match the size of tensor b ({y}) at "
+                               f"non-singleton dimension {i}")
+    if k1 != k2:
+        batch = math.prod(builtins.max(x, y) for x, y in zip(batch_a, batch_b))
+        raise RuntimeError(f"Expected size for first two dimensions of batch2 tensor to be: [{batch}, {k1}] "
+                           f"but got: [{batch}, {k2}].")
 
 
 def mm(input: Tensor, mat2: Tensor) -> Tensor:
@@ -161,8 +185,8 @@ def addmm(input: Tensor, mat1: Tensor, mat2: Tensor, *, beta: Any = 1, alpha: An
                                f"must match the existing size ({own}) at non-singleton dimension "
                                f"{len(target) - i}.  Target sizes: {list(target)}.  Tensor sizes: "
                                f"{list(input.shape)}")
-    if beta == 0:  # torch ignores input entirely, so NaN/inf in it do not propagate
-        return product
+    if beta == 0:  # input is ignored, NaN/inf included, but still gets a (zero) gradient
+        return product + input.where(_wrap(np.zeros((), dtype=bool)), 0.0)
     return product + (input if beta == 1 else input * beta)
 
 

@@ -1,0 +1,203 @@
+"""Matrix products, einsum, diagonals and triangles against torch; gradcheck; torch's errors."""
+import numpy as np
+import pytest
+import torch
+
+import minitorch
+from conftest import assert_matches_torch, gradcheck, randn
+
+# (shape of a, shape of b): every 1-D / 2-D / batched combination, with batch broadcasting
+MATMUL_SHAPES = [
+    ((4,), (4,)), ((3, 4), (4,)), ((4,), (4, 5)), ((3, 4), (4, 5)),
+    ((2, 3, 4), (4, 5)), ((3, 4), (2, 4, 5)), ((2, 3, 4), (2, 4, 5)), ((2, 1, 3, 4), (5, 4, 2)),
+    ((4,), (2, 4, 5)), ((2, 3, 4), (4,)), ((4,), (3, 2, 4, 5)), ((1, 3, 4), (2, 1, 4, 5)),
+]
+
+
+@pytest.mark.parametrize("sa,sb", MATMUL_SHAPES)
+def test_matmul_matches_torch(sa, sb):
+    a, b = randn(*sa), randn(*sb, seed=1)
+    assert_matches_torch(lambda L, x, y: x @ y, a, b)
+    assert_matches_torch(lambda L, x, y: L.matmul(x, y), a, b)
+    gradcheck(lambda L, x, y: x.matmul(y), a, b)
+
+
+def test_matmul_integer_and_float64():
+    a, b = np.arange(6).reshape(2, 3), np.arange(12).reshape(3, 4)
+    assert_matches_torch(lambda L, x, y: (x @ y, L.mm(x, y), x.mv(y[:, 0]), L.dot(x[0], x[1])), a, b)
+    assert_matches_torch(lambda L, x, y: x @ y, randn(2, 3, dtype=np.float64), randn(3, dtype=np.float64))
+
+
+PRODUCTS = {
+    "mm": (lambda L, x, y: L.mm(x, y), [(3, 4), (4, 5)]),
+    "mm_method": (lambda L, x, y: x.mm(y), [(1, 4), (4, 1)]),
+    "bmm": (lambda L, x, y: L.bmm(x, y), [(2, 3, 4), (2, 4, 5)]),
+    "mv": (lambda L, x, y: L.mv(x, y), [(3, 4), (4,)]),
+    "dot": (lambda L, x, y: x.dot(y), [(6,), (6,)]),
+    "vdot": (lambda L, x, y: L.vdot(x, y), [(6,), (6,)]),
+    "inner": (lambda L, x, y: L.inner(x, y), [(2, 3, 4), (5, 4)]),
+    "outer": (lambda L, x, y: L.outer(x, y), [(3,), (4,)]),
+    "ger": (lambda L, x, y: x.ger(y), [(3,), (4,)]),
+    "tensordot": (lambda L, x, y: L.tensordot(x, y, dims=2), [(2, 3, 4), (3, 4, 5)]),
+    "tensordot_lists": (lambda L, x, y: L.tensordot(x, y, dims=([0, 2], [2, 0])), [(2, 3, 4), (4, 5, 2)]),
+    "tensordot_0": (lambda L, x, y: L.tensordot(x, y, 0), [(2, 3), (4,)]),
+    "addmm": (lambda L, c, x, y: L.addmm(c, x, y), [(3, 5), (3, 4), (4, 5)]),
+    "addmm_scaled": (lambda L, c, x, y: L.addmm(c, x, y, beta=0.5, alpha=-2.0), [(5,), (3, 4), (4, 5)]),
+    "addmm_method": (lambda L, c, x, y: c.addmm(x, y, alpha=3), [(3, 1), (3, 4), (4, 5)]),
+    "trace": (lambda L, x: L.trace(x), [(4, 4)]),
+    "trace_rect": (lambda L, x: x.trace(), [(3, 5)]),
+    "diag_1d": (lambda L, x: L.diag(x), [(4,)]),
+    "diag_1d_offset": (lambda L, x: L.diag(x, 2), [(3,)]),
+    "diag_1d_neg": (lambda L, x: x.diag(-1), [(3,)]),
+    "diag_2d": (lambda L, x: L.diag(x), [(3, 5)]),
+    "diag_2d_offset": (lambda L, x: L.diag(x, 1), [(4, 3)]),
+    "diag_2d_neg": (lambda L, x: x.diag(diagonal=-2), [(4, 3)]),
+    "diag_2d_far": (lambda L, x: L.diag(x, 7), [(4, 3)]),
+    "tril": (lambda L, x: L.tril(x), [(4, 5)]),
+    "tril_batched": (lambda L, x: x.tril(-1), [(2, 3, 4)]),
+    "triu": (lambda L, x: L.triu(x, diagonal=1), [(4, 5)]),
+    "triu_batched": (lambda L, x: x.triu(-2), [(2, 4, 3)]),
+}
+
+
+@pytest.mark.parametrize("name", PRODUCTS)
+def test_products_match_torch_and_gradcheck(name):
+    fn, shapes = PRODUCTS[name]
+    arrays = [randn(*s, seed=i) for i, s in enumerate(shapes)]
+    assert_matches_torch(fn, *arrays)
+    gradcheck(fn, *arrays)
+
+
+def test_addmm_beta_zero_ignores_nan():
+    c = np.full((3, 5), np.nan, np.float32)
+    assert_matches_torch(lambda L, c, x, y: L.addmm(c, x, y, beta=0), c, randn(3, 4), randn(4, 5))
+
+
+def test_integer_trace_diag_tril():
+    x = np.arange(12).reshape(3, 4).astype(np.int32)
+    assert_matches_torch(lambda L, t: (t.trace(), t.diag(), L.diag(t[0]), t.tril(), L.triu(t, 1)), x)
+
+
+def test_tril_triu_in_place():
+    results = []
+    for lib in (minitorch, torch):
+        t = lib.tensor(randn(3, 4))
+        t.tril_(1)
+        u = lib.tensor(randn(3, 4))
+        u.triu_()
+        results.append((t.numpy().copy(), u.numpy().copy()))
+    np.testing.assert_array_equal(results[0][0], results[1][0])
+    np.testing.assert_array_equal(results[0][1], results[1][1])
+
+
+# ----- einsum -------------------------------------------------------------------------
+EINSUM = [
+    ("ij,jk->ik", [(3, 4), (4, 5)]),
+    ("ij,jk", [(3, 4), (4, 5)]),                    # implicit output
+    ("bi,oij,bj->bo", [(2, 3), (5, 3, 4), (2, 4)]),   # nn.Bilinear
+    ("bij,bjk->bik", [(2, 3, 4), (2, 4, 5)]),
+    ("ii->i", [(4, 4)]),                            # diagonal
+    ("ii", [(4, 4)]),                               # trace
+    ("iij->j", [(3, 3, 2)]),
+    ("ij->", [(3, 4)]),                             # full sum
+    ("ij->ji", [(3, 4)]),
+    ("i,j->ij", [(3,), (4,)]),
+    ("i,i->", [(5,), (5,)]),
+    ("ijk,k->ij", [(2, 3, 4), (4,)]),
+    ("ik,k->", [(3, 4), (4,)]),                     # letter only in one operand and summed
+    ("i,j->i", [(3,), (4,)]),                       # j summed away, alone in its operand
+    ("...ij,...jk->...ik", [(2, 3, 4), (2, 4, 5)]),
+    ("...ij,...jk->...ik", [(2, 1, 3, 4), (5, 4, 2)]),  # ellipsis with broadcasting
+    ("...i,...i->...", [(2, 3, 4), (4,)]),
+    ("i...->...", [(3, 2, 4)]),
+    ("b...,b...", [(2, 3), (2, 3)]),
+    ("bn,anm,bm->ba", [(2, 3), (4, 3, 5), (2, 5)]),
+    ("ij,ij->ij", [(1, 4), (3, 4)]),                # size-1 dim broadcasts
+    ("B i, i J -> B J", [(2, 3), (3, 4)]),          # spaces and capitals
+]
+
+
+@pytest.mark.parametrize("eq,shapes", EINSUM, ids=[e for e, _ in EINSUM])
+def test_einsum_matches_torch_and_gradcheck(eq, shapes):
+    arrays = [randn(*s, seed=i) for i, s in enumerate(shapes)]
+    assert_matches_torch(lambda L, *xs: L.einsum(eq, *xs), *arrays)
+    assert_matches_torch(lambda L, *xs: L.einsum(eq, list(xs)), *arrays)
+    gradcheck(lambda L, *xs: L.einsum(eq, *xs), *arrays)
+
+
+@pytest.mark.parametrize("eq,shapes", [("bi,oij,bj->bo", [(2, 3), (5, 3, 4), (2, 4)]), ("ii->i", [(3, 3)]),
+                                       ("ik,k->", [(3, 4), (4,)]), ("...ij,...jk->...ik", [(2, 1, 3, 2), (2, 2, 3)])])
+def test_einsum_gradgradcheck(eq, shapes):
+    inputs = [minitorch.tensor(randn(*s, seed=i, dtype=np.float64), requires_grad=True)
+              for i, s in enumerate(shapes)]
+    assert minitorch.autograd.gradgradcheck(lambda *xs: minitorch.einsum(eq, *xs), inputs)
+
+
+@pytest.mark.parametrize("fn,shapes", [
+    (lambda x, y: x @ y, [(2, 3, 4), (4,)]), (lambda x, y: x @ y, [(4,), (2, 4, 3)]),
+    (lambda x, y: x @ y, [(2, 1, 3, 4), (5, 4, 2)]), (lambda x, y: minitorch.mv(x, y), [(3, 4), (4,)]),
+])
+def test_matmul_gradgradcheck(fn, shapes):
+    inputs = [minitorch.tensor(randn(*s, seed=i, dtype=np.float64), requires_grad=True)
+              for i, s in enumerate(shapes)]
+    assert minitorch.autograd.gradgradcheck(fn, inputs)
+
+
+# ----- errors match torch's type and message -----------------------------------------
+def raised(fn, lib, *arrays):
+    args = [lib.tensor(a) for a in arrays]
+    with pytest.raises(Exception) as info:
+        fn(lib, *args)
+    return info.type, str(info.value)
+
+
+F32, F64 = np.float32, np.float64
+ERRORS = [
+    (lambda L, a, b: L.mm(a, b), [randn(2, 3), randn(4, 5)]),
+    (lambda L, a, b: L.mm(a, b), [randn(3), randn(4, 5)]),
+    (lambda L, a, b: L.mm(a, b), [randn(2, 3), randn(3)]),
+    (lambda L, a, b: L.mm(a, b), [randn(2, 2), randn(2, 2, dtype=F64)]),
+    (lambda L, a, b: a @ b, [randn(2, 3), randn(4, 5)]),
+    (lambda L, a, b: a @ b, [randn(2, 3, 3), randn(2, 4, 5)]),
+    (lambda L, a, b: a @ b, [randn(3), randn(4)]),
+    (lambda L, a, b: L.matmul(a, b), [np.array(1., F32), randn(4)]),
+    (lambda L, a, b: L.bmm(a, b), [randn(2, 3), randn(4, 5)]),
+    (lambda L, a, b: L.bmm(a, b), [randn(2, 2, 3), randn(2, 3, 5, 1)]),
+    (lambda L, a, b: L.bmm(a, b), [randn(2, 2, 3), randn(2, 4, 5)]),
+    (lambda L, a, b: L.bmm(a, b), [randn(2, 2, 3), randn(3, 3, 5)]),
+    (lambda L, a, b: L.mv(a, b), [randn(2, 3), randn(4)]),
+    (lambda L, a, b: L.mv(a, b), [randn(3), randn(4)]),
+    (lambda L, a, b: L.mv(a, b), [randn(2, 3), randn(2, 3)]),
+    (lambda L, a, b: L.dot(a, b), [randn(2, 3), randn(2, 3)]),
+    (lambda L, a, b: L.dot(a, b), [randn(3), randn(4)]),
+    (lambda L, a, b: L.dot(a, b), [randn(3), randn(3, dtype=F64)]),
+    (lambda L, a, b: L.outer(a, b), [randn(2, 3), randn(3)]),
+    (lambda L, a, b: L.outer(a, b), [randn(3), randn(3, 1)]),
+    (lambda L, c, a, b: L.addmm(c, a, b), [randn(2, 5), randn(2, 3), randn(4, 5)]),
+    (lambda L, c, a, b: L.addmm(c, a, b), [randn(3, 5), randn(2, 3), randn(3, 5)]),
+    (lambda L, c, a, b: L.addmm(c, a, b), [randn(2, 5), randn(3), randn(3, 5)]),
+    (lambda L, a, b: L.einsum("ij,jk->ik", a, b), [randn(2, 3), randn(4, 5)]),
+    (lambda L, a: L.einsum("ij,jk->ik", a), [randn(2, 3)]),
+    (lambda L, a, b: L.einsum("ij->ij", a, b), [randn(2, 3), randn(2, 3)]),
+    (lambda L, a, b: L.einsum("ijk,jk->ik", a, b), [randn(2, 3), randn(2, 3)]),
+    (lambda L, a, b: L.einsum("ij,jk->ik", a, b), [randn(2, 3), randn(3, 2, dtype=F64)]),
+    (lambda L, a: L.einsum("ij->ik", a), [randn(2, 3)]),
+    (lambda L, a: L.trace(a), [randn(3)]),
+    (lambda L, a: L.diag(a), [randn(2, 2, 2)]),
+    (lambda L, a: L.tril(a), [randn(3)]),
+    (lambda L, a: a.triu(), [np.array(2., F32)]),
+    (lambda L, a, b: L.tensordot(a, b, dims=([0], [1])), [randn(2, 3), randn(3, 4)]),
+]
+
+
+@pytest.mark.parametrize("fn,arrays", ERRORS)
+def test_errors_match_torch(fn, arrays):
+    assert raised(fn, minitorch, *arrays) == raised(fn, torch, *arrays)
+
+
+@pytest.mark.parametrize("sa,sb", [((2, 3, 3), (4, 5)), ((3, 3), (2, 4, 5)), ((2, 1, 3, 3), (5, 4, 2)),
+                                   ((3,), (2, 4, 5)), ((2, 3, 3), (4,)), ((3, 2, 3), (2, 3, 5)),
+                                   ((3,), (4, 5)), ((2, 3), (4,))])
+def test_matmul_errors_name_the_kernel_like_torch(sa, sb):
+    assert raised(lambda L, a, b: a @ b, minitorch, randn(*sa), randn(*sb)) == \
+        raised(lambda L, a, b: a @ b, torch, randn(*sa), randn(*sb))
