@@ -209,6 +209,7 @@ def fake_mnist(monkeypatch):
             files[name] = gzip.compress(raw)
             resources.append((name, hashlib.md5(files[name]).hexdigest(), hashlib.md5(raw).hexdigest()))
     monkeypatch.setattr(datasets.MNIST, "resources", resources)
+    monkeypatch.setattr(datasets.MNIST, "_builtin_folders", lambda self: [])  # only the network
     return files
 
 
@@ -241,3 +242,12 @@ def test_dataset_download_bad_checksum(tmp_path, serve, fake_mnist, monkeypatch)
     with pytest.raises(RuntimeError, match="checksum mismatch"):
         datasets.MNIST(tmp_path, download=True)
     assert not any(p.suffix == ".gz" for p in (tmp_path / "MNIST" / "raw").iterdir())
+
+
+def test_dataset_download_offline_uses_builtin_copy(tmp_path, dead_url, monkeypatch):
+    """Tutorial code `MNIST("data", download=True)` works offline: the vendored files
+    (checked against the real MD5s) are copied into the torchvision layout."""
+    monkeypatch.setattr(datasets.MNIST, "mirrors", [dead_url])
+    ds = datasets.MNIST(tmp_path / "data", train=False, download=True)
+    assert ds.folder == tmp_path / "data" / "MNIST" / "raw" and len(ds) == 10000
+    assert sorted(p.name for p in ds.folder.iterdir()) == sorted(name for name, _, _ in datasets.MNIST.resources)

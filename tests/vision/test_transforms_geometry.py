@@ -456,3 +456,13 @@ def test_random_affine_arguments():
     with pytest.warns(UserWarning, match="'fillcolor' is deprecated"):
         assert T.RandomAffine(0, fillcolor=(255, 0, 0)).fill == (255, 0, 0)
     assert repr(T.RandomAffine(5, scale=(0.5, 1))) == "RandomAffine(degrees=[-5.0, 5.0], scale=(0.5, 1))"
+
+
+def test_tensor_crop_is_a_view_and_flips_differentiable():
+    base = minitorch.from_numpy(np.zeros((1, 4, 4), np.float32))
+    F.crop(base, 1, 1, 2, 2).fill_(5.0)  # torchvision's crop is a slice: writes go through
+    assert base.numpy()[0, 1:3, 1:3].tolist() == [[5.0, 5.0], [5.0, 5.0]] and base.numpy()[0, 0, 0] == 0
+    leaf = minitorch.tensor(np.arange(6, dtype=np.float32).reshape(1, 2, 3), requires_grad=True)
+    weights = minitorch.tensor(np.arange(6, dtype=np.float32).reshape(1, 2, 3))
+    (F.vflip(F.hflip(leaf)) * weights).sum().backward()
+    assert leaf.grad.numpy()[0].tolist() == [[5, 4, 3], [2, 1, 0]]

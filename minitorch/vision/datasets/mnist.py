@@ -11,11 +11,15 @@ each file may be gzip-compressed, `name.gz`, or raw, `name`):
 - without `root`: the same three under `$MINITORCH_DATA` (or `~/.cache/minitorch/data`
   if that is unset), then the copy of MNIST vendored in this repository at `data/mnist/`,
   Debian's `/usr/share/datasets/<name>/` and `../shared/data/<name>/` beside the repository.
-`download=True` fetches whatever is missing into `root/MNIST/raw/` (`FashionMNIST/raw/`).
+`download=True` puts whatever is missing into `root/MNIST/raw/` (`FashionMNIST/raw/`):
+copied from one of the built-in folders above if a copy there has the right checksum
+(so tutorials' `MNIST("data", download=True)` works offline), else fetched from the
+public mirrors.
 """
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 from typing import Any, Callable
 
@@ -23,15 +27,16 @@ import numpy as np
 from PIL import Image
 
 import minitorch
+from minitorch.utils.data import Dataset
 
-from ._download import download_file
+from ._download import download_file, md5_matches
 from ._idx import read_idx
 
 _REPO = Path(__file__).resolve().parents[3]
 _IMAGES_MAGIC, _LABELS_MAGIC = 2051, 2049
 
 
-class MNIST:
+class MNIST(Dataset):
     """The MNIST handwritten digits: 60,000 training and 10,000 test images.
 
     Args match torchvision: `root` folder (optional here, see the module docstring),
@@ -93,13 +98,15 @@ class MNIST:
         prefix = "train" if self.train else "t10k"
         return [name[: -len(".gz")] for name, _, _ in self.resources if name.startswith(prefix)]
 
+    def _builtin_folders(self) -> list[Path]:
+        """Copies that come with the repository or the system."""
+        return [_REPO / "data" / self._slug,
+                Path("/usr/share/datasets") / self._slug,
+                _REPO.parent / "shared" / "data" / self._slug]
+
     def _search_folders(self) -> list[Path]:
         folders = [self.raw_folder, self.root, self.root / self._slug]
-        if self._root_is_default:
-            folders += [_REPO / "data" / self._slug,
-                        Path("/usr/share/datasets") / self._slug,
-                        _REPO.parent / "shared" / "data" / self._slug]
-        return folders
+        return folders + self._builtin_folders() if self._root_is_default else folders
 
     def _find(self) -> Path | None:
         """The first search folder that holds both files of the split (raw or .gz)."""
@@ -131,10 +138,13 @@ class MNIST:
         return images, labels
 
     def download(self) -> None:
-        """Fetch the four files that are not yet in `raw_folder`, checking their MD5."""
+        """Put the four files that are not yet in `raw_folder` there, checking their MD5:
+        copied from a built-in folder if possible, else downloaded."""
         failures = []
         for name, md5_gz, md5_raw in self.resources:
             if _locate(self.raw_folder, name[: -len(".gz")]) is not None:
+                continue
+            if self._copy_builtin(name, {md5_gz, md5_raw}):
                 continue
             try:
                 download_file(name, self.mirrors, self.raw_folder, {md5_gz, md5_raw})
@@ -142,6 +152,18 @@ class MNIST:
                 failures.append(str(e))
         if failures:
             raise RuntimeError(self._not_found_message() + "\nDownloading failed:\n" + "\n".join(failures))
+
+    def _copy_builtin(self, name: str, checksums: set[str]) -> bool:
+        """Copy `name` (or its raw form) from a built-in folder if a copy there checks out."""
+        for folder in self._builtin_folders():
+            for source in (folder / name, folder / name[: -len(".gz")]):
+                if source.is_file() and md5_matches(source, checksums):
+                    self.raw_folder.mkdir(parents=True, exist_ok=True)
+                    part = self.raw_folder / (source.name + ".part")
+                    shutil.copyfile(source, part)
+                    os.replace(part, self.raw_folder / source.name)  # atomic, like a download
+                    return True
+        return False
 
     # -- the dataset protocol -------------------------------------------------------------
 

@@ -5,8 +5,9 @@ tensor is one grey image) and returns the same kind. PIL images go to
 `_functional_pil`, tensors to the numpy kernels of `_functional_array`; these are
 deterministic, the random choices live in the transform classes.
 
-Tensor results other than `normalize` are computed with numpy and are new tensors
-outside the autograd graph.
+On tensors, `normalize`, `crop` (inside the image), the flips and `erase` are made of
+minitorch ops, so they are differentiable and crops are views, as in torchvision; the
+other operations compute with numpy and return new tensors outside the autograd graph.
 """
 from __future__ import annotations
 
@@ -222,6 +223,12 @@ def normalize(tensor: Tensor, mean: Sequence[float], std: Sequence[float], inpla
         raise ValueError(f"Expected tensor to be a tensor image of size (..., C, H, W). Got tensor.size() = {tuple(tensor.shape)}")
     if (np.asarray(std, dtype=tensor.dtype.np) == 0).any():
         raise ValueError(f"std evaluated to zero after conversion to {tensor.dtype}, leading to division by zero.")
+    if not inplace and not tensor.requires_grad:
+        # the usual case, an image in a data pipeline: numpy directly is ~15x faster
+        # than going through the autograd machinery, which has nothing to record here
+        mean_a, std_a = (np.asarray(v, dtype=tensor.dtype.np) for v in (mean, std))
+        mean_a, std_a = (v.reshape(-1, 1, 1) if v.ndim == 1 else v for v in (mean_a, std_a))
+        return minitorch.from_numpy((tensor.numpy() - mean_a) / std_a)
     mean_t = minitorch.as_tensor(mean, dtype=tensor.dtype)
     std_t = minitorch.as_tensor(std, dtype=tensor.dtype)
     if mean_t.ndim == 1:
@@ -283,6 +290,9 @@ def crop(img: Any, top: int, left: int, height: int, width: int) -> Any:
     _check_image(img)
     if _is_pil(img):
         return P.crop(img, top, left, height, width)
+    h, w = img.shape[-2:]
+    if top >= 0 and left >= 0 and top + height <= h and left + width <= w:
+        return img[..., top: top + height, left: left + width]  # a view, as in torch
     return _tensor_op(img, A.crop, top, left, height, width)
 
 
@@ -312,13 +322,13 @@ def resized_crop(img: Any, top: int, left: int, height: int, width: int, size: S
 def hflip(img: Any) -> Any:
     """Mirror left-right."""
     _check_image(img)
-    return P.hflip(img) if _is_pil(img) else _tensor_op(img, lambda a: a[..., ::-1])
+    return P.hflip(img) if _is_pil(img) else img.flip(-1)
 
 
 def vflip(img: Any) -> Any:
     """Mirror top-bottom."""
     _check_image(img)
-    return P.vflip(img) if _is_pil(img) else _tensor_op(img, lambda a: a[..., ::-1, :])
+    return P.vflip(img) if _is_pil(img) else img.flip(-2)
 
 
 _PADDING_MODES = ("constant", "edge", "reflect", "symmetric")
@@ -523,8 +533,7 @@ def erase(img: Tensor, i: int, j: int, h: int, w: int, v: Tensor | float, inplac
     if not isinstance(img, Tensor):
         raise TypeError(f"img should be Tensor Image. Got {type(img)}")
     out = img if inplace else img.clone()
-    values = v.detach().numpy() if isinstance(v, Tensor) else np.asarray(v)
-    out.detach().numpy()[..., i: i + h, j: j + w] = values
+    out[..., i: i + h, j: j + w] = v
     return out
 
 
