@@ -5,7 +5,6 @@ specification is torchvision's use of torch's interpolate/grid_sample) by those 
 functions.
 """
 import math
-import warnings
 
 import numpy as np
 import pytest
