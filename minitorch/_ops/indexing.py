@@ -240,8 +240,8 @@ def index_fill(input: Tensor, dim: int, index: Tensor, value: Any) -> Tensor:
 def _check_source(input: Tensor, dim: int, idx: np.ndarray, source: Tensor, op: str) -> None:
     d = wrap_dim(dim, input.ndim)
     if source.dtype is not input.dtype:
-        raise RuntimeError(f"{op}(): self ({input.dtype.name.capitalize()}) and source "
-                           f"({source.dtype.name.capitalize()}) must have the same scalar type")
+        raise RuntimeError(f"{op}(): self ({_SCALAR_NAMES[input.dtype.name]}) and source "
+                           f"({_SCALAR_NAMES[source.dtype.name]}) must have the same scalar type")
     n = source._array.shape[d] if source.ndim else 1
     if len(idx) != n:
         raise RuntimeError(f"{op}(): Number of indices ({len(idx)}) should be equal to source.size(dim): "
@@ -267,7 +267,7 @@ def index_put(input: Tensor, indices: Sequence[Tensor], values: Tensor, accumula
 def take(input: Tensor, index: Tensor) -> Tensor:
     """input viewed as 1-D, read at `index`; the result has index's shape."""
     if index._array.dtype != np.int64:
-        raise RuntimeError(f"take(): Expected a long tensor for index, but got {index.dtype.name.capitalize()}")
+        raise RuntimeError(f"take(): Expected a long tensor for index, but got {_SCALAR_NAMES[index.dtype.name]}")
     n = input._array.size
     a = index._array
     if a.size and (a.max() >= n or a.min() < -n):
@@ -277,9 +277,17 @@ def take(input: Tensor, index: Tensor) -> Tensor:
 
 
 # ----- masks --------------------------------------------------------------------------
+# the C++ names torch's messages use for dtypes
+_C_NAMES = {"float32": "float", "float64": "double", "float16": "c10::Half", "int64": "long int",
+            "int32": "int", "int16": "short int", "int8": "signed char", "uint8": "unsigned char"}
+# torch's ScalarType names
+_SCALAR_NAMES = {"float32": "Float", "float64": "Double", "float16": "Half", "int64": "Long", "int32": "Int",
+                 "int16": "Short", "int8": "Char", "uint8": "Byte", "bool": "Bool"}
+
+
 def _check_mask(mask: Tensor, message: str) -> None:
     if mask._array.dtype != np.bool_:
-        raise RuntimeError(message.format(dtype=mask.dtype.name))
+        raise RuntimeError(message.format(dtype=_C_NAMES.get(mask.dtype.name, mask.dtype.name)))
 
 
 def masked_select(input: Tensor, mask: Tensor) -> Tensor:
@@ -317,8 +325,6 @@ def masked_fill_(self: Tensor, mask: Tensor, value: Any) -> Tensor:
 def _along_key(input: Tensor, dim: int, index: Tensor, op: str, src: Any = None) -> tuple[int, tuple]:
     """Check gather/scatter arguments; return (dim, key) with key[d] = index at dim, else arange."""
     a = index._array
-    if op == "gather" and a.dtype != np.int64:
-        raise RuntimeError("gather(): Expected dtype int64 for index")
     if a.dtype not in (np.int32, np.int64):
         raise RuntimeError(f"{op}(): Expected dtype int32/int64 for index")
     d = wrap_dim(dim, input.ndim)
@@ -388,7 +394,7 @@ def scatter(input: Tensor, dim: int, index: Tensor, src: Any = None, value: Any 
         return _index_put(input, key, src, True)
     if reduce == "multiply":
         return _run_op(ScatterMultiply, input, key, src)
-    raise RuntimeError(f"reduce argument must be either add or multiply, got {reduce}")
+    raise RuntimeError("reduce argument must be either add or multiply.")
 
 
 def scatter_add(input: Tensor, dim: int, index: Tensor, src: Tensor) -> Tensor:
@@ -398,7 +404,7 @@ def scatter_add(input: Tensor, dim: int, index: Tensor, src: Tensor) -> Tensor:
 
 def scatter_reduce(input: Tensor, dim: int, index: Tensor, src: Tensor, reduce: str, *,
                    include_self: bool = True) -> Tensor:
-    """Reduce src's entries into input at index along dim with 'sum', 'mean', 'amax' or 'amin'.
+    """Reduce src's entries into input at index along dim with 'sum', 'prod', 'mean', 'amax' or 'amin'.
 
     Positions nobody scatters to keep input's value; with include_self=False the scattered
     positions ignore input's own value.
@@ -418,7 +424,9 @@ def scatter_reduce(input: Tensor, dim: int, index: Tensor, src: Tensor, reduce: 
         return total / _wrap(np.maximum(count, 1)) if total.dtype.is_floating_point \
             else total.div(_wrap(np.maximum(count, 1)), rounding_mode="floor")
     if reduce in ("amax", "amin"):
-        return ScatterExtreme.apply(input, key, src, reduce == "amax", include_self)
+        return _run_op(ScatterExtreme, input, key, src, reduce == "amax", include_self)
+    if reduce == "prod":
+        return _run_op(ScatterProd, input, key, src, include_self)
     raise RuntimeError(f"reduce argument must be either sum, prod, mean, amax or amin, got {reduce}")
 
 
@@ -431,10 +439,10 @@ class ScatterExtreme(Function):
         touched = np.zeros(a.shape, bool)
         touched[key] = True
         out = a.copy()
-        if not include_self:
-            out[touched] = -np.inf if is_max else np.inf
-            if a.dtype.kind != "f":
-                out[touched] = np.iinfo(a.dtype).min if is_max else np.iinfo(a.dtype).max
+        if not include_self:  # start scattered positions from the reduction's identity
+            info = np.finfo(a.dtype) if a.dtype.kind == "f" else np.iinfo(a.dtype)
+            out[touched] = (-np.inf if is_max else np.inf) if a.dtype.kind == "f" else \
+                (info.min if is_max else info.max)
         ufunc.at(out, key, src)
         ctx.key, ctx.include_self, ctx.touched = key, include_self, touched
         ctx.save_for_backward(a, src, out)
@@ -451,6 +459,31 @@ class ScatterExtreme(Function):
         ties = _index_put(self_wins.to(grad.dtype), key, src_wins.to(grad.dtype), True)
         share = grad / ties
         return share * self_wins, None, _index(share, key) * src_wins, None, None
+
+
+class ScatterProd(Function):
+    """scatter_reduce with prod; d(product)/d(factor) = product / factor."""
+
+    @staticmethod
+    def forward(ctx, a, key, src, include_self):
+        out = a.copy()
+        if not include_self:
+            out[key] = 1
+        np.multiply.at(out, key, src)
+        ctx.key, ctx.include_self = key, include_self
+        ctx.save_for_backward(a, src, out)
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        a, src, out = ctx.saved_tensors
+        if not (a._array.all() and src._array.all()):
+            raise RuntimeError("scatter_reduce(reduce='prod') backward is not supported when an input is 0")
+        # positions scattered to without include_self did not use input's own value
+        used = np.ones(a.shape, bool)
+        if not ctx.include_self:
+            used[ctx.key] = False
+        return grad * out / a * _wrap(used), None, _index(grad * out, ctx.key) / src, None
 
 
 # ----- finding nonzero entries --------------------------------------------------------
@@ -474,7 +507,7 @@ def take_along_dim(input: Tensor, indices: Tensor, dim: int | None = None) -> Te
     d = wrap_dim(dim, input.ndim)
     if indices._array.dtype != np.int64:
         raise RuntimeError(f"torch.take_along_dim(): dtype of indices should be Long but got "
-                           f"{indices.dtype.name.capitalize()}")
+                           f"{_SCALAR_NAMES[indices.dtype.name]}")
     if input.ndim != indices.ndim:
         raise RuntimeError(f"torch.take_along_dim(): input and indices should have the same number of "
                            f"dimensions, but got {input.ndim} dimensions for input, and {indices.ndim} "
