@@ -64,13 +64,12 @@ def _dtype_name(t: Tensor) -> str:
 
 def matmul(input: Tensor, other: Tensor) -> Tensor:
     """Matrix product with numpy/torch semantics for 1-D, 2-D and batched (broadcast) operands."""
-    if input.ndim == 0 or other.ndim == 0:
+    sa, sb = input._array.shape, other._array.shape
+    if not sa or not sb:
         raise RuntimeError(f"both arguments to matmul need to be at least 1D, but they are "
-                           f"{input.ndim}D and {other.ndim}D")
-    k1 = input.shape[-1]
-    k2 = other.shape[-2] if other.ndim > 1 else other.shape[0]
-    if k1 != k2 or (input.ndim > 2 and other.ndim > 2 and input.shape[:-2] != other.shape[:-2]):
-        _check_matmul_shapes(tuple(input.shape), tuple(other.shape))
+                           f"{len(sa)}D and {len(sb)}D")
+    if sa[-1] != (sb[-2] if len(sb) > 1 else sb[0]) or (len(sa) > 2 and len(sb) > 2 and sa[:-2] != sb[:-2]):
+        _check_matmul_shapes(sa, sb)
     if input._array.dtype != other._array.dtype:
         raise RuntimeError(f"expected m1 and m2 to have the same dtype, but got: "
                            f"{_dtype_name(input)} != {_dtype_name(other)}")

@@ -184,45 +184,58 @@ def _correction(dim: Any, unbiased: Any, correction: Any) -> tuple[Any, float]:
     return dim, correction
 
 
-def _var_mean(input: Tensor, dim: Any, unbiased: Any, keepdim: bool, correction: Any) -> tuple[Tensor, Tensor]:
+class Var(Function):
+    @staticmethod
+    def forward(ctx, a, dims, keepdim, correction):
+        ctx.dims, ctx.keepdim = dims, keepdim
+        ctx.denom = _py_max(math.prod(a.shape[d] for d in dims) - correction, 0)
+        centered = a - np.mean(a, axis=dims, keepdims=True)
+        squares = np.sum(centered * centered, axis=dims, keepdims=keepdim)
+        with np.errstate(divide="ignore", invalid="ignore"):  # no degrees of freedom: inf or nan, like torch
+            out = np.asarray(squares / ctx.denom, dtype=a.dtype)
+        ctx.save_for_backward(a)
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        a, = ctx.saved_tensors
+        centered = a - Mean.apply(a, ctx.dims, True)
+        return _restore_dims(grad, ctx.dims, ctx.keepdim) * centered * (2.0 / ctx.denom if ctx.denom
+                                                                          else math.inf), None, None, None
+
+
+def _var_mean(input: Tensor, dim: Any, unbiased: Any, keepdim: bool, correction: Any,
+              with_mean: bool = False) -> Any:
     if not input.dtype.is_floating_point:
         raise RuntimeError("std and var only support floating point and complex dtypes")
     dim, correction = _correction(dim, unbiased, correction)
     dims = _dims(dim, input.ndim)
-    count = math.prod(input.shape[d] for d in dims)
-    mu = mean(input, dims, keepdim=True)
-    centered = input - mu
-    with np.errstate(divide="ignore", invalid="ignore"):
-        v = sum(centered * centered, dims, keepdim) / _py_max(count - correction, 0)
-    return v, (mu if keepdim else _squeeze_dims(mu, dims))
-
-
-def _squeeze_dims(t: Tensor, dims: tuple) -> Tensor:
-    return t.reshape([s for i, s in enumerate(t.shape) if i not in dims])
+    v = Var.apply(input, dims, keepdim, correction)
+    return (v, Mean.apply(input, dims, keepdim)) if with_mean else v
 
 
 def var(input: Tensor, dim: Any = None, unbiased: bool | None = None, keepdim: bool = False, *,
         correction: float | None = None) -> Tensor:
     """Variance over `dim`: sum((x - mean)**2) / (N - correction); correction defaults to 1."""
-    return _var_mean(input, dim, unbiased, keepdim, correction)[0]
+    return _var_mean(input, dim, unbiased, keepdim, correction)
 
 
 def std(input: Tensor, dim: Any = None, unbiased: bool | None = None, keepdim: bool = False, *,
         correction: float | None = None) -> Tensor:
     """Standard deviation over `dim`: sqrt(var(...))."""
-    return _var_mean(input, dim, unbiased, keepdim, correction)[0] ** 0.5
+    return _var_mean(input, dim, unbiased, keepdim, correction) ** 0.5
 
 
 def var_mean(input: Tensor, dim: Any = None, unbiased: bool | None = None, keepdim: bool = False, *,
              correction: float | None = None) -> tuple[Tensor, Tensor]:
     """(var, mean) over `dim`, computed together."""
-    return _var_mean(input, dim, unbiased, keepdim, correction)
+    return _var_mean(input, dim, unbiased, keepdim, correction, with_mean=True)
 
 
 def std_mean(input: Tensor, dim: Any = None, unbiased: bool | None = None, keepdim: bool = False, *,
              correction: float | None = None) -> tuple[Tensor, Tensor]:
     """(std, mean) over `dim`, computed together."""
-    v, mu = _var_mean(input, dim, unbiased, keepdim, correction)
+    v, mu = _var_mean(input, dim, unbiased, keepdim, correction, with_mean=True)
     return v ** 0.5, mu
 
 
@@ -551,13 +564,30 @@ def _shift(a: np.ndarray, dims: tuple) -> np.ndarray:
     return np.where(np.isfinite(m), m, 0).astype(a.dtype, copy=False)
 
 
+class LogSumExp(Function):
+    @staticmethod
+    def forward(ctx, a, dims, keepdim):
+        ctx.dims, ctx.keepdim = dims, keepdim
+        m = _shift(a, dims)
+        with np.errstate(divide="ignore"):  # log(0) = -inf when every element is -inf
+            out = np.log(np.sum(np.exp(a - m), axis=dims, keepdims=True)) + m
+        if not keepdim:
+            out = np.squeeze(out, dims)
+        ctx.save_for_backward(a, out)
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        # d/dx logsumexp(x) = softmax(x) = exp(x - logsumexp(x))
+        a, out = ctx.saved_tensors
+        g, o = _restore_dims(grad, ctx.dims, ctx.keepdim), _restore_dims(out, ctx.dims, ctx.keepdim)
+        return g * (a - o).exp(), None, None
+
+
 def logsumexp(input: Tensor, dim: Any, keepdim: bool = False) -> Tensor:
     """log(sum(exp(input))) over `dim`, computed without overflow; integer inputs give float."""
     input = _float(input)
-    dims = _dims(dim, input.ndim)
-    m = _wrap(_shift(input._array, dims))
-    out = (input - m).exp().sum(dims, keepdim=True).log() + m
-    return out if keepdim else _squeeze_dims(out, dims)
+    return LogSumExp.apply(input, _dims(dim, input.ndim), keepdim)
 
 
 class Softmax(Function):
