@@ -1,23 +1,26 @@
 """Normalisation layers built on one primitive, `Normalize`.
 
 Batch, layer, instance and group norm all compute xhat = (x - mean) / sqrt(var + eps)
-over some dims, then an optional per-channel affine map. They differ only in which
-dims are reduced (and in running statistics), so each is a reshape/choice of dims
-around `Normalize`, whose backward is the closed-form
+over some dims (of x, or of x viewed in groups), then y = xhat * weight + bias with the
+weight broadcast over the other dims. They differ only in the dims, so each is a call
+of `Normalize` with its own dims. Backward is the closed form
 
-    dx = invstd * (g - mean(g) - xhat * mean(g * xhat))
+    dxhat = g * weight
+    dx    = invstd * (dxhat - mean(dxhat) - xhat * mean(dxhat * xhat))
 
-written with Tensor ops on the saved outputs xhat and invstd. Those outputs carry
-their own history, so double backward (gradient penalties) works.
+in Tensor ops. With create_graph, xhat and invstd are recomputed from x with
+differentiable ops first, so double backward (gradient penalties) works; otherwise the
+arrays kept from forward are used.
 """
 from __future__ import annotations
 
 from math import prod
-from typing import Sequence
+from typing import NamedTuple, Sequence
 
 import numpy as np
 
-from .._tensor import Tensor
+from .._tensor import Tensor, _wrap
+from ..autograd import grad_mode
 from ..autograd.function import Function
 from .padding import pad
 from .pooling import avg_pool2d
@@ -25,51 +28,90 @@ from .pooling import avg_pool2d
 __all__ = ["batch_norm", "layer_norm", "group_norm", "instance_norm"]
 
 
+class NormSpec(NamedTuple):
+    stats_shape: tuple   # x is viewed in this shape to take statistics (groups for group norm)
+    dims: tuple          # the dims of stats_shape the statistics reduce over
+    affine_shape: tuple  # weight/bias are viewed in this shape to broadcast against x
+    affine_dims: tuple   # the dims of x that the weight/bias gradients sum over
+    eps: float
+
+
 class Normalize(Function):
-    """(x - mean) * invstd over `dims`; returns (xhat, invstd, mean, biased var) with keepdims.
-
-    mean and var are returned for running statistics only and are not differentiable.
-    """
+    """y = (x - mean) * invstd * weight + bias; also returns the batch mean and biased var
+    (not differentiable: they feed running statistics). With `fixed` = (mean, var) arrays,
+    those are used instead of the batch statistics (eval-mode batch norm)."""
 
     @staticmethod
-    def forward(ctx, x, dims, eps):
-        mean = x.mean(axis=dims, keepdims=True)
-        xc = x - mean
-        var = np.mean(np.square(xc), axis=dims, keepdims=True)
-        invstd = 1.0 / np.sqrt(var + eps)
-        xc *= invstd
-        ctx.dims = dims
-        ctx.count = prod(x.shape[d] for d in dims)
-        ctx.set_materialize_grads(False)
+    def forward(ctx, x, weight, bias, spec, fixed):
+        xs = x.reshape(spec.stats_shape)
+        if fixed is None:
+            # statistics accumulated in float64; the normalisation itself runs in x's dtype
+            mean = xs.mean(axis=spec.dims, keepdims=True, dtype=np.float64).astype(x.dtype)
+            var = np.mean(np.square(xs - mean), axis=spec.dims, keepdims=True, dtype=np.float64)
+        else:
+            mean, var = fixed
+        invstd = (1.0 / np.sqrt(var + spec.eps)).astype(x.dtype)
+        # x * invstd - mean * invstd (rather than (x - mean) * invstd): torch's rounding
+        xhat = xs * invstd
+        xhat -= (mean * invstd).astype(x.dtype)
+        xhat = xhat.reshape(x.shape)
+        if weight is not None:
+            y = xhat * weight.reshape(spec.affine_shape)
+            if bias is not None:
+                y += bias.reshape(spec.affine_shape)
+        else:
+            y = xhat if bias is None else xhat + bias.reshape(spec.affine_shape)
+        ctx.spec, ctx.fixed = spec, fixed
+        ctx.xhat, ctx.invstd = xhat, invstd
+        ctx.save_for_backward(x, weight)
         ctx.mark_non_differentiable(mean, var)
-        ctx.save_for_backward(xc, invstd)
-        return xc, invstd, mean, var
+        return y, mean, var
 
     @staticmethod
-    def backward(ctx, g, g_invstd, _mean, _var):
-        xhat, invstd = ctx.saved_tensors
-        dims = ctx.dims
+    def backward(ctx, grad, _mean, _var):
+        x, weight = ctx.saved_tensors
+        spec = ctx.spec
+        if grad_mode.is_grad_enabled():
+            # create_graph: rebuild xhat (and invstd) as functions of x so they carry history
+            xs = x.reshape(spec.stats_shape)
+            if ctx.fixed is None:
+                xc = xs - xs.mean(spec.dims, keepdim=True)
+                invstd = ((xc * xc).mean(spec.dims, keepdim=True) + spec.eps).pow(-0.5)
+            else:
+                xc, invstd = xs - _wrap(ctx.fixed[0]), _wrap(ctx.invstd)
+            xhat = (xc * invstd).reshape(x.shape)
+        else:
+            xhat, invstd = _wrap(ctx.xhat), _wrap(ctx.invstd)
+        need = ctx.needs_input_grad
+        gw = (grad * xhat).sum(spec.affine_dims).reshape(weight.shape) if need[1] else None
+        gb = grad.sum(spec.affine_dims).reshape(ctx._input_meta[2][0]) if need[2] else None
         gx = None
-        if g is not None:
-            gx = invstd * (g - g.mean(dims, keepdim=True) - xhat * (g * xhat).mean(dims, keepdim=True))
-        if g_invstd is not None:
-            # d invstd / dx_i = -invstd^2 * xhat_i / count
-            extra = g_invstd * invstd * invstd * xhat * (-1.0 / ctx.count)
-            gx = extra if gx is None else gx + extra
-        return gx, None, None
+        if need[0]:
+            gxhat = (grad if weight is None else grad * weight.reshape(spec.affine_shape)).reshape(spec.stats_shape)
+            if ctx.fixed is None:
+                xh = xhat.reshape(spec.stats_shape)
+                gxhat = gxhat - gxhat.mean(spec.dims, keepdim=True) - xh * (gxhat * xh).mean(spec.dims, keepdim=True)
+            gx = (gxhat * invstd).reshape(x.shape)
+        return gx, gw, gb, None, None
 
 
-def _channel_view(t: Tensor, ndim: int) -> Tensor:
-    """A (C,) tensor shaped (1, C, 1, ...) to broadcast against an ndim-d (N, C, ...) input."""
-    return t.reshape((1, -1) + (1,) * (ndim - 2))
+def _spec(x: Tensor, stats_shape: tuple, dims: tuple, affine_shape: tuple, eps: float) -> NormSpec:
+    """Fill in the dims the affine gradients reduce over: those where the weight broadcasts."""
+    aligned = (1,) * (x.ndim - len(affine_shape)) + tuple(affine_shape)
+    affine_dims = tuple(d for d in range(x.ndim) if aligned[d] == 1)
+    return NormSpec(tuple(stats_shape), dims, tuple(affine_shape), affine_dims, float(eps))
 
 
-def _affine(y: Tensor, weight: Tensor | None, bias: Tensor | None, shape: tuple) -> Tensor:
-    if weight is not None:
-        y = y * weight.reshape(shape)
-    if bias is not None:
-        y = y + bias.reshape(shape)
-    return y
+class NativeBatchNorm(Normalize):
+    pass
+
+
+class NativeLayerNorm(Normalize):
+    pass
+
+
+class NativeGroupNorm(Normalize):
+    pass
 
 
 def _update_running(buffer: Tensor | None, value: np.ndarray, momentum: float) -> None:
@@ -106,20 +148,21 @@ def batch_norm(input: Tensor, running_mean: Tensor | None, running_var: Tensor |
             raise RuntimeError(f"running_mean should contain {c} elements not {t.numel()}"
                                if name.startswith("running") else
                                f"{name} should contain {c} elements not {t.numel()}")
-    shape = (1, c) + (1,) * (input.ndim - 2)
+    affine = (c,) + (1,) * (input.ndim - 2)
+    dims = (0,) + tuple(range(2, input.ndim))
+    spec = _spec(input, tuple(input.shape), dims, affine, eps)
     if training or running_mean is None or running_var is None:
-        dims = (0,) + tuple(range(2, input.ndim))
         count = prod(input.shape[d] for d in dims)
         if training and count <= 1:
             raise ValueError(f"Expected more than 1 value per channel when training, got input size "
                              f"{input.shape}")
-        y, _, mean, var = Normalize.apply(input, dims, eps)
+        y, mean, var = NativeBatchNorm.apply(input, weight, bias, spec, None)
         if training:
             _update_running(running_mean, mean._array, momentum)
             _update_running(running_var, var._array * (count / max(count - 1, 1)), momentum)
-    else:
-        y = (input - running_mean.reshape(shape)) * (running_var.reshape(shape) + eps).pow(-0.5)
-    return _affine(y, weight, bias, shape)
+        return y
+    fixed = (running_mean._array.reshape(affine), running_var._array.reshape(affine))
+    return NativeBatchNorm.apply(input, weight, bias, spec, fixed)[0]
 
 
 def instance_norm(input: Tensor, running_mean: Tensor | None = None, running_var: Tensor | None = None,
@@ -131,21 +174,23 @@ def instance_norm(input: Tensor, running_mean: Tensor | None = None, running_var
     statistics, and used instead when use_input_stats is False.
     """
     _check_float(input, "instance_norm")
-    shape = (1, input.shape[1]) + (1,) * (input.ndim - 2)
+    affine = (input.shape[1],) + (1,) * (input.ndim - 2)
+    dims = tuple(range(2, input.ndim))
+    spec = _spec(input, tuple(input.shape), dims, affine, eps)
     if not use_input_stats:
         if running_mean is None or running_var is None:
             raise ValueError("Expected running_mean and running_var to be defined when "
                              "use_input_stats is false")
-        y = (input - running_mean.reshape(shape)) * (running_var.reshape(shape) + eps).pow(-0.5)
-        return _affine(y, weight, bias, shape)
-    dims = tuple(range(2, input.ndim))
+        fixed = (running_mean._array.reshape(affine), running_var._array.reshape(affine))
+        return NativeBatchNorm.apply(input, weight, bias, spec, fixed)[0].view(input.shape)
     count = prod(input.shape[d] for d in dims)
     if count <= 1:
         raise ValueError(f"Expected more than 1 spatial element when training, got input size {input.shape}")
-    y, _, mean, var = Normalize.apply(input, dims, eps)
+    y, mean, var = NativeBatchNorm.apply(input, weight, bias, spec, None)
     _update_running(running_mean, mean._array.mean(axis=0), momentum)
     _update_running(running_var, (var._array * (count / (count - 1))).mean(axis=0), momentum)
-    return _affine(y, weight, bias, shape)
+    # torch runs instance norm as a batch norm of a (1, N*C, ...) view, hence a view node last
+    return y.view(input.shape)
 
 
 def layer_norm(input: Tensor, normalized_shape: int | Sequence[int], weight: Tensor | None = None,
@@ -158,8 +203,8 @@ def layer_norm(input: Tensor, normalized_shape: int | Sequence[int], weight: Ten
     if k == 0 or tuple(input.shape[input.ndim - k:]) != shape or input.ndim < k:
         raise RuntimeError(f"Given normalized_shape={list(shape)}, expected input with shape "
                            f"[*, {', '.join(map(str, shape))}], but got input of size{list(input.shape)}")
-    y, *_ = Normalize.apply(input, tuple(range(input.ndim - k, input.ndim)), eps)
-    return _affine(y, weight, bias, shape)
+    spec = _spec(input, tuple(input.shape), tuple(range(input.ndim - k, input.ndim)), shape, eps)
+    return NativeLayerNorm.apply(input, weight, bias, spec, None)[0]
 
 
 def group_norm(input: Tensor, num_groups: int, weight: Tensor | None = None, bias: Tensor | None = None,
@@ -172,8 +217,8 @@ def group_norm(input: Tensor, num_groups: int, weight: Tensor | None = None, bia
     if num_groups <= 0 or c % num_groups:
         raise RuntimeError(f"Expected number of channels in input to be divisible by num_groups, but got "
                            f"input of shape {list(input.shape)} and num_groups={num_groups}")
-    y, *_ = Normalize.apply(input.reshape(n, num_groups, -1), (2,), eps)
-    return _affine(y.reshape(input.shape), weight, bias, (1, c) + (1,) * (input.ndim - 2))
+    spec = _spec(input, (n, num_groups, -1), (2,), (c,) + (1,) * (input.ndim - 2), eps)
+    return NativeGroupNorm.apply(input, weight, bias, spec, None)[0]
 
 
 def local_response_norm(input: Tensor, size: int, alpha: float = 1e-4, beta: float = 0.75,
