@@ -184,33 +184,53 @@ def _correction(dim: Any, unbiased: Any, correction: Any) -> tuple[Any, float]:
     return dim, correction
 
 
+def _variance(ctx: Any, a: np.ndarray, dims: tuple, keepdim: bool, correction: float) -> np.ndarray:
+    ctx.dims, ctx.keepdim = dims, keepdim
+    ctx.denom = _py_max(math.prod(a.shape[d] for d in dims) - correction, 0)
+    # 1/denom as a factor; with no degrees of freedom it is inf, giving inf or nan like torch
+    ctx.scale = 1.0 / ctx.denom if ctx.denom else math.inf
+    centered = a - np.mean(a, axis=dims, keepdims=True)
+    with np.errstate(invalid="ignore"):
+        return np.asarray(np.sum(centered * centered, axis=dims, keepdims=keepdim) * ctx.scale, dtype=a.dtype)
+
+
 class Var(Function):
     @staticmethod
     def forward(ctx, a, dims, keepdim, correction):
-        ctx.dims, ctx.keepdim = dims, keepdim
-        ctx.denom = _py_max(math.prod(a.shape[d] for d in dims) - correction, 0)
-        centered = a - np.mean(a, axis=dims, keepdims=True)
-        squares = np.sum(centered * centered, axis=dims, keepdims=keepdim)
-        with np.errstate(divide="ignore", invalid="ignore"):  # no degrees of freedom: inf or nan, like torch
-            out = np.asarray(squares / ctx.denom, dtype=a.dtype)
         ctx.save_for_backward(a)
-        return out
+        return _variance(ctx, a, dims, keepdim, correction)
 
     @staticmethod
     def backward(ctx, grad):
         a, = ctx.saved_tensors
         centered = a - Mean.apply(a, ctx.dims, True)
-        return _restore_dims(grad, ctx.dims, ctx.keepdim) * centered * (2.0 / ctx.denom if ctx.denom
-                                                                          else math.inf), None, None, None
+        return _restore_dims(grad, ctx.dims, ctx.keepdim) * centered * (2.0 * ctx.scale), None, None, None
+
+
+class Std(Function):
+    @staticmethod
+    def forward(ctx, a, dims, keepdim, correction):
+        out = np.asarray(np.sqrt(_variance(ctx, a, dims, keepdim, correction)))
+        ctx.save_for_backward(a, out)
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        # d std / dx = (x - mean) / (denom * std); 0 where std is 0 (a constant slice), like torch
+        a, out = ctx.saved_tensors
+        o = _restore_dims(out, ctx.dims, ctx.keepdim)
+        centered = a - Mean.apply(a, ctx.dims, True)
+        g = _restore_dims(grad, ctx.dims, ctx.keepdim) / o.where(o != 0, 1.0)
+        return g * centered * ctx.scale, None, None, None
 
 
 def _var_mean(input: Tensor, dim: Any, unbiased: Any, keepdim: bool, correction: Any,
-              with_mean: bool = False) -> Any:
+              with_mean: bool = False, fn: type = Var) -> Any:
     if not input.dtype.is_floating_point:
         raise RuntimeError("std and var only support floating point and complex dtypes")
     dim, correction = _correction(dim, unbiased, correction)
     dims = _dims(dim, input.ndim)
-    v = Var.apply(input, dims, keepdim, correction)
+    v = fn.apply(input, dims, keepdim, correction)
     return (v, Mean.apply(input, dims, keepdim)) if with_mean else v
 
 
@@ -223,7 +243,7 @@ def var(input: Tensor, dim: Any = None, unbiased: bool | None = None, keepdim: b
 def std(input: Tensor, dim: Any = None, unbiased: bool | None = None, keepdim: bool = False, *,
         correction: float | None = None) -> Tensor:
     """Standard deviation over `dim`: sqrt(var(...))."""
-    return _var_mean(input, dim, unbiased, keepdim, correction) ** 0.5
+    return _var_mean(input, dim, unbiased, keepdim, correction, fn=Std)
 
 
 def var_mean(input: Tensor, dim: Any = None, unbiased: bool | None = None, keepdim: bool = False, *,
@@ -235,8 +255,7 @@ def var_mean(input: Tensor, dim: Any = None, unbiased: bool | None = None, keepd
 def std_mean(input: Tensor, dim: Any = None, unbiased: bool | None = None, keepdim: bool = False, *,
              correction: float | None = None) -> tuple[Tensor, Tensor]:
     """(std, mean) over `dim`, computed together."""
-    v, mu = _var_mean(input, dim, unbiased, keepdim, correction, with_mean=True)
-    return v ** 0.5, mu
+    return _var_mean(input, dim, unbiased, keepdim, correction, with_mean=True, fn=Std)
 
 
 # ----- product ------------------------------------------------------------------------

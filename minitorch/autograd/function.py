@@ -226,7 +226,7 @@ def _record(ctx: BackwardNode, args: tuple, arrays: list, raw: tuple, outputs: t
 
 
 def _as_saved_tensor(value: Any, args: tuple, arrays: list, raw: tuple, outputs: tuple) -> Any:
-    if not isinstance(value, np.ndarray):  # None, a Tensor (custom Functions) or a Python scalar
+    if not isinstance(value, (np.ndarray, np.generic)):  # None, a Tensor (custom Functions), a Python scalar
         return value
     for a, arr in zip(args, arrays):
         if value is arr and isinstance(a, Tensor):

@@ -63,6 +63,11 @@ def test_var_std_correction(name, kw):
     check(lambda L, x: getattr(L, name)(x, **kw), randn(3, 4))
 
 
+def test_std_of_constant_slice_has_zero_gradient_and_no_dof_gives_nan():
+    check(lambda L, x: (x.std(1), L.std_mean(x, 1)), np.array([[2., 2., 2.], [1., 2., 3.]], np.float32))
+    check(lambda L, x: (x.var(1), x.std(1), x.var(0, correction=3)), np.array([[2.], [1.]], np.float32))
+
+
 def test_var_legacy_positional_unbiased():
     check(lambda L, x: (L.var(x, False), L.std(x, 1, False, True)), randn(3, 4))
 
