@@ -18,9 +18,16 @@ from ._ops.reduction import *  # noqa: F401,F403
 from ._ops.shape import *  # noqa: F401,F403
 from ._ops.linalg import *  # noqa: F401,F403
 from ._ops.indexing import *  # noqa: F401,F403
+from ._ops.conv import *  # noqa: F401,F403
+from ._ops.pooling import *  # noqa: F401,F403
+from ._ops.normalization import *  # noqa: F401,F403
+from ._ops.upsampling import *  # noqa: F401,F403
 from ._creation import *  # noqa: F401,F403
 from .random import (Generator, default_generator, get_rng_state, initial_seed, manual_seed, seed,
                      set_rng_state)
+from ._tensor_str import set_printoptions
+from .serialization import load, save
+from . import backends, cuda, nn, optim, utils
 
 FloatTensor = DoubleTensor = LongTensor = Tensor  # legacy names, accepted by isinstance in old code
 
@@ -41,11 +48,3 @@ def is_floating_point(input: Tensor) -> "builtins.bool":
 
 
 __version__ = "0.1.0"
-from . import optim
-from . import utils
-from . import nn
-from .serialization import load, save
-from ._ops.conv import *  # noqa: F401,F403,E402
-from ._ops.pooling import *  # noqa: F401,F403,E402
-from ._ops.normalization import *  # noqa: F401,F403,E402
-from ._ops.upsampling import *  # noqa: F401,F403,E402

@@ -22,6 +22,24 @@ PRECISION = 4
 THRESHOLD = 1000
 EDGEITEMS = 3
 LINEWIDTH = 80
+SCI_MODE: bool | None = None  # None: chosen per tensor; True/False: forced
+
+
+def set_printoptions(precision: int | None = None, threshold: int | None = None,
+                     edgeitems: int | None = None, linewidth: int | None = None,
+                     profile: str | None = None, sci_mode: bool | None = None) -> None:
+    """Change how tensors print (torch.set_printoptions); `profile` is 'default', 'short' or 'full'."""
+    global PRECISION, THRESHOLD, EDGEITEMS, LINEWIDTH, SCI_MODE
+    presets = {"default": (4, 1000, 3, 80), "short": (2, 1000, 2, 80), "full": (4, math.inf, 3, 80)}
+    if profile is not None:
+        if profile not in presets:
+            raise ValueError(f"profile must be one of {', '.join(presets)}, got {profile!r}")
+        PRECISION, THRESHOLD, EDGEITEMS, LINEWIDTH = presets[profile]
+    PRECISION = PRECISION if precision is None else precision
+    THRESHOLD = THRESHOLD if threshold is None else threshold
+    EDGEITEMS = EDGEITEMS if edgeitems is None else edgeitems
+    LINEWIDTH = LINEWIDTH if linewidth is None else linewidth
+    SCI_MODE = sci_mode
 
 
 class _Formatter:
@@ -44,6 +62,8 @@ class _Formatter:
         lo, hi = magnitude.min(), magnitude.max()
         self.int_mode = bool(np.all(finite == np.ceil(finite)))
         self.sci_mode = hi / lo > 1000.0 or hi > 1.0e8 or (not self.int_mode and lo < 1.0e-4)
+        if SCI_MODE is not None:
+            self.sci_mode = SCI_MODE
         self.width = max(len(self.format_raw(v)) for v in finite.tolist())
 
     def format_raw(self, value: Any) -> str:

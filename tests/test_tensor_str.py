@@ -111,3 +111,23 @@ def test_views_print_their_values():
     assert repr(mt.transpose(0, 2)) == repr(th.transpose(0, 2))
     assert repr(mt.permute(1, 0, 2)) == repr(th.permute(1, 0, 2))
     assert str(mt) == str(th)
+
+
+@pytest.mark.parametrize("options", [dict(precision=2), dict(sci_mode=True), dict(sci_mode=False),
+                                     dict(threshold=5, edgeitems=1), dict(linewidth=30), dict(profile="short"),
+                                     dict(profile="full")])
+def test_set_printoptions_matches_torch(options):
+    values = np.array([[1.23456, -2.5e-5, 300.0], [4.0, 5.5, 6.25]] * 5, dtype=np.float32)
+    try:
+        minitorch.set_printoptions(**options)
+        torch.set_printoptions(**options)
+        assert repr(minitorch.tensor(values)) == repr(torch.tensor(values))
+    finally:
+        minitorch.set_printoptions(profile="default", sci_mode=None)
+        torch.set_printoptions(profile="default", sci_mode=None)
+
+
+def test_cuda_is_reported_absent():
+    assert minitorch.cuda.is_available() is torch.cuda.is_available() is False
+    device = minitorch.device("cuda" if minitorch.cuda.is_available() else "cpu")
+    assert minitorch.ones(2, device=device).device.type == "cpu"
