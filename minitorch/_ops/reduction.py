@@ -613,8 +613,9 @@ class Softmax(Function):
     @staticmethod
     def forward(ctx, a, dim):
         ctx.dim = dim
-        e = np.exp(a - _shift(a, dim))
-        out = e / np.sum(e, axis=dim, keepdims=True)
+        out = np.asarray(a - _shift(a, dim))  # one buffer, updated in place: large inputs are memory-bound
+        np.exp(out, out=out)
+        out /= np.sum(out, axis=dim, keepdims=True)
         ctx.save_for_backward(out)
         return out
 
@@ -628,8 +629,8 @@ class LogSoftmax(Function):
     @staticmethod
     def forward(ctx, a, dim):
         ctx.dim = dim
-        shifted = a - _shift(a, dim)
-        out = shifted - np.log(np.sum(np.exp(shifted), axis=dim, keepdims=True))
+        out = np.asarray(a - _shift(a, dim))
+        out -= np.log(np.sum(np.exp(out), axis=dim, keepdims=True))
         ctx.save_for_backward(out)
         return out
 
