@@ -18,7 +18,6 @@ from typing import Any, Sequence
 import numpy as np
 
 from .._tensor import Tensor, _wrap, wrap_dim
-from ..autograd import grad_mode
 from ..autograd.function import Function
 from ._common import check_inplace, inplace_update, needs_grad, tensor_method
 from .shape import Slice, _run_op, _view_op

@@ -426,18 +426,20 @@ def tensor_split(input: Tensor, indices_or_sections: Any, dim: int = 0) -> tuple
 # ----- joining ------------------------------------------------------------------------
 def _run_op(fn: type, *args: Any) -> Tensor:
     """Apply Function `fn`, skipping the graph node when no input needs a gradient."""
-    if grad_mode._enabled and any(isinstance(a, Tensor) and a._requires_grad for a in args):
-        return fn.apply(*args)
-    return _wrap(fn.forward(_UNTRACKED, *(a._array if isinstance(a, Tensor) else a for a in args)))
+    if grad_mode._enabled:
+        for a in args:
+            if isinstance(a, Tensor) and a._requires_grad:
+                return fn.apply(*args)
+    return _wrap(fn.forward(_UNTRACKED, *[a._array if isinstance(a, Tensor) else a for a in args]))
 
 
 class Cat(Function):
     @staticmethod
     def forward(ctx, dim, *arrays):
         # torch's legacy rule: 1-D empty tensors are skipped whatever the others' shapes
-        kept = [a for a in arrays if a.shape != (0,)] or arrays[:1]
+        out = np.concatenate([a for a in arrays if a.shape != (0,)] or arrays[:1], axis=dim)
         ctx.dim, ctx.sizes = dim, [a.shape[dim] if a.shape != (0,) else None for a in arrays]
-        return np.concatenate(kept, axis=dim)
+        return out
 
     @staticmethod
     def backward(ctx, grad):
@@ -473,11 +475,19 @@ def cat(tensors: Sequence[Tensor], dim: int = 0, *, out: Tensor | None = None) -
     if not tensors:
         raise ValueError("torch.cat(): expected a non-empty list of Tensors")
     kept = [t for t in tensors if t._array.shape != (0,)] or list(tensors[:1])  # see Cat.forward
+    d = wrap_dim(dim, kept[0]._array.ndim)
+    try:
+        return _into(out, _run_op(Cat, d, *_same_dtype(tensors)))
+    except ValueError:  # numpy refused: find the reason in torch's words
+        _check_cat_shapes(kept, d)
+        raise
+
+
+def _check_cat_shapes(kept: Sequence[Tensor], d: int) -> None:
     for i, t in enumerate(kept):
         if t._array.ndim == 0:
             raise RuntimeError(f"zero-dimensional tensor (at position {i}) cannot be concatenated")
     ref = kept[0]._array.shape
-    d = wrap_dim(dim, len(ref))
     for i, t in enumerate(kept):
         shape = t._array.shape
         if len(shape) != len(ref):
@@ -486,7 +496,6 @@ def cat(tensors: Sequence[Tensor], dim: int = 0, *, out: Tensor | None = None) -
             if k != d and a != b:
                 raise RuntimeError(f"Sizes of tensors must match except in dimension {d}. Expected size "
                                    f"{a} but got size {b} for tensor number {i} in the list.")
-    return _into(out, _run_op(Cat, d, *_same_dtype(tensors)))
 
 
 concat = concatenate = cat
