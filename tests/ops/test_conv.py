@@ -1,0 +1,135 @@
+"""conv1d/2d/3d, conv_transpose1d/2d/3d, unfold/fold: values and all gradients against torch,
+float64 gradcheck, double backward, and torch's errors for bad arguments."""
+import numpy as np
+import pytest
+import torch
+
+import minitorch
+from conftest import assert_matches_torch, gradcheck, randn
+
+F_NAMES = {1: "conv1d", 2: "conv2d", 3: "conv3d"}
+T_NAMES = {1: "conv_transpose1d", 2: "conv_transpose2d", 3: "conv_transpose3d"}
+
+
+def F(lib):
+    return lib.nn.functional
+
+
+CONV_GRID = [
+    # nd, N, C, O, spatial, kernel, kwargs
+    (1, 2, 3, 4, (9,), (3,), dict(stride=2, padding=1)),
+    (1, 1, 4, 4, (7,), (2,), dict(dilation=3, groups=4)),
+    (2, 2, 3, 4, (7, 6), (3, 2), dict()),
+    (2, 2, 4, 6, (7, 8), (3, 3), dict(stride=(2, 1), padding=(1, 2), dilation=(1, 2), groups=2)),
+    (2, 1, 3, 6, (6, 6), (3, 3), dict(groups=3)),                   # depthwise, multiplier 2
+    (2, 2, 2, 3, (5, 6), (2, 3), dict(padding="same", dilation=(2, 1))),
+    (2, 2, 2, 3, (5, 6), (3, 3), dict(padding="valid", stride=2)),
+    (3, 1, 2, 3, (4, 5, 4), (2, 3, 2), dict(stride=(1, 2, 1), padding=1)),
+]
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("nd,n,c,o,spatial,kernel,kw", CONV_GRID)
+def test_conv_matches_torch(nd, n, c, o, spatial, kernel, kw, dtype):
+    groups = kw.get("groups", 1)
+    x = randn(n, c, *spatial, dtype=dtype)
+    w = randn(o, c // groups, *kernel, dtype=dtype, seed=1)
+    b = randn(o, dtype=dtype, seed=2)
+    name = F_NAMES[nd]
+    assert_matches_torch(lambda lib, x, w, b: getattr(F(lib), name)(x, w, b, **kw), x, w, b)
+    assert_matches_torch(lambda lib, x, w: getattr(F(lib), name)(x, w, **kw), x, w)
+
+
+def test_conv_unbatched_input():
+    assert_matches_torch(lambda lib, x, w: F(lib).conv2d(x, w, padding=1), randn(3, 5, 5), randn(2, 3, 3, 3))
+
+
+TRANSPOSE_GRID = [
+    (1, 2, 4, 3, (5,), (3,), dict(stride=2, padding=1, output_padding=1)),
+    (2, 2, 4, 6, (4, 3), (3, 3), dict(stride=2, padding=1, output_padding=1, groups=2)),
+    (2, 1, 3, 2, (3, 4), (2, 3), dict(stride=(1, 3), dilation=(2, 1))),
+    (2, 2, 16, 8, (5, 5), (4, 4), dict(stride=2)),
+    (3, 1, 2, 2, (3, 2, 3), (2, 2, 2), dict(stride=2, padding=(0, 1, 0))),
+]
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("nd,n,c,o,spatial,kernel,kw", TRANSPOSE_GRID)
+def test_conv_transpose_matches_torch(nd, n, c, o, spatial, kernel, kw, dtype):
+    groups = kw.get("groups", 1)
+    x = randn(n, c, *spatial, dtype=dtype)
+    w = randn(c, o // groups, *kernel, dtype=dtype, seed=1)
+    b = randn(o, dtype=dtype, seed=2)
+    name = T_NAMES[nd]
+    assert_matches_torch(lambda lib, x, w, b: getattr(F(lib), name)(x, w, b, **kw), x, w, b)
+
+
+def test_conv_gradcheck():
+    gradcheck(lambda lib, x, w, b: F(lib).conv2d(x, w, b, stride=2, padding=1, groups=2),
+              randn(1, 4, 5, 4), randn(2, 2, 3, 2), randn(2))
+    gradcheck(lambda lib, x, w: F(lib).conv1d(x, w, dilation=2), randn(2, 2, 7), randn(3, 2, 2))
+    gradcheck(lambda lib, x, w: F(lib).conv3d(x, w, padding=1), randn(1, 1, 3, 3, 2), randn(2, 1, 2, 2, 2))
+
+
+def test_conv_transpose_gradcheck():
+    gradcheck(lambda lib, x, w, b: F(lib).conv_transpose2d(x, w, b, stride=2, padding=1, output_padding=1),
+              randn(1, 2, 3, 3), randn(2, 3, 3, 3), randn(3))
+
+
+def _penalty(lib, conv_fn, x, w):
+    y = conv_fn(lib)(x, w)
+    g, = lib.autograd.grad((y * y * y).sum(), x, create_graph=True)
+    return (g * g).sum()
+
+
+@pytest.mark.parametrize("conv_fn", [
+    lambda lib: lambda x, w: F(lib).conv2d(x, w, stride=2, padding=1, groups=2),
+    lambda lib: lambda x, w: F(lib).conv_transpose2d(x, w, stride=2, padding=1, output_padding=1, groups=2),
+])
+def test_double_backward_matches_torch(conv_fn):
+    x, w = randn(2, 4, 5, 5, dtype=np.float64), randn(4, 2, 3, 3, dtype=np.float64, seed=3)
+    assert_matches_torch(lambda lib, x, w: _penalty(lib, conv_fn, x, w), x, w)
+    inputs = [minitorch.tensor(a, dtype=minitorch.float64, requires_grad=True)
+              for a in (randn(1, 4, 3, 3), randn(4, 2, 2, 2))]
+    assert minitorch.autograd.gradgradcheck(conv_fn(minitorch), inputs)
+
+
+@pytest.mark.parametrize("kw", [dict(kernel_size=2), dict(kernel_size=(2, 3), dilation=(1, 2), padding=1, stride=2)])
+def test_unfold_fold_match_torch(kw):
+    x = randn(2, 3, 6, 7)
+    assert_matches_torch(lambda lib, x: F(lib).unfold(x, **kw), x)
+    cols = torch.nn.functional.unfold(torch.tensor(x), **kw).numpy()
+    assert_matches_torch(lambda lib, c: F(lib).fold(c, (6, 7), **kw), cols)
+    gradcheck(lambda lib, x: F(lib).fold(F(lib).unfold(x, **kw), (6, 7), **kw), randn(1, 2, 6, 7))
+
+
+def _raises_like_torch(fn, *arrays, match):
+    with pytest.raises(Exception) as expected:
+        fn(torch, *[torch.tensor(a) for a in arrays])
+    with pytest.raises(type(expected.value), match=match):
+        fn(minitorch, *[minitorch.tensor(a) for a in arrays])
+
+
+@pytest.mark.parametrize("fn,shapes,match", [
+    (lambda lib, x, w: F(lib).conv2d(x, w), [(1, 2, 5, 5), (4, 3, 3, 3)],
+     r"expected input\[1, 2, 5, 5\] to have 3 channels, but got 2 channels instead"),
+    (lambda lib, x, w: F(lib).conv2d(x, w), [(2, 5), (4, 3, 3, 3)], r"Expected 3D \(unbatched\) or 4D"),
+    (lambda lib, x, w: F(lib).conv2d(x, w), [(1, 3, 2, 2), (4, 3, 3, 3)], r"Kernel size can't be greater"),
+    (lambda lib, x, w: F(lib).conv2d(x, w, padding=1), [(1, 3, 1, 1), (4, 3, 5, 5)], r"\(3 x 3\).*\(5 x 5\)"),
+    (lambda lib, x, w: F(lib).conv2d(x, w, groups=2), [(1, 4, 5, 5), (3, 2, 3, 3)], r"divisible by 2"),
+    (lambda lib, x, w: F(lib).conv2d(x, w, stride=0), [(1, 3, 5, 5), (4, 3, 3, 3)], r"non-positive stride"),
+    (lambda lib, x, w: F(lib).conv2d(x, w, stride=-1), [(1, 3, 5, 5), (4, 3, 3, 3)], r"non-positive stride"),
+    (lambda lib, x, w: F(lib).conv2d(x, w, stride=2, padding="same"), [(1, 3, 5, 5), (4, 3, 3, 3)],
+     r"padding='same' is not supported for strided convolutions"),
+    (lambda lib, x, w: F(lib).conv_transpose2d(x, w, stride=2, output_padding=2), [(1, 3, 5, 5), (3, 4, 3, 3)],
+     r"output padding must be smaller than either stride or dilation"),
+    (lambda lib, x, w: F(lib).conv2d(x, w), [(1, 3, 5, 5), (4, 3, 3)], r"weight"),
+])
+def test_conv_errors(fn, shapes, match):
+    _raises_like_torch(fn, *[randn(*s) for s in shapes], match=match)
+
+
+def test_conv_dtype_mismatch_is_runtime_error():
+    x, w = minitorch.tensor(randn(1, 3, 5, 5)), minitorch.tensor(randn(4, 3, 3, 3, dtype=np.float64))
+    with pytest.raises(RuntimeError, match="float32.*float64"):
+        minitorch.nn.functional.conv2d(x, w)
