@@ -148,9 +148,10 @@ def pil_to_tensor(pic: Any) -> Tensor:
 def to_pil_image(pic: Any, mode: str | None = None) -> Image.Image:
     """(C, H, W) tensor or (H, W[, C]) ndarray -> PIL image.
 
-    Float values are taken as [0, 1] and scaled by 255 (truncating, as torchvision does);
-    the mode is inferred from the channels: 1 -> "L" (or "I"/"F" for int32/float data
-    with mode="F"), 2 -> "LA", 3 -> "RGB", 4 -> "RGBA".
+    Float values are taken as [0, 1] and scaled to uint8 by 255 (truncating, as
+    torchvision does) unless `mode="F"` keeps them. Without `mode`, Pillow infers it
+    from the channels and type: 1 -> "L" (int32 "I", float "F"), 2 -> "LA",
+    3 -> "RGB", 4 -> "RGBA"; with `mode`, the image is converted to it.
     """
     if isinstance(pic, Tensor):
         if pic.ndim not in (2, 3):
