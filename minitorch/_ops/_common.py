@@ -52,8 +52,8 @@ def inplace_update(self: Tensor, result: Tensor) -> Tensor:
     """Make `self` hold `result`, as an in-place op does: copy values, bump version, take history."""
     check_inplace(self)
     if result._array.dtype != self._array.dtype and not _dtype.can_cast(result.dtype, self.dtype):
-        raise RuntimeError(f"result type {result.dtype.name.capitalize()} can't be cast to the desired "
-                           f"output type {self.dtype.name.capitalize()}")
+        raise RuntimeError(f"result type {type_name(result.dtype)} can't be cast to the desired "
+                           f"output type {type_name(self.dtype)}")
     if result._array.shape != self._array.shape:
         raise RuntimeError(f"output with shape {list(self.shape)} doesn't match the broadcast shape "
                            f"{list(result.shape)}")
@@ -65,6 +65,15 @@ def inplace_update(self: Tensor, result: Tensor) -> Tensor:
         self._requires_grad = True
         result.grad_fn._retained.pop(result._output_nr, None)
     return self
+
+
+_TYPE_NAMES = {"bool": "Bool", "uint8": "Byte", "int8": "Char", "int16": "Short", "int32": "Int",
+               "int64": "Long", "float16": "Half", "float32": "Float", "float64": "Double"}
+
+
+def type_name(dt: _dtype.dtype) -> str:
+    """torch's C++ name of a dtype (Float, Long, ...), as its error messages spell it."""
+    return _TYPE_NAMES[dt.name]
 
 
 def check_inplace(self: Tensor) -> None:
