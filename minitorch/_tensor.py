@@ -24,7 +24,7 @@ class Tensor:
     """An n-dimensional array with autograd, like `torch.Tensor`."""
 
     __slots__ = ("_array", "_requires_grad", "_grad", "grad_fn", "_output_nr", "_version_box",
-                 "_base", "_grad_accumulator", "_hooks", "_retains_grad", "__dict__", "__weakref__")
+                 "_base", "_view_chain", "_grad_accumulator", "_hooks", "_retains_grad", "__dict__", "__weakref__")
     __array_priority__ = 1000  # numpy defers `ndarray + Tensor` to Tensor.__radd__
 
     def __new__(cls, *args: Any, **kwargs: Any) -> "Tensor":
@@ -36,6 +36,7 @@ class Tensor:
         self._output_nr = 0
         self._version_box = [0]
         self._base = None
+        self._view_chain = ()
         self._grad_accumulator = None
         self._hooks = None
         self._retains_grad = False
@@ -122,7 +123,7 @@ class Tensor:
             raise RuntimeError("can't retain_grad on Tensor that has requires_grad=False")
         if self.grad_fn is not None:
             self._retains_grad = True
-            self.grad_fn._retained[self._output_nr] = self
+            self.grad_fn._table("_retained")[self._output_nr] = self
 
     @property
     def retains_grad(self) -> bool:
@@ -133,7 +134,7 @@ class Tensor:
         if not self._requires_grad:
             raise RuntimeError("cannot register a hook on a tensor that doesn't require gradient")
         if self.grad_fn is not None:
-            hooks = self.grad_fn._tensor_hooks.setdefault(self._output_nr, {})
+            hooks = self.grad_fn._table("_tensor_hooks").setdefault(self._output_nr, {})
         else:
             if self._hooks is None:
                 self._hooks = {}

@@ -9,6 +9,7 @@ import numpy as np
 from .. import _dtype
 from .._tensor import Tensor, _wrap
 from ..autograd import grad_mode
+from ..autograd.function import Function, replay_view
 
 
 def tensor_method(*functions: Callable, **renamed: Callable) -> None:
@@ -49,7 +50,12 @@ def promote(a: Any, b: Any) -> tuple[Any, Any]:
 
 
 def inplace_update(self: Tensor, result: Tensor) -> Tensor:
-    """Make `self` hold `result`, as an in-place op does: copy values, bump version, take history."""
+    """Make `self` hold `result`, as an in-place op does: copy values, bump version, take history.
+
+    When `self` is a view, the write also changes its base: the base's history gains a
+    CopySlices node (gradient flows to `result` inside the view's region and to the old
+    base outside it), and `self` becomes a fresh view of the updated base.
+    """
     check_inplace(self)
     if result._array.dtype != self._array.dtype and not _dtype.can_cast(result.dtype, self.dtype):
         raise RuntimeError(f"result type {type_name(result.dtype)} can't be cast to the desired "
@@ -59,12 +65,33 @@ def inplace_update(self: Tensor, result: Tensor) -> Tensor:
                            f"{list(result.shape)}")
     np.copyto(self._array, result._array, casting="unsafe")
     self._version_box[0] += 1
+    base = self._base
+    if base is not None and self._view_chain and grad_mode._enabled and \
+            (result._requires_grad or base._requires_grad):
+        updated = CopySlices.apply(base, result, self._view_chain)
+        base.grad_fn, base._output_nr, base._requires_grad = updated.grad_fn, 0, True
+        result = replay_view(base, self._view_chain)
     if result.grad_fn is not None:
         self.grad_fn = result.grad_fn
         self._output_nr = result._output_nr
         self._requires_grad = True
-        result.grad_fn._retained.pop(result._output_nr, None)
     return self
+
+
+class CopySlices(Function):
+    """The base tensor after `values` were written into it through a view (given by its chain)."""
+
+    @staticmethod
+    def forward(ctx, base, values, chain):
+        # The write already happened in memory; remember which elements it covered.
+        region = np.ones(base.shape, dtype=bool)
+        replay_view(_wrap(region), chain)._array[...] = False
+        ctx.outside, ctx.chain = region, chain
+        return base
+
+    @staticmethod
+    def backward(ctx, grad):
+        return grad * _wrap(ctx.outside), replay_view(grad, ctx.chain), None
 
 
 _TYPE_NAMES = {"bool": "Bool", "uint8": "Byte", "int8": "Char", "int16": "Short", "int32": "Int",

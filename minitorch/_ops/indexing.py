@@ -20,7 +20,7 @@ import numpy as np
 from .._tensor import Tensor, _wrap, wrap_dim
 from ..autograd.function import Function
 from ._common import check_inplace, inplace_update, needs_grad, tensor_method
-from .shape import Slice, _run_op, _view_op
+from .shape import Slice
 
 __all__ = ["index_select", "masked_select", "masked_fill", "gather", "scatter", "scatter_add",
            "scatter_reduce", "index_add", "index_fill", "index_copy", "index_put", "take",
@@ -67,11 +67,11 @@ class IndexPut(Function):
 
 
 def _index(input: Tensor, key: tuple) -> Tensor:
-    return _run_op(Index, input, key)
+    return Index.apply(input, key)
 
 
 def _index_put(input: Tensor, key: tuple, values: Any, accumulate: bool = False) -> Tensor:
-    return _run_op(IndexPut, input, key, values, accumulate)
+    return IndexPut.apply(input, key, values, accumulate)
 
 
 # ----- __getitem__ / __setitem__ ------------------------------------------------------
@@ -149,11 +149,11 @@ def __getitem__(self: Tensor, key: Any) -> Tensor:
     """self[key] like torch: basic indexing gives a view; int/bool tensors and lists give a copy."""
     try:
         if type(key) is int:  # the common case first: a view without the parsing
-            return _view_op(Slice, self, (key, Ellipsis))
+            return Slice.apply(self, (key, Ellipsis))
         np_key, advanced = _parse_key(self, key)
         if advanced:
             return _index(self, np_key)
-        return _view_op(Slice, self, np_key)
+        return Slice.apply(self, np_key)
     except IndexError as e:
         raise _torch_index_error(e) from None
 
@@ -392,7 +392,7 @@ def scatter(input: Tensor, dim: int, index: Tensor, src: Any = None, value: Any 
     if reduce == "add":
         return _index_put(input, key, src, True)
     if reduce == "multiply":
-        return _run_op(ScatterMultiply, input, key, src)
+        return ScatterMultiply.apply(input, key, src)
     raise RuntimeError("reduce argument must be either add or multiply.")
 
 
@@ -423,9 +423,9 @@ def scatter_reduce(input: Tensor, dim: int, index: Tensor, src: Tensor, reduce: 
         return total / _wrap(np.maximum(count, 1)) if total.dtype.is_floating_point \
             else total.div(_wrap(np.maximum(count, 1)), rounding_mode="floor")
     if reduce in ("amax", "amin"):
-        return _run_op(ScatterExtreme, input, key, src, reduce == "amax", include_self)
+        return ScatterExtreme.apply(input, key, src, reduce == "amax", include_self)
     if reduce == "prod":
-        return _run_op(ScatterProd, input, key, src, include_self)
+        return ScatterProd.apply(input, key, src, include_self)
     raise RuntimeError(f"reduce argument must be either sum, prod, mean, amax or amin, got {reduce}")
 
 

@@ -3,11 +3,8 @@
 Views (view, reshape when possible, permute/transpose, expand, squeeze/unsqueeze, narrow,
 select, split/chunk/unbind, basic slicing) return numpy views of the same buffer, so an
 in-place write through one is seen by all; their Functions set `view = True` so the
-output shares the input's version counter. The other ops here (cat, stack, flip, roll,
-repeat, ...) copy.
-
-Views are on the training hot path, so `_view_op` skips the graph node entirely when
-nothing needs a gradient; it runs the very same `forward`.
+output shares the input's version counter (and its base remembers how the view was
+taken). The other ops here (cat, stack, flip, roll, repeat, ...) copy.
 """
 from __future__ import annotations
 
@@ -21,7 +18,6 @@ from .. import _dtype
 from .._device import check_device
 from .._size import Size
 from .._tensor import Tensor, _wrap, wrap_dim
-from ..autograd import grad_mode
 from ..autograd.function import Function
 from ._common import normalize_dims, tensor_method
 
@@ -32,25 +28,6 @@ __all__ = ["view", "reshape", "permute", "transpose", "swapaxes", "swapdims", "t
            "atleast_2d", "atleast_3d", "repeat_interleave", "tile", "flip", "fliplr", "flipud", "roll",
            "clone"]
 
-
-class _Untracked:
-    """Stands in for `ctx` when an op runs without recording a graph node."""
-
-    def save_for_backward(self, *values: Any) -> None:
-        pass
-
-
-_UNTRACKED = _Untracked()
-
-
-def _view_op(fn: type, input: Tensor, *args: Any) -> Tensor:
-    """Apply the view Function `fn`; without autograd, skip the node but still share the version."""
-    if input._requires_grad and grad_mode._enabled:
-        return fn.apply(input, *args)
-    out = _wrap(fn.forward(_UNTRACKED, input._array, *args))
-    out._version_box = input._version_box
-    out._base = input if input._base is None else input._base
-    return out
 
 
 def _shape_arg(shape: tuple) -> tuple:
@@ -109,14 +86,14 @@ def view(input: Tensor, *shape: Any) -> Tensor:
     if len(shape) == 1 and isinstance(shape[0], _dtype.dtype):
         return _wrap(input._array.view(shape[0].np))
     shape = infer_shape(_shape_arg(shape), input._array.size, input._array.shape)
-    return _view_op(View, input, shape)
+    return View.apply(input, shape)
 
 
 def reshape(input: Tensor, *shape: Any) -> Tensor:
     """A tensor with the same data and a new shape: a view when possible, else a copy."""
     shape = infer_shape(_shape_arg(shape), input._array.size, input._array.shape)
     if input._array.flags.c_contiguous or _can_view(input._array, shape):
-        return _view_op(View, input, shape)
+        return View.apply(input, shape)
     return Reshape.apply(input, shape)
 
 
@@ -158,7 +135,7 @@ def unsqueeze(input: Tensor, dim: int) -> Tensor:
     """A view with a size-1 dimension inserted at `dim`."""
     dim = wrap_dim(dim, input.ndim + 1)
     shape = input._array.shape
-    return _view_op(View, input, shape[:dim] + (1,) + shape[dim:])
+    return View.apply(input, shape[:dim] + (1,) + shape[dim:])
 
 
 def squeeze(input: Tensor, dim: Any = None) -> Tensor:
@@ -171,7 +148,7 @@ def squeeze(input: Tensor, dim: Any = None) -> Tensor:
     else:
         dims = [wrap_dim(dim, input.ndim)]
     new = tuple(s for i, s in enumerate(shape) if not (i in dims and s == 1))
-    return _view_op(View, input, new)
+    return View.apply(input, new)
 
 
 # ----- reordering dimensions ----------------------------------------------------------
@@ -198,7 +175,7 @@ def permute(input: Tensor, *dims: Any) -> Tensor:
     dims = tuple(wrap_dim(d, input.ndim) for d in dims)
     if len(set(dims)) != len(dims):
         raise RuntimeError("permute(): duplicate dims are not allowed.")
-    return _view_op(Permute, input, dims)
+    return Permute.apply(input, dims)
 
 
 def transpose(input: Tensor, dim0: int, dim1: int) -> Tensor:
@@ -206,10 +183,10 @@ def transpose(input: Tensor, dim0: int, dim1: int) -> Tensor:
     n = input._array.ndim
     d0, d1 = wrap_dim(dim0, n), wrap_dim(dim1, n)
     if n < 2:
-        return _view_op(View, input, input._array.shape)
+        return View.apply(input, input._array.shape)
     dims = list(range(n))
     dims[d0], dims[d1] = d1, d0
-    return _view_op(Permute, input, tuple(dims))
+    return Permute.apply(input, tuple(dims))
 
 
 swapaxes = swapdims = transpose
@@ -219,7 +196,7 @@ def t(input: Tensor) -> Tensor:
     """Transpose of a tensor with at most 2 dimensions."""
     if input.ndim > 2:
         raise RuntimeError(f"t() expects a tensor with <= 2 dimensions, but self is {input.ndim}D")
-    return transpose(input, 0, 1) if input.ndim == 2 else _view_op(View, input, input._array.shape)
+    return transpose(input, 0, 1) if input.ndim == 2 else View.apply(input, input._array.shape)
 
 
 def movedim(input: Tensor, source: Any, destination: Any) -> Tensor:
@@ -263,7 +240,7 @@ def expand(input: Tensor, *sizes: Any) -> Tensor:
     sizes = _shape_arg(sizes)
     own_shape = input._array.shape
     if sizes == own_shape:
-        return _view_op(View, input, sizes)
+        return View.apply(input, sizes)
     lead = len(sizes) - len(own_shape)
     if lead < 0:
         raise RuntimeError(f"expand({input.type()}{{{list(input.shape)}}}, size={list(sizes)}): the "
@@ -283,7 +260,7 @@ def expand(input: Tensor, *sizes: Any) -> Tensor:
                                f"({own}) at non-singleton dimension {i}.  Target sizes: {list(sizes)}.  "
                                f"Tensor sizes: {list(own_shape)}")
         shape[i] = s
-    return _view_op(Expand, input, tuple(shape))
+    return Expand.apply(input, tuple(shape))
 
 
 def broadcast_to(input: Tensor, size: Sequence[int]) -> Tensor:
@@ -347,7 +324,7 @@ def narrow(input: Tensor, dim: int, start: Any, length: int) -> Tensor:
     start = start + n if start < 0 else start
     if length < 0 or start + length > n:
         raise RuntimeError(f"start ({start}) + length ({length}) exceeds dimension size ({n}).")
-    return _view_op(Slice, input, _dim_key(d, slice(start, start + length)))
+    return Slice.apply(input, _dim_key(d, slice(start, start + length)))
 
 
 def select(input: Tensor, dim: int, index: int) -> Tensor:
@@ -358,18 +335,18 @@ def select(input: Tensor, dim: int, index: int) -> Tensor:
     if not -n <= index < n:
         raise IndexError(f"select(): index {index} out of range for tensor of size {list(input.shape)} "
                          f"at dimension {dim}")
-    return _view_op(Slice, input, _dim_key(d, index))
+    return Slice.apply(input, _dim_key(d, index))
 
 
 def unbind(input: Tensor, dim: int = 0) -> tuple[Tensor, ...]:
     """The slices along `dim`, as a tuple of views without that dimension."""
     d = wrap_dim(dim, input.ndim)
-    return tuple(_view_op(Slice, input, _dim_key(d, i)) for i in range(input._array.shape[d]))
+    return tuple(Slice.apply(input, _dim_key(d, i)) for i in range(input._array.shape[d]))
 
 
 def _split_at(input: Tensor, bounds: Sequence[int], d: int) -> tuple[Tensor, ...]:
     """Views of `input` between consecutive offsets in `bounds` along dim `d`."""
-    return tuple(_view_op(Slice, input, _dim_key(d, slice(a, b))) for a, b in zip(bounds, bounds[1:]))
+    return tuple(Slice.apply(input, _dim_key(d, slice(a, b))) for a, b in zip(bounds, bounds[1:]))
 
 
 def split(tensor: Tensor, split_size_or_sections: Any, dim: int = 0) -> tuple[Tensor, ...]:
@@ -391,7 +368,7 @@ def split(tensor: Tensor, split_size_or_sections: Any, dim: int = 0) -> tuple[Te
     if s == 0:
         if n:
             raise RuntimeError(f"split_size can only be 0 if dimension size is 0, but got dimension size of {n}")
-        return (_view_op(Slice, tensor, _dim_key(d, slice(0, 0))),)
+        return (Slice.apply(tensor, _dim_key(d, slice(0, 0))),)
     return _split_at(tensor, list(range(0, n, s)) + [n], d)
 
 
@@ -424,15 +401,6 @@ def tensor_split(input: Tensor, indices_or_sections: Any, dim: int = 0) -> tuple
 
 
 # ----- joining ------------------------------------------------------------------------
-def _run_op(fn: type, *args: Any) -> Tensor:
-    """Apply Function `fn`, skipping the graph node when no input needs a gradient."""
-    if grad_mode._enabled:
-        for a in args:
-            if isinstance(a, Tensor) and a._requires_grad:
-                return fn.apply(*args)
-    return _wrap(fn.forward(_UNTRACKED, *[a._array if isinstance(a, Tensor) else a for a in args]))
-
-
 class Cat(Function):
     @staticmethod
     def forward(ctx, dim, *arrays):
@@ -477,7 +445,7 @@ def cat(tensors: Sequence[Tensor], dim: int = 0, *, out: Tensor | None = None) -
     kept = [t for t in tensors if t._array.shape != (0,)] or list(tensors[:1])  # see Cat.forward
     d = wrap_dim(dim, kept[0]._array.ndim)
     try:
-        return _into(out, _run_op(Cat, d, *_same_dtype(tensors)))
+        return _into(out, Cat.apply(d, *_same_dtype(tensors)))
     except ValueError:  # numpy refused: find the reason in torch's words
         _check_cat_shapes(kept, d)
         raise
@@ -519,7 +487,7 @@ def stack(tensors: Sequence[Tensor], dim: int = 0, *, out: Tensor | None = None)
             raise RuntimeError(f"stack expects each tensor to be equal size, but got {list(ref)} at entry 0 "
                                f"and {list(t.shape)} at entry {i}")
     d = wrap_dim(dim, len(ref) + 1)
-    return _into(out, _run_op(Stack, d, *_same_dtype(tensors)))
+    return _into(out, Stack.apply(d, *_same_dtype(tensors)))
 
 
 def atleast_1d(*tensors: Any) -> Any:
@@ -588,7 +556,7 @@ def repeat(input: Tensor, *sizes: Any) -> Tensor:
     if len(sizes) < input.ndim:
         raise RuntimeError("Number of dimensions of repeat dims can not be smaller than number of "
                            "dimensions of tensor")
-    return _run_op(Repeat, input, sizes)
+    return Repeat.apply(input, sizes)
 
 
 def tile(input: Tensor, dims: Sequence[int]) -> Tensor:
@@ -646,7 +614,7 @@ class Flip(Function):
 def flip(input: Tensor, *dims: Any) -> Tensor:
     """A copy with the order of elements reversed along `dims` (an int, a sequence, or several ints)."""
     dims = _shape_arg(dims)
-    return _run_op(Flip, input, normalize_dims(dims, input.ndim))
+    return Flip.apply(input, normalize_dims(dims, input.ndim))
 
 
 def fliplr(input: Tensor) -> Tensor:
@@ -680,11 +648,11 @@ def roll(input: Tensor, shifts: Any, dims: Any = None) -> Tensor:
     if dims is None:
         if len(shifts) != 1:
             raise RuntimeError(f"shifts and dimensions must align. shifts: {len(shifts)}, dims:0")
-        return _run_op(Roll, input, shifts, None)
+        return Roll.apply(input, shifts, None)
     dims = (dims,) if isinstance(dims, int) else tuple(dims)
     if len(shifts) != len(dims):
         raise RuntimeError(f"shifts and dimensions must align. shifts: {len(shifts)}, dims:{len(dims)}")
-    return _run_op(Roll, input, shifts, tuple(wrap_dim(d, input.ndim) for d in dims))
+    return Roll.apply(input, shifts, tuple(wrap_dim(d, input.ndim) for d in dims))
 
 
 class Clone(Function):

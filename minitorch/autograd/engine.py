@@ -175,15 +175,17 @@ def _run(outputs: tuple, root_grads: list, retain_graph: bool, create_graph: boo
                 continue
             if needed is not None and not any(c in needed for c, _ in node.next_functions):
                 continue
-            for hook in tuple(node._pre_hooks.values()):
-                new = hook(tuple(grads))
-                if new is not None:
-                    grads = list(new)
+            if node._pre_hooks:
+                for hook in tuple(node._pre_hooks.values()):
+                    new = hook(tuple(grads))
+                    if new is not None:
+                        grads = list(new)
             grad_inputs = _call_node(node, grads)
-            for hook in tuple(node._hooks.values()):
-                new = hook(grad_inputs, tuple(grads))
-                if new is not None:
-                    grad_inputs = tuple(new)
+            if node._hooks:
+                for hook in tuple(node._hooks.values()):
+                    new = hook(grad_inputs, tuple(grads))
+                    if new is not None:
+                        grad_inputs = tuple(new)
             if not retain_graph:
                 node._release()
             for (child, nr), g in zip(node.next_functions, grad_inputs):
@@ -212,7 +214,7 @@ def _call_tensor_hooks(node: Node, grads: list, create_graph: bool) -> list:
                     new = hook(grads[nr])
                     if new is not None:
                         grads[nr] = new
-    for nr, t in node._retained.items():
+    for nr, t in (node._retained or {}).items():
         if grads[nr] is not None:
             _accumulate(t, grads[nr], create_graph)
     return grads

@@ -28,6 +28,7 @@ forward receives Tensors.
 """
 from __future__ import annotations
 
+import itertools
 import traceback
 from typing import Any
 
@@ -37,6 +38,9 @@ from .._tensor import Tensor, _wrap
 from . import anomaly_mode, grad_mode
 
 
+_sequence_numbers = itertools.count(1)
+
+
 class Node:
     """A vertex of the backward graph: what a tensor's `grad_fn` is.
 
@@ -44,17 +48,32 @@ class Node:
     the leaves; (None, 0) marks an input that needs no gradient.
     """
 
-    _sequence_counter = 0
+    # Class-level defaults keep node creation (once per recorded op) cheap; the hook
+    # tables are created on first registration.
+    next_functions: tuple = ()
+    _hooks: dict | None = None          # id -> fn(grad_inputs, grad_outputs)
+    _pre_hooks: dict | None = None      # id -> fn(grad_outputs)
+    _tensor_hooks: dict | None = None   # output index -> {id: hook} from Tensor.register_hook
+    _retained: dict | None = None       # output index -> tensor that asked retain_grad()
+    _metadata: dict | None = None
 
     def __init__(self) -> None:
-        self.next_functions: tuple = ()
-        self._hooks: dict = {}
-        self._pre_hooks: dict = {}
-        self._tensor_hooks: dict = {}   # output index -> {id: hook} from Tensor.register_hook
-        self._retained: dict = {}       # output index -> tensor that asked retain_grad()
-        Node._sequence_counter += 1
-        self._sequence_nr = Node._sequence_counter
-        self.metadata: dict = {}
+        self._sequence_nr = next(_sequence_numbers)
+
+    @property
+    def metadata(self) -> dict:
+        """A dict for user annotations (and anomaly mode's forward traceback)."""
+        if self._metadata is None:
+            self._metadata = {}
+        return self._metadata
+
+    def _table(self, name: str) -> dict:
+        """The hook table `name`, created on first use."""
+        table = getattr(self, name)
+        if table is None:
+            table = {}
+            setattr(self, name, table)
+        return table
 
     def name(self) -> str:
         """The node's class name, e.g. 'MulBackward0'."""
@@ -63,12 +82,12 @@ class Node:
     def register_hook(self, fn: Any):
         """Call `fn(grad_inputs, grad_outputs)` after this node runs; may return new grad_inputs."""
         from .._tensor import RemovableHandle
-        return RemovableHandle(self._hooks, fn)
+        return RemovableHandle(self._table("_hooks"), fn)
 
     def register_prehook(self, fn: Any):
         """Call `fn(grad_outputs)` before this node runs; may return new grad_outputs."""
         from .._tensor import RemovableHandle
-        return RemovableHandle(self._pre_hooks, fn)
+        return RemovableHandle(self._table("_pre_hooks"), fn)
 
     def _release(self) -> None:
         pass
@@ -95,18 +114,14 @@ class BackwardNode(Node):
     """The `ctx` of one Function call, kept as the outputs' grad_fn."""
 
     _function: type
-    _is_custom = False
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.needs_input_grad: tuple = ()
-        self._to_save: tuple = ()
-        self._saved: tuple | None = ()
-        self._saved_versions: tuple = ()
-        self._non_differentiable: tuple = ()
-        self._input_meta: tuple = ()    # (shape, dtype) per positional argument, None for non-tensors
-        self._output_meta: tuple = ()   # (shape, dtype) per output
-        self.materialize_grads = True
+    needs_input_grad: tuple = ()
+    _to_save: tuple = ()
+    _saved: tuple | None = ()           # None once freed by backward
+    _saved_versions: tuple = ()
+    _non_differentiable: tuple = ()
+    _input_meta: tuple = ()             # (shape, np dtype) per positional argument, None for non-tensors
+    _output_meta: tuple = ()            # (shape, np dtype) per output
+    materialize_grads = True
 
     def save_for_backward(self, *values: Any) -> None:
         """Keep these arrays (or tensors) for backward; read them back with `saved_tensors`."""
@@ -185,22 +200,51 @@ class Function:
     @classmethod
     def apply(cls, *args: Any, **kwargs: Any) -> Any:
         """Run forward on the arguments' arrays and, if needed, record the graph node."""
-        ctx = cls._node_class()
         arrays = [a._array if isinstance(a, Tensor) else a for a in args]
         record = grad_mode._enabled and any(isinstance(a, Tensor) and a._requires_grad for a in args)
         if record:
+            ctx = cls._node_class()
             ctx.needs_input_grad = tuple(isinstance(a, Tensor) and a._requires_grad for a in args)
+        else:
+            ctx = _ForwardOnly()  # no node to build, nothing to save
         raw = cls.forward(ctx, *arrays, **kwargs)
         single = not isinstance(raw, tuple)
         outputs = tuple(_wrap(np.asarray(r)) if r is not None else None
                         for r in ((raw,) if single else raw))
         if cls.view:
-            outputs[0]._version_box = args[0]._version_box
-            # like torch, `_base` is the tensor owning the storage, not the view taken from
-            outputs[0]._base = args[0] if args[0]._base is None else args[0]._base
+            _mark_view(outputs[0], args[0], (cls, args[1:], kwargs))
         if record:
             _record(ctx, args, arrays, raw if not single else (raw,), outputs)
         return outputs[0] if single else outputs
+
+
+class _ForwardOnly:
+    """The ctx handed to forward when no graph is recorded: what forward keeps on it is dropped."""
+
+    needs_input_grad: tuple = ()
+
+    def save_for_backward(self, *values: Any) -> None:
+        pass
+
+    def mark_non_differentiable(self, *outputs: Any) -> None:
+        pass
+
+
+def _mark_view(view: Tensor, source: Tensor, step: tuple) -> None:
+    """Tie a view to the tensor owning the storage: shared version counter, and the chain of
+    view ops from that base, so an in-place write through the view can update the base's history."""
+    view._version_box = source._version_box
+    if source._base is None:
+        view._base, view._view_chain = source, (step,)
+    else:
+        view._base, view._view_chain = source._base, source._view_chain + (step,)
+
+
+def replay_view(base: Tensor, chain: tuple) -> Tensor:
+    """Take the same view of `base` again, by re-applying a view's chain of ops."""
+    for fn, args, kwargs in chain:
+        base = fn.apply(base, *args, **kwargs)
+    return base
 
 
 def _record(ctx: BackwardNode, args: tuple, arrays: list, raw: tuple, outputs: tuple) -> None:

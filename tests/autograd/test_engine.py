@@ -254,3 +254,38 @@ def test_detect_anomaly_names_the_op():
         y = (x.log() * 0).sum()  # 0 * -inf gives nan in the backward of log
         with pytest.raises(RuntimeError, match="LogBackward0.*nan"), pytest.warns(RuntimeWarning):
             y.backward()
+
+
+def test_inplace_through_a_view_updates_the_base_history():
+    def scale_a_slice(lib, a):
+        b = a * 1
+        b[0:2].mul_(2)
+        return b
+
+    def assign_into_a_row(lib, x, w):
+        y = x * 1
+        row = y[0]
+        row[1] = w.sum()
+        return y * y
+
+    def write_through_view_of_view(lib, a, v):
+        b = a.exp()
+        b.t()[1:, :1].add_(v)
+        return b.sum(dim=0)
+
+    assert_matches_torch(scale_a_slice, randn(3))
+    assert_matches_torch(assign_into_a_row, randn(2, 3), randn(2))
+    with pytest.raises(RuntimeError, match="modified by an inplace operation"):
+        x = minitorch.randn(2, 3, requires_grad=True)
+        b = x.exp()          # exp saves its output, which the write below changes
+        b.t()[1:, :1].add_(1.0)
+        b.sum().backward()
+    assert_matches_torch(write_through_view_of_view, randn(2, 3), randn(2, 1), grad=False)
+
+
+def test_inplace_through_view_of_tensor_without_grad_picks_up_history():
+    def fill_from_param(lib, w):
+        buf = lib.zeros(2, 3)
+        buf[:, 1].copy_(w * 3)
+        return buf
+    assert_matches_torch(fill_from_param, randn(2))
