@@ -21,7 +21,6 @@ class _NormBase(Module):
         super().__init__()
         self.num_features, self.eps, self.momentum = num_features, eps, momentum
         self.affine, self.track_running_stats = affine, track_running_stats
-        self._has_bias = bias
         if affine:
             self.weight = Parameter(_creation.ones(num_features, dtype=dtype))
             if bias:
@@ -56,9 +55,8 @@ class _NormBase(Module):
                 self.bias._array[...] = 0
 
     def extra_repr(self) -> str:
-        bias = "" if self._has_bias else ", bias=False"
-        return (f"{self.num_features}, eps={self.eps}, momentum={self.momentum}, affine={self.affine}{bias}, "
-                f"track_running_stats={self.track_running_stats}")
+        return (f"{self.num_features}, eps={self.eps}, momentum={self.momentum}, affine={self.affine}, "
+                f"bias={self.bias is not None}, track_running_stats={self.track_running_stats}")
 
 
 class _BatchNorm(_NormBase):
@@ -144,7 +142,6 @@ class LayerNorm(Module):
         super().__init__()
         shape = (normalized_shape,) if isinstance(normalized_shape, int) else tuple(normalized_shape)
         self.normalized_shape, self.eps, self.elementwise_affine = shape, eps, elementwise_affine
-        self._has_bias = bias
         if elementwise_affine:
             self.weight = Parameter(_creation.ones(*shape, dtype=dtype))
             if bias:
@@ -159,8 +156,8 @@ class LayerNorm(Module):
         return N.layer_norm(input, self.normalized_shape, self.weight, self.bias, self.eps)
 
     def extra_repr(self) -> str:
-        bias = "" if self._has_bias else ", bias=False"
-        return f"{self.normalized_shape}, eps={self.eps}, elementwise_affine={self.elementwise_affine}{bias}"
+        return (f"{self.normalized_shape}, eps={self.eps}, elementwise_affine={self.elementwise_affine}, "
+                f"bias={self.bias is not None}")
 
 
 class GroupNorm(Module):
@@ -172,7 +169,6 @@ class GroupNorm(Module):
         if num_channels % num_groups != 0:
             raise ValueError("num_channels must be divisible by num_groups")
         self.num_groups, self.num_channels, self.eps, self.affine = num_groups, num_channels, eps, affine
-        self._has_bias = bias
         if affine:
             self.weight = Parameter(_creation.ones(num_channels, dtype=dtype))
             if bias:
@@ -188,7 +184,7 @@ class GroupNorm(Module):
 
     def extra_repr(self) -> str:
         return (f"{self.num_groups}, {self.num_channels}, eps={self.eps}, affine={self.affine}, "
-                f"bias={self._has_bias}")
+                f"bias={self.bias is not None}")
 
 
 class LocalResponseNorm(Module):
