@@ -48,3 +48,12 @@ def is_floating_point(input: Tensor) -> "builtins.bool":
 
 
 __version__ = "0.1.0"
+
+
+def __getattr__(name: str):
+    # minitorch.vision (torchvision's counterpart) needs Pillow, an optional dependency:
+    # import it on first use rather than with minitorch itself.
+    if name == "vision":
+        import importlib
+        return importlib.import_module(".vision", __name__)
+    raise AttributeError(f"module 'minitorch' has no attribute '{name}'")
