@@ -11,7 +11,7 @@ from typing import Any, Iterable, Iterator
 
 from ..._tensor import Tensor
 from ..parameter import Parameter
-from .module import Module, _addindent
+from .module import TENSOR_TYPE_NAMES, Module, _addindent
 
 __all__ = ["Sequential", "ModuleList", "ModuleDict", "ParameterList", "ParameterDict"]
 
@@ -225,11 +225,6 @@ def _param_line(key: Any, value: Any, type_name: str) -> str:
     return f"  ({key}): Object of type: {type(value).__name__}"
 
 
-_TYPE_NAMES = {"float32": "torch.FloatTensor", "float64": "torch.DoubleTensor", "float16": "torch.HalfTensor",
-               "int64": "torch.LongTensor", "int32": "torch.IntTensor", "int16": "torch.ShortTensor",
-               "int8": "torch.CharTensor", "uint8": "torch.ByteTensor", "bool": "torch.BoolTensor"}
-
-
 def _as_parameter(value: Any) -> Any:
     # Plain tensors become Parameters; Parameters and non-tensors are kept as they are.
     if isinstance(value, Tensor) and not isinstance(value, Parameter):
@@ -339,7 +334,7 @@ class ParameterDict(Module):
             self[key] = value
 
     def extra_repr(self) -> str:
-        return "\n".join(_param_line(k, p, _TYPE_NAMES.get(p.dtype.name, "") if isinstance(p, Tensor) else "")
+        return "\n".join(_param_line(k, p, TENSOR_TYPE_NAMES.get(p.dtype.name, "") if isinstance(p, Tensor) else "")
                          for k, p in self.items())
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:

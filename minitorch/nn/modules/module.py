@@ -42,8 +42,18 @@ def _addindent(text: str, spaces: int) -> str:
     return "\n".join([first] + [(" " * spaces + line) if line.strip() else "" for line in rest])
 
 
-def _torch_type_name(t: Tensor) -> str:
-    return f"{type(t).__module__}.{type(t).__name__}"
+TENSOR_TYPE_NAMES = {"float32": "torch.FloatTensor", "float64": "torch.DoubleTensor",
+                     "float16": "torch.HalfTensor", "int64": "torch.LongTensor", "int32": "torch.IntTensor",
+                     "int16": "torch.ShortTensor", "int8": "torch.CharTensor", "uint8": "torch.ByteTensor",
+                     "bool": "torch.BoolTensor"}
+
+
+def _torch_type_name(value: Any) -> str:
+    """How torch's messages name a value's type ('torch.FloatTensor' for a float32 tensor)."""
+    if type(value) is Tensor:
+        return TENSOR_TYPE_NAMES[value.dtype.name]
+    module = type(value).__module__
+    return type(value).__qualname__ if module == "builtins" else f"{module}.{type(value).__qualname__}"
 
 
 class Module:
