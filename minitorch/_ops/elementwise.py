@@ -701,9 +701,12 @@ class Atanh(Function):
 class Sigmoid(Function):
     @staticmethod
     def forward(ctx, a):
-        # exp(-|a|) never overflows; pick the algebraically equal form per sign.
-        e = np.exp(-np.abs(a))
-        out = np.where(a >= 0, 1 / (1 + e), e / (1 + e)).astype(a.dtype, copy=False)
+        # 1 / (1 + exp(-a)) in one buffer; exp overflowing to inf for very negative a gives exactly 0
+        out = np.asarray(np.negative(a))  # (numpy gives a scalar for 0-d input)
+        with np.errstate(over="ignore"):
+            np.exp(out, out=out)
+        out += 1
+        np.reciprocal(out, out=out)
         ctx.save_for_backward(out)
         return out
 
@@ -802,7 +805,8 @@ class Relu(Function):
     @staticmethod
     def forward(ctx, a):
         ctx.mask = a > 0 if ctx.needs_input_grad else None
-        return np.maximum(a, 0)
+        # for floats np.clip is several times faster than np.maximum (and keeps nan, like torch)
+        return np.clip(a, 0, np.inf) if a.dtype.kind == "f" else np.maximum(a, 0)
 
     @staticmethod
     def backward(ctx, grad):
@@ -941,11 +945,10 @@ class Clamp(Function):
 
     @staticmethod
     def forward(ctx, a, lo, hi):
-        out = a
-        if lo is not None:
-            out = np.maximum(out, lo)
-        if hi is not None:
-            out = np.minimum(out, hi)
+        if a.dtype.kind == "f":  # np.clip with both bounds is several times faster than maximum/minimum
+            out = np.clip(a, -np.inf if lo is None else lo, np.inf if hi is None else hi)
+        else:
+            out = np.clip(a, lo, hi)
         need = ctx.needs_input_grad
         if need:
             # a passes where lo <= a <= hi; a bound gets the gradient where its value is the result
@@ -1305,6 +1308,32 @@ def _in_place(fn: Any, name: str | None = None) -> Any:
     return in_place
 
 
+def _in_place_arithmetic(fn: Any, ufunc: Any, name: str) -> Any:
+    """add_/sub_/mul_/div_: straight into self's buffer when autograd is not involved and the
+    operand has self's float dtype (or is a number); anything else takes the general path."""
+    general = _in_place(fn, name)
+
+    def in_place(self: Tensor, other: Any, **kwargs: Any) -> Tensor:
+        a = self._array
+        alpha = kwargs.pop("alpha", 1) if ufunc is np.add or ufunc is np.subtract else 1
+        if (kwargs or a.dtype.kind != "f" or needs_grad(self, other)
+                or not (type(other) in (int, float) or isinstance(other, Tensor) and other._array.dtype == a.dtype)):
+            if alpha != 1:
+                kwargs["alpha"] = alpha
+            return general(self, other, **kwargs)
+        operand = _arr(other) if alpha == 1 else _arr(other) * alpha
+        check_inplace(self)
+        try:
+            ufunc(a, operand, out=a)
+        except ValueError:  # other broadcasts beyond self's shape: the general path words the error
+            return general(self, other)
+        self._version_box[0] += 1
+        return self
+    in_place.__name__ = in_place.__qualname__ = name
+    in_place.__doc__ = general.__doc__
+    return in_place
+
+
 class _Overwritten(_ZeroGrad):
     """`values` written into the first tensor of `inputs` by an op without a gradient (eq_, ...)."""
 
@@ -1367,6 +1396,10 @@ subtract, multiply, divide, true_divide = sub, mul, div, div
 
 _namespace = globals()
 _inplace = {name + "_": _in_place(_namespace[name], name + "_") for name in _INPLACE_METHODS}
+_inplace.update({name + "_": _in_place_arithmetic(_namespace[name], ufunc, name + "_") for name, ufunc in
+                 [("add", np.add), ("sub", np.subtract), ("subtract", np.subtract), ("mul", np.multiply),
+                  ("multiply", np.multiply), ("div", np.true_divide), ("divide", np.true_divide),
+                  ("true_divide", np.true_divide)]})
 _namespace.update({name + "_": _inplace[name + "_"] for name in _INPLACE_FUNCTIONS})
 __all__ += [name + "_" for name in _INPLACE_FUNCTIONS]
 del _namespace

@@ -109,6 +109,15 @@ def test_second_derivatives_of_unary_ops():
         assert minitorch.autograd.gradgradcheck(getattr(minitorch, name), (x,)), name
 
 
+def test_second_derivatives_of_binary_ops():
+    a = minitorch.tensor(positive(randn(2, 3, dtype=np.float64)), requires_grad=True)
+    b = minitorch.tensor(away_from_zero(randn(3, dtype=np.float64)), requires_grad=True)
+    for fn in [lambda x, y: x / y, lambda x, y: x ** y, lambda x, y: y ** x, lambda x, y: minitorch.atan2(x, y),
+               lambda x, y: minitorch.lerp(x, y.expand(2, 3), x * 0.3), lambda x, y: minitorch.hypot(x, y),
+               lambda x, y: minitorch.clamp(x * y, -0.5, 0.5) * x, lambda x, y: minitorch.maximum(x, y) * y]:
+        assert minitorch.autograd.gradgradcheck(fn, (a, b))
+
+
 # ----- binary arithmetic --------------------------------------------------------------------
 away_from_zero = lambda y: np.asarray(np.sign(y) * (np.abs(y) + 0.5), y.dtype)  # noqa: E731
 
@@ -264,7 +273,7 @@ def test_alpha_rules():
 # ----- kinks, ties and special values ----------------------------------------------------
 KINKS = [
     ("abs", lambda lib, x: lib.abs(x), [0.0, -1.0, 2.0]),
-    ("relu", lambda lib, x: lib.relu(x), [0.0, -1.0, 2.0]),
+    ("relu", lambda lib, x: lib.relu(x), [0.0, -1.0, 2.0, float("nan"), -0.0]),
     ("sqrt at 0", lambda lib, x: lib.sqrt(x), [0.0, 4.0]),
     ("rsqrt at 0", lambda lib, x: lib.rsqrt(x), [0.0, 4.0]),
     ("log at 0", lambda lib, x: lib.log(x), [0.0, 1.0, -1.0]),
@@ -327,6 +336,7 @@ def test_clamp_with_scalar_bounds(kwargs):
     for name in ["clamp", "clip"]:
         assert_matches_torch(lambda lib, t: getattr(lib, name)(t, **kwargs), x)
         assert_matches_torch(lambda lib, t: getattr(t, name)(**kwargs), x.astype(np.float64))
+    assert_matches_torch(lambda lib, t: lib.clamp(t, **kwargs), np.array(0.7, dtype=np.float32))
     gradcheck(lambda lib, t: lib.clamp(t, **kwargs), randn(3, 4, dtype=np.float64) * 3)
 
 
@@ -343,6 +353,9 @@ def test_clamp_min_max_and_dtypes():
     assert_matches_torch(lambda lib, t: t.clamp_max(0.1), randn(5))
     same_outcome(lambda lib, t: lib.clamp(t, min=0.5), np.array([1, -2, 3]))           # int -> float32
     same_outcome(lambda lib, t: lib.clamp(t, -1, 2), np.array([1, -2, 3]))             # stays int64
+    same_outcome(lambda lib, t: lib.clamp(t, max=2), np.array([1, -2, 3], dtype=np.int8))
+    same_outcome(lambda lib, t: lib.relu(t), np.array([1, -2, 3], dtype=np.int16))
+    same_outcome(lambda lib, t: lib.clamp(t, -1, 0.5), np.array([1, -2, 3], dtype=np.float16))
     same_outcome(lambda lib, t: lib.clamp(t, min=0), np.array([True, False]))          # bool -> int64
     same_outcome(lambda lib, t: lib.clamp(t, lib.tensor([2, 2, 2]), lib.tensor(6.5)), np.array([1, 5, 9]))
     same_error(lambda lib, t: lib.clamp(t), randn(3))
@@ -504,6 +517,24 @@ def test_binary_in_place_methods_broadcast_other_and_match_torch(name):
     assert_matches_torch(fn, x, other)
     if name not in ("div_floor", "eq_", "lt_", "ge_", "logical_and_"):
         gradcheck(fn, x.astype(np.float64), other.astype(np.float64))
+
+
+@pytest.mark.parametrize("name", ["add_", "sub_", "mul_", "div_", "__iadd__", "__isub__", "__imul__", "__itruediv__"])
+def test_in_place_arithmetic_without_autograd(name):
+    # the direct-to-buffer path: numbers, same-dtype tensors, broadcasting, alpha, views, and its fallbacks
+    cases = [(randn(2, 3), 2.5), (randn(2, 3), randn(3)), (randn(2, 3), np.array(1.5, np.float32)),
+             (randn(2, 3), randn(3).astype(np.float64)), (np.array([4, 6]), 2), (randn(3), randn(2, 3))]
+    for x, other in cases:
+        same_outcome(lambda lib, t: getattr(t, name)(lib.tensor(other) if isinstance(other, np.ndarray) else other), x)
+        if name in ("add_", "sub_"):
+            same_outcome(lambda lib, t: getattr(t, name)(lib.tensor(other) if isinstance(other, np.ndarray)
+                                                         else other, alpha=-2), x)
+    with minitorch.no_grad():
+        w = minitorch.ones(2, 3, requires_grad=True)
+        v = w[:, 1]
+        version = w._version
+        getattr(v, name)(minitorch.tensor([2.0, 2.0]))
+    assert w._version == version + 1 and w[:, 1].tolist() == getattr(torch.ones(2), name)(2.0).tolist()
 
 
 def test_in_place_operators_rebind_the_same_tensor():
