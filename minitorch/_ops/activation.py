@@ -84,20 +84,20 @@ class Elu(Function):
 
     @staticmethod
     def forward(ctx, a, alpha, scale, input_scale):
-        ctx.save_for_backward(a)
         ctx.params = alpha, scale, input_scale
         ctx.mask = a > 0
         neg = np.minimum(a, 0) * _as(input_scale, a)
-        return np.where(ctx.mask, a * _as(scale, a), _as(scale * alpha, a) * np.expm1(neg))
+        out = np.where(ctx.mask, a * _as(scale, a), _as(scale * alpha, a) * np.expm1(neg))
+        # The derivative is written in terms of the output, so elu_ (in place) can still backprop.
+        ctx.save_for_backward(out)
+        return out
 
     @staticmethod
     def backward(ctx, grad):
-        a, = ctx.saved_tensors
+        out, = ctx.saved_tensors
         alpha, scale, input_scale = ctx.params
-        mask = _wrap(ctx.mask)
-        # exp of the clipped input: the unused branch must stay finite for double backward
-        negative_part = exp(where(mask, 0.0, a) * input_scale) * (input_scale * scale * alpha)
-        return grad * where(mask, scale, negative_part), None, None, None
+        negative_slope = (out + scale * alpha) * input_scale  # d/dx of scale*alpha*(exp(is*x) - 1)
+        return grad * where(_wrap(ctx.mask), scale, negative_slope), None, None, None
 
 
 class NormalCdf(Function):

@@ -59,6 +59,12 @@ def _maybe_inplace(input: Tensor, result: Tensor, inplace: bool) -> Tensor:
     return inplace_update(input, result) if inplace else result
 
 
+def _source(input: Tensor, inplace: bool) -> Tensor:
+    """The tensor a composite in-place op computes from: a copy, since the ops it is made of
+    save their inputs for backward and the in-place write would invalidate them."""
+    return input.clone() if inplace and input.requires_grad else input
+
+
 def _abs(x: Tensor) -> Tensor:
     return Abs.apply(x)
 
@@ -315,7 +321,8 @@ def gelu(input: Tensor, approximate: str = "none") -> Tensor:
 def silu(input: Tensor, inplace: bool = False) -> Tensor:
     """x * sigmoid(x)."""
     _act.check_float("silu_cpu", input)
-    return _maybe_inplace(input, input * sigmoid(input), inplace)
+    x = _source(input, inplace)
+    return _maybe_inplace(input, x * sigmoid(x), inplace)
 
 
 def softplus(input: Tensor, beta: float = 1.0, threshold: float = 20.0) -> Tensor:
@@ -326,7 +333,8 @@ def softplus(input: Tensor, beta: float = 1.0, threshold: float = 20.0) -> Tenso
 def mish(input: Tensor, inplace: bool = False) -> Tensor:
     """x * tanh(softplus(x))."""
     _act.check_float("mish_cpu", input)
-    return _maybe_inplace(input, input * tanh(_act.Softplus.apply(input, 1.0, 20.0)), inplace)
+    x = _source(input, inplace)
+    return _maybe_inplace(input, x * tanh(_act.Softplus.apply(x, 1.0, 20.0)), inplace)
 
 
 def logsigmoid(input: Tensor) -> Tensor:
@@ -341,7 +349,7 @@ def hardsigmoid(input: Tensor, inplace: bool = False) -> Tensor:
 
 def hardswish(input: Tensor, inplace: bool = False) -> Tensor:
     """x * hardsigmoid(x)."""
-    return _maybe_inplace(input, _elementwise("hardswish_cpu", _act.Hardswish, input), inplace)
+    return _maybe_inplace(input, _elementwise("hardswish_cpu", _act.Hardswish, _source(input, inplace)), inplace)
 
 
 def softsign(input: Tensor) -> Tensor:
