@@ -171,7 +171,8 @@ def test_binary_gradcheck(name):
 
 def test_floor_division_forms_match_torch():
     same_outcome(lambda lib, x: x // 0.0, np.array([1.0, -1.0, 0.0]))
-    same_outcome(lambda lib, x, y: x // y, np.array([7.5, -7.5, 1e-30, -1e-30, np.inf]), np.array([2.0, 2.0, -1.0, 3.0, 2.0]))
+    same_outcome(lambda lib, x, y: x // y, np.array([7.5, -7.5, 1e-30, -1e-30, np.inf]),
+                 np.array([2.0, 2.0, -1.0, 3.0, 2.0]))
     a, b = sample((3, 4), seed=5) * 4, away_from_zero(sample((4,), seed=6))
     for x, y in [(a, b), (a.astype(np.float64), b.astype(np.float64))]:
         assert_matches_torch(lambda lib, s, t: lib.floor_divide(s, t), x, y, grad=False)
@@ -305,11 +306,12 @@ def test_gradients_at_kinks_and_special_values_follow_torch(name, fn, values):
     assert_matches_torch(fn, np.array(values, dtype=np.float32))
 
 
+NAN = float("nan")
 BINARY_KINKS = [
     ("maximum ties", lambda lib, a, b: lib.maximum(a, b), [1.0, 2.0, 3.0, float("nan")], [1.0, 3.0, 2.0, 1.0]),
     ("minimum ties", lambda lib, a, b: lib.minimum(a, b), [1.0, 2.0, 3.0, 1.0], [1.0, 3.0, 2.0, float("nan")]),
-    ("fmax nan", lambda lib, a, b: lib.fmax(a, b), [1.0, 2.0, 3.0, float("nan"), 1.0], [1.0, 3.0, 2.0, 1.0, float("nan")]),
-    ("fmin nan", lambda lib, a, b: lib.fmin(a, b), [1.0, 2.0, 3.0, float("nan"), 1.0], [1.0, 3.0, 2.0, 1.0, float("nan")]),
+    ("fmax nan", lambda lib, a, b: lib.fmax(a, b), [1.0, 2.0, 3.0, NAN, 1.0], [1.0, 3.0, 2.0, 1.0, NAN]),
+    ("fmin nan", lambda lib, a, b: lib.fmin(a, b), [1.0, 2.0, 3.0, NAN, 1.0], [1.0, 3.0, 2.0, 1.0, NAN]),
     ("pow zero base", lambda lib, a, b: a ** b, [0.0, 0.0, 2.0, -1.0, 0.0], [0.0, 2.0, 3.0, 2.0, -1.0]),
     ("atan2 origin", lambda lib, a, b: lib.atan2(a, b), [0.0, 1.0], [0.0, 2.0]),
     ("hypot", lambda lib, a, b: lib.hypot(a, b), [0.0, 3.0], [0.0, 4.0]),
