@@ -41,14 +41,51 @@ def _out_spatial(spatial: Sequence[int], g: Geometry) -> tuple:
 
 
 def _grouped_rows(a: np.ndarray, groups: int) -> np.ndarray:
-    """(N, G*R, *spatial) -> (G, R, N*L): channels of each group as rows, batch*positions as columns."""
+    """(N, G*R, *spatial) -> (G, R, N*L): channels of each group as rows, batch*positions as
+    columns, in a pooled buffer (give it back when done)."""
     n, c = a.shape[:2]
-    return np.ascontiguousarray(a.reshape(n, groups, c // groups, -1).transpose(1, 2, 0, 3)).reshape(
-        groups, c // groups, -1)
+    out = _pool.take((groups, c // groups, a.size // c), a.dtype)
+    out.reshape(groups, c // groups, n, -1)[...] = a.reshape(n, groups, c // groups, -1).transpose(1, 2, 0, 3)
+    return out
+
+
+class BufferPool:
+    """Column buffers handed back after use, to be reused by the next call of the same shape.
+
+    The column matrices are the largest temporaries of a CNN step (tens of MB) and writing
+    fresh pages costs more than filling them, so steady-state training should touch none:
+    a conv's forward takes its columns from the pool, and its backward gives them back.
+    A buffer is only ever handed out while nobody holds it, so reuse is safe.
+    """
+
+    def __init__(self, per_shape: int = 2) -> None:
+        self._free: dict = {}
+        self._per_shape = per_shape
+
+    def take(self, shape: tuple, dtype: np.dtype) -> np.ndarray:
+        free = self._free.get((shape, dtype))
+        return free.pop() if free else np.empty(shape, dtype=dtype)
+
+    def give(self, array: np.ndarray | None) -> None:
+        if array is None:
+            return
+        free = self._free.setdefault((array.shape, array.dtype), [])
+        if len(free) < self._per_shape:
+            free.append(array)
+
+
+_pool = BufferPool()
+
+
+def _cols_shape(x_shape: tuple, g: Geometry) -> tuple:
+    n, c = x_shape[:2]
+    return (c * prod(g.kernel), n * prod(_out_spatial(x_shape[2:], g)))
 
 
 def _im2col(x: np.ndarray, g: Geometry) -> np.ndarray:
-    cols = kernels.im2col(x, g.kernel, g.stride, g.padding, g.dilation, layout="KNL")
+    """(G, C/G*K, N*L) columns of x, in a pooled buffer (give it back when done)."""
+    out = _pool.take(_cols_shape(x.shape, g), x.dtype)
+    cols = kernels.im2col(x, g.kernel, g.stride, g.padding, g.dilation, out=out, layout="KNL")
     return cols.reshape(g.groups, -1, cols.shape[1])
 
 
@@ -58,25 +95,40 @@ def _conv_forward(x: np.ndarray, w: np.ndarray, g: Geometry, cols: np.ndarray | 
     out_sp = _out_spatial(x.shape[2:], g)
     if cols is None:
         cols = _im2col(x, g)
-    y = np.matmul(w.reshape(g.groups, out_ch // g.groups, -1), cols)      # (G, O/G, N*L)
-    y = y.reshape(out_ch, n, -1).transpose(1, 0, 2)
-    return np.ascontiguousarray(y).reshape(n, out_ch, *out_sp), cols
+    rows = _pool.take((g.groups, out_ch // g.groups, cols.shape[2]), x.dtype)
+    np.matmul(w.reshape(g.groups, out_ch // g.groups, -1), cols, out=rows)   # (G, O/G, N*L)
+    # .copy(), not ascontiguousarray: with N == 1 the transpose is already contiguous and
+    # would alias the pooled buffer
+    y = rows.reshape(out_ch, n, -1).transpose(1, 0, 2).copy().reshape(n, out_ch, *out_sp)
+    _pool.give(rows)
+    return y, cols
 
 
 def _conv_input_grad(gy: np.ndarray, w: np.ndarray, x_shape: tuple, g: Geometry) -> np.ndarray:
     """The adjoint of conv in x: scatter W^T @ gy back over the windows (col2im)."""
     w3 = w.reshape(g.groups, w.shape[0] // g.groups, -1)
-    cols = np.matmul(w3.transpose(0, 2, 1), _grouped_rows(gy, g.groups))  # (G, C/G*K, N*L)
-    return kernels.col2im(cols.reshape(-1, cols.shape[2]), x_shape, g.kernel, g.stride, g.padding,
-                          g.dilation, layout="KNL")
+    shape = _cols_shape(x_shape, g)
+    cols = _pool.take(shape, gy.dtype)
+    rows = _grouped_rows(gy, g.groups)
+    np.matmul(w3.transpose(0, 2, 1), rows, out=cols.reshape(g.groups, -1, shape[1]))
+    _pool.give(rows)
+    gx = kernels.col2im(cols, x_shape, g.kernel, g.stride, g.padding, g.dilation, layout="KNL")
+    _pool.give(cols)
+    return gx
 
 
 def _conv_weight_grad(x: np.ndarray, gy: np.ndarray, w_shape: tuple, g: Geometry,
                       cols: np.ndarray | None = None) -> np.ndarray:
     """The adjoint of conv in w: gy @ im2col(x)^T, one GEMM per group."""
-    if cols is None:
+    own = cols is None
+    if own:
         cols = _im2col(x, g)
-    return np.matmul(_grouped_rows(gy, g.groups), cols.transpose(0, 2, 1)).reshape(w_shape)
+    rows = _grouped_rows(gy, g.groups)
+    gw = np.matmul(rows, cols.transpose(0, 2, 1)).reshape(w_shape)
+    _pool.give(rows)
+    if own:
+        _pool.give(cols.reshape(_cols_shape(x.shape, g)))
+    return gw
 
 
 def _add_bias(y: np.ndarray, b: np.ndarray | None) -> np.ndarray:
@@ -94,8 +146,12 @@ class Conv(Function):
     def forward(ctx, x, w, b, geom):
         y, cols = _conv_forward(x, w, geom)
         ctx.geom = geom
-        # The columns are the expensive part of the weight gradient: keep them.
-        ctx.cols = cols if ctx.needs_input_grad[1:2] == (True,) else None
+        # The columns are the expensive part of the weight gradient: keep them for backward.
+        if ctx.needs_input_grad[1:2] == (True,):
+            ctx.cols = cols
+        else:
+            ctx.cols = None
+            _pool.give(cols.reshape(_cols_shape(x.shape, geom)))
         ctx.save_for_backward(x, w)
         return _add_bias(y, b)
 
@@ -106,7 +162,9 @@ class Conv(Function):
         gx = ConvTranspose.apply(grad, w, None, ctx.geom, tuple(x.shape)) if need[0] else None
         gw = ConvWeight.apply(x, grad, tuple(w.shape), ctx.geom, ctx.cols) if need[1] else None
         gb = _bias_grad(grad) if need[2] else None
-        ctx.cols = None
+        if ctx.cols is not None:
+            _pool.give(ctx.cols.reshape(_cols_shape(tuple(x.shape), ctx.geom)))
+            ctx.cols = None
         return gx, gw, gb, None
 
 

@@ -1,0 +1,104 @@
+"""CNN layer speed: minitorch vs torch, forward and forward+backward, batch 64.
+
+Both libraries run in this process, in alternating blocks, on the same inputs; we print the
+median time per call of each and the ratio minitorch / torch. torch uses the same number of
+threads as numba and BLAS get here (2 by default; set CNN_BENCH_THREADS to change).
+
+    python benchmarks/bench_cnn.py [--repeat 15]
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import time
+
+import numpy as np
+
+THREADS = int(os.environ.get("CNN_BENCH_THREADS", "2"))
+os.environ.setdefault("NUMBA_NUM_THREADS", str(THREADS))
+os.environ.setdefault("OPENBLAS_NUM_THREADS", str(THREADS))
+
+import torch  # noqa: E402
+
+import minitorch  # noqa: E402
+
+torch.set_num_threads(THREADS)
+
+
+def cases():
+    """(name, input shape, build(lib) -> callable(x)) for each benchmarked layer."""
+    def conv(c_in, c_out, k, **kw):
+        def build(lib):
+            lib.manual_seed(0)
+            return lib.nn.Conv2d(c_in, c_out, k, **kw)
+        return build
+
+    def module(fn):
+        return lambda lib: fn(lib.nn)
+
+    return [
+        ("conv 1->6 5x5, 28x28", (64, 1, 28, 28), conv(1, 6, 5)),
+        ("conv 6->16 5x5, 14x14", (64, 6, 14, 14), conv(6, 16, 5)),
+        ("conv 1->32 3x3, 28x28", (64, 1, 28, 28), conv(1, 32, 3)),
+        ("conv 32->64 3x3, 26x26", (64, 32, 26, 26), conv(32, 64, 3)),
+        ("max_pool 2x2, 64x24x24", (64, 64, 24, 24), module(lambda nn: nn.MaxPool2d(2))),
+        ("batch_norm2d 32ch, 26x26", (64, 32, 26, 26), module(lambda nn: nn.BatchNorm2d(32))),
+        ("conv_transpose 16->8 4x4 s2, 7x7", (64, 16, 7, 7),
+         module(lambda nn: nn.ConvTranspose2d(16, 8, 4, stride=2))),
+    ]
+
+
+def _step(lib, layer, x, backward):
+    if backward:
+        x.grad = None
+        out = layer(x)
+        out.backward(lib.ones_like(out) if hasattr(lib, "ones_like") else lib.ones(*out.shape))
+    else:
+        with lib.no_grad():
+            layer(x)
+
+
+def _time(lib, layer, x, backward, n):
+    start = time.perf_counter()
+    for _ in range(n):
+        _step(lib, layer, x, backward)
+    return (time.perf_counter() - start) / n
+
+
+def measure(shape, build, backward, repeat, inner):
+    data = np.random.default_rng(0).standard_normal(shape).astype(np.float32)
+    setups = {}
+    for lib in (minitorch, torch):
+        layer = build(lib)
+        x = lib.tensor(data, requires_grad=backward)
+        _step(lib, layer, x, backward)     # warm up (numba compiles or loads its cache)
+        setups[lib] = (layer, x)
+    times = {minitorch: [], torch: []}
+    for _ in range(repeat):               # alternate so drift hits both alike
+        for lib in (minitorch, torch):
+            times[lib].append(_time(lib, *setups[lib], backward, inner))
+    return statistics.median(times[minitorch]), statistics.median(times[torch])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=11)
+    parser.add_argument("--inner", type=int, default=3)
+    args = parser.parse_args()
+    print(f"threads={THREADS}  OPENBLAS_CORETYPE={os.environ.get('OPENBLAS_CORETYPE', '(unset)')}  "
+          f"batch 64, float32, median of {args.repeat} blocks of {args.inner}")
+    print(f"{'layer':36s} {'pass':9s} {'minitorch ms':>13s} {'torch ms':>9s} {'ratio':>6s}")
+    worst = 0.0
+    for name, shape, build in cases():
+        for backward in (False, True):
+            mt, th = measure(shape, build, backward, args.repeat, args.inner)
+            ratio = mt / th
+            worst = max(worst, ratio)
+            print(f"{name:36s} {'fwd+bwd' if backward else 'fwd':9s} {mt * 1e3:13.2f} {th * 1e3:9.2f} "
+                  f"{ratio:6.2f}", flush=True)
+    print(f"worst ratio {worst:.2f}")
+
+
+if __name__ == "__main__":
+    main()
