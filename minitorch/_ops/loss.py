@@ -40,14 +40,20 @@ def _reduce(loss: np.ndarray, reduction: str, denominator: float) -> np.ndarray:
     if reduction == "none":
         return loss
     total = loss.sum(dtype=loss.dtype)
-    return total if reduction == "sum" else total / np.asarray(denominator, dtype=loss.dtype)
+    if reduction == "sum":
+        return total
+    with np.errstate(invalid="ignore", divide="ignore"):  # every target ignored: nan, like torch
+        return total / np.asarray(denominator, dtype=loss.dtype)
 
 
 def _grad_scale(grad, reduction: str, denominator):
     """The upstream gradient as a factor per (N, 1, d...) element of the input."""
     if reduction == "none":
         return grad.unsqueeze(1)
-    return grad / denominator if reduction == "mean" else grad
+    if reduction == "mean":
+        # with every target ignored the loss is nan but no element contributes: gradient 0
+        return grad / denominator if denominator else grad * 0
+    return grad
 
 
 class CrossEntropy(Function):
