@@ -117,6 +117,18 @@ def test_state_dict_layout_matches_torch():
     assert set(mt["state"][0]) == set(th["state"][0])
 
 
+def test_state_dict_has_no_entries_for_stateless_updates_like_torch():
+    """SGD without momentum keeps no per-parameter state, so its state_dict's state is empty."""
+    states = []
+    for lib in (minitorch, torch):
+        w = lib.ones(2, requires_grad=True)
+        opt = lib.optim.SGD([w], lr=0.1)
+        w.sum().backward()
+        opt.step()
+        states.append(opt.state_dict()["state"])
+    assert states[0] == states[1] == {}
+
+
 @pytest.mark.parametrize("make,error", [
     (lambda: minitorch.optim.SGD([], lr=0.1), ValueError),
     (lambda: minitorch.optim.SGD([minitorch.ones(2, requires_grad=True) * 2], lr=0.1), ValueError),
