@@ -328,8 +328,16 @@ class ParameterDict(Module):
             del self[k]
 
     def update(self, parameters: Any) -> None:
-        """Add parameters from a mapping or an iterable of (key, value) pairs."""
-        pairs = parameters.items() if hasattr(parameters, "items") else parameters
+        """Add parameters from a mapping or an iterable of (key, value) pairs.
+
+        A plain (unordered) mapping is added in sorted key order, like torch.
+        """
+        if isinstance(parameters, (OrderedDict, ParameterDict)):
+            pairs = parameters.items()
+        elif hasattr(parameters, "items"):
+            pairs = sorted(parameters.items())
+        else:
+            pairs = parameters
         for key, value in pairs:
             self[key] = value
 
