@@ -65,6 +65,9 @@ def inplace_update(self: Tensor, result: Tensor) -> Tensor:
                            f"{list(result.shape)}")
     np.copyto(self._array, result._array, casting="unsafe")
     self._version_box[0] += 1
+    if grad_mode._enabled and self._requires_grad and not result._requires_grad:
+        # New values that do not depend on the old ones: the old history gets zero gradient.
+        result = Overwrite.apply(result, self)
     base = self._base
     if base is not None and self._view_chain and grad_mode._enabled and \
             (result._requires_grad or base._requires_grad):
@@ -76,6 +79,18 @@ def inplace_update(self: Tensor, result: Tensor) -> Tensor:
         self._output_nr = result._output_nr
         self._requires_grad = True
     return self
+
+
+class Overwrite(Function):
+    """`new`, recorded as replacing `old`: gradient flows to `new` only."""
+
+    @staticmethod
+    def forward(ctx, new, old):
+        return new
+
+    @staticmethod
+    def backward(ctx, grad):
+        return None, grad * 0
 
 
 class CopySlices(Function):

@@ -289,3 +289,13 @@ def test_inplace_through_view_of_tensor_without_grad_picks_up_history():
         buf[:, 1].copy_(w * 3)
         return buf
     assert_matches_torch(fill_from_param, randn(2))
+
+
+def test_overwriting_inplace_ops_cut_the_old_history():
+    def overwrite(lib, a):
+        y = a * 2
+        y.fill_(3.0)
+        z = a * 1
+        z.zero_()
+        return y * a + z
+    assert_matches_torch(overwrite, randn(4))
