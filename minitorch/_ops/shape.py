@@ -19,7 +19,7 @@ from .._device import check_device
 from .._size import Size
 from .._tensor import Tensor, _wrap, wrap_dim
 from ..autograd.function import Function
-from ._common import normalize_dims, tensor_method
+from ._common import check_inplace, normalize_dims, tensor_method
 
 __all__ = ["view", "reshape", "permute", "transpose", "swapaxes", "swapdims", "t", "movedim", "moveaxis",
            "expand", "broadcast_to", "broadcast_tensors", "broadcast_shapes", "unsqueeze", "squeeze",
@@ -723,6 +723,91 @@ def _type(self: Tensor, dtype: Any = None, non_blocking: bool = False) -> Any:
     return to(self, names[dtype] if isinstance(dtype, str) else dtype)
 
 
+# ----- in-place shape changes ---------------------------------------------------------
+def _become_view(self: Tensor, result: Tensor) -> Tensor:
+    """Make `self` take the shape of `result`, a view of it (unsqueeze_, t_, ...), and its history."""
+    check_inplace(self)
+    self._array = result._array
+    self._version_box[0] += 1
+    if self._base is not None:
+        self._view_chain = result._view_chain
+    if result.grad_fn is not None:
+        self.grad_fn, self._output_nr = result.grad_fn, result._output_nr
+    return self
+
+
+def unsqueeze_(self: Tensor, dim: int) -> Tensor:
+    """In-place unsqueeze: `self` gains a size-1 dimension at `dim`."""
+    return _become_view(self, unsqueeze(self, dim))
+
+
+def squeeze_(self: Tensor, dim: Any = None) -> Tensor:
+    """In-place squeeze: `self` loses its size-1 dimensions (all, or those in `dim`)."""
+    return _become_view(self, squeeze(self, dim))
+
+
+def transpose_(self: Tensor, dim0: int, dim1: int) -> Tensor:
+    """In-place transpose: dimensions dim0 and dim1 of `self` are swapped."""
+    return _become_view(self, transpose(self, dim0, dim1))
+
+
+def t_(self: Tensor) -> Tensor:
+    """In-place t(): `self` (at most 2-D) is transposed."""
+    return _become_view(self, t(self))
+
+
+def _elements_after(a: np.ndarray) -> int:
+    """How many elements of `a`'s buffer lie at or after `a`'s first element."""
+    root = a
+    while True:  # up to the array owning the memory, also through as_strided's wrapper object
+        base = root.base
+        base = base if isinstance(base, np.ndarray) or base is None else getattr(base, "base", None)
+        if not isinstance(base, np.ndarray):
+            break
+        root = base
+    end = np.lib.array_utils.byte_bounds(root)[1]
+    return max(0, (end - a.__array_interface__["data"][0]) // a.itemsize)
+
+
+def resize_(self: Tensor, *sizes: Any) -> Tensor:
+    """Give `self` the shape `sizes` in place, laid row-major over its memory from its first
+    element (torch's storage semantics). Shrinking keeps the memory, so growing back finds the
+    old values; growing past the buffer moves `self` to a new buffer (zeros after the old
+    elements) that views taken earlier no longer share. Not differentiable."""
+    if len(sizes) == 1 and isinstance(sizes[0], (tuple, list, Size)):
+        sizes = tuple(sizes[0])
+    if not all(isinstance(s, (int, np.integer)) for s in sizes):
+        bad = next(s for s in sizes if not isinstance(s, (int, np.integer)))
+        raise TypeError(f"resize_(): argument 'size' must be tuple of ints, not {type(bad).__name__}")
+    shape = tuple(int(s) for s in sizes)
+    if any(s < 0 for s in shape):
+        raise RuntimeError(f"Trying to create tensor with negative dimension {min(shape)}: {list(shape)}")
+    if self._requires_grad:
+        raise RuntimeError("cannot resize variables that require grad")
+    a = self._array
+    if shape == a.shape:
+        return self
+    n = math.prod(shape)
+    available = _elements_after(a) if a.size else 0
+    if n <= available:
+        strides = tuple(math.prod(shape[i + 1:]) * a.itemsize for i in range(len(shape)))
+        new = np.lib.stride_tricks.as_strided(a, shape=shape, strides=strides)
+    else:
+        old = np.lib.stride_tricks.as_strided(a, shape=(available,), strides=(a.itemsize,))
+        new = np.zeros(n, dtype=a.dtype)
+        new[:available] = old
+        new = new.reshape(shape)
+    self._array = new
+    self._base, self._view_chain = None, ()
+    self._version_box[0] += 1
+    return self
+
+
+def resize_as_(self: Tensor, other: Tensor) -> Tensor:
+    """resize_ to `other`'s shape."""
+    return resize_(self, other.shape)
+
+
 tensor_method(view, reshape, permute, transpose, t, movedim, moveaxis, expand, broadcast_to, unsqueeze,
               squeeze, flatten, unflatten, narrow, select, unbind, chunk, tensor_split, repeat, tile,
               repeat_interleave, flip, fliplr, flipud, roll, clone, contiguous, to, type_as,
@@ -737,3 +822,5 @@ tensor_method(view, reshape, permute, transpose, t, movedim, moveaxis, expand, b
               long=_caster(_dtype.int64), int=_caster(_dtype.int32), short=_caster(_dtype.int16),
               char=_caster(_dtype.int8), byte=_caster(_dtype.uint8), bool=_caster(_dtype.bool),
               cpu=lambda self, memory_format=None: self)
+tensor_method(unsqueeze_, squeeze_, transpose_, t_, resize_, resize_as_, swapaxes_=transpose_,
+              swapdims_=transpose_)

@@ -215,3 +215,100 @@ def test_seed_reshape_shares_memory():
         t_reshape = L.reshape(t, (-1, 2, 2))
         t[0] = 1024
         assert t_reshape[0, 0, 0].item() == 1024 and repr(t_reshape).startswith("tensor([[[1024,")
+
+
+# ----- in-place shape changes: resize_, unsqueeze_, squeeze_, transpose_, t_ --------------------
+@pytest.mark.parametrize("steps", [
+    [(2, 3)],                      # same number of elements
+    [(4,), (6,)],                  # shrink, then grow back over the kept memory
+    [(3,), (2, 2)],
+    [(1, 6), [6], ((3, 2),)],      # a Size/list/tuple argument
+])
+def test_resize_like_torch(steps):
+    for L in (minitorch, torch):
+        t = L.arange(1.0, 7.0)
+        shown = [repr(t.resize_(*(s if isinstance(s, tuple) else (s,)))) for s in steps]
+        if L is minitorch:
+            mine = shown
+        else:
+            assert mine == shown
+
+
+def test_resize_reads_memory_order_and_keeps_sharing():
+    mine, ref = [], []
+    for L, out in ((minitorch, mine), (torch, ref)):
+        a = L.arange(6.0).reshape(2, 3)
+        out.append(repr(a.t().resize_(6)))              # a transposed view reads memory in order
+        base = L.arange(6.0)
+        view = base[:3]
+        out.append(repr(view.resize_(4)))               # a view grows inside its base's memory
+        view[3] = 100
+        out.append(repr(base))
+        same = L.arange(6.0)
+        alias = same.view(2, 3)
+        same.resize_(3, 2)[0, 0] = -1                   # same number of elements: memory shared
+        out.append(repr(alias))
+    assert mine == ref
+
+
+def test_resize_growing_past_the_buffer_keeps_the_old_prefix():
+    for L in (minitorch, torch):
+        t = L.arange(4).resize_(2, 3)
+        assert t.shape == (2, 3) and t.dtype == L.int64 and t.flatten()[:4].tolist() == [0, 1, 2, 3]
+
+
+def test_resize_as_like_torch():
+    assert repr(minitorch.arange(6.0).resize_as_(minitorch.ones(2, 2))) == \
+        repr(torch.arange(6.0).resize_as_(torch.ones(2, 2)))
+
+
+@pytest.mark.parametrize("fn", [
+    lambda L: L.ones(2, requires_grad=True).resize_(3),
+    lambda L: (L.ones(2, requires_grad=True) * 2).resize_(2, 1),
+    lambda L: L.arange(6.0).resize_(2.0),
+])
+def test_resize_errors_like_torch(fn):
+    with pytest.raises(Exception) as expected:
+        fn(torch)
+    with pytest.raises(type(expected.value)):
+        fn(minitorch)
+    if "require grad" in str(expected.value):
+        with pytest.raises(RuntimeError, match=str(expected.value)):
+            fn(minitorch)
+
+
+def test_resize_negative_size_is_a_runtime_error():
+    with pytest.raises(RuntimeError):
+        torch.arange(6.0).resize_(2, -1)
+    with pytest.raises(RuntimeError, match=r"-1"):
+        minitorch.arange(6.0).resize_(2, -1)
+
+
+@pytest.mark.parametrize("op", [
+    lambda t: t.unsqueeze_(0), lambda t: t.unsqueeze_(dim=-1), lambda t: t.squeeze_(),
+    lambda t: t.squeeze_(1), lambda t: t.transpose_(0, 2), lambda t: t.swapdims_(0, 1),
+    lambda t: t[:, 0].t_(),
+])
+def test_inplace_view_ops_like_torch(op):
+    shown = []
+    for L in (minitorch, torch):
+        base = L.arange(6.0).reshape(2, 1, 3)
+        alias = base.view(6)
+        out = op(base)
+        out.mul_(10)                          # still the same memory as `alias`
+        shown.append((out is base, repr(out), repr(alias), out._version))
+    assert shown[0] == shown[1]
+
+
+def test_inplace_view_ops_autograd_like_torch():
+    grads, errors = [], []
+    for L in (minitorch, torch):
+        x = L.tensor([[1.0, 2.0, 3.0]], requires_grad=True)
+        y = x * 2
+        y.unsqueeze_(0).transpose_(0, 2).squeeze_()
+        (y * L.tensor([1.0, 2.0, 3.0])).sum().backward()
+        grads.append((tuple(y.shape), repr(x.grad)))
+        with pytest.raises(RuntimeError) as e:
+            x.unsqueeze_(0)
+        errors.append(str(e.value))
+    assert grads[0] == grads[1] and errors[0] == errors[1]
