@@ -5,8 +5,8 @@
 from . import _dtype
 from ._device import device
 from ._dtype import (bool, can_cast, double, dtype, finfo, float, float16, float32, float64,
-                     get_default_dtype, half, iinfo, int, int8, int16, int32, int64, long,
-                     promote_types, result_type, set_default_dtype, short, uint8)
+                     get_default_dtype, half, iinfo, int, int8, int16, int32, int64, layout, long,
+                     promote_types, result_type, set_default_dtype, short, strided, uint8)
 from ._size import Size
 from ._tensor import Tensor
 from . import autograd

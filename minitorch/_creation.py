@@ -17,7 +17,7 @@ import numpy as np
 
 from . import _dtype
 from ._device import check_device
-from ._ops._common import check_inplace, inplace_update, tensor_method
+from ._ops._common import check_inplace, inplace_update, tensor_method, type_name
 from ._size import Size
 from ._tensor import Tensor, _wrap
 from .autograd import grad_mode
@@ -32,7 +32,28 @@ __all__ = ["tensor", "as_tensor", "from_numpy", "zeros", "ones", "empty", "full"
 _Dtype = _dtype.dtype
 
 
-def _finish(array: np.ndarray, requires_grad: bool) -> Tensor:
+def _check_out(name: str, out: Any, dtype: _Dtype | None) -> _Dtype | None:
+    """The dtype a creation function called with out= produces: out's, which an explicit
+    dtype must match (torch's errors). Without out, `dtype` unchanged."""
+    if out is None:
+        return dtype
+    if not isinstance(out, Tensor):
+        raise TypeError(f"{name}(): argument 'out' must be Tensor, not {type(out).__name__}")
+    if dtype is not None and dtype is not out.dtype:
+        raise RuntimeError(f"dtype {type_name(dtype)} does not match dtype of out parameter "
+                           f"({type_name(out.dtype)})")
+    if grad_mode._enabled and out.requires_grad:
+        raise RuntimeError(f"aten::{name}(): functions with out=... arguments don't support automatic "
+                           "differentiation, but one of the arguments requires grad.")
+    return out.dtype
+
+
+def _finish(array: np.ndarray, requires_grad: bool, out: Tensor | None = None) -> Tensor:
+    if out is not None:  # torch's out=: resized to fit, written, and returned
+        out.resize_(array.shape)
+        np.copyto(out._array, array, casting="unsafe")
+        out._version_box[0] += 1
+        return out.requires_grad_(True) if requires_grad else out
     t = _wrap(array)
     if requires_grad:
         if not t.dtype.is_floating_point:
@@ -187,14 +208,16 @@ def zeros(*sizes: Any, size: Any = None, out: Any = None, dtype: _Dtype | None =
           layout: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
     """A tensor of zeros of the given shape."""
     check_device(device)
-    return _finish(np.zeros(_shape(sizes, size, "zeros"), dtype=_np_dtype(dtype)), requires_grad)
+    dtype = _check_out("zeros", out, dtype)
+    return _finish(np.zeros(_shape(sizes, size, "zeros"), dtype=_np_dtype(dtype)), requires_grad, out)
 
 
 def ones(*sizes: Any, size: Any = None, out: Any = None, dtype: _Dtype | None = None,
          layout: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
     """A tensor of ones of the given shape."""
     check_device(device)
-    return _finish(np.ones(_shape(sizes, size, "ones"), dtype=_np_dtype(dtype)), requires_grad)
+    dtype = _check_out("ones", out, dtype)
+    return _finish(np.ones(_shape(sizes, size, "ones"), dtype=_np_dtype(dtype)), requires_grad, out)
 
 
 def empty(*sizes: Any, size: Any = None, out: Any = None, dtype: _Dtype | None = None,
@@ -202,13 +225,15 @@ def empty(*sizes: Any, size: Any = None, out: Any = None, dtype: _Dtype | None =
           pin_memory: bool = False, memory_format: Any = None) -> Tensor:
     """An uninitialised tensor of the given shape."""
     check_device(device)
-    return _finish(np.empty(_shape(sizes, size, "empty"), dtype=_np_dtype(dtype)), requires_grad)
+    dtype = _check_out("empty", out, dtype)
+    return _finish(np.empty(_shape(sizes, size, "empty"), dtype=_np_dtype(dtype)), requires_grad, out)
 
 
 def full(size: Sequence[int], fill_value: Any, *, out: Any = None, dtype: _Dtype | None = None,
          layout: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
     """A tensor of shape `size` filled with `fill_value` (dtype inferred from the value, like torch)."""
     check_device(device)
+    dtype = _check_out("full", out, dtype)
     if not isinstance(size, (tuple, list, Size)):
         raise TypeError(f"full(): argument 'size' (position 1) must be tuple of ints, not "
                         f"{type(size).__name__}")
@@ -216,7 +241,7 @@ def full(size: Sequence[int], fill_value: Any, *, out: Any = None, dtype: _Dtype
         fill_value = fill_value.item()
     if dtype is None:
         dtype = _dtype.result_type(fill_value)
-    return _finish(np.full(_size_args((size,), "full"), fill_value, dtype=dtype.np), requires_grad)
+    return _finish(np.full(_size_args((size,), "full"), fill_value, dtype=dtype.np), requires_grad, out)
 
 
 def _like(fn: Any) -> Any:
@@ -252,6 +277,7 @@ def arange(start: Any, end: Any = None, step: Any = 1, *, out: Any = None, dtype
     integers first, as torch does.
     """
     check_device(device)
+    dtype = _check_out("arange", out, dtype)
     if end is None:
         start, end = 0, start
     start, end, step = _number(start), _number(end), _number(step)
@@ -276,7 +302,7 @@ def arange(start: Any, end: Any = None, step: Any = 1, *, out: Any = None, dtype
     else:
         n = -((start - end) // step)
         array = start + np.arange(n, dtype=np.int64) * step
-    return _finish(array.astype(dtype.np), requires_grad)
+    return _finish(array.astype(dtype.np), requires_grad, out)
 
 
 def _check_steps(steps: Any, name: str) -> int:
@@ -291,9 +317,10 @@ def linspace(start: Any, end: Any, steps: int, *, out: Any = None, dtype: _Dtype
              layout: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
     """`steps` evenly spaced values from start to end inclusive."""
     check_device(device)
+    dtype = _check_out("linspace", out, dtype)
     steps = _check_steps(steps, "linspace")
     array = np.linspace(float(_number(start)), float(_number(end)), steps)
-    return _finish(array.astype(_np_dtype(dtype)), requires_grad)
+    return _finish(array.astype(_np_dtype(dtype)), requires_grad, out)
 
 
 def logspace(start: Any, end: Any, steps: int, base: float = 10.0, *, out: Any = None,
@@ -301,19 +328,21 @@ def logspace(start: Any, end: Any, steps: int, base: float = 10.0, *, out: Any =
              requires_grad: bool = False) -> Tensor:
     """`steps` values base**x for x evenly spaced from start to end inclusive."""
     check_device(device)
+    dtype = _check_out("logspace", out, dtype)
     steps = _check_steps(steps, "logspace")
     array = np.power(float(base), np.linspace(float(_number(start)), float(_number(end)), steps))
-    return _finish(array.astype(_np_dtype(dtype)), requires_grad)
+    return _finish(array.astype(_np_dtype(dtype)), requires_grad, out)
 
 
 def eye(n: int, m: int | None = None, *, out: Any = None, dtype: _Dtype | None = None,
         layout: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
     """An n x m (default n x n) matrix with ones on the diagonal."""
     check_device(device)
+    dtype = _check_out("eye", out, dtype)
     for name, value in (("n", n), ("m", m)):
         if value is not None and value < 0:
             raise RuntimeError(f"{name} must be greater or equal to 0, got {value}")
-    return _finish(np.eye(n, m, dtype=_np_dtype(dtype)), requires_grad)
+    return _finish(np.eye(n, m, dtype=_np_dtype(dtype)), requires_grad, out)
 
 
 # ----- random sampling -------------------------------------------------------------------

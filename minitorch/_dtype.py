@@ -40,6 +40,22 @@ class dtype:
         return (_by_name, (self.name,))
 
 
+class layout:
+    """How a tensor's elements are laid out in memory; minitorch has only `strided`
+    (a dense array with strides), torch's default."""
+
+    __slots__ = ("name",)
+
+    def __init__(self, name: str):
+        self.name = name
+
+    def __repr__(self) -> str:
+        return f"torch.{self.name}"
+
+
+strided = layout("strided")
+
+
 bool = dtype("bool", np.bool_, 0)
 uint8 = dtype("uint8", np.uint8, 1)
 int8 = dtype("int8", np.int8, 1)

@@ -181,6 +181,10 @@ class Tensor:
         return CPU
 
     @property
+    def layout(self) -> _dtype.layout:
+        return _dtype.strided
+
+    @property
     def is_cuda(self) -> bool:
         return False
 

@@ -195,3 +195,47 @@ def test_other_devices_refused(dev):
                  f"torch.ones(2).to({dev})", f"torch.rand(2, device={dev})", "torch.ones(2).cuda()"]:
         with pytest.raises(RuntimeError, match="supported devices: 'cpu'"):
             exec(code, {"torch": minitorch})
+
+
+# ----- out=: the result is written into `out` (resized to fit) and `out` is returned ------------
+@pytest.mark.parametrize("make, out_dtype", [
+    (lambda L, o: L.zeros((3, 3), out=o), "int64"),
+    (lambda L, o: L.ones(2, 2, out=o), "float32"),
+    (lambda L, o: L.empty(0, out=o).shape, "float64"),
+    (lambda L, o: L.full((2,), 7.0, out=o), "int32"),
+    (lambda L, o: L.arange(3, out=o), "float32"),
+    (lambda L, o: L.arange(3.0, out=o), "int64"),
+    (lambda L, o: L.linspace(0, 1, 3, out=o), "int64"),
+    (lambda L, o: L.logspace(0, 2, 3, out=o), "float64"),
+    (lambda L, o: L.eye(2, 3, out=o), "float32"),
+])
+def test_out_is_filled_resized_and_returned_like_torch(make, out_dtype):
+    shown = []
+    for L in (minitorch, torch):
+        out = L.tensor([1, 2, 3, 4, 5], dtype=getattr(L, out_dtype))
+        result = make(L, out)
+        shown.append((repr(result), repr(out), result is out or not isinstance(result, L.Tensor)))
+    assert shown[0] == shown[1]
+
+
+@pytest.mark.parametrize("make", [
+    lambda L: L.zeros(2, dtype=L.float32, out=L.tensor([1])),
+    lambda L: L.arange(3, dtype=L.float64, out=L.empty(0)),
+    lambda L: L.zeros(2, out=L.ones(1, requires_grad=True)),
+])
+def test_out_errors_like_torch(make):
+    with pytest.raises(Exception) as expected:
+        make(torch)
+    with pytest.raises(type(expected.value)) as got:
+        make(minitorch)
+    assert str(got.value) == str(expected.value)
+
+
+def test_out_with_requires_grad_makes_out_a_leaf_that_requires_grad():
+    shown = [repr(L.ones(2, out=L.empty(0), requires_grad=True)) for L in (minitorch, torch)]
+    assert shown[0] == shown[1]
+
+
+def test_layout_is_strided():
+    assert repr(minitorch.strided) == repr(torch.strided)
+    assert repr(minitorch.zeros(2, layout=minitorch.strided).layout) == repr(torch.zeros(2).layout)
