@@ -92,3 +92,27 @@ def _seed():
     minitorch.manual_seed(0)
     torch.manual_seed(0)
     yield
+
+
+def printed(snippet, lib, **names):
+    """What `snippet` (dedented) prints when run with `torch` naming `lib` (`nn`, `F`, `init`
+    name its nn parts, `np` numpy), both random generators seeded with 0; `names` are extra
+    globals shared by both runs."""
+    import contextlib
+    import io
+    import textwrap
+    lib.manual_seed(0)
+    np.random.seed(0)
+    namespace = {"torch": lib, "nn": lib.nn, "F": lib.nn.functional, "init": lib.nn.init, "np": np, **names}
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        exec(textwrap.dedent(snippet), namespace)
+    return out.getvalue()
+
+
+def assert_prints_like_torch(snippet, **names):
+    """`snippet` prints something, and the same thing under minitorch as under torch."""
+    expected = printed(snippet, torch, **names)
+    assert expected.strip(), "the snippet printed nothing under torch"
+    got = printed(snippet, minitorch, **names)
+    assert got == expected, f"\nminitorch printed:\n{got}\ntorch printed:\n{expected}"
