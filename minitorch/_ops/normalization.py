@@ -20,6 +20,7 @@ from typing import NamedTuple, Sequence
 import numpy as np
 
 from .._tensor import Tensor, _wrap
+from ..kernels import batch_norm as bn_kernels
 from ..autograd import grad_mode
 from ..autograd.function import Function
 from .padding import pad
@@ -34,6 +35,10 @@ class NormSpec(NamedTuple):
     affine_shape: tuple  # weight/bias are viewed in this shape to broadcast against x
     affine_dims: tuple   # the dims of x that the weight/bias gradients sum over
     eps: float
+    # (A, K, B) view with statistics per k over (A, B) and weight/bias per k (repeated
+    # `repeat` times): batch and instance norm, which run on the fused numba kernels
+    kernel_view: tuple | None = None
+    repeat: int = 1
 
 
 class Normalize(Function):
@@ -43,6 +48,10 @@ class Normalize(Function):
 
     @staticmethod
     def forward(ctx, x, weight, bias, spec, fixed):
+        ctx.spec, ctx.fixed = spec, fixed
+        ctx.save_for_backward(x, weight)
+        if spec.kernel_view is not None:
+            return _kernel_forward(ctx, x, weight, bias, spec, fixed)
         xs = x.reshape(spec.stats_shape)
         if fixed is None:
             # statistics accumulated in float64; the normalisation itself runs in x's dtype
@@ -61,9 +70,7 @@ class Normalize(Function):
                 y += bias.reshape(spec.affine_shape)
         else:
             y = xhat if bias is None else xhat + bias.reshape(spec.affine_shape)
-        ctx.spec, ctx.fixed = spec, fixed
         ctx.xhat, ctx.invstd = xhat, invstd
-        ctx.save_for_backward(x, weight)
         ctx.mark_non_differentiable(mean, var)
         return y, mean, var
 
@@ -80,6 +87,8 @@ class Normalize(Function):
             else:
                 xc, invstd = xs - _wrap(ctx.fixed[0]), _wrap(ctx.invstd)
             xhat = (xc * invstd).reshape(x.shape)
+        elif spec.kernel_view is not None:
+            return _kernel_backward(ctx, grad, x, weight)
         else:
             xhat, invstd = _wrap(ctx.xhat), _wrap(ctx.invstd)
         need = ctx.needs_input_grad
@@ -95,11 +104,54 @@ class Normalize(Function):
         return gx, gw, gb, None, None
 
 
-def _spec(x: Tensor, stats_shape: tuple, dims: tuple, affine_shape: tuple, eps: float) -> NormSpec:
+def _per_k(t: np.ndarray | None, spec: NormSpec, fill: float) -> np.ndarray:
+    """A per-channel weight/bias as one value per k of the kernel view (float64)."""
+    k = spec.kernel_view[1]
+    if t is None:
+        return np.full(k, fill)
+    return np.tile(t.reshape(-1).astype(np.float64), spec.repeat)
+
+
+def _keepdims_shape(spec: NormSpec) -> tuple:
+    return tuple(1 if d in spec.dims else s for d, s in enumerate(spec.stats_shape))
+
+
+def _kernel_forward(ctx, x, weight, bias, spec, fixed):
+    x3 = x.reshape(spec.kernel_view)
+    if fixed is None:
+        mean, var = bn_kernels.moments(x3)
+    else:
+        mean, var = (np.tile(f.reshape(-1).astype(np.float64), spec.repeat) for f in fixed)
+    invstd = 1.0 / np.sqrt(var + spec.eps)
+    y = bn_kernels.normalize(x3, mean, invstd, _per_k(weight, spec, 1.0), _per_k(bias, spec, 0.0))
+    keep = _keepdims_shape(spec)
+    ctx.mean, ctx.invstd_k = mean, invstd
+    ctx.invstd = invstd.astype(x.dtype).reshape(keep)   # for the create_graph path
+    mean_out, var_out = mean.astype(x.dtype).reshape(keep), var.reshape(keep)
+    ctx.mark_non_differentiable(mean_out, var_out)
+    return y.reshape(x.shape), mean_out, var_out
+
+
+def _kernel_backward(ctx, grad, x, weight):
+    spec, need = ctx.spec, ctx.needs_input_grad
+    view = spec.kernel_view
+    gx, sum_g, sum_gxhat = bn_kernels.backward(
+        x._array.reshape(view), grad._array.reshape(view), ctx.mean, ctx.invstd_k,
+        _per_k(None if weight is None else weight._array, spec, 1.0), ctx.fixed is None, bool(need[0]))
+    gx = _wrap(gx.reshape(x.shape)) if need[0] else None
+    gw = _wrap(sum_gxhat.reshape(spec.repeat, -1).sum(0).reshape(weight.shape)) if need[1] else None
+    gb = _wrap(sum_g.reshape(spec.repeat, -1).sum(0).reshape(ctx._input_meta[2][0])) if need[2] else None
+    return gx, gw, gb, None, None
+
+
+def _spec(x: Tensor, stats_shape: tuple, dims: tuple, affine_shape: tuple, eps: float,
+          kernel_view: tuple | None = None, repeat: int = 1) -> NormSpec:
     """Fill in the dims the affine gradients reduce over: those where the weight broadcasts."""
     aligned = (1,) * (x.ndim - len(affine_shape)) + tuple(affine_shape)
     affine_dims = tuple(d for d in range(x.ndim) if aligned[d] == 1)
-    return NormSpec(tuple(stats_shape), dims, tuple(affine_shape), affine_dims, float(eps))
+    if kernel_view is not None and x._array.dtype not in (np.float32, np.float64):
+        kernel_view = None
+    return NormSpec(tuple(stats_shape), dims, tuple(affine_shape), affine_dims, float(eps), kernel_view, repeat)
 
 
 class NativeBatchNorm(Normalize):
@@ -150,7 +202,8 @@ def batch_norm(input: Tensor, running_mean: Tensor | None, running_var: Tensor |
                                f"{name} should contain {c} elements not {t.numel()}")
     affine = (c,) + (1,) * (input.ndim - 2)
     dims = (0,) + tuple(range(2, input.ndim))
-    spec = _spec(input, tuple(input.shape), dims, affine, eps)
+    spec = _spec(input, tuple(input.shape), dims, affine, eps,
+                 kernel_view=(input.shape[0], c, input.numel() // max(input.shape[0] * c, 1)))
     if training or running_mean is None or running_var is None:
         count = prod(input.shape[d] for d in dims)
         if training and count <= 1:
@@ -176,7 +229,9 @@ def instance_norm(input: Tensor, running_mean: Tensor | None = None, running_var
     _check_float(input, "instance_norm")
     affine = (input.shape[1],) + (1,) * (input.ndim - 2)
     dims = tuple(range(2, input.ndim))
-    spec = _spec(input, tuple(input.shape), dims, affine, eps)
+    n, c = input.shape[:2]
+    spec = _spec(input, tuple(input.shape), dims, affine, eps,
+                 kernel_view=(1, n * c, input.numel() // max(n * c, 1)), repeat=n)
     if not use_input_stats:
         if running_mean is None or running_var is None:
             raise ValueError("Expected running_mean and running_var to be defined when "

@@ -1,0 +1,107 @@
+"""Fused batch-norm kernels over x viewed as (A, K, B): statistics per k over (A, B).
+
+Batch norm of (N, C, *spatial) is (A, K, B) = (N, C, H*W); instance norm is
+(1, N*C, H*W). One pass per stage instead of numpy's one pass per elementwise op:
+
+* ``moments``: per-k mean and biased variance (two passes, float64 accumulation);
+* ``normalize``: y = x * a + c with a = invstd * scale, c = shift - mean * a (torch's form);
+* ``backward``: per-k sums of g and g * xhat, then (in training mode)
+  gx = (g - mean(g) - xhat * mean(g * xhat)) * scale * invstd, or g * scale * invstd
+  with fixed statistics.
+
+Stay correct under NUMBA_DISABLE_JIT=1.
+"""
+from __future__ import annotations
+
+import numpy as np
+from numba import njit, prange
+
+
+@njit(parallel=True, cache=True)
+def _moments_kernel(x, mean, var):
+    n_a, n_k, n_b = x.shape
+    count = n_a * n_b
+    for k in prange(n_k):
+        total = 0.0
+        for a in range(n_a):
+            for b in range(n_b):
+                total += x[a, k, b]
+        m = total / count
+        sq = 0.0
+        for a in range(n_a):
+            for b in range(n_b):
+                d = x[a, k, b] - m
+                sq += d * d
+        mean[k] = m
+        var[k] = sq / count
+
+
+@njit(parallel=True, cache=True)
+def _normalize_kernel(x, mean, invstd, scale, shift, out):
+    n_a, n_k, n_b = x.shape
+    for k in prange(n_k):
+        alpha = invstd[k] * scale[k]
+        beta = shift[k] - mean[k] * alpha
+        for a in range(n_a):
+            for b in range(n_b):
+                out[a, k, b] = x[a, k, b] * alpha + beta
+
+
+@njit(parallel=True, cache=True)
+def _backward_kernel(x, g, mean, invstd, scale, gx, sums, batch_stats, want_gx):
+    n_a, n_k, n_b = x.shape
+    count = n_a * n_b
+    for k in prange(n_k):
+        m = mean[k]
+        inv = invstd[k]
+        sum_g = 0.0
+        sum_gxc = 0.0
+        for a in range(n_a):
+            for b in range(n_b):
+                gv = g[a, k, b]
+                sum_g += gv
+                sum_gxc += gv * (x[a, k, b] - m)
+        sums[0, k] = sum_g
+        sums[1, k] = sum_gxc * inv          # sum of g * xhat
+        if want_gx:
+            w_inv = scale[k] * inv
+            if batch_stats:
+                mean_g = sum_g / count
+                proj = sum_gxc * inv * inv / count   # mean(g * xhat) * invstd
+                for a in range(n_a):
+                    for b in range(n_b):
+                        gx[a, k, b] = (g[a, k, b] - mean_g - (x[a, k, b] - m) * proj) * w_inv
+            else:
+                for a in range(n_a):
+                    for b in range(n_b):
+                        gx[a, k, b] = g[a, k, b] * w_inv
+
+
+def moments(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per-k mean and biased variance (float64, shape (K,)) of x (A, K, B)."""
+    k = x.shape[1]
+    mean, var = np.empty(k), np.empty(k)
+    _moments_kernel(np.ascontiguousarray(x), mean, var)
+    return mean, var
+
+
+def normalize(x: np.ndarray, mean: np.ndarray, invstd: np.ndarray, scale: np.ndarray,
+              shift: np.ndarray) -> np.ndarray:
+    """(x - mean) * invstd * scale + shift per k, for x (A, K, B); all per-k arrays (K,)."""
+    out = np.empty(x.shape, dtype=x.dtype)
+    dt = x.dtype
+    _normalize_kernel(np.ascontiguousarray(x), mean.astype(dt), invstd.astype(dt), scale.astype(dt),
+                      shift.astype(dt), out)
+    return out
+
+
+def backward(x: np.ndarray, g: np.ndarray, mean: np.ndarray, invstd: np.ndarray, scale: np.ndarray,
+             batch_stats: bool, want_gx: bool = True) -> tuple[np.ndarray | None, np.ndarray, np.ndarray]:
+    """Gradients of ``normalize`` for x, g (A, K, B): returns (gx or None, sum(g), sum(g * xhat)),
+    the sums per k (float64). batch_stats: mean/invstd were computed from x itself."""
+    k = x.shape[1]
+    gx = np.empty(x.shape, dtype=g.dtype) if want_gx else np.empty((0, 0, 0), dtype=g.dtype)
+    sums = np.empty((2, k))
+    _backward_kernel(np.ascontiguousarray(x), np.ascontiguousarray(g), mean.astype(np.float64),
+                     invstd.astype(np.float64), scale.astype(np.float64), gx, sums, batch_stats, want_gx)
+    return (gx if want_gx else None), sums[0], sums[1]
