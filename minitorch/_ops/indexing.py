@@ -20,7 +20,7 @@ import numpy as np
 from .._tensor import Tensor, _wrap, wrap_dim
 from ..autograd.function import Function
 from ._common import check_inplace, inplace_update, needs_grad, tensor_method
-from .shape import Slice
+from .shape import Select, Slice, SliceUnsqueeze
 
 __all__ = ["index_select", "masked_select", "masked_fill", "gather", "scatter", "scatter_add",
            "scatter_reduce", "index_add", "index_fill", "index_copy", "index_put", "take",
@@ -145,15 +145,28 @@ def _torch_index_error(e: IndexError) -> IndexError:
     return IndexError(str(e).replace("for axis", "for dimension"))
 
 
+def _basic_view_op(key: tuple) -> type:
+    """The Function torch's node name follows for a basic key: that of its last effective entry
+    (an int selects, None unsqueezes, a slice slices; `:` and `...` do nothing unless alone)."""
+    for k in reversed(key):
+        if k is None:
+            return SliceUnsqueeze
+        if isinstance(k, (int, np.integer)):
+            return Select
+        if isinstance(k, slice) and k != slice(None):
+            return Slice
+    return Slice
+
+
 def __getitem__(self: Tensor, key: Any) -> Tensor:
     """self[key] like torch: basic indexing gives a view; int/bool tensors and lists give a copy."""
     try:
         if type(key) is int:  # the common case first: a view without the parsing
-            return Slice.apply(self, (key, Ellipsis))
+            return Select.apply(self, (key, Ellipsis))
         np_key, advanced = _parse_key(self, key)
         if advanced:
             return _index(self, np_key)
-        return Slice.apply(self, np_key)
+        return _basic_view_op(np_key).apply(self, np_key)
     except IndexError as e:
         raise _torch_index_error(e) from None
 

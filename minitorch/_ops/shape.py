@@ -81,6 +81,16 @@ class Reshape(Function):
         return grad.reshape(ctx._input_meta[0][0]), None
 
 
+def _renamed(op: type, name: str, suffix: str = "Backward0") -> type:
+    """`op` (same forward and backward) under the node name torch gives a particular op."""
+    return type(name, (op,), {"_node_suffix": suffix, "__doc__": op.__doc__, "__module__": __name__})
+
+
+# torch names squeeze's nodes by overload: all size-1 dims, one dim, a tuple of dims
+Unsqueeze = _renamed(View, "Unsqueeze")
+Squeeze = tuple(_renamed(View, "Squeeze", f"Backward{i}") for i in range(3))
+
+
 def view(input: Tensor, *shape: Any) -> Tensor:
     """The same data with a new shape (one -1 allowed); never copies."""
     if len(shape) == 1 and isinstance(shape[0], _dtype.dtype):
@@ -135,20 +145,20 @@ def unsqueeze(input: Tensor, dim: int) -> Tensor:
     """A view with a size-1 dimension inserted at `dim`."""
     dim = wrap_dim(dim, input.ndim + 1)
     shape = input._array.shape
-    return View.apply(input, shape[:dim] + (1,) + shape[dim:])
+    return Unsqueeze.apply(input, shape[:dim] + (1,) + shape[dim:])
 
 
 def squeeze(input: Tensor, dim: Any = None) -> Tensor:
     """A view without size-1 dimensions (all, or only those in `dim`, an int or tuple)."""
     shape = input._array.shape
     if dim is None:
-        dims = range(len(shape))
+        dims, overload = range(len(shape)), 0
     elif isinstance(dim, (tuple, list)):
-        dims = [wrap_dim(d, input.ndim) for d in dim]
+        dims, overload = [wrap_dim(d, input.ndim) for d in dim], 2
     else:
-        dims = [wrap_dim(dim, input.ndim)]
+        dims, overload = [wrap_dim(dim, input.ndim)], 1
     new = tuple(s for i, s in enumerate(shape) if not (i in dims and s == 1))
-    return View.apply(input, new)
+    return Squeeze[overload].apply(input, new)
 
 
 # ----- reordering dimensions ----------------------------------------------------------
@@ -163,6 +173,9 @@ class Permute(Function):
     @staticmethod
     def backward(ctx, grad):
         return grad.permute(tuple(np.argsort(ctx.dims).tolist())), None
+
+
+Transpose, T = _renamed(Permute, "Transpose"), _renamed(Permute, "T")
 
 
 def permute(input: Tensor, *dims: Any) -> Tensor:
@@ -186,7 +199,7 @@ def transpose(input: Tensor, dim0: int, dim1: int) -> Tensor:
         return View.apply(input, input._array.shape)
     dims = list(range(n))
     dims[d0], dims[d1] = d1, d0
-    return Permute.apply(input, tuple(dims))
+    return Transpose.apply(input, tuple(dims))
 
 
 swapaxes = swapdims = transpose
@@ -196,7 +209,7 @@ def t(input: Tensor) -> Tensor:
     """Transpose of a tensor with at most 2 dimensions."""
     if input.ndim > 2:
         raise RuntimeError(f"t() expects a tensor with <= 2 dimensions, but self is {input.ndim}D")
-    return transpose(input, 0, 1) if input.ndim == 2 else View.apply(input, input._array.shape)
+    return T.apply(input, tuple(reversed(range(input.ndim))))
 
 
 def movedim(input: Tensor, source: Any, destination: Any) -> Tensor:
@@ -309,6 +322,10 @@ class Slice(Function):
         return IndexPut.apply(_wrap(np.zeros(shape, dt)), ctx.key, grad, False), None
 
 
+# basic keys whose last effective entry is an int, or None
+Select, SliceUnsqueeze = _renamed(Slice, "Select"), _renamed(Slice, "Unsqueeze")
+
+
 def _dim_key(dim: int, index: Any) -> tuple:
     """The basic key that applies `index` (an int or slice) to dimension `dim`."""
     return (slice(None),) * dim + (index, Ellipsis)
@@ -335,7 +352,7 @@ def select(input: Tensor, dim: int, index: int) -> Tensor:
     if not -n <= index < n:
         raise IndexError(f"select(): index {index} out of range for tensor of size {list(input.shape)} "
                          f"at dimension {dim}")
-    return Slice.apply(input, _dim_key(d, index))
+    return Select.apply(input, _dim_key(d, index))
 
 
 def unbind(input: Tensor, dim: int = 0) -> tuple[Tensor, ...]:

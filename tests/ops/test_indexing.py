@@ -311,3 +311,12 @@ def test_seed_002_randint_index_select_runs_unchanged():
     assert t_select.tolist() == [t.tolist()[0], t.tolist()[2]]
     mask = t.le(5)
     assert minitorch.masked_select(t, mask).tolist() == [v for v in t.reshape(-1).tolist() if v <= 5]
+
+
+@pytest.mark.parametrize("key", [0, (0, 0), (0, slice(1, 3)), (slice(1, 3), 0), (slice(None), 0), (0, slice(None)),
+                                 (Ellipsis, 0), (0, Ellipsis), slice(None), slice(1, None), None, (0, None),
+                                 (None, 0), (slice(None), slice(None), None), (0, 1, 2)])
+def test_basic_key_node_names_like_torch(key):
+    """torch names the node after the key's last effective entry (select, slice or unsqueeze)."""
+    names = [(L.ones(3, 4, 5, requires_grad=True) * 1)[key].grad_fn.name() for L in (minitorch, torch)]
+    assert names[0] == names[1]

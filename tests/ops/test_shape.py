@@ -312,3 +312,13 @@ def test_inplace_view_ops_autograd_like_torch():
             x.unsqueeze_(0)
         errors.append(str(e.value))
     assert grads[0] == grads[1] and errors[0] == errors[1]
+
+
+@pytest.mark.parametrize("op", [
+    lambda x: x.unsqueeze(0), lambda x: x.squeeze(), lambda x: x.squeeze(1), lambda x: x.squeeze((1,)),
+    lambda x: x.transpose(0, 2), lambda x: x.squeeze().t(), lambda x: x.select(0, 1),
+    lambda x: x.narrow(2, 1, 2), lambda x: x.permute(2, 0, 1), lambda x: x.view(15),
+])
+def test_view_node_names_like_torch(op):
+    names = [op(L.ones(3, 1, 5, requires_grad=True) * 1).grad_fn.name() for L in (minitorch, torch)]
+    assert names[0] == names[1]
