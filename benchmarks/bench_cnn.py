@@ -17,6 +17,12 @@ import time
 THREADS = int(os.environ.get("CNN_BENCH_THREADS", "2"))
 os.environ.setdefault("NUMBA_NUM_THREADS", str(THREADS))
 os.environ.setdefault("OPENBLAS_NUM_THREADS", str(THREADS))
+# numba's OpenMP workers and OpenBLAS's workers both spin-wait after a parallel region by
+# default; in one process on 2 cores they then take turns by scheduler time slices (a small
+# conv measured 4-8 ms instead of 0.5 ms). Let both go to sleep at once. torch's OpenMP
+# pool gets the same setting, so the comparison stays like for like.
+os.environ.setdefault("OPENBLAS_THREAD_TIMEOUT", "4")
+os.environ.setdefault("GOMP_SPINCOUNT", "0")
 
 import numpy as np  # noqa: E402
 import torch  # noqa: E402
@@ -88,6 +94,7 @@ def main() -> None:
     parser.add_argument("--inner", type=int, default=3)
     args = parser.parse_args()
     print(f"threads={THREADS} (torch, numba, OpenBLAS)  OPENBLAS_CORETYPE={os.environ.get('OPENBLAS_CORETYPE', '(unset)')}  "
+          f"OPENBLAS_THREAD_TIMEOUT={os.environ['OPENBLAS_THREAD_TIMEOUT']}  GOMP_SPINCOUNT={os.environ['GOMP_SPINCOUNT']}  "
           f"batch 64, float32, median of {args.repeat} blocks of {args.inner}")
     print(f"{'layer':34s} {'pass':8s} {'minitorch ms':>12s} {'torch ms':>9s} {'ratio':>6s}   "
           f"{'(best: mt':>9s} {'torch':>7s} {'ratio)':>6s}")

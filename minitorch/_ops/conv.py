@@ -82,6 +82,14 @@ def _cols_shape(x_shape: tuple, g: Geometry) -> tuple:
     return (c * prod(g.kernel), n * prod(_out_spatial(x_shape[2:], g)))
 
 
+def _gemm(a: np.ndarray, b: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
+    """Per-group matrix product of (G, M, K) and (G, K, N); one plain 2-D GEMM when G == 1
+    (numpy's stacked matmul measured up to 2x slower on transposed operands)."""
+    if a.shape[0] != 1:
+        return np.matmul(a, b, out=out)
+    return np.matmul(a[0], b[0], out=None if out is None else out[0])[None]
+
+
 def _im2col(x: np.ndarray, g: Geometry) -> np.ndarray:
     """(G, C/G*K, N*L) columns of x, in a pooled buffer (give it back when done)."""
     out = _pool.take(_cols_shape(x.shape, g), x.dtype)
@@ -96,7 +104,7 @@ def _conv_forward(x: np.ndarray, w: np.ndarray, g: Geometry, cols: np.ndarray | 
     if cols is None:
         cols = _im2col(x, g)
     rows = _pool.take((g.groups, out_ch // g.groups, cols.shape[2]), x.dtype)
-    np.matmul(w.reshape(g.groups, out_ch // g.groups, -1), cols, out=rows)   # (G, O/G, N*L)
+    _gemm(w.reshape(g.groups, out_ch // g.groups, -1), cols, out=rows)   # (G, O/G, N*L)
     # .copy(), not ascontiguousarray: with N == 1 the transpose is already contiguous and
     # would alias the pooled buffer
     y = rows.reshape(out_ch, n, -1).transpose(1, 0, 2).copy().reshape(n, out_ch, *out_sp)
@@ -110,7 +118,7 @@ def _conv_input_grad(gy: np.ndarray, w: np.ndarray, x_shape: tuple, g: Geometry)
     shape = _cols_shape(x_shape, g)
     cols = _pool.take(shape, gy.dtype)
     rows = _grouped_rows(gy, g.groups)
-    np.matmul(w3.transpose(0, 2, 1), rows, out=cols.reshape(g.groups, -1, shape[1]))
+    _gemm(w3.transpose(0, 2, 1), rows, out=cols.reshape(g.groups, -1, shape[1]))
     _pool.give(rows)
     gx = kernels.col2im(cols, x_shape, g.kernel, g.stride, g.padding, g.dilation, layout="KNL")
     _pool.give(cols)
@@ -124,7 +132,7 @@ def _conv_weight_grad(x: np.ndarray, gy: np.ndarray, w_shape: tuple, g: Geometry
     if own:
         cols = _im2col(x, g)
     rows = _grouped_rows(gy, g.groups)
-    gw = np.matmul(rows, cols.transpose(0, 2, 1)).reshape(w_shape)
+    gw = _gemm(rows, cols.transpose(0, 2, 1)).reshape(w_shape)
     _pool.give(rows)
     if own:
         _pool.give(cols.reshape(_cols_shape(x.shape, g)))
