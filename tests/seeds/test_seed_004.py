@@ -119,7 +119,10 @@ def test_constructor_errors_like_torch(make):
         make(torch)
     with pytest.raises(ValueError) as got:
         make(minitorch)
-    assert str(got.value) == str(expected.value)
+
+    def unordered(message):  # torch prints a Python set here, whose order varies between runs
+        return message.replace("{'same', 'valid'}", "{'valid', 'same'}")
+    assert unordered(str(got.value)) == unordered(str(expected.value))
 
 
 def test_conv2d_complex_dtypes():
