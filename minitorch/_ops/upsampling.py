@@ -119,20 +119,19 @@ def interpolate(input: Tensor, size=None, scale_factor=None, mode: str = "neares
     if dims < 1 or dims > 3:
         raise NotImplementedError(f"Input Error: Only 3D, 4D and 5D input Tensors supported (got "
                                   f"{input.ndim}D) for the modes: nearest | linear | bilinear | bicubic | "
-                                  f"trilinear | area | nearest-exact (got {mode})")
+                                  f"trilinear | lanczos | area | nearest-exact (got {mode})")
     if mode in ("nearest", "nearest-exact", "area"):
         if align_corners is not None:
             raise ValueError("align_corners option can only be set with the interpolating modes: "
                              "linear | bilinear | bicubic | trilinear")
-    elif mode in _NEEDS_DIMS:
-        if _NEEDS_DIMS[mode] != dims:
-            raise NotImplementedError(f"Got {input.ndim}D input, but {mode} mode needs "
-                                      f"{_NEEDS_DIMS[mode] + 2}D input")
+    elif mode in _NEEDS_DIMS and _NEEDS_DIMS[mode] == dims:
         align_corners = bool(align_corners)
+    elif mode in ("linear", "bilinear", "trilinear"):
+        raise NotImplementedError(f"Got {input.ndim}D input, but {mode} mode needs {_NEEDS_DIMS[mode] + 2}D input")
     else:
         raise NotImplementedError(f"Input Error: Only 3D, 4D and 5D input Tensors supported (got "
                                   f"{input.ndim}D) for the modes: nearest | linear | bilinear | bicubic | "
-                                  f"trilinear | area | nearest-exact (got {mode})")
+                                  f"trilinear | lanczos | area | nearest-exact (got {mode})")
     if not input.dtype.is_floating_point and mode != "nearest":
         raise RuntimeError(f"\"upsample_{mode}\" not implemented for '{input.dtype.name.capitalize()}'")
     if recompute_scale_factor and size is not None:
