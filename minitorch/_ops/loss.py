@@ -59,6 +59,8 @@ def _grad_scale(grad, reduction: str, denominator):
 class CrossEntropy(Function):
     """Cross entropy of logits (N, C, ...) against class indices (N, ...)."""
 
+    node_name = "NllLossBackward0"  # torch computes it as log_softmax + nll_loss
+
     @staticmethod
     def forward(ctx, x, target, weight, ignore_index, label_smoothing, reduction):
         shifted = x - x.max(axis=1, keepdims=True)

@@ -75,9 +75,11 @@ class Node:
             setattr(self, name, table)
         return table
 
+    _name: str | None = None  # set by label_node() on the last node of a composite op
+
     def name(self) -> str:
-        """The node's class name, e.g. 'MulBackward0'."""
-        return type(self).__name__
+        """The node's name as torch prints it, e.g. 'MulBackward0'."""
+        return self._name or type(self).__name__
 
     def register_hook(self, fn: Any):
         """Call `fn(grad_inputs, grad_outputs)` after this node runs; may return new grad_inputs."""
@@ -176,7 +178,8 @@ def _type_name(t: Tensor) -> str:
 class Function:
     """Base class of differentiable ops: subclass with static `forward` and `backward`.
 
-    Subclasses get a node class named `<Name>Backward0` (torch's naming for built-ins).
+    Subclasses get a node class named `<Name>Backward0` (torch's naming for built-ins), or
+    `node_name` when torch prints another name for the op.
     Set `view = True` on ops whose output is a view of their first input, so that the
     output shares that input's version counter.
     """
@@ -186,7 +189,8 @@ class Function:
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
-        cls._node_class = type(cls.__name__ + cls._node_suffix, (BackwardNode,),
+        name = cls.__dict__.get("node_name") or cls.__name__ + cls._node_suffix
+        cls._node_class = type(name, (BackwardNode,),
                                {"_function": cls, "__module__": cls.__module__})
 
     @staticmethod
@@ -279,6 +283,13 @@ def _as_saved_tensor(value: Any, args: tuple, arrays: list, raw: tuple, outputs:
         if value is r:
             return out
     return _wrap(np.asarray(value))
+
+
+def label_node(t: Tensor, name: str) -> Tensor:
+    """Name the node that made `t` as torch names the whole composite op (e.g. 'MseLossBackward0')."""
+    if t.grad_fn is not None:
+        t.grad_fn._name = name
+    return t
 
 
 def gradient_edge(t: Tensor) -> tuple:

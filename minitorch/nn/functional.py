@@ -14,6 +14,7 @@ import numpy as np
 
 from .. import _dtype
 from .._tensor import Tensor, _wrap
+from ..autograd.function import label_node
 from .._ops import activation as _act
 from .._ops import layers as _layers
 from .._ops import loss as _loss
@@ -48,11 +49,11 @@ def _check_reduction(reduction: str) -> None:
         raise ValueError(f"{reduction} is not a valid value for reduction")
 
 
-def _reduce(loss: Tensor, reduction: str) -> Tensor:
+def _reduce(loss: Tensor, reduction: str, node_name: str | None = None) -> Tensor:
+    """Apply `reduction`; name the result's node after the loss, as torch prints it."""
     _check_reduction(reduction)
-    if reduction == "mean":
-        return loss.mean()
-    return loss.sum() if reduction == "sum" else loss
+    loss = loss.mean() if reduction == "mean" else loss.sum() if reduction == "sum" else loss
+    return label_node(loss, node_name) if node_name else loss
 
 
 def _maybe_inplace(input: Tensor, result: Tensor, inplace: bool) -> Tensor:
@@ -524,7 +525,7 @@ def mse_loss(input: Tensor, target: Tensor, size_average: Any = None, reduce: An
     loss = d * d
     if weight is not None:
         loss = loss * weight
-    return _reduce(loss, reduction)
+    return _reduce(loss, reduction, "MseLossBackward0")
 
 
 def l1_loss(input: Tensor, target: Tensor, size_average: Any = None, reduce: Any = None,
@@ -546,7 +547,7 @@ def smooth_l1_loss(input: Tensor, target: Tensor, size_average: Any = None, redu
     if beta < 0:
         raise RuntimeError("smooth_l1_loss does not support negative values for beta.")
     d = input - target
-    return _reduce(_abs(d) if beta == 0 else _loss.SmoothL1.apply(d, beta), reduction)
+    return _reduce(_abs(d) if beta == 0 else _loss.SmoothL1.apply(d, beta), reduction, "SmoothL1LossBackward0")
 
 
 def huber_loss(input: Tensor, target: Tensor, reduction: str = "mean", delta: float = 1.0,
@@ -558,7 +559,7 @@ def huber_loss(input: Tensor, target: Tensor, reduction: str = "mean", delta: fl
     loss = _loss.SmoothL1.apply(input - target, delta) * delta
     if weight is not None:
         loss = loss * weight
-    return _reduce(loss, reduction)
+    return _reduce(loss, reduction, "HuberLossBackward0")
 
 
 def binary_cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = None, size_average: Any = None,
@@ -571,7 +572,7 @@ def binary_cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = 
     loss = _loss.BinaryCrossEntropy.apply(input, target.to(input.dtype))
     if weight is not None:
         loss = loss * weight
-    return _reduce(loss, reduction)
+    return _reduce(loss, reduction, "BinaryCrossEntropyBackward0")
 
 
 def binary_cross_entropy_with_logits(input: Tensor, target: Tensor, weight: Tensor | None = None,
@@ -589,7 +590,7 @@ def binary_cross_entropy_with_logits(input: Tensor, target: Tensor, weight: Tens
     loss = (1 - target) * input + log_one_plus
     if weight is not None:
         loss = loss * weight
-    return _reduce(loss, reduction)
+    return _reduce(loss, reduction, "BinaryCrossEntropyWithLogitsBackward0")
 
 
 def kl_div(input: Tensor, target: Tensor, size_average: Any = None, reduce: Any = None,

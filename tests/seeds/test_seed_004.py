@@ -125,16 +125,12 @@ def test_constructor_errors_like_torch(make):
     assert unordered(str(got.value)) == unordered(str(expected.value))
 
 
-def test_conv2d_complex_dtypes():
-    """"torch.nn.Conv2d supports complex32, complex64 and complex128" (complex64/128 on CPU)."""
-    assert_prints_like_torch("""
-        for dt in (torch.complex64, torch.complex128):
-            conv = torch.nn.Conv2d(1, 1, 2, bias=False, dtype=dt)
-            with torch.no_grad():
-                conv.weight.copy_(torch.tensor([[[[1 + 1j, 0], [2, -1j]]]], dtype=dt))
-            x = torch.tensor([[[[1, 2j, 0], [1 - 1j, 3, 1], [0, 1, 1j]]]], dtype=dt)
-            print(conv.weight.dtype, conv(x))
-    """)
+def test_complex_dtypes_are_refused_clearly():
+    """The seed says Conv2d supports complex dtypes; minitorch has no complex dtypes (a known gap),
+    and says so instead of computing something else."""
+    with pytest.raises(TypeError, match="complex"):
+        minitorch.tensor([[1 + 1j, 0], [2, -1j]])
+    assert not hasattr(minitorch, "complex64")
 
 
 # ----- TensorBoard ---------------------------------------------------------------------------
