@@ -10,8 +10,9 @@ Three array computations describe a convolution y = conv(x, w) with a fixed geom
 Each is linear in each argument, and the derivative of any one of them is another one
 of them. So there are three Functions, `Conv`, `ConvTranspose` and `ConvWeight`,
 whose backward passes are written with each other: double backward through a CNN
-comes for free. The columns use the (C*K, N*L) layout so every product is a single
-2-D GEMM (per group), which BLAS runs far faster than N small ones.
+comes for free. The columns are batch-major, (N, C*K, L): every product is a stacked
+matmul per image (and group) whose result is already in (N, O, L) order. That measured
+faster than one big (C*K, N*L) GEMM plus the transposing copies it needs.
 """
 from __future__ import annotations
 
@@ -38,15 +39,6 @@ class Geometry(NamedTuple):
 
 def _out_spatial(spatial: Sequence[int], g: Geometry) -> tuple:
     return tuple(kernels.conv_output_size(*a) for a in zip(spatial, g.kernel, g.stride, g.padding, g.dilation))
-
-
-def _grouped_rows(a: np.ndarray, groups: int) -> np.ndarray:
-    """(N, G*R, *spatial) -> (G, R, N*L): channels of each group as rows, batch*positions as
-    columns, in a pooled buffer (give it back when done)."""
-    n, c = a.shape[:2]
-    out = _pool.take((groups, c // groups, a.size // c), a.dtype)
-    out.reshape(groups, c // groups, n, -1)[...] = a.reshape(n, groups, c // groups, -1).transpose(1, 2, 0, 3)
-    return out
 
 
 class BufferPool:
@@ -79,22 +71,14 @@ _pool = BufferPool()
 
 def _cols_shape(x_shape: tuple, g: Geometry) -> tuple:
     n, c = x_shape[:2]
-    return (c * prod(g.kernel), n * prod(_out_spatial(x_shape[2:], g)))
-
-
-def _gemm(a: np.ndarray, b: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
-    """Per-group matrix product of (G, M, K) and (G, K, N); one plain 2-D GEMM when G == 1
-    (numpy's stacked matmul measured up to 2x slower on transposed operands)."""
-    if a.shape[0] != 1:
-        return np.matmul(a, b, out=out)
-    return np.matmul(a[0], b[0], out=None if out is None else out[0])[None]
+    return (n, c * prod(g.kernel), prod(_out_spatial(x_shape[2:], g)))
 
 
 def _im2col(x: np.ndarray, g: Geometry) -> np.ndarray:
-    """(G, C/G*K, N*L) columns of x, in a pooled buffer (give it back when done)."""
+    """(N, G, C/G*K, L) columns of x, in a pooled buffer (give it back when done)."""
     out = _pool.take(_cols_shape(x.shape, g), x.dtype)
-    cols = kernels.im2col(x, g.kernel, g.stride, g.padding, g.dilation, out=out, layout="KNL")
-    return cols.reshape(g.groups, -1, cols.shape[1])
+    cols = kernels.im2col(x, g.kernel, g.stride, g.padding, g.dilation, out=out)
+    return cols.reshape(cols.shape[0], g.groups, -1, cols.shape[2])
 
 
 def _conv_forward(x: np.ndarray, w: np.ndarray, g: Geometry, cols: np.ndarray | None = None):
@@ -103,37 +87,32 @@ def _conv_forward(x: np.ndarray, w: np.ndarray, g: Geometry, cols: np.ndarray | 
     out_sp = _out_spatial(x.shape[2:], g)
     if cols is None:
         cols = _im2col(x, g)
-    rows = _pool.take((g.groups, out_ch // g.groups, cols.shape[2]), x.dtype)
-    _gemm(w.reshape(g.groups, out_ch // g.groups, -1), cols, out=rows)   # (G, O/G, N*L)
-    # .copy(), not ascontiguousarray: with N == 1 the transpose is already contiguous and
-    # would alias the pooled buffer
-    y = rows.reshape(out_ch, n, -1).transpose(1, 0, 2).copy().reshape(n, out_ch, *out_sp)
-    _pool.give(rows)
-    return y, cols
+    # one (O/G, C/G*K) @ (C/G*K, L) product per image and group, already in (N, O, L) order
+    y = np.matmul(w.reshape(g.groups, out_ch // g.groups, -1), cols)
+    return y.reshape(n, out_ch, *out_sp), cols
 
 
 def _conv_input_grad(gy: np.ndarray, w: np.ndarray, x_shape: tuple, g: Geometry) -> np.ndarray:
     """The adjoint of conv in x: scatter W^T @ gy back over the windows (col2im)."""
-    w3 = w.reshape(g.groups, w.shape[0] // g.groups, -1)
-    shape = _cols_shape(x_shape, g)
-    cols = _pool.take(shape, gy.dtype)
-    rows = _grouped_rows(gy, g.groups)
-    _gemm(w3.transpose(0, 2, 1), rows, out=cols.reshape(g.groups, -1, shape[1]))
-    _pool.give(rows)
-    gx = kernels.col2im(cols, x_shape, g.kernel, g.stride, g.padding, g.dilation, layout="KNL")
+    n, out_ch = gy.shape[:2]
+    w3 = w.reshape(g.groups, out_ch // g.groups, -1)
+    cols = _pool.take(_cols_shape(x_shape, g), gy.dtype)
+    np.matmul(w3.transpose(0, 2, 1), gy.reshape(n, g.groups, out_ch // g.groups, -1),
+              out=cols.reshape(n, g.groups, -1, cols.shape[2]))
+    gx = kernels.col2im(cols, x_shape, g.kernel, g.stride, g.padding, g.dilation)
     _pool.give(cols)
     return gx
 
 
 def _conv_weight_grad(x: np.ndarray, gy: np.ndarray, w_shape: tuple, g: Geometry,
                       cols: np.ndarray | None = None) -> np.ndarray:
-    """The adjoint of conv in w: gy @ im2col(x)^T, one GEMM per group."""
+    """The adjoint of conv in w: sum over images of gy @ im2col(x)^T, per group."""
     own = cols is None
     if own:
         cols = _im2col(x, g)
-    rows = _grouped_rows(gy, g.groups)
-    gw = _gemm(rows, cols.transpose(0, 2, 1)).reshape(w_shape)
-    _pool.give(rows)
+    n, out_ch = gy.shape[:2]
+    gy4 = gy.reshape(n, g.groups, out_ch // g.groups, -1)
+    gw = np.matmul(gy4, cols.transpose(0, 1, 3, 2)).sum(axis=0).reshape(w_shape)
     if own:
         _pool.give(cols.reshape(_cols_shape(x.shape, g)))
     return gw
