@@ -2,6 +2,14 @@
 
     import minitorch as torch
 """
+import os as _os
+
+# numba's OpenMP workers and OpenBLAS's workers spin-wait after every call; on a small
+# machine the two pools then take turns in 4 ms scheduler slices (a 0.5 ms conv measured
+# 4-8 ms). Let idle workers sleep. This takes effect when minitorch is imported before
+# numpy; the Makefile sets the same variables for its targets.
+_os.environ.setdefault("OPENBLAS_THREAD_TIMEOUT", "4")
+_os.environ.setdefault("GOMP_SPINCOUNT", "0")
 from . import _dtype
 from ._device import device
 from ._dtype import (bool, can_cast, double, dtype, finfo, float, float16, float32, float64,

@@ -13,6 +13,8 @@ from __future__ import annotations
 import os
 import sys
 
+import minitorch  # first: it configures the BLAS/OpenMP thread pools before numpy loads them
+
 import numpy as np
 import pytest
 import torch
