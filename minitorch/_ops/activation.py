@@ -13,12 +13,12 @@ from __future__ import annotations
 import math
 import warnings
 
-import numba
 import numpy as np
 
 from .._tensor import Tensor, _wrap
 from ..autograd.function import Function
-from .elementwise import exp, sigmoid, where
+from ._common import type_name
+from .elementwise import _erf_forward, exp, sigmoid, where
 
 __all__: list = []  # reached through minitorch.nn.functional
 
@@ -26,24 +26,8 @@ _INV_SQRT2 = 1 / math.sqrt(2)
 _INV_SQRT_2PI = 1 / math.sqrt(2 * math.pi)
 
 
-@numba.vectorize(["float32(float32)", "float64(float64)"], cache=True)
-def _erf(x):
-    return math.erf(x)
-
-
 def _as(value: float, like: np.ndarray) -> np.ndarray:
     return np.asarray(value, dtype=like.dtype)
-
-
-class Abs(Function):
-    @staticmethod
-    def forward(ctx, a):
-        ctx.sign = np.sign(a)
-        return np.abs(a)
-
-    @staticmethod
-    def backward(ctx, grad):
-        return grad * _wrap(ctx.sign)
 
 
 class Hardtanh(Function):
@@ -106,7 +90,7 @@ class NormalCdf(Function):
     @staticmethod
     def forward(ctx, a):
         ctx.save_for_backward(a)
-        return (0.5 * (1 + _erf(a * _as(_INV_SQRT2, a)))).astype(a.dtype, copy=False)
+        return (0.5 * (1 + _erf_forward(a * _as(_INV_SQRT2, a), 0))).astype(a.dtype, copy=False)
 
     @staticmethod
     def backward(ctx, grad):
@@ -120,7 +104,7 @@ class Gelu(Function):
     @staticmethod
     def forward(ctx, a):
         ctx.save_for_backward(a)
-        return (a * 0.5 * (1 + _erf(a * _as(_INV_SQRT2, a)))).astype(a.dtype, copy=False)
+        return (a * 0.5 * (1 + _erf_forward(a * _as(_INV_SQRT2, a), 0))).astype(a.dtype, copy=False)
 
     @staticmethod
     def backward(ctx, grad):
@@ -185,36 +169,6 @@ class Hardswish(Function):
         return grad * where(_wrap(ctx.low), 0.0, slope)
 
 
-class Softmax(Function):
-    @staticmethod
-    def forward(ctx, a, dim):
-        ctx.dim = dim
-        e = np.exp(a - a.max(axis=dim, keepdims=True))
-        out = e / e.sum(axis=dim, keepdims=True)
-        ctx.save_for_backward(out)
-        return out
-
-    @staticmethod
-    def backward(ctx, grad):
-        out, = ctx.saved_tensors
-        return out * (grad - (grad * out).sum(ctx.dim, keepdim=True)), None
-
-
-class LogSoftmax(Function):
-    @staticmethod
-    def forward(ctx, a, dim):
-        ctx.dim = dim
-        shifted = a - a.max(axis=dim, keepdims=True)
-        out = shifted - np.log(np.exp(shifted).sum(axis=dim, keepdims=True))
-        ctx.save_for_backward(out)
-        return out
-
-    @staticmethod
-    def backward(ctx, grad):
-        out, = ctx.saved_tensors
-        return grad - exp(out) * grad.sum(ctx.dim, keepdim=True), None
-
-
 def softmax_dim(name: str, ndim: int, stacklevel: int = 3) -> int:
     """The dim softmax uses when none is given (deprecated implicit choice, with torch's warning)."""
     warnings.warn(f"Implicit dimension choice for {name} has been deprecated. Change the call to "
@@ -222,16 +176,7 @@ def softmax_dim(name: str, ndim: int, stacklevel: int = 3) -> int:
     return 0 if ndim in (0, 1, 3) else 1
 
 
-_SCALAR_TYPE_NAMES = {"float16": "Half", "float32": "Float", "float64": "Double", "uint8": "Byte",
-                      "int8": "Char", "int16": "Short", "int32": "Int", "int64": "Long", "bool": "Bool"}
-
-
-def scalar_type_name(t: Tensor) -> str:
-    """torch's C++ name for a tensor's dtype, as its error messages print it ('Float', 'Long')."""
-    return _SCALAR_TYPE_NAMES[t.dtype.name]
-
-
 def check_float(name: str, input: Tensor) -> None:
     """Activations are defined on floating tensors only (torch says which kernel is missing)."""
     if not input.dtype.is_floating_point:
-        raise NotImplementedError(f"\"{name}\" not implemented for '{scalar_type_name(input)}'")
+        raise NotImplementedError(f"\"{name}\" not implemented for '{type_name(input.dtype)}'")

@@ -16,8 +16,7 @@ import numpy as np
 
 from .._tensor import Tensor, _wrap
 from ..autograd.function import Function
-from ._common import inplace_update, tensor_method
-from .reduction import scalar_name
+from ._common import inplace_update, tensor_method, type_name
 
 __all__ = ["matmul", "mm", "bmm", "mv", "dot", "vdot", "inner", "outer", "ger", "addmm", "einsum",
            "tensordot", "trace", "diag", "tril", "triu"]
@@ -143,7 +142,7 @@ def dot(input: Tensor, tensor: Tensor) -> Tensor:
         raise RuntimeError(f"1D tensors expected, but got {input.ndim}D and {tensor.ndim}D tensors")
     if input._array.dtype != tensor._array.dtype:
         raise RuntimeError(f"dot : expected both vectors to have same dtype, but found "
-                           f"{scalar_name(input.dtype)} and {scalar_name(tensor.dtype)}")
+                           f"{type_name(input.dtype)} and {type_name(tensor.dtype)}")
     return matmul(input, tensor)
 
 
@@ -298,8 +297,8 @@ def einsum(equation: str, *operands: Any) -> Tensor:
     first = operands[0]._array.dtype
     if any(o._array.dtype != first for o in operands):
         other = next(o for o in operands if o._array.dtype != first)
-        raise RuntimeError(f"expected scalar type {scalar_name(operands[0].dtype)} but found "
-                           f"{scalar_name(other.dtype)}")
+        raise RuntimeError(f"expected scalar type {type_name(operands[0].dtype)} but found "
+                           f"{type_name(other.dtype)}")
     return Einsum.apply(terms, output, sizes, *operands)
 
 

@@ -17,7 +17,7 @@ import numpy as np
 
 from .. import kernels
 from .._tensor import Tensor, _wrap
-from ..autograd.function import Function
+from ..autograd.function import Function, label_node
 from ..kernels.window_pool import window_max
 
 __all__ = ["max_pool1d", "max_pool2d", "avg_pool1d", "adaptive_avg_pool1d",
@@ -251,7 +251,8 @@ def _max_unpoolnd(nd, input, indices, kernel_size, stride, padding, output_size)
         raise RuntimeError(f"Found an invalid max index: {int(idx.max())} (output volumes are of size "
                            f"{'x'.join(map(str, out_sp))}")
     in_shape = tuple(input.shape[:-nd]) + out_sp
-    return ScatterPlanes.apply(input, idx, in_shape, nd)
+    out = ScatterPlanes.apply(input, idx, in_shape, nd)
+    return label_node(out, "MaxUnpool2DBackward0") if nd == 2 else out
 
 
 def max_unpool1d(input: Tensor, indices: Tensor, kernel_size, stride=None, padding=0, output_size=None):

@@ -18,7 +18,7 @@ import numpy as np
 from .. import _dtype
 from .._tensor import Tensor, _wrap, wrap_dim
 from ..autograd.function import Function
-from ._common import normalize_dims, tensor_method
+from ._common import normalize_dims, tensor_method, type_name
 
 __all__ = ["sum", "mean", "nansum", "nanmean", "var", "std", "var_mean", "std_mean", "prod",
            "max", "min", "amax", "amin", "aminmax", "argmax", "argmin", "norm", "logsumexp",
@@ -71,14 +71,6 @@ def _restore_dims(grad: Tensor, dims: tuple, keepdim: bool) -> Tensor:
         shape.insert(d, 1)
     return grad.reshape(shape)
 
-
-_SCALAR_NAMES = {"float16": "Half", "float32": "Float", "float64": "Double", "uint8": "Byte", "int8": "Char",
-                 "int16": "Short", "int32": "Int", "int64": "Long", "bool": "Bool"}
-
-
-def scalar_name(dt: _dtype.dtype) -> str:
-    """torch's C++ name of a dtype, as its error messages print it ('Long', 'Float', ...)."""
-    return _SCALAR_NAMES.get(dt.name, dt.name)
 
 
 def _float(input: Tensor) -> Tensor:
@@ -135,7 +127,7 @@ def mean(input: Tensor, dim: Any = None, keepdim: bool = False, *, dtype: _dtype
         input = input.to(dtype)
     if not input.dtype.is_floating_point:
         raise RuntimeError(f"mean(): could not infer output dtype. Input dtype must be either a floating "
-                           f"point or complex dtype. Got: {scalar_name(input.dtype)}")
+                           f"point or complex dtype. Got: {type_name(input.dtype)}")
     return Mean.apply(input, _dims(dim, input.ndim), keepdim)
 
 
@@ -168,7 +160,7 @@ def nanmean(input: Tensor, dim: Any = None, keepdim: bool = False, *, dtype: _dt
         input = input.to(dtype)
     if not input.dtype.is_floating_point:
         raise RuntimeError(f"nanmean(): expected input to have floating point or complex dtype but got "
-                           f"{scalar_name(input.dtype)}")
+                           f"{type_name(input.dtype)}")
     count = sum(input == input, dim, keepdim)
     return nansum(input, dim, keepdim) / count
 
@@ -555,7 +547,7 @@ def norm(input: Tensor, p: Any = "fro", dim: Any = None, keepdim: bool = False, 
         input = input.to(dtype)
     if not input.dtype.is_floating_point:
         raise RuntimeError("linalg.vector_norm: Expected a floating point or complex tensor as input. "
-                           f"Got {scalar_name(input.dtype)}")
+                           f"Got {type_name(input.dtype)}")
     if p == "fro" or p is None:
         return _vector_norm(input, 2, dim, keepdim)
     if p == "nuc":
@@ -646,7 +638,7 @@ def _softmax_input(name: str, input: Tensor, dim: int, dtype: Any) -> tuple[Tens
     d = wrap_dim(dim, input.ndim)
     if not input.dtype.is_floating_point:
         kernel = "lastdim_kernel_impl" if d == input.ndim - 1 or input.ndim == 0 else "kernel_impl"
-        raise NotImplementedError(f"\"{name}_{kernel}\" not implemented for '{scalar_name(input.dtype)}'")
+        raise NotImplementedError(f"\"{name}_{kernel}\" not implemented for '{type_name(input.dtype)}'")
     return input, ((d,) if input.ndim else ())
 
 

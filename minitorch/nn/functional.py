@@ -18,12 +18,13 @@ from ..autograd.function import label_node
 from .._ops import activation as _act
 from .._ops import layers as _layers
 from .._ops import loss as _loss
-from .._ops._common import inplace_update
+from .._ops import reduction as _reduction
+from .._ops._common import inplace_update, type_name
 from .._ops.elementwise import exp, log, sigmoid, tanh, where
+from .._ops.elementwise import abs as _abs
 from .._ops.elementwise import relu as _relu_op
 from ..random import rng as _rng
 
-Abs = _act.Abs
 
 
 # ----- helpers ------------------------------------------------------------------------
@@ -66,10 +67,6 @@ def _source(input: Tensor, inplace: bool) -> Tensor:
     return input.clone() if inplace and input.requires_grad else input
 
 
-def _abs(x: Tensor) -> Tensor:
-    return Abs.apply(x)
-
-
 # ----- linear layers --------------------------------------------------------------------
 def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
     """input @ weight.T + bias: (*, in) x (out, in) -> (*, out)."""
@@ -81,7 +78,7 @@ def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
                            f"{w[-1] if weight.ndim else 1}x{w[0] if weight.ndim == 2 else 1})")
     if input._array.dtype != weight._array.dtype:
         raise RuntimeError(f"mat1 and mat2 must have the same dtype, but got "
-                           f"{_act.scalar_type_name(input)} and {_act.scalar_type_name(weight)}")
+                           f"{type_name(input.dtype)} and {type_name(weight.dtype)}")
     return _layers.Linear.apply(input, weight, bias)
 
 
@@ -199,7 +196,7 @@ def embedding(input: Tensor, weight: Tensor, padding_idx: int | None = None, max
     """Rows of weight (V, D) at the integer indices `input` -> input.shape + (D,)."""
     if input.dtype not in (_dtype.int64, _dtype.int32):
         raise RuntimeError("Expected tensor for argument #1 'indices' to have one of the following scalar "
-                           f"types: Long, Int; but got {_act.scalar_type_name(input)} instead (while checking "
+                           f"types: Long, Int; but got {type_name(input.dtype)} instead (while checking "
                            "arguments for embedding)")
     num = weight.shape[0]
     if padding_idx is not None:
@@ -387,19 +384,19 @@ def _softmax_input(name: str, input: Tensor, dim: int | None, dtype: Any, stackl
 def softmax(input: Tensor, dim: int | None = None, _stacklevel: int = 3, dtype: Any = None) -> Tensor:
     """exp(x) / exp(x).sum(dim), computed stably."""
     input, dim = _softmax_input("softmax", input, dim, dtype, _stacklevel)
-    return _act.Softmax.apply(input, dim)
+    return _reduction.softmax(input, dim)
 
 
 def softmin(input: Tensor, dim: int | None = None, _stacklevel: int = 3, dtype: Any = None) -> Tensor:
     """softmax(-x)."""
     input, dim = _softmax_input("softmin", input, dim, dtype, _stacklevel)
-    return _act.Softmax.apply(-input, dim)
+    return _reduction.softmax(-input, dim)
 
 
 def log_softmax(input: Tensor, dim: int | None = None, _stacklevel: int = 3, dtype: Any = None) -> Tensor:
     """x - logsumexp(x, dim), computed stably."""
     input, dim = _softmax_input("log_softmax", input, dim, dtype, _stacklevel)
-    return _act.LogSoftmax.apply(input, dim)
+    return _reduction.log_softmax(input, dim)
 
 
 # ----- distances ----------------------------------------------------------------------
@@ -446,7 +443,7 @@ def _check_class_target(input: Tensor, target: Tensor, weight: Tensor | None) ->
     elif input.ndim == 0:
         raise ValueError("Expected 1 or more dimensions (got 0)")
     if target.dtype not in (_dtype.int64, _dtype.uint8):
-        raise RuntimeError(f"expected target dtype to be Long or Byte, but got {_act.scalar_type_name(target)}")
+        raise RuntimeError(f"expected target dtype to be Long or Byte, but got {type_name(target.dtype)}")
     n_classes = input.shape[1] if input.ndim >= 2 else input.shape[0]
     if weight is not None and weight.numel() != n_classes:
         raise RuntimeError(f"weight tensor should be defined either for all {n_classes} classes or no "
@@ -500,7 +497,7 @@ def _cross_entropy_probs(input: Tensor, target: Tensor, weight: Tensor | None, r
                            f"classes but got weight tensor of shape: {list(weight.shape)}")
     if label_smoothing:
         target = target * (1 - label_smoothing) + label_smoothing / n_classes
-    terms = _act.LogSoftmax.apply(input, class_dim) * target
+    terms = _reduction.log_softmax(input, class_dim) * target
     if weight is not None:
         terms = terms * weight.reshape((n_classes,) + (1,) * (input.ndim - class_dim - 1))
     loss = -terms.sum(class_dim)
