@@ -47,6 +47,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                    help="log to TensorBoard (default folder runs/<date>_<host>)")
     p.add_argument("--out", default="out", help="folder for the PNG figures")
     p.add_argument("--train-limit", type=int, default=None, help="use only the first N training images")
+    p.add_argument("--test-limit", type=int, default=None, help="evaluate on only the first N test images")
     p.add_argument("--no-progress", action="store_true")
     args = p.parse_args(argv)
     args.lr = args.lr or (1e-3 if args.optimizer == "adam" else 0.05)
@@ -62,6 +63,8 @@ def make_loaders(args: argparse.Namespace) -> tuple[DataLoader, DataLoader, list
     test = Dataset(args.data, train=False, transform=pipeline)
     if args.train_limit:
         train = torch.utils.data.Subset(train, range(args.train_limit))
+    if args.test_limit:
+        test = torch.utils.data.Subset(test, range(args.test_limit))
     train_loader = DataLoader(train, batch_size=args.batch_size, shuffle=True, num_workers=args.workers)
     test_loader = DataLoader(test, batch_size=1000, num_workers=args.workers)
     return train_loader, test_loader, list(Dataset.classes)

@@ -24,7 +24,7 @@ def test_short_lenet_run_beats_95_percent_and_writes_figures(tmp_path):
 
 
 def test_resume_continues_exactly_like_an_uninterrupted_run(tmp_path):
-    common = ["--model", "cnn", "--train-limit", "256", "--batch-size", "32"]
+    common = ["--model", "cnn", "--train-limit", "256", "--test-limit", "500", "--batch-size", "32"]
     straight = train_mnist.main(_flags(tmp_path / "a", *common, "--epochs", "2"))
     train_mnist.main(_flags(tmp_path / "b", *common, "--epochs", "1"))
     resumed = train_mnist.main(_flags(tmp_path / "b", *common, "--epochs", "2", "--resume"))
