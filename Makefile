@@ -29,7 +29,10 @@ train: install-runtime
 	$(PY) examples/train_mnist.py
 
 bench: install
-	$(PY) benchmarks/run_all.py
+	$(PY) benchmarks/bench_ops.py
+	$(PY) benchmarks/bench_kernels.py
+	$(PY) benchmarks/bench_cnn.py
+	$(PY) benchmarks/train_mnist_torch.py --model lenet
 
 clean:
 	rm -rf $(VENV) .pytest_cache

@@ -105,7 +105,7 @@ def _discover(roots: list[Node]) -> dict[Node, int]:
     stack = list(dict.fromkeys(roots))
     while stack:
         node = stack.pop()
-        for child, _ in node.next_functions:
+        for child, _ in node._edges:
             if child is None:
                 continue
             if child in dependencies:
@@ -124,7 +124,7 @@ def _topological_order(roots: list[Node], dependencies: dict[Node, int]) -> list
     while ready:
         node = heapq.heappop(ready)[2]
         order.append(node)
-        for child, _ in node.next_functions:
+        for child, _ in node._edges:
             if child is None:
                 continue
             remaining[child] -= 1
@@ -149,7 +149,7 @@ def _run(outputs: tuple, root_grads: list, retain_graph: bool, create_graph: boo
     if inputs:
         needed = set()
         for node in reversed(order):
-            if node in target_nodes or any(c in needed for c, _ in node.next_functions):
+            if node in target_nodes or any(c in needed for c, _ in node._edges):
                 needed.add(node)
     else:
         needed = None
@@ -173,7 +173,7 @@ def _run(outputs: tuple, root_grads: list, retain_graph: bool, create_graph: boo
                 if accumulate and (needed is None or node in target_nodes):
                     _accumulate(node.variable, grads[0], create_graph)
                 continue
-            if needed is not None and not any(c in needed for c, _ in node.next_functions):
+            if needed is not None and not any(c in needed for c, _ in node._edges):
                 continue
             if node._pre_hooks:
                 for hook in tuple(node._pre_hooks.values()):
@@ -188,7 +188,7 @@ def _run(outputs: tuple, root_grads: list, retain_graph: bool, create_graph: boo
                         grad_inputs = tuple(new)
             if not retain_graph:
                 node._release()
-            for (child, nr), g in zip(node.next_functions, grad_inputs):
+            for (child, nr), g in zip(node._edges, grad_inputs):
                 if child is not None and g is not None:
                     _add_to_buffer(buffers, child, nr, g)
     return captured
@@ -228,13 +228,13 @@ def _call_node(node: BackwardNode, grads: list) -> tuple:
                 shape, dt = node._output_meta[i]
                 grads[i] = _wrap(np.zeros(shape, dtype=dt))
     grad_inputs = node.apply(*grads)
-    n_inputs = len(node.next_functions)
+    n_inputs = len(node._edges)
     if len(grad_inputs) != n_inputs:
         raise RuntimeError(f"function {node.name()} returned an incorrect number of gradients "
                            f"(expected {n_inputs}, got {len(grad_inputs)})")
     fixed = []
     for i, (g, meta) in enumerate(zip(grad_inputs, node._input_meta)):
-        if g is None or meta is None or node.next_functions[i][0] is None:
+        if g is None or meta is None or node._edges[i][0] is None:
             fixed.append(None)
             continue
         if not isinstance(g, Tensor):

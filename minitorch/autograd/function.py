@@ -44,13 +44,15 @@ _sequence_numbers = itertools.count(1)
 class Node:
     """A vertex of the backward graph: what a tensor's `grad_fn` is.
 
-    `next_functions` holds one (node, output_index) pair per input, pointing towards
-    the leaves; (None, 0) marks an input that needs no gradient.
+    `next_functions` holds one (node, output_index) pair per tensor input, pointing towards
+    the leaves; (None, 0) marks an input that needs no gradient. (`_edges`, which the
+    engine uses, has one pair per positional argument, matching what backward returns.)
     """
 
     # Class-level defaults keep node creation (once per recorded op) cheap; the hook
     # tables are created on first registration.
-    next_functions: tuple = ()
+    _edges: tuple = ()
+    _input_meta: tuple = ()             # (shape, np dtype) per positional argument, None for non-tensors
     _hooks: dict | None = None          # id -> fn(grad_inputs, grad_outputs)
     _pre_hooks: dict | None = None      # id -> fn(grad_outputs)
     _tensor_hooks: dict | None = None   # output index -> {id: hook} from Tensor.register_hook
@@ -59,6 +61,13 @@ class Node:
 
     def __init__(self) -> None:
         self._sequence_nr = next(_sequence_numbers)
+
+    @property
+    def next_functions(self) -> tuple:
+        """((node, output_index), ...) towards the leaves, one pair per tensor input."""
+        if not self._input_meta:
+            return self._edges
+        return tuple(edge for edge, meta in zip(self._edges, self._input_meta) if meta is not None)
 
     @property
     def metadata(self) -> dict:
@@ -121,7 +130,6 @@ class BackwardNode(Node):
     _saved: tuple | None = ()           # None once freed by backward
     _saved_versions: tuple = ()
     _non_differentiable: tuple = ()
-    _input_meta: tuple = ()             # (shape, np dtype) per positional argument, None for non-tensors
     _output_meta: tuple = ()            # (shape, np dtype) per output
     materialize_grads = True
 
@@ -253,7 +261,7 @@ def replay_view(base: Tensor, chain: tuple) -> Tensor:
 
 def _record(ctx: BackwardNode, args: tuple, arrays: list, raw: tuple, outputs: tuple) -> None:
     """Connect `ctx` into the graph: edges to the inputs, saved tensors, output metadata."""
-    ctx.next_functions = tuple(gradient_edge(a) if isinstance(a, Tensor) else (None, 0) for a in args)
+    ctx._edges = tuple(gradient_edge(a) if isinstance(a, Tensor) else (None, 0) for a in args)
     ctx._input_meta = tuple((a._array.shape, a._array.dtype) if isinstance(a, Tensor) else None
                             for a in args)
     non_diff = ctx._non_differentiable

@@ -191,7 +191,7 @@ class OneCycleLR(LRScheduler):
         if anneal_strategy not in ("cos", "linear"):
             raise ValueError(f"anneal_strategy must be one of 'cos' or 'linear', instead got {anneal_strategy}")
         self.total_steps = total_steps
-        self._anneal = self._cos if anneal_strategy == "cos" else self._linear
+        self.anneal_strategy = anneal_strategy  # a name, not a function, so state_dict stays plain data
         end = float(pct_start * total_steps) - 1
         if three_phase:
             self._phases = [(end, "initial_lr", "max_lr", "max_momentum", "base_momentum"),
@@ -238,15 +238,16 @@ class OneCycleLR(LRScheduler):
         if step > self.total_steps:
             raise ValueError(f"Tried to step {step} times. The specified number of total steps is "
                              f"{self.total_steps}")
+        anneal = self._cos if self.anneal_strategy == "cos" else self._linear
         lrs = []
         for group in self.optimizer.param_groups:
             start_step = 0.0
             for i, (end_step, lr_from, lr_to, mom_from, mom_to) in enumerate(self._phases):
                 if step <= end_step or i == len(self._phases) - 1:
                     pct = (step - start_step) / (end_step - start_step)
-                    lr = self._anneal(group[lr_from], group[lr_to], pct)
+                    lr = anneal(group[lr_from], group[lr_to], pct)
                     if self.cycle_momentum:
-                        self._set_momentum(group, self._anneal(group[mom_from], group[mom_to], pct))
+                        self._set_momentum(group, anneal(group[mom_from], group[mom_to], pct))
                     break
                 start_step = end_step
             lrs.append(lr)

@@ -99,3 +99,15 @@ def test_one_cycle_past_total_steps_raises():
     sched.step()
     with pytest.raises(ValueError, match="Tried to step 3 times"):
         sched.step()
+
+
+def test_scheduler_state_saves_and_loads_with_weights_only(tmp_path):
+    opt = minitorch.optim.SGD([minitorch.ones(1, requires_grad=True)], lr=0.1, momentum=0.9)
+    sched = minitorch.optim.lr_scheduler.OneCycleLR(opt, max_lr=1.0, total_steps=10)
+    sched.step()
+    minitorch.save({"scheduler": sched.state_dict()}, tmp_path / "s.pt")
+    restored = minitorch.optim.lr_scheduler.OneCycleLR(opt, max_lr=1.0, total_steps=10)
+    restored.load_state_dict(minitorch.load(tmp_path / "s.pt")["scheduler"])
+    sched.step()
+    restored.step()
+    assert restored.get_last_lr() == sched.get_last_lr()
