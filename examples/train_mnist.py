@@ -116,6 +116,7 @@ def evaluate(model, loader) -> tuple[float, float, np.ndarray]:
 
 def save_figures(history: list[dict], confusion: np.ndarray, classes: list[str], args) -> list[str]:
     import matplotlib
+    import matplotlib.ticker
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
     os.makedirs(args.out, exist_ok=True)
@@ -131,6 +132,7 @@ def save_figures(history: list[dict], confusion: np.ndarray, classes: list[str],
     for ax in (ax_loss, ax_acc):
         ax.legend()
         ax.grid(alpha=0.3)
+        ax.xaxis.set_major_locator(matplotlib.ticker.MaxNLocator(integer=True))
     fig.suptitle(f"minitorch {args.model} on {args.dataset}")
     fig.tight_layout()
     fig.savefig(stem + "-curves.png", dpi=100)
