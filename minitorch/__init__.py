@@ -21,9 +21,14 @@ from . import autograd
 from .autograd import enable_grad, inference_mode, is_grad_enabled, no_grad, set_grad_enabled
 from .autograd.anomaly_mode import set_detect_anomaly
 from . import _ops
-from ._ops.elementwise import *  # noqa: F401,F403
+from ._ops.arithmetic import *  # noqa: F401,F403
+from ._ops.math import *  # noqa: F401,F403
+from ._ops.compare import *  # noqa: F401,F403
 from ._ops.reduction import *  # noqa: F401,F403
+from ._ops.ordering import *  # noqa: F401,F403
 from ._ops.shape import *  # noqa: F401,F403
+from ._ops.join import *  # noqa: F401,F403
+from ._ops.casting import *  # noqa: F401,F403
 from ._ops.linalg import *  # noqa: F401,F403
 from ._ops.indexing import *  # noqa: F401,F403
 from ._ops.conv import *  # noqa: F401,F403
@@ -31,6 +36,7 @@ from ._ops.pooling import *  # noqa: F401,F403
 from ._ops.normalization import *  # noqa: F401,F403
 from ._ops.upsampling import *  # noqa: F401,F403
 from ._creation import *  # noqa: F401,F403
+from ._tensor_methods import *  # noqa: F401,F403  (attaches the methods; exports torch.exp_, ...)
 from .random import (Generator, default_generator, get_rng_state, initial_seed, manual_seed, seed,
                      set_rng_state)
 from ._tensor_str import set_printoptions

@@ -17,7 +17,8 @@ import numpy as np
 
 from . import _dtype
 from ._device import check_device
-from ._ops._common import check_inplace, inplace_update, tensor_method, type_name
+from ._ops._common import type_name
+from ._ops.inplace import check_inplace, inplace_update
 from ._size import Size
 from ._tensor import Tensor, _wrap
 from .autograd import grad_mode
@@ -682,11 +683,3 @@ def bernoulli_(self: Tensor, p: Any = 0.5, *, generator: Generator | None = None
         _check_probability(p, "bernoulli_")
         probs = p
     return _overwrite(self, rng(generator).random(self.shape) < probs, Bernoulli)
-
-
-def _bernoulli_method(self: Tensor, p: float | None = None, *, generator: Generator | None = None) -> Tensor:
-    return bernoulli(self, p, generator=generator)
-
-
-tensor_method(zero_, fill_, uniform_, normal_, exponential_, random_, bernoulli_, multinomial,
-              bernoulli=_bernoulli_method)

@@ -1,23 +1,16 @@
-"""What every op family shares: operand promotion and registering Tensor methods."""
+"""What every op family shares: operand promotion, dims, and the elementwise helpers."""
 from __future__ import annotations
 
+import builtins
 import numbers
-from typing import Any, Callable
+from typing import Any
 
 import numpy as np
 
 from .. import _dtype
-from .._tensor import Tensor, _wrap
+from .._tensor import Tensor, _wrap, wrap_dim
 from ..autograd import grad_mode
-from ..autograd.function import Function, replay_view
-
-
-def tensor_method(*functions: Callable, **renamed: Callable) -> None:
-    """Expose functions as Tensor methods: by their own name, or under the given names."""
-    for fn in functions:
-        setattr(Tensor, fn.__name__, fn)
-    for name, fn in renamed.items():
-        setattr(Tensor, name, fn)
+from ..autograd.function import Function
 
 
 def as_tensor_operand(x: Any) -> Any:
@@ -49,66 +42,6 @@ def promote(a: Any, b: Any) -> tuple[Any, Any]:
     return a, (b if b._array.dtype == dt.np else b.to(dt))
 
 
-def inplace_update(self: Tensor, result: Tensor) -> Tensor:
-    """Make `self` hold `result`, as an in-place op does: copy values, bump version, take history.
-
-    When `self` is a view, the write also changes its base: the base's history gains a
-    CopySlices node (gradient flows to `result` inside the view's region and to the old
-    base outside it), and `self` becomes a fresh view of the updated base.
-    """
-    check_inplace(self)
-    if result._array.dtype != self._array.dtype and not _dtype.can_cast(result.dtype, self.dtype):
-        raise RuntimeError(f"result type {type_name(result.dtype)} can't be cast to the desired "
-                           f"output type {type_name(self.dtype)}")
-    if result._array.shape != self._array.shape:
-        raise RuntimeError(f"output with shape {list(self.shape)} doesn't match the broadcast shape "
-                           f"{list(result.shape)}")
-    np.copyto(self._array, result._array, casting="unsafe")
-    self._version_box[0] += 1
-    if grad_mode._enabled and self._requires_grad and not result._requires_grad:
-        # New values that do not depend on the old ones: the old history gets zero gradient.
-        result = Overwrite.apply(result, self)
-    base = self._base
-    if base is not None and self._view_chain and grad_mode._enabled and \
-            (result._requires_grad or base._requires_grad):
-        updated = CopySlices.apply(base, result, self._view_chain)
-        base.grad_fn, base._output_nr, base._requires_grad = updated.grad_fn, 0, True
-        result = replay_view(base, self._view_chain)
-    if result.grad_fn is not None:
-        self.grad_fn = result.grad_fn
-        self._output_nr = result._output_nr
-        self._requires_grad = True
-    return self
-
-
-class Overwrite(Function):
-    """`new`, recorded as replacing `old`: gradient flows to `new` only."""
-
-    @staticmethod
-    def forward(ctx, new, old):
-        return new
-
-    @staticmethod
-    def backward(ctx, grad):
-        return None, grad * 0
-
-
-class CopySlices(Function):
-    """The base tensor after `values` were written into it through a view (given by its chain)."""
-
-    @staticmethod
-    def forward(ctx, base, values, chain):
-        # The write already happened in memory; remember which elements it covered.
-        region = np.ones(base.shape, dtype=bool)
-        replay_view(_wrap(region), chain)._array[...] = False
-        ctx.outside, ctx.chain = region, chain
-        return base
-
-    @staticmethod
-    def backward(ctx, grad):
-        return grad * _wrap(ctx.outside), replay_view(grad, ctx.chain), None
-
-
 _TYPE_NAMES = {"bool": "Bool", "uint8": "Byte", "int8": "Char", "int16": "Short", "int32": "Int",
                "int64": "Long", "float16": "Half", "float32": "Float", "float64": "Double"}
 
@@ -118,16 +51,10 @@ def type_name(dt: _dtype.dtype) -> str:
     return _TYPE_NAMES[dt.name]
 
 
-def check_inplace(self: Tensor) -> None:
-    """Refuse in-place writes that would corrupt autograd (to a leaf or a view of a leaf that requires grad)."""
-    if not grad_mode._enabled:
-        return
-    if self._requires_grad and self.grad_fn is None:
-        raise RuntimeError("a leaf Variable that requires grad is being used in an in-place operation.")
-    base = self._base
-    if base is not None and base._requires_grad and base.grad_fn is None:
-        raise RuntimeError("a view of a leaf Variable that requires grad is being used in an in-place "
-                           "operation.")
+def renamed(op: type, node_name: str) -> type:
+    """`op` (same forward and backward) under the node name torch prints for a particular use of it."""
+    return type(node_name.split("Backward")[0], (op,),
+                {"node_name": node_name, "__doc__": op.__doc__, "__module__": op.__module__})
 
 
 def needs_grad(*xs: Any) -> bool:
@@ -137,7 +64,6 @@ def needs_grad(*xs: Any) -> bool:
 
 def normalize_dims(dim: Any, ndim: int) -> tuple[int, ...]:
     """`dim` (None, int, or a sequence) as a sorted tuple of non-negative dims; None means all."""
-    from .._tensor import wrap_dim
     if dim is None:
         return tuple(range(ndim))
     if isinstance(dim, (int, np.integer)):
@@ -147,3 +73,118 @@ def normalize_dims(dim: Any, ndim: int) -> tuple[int, ...]:
         repeated = next(d for i, d in enumerate(dims) if d in dims[:i])
         raise RuntimeError(f"dim {repeated} appears multiple times in the list of dims")
     return tuple(sorted(dims))
+
+
+# ----- elementwise helpers ------------------------------------------------------------------------
+def array_of(x: Any) -> Any:
+    return x._array if isinstance(x, Tensor) else x
+
+
+def not_implemented(kernel: str, dt: _dtype.dtype) -> NotImplementedError:
+    return NotImplementedError(f"\"{kernel}\" not implemented for '{type_name(dt)}'")
+
+
+def broadcast_shape(*shapes: tuple) -> tuple:
+    """The shape shapes broadcast to; RuntimeError in torch's words naming the mismatching sizes."""
+    out: tuple = ()
+    for shape in shapes:
+        n = builtins.max(len(out), len(shape))
+        a = (1,) * (n - len(out)) + tuple(out)
+        b = (1,) * (n - len(shape)) + tuple(shape)
+        for i, (x, y) in enumerate(zip(a, b)):
+            if x != y and x != 1 and y != 1:
+                raise RuntimeError(f"The size of tensor a ({x}) must match the size of tensor b ({y}) "
+                                   f"at non-singleton dimension {i}")
+        out = tuple(y if x == 1 else x for x, y in zip(a, b))
+    return out
+
+
+def wrap_overflowing_ints(args: tuple) -> tuple:
+    """Python ints out of range of the tensor's integer dtype wrap around (torch), where numpy raises."""
+    dt = next(array_of(a).dtype for a in args if isinstance(a, (Tensor, np.ndarray)))
+    if dt.kind not in "iu":
+        return args
+    info = np.iinfo(dt)
+    return tuple(np.array(a).astype(dt) if isinstance(a, int) and not isinstance(a, bool)
+                 and not info.min <= a <= info.max else a for a in args)
+
+
+def apply_broadcasting(fn: type, *args: Any) -> Tensor:
+    """fn.apply(*args), with numpy's broadcasting and scalar-overflow errors turned into torch's behaviour."""
+    try:
+        return fn.apply(*args)
+    except ValueError:
+        broadcast_shape(*(np.shape(array_of(a)) for a in args if isinstance(a, (Tensor, np.ndarray))))
+        raise
+    except OverflowError:
+        return fn.apply(*wrap_overflowing_ints(args))
+
+
+def as_float(input: Tensor) -> Tensor:
+    """Integer and bool tensors as the default float dtype (for functions of reals)."""
+    return input if input._array.dtype.kind == "f" else input.to(_dtype.get_default_dtype())
+
+
+def promote_to_float(a: Any, b: Any) -> tuple:
+    """Promoted operands, moved to the default float dtype if the promoted type is integral."""
+    a, b = promote(a, b)
+    ref = a if isinstance(a, Tensor) else b
+    if ref._array.dtype.kind == "f":
+        return a, b
+    dt = _dtype.get_default_dtype()
+    return (a.to(dt) if isinstance(a, Tensor) else float(a)), (b.to(dt) if isinstance(b, Tensor) else float(b))
+
+
+def check_tensor(fn_name: str, other: Any) -> None:
+    if not isinstance(other, Tensor):
+        raise TypeError(f"{fn_name}(): argument 'other' (position 2) must be Tensor, not {type(other).__name__}")
+
+
+def zeros_like_grad(t: Tensor) -> Tensor:
+    return _wrap(np.zeros_like(t._array))
+
+
+
+
+class ZeroGrad(Function):
+    """Base of piecewise-constant ops (floor, sign, rounding division...): zero gradient everywhere."""
+
+    @staticmethod
+    def backward(ctx, grad):
+        return tuple(zeros_like_grad(grad) if need else None for need in ctx.needs_input_grad)
+
+
+# ----- reduced dims -------------------------------------------------------------------------
+def reduced_dims(dim: Any, ndim: int) -> tuple[int, ...]:
+    """Reduced dims as a sorted tuple; None and () mean all dims (a 0-d tensor has none)."""
+    if dim is None or (isinstance(dim, (tuple, list)) and len(dim) == 0):
+        return tuple(range(ndim))
+    dims = normalize_dims(dim, ndim)
+    return dims if ndim else ()
+
+
+def one_dim(dim: int, ndim: int) -> int | None:
+    """A single dim, wrapped; None for a 0-d tensor (which has nothing to reduce)."""
+    dim = wrap_dim(dim, ndim)
+    return dim if ndim else None
+
+
+def restore_dims(grad: Tensor, dims: tuple, keepdim: bool) -> Tensor:
+    """Re-insert the reduced dims as size 1 so that `grad` broadcasts against the input."""
+    if keepdim or not dims:
+        return grad
+    shape = list(grad.shape)
+    for d in dims:
+        shape.insert(d, 1)
+    return grad.reshape(shape)
+
+
+
+def constant_sign(x: Tensor) -> Tensor:
+    """sign(x) as a constant: the derivative of |x| (0 at 0, like torch)."""
+    return _wrap(np.sign(x._array))
+
+
+def constant_like(array: Any, like: Tensor) -> Tensor:
+    """`array` as a tensor of `like`'s dtype, outside the graph."""
+    return _wrap(np.asarray(array, dtype=like._array.dtype))

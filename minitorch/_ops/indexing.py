@@ -7,7 +7,7 @@ accumulated (so repeated indices add up). Each one's backward is the other:
     out = a[key]                      grad_a = zeros_like(a); grad_a[key] += grad
     out = a.copy(); out[key] = v      grad_a = grad with grad[key] = 0;  grad_v = grad[key]
 
-Basic keys (ints, slices, None, Ellipsis) read through `shape.Slice` instead, a view.
+Basic keys (ints, slices, None, Ellipsis) read through `Slice` instead, a view of `a`.
 `__getitem__`, `__setitem__`, gather, scatter, index_select, index_add, masked_fill, ...
 only translate their arguments into such a key and call these.
 """
@@ -19,15 +19,15 @@ import numpy as np
 
 from .._tensor import Tensor, _wrap, wrap_dim
 from ..autograd.function import Function
-from ._common import check_inplace, inplace_update, needs_grad, tensor_method
-from .shape import Select, Slice, SliceUnsqueeze
+from ._common import needs_grad, renamed
+from .inplace import check_inplace, inplace_update
 
 __all__ = ["index_select", "masked_select", "masked_fill", "gather", "scatter", "scatter_add",
            "scatter_reduce", "index_add", "index_fill", "index_copy", "index_put", "take",
            "take_along_dim", "nonzero", "argwhere"]
 
 
-# ----- the two primitives -------------------------------------------------------------
+# ----- the three primitives -----------------------------------------------------------
 class Index(Function):
     @staticmethod
     def forward(ctx, a, key):
@@ -64,6 +64,26 @@ class IndexPut(Function):
             if len(vshape) > grad_v.ndim:  # values may carry extra leading 1s
                 grad_v = grad_v.reshape((1,) * (len(vshape) - grad_v.ndim) + tuple(grad_v.shape))
         return grad_a, None, grad_v, None
+
+
+class Slice(Function):
+    """a[key] for a basic key (ints, slices, None, Ellipsis): a view of `a`."""
+
+    view = True
+
+    @staticmethod
+    def forward(ctx, a, key):
+        ctx.key = key
+        return a[key]
+
+    @staticmethod
+    def backward(ctx, grad):
+        shape, dt = ctx._input_meta[0]
+        return IndexPut.apply(_wrap(np.zeros(shape, dt)), ctx.key, grad, False), None
+
+
+# basic keys whose last effective entry is an int, or None
+Select, SliceUnsqueeze = renamed(Slice, "SelectBackward0"), renamed(Slice, "UnsqueezeBackward0")
 
 
 def _index(input: Tensor, key: tuple) -> Tensor:
@@ -530,20 +550,3 @@ def take_along_dim(input: Tensor, indices: Tensor, dim: int | None = None) -> Te
     shape_in, shape_idx = list(common), list(common)
     shape_in[d], shape_idx[d] = input._array.shape[d], indices._array.shape[d]
     return gather(input.expand(shape_in), d, _wrap(np.broadcast_to(indices._array, shape_idx)))
-
-
-# ----- in-place variants --------------------------------------------------------------
-def _in_place(fn: Any) -> Any:
-    """fn_: compute fn out of place, then write it into self as an in-place op."""
-    def method(self: Tensor, *args: Any, **kwargs: Any) -> Tensor:
-        return inplace_update(self, fn(self, *args, **kwargs))
-    method.__name__ = fn.__name__ + "_"
-    method.__doc__ = f"In-place {fn.__name__}."
-    return method
-
-
-tensor_method(index_select, masked_select, masked_fill, masked_fill_, gather, scatter, scatter_add,
-              scatter_reduce, index_add, index_fill, index_copy, index_put, take, take_along_dim,
-              nonzero, argwhere, __getitem__, __setitem__,
-              *(_in_place(f) for f in (scatter, scatter_add, scatter_reduce, index_add, index_fill,
-                                       index_copy, index_put)))

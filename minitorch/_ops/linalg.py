@@ -16,7 +16,7 @@ import numpy as np
 
 from .._tensor import Tensor, _wrap
 from ..autograd.function import Function
-from ._common import inplace_update, tensor_method, type_name
+from ._common import type_name
 
 __all__ = ["matmul", "mm", "bmm", "mv", "dot", "vdot", "inner", "outer", "ger", "addmm", "einsum",
            "tensordot", "trace", "diag", "tril", "triu"]
@@ -417,14 +417,4 @@ def triu(input: Tensor, diagonal: int = 0) -> Tensor:
     return _triangle(Triu, "triu", input, diagonal)
 
 
-def _in_place(fn: Any) -> Any:
-    def in_place(self: Tensor, *args: Any, **kwargs: Any) -> Tensor:
-        return inplace_update(self, fn(self, *args, **kwargs))
-    in_place.__name__ = fn.__name__ + "_"
-    return in_place
-
-
-tensor_method(matmul, mm, bmm, mv, dot, vdot, inner, outer, ger=outer, addmm=addmm, trace=trace,
-              diag=diag, tril=tril, triu=triu, tril_=_in_place(tril), triu_=_in_place(triu),
-              __matmul__=matmul, __rmatmul__=lambda self, other: matmul(other, self))
 ger = outer

@@ -19,10 +19,12 @@ from .._ops import activation as _act
 from .._ops import layers as _layers
 from .._ops import loss as _loss
 from .._ops import reduction as _reduction
-from .._ops._common import inplace_update, type_name
-from .._ops.elementwise import exp, log, sigmoid, tanh, where
-from .._ops.elementwise import abs as _abs
-from .._ops.elementwise import relu as _relu_op
+from .._ops._common import type_name
+from .._ops.arithmetic import abs as _abs
+from .._ops.compare import where
+from .._ops.inplace import inplace_update
+from .._ops.math import exp, log, sigmoid, tanh
+from .._ops.math import relu as _relu_op
 from ..random import rng as _rng
 
 

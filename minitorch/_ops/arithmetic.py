@@ -1,0 +1,445 @@
+"""Arithmetic with broadcasting: + - * / // % **, abs, reciprocal, rounding and lerp.
+
+Binary ops first promote their operands to torch's result dtype (see _common.promote);
+their backward returns gradients in the broadcast shape and the engine sums them back
+to each input's shape.
+
+`Mul` is the README's worked example of a Function: forward on arrays saves what
+backward needs, backward on Tensors returns one gradient per input. Rounding and sign
+are piecewise constant, so their gradient is zero everywhere (ZeroGrad).
+"""
+from __future__ import annotations
+
+import builtins
+from typing import Any
+
+import numpy as np
+
+from .. import _dtype
+from .._tensor import Tensor, _wrap
+from ..autograd.function import Function
+from ._common import (ZeroGrad, apply_broadcasting, array_of, as_float, check_tensor, not_implemented, promote,
+                      promote_to_float, zeros_like_grad)
+from .compare import where
+
+__all__ = ["add", "sub", "subtract", "mul", "multiply", "div", "divide", "true_divide", "floor_divide",
+           "remainder", "fmod", "pow", "neg", "negative", "positive", "abs", "absolute", "reciprocal",
+           "square", "sign", "floor", "ceil", "trunc", "fix", "frac", "round", "lerp"]
+
+
+# ----- arithmetic ---------------------------------------------------------------------
+class Add(Function):
+    @staticmethod
+    def forward(ctx, a, b):
+        return a + b
+
+    @staticmethod
+    def backward(ctx, grad):
+        return grad, grad
+
+
+class Sub(Function):
+    @staticmethod
+    def forward(ctx, a, b):
+        return a - b
+
+    @staticmethod
+    def backward(ctx, grad):
+        return grad, -grad
+
+
+class Mul(Function):
+    @staticmethod
+    def forward(ctx, a, b):
+        need_a, need_b = ctx.needs_input_grad or (False, False)
+        ctx.save_for_backward(a if need_b else None, b if need_a else None)
+        return a * b
+
+    @staticmethod
+    def backward(ctx, grad):
+        a, b = ctx.saved_tensors
+        return (grad * b if ctx.needs_input_grad[0] else None,
+                grad * a if ctx.needs_input_grad[1] else None)
+
+
+class Div(Function):
+    @staticmethod
+    def forward(ctx, a, b):
+        ctx.save_for_backward(a if ctx.needs_input_grad[1:2] == (True,) else None, b)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return a / b
+
+    @staticmethod
+    def backward(ctx, grad):
+        a, b = ctx.saved_tensors
+        return (grad / b if ctx.needs_input_grad[0] else None,
+                -grad * a / (b * b) if ctx.needs_input_grad[1] else None)
+
+
+class Neg(Function):
+    @staticmethod
+    def forward(ctx, a):
+        return -a
+
+    @staticmethod
+    def backward(ctx, grad):
+        return -grad
+
+
+def _check_alpha(a: Any, b: Any, alpha: Any) -> None:
+    if isinstance(alpha, float) and _dtype.result_type(a, b)._category < 2:
+        raise RuntimeError("For integral input tensors, argument alpha must not be a floating point number.")
+
+
+def add(input: Any, other: Any, *, alpha: Any = 1) -> Tensor:
+    """input + alpha * other, broadcasting."""
+    if alpha != 1:
+        _check_alpha(input, other, alpha)
+        other = mul(other, alpha) if isinstance(other, Tensor) else other * alpha
+    return apply_broadcasting(Add, *promote(input, other))
+
+
+def _is_bool(x: Any) -> bool:
+    return isinstance(x, bool) or (isinstance(x, Tensor) and x._array.dtype == np.bool_)
+
+
+def sub(input: Any, other: Any, *, alpha: Any = 1) -> Tensor:
+    """input - alpha * other, broadcasting (refused for bool operands, like torch)."""
+    if _is_bool(input) or _is_bool(other):
+        if _is_bool(input) and _is_bool(other):
+            raise RuntimeError("Subtraction, the `-` operator, with two bool tensors is not supported. "
+                               "Use the `^` or `logical_xor()` operator instead.")
+        raise RuntimeError("Subtraction, the `-` operator, with a bool tensor is not supported. If you are "
+                           "trying to invert a mask, use the `~` or `logical_not()` operator instead.")
+    if alpha != 1:
+        _check_alpha(input, other, alpha)
+        other = mul(other, alpha) if isinstance(other, Tensor) else other * alpha
+    return apply_broadcasting(Sub, *promote(input, other))
+
+
+def mul(input: Any, other: Any) -> Tensor:
+    """input * other, broadcasting."""
+    return apply_broadcasting(Mul, *promote(input, other))
+
+
+class _DivRounded(ZeroGrad):
+    @staticmethod
+    def forward(ctx, a, b, mode):
+        with np.errstate(divide="ignore", invalid="ignore"):
+            if mode == "floor":
+                return np.floor_divide(a, b)
+            if np.result_type(a, b).kind == "f":
+                return np.trunc(a / b)
+            return (a - np.fmod(a, b)) // b  # exact: a - fmod(a, b) is a multiple of b
+
+
+class FloorDivide(Function):
+    @staticmethod
+    def forward(ctx, a, b):
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return np.floor_divide(a, b)
+
+    @staticmethod
+    def backward(ctx, grad):
+        raise RuntimeError("derivative for aten::floor_divide is not implemented")
+
+
+def _integer_operands(kernel: str, a: Any, b: Any) -> bool:
+    """True for an integral division; raises like torch for bool operands and zero divisors."""
+    dt = (a if isinstance(a, Tensor) else b).dtype
+    if dt.is_floating_point:
+        return False
+    if dt is _dtype.bool:
+        raise not_implemented(kernel, dt)
+    if np.any(np.asarray(array_of(b)) == 0):
+        raise RuntimeError("ZeroDivisionError")
+    return True
+
+
+def div(input: Any, other: Any, *, rounding_mode: str | None = None) -> Tensor:
+    """input / other, broadcasting; integers divide as floats unless `rounding_mode` is
+    'trunc' (round toward zero) or 'floor' (round down), which keep the dtype and have zero gradient."""
+    if rounding_mode is None:
+        return apply_broadcasting(Div, *promote_to_float(input, other))
+    if rounding_mode not in ("trunc", "floor"):
+        raise RuntimeError(f"div expected rounding_mode to be one of None, 'trunc', or 'floor' but "
+                         f"found '{rounding_mode}'")
+    a, b = promote(input, other)
+    _integer_operands("div_" + rounding_mode + "_cpu", a, b)
+    return apply_broadcasting(_DivRounded, a, b, rounding_mode)
+
+
+def floor_divide(input: Any, other: Any) -> Tensor:
+    """input // other: the quotient rounded down, in the promoted dtype (not differentiable)."""
+    a, b = promote(input, other)
+    _integer_operands("div_floor_cpu", a, b)
+    return apply_broadcasting(FloorDivide, a, b)
+
+
+class Remainder(Function):
+    @staticmethod
+    def forward(ctx, a, b):
+        ctx.save_for_backward(a, b)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return np.remainder(a, b)
+
+    @staticmethod
+    def backward(ctx, grad):
+        a, b = ctx.saved_tensors
+        return grad, -grad * div(a, b, rounding_mode="floor") if ctx.needs_input_grad[1] else None
+
+
+class Fmod(Function):
+    @staticmethod
+    def forward(ctx, a, b):
+        ctx.save_for_backward(a, b)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return np.fmod(a, b)
+
+    @staticmethod
+    def backward(ctx, grad):
+        a, b = ctx.saved_tensors
+        return grad, -grad * div(a, b, rounding_mode="trunc") if ctx.needs_input_grad[1] else None
+
+
+def remainder(input: Any, other: Any) -> Tensor:
+    """input % other with the sign of `other` (Python's modulo), broadcasting."""
+    a, b = promote(input, other)
+    _integer_operands("remainder_cpu", a, b)
+    return apply_broadcasting(Remainder, a, b)
+
+
+def fmod(input: Any, other: Any) -> Tensor:
+    """input % other with the sign of `input` (C's fmod), broadcasting."""
+    a, b = promote(input, other)
+    _integer_operands("fmod_cpu", a, b)
+    return apply_broadcasting(Fmod, a, b)
+
+
+class Pow(Function):
+    @staticmethod
+    def forward(ctx, a, b):
+        with np.errstate(divide="ignore", invalid="ignore"):
+            if isinstance(b, np.ndarray) and b.dtype.kind in "iu" and (b < 0).any():
+                out = _int_pow_negative(a, b)
+            else:
+                out = np.power(a, b)
+        ctx.save_for_backward(a, b, out if ctx.needs_input_grad[1:2] == (True,) else None)
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        a, b, out = ctx.saved_tensors
+        grad_a = grad_b = None
+        if ctx.needs_input_grad[0]:
+            # b * a**(b-1), taken as 0 where b == 0 even at a == 0
+            if isinstance(b, Tensor):
+                grad_a = where(b == 0, 0.0, grad * b * a ** (b - 1))
+            else:
+                grad_a = grad * b * a ** (b - 1) if b != 0 else zeros_like_grad(grad)
+        if ctx.needs_input_grad[1]:
+            # a**b * log(a), taken as 0 where a == 0 and b >= 0 (the limit from the right)
+            if isinstance(a, Tensor):
+                grad_b = where((a == 0) & (b >= 0), 0.0, grad * out * a.log())
+            else:
+                with np.errstate(divide="ignore", invalid="ignore"):
+                    log_a = float(np.log(float(a)))
+                grad_b = grad * out * log_a
+                if a == 0:
+                    grad_b = where(b >= 0, 0.0, grad_b)
+        return grad_a, grad_b
+
+
+def _int_pow_negative(a: Any, b: np.ndarray) -> np.ndarray:
+    """Integer a**b where some b < 0: torch gives 1 for a == 1, +-1 for a == -1, else 0."""
+    a = np.asarray(a, dtype=np.result_type(a, b))
+    positive = np.power(a, np.maximum(b, 0))
+    small = np.where(a == 1, 1, np.where(a == -1, np.where(b % 2 == 0, 1, -1), 0))
+    return np.where(b < 0, small, positive).astype(positive.dtype)
+
+
+def pow(input: Any, exponent: Any) -> Tensor:
+    """input ** exponent, broadcasting (either may be a Python number)."""
+    a, b = promote(input, exponent)
+    dt = (a if isinstance(a, Tensor) else b).dtype
+    if dt is _dtype.bool:
+        if isinstance(b, Tensor):
+            raise not_implemented("pow", dt)
+        return pow(a.byte(), int(b)).bool()  # bool tensor ** bool number: 0/1 integers stay 0/1
+    if not dt.is_floating_point and isinstance(b, int) and b < 0:
+        raise RuntimeError("Integers to negative integer powers are not allowed.")
+    return apply_broadcasting(Pow, a, b)
+
+
+def neg(input: Tensor) -> Tensor:
+    """-input."""
+    if input._array.dtype == np.bool_:
+        raise RuntimeError("Negation, the `-` operator, on a bool tensor is not supported. If you are "
+                           "trying to invert a mask, use the `~` or `logical_not()` operator instead.")
+    return Neg.apply(input)
+
+
+def positive(input: Tensor) -> Tensor:
+    """+input: the tensor itself (refused for bool, like torch)."""
+    if input._array.dtype == np.bool_:
+        raise RuntimeError("The `+` operator, on a bool tensor is not supported.")
+    return input
+
+
+class Abs(Function):
+    @staticmethod
+    def forward(ctx, a):
+        ctx.save_for_backward(a)
+        return np.abs(a)
+
+    @staticmethod
+    def backward(ctx, grad):
+        a, = ctx.saved_tensors
+        return grad * sign(a)
+
+
+def abs(input: Tensor) -> Tensor:
+    """|input|, elementwise (gradient sign(input), so 0 at 0)."""
+    if input._array.dtype == np.bool_:
+        raise not_implemented("abs_cpu", input.dtype)
+    return Abs.apply(input)
+
+
+class Reciprocal(Function):
+    @staticmethod
+    def forward(ctx, a):
+        with np.errstate(divide="ignore"):
+            out = np.reciprocal(a)
+        ctx.save_for_backward(out)
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        out, = ctx.saved_tensors
+        return -grad * out * out
+
+
+def reciprocal(input: Tensor) -> Tensor:
+    """1 / input, elementwise, in a float dtype."""
+    return Reciprocal.apply(as_float(input))
+
+
+def square(input: Tensor) -> Tensor:
+    """input ** 2 (integers stay integers; bool becomes int64)."""
+    return pow(input, 2)
+
+
+# ----- rounding and sign (piecewise constant: zero gradient) ---------------------------
+class Sign(ZeroGrad):
+    @staticmethod
+    def forward(ctx, a):
+        if a.dtype.kind == "f":
+            # (a > 0) - (a < 0): 0 for nan and -0.0, where np.sign would give nan and -0.0
+            return np.subtract(a > 0, a < 0, dtype=a.dtype)
+        return a.copy() if a.dtype == np.bool_ else np.sign(a)
+
+
+class Floor(ZeroGrad):
+    @staticmethod
+    def forward(ctx, a):
+        return np.floor(a)
+
+
+class Ceil(ZeroGrad):
+    @staticmethod
+    def forward(ctx, a):
+        return np.ceil(a)
+
+
+class Trunc(ZeroGrad):
+    @staticmethod
+    def forward(ctx, a):
+        return np.trunc(a)
+
+
+class Round(ZeroGrad):
+    @staticmethod
+    def forward(ctx, a, decimals):
+        if decimals == 0:
+            return np.rint(a)
+        scale = a.dtype.type(10.0 ** builtins.abs(decimals))
+        # round half to even at the requested digit, scaling by a power of ten first
+        return np.rint(a * scale) / scale if decimals > 0 else np.rint(a / scale) * scale
+
+
+def sign(input: Tensor) -> Tensor:
+    """-1, 0 or 1 by the sign of each element (0 for nan; bool stays bool)."""
+    return Sign.apply(input)
+
+
+def _rounding(fn: type, doc: str) -> Any:
+    def op(input: Tensor) -> Tensor:
+        if input._array.dtype.kind == "f":
+            return fn.apply(input)
+        if input._array.dtype == np.bool_:
+            raise not_implemented(fn.__name__.lower() + "_vml_cpu", input.dtype)
+        return _wrap(input._array.copy())  # integers are already whole
+    op.__name__ = op.__qualname__ = fn.__name__.lower()
+    op.__doc__ = doc
+    return op
+
+
+floor = _rounding(Floor, "The largest integer <= input, elementwise (zero gradient).")
+ceil = _rounding(Ceil, "The smallest integer >= input, elementwise (zero gradient).")
+trunc = _rounding(Trunc, "input rounded toward zero, elementwise (zero gradient).")
+fix = trunc
+
+
+def round(input: Tensor, *, decimals: int = 0) -> Tensor:
+    """input rounded half to even, to `decimals` digits after the point (zero gradient)."""
+    if input._array.dtype.kind != "f":
+        if decimals != 0 or input._array.dtype == np.bool_:
+            raise not_implemented("round_cpu" if decimals else "round_vml_cpu", input.dtype)
+        return _wrap(input._array.copy())
+    return Round.apply(input, decimals)
+
+
+def frac(input: Tensor) -> Tensor:
+    """input - trunc(input): the fractional part, with the sign of input."""
+    if input._array.dtype.kind != "f":
+        raise not_implemented("frac_cpu", input.dtype)
+    return sub(input, trunc(input))
+
+
+# ----- lerp ----------------------------------------------------------------------------------
+class Lerp(Function):
+    @staticmethod
+    def forward(ctx, start, end, weight):
+        ctx.save_for_backward(start, end, weight)
+        diff = end - start
+        # torch's two-sided formula: exact at weight 0 and weight 1
+        return np.where(np.abs(weight) < 0.5, start + weight * diff, end - diff * (1 - weight)) \
+            .astype(np.result_type(start, end), copy=False)
+
+    @staticmethod
+    def backward(ctx, grad):
+        start, end, weight = ctx.saved_tensors
+        need = ctx.needs_input_grad
+        return (grad * (1 - weight) if need[0] else None, grad * weight if need[1] else None,
+                grad * (end - start) if need[2] else None)
+
+
+def lerp(input: Tensor, end: Tensor, weight: Any) -> Tensor:
+    """input + weight * (end - input), broadcasting; weight a number or a tensor."""
+    check_tensor("lerp", end)
+    for name, x in (("end", end), ("weight", weight)):
+        if isinstance(x, Tensor) and x._array.dtype != input._array.dtype:
+            raise RuntimeError(f"expected dtype {_dtype_word(input.dtype)} for `{name}` but got dtype "
+                               f"{_dtype_word(x.dtype)}")
+    if not input.dtype.is_floating_point:
+        raise not_implemented("lerp_kernel_scalar", input.dtype)
+    return apply_broadcasting(Lerp, input, end, weight)
+
+
+def _dtype_word(dt: _dtype.dtype) -> str:
+    return {"float32": "float", "float64": "double", "float16": "c10::Half", "int64": "long int"}.get(dt.name, dt.name)
+
+
+absolute = abs
+negative = neg
+subtract, multiply, divide, true_divide = sub, mul, div, div

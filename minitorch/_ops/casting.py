@@ -1,0 +1,80 @@
+"""Copies and dtype conversion: clone, contiguous, to, type_as, and the .float()/.long()/... casts.
+
+A cast's backward returns the gradient unchanged: the engine casts every gradient to
+its input's dtype (see autograd/engine.py), so a float64 gradient flowing into a float32
+tensor arrives as float32.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from .. import _dtype
+from .._device import check_device
+from .._tensor import Tensor
+from ..autograd.function import Function
+
+__all__ = ["clone"]
+
+
+# ----- copies --------------------------------------------------------------------------
+class Clone(Function):
+    @staticmethod
+    def forward(ctx, a):
+        return a.copy()
+
+    @staticmethod
+    def backward(ctx, grad):
+        return grad
+
+
+def clone(input: Tensor, *, memory_format: Any = None) -> Tensor:
+    """A copy with its own storage, differentiable."""
+    return Clone.apply(input)
+
+
+def contiguous(input: Tensor, memory_format: Any = None) -> Tensor:
+    """self if already row-major contiguous, else a contiguous copy."""
+    return input if input._array.flags.c_contiguous else Clone.apply(input)
+
+
+class Cast(Function):
+    @staticmethod
+    def forward(ctx, a, np_dtype):
+        return a.astype(np_dtype)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return grad, None  # the engine casts the gradient back to the input's dtype
+
+
+def to(input: Tensor, *args: Any, dtype: _dtype.dtype | None = None, device: Any = None,
+       non_blocking: bool = False, copy: bool = False, memory_format: Any = None) -> Tensor:
+    """The tensor converted to a dtype and/or device (self when nothing changes and copy=False)."""
+    for a in args:
+        if isinstance(a, _dtype.dtype):
+            dtype = a
+        elif isinstance(a, Tensor):
+            dtype = a.dtype
+        else:
+            device = a
+    check_device(device)
+    if dtype is None or dtype.np == input._array.dtype:
+        return clone(input) if copy else input
+    return Cast.apply(input, dtype.np)
+
+
+def type_as(input: Tensor, other: Tensor) -> Tensor:
+    """The tensor cast to `other`'s dtype."""
+    return to(input, other.dtype)
+
+
+def tensor_type(self: Tensor, dtype: Any = None, non_blocking: bool = False) -> Any:
+    """Tensor.type(): the legacy type name ('torch.FloatTensor') or, given a dtype or name, the converted tensor."""
+    names = {"torch.FloatTensor": _dtype.float32, "torch.DoubleTensor": _dtype.float64,
+             "torch.HalfTensor": _dtype.float16, "torch.LongTensor": _dtype.int64,
+             "torch.IntTensor": _dtype.int32, "torch.ShortTensor": _dtype.int16,
+             "torch.CharTensor": _dtype.int8, "torch.ByteTensor": _dtype.uint8,
+             "torch.BoolTensor": _dtype.bool}
+    if dtype is None:
+        return next(name for name, d in names.items() if d is self.dtype)
+    return to(self, names[dtype] if isinstance(dtype, str) else dtype)

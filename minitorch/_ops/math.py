@@ -1,0 +1,242 @@
+"""Functions of reals: exp, log, sqrt, the trigonometric family, sigmoid, erf, relu, ...
+
+Integer and bool inputs are computed in the default float dtype, as torch does.
+
+`Exp` and `Relu` are written out in full (the README's worked examples). Every other
+function of one real argument is one row of a table: the numpy function, whether
+backward needs the input `a` or the output `y`, and the derivative as one line, the way
+autograd's derivative tables read:
+
+    Sin, sin = _real("Sin", np.sin, A, lambda grad, a: grad * cos(a), "Sine, elementwise.")
+
+Derivatives at kinks follow torch: relu'(0) = 0, sqrt'(0) = inf.
+"""
+from __future__ import annotations
+
+import functools
+import math
+from typing import Any, Callable
+
+import numpy as np
+
+from .. import _dtype
+from .._tensor import Tensor, _wrap
+from ..autograd.function import Function
+from ._common import apply_broadcasting, check_tensor, not_implemented, promote, promote_to_float
+from .compare import masked_grad, where
+
+__all__ = ["exp", "exp2", "log", "log2", "log10", "log1p", "expm1", "sqrt", "rsqrt", "sin", "cos", "tan",
+           "asin", "acos", "atan", "arcsin", "arccos", "arctan", "atan2", "arctan2", "sinh", "cosh", "tanh",
+           "asinh", "acosh", "atanh", "arcsinh", "arccosh", "arctanh", "sigmoid", "relu", "erf", "erfc",
+           "hypot", "nan_to_num"]
+
+
+def _unary_float(fn: type, doc: str) -> Any:
+    """The public function of a Function of one real argument (ints and bools computed as floats)."""
+    def op(input: Tensor) -> Tensor:
+        return fn.apply(input if input._array.dtype.kind == "f" else input.to(_dtype.get_default_dtype()))
+    op.__name__ = op.__qualname__ = fn.__name__.lower()
+    op.__doc__ = doc
+    return op
+
+
+# ----- the worked example -------------------------------------------------------------
+class Exp(Function):
+    @staticmethod
+    def forward(ctx, a):
+        out = np.exp(a)
+        ctx.save_for_backward(out)  # d/da e^a = e^a: keep the output, not the input
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        out, = ctx.saved_tensors
+        return grad * out
+
+
+exp = _unary_float(Exp, "e ** input, elementwise.")
+
+
+# ----- the table ----------------------------------------------------------------------
+A, Y = "input", "output"  # what backward needs: the input a, or the output y = f(a)
+
+
+def _real(name: str, np_fn: Callable, saves: str, derivative: Callable, doc: str) -> tuple[type, Any]:
+    """A Function computing `np_fn` whose backward is `derivative(grad, a or y)`, and its public function.
+
+    The node is named `<name>Backward0`, like torch's. Domain errors give nan or inf, as in torch,
+    without numpy's warnings.
+    """
+    def forward(ctx, a):
+        with np.errstate(divide="ignore", invalid="ignore"):
+            out = np_fn(a)
+        ctx.save_for_backward(a if saves == A else out)
+        return out
+
+    def backward(ctx, grad):
+        saved, = ctx.saved_tensors
+        return derivative(grad, saved)
+
+    fn = type(name, (Function,), {"forward": staticmethod(forward), "backward": staticmethod(backward),
+                                  "__module__": __name__, "__doc__": doc})
+    return fn, _unary_float(fn, doc)
+
+
+def _sigmoid(a: np.ndarray) -> np.ndarray:
+    # 1 / (1 + exp(-a)) in one buffer; exp overflowing to inf for very negative a gives exactly 0
+    out = np.asarray(np.negative(a))  # (numpy gives a scalar for 0-d input)
+    with np.errstate(over="ignore"):
+        np.exp(out, out=out)
+    out += 1
+    np.reciprocal(out, out=out)
+    return out
+
+
+@functools.cache
+def _erf_ufuncs() -> tuple:
+    """numba ufuncs for erf and erfc (numpy has none), compiled on first use and cached on disk."""
+    import numba
+    signatures = ["float32(float32)", "float64(float64)"]
+    return (numba.vectorize(signatures, cache=True)(_erf_scalar),
+            numba.vectorize(signatures, cache=True)(_erfc_scalar))
+
+
+def _erf_scalar(x):
+    return math.erf(x)
+
+
+def _erfc_scalar(x):
+    return math.erfc(x)
+
+
+def _erf_forward(a: np.ndarray, which: int) -> np.ndarray:
+    kernel = _erf_ufuncs()[which]
+    return kernel(a.astype(np.float32)).astype(np.float16) if a.dtype == np.float16 else kernel(a)
+
+
+_LN2, _LN10, _TWO_OVER_SQRT_PI = math.log(2.0), math.log(10.0), 2 / math.sqrt(math.pi)
+
+# name             numpy function    needs  derivative: grad * f'(a)
+Exp2, exp2 = _real("Exp2", np.exp2, Y, lambda grad, y: grad * y * _LN2, "2 ** input, elementwise.")
+Expm1, expm1 = _real("Expm1", np.expm1, Y, lambda grad, y: grad * (y + 1), "exp(input) - 1, accurate near 0.")
+Log, log = _real("Log", np.log, A, lambda grad, a: grad / a,
+                 "Natural logarithm, elementwise (nan below 0, -inf at 0).")
+Log2, log2 = _real("Log2", np.log2, A, lambda grad, a: grad / (a * _LN2), "Base-2 logarithm, elementwise.")
+Log10, log10 = _real("Log10", np.log10, A, lambda grad, a: grad / (a * _LN10), "Base-10 logarithm, elementwise.")
+Log1p, log1p = _real("Log1p", np.log1p, A, lambda grad, a: grad / (a + 1), "log(1 + input), accurate near 0.")
+Sqrt, sqrt = _real("Sqrt", np.sqrt, Y, lambda grad, y: grad / (y * 2), "Square root, elementwise (nan below 0).")
+Rsqrt, rsqrt = _real("Rsqrt", lambda a: np.reciprocal(np.sqrt(a)), Y, lambda grad, y: grad * y * y * y * -0.5,
+                     "1 / sqrt(input), elementwise.")
+Sin, sin = _real("Sin", np.sin, A, lambda grad, a: grad * cos(a), "Sine, elementwise.")
+Cos, cos = _real("Cos", np.cos, A, lambda grad, a: -grad * sin(a), "Cosine, elementwise.")
+Tan, tan = _real("Tan", np.tan, Y, lambda grad, y: grad * (y * y + 1), "Tangent, elementwise.")
+Asin, asin = _real("Asin", np.arcsin, A, lambda grad, a: grad * rsqrt(1 - a * a),
+                   "Inverse sine, elementwise (nan outside [-1, 1]).")
+Acos, acos = _real("Acos", np.arccos, A, lambda grad, a: -grad * rsqrt(1 - a * a),
+                   "Inverse cosine, elementwise (nan outside [-1, 1]).")
+Atan, atan = _real("Atan", np.arctan, A, lambda grad, a: grad / (a * a + 1), "Inverse tangent, elementwise.")
+Sinh, sinh = _real("Sinh", np.sinh, A, lambda grad, a: grad * cosh(a), "Hyperbolic sine, elementwise.")
+Cosh, cosh = _real("Cosh", np.cosh, A, lambda grad, a: grad * sinh(a), "Hyperbolic cosine, elementwise.")
+Tanh, tanh = _real("Tanh", np.tanh, Y, lambda grad, y: grad * (1 - y * y), "Hyperbolic tangent, elementwise.")
+Asinh, asinh = _real("Asinh", np.arcsinh, A, lambda grad, a: grad * rsqrt(a * a + 1),
+                     "Inverse hyperbolic sine, elementwise.")
+Acosh, acosh = _real("Acosh", np.arccosh, A, lambda grad, a: grad * rsqrt(a * a - 1),
+                     "Inverse hyperbolic cosine, elementwise (nan below 1).")
+Atanh, atanh = _real("Atanh", np.arctanh, A, lambda grad, a: grad / (1 - a * a),
+                     "Inverse hyperbolic tangent, elementwise (+-inf at +-1).")
+Sigmoid, sigmoid = _real("Sigmoid", _sigmoid, Y, lambda grad, y: grad * y * (1 - y),
+                         "1 / (1 + exp(-input)), elementwise, without overflow.")
+Erf, erf = _real("Erf", lambda a: _erf_forward(a, 0), A, lambda grad, a: grad * exp(-a * a) * _TWO_OVER_SQRT_PI,
+                 "The error function, elementwise.")
+Erfc, erfc = _real("Erfc", lambda a: _erf_forward(a, 1), A,
+                   lambda grad, a: grad * exp(-a * a) * -_TWO_OVER_SQRT_PI, "1 - erf(input), accurate for large inputs.")
+arcsin, arccos, arctan, arcsinh, arccosh, arctanh = asin, acos, atan, asinh, acosh, atanh
+
+
+# ----- relu, the worked example of a piecewise derivative -----------------------------
+class Relu(Function):
+    @staticmethod
+    def forward(ctx, a):
+        ctx.dead = a <= 0 if ctx.needs_input_grad else None  # not `a > 0`: nan passes its gradient, as in torch
+        # for floats np.clip is several times faster than np.maximum (and keeps nan, like torch)
+        return np.clip(a, 0, np.inf) if a.dtype.kind == "f" else np.maximum(a, 0)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return where(_wrap(ctx.dead), 0.0, grad)
+
+
+def relu(input: Tensor) -> Tensor:
+    """max(input, 0), elementwise; the gradient at 0 is 0."""
+    if input._array.dtype == np.bool_:
+        raise RuntimeError("Boolean inputs not supported for relu")
+    return Relu.apply(input)
+
+
+# ----- functions of two reals ---------------------------------------------------------
+class Atan2(Function):
+    @staticmethod
+    def forward(ctx, a, b):
+        ctx.save_for_backward(a, b)
+        return np.arctan2(a, b)
+
+    @staticmethod
+    def backward(ctx, grad):
+        a, b = ctx.saved_tensors
+        r2 = a * a + b * b
+        safe = where(r2 == 0, 1.0, r2)  # torch's gradient at the origin is 0
+        return grad * b / safe, grad * -a / safe
+
+
+def atan2(input: Tensor, other: Tensor) -> Tensor:
+    """The angle of the point (other, input): atan(input / other) in the right quadrant."""
+    check_tensor("atan2", other)
+    return apply_broadcasting(Atan2, *promote_to_float(input, other))
+
+
+arctan2 = atan2
+
+
+class Hypot(Function):
+    @staticmethod
+    def forward(ctx, a, b):
+        out = np.hypot(a, b)
+        ctx.save_for_backward(a, b, out)
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        a, b, out = ctx.saved_tensors
+        return grad * a / out, grad * b / out
+
+
+def hypot(input: Tensor, other: Tensor) -> Tensor:
+    """sqrt(input**2 + other**2) without overflow, broadcasting; float tensors only."""
+    check_tensor("hypot", other)
+    a, b = promote(input, other)
+    if not a.dtype.is_floating_point:
+        raise not_implemented("hypot_cpu", a.dtype)
+    return apply_broadcasting(Hypot, a, b)
+
+
+
+
+# ----- special values ----------------------------------------------------------------
+class NanToNum(Function):
+    @staticmethod
+    def forward(ctx, a, nan, posinf, neginf):
+        ctx.finite = np.isfinite(a)
+        return np.nan_to_num(a, nan=nan, posinf=posinf, neginf=neginf)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return masked_grad(grad, ctx.finite), None, None, None
+
+
+def nan_to_num(input: Tensor, nan: float = 0.0, posinf: float | None = None,
+               neginf: float | None = None) -> Tensor:
+    """nan, +inf and -inf replaced (by default with 0 and the dtype's largest and lowest values)."""
+    if input._array.dtype.kind != "f":
+        return _wrap(input._array.copy())
+    return NanToNum.apply(input, nan, posinf, neginf)
+

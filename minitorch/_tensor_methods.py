@@ -1,0 +1,182 @@
+"""Every Tensor method defined by an op, in one place, grouped by family.
+
+`_tensor.py` defines what is about the tensor object itself (autograd fields, shape,
+conversion to Python values). The ops live in `_ops/` as plain functions taking the
+tensor first; this module attaches them to Tensor, so `x.exp()` is `minitorch.exp(x)`.
+Search this file for a method's name (`__add__`, `cumsum`, `masked_fill_`) to find the
+function behind it. It is imported last by `minitorch/__init__.py`; the op modules
+themselves change nothing at import time.
+
+In-place variants (`add_`, `exp_`, ...) are made from the out-of-place op by
+`_ops.inplace.in_place`: self takes the result's values and its autograd history.
+"""
+from __future__ import annotations
+
+from typing import Any, Callable
+
+import numpy as np
+
+from . import _creation, _dtype
+from ._ops import arithmetic, casting, compare, indexing, join, linalg, math, ordering, reduction, shape
+from ._ops.inplace import copy_, in_place, in_place_arithmetic
+from ._tensor import Tensor
+
+__all__: list = []  # the torch.<name>_ functions are added below
+
+
+def _attach(*functions: Callable, **renamed: Any) -> None:
+    """Make functions Tensor methods: by their own name, or under the given names."""
+    for fn in functions:
+        setattr(Tensor, fn.__name__, fn)
+    for name, fn in renamed.items():
+        setattr(Tensor, name, fn)
+
+
+def _same_names(module: Any, names: str) -> list:
+    """The module's functions with these (space-separated) names."""
+    return [getattr(module, name) for name in names.split()]
+
+
+# ----- operator protocol adapters -----------------------------------------------------
+def _reflected(fn: Callable) -> Callable:
+    """`other <op> self` for the __r<op>__ methods Python calls when the left operand gives up."""
+    def reflected(self: Tensor, other: Any) -> Tensor:
+        return fn(other, self)
+    return reflected
+
+
+def _equality(op: Callable) -> Callable:
+    """`==` / `!=` as operators: other types are not equal to a tensor (Python falls back to identity)."""
+    def operator(self: Tensor, other: Any) -> Any:
+        if not isinstance(other, (Tensor, int, float, bool, np.ndarray, np.generic)):
+            return NotImplemented
+        return op(self, other)
+    return operator
+
+
+def _invert(self: Tensor) -> Tensor:
+    """~self: bitwise not, refused for floats with the TypeError torch raises."""
+    if self._array.dtype.kind == "f":
+        raise TypeError("~ (operator.invert) is only implemented on integer and Boolean-type tensors")
+    return compare.bitwise_not(self)
+
+
+def _caster(dt: _dtype.dtype) -> Callable:
+    """The method `.float()`, `.long()`, ...: the tensor converted to `dt`."""
+    def cast(self: Tensor, memory_format: Any = None) -> Tensor:
+        return casting.to(self, dt)
+    return cast
+
+
+# ----- arithmetic (_ops/arithmetic.py) ------------------------------------------------
+_attach(*_same_names(arithmetic, "add sub mul div floor_divide remainder fmod pow neg positive abs reciprocal "
+                                 "square sign floor ceil trunc frac round lerp"),
+        subtract=arithmetic.sub, multiply=arithmetic.mul, divide=arithmetic.div, true_divide=arithmetic.div,
+        negative=arithmetic.neg, absolute=arithmetic.abs, fix=arithmetic.trunc,
+        __add__=arithmetic.add, __radd__=_reflected(arithmetic.add), __sub__=arithmetic.sub,
+        __rsub__=_reflected(arithmetic.sub), __mul__=arithmetic.mul, __rmul__=_reflected(arithmetic.mul),
+        __truediv__=arithmetic.div, __rtruediv__=_reflected(arithmetic.div),
+        __floordiv__=arithmetic.floor_divide, __rfloordiv__=_reflected(arithmetic.floor_divide),
+        __mod__=arithmetic.remainder, __rmod__=_reflected(arithmetic.remainder),
+        __pow__=arithmetic.pow, __rpow__=_reflected(arithmetic.pow),
+        __neg__=arithmetic.neg, __pos__=arithmetic.positive, __abs__=arithmetic.abs)
+
+# ----- functions of reals (_ops/math.py) ----------------------------------------------
+_attach(*_same_names(math, "exp exp2 log log2 log10 log1p expm1 sqrt rsqrt sin cos tan asin acos atan atan2 "
+                           "sinh cosh tanh asinh acosh atanh sigmoid relu erf erfc hypot nan_to_num"),
+        arcsin=math.asin, arccos=math.acos, arctan=math.atan, arctan2=math.atan2, arcsinh=math.asinh,
+        arccosh=math.acosh, arctanh=math.atanh)
+
+# ----- comparison, logic, clamp (_ops/compare.py) -------------------------------------
+_attach(*_same_names(compare, "eq ne lt le gt ge logical_and logical_or logical_xor logical_not bitwise_and "
+                              "bitwise_or bitwise_xor bitwise_not isclose allclose equal isnan isinf isfinite "
+                              "isposinf isneginf clamp clamp_min clamp_max maximum minimum fmax fmin"),
+        clip=compare.clamp, greater=compare.gt, greater_equal=compare.ge, less=compare.lt,
+        less_equal=compare.le, not_equal=compare.ne,
+        where=lambda self, condition, other: compare.where(condition, self, other),
+        __eq__=_equality(compare.eq), __ne__=_equality(compare.ne), __lt__=compare.lt, __le__=compare.le,
+        __gt__=compare.gt, __ge__=compare.ge, __invert__=_invert,
+        __and__=compare.bitwise_and, __rand__=_reflected(compare.bitwise_and), __or__=compare.bitwise_or,
+        __ror__=_reflected(compare.bitwise_or), __xor__=compare.bitwise_xor,
+        __rxor__=_reflected(compare.bitwise_xor))
+
+# ----- reductions (_ops/reduction.py) and ordering (_ops/ordering.py) -----------------
+_attach(*_same_names(reduction, "sum mean nansum nanmean var std prod norm logsumexp softmax log_softmax any all "
+                                "count_nonzero"),
+        *_same_names(ordering, "max min amax amin aminmax argmax argmin cumsum cumprod topk kthvalue sort "
+                               "argsort median mode unique"))
+
+# ----- views (_ops/shape.py) ----------------------------------------------------------
+_attach(*_same_names(shape, "view reshape permute transpose t movedim moveaxis expand broadcast_to unsqueeze "
+                            "squeeze flatten unflatten unsqueeze_ squeeze_ transpose_ t_ resize_ resize_as_"),
+        view_as=lambda self, other: shape.view(self, other.shape),
+        reshape_as=lambda self, other: shape.reshape(self, other.shape),
+        expand_as=lambda self, other: shape.expand(self, other.shape),
+        swapaxes=shape.transpose, swapdims=shape.transpose, swapaxes_=shape.transpose_,
+        swapdims_=shape.transpose_,
+        T=property(lambda self: shape.permute(self, tuple(reversed(range(self.ndim))))),
+        mT=property(lambda self: shape.transpose(self, -2, -1)))
+
+# ----- joins, splits, rearranging copies (_ops/join.py) -------------------------------
+_attach(*_same_names(join, "narrow select unbind chunk tensor_split repeat repeat_interleave tile flip fliplr flipud "
+                           "roll"),
+        split=lambda self, split_size, dim=0: join.split(self, split_size, dim))
+
+# ----- copies and dtype conversion (_ops/casting.py) ----------------------------------
+_attach(casting.clone, casting.contiguous, casting.to, casting.type_as, copy_, type=casting.tensor_type,
+        float=_caster(_dtype.float32), double=_caster(_dtype.float64), half=_caster(_dtype.float16),
+        long=_caster(_dtype.int64), int=_caster(_dtype.int32), short=_caster(_dtype.int16),
+        char=_caster(_dtype.int8), byte=_caster(_dtype.uint8), bool=_caster(_dtype.bool),
+        cpu=lambda self, memory_format=None: self)
+
+# ----- indexing, gather and scatter (_ops/indexing.py) --------------------------------
+_attach(*_same_names(indexing, "index_select masked_select masked_fill masked_fill_ gather scatter scatter_add "
+                               "scatter_reduce index_add index_fill index_copy index_put take take_along_dim "
+                               "nonzero argwhere __getitem__ __setitem__"),
+        *(in_place(fn, clone=False) for fn in _same_names(
+            indexing, "scatter scatter_add scatter_reduce index_add index_fill index_copy index_put")))
+
+# ----- linear algebra (_ops/linalg.py) ------------------------------------------------
+_attach(*_same_names(linalg, "matmul mm bmm mv dot vdot inner outer addmm trace diag tril triu"),
+        ger=linalg.outer, tril_=in_place(linalg.tril, clone=False), triu_=in_place(linalg.triu, clone=False),
+        __matmul__=linalg.matmul, __rmatmul__=_reflected(linalg.matmul))
+
+# ----- in-place fills and sampling (_creation.py) -------------------------------------
+_attach(*_same_names(_creation, "zero_ fill_ uniform_ normal_ exponential_ random_ bernoulli_ multinomial"),
+        bernoulli=lambda self, p=None, *, generator=None: _creation.bernoulli(self, p, generator=generator))
+
+# ----- in-place elementwise variants --------------------------------------------------
+# torch.<name>_ functions that exist alongside the methods
+_INPLACE_FUNCTIONS = {
+    arithmetic: "abs neg negative reciprocal square floor ceil trunc fix frac round",
+    math: "exp exp2 log log2 log10 log1p expm1 sqrt rsqrt sin cos tan asin acos atan arcsin arccos arctan sinh "
+          "cosh tanh asinh acosh atanh arcsinh arccosh arctanh sigmoid relu erf erfc nan_to_num",
+    compare: "clamp clip clamp_min clamp_max",
+}
+# Tensor methods only
+_INPLACE_METHODS = {
+    arithmetic: "floor_divide remainder fmod pow sign lerp",
+    math: "atan2 arctan2 hypot",
+    compare: "eq ne lt le gt ge greater greater_equal less less_equal not_equal logical_and logical_or "
+             "logical_xor logical_not bitwise_and bitwise_or bitwise_xor bitwise_not",
+}
+# add_/sub_/mul_/div_ write straight into self's buffer when autograd is not involved
+_ARITHMETIC_UFUNCS = {"add": np.add, "sub": np.subtract, "subtract": np.subtract, "mul": np.multiply,
+                      "multiply": np.multiply, "div": np.true_divide, "divide": np.true_divide,
+                      "true_divide": np.true_divide}
+
+_inplace = {name + "_": in_place_arithmetic(getattr(arithmetic, name), ufunc, name + "_")
+            for name, ufunc in _ARITHMETIC_UFUNCS.items()}
+for _table in (_INPLACE_FUNCTIONS, _INPLACE_METHODS):
+    for _module, _names in _table.items():
+        _inplace.update({name + "_": in_place(getattr(_module, name), name + "_") for name in _names.split()})
+_attach(**_inplace,
+        __iadd__=_inplace["add_"], __isub__=_inplace["sub_"], __imul__=_inplace["mul_"],
+        __itruediv__=_inplace["div_"], __ifloordiv__=_inplace["floor_divide_"],
+        __imod__=_inplace["remainder_"], __ipow__=_inplace["pow_"], __iand__=_inplace["bitwise_and_"],
+        __ior__=_inplace["bitwise_or_"], __ixor__=_inplace["bitwise_xor_"])
+
+for _names in _INPLACE_FUNCTIONS.values():
+    for _name in _names.split():
+        globals()[_name + "_"] = _inplace[_name + "_"]
+        __all__.append(_name + "_")
