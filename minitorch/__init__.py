@@ -42,6 +42,7 @@ from .random import (Generator, default_generator, get_rng_state, initial_seed, 
 from ._tensor_str import set_printoptions
 from .serialization import load, save
 from . import backends, cuda, nn, optim, utils
+from .utils import data as _utils_data  # noqa: F401  (minitorch.utils.data, as torch.utils.data)
 
 FloatTensor = DoubleTensor = LongTensor = Tensor  # legacy names, accepted by isinstance in old code
 

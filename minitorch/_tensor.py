@@ -6,8 +6,9 @@ state lives beside it: `requires_grad`, `grad`, `grad_fn` (the graph node that m
 this tensor, None for leaves) and a version counter, shared by all views of one
 buffer, that in-place ops bump so backward can refuse stale saved tensors.
 
-Ops are defined in `minitorch/_ops/` and attached here as methods; this file keeps
-only what is about the tensor object itself.
+This file keeps only what is about the tensor object itself. The ops are functions in
+`minitorch/_ops/`; `minitorch/_tensor_methods.py` lists every method they back (`x.exp()`,
+`x + y`, `x.add_(y)`, ...), grouped by family.
 """
 from __future__ import annotations
 
@@ -18,6 +19,8 @@ import numpy as np
 from . import _dtype
 from ._device import CPU, check_device, device
 from ._size import Size
+from ._tensor_str import tensor_repr
+from .utils.hooks import RemovableHandle
 
 
 class Tensor:
@@ -316,7 +319,6 @@ class Tensor:
     __hash__ = object.__hash__
 
     def __repr__(self) -> str:
-        from ._tensor_str import tensor_repr
         return tensor_repr(self)
 
     def __reduce_ex__(self, protocol: int):
@@ -360,25 +362,3 @@ def wrap_dim(dim: int, ndim: int) -> int:
         raise IndexError(f"Dimension out of range (expected to be in range of [{-n}, {n - 1}], "
                          f"but got {dim})")
     return dim + n if dim < 0 else dim
-
-
-class RemovableHandle:
-    """Returned by register_*_hook; `remove()` unregisters the hook."""
-
-    _next_id = 0
-
-    def __init__(self, hooks: dict, hook: Callable):
-        self.hooks_dict_ref = hooks
-        self.id = RemovableHandle._next_id
-        RemovableHandle._next_id += 1
-        hooks[self.id] = hook
-
-    def remove(self) -> None:
-        """Unregister the hook (idempotent)."""
-        self.hooks_dict_ref.pop(self.id, None)
-
-    def __enter__(self) -> "RemovableHandle":
-        return self
-
-    def __exit__(self, *exc: Any) -> None:
-        self.remove()

@@ -5,11 +5,13 @@ what matches torch is the API, the distributions and the reproducibility under a
 """
 from __future__ import annotations
 
+import pickle
 from typing import Any
 
 import numpy as np
 
-from ._device import check_device
+from ._device import CPU, check_device
+from ._tensor import _wrap
 
 
 class Generator:
@@ -41,21 +43,16 @@ class Generator:
 
     def get_state(self):
         """The generator's state as a uint8 tensor."""
-        import pickle
-        from ._creation import tensor
-        from . import _dtype
-        return tensor(list(pickle.dumps((self._seed, self._rng.bit_generator.state))), dtype=_dtype.uint8)
+        return _wrap(np.frombuffer(pickle.dumps((self._seed, self._rng.bit_generator.state)), dtype=np.uint8).copy())
 
     def set_state(self, state) -> "Generator":
         """Restore a state from get_state()."""
-        import pickle
         self._seed, bit_state = pickle.loads(bytes(state.tolist()))
         self._rng.bit_generator.state = bit_state
         return self
 
     @property
     def device(self):
-        from ._device import CPU
         return CPU
 
 

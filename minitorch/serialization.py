@@ -21,6 +21,7 @@ import numpy as np
 from . import _dtype
 from ._device import check_device
 from ._tensor import Tensor, _wrap
+from .nn.parameter import Parameter
 
 _FORMAT = "minitorch-checkpoint-v1"
 
@@ -75,7 +76,6 @@ class _Unpickler(pickle.Unpickler):
             with self.archive.open(f"tensors/{key}.npy") as f:
                 array = np.load(io.BytesIO(f.read()), allow_pickle=False)
             if kind == "parameter":
-                from .nn.parameter import Parameter
                 self.loaded[key] = Parameter(_wrap(array), requires_grad=requires_grad)
             else:
                 self.loaded[key] = _wrap(array, requires_grad=requires_grad)

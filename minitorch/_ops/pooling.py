@@ -15,7 +15,7 @@ from typing import Sequence
 
 import numpy as np
 
-from .. import kernels
+from .. import _creation, kernels
 from .._tensor import Tensor, _wrap
 from ..autograd.function import Function, label_node
 from ..kernels.window_pool import window_max
@@ -394,7 +394,6 @@ def fractional_max_pool2d(input: Tensor, kernel_size, output_size=None, output_r
     `_random_samples` (N, C, 2) in [0, 1) fixes the sequences (column 0: width, 1: height);
     by default they are drawn uniformly.
     """
-    from .. import _creation
     if input.ndim not in (3, 4):
         raise RuntimeError(f"fractional_max_pool2d(): Expected 3D or 4D tensor, but got: {list(input.shape)}")
     _float_input(input, "fractional_max_pool2d")

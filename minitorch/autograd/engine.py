@@ -19,6 +19,7 @@ from typing import Any, Sequence
 
 import numpy as np
 
+from .._dtype import from_numpy_dtype
 from .._tensor import Tensor, _wrap
 from . import anomaly_mode, grad_mode
 from .function import AccumulateGrad, BackwardNode, Node, gradient_edge
@@ -251,7 +252,6 @@ def _call_node(node: BackwardNode, grads: list) -> tuple:
 
 
 def _dtype_of(np_dtype: np.dtype):
-    from .._dtype import from_numpy_dtype
     return from_numpy_dtype(np_dtype)
 
 

@@ -35,6 +35,7 @@ from typing import Any
 import numpy as np
 
 from .._tensor import Tensor, _wrap
+from ..utils.hooks import RemovableHandle
 from . import anomaly_mode, grad_mode
 
 
@@ -92,12 +93,10 @@ class Node:
 
     def register_hook(self, fn: Any):
         """Call `fn(grad_inputs, grad_outputs)` after this node runs; may return new grad_inputs."""
-        from .._tensor import RemovableHandle
         return RemovableHandle(self._table("_hooks"), fn)
 
     def register_prehook(self, fn: Any):
         """Call `fn(grad_outputs)` before this node runs; may return new grad_outputs."""
-        from .._tensor import RemovableHandle
         return RemovableHandle(self._table("_pre_hooks"), fn)
 
     def _release(self) -> None:
@@ -244,19 +243,13 @@ class _ForwardOnly:
 
 def _mark_view(view: Tensor, source: Tensor, step: tuple) -> None:
     """Tie a view to the tensor owning the storage: shared version counter, and the chain of
-    view ops from that base, so an in-place write through the view can update the base's history."""
+    view ops from that base, so an in-place write through the view can update the base's history
+    (the rest of that lesson is in _ops/inplace.py)."""
     view._version_box = source._version_box
     if source._base is None:
         view._base, view._view_chain = source, (step,)
     else:
         view._base, view._view_chain = source._base, source._view_chain + (step,)
-
-
-def replay_view(base: Tensor, chain: tuple) -> Tensor:
-    """Take the same view of `base` again, by re-applying a view's chain of ops."""
-    for fn, args, kwargs in chain:
-        base = fn.apply(base, *args, **kwargs)
-    return base
 
 
 def _record(ctx: BackwardNode, args: tuple, arrays: list, raw: tuple, outputs: tuple) -> None:

@@ -15,7 +15,8 @@ import numpy as np
 
 from ... import _dtype
 from ..._device import check_device
-from ..._tensor import RemovableHandle, Tensor, _wrap
+from ..._tensor import Tensor, _wrap
+from ...utils.hooks import RemovableHandle
 from ...autograd import grad_mode
 from ...autograd.function import Function
 from ..parameter import Parameter

@@ -7,13 +7,13 @@ from typing import Any, Sequence
 import numpy as np
 
 from ... import _dtype
+from ..._creation import tensor
 from ..._tensor import Tensor, _wrap
 
 
 def default_collate(batch: Sequence) -> Any:
     """Stack tensors/arrays/numbers into tensors with a new first dimension; recurse into
     dicts, tuples, namedtuples and lists; leave strings and bytes as lists."""
-    from ..._creation import tensor
     elem = batch[0]
     if isinstance(elem, Tensor):
         shapes = {tuple(t.shape) for t in batch}

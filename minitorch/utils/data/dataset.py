@@ -7,6 +7,7 @@ import warnings
 from typing import Any, Generic, Iterator, Sequence, TypeVar
 
 from ..._tensor import Tensor
+from ...random import rng
 
 T = TypeVar("T")
 
@@ -107,7 +108,6 @@ class Subset(Dataset):
 
 def random_split(dataset: Dataset, lengths: Sequence[float], generator: Any = None) -> list[Subset]:
     """Split into non-overlapping random subsets of the given lengths (or fractions summing to 1)."""
-    from ...random import rng
     n = len(dataset)
     if math.isclose(sum(lengths), 1) and sum(lengths) <= 1:
         counts = [int(math.floor(n * frac)) for frac in lengths]

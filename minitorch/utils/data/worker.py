@@ -10,6 +10,8 @@ from typing import Any, Callable
 
 import numpy as np
 
+from ... import random as mt_random
+
 
 @dataclass(frozen=True)
 class WorkerInfo:
@@ -61,7 +63,6 @@ def worker_loop(dataset: Any, fetch: Callable, iterable: bool, index_queue: Any,
     "your next batch" for iterable ones; RESET restarts an iterable dataset's stream.
     """
     global _worker_info
-    from ... import random as mt_random
     mt_random.manual_seed(seed)
     random.seed(seed)
     np.random.seed(seed % 2 ** 32)
