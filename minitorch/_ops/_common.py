@@ -57,6 +57,26 @@ def renamed(op: type, node_name: str) -> type:
                 {"node_name": node_name, "__doc__": op.__doc__, "__module__": op.__module__})
 
 
+def ntuple(value: Any, n: int, name: str | None = None,
+           mismatch: str = "{name} must either be a single int, or a tuple of {n} ints") -> tuple:
+    """`value` as an n-tuple: an int is repeated n times.
+
+    Given the argument's `name`, a sequence is checked as torch's functions check it: ints,
+    one (repeated) or n of them, else RuntimeError(mismatch formatted with name, n, value).
+    Without a name it is kept as given, as torch's modules store their arguments.
+    """
+    if isinstance(value, (int, np.integer)):
+        return (int(value) if name else value,) * n
+    if name is None:
+        return tuple(value) if isinstance(value, (tuple, list)) else (value,) * n
+    value = tuple(int(v) for v in value)
+    if len(value) == 1:
+        return value * n
+    if len(value) != n:
+        raise RuntimeError(mismatch.format(name=name, n=n, value=list(value)))
+    return value
+
+
 def needs_grad(*xs: Any) -> bool:
     """True if grad mode is on and any of `xs` is a Tensor that requires grad."""
     return grad_mode._enabled and any(isinstance(x, Tensor) and x._requires_grad for x in xs)

@@ -51,7 +51,7 @@ class Sub(Function):
 class Mul(Function):
     @staticmethod
     def forward(ctx, a, b):
-        need_a, need_b = ctx.needs_input_grad or (False, False)
+        need_a, need_b = ctx.needs_input_grad
         ctx.save_for_backward(a if need_b else None, b if need_a else None)
         return a * b
 
@@ -65,7 +65,7 @@ class Mul(Function):
 class Div(Function):
     @staticmethod
     def forward(ctx, a, b):
-        ctx.save_for_backward(a if ctx.needs_input_grad[1:2] == (True,) else None, b)
+        ctx.save_for_backward(a if ctx.needs_input_grad[1] else None, b)
         with np.errstate(divide="ignore", invalid="ignore"):
             return a / b
 
@@ -224,7 +224,7 @@ class Pow(Function):
                 out = _int_pow_negative(a, b)
             else:
                 out = np.power(a, b)
-        ctx.save_for_backward(a, b, out if ctx.needs_input_grad[1:2] == (True,) else None)
+        ctx.save_for_backward(a, b, out if ctx.needs_input_grad[1] else None)
         return out
 
     @staticmethod

@@ -222,7 +222,7 @@ class Clamp(Function):
         else:
             out = np.clip(a, lo, hi)
         need = ctx.needs_input_grad
-        if need:
+        if any(need):
             # a passes where lo <= a <= hi; a bound gets the gradient where its value is the result
             # (torch's masks: where lo > hi everything goes to hi; where lo == hi, to neither bound)
             both = lo is not None and hi is not None
@@ -270,7 +270,7 @@ class Maximum(Function):
     @staticmethod
     def forward(ctx, a, b):
         # torch's masks: ties split the gradient evenly, nan sends it to both inputs
-        ctx.masks = (a < b, a == b, a > b) if ctx.needs_input_grad else None
+        ctx.masks = (a < b, a == b, a > b) if any(ctx.needs_input_grad) else None
         return np.maximum(a, b)
 
     @staticmethod
@@ -281,7 +281,7 @@ class Maximum(Function):
 class Minimum(Function):
     @staticmethod
     def forward(ctx, a, b):
-        ctx.masks = (a > b, a == b, a < b) if ctx.needs_input_grad else None
+        ctx.masks = (a > b, a == b, a < b) if any(ctx.needs_input_grad) else None
         return np.minimum(a, b)
 
     @staticmethod
@@ -298,7 +298,7 @@ def _tie_split(ctx: Any, grad: Tensor, a_loses: np.ndarray, tie: np.ndarray, b_l
 class Fmax(Function):
     @staticmethod
     def forward(ctx, a, b):
-        ctx.a_wins = ((a >= b) | np.isnan(b)) if ctx.needs_input_grad else None  # a's value is the result
+        ctx.a_wins = ((a >= b) | np.isnan(b)) if any(ctx.needs_input_grad) else None  # a's value is the result
         return np.fmax(a, b)
 
     @staticmethod
@@ -309,7 +309,7 @@ class Fmax(Function):
 class Fmin(Function):
     @staticmethod
     def forward(ctx, a, b):
-        ctx.a_wins = ((a <= b) | np.isnan(b)) if ctx.needs_input_grad else None
+        ctx.a_wins = ((a <= b) | np.isnan(b)) if any(ctx.needs_input_grad) else None
         return np.fmin(a, b)
 
     @staticmethod

@@ -24,6 +24,7 @@ import numpy as np
 from .. import kernels
 from .._tensor import Tensor
 from ..autograd.function import Function
+from ._common import ntuple
 from .padding import pad as _pad
 
 __all__ = ["conv1d", "conv2d", "conv3d", "conv_transpose1d", "conv_transpose2d", "conv_transpose3d"]
@@ -129,12 +130,14 @@ def _bias_grad(grad: Tensor) -> Tensor:
 
 
 class Conv(Function):
+    node_name = "ConvolutionBackward0"  # torch's name for every convolution, plain or transposed
+
     @staticmethod
     def forward(ctx, x, w, b, geom):
         y, cols = _conv_forward(x, w, geom)
         ctx.geom = geom
         # The columns are the expensive part of the weight gradient: keep them for backward.
-        if ctx.needs_input_grad[1:2] == (True,):
+        if ctx.needs_input_grad[1]:
             ctx.cols = cols
         else:
             ctx.cols = None
@@ -161,6 +164,8 @@ class ConvTranspose(Function):
     x lives in the convolution's output space, `out_shape` is its input space, and w
     has conv's (O, C/G, *k) layout, which is conv_transpose's (C_in, C_out/G, *k).
     """
+
+    node_name = "ConvolutionBackward0"
 
     @staticmethod
     def forward(ctx, x, w, b, geom, out_shape):
@@ -196,23 +201,11 @@ class ConvWeight(Function):
         return gx, ggy, None, None, None
 
 
-# torch names the node of every convolution, plain or transposed, ConvolutionBackward0
-Conv._node_class.__name__ = ConvTranspose._node_class.__name__ = "ConvolutionBackward0"
-
-
 # --------------------------------------------------------------------------- argument checks
 
 
-def _tuple(value, n: int, name: str) -> tuple:
-    if isinstance(value, (int, np.integer)):
-        return (int(value),) * n
-    value = tuple(int(v) for v in value)
-    if len(value) == 1:
-        return value * n
-    if len(value) != n:
-        raise RuntimeError(f"expected {name} to be a single integer value or a list of {n} values to "
-                           f"match the convolution dimensions, but got {name}={list(value)}")
-    return value
+_MISMATCH = ("expected {name} to be a single integer value or a list of {n} values to match the "
+             "convolution dimensions, but got {name}={value}")
 
 
 def _check_types(x: Tensor, w: Tensor, b: Tensor | None) -> None:
@@ -289,7 +282,7 @@ def _convnd(nd: int, input: Tensor, weight: Tensor, bias, stride, padding, dilat
     name = f"conv{nd}d"
     _check_types(input, weight, bias)
     x, batched = _batched(input, nd, name)
-    stride, dilation = _tuple(stride, nd, "stride"), _tuple(dilation, nd, "dilation")
+    stride, dilation = ntuple(stride, nd, "stride", _MISMATCH), ntuple(dilation, nd, "dilation", _MISMATCH)
     kernel = tuple(weight.shape[2:])
     if isinstance(padding, str):
         if padding == "valid":
@@ -301,7 +294,7 @@ def _convnd(nd: int, input: Tensor, weight: Tensor, bias, stride, padding, dilat
                 x, padding = _same_padding(x, kernel, dilation)
         else:
             raise RuntimeError(f"Invalid padding string: '{padding}', expected 'valid' or 'same'")
-    padding = _tuple(padding, nd, "padding")
+    padding = ntuple(padding, nd, "padding", _MISMATCH)
     _check_geometry(tuple(x.shape), tuple(weight.shape), stride, padding, dilation, int(groups), False)
     y = Conv.apply(x, weight, bias, Geometry(kernel, stride, padding, dilation, int(groups)))
     return y if batched else y.squeeze(0)
@@ -340,15 +333,15 @@ def _conv_transposend(nd: int, input: Tensor, weight: Tensor, bias, stride, padd
     name = f"conv_transpose{nd}d"
     _check_types(input, weight, bias)
     x, batched = _batched(input, nd, name)
-    stride, padding = _tuple(stride, nd, "stride"), _tuple(padding, nd, "padding")
-    dilation = _tuple(dilation, nd, "dilation")
+    stride, padding = ntuple(stride, nd, "stride", _MISMATCH), ntuple(padding, nd, "padding", _MISMATCH)
+    dilation = ntuple(dilation, nd, "dilation", _MISMATCH)
     groups = int(groups)
     _check_geometry(tuple(x.shape), tuple(weight.shape), stride, padding, dilation, groups, True)
     kernel = tuple(weight.shape[2:])
     if output_size is not None:
         output_padding = _output_padding_for(tuple(x.shape[2:]), output_size, kernel, stride, padding,
                                              dilation)
-    output_padding = _tuple(output_padding, nd, "output_padding")
+    output_padding = ntuple(output_padding, nd, "output_padding", _MISMATCH)
     if any(op >= s and op >= d for op, s, d in zip(output_padding, stride, dilation)) or \
             any(op < 0 for op in output_padding):
         raise RuntimeError(f"output padding must be smaller than either stride or dilation, but got "
@@ -409,6 +402,8 @@ def conv_transpose3d(input: Tensor, weight: Tensor, bias: Tensor | None = None, 
 
 
 class Unfold(Function):
+    node_name = "Im2ColBackward0"
+
     @staticmethod
     def forward(ctx, x, geom):
         ctx.geom = geom
@@ -416,10 +411,12 @@ class Unfold(Function):
 
     @staticmethod
     def backward(ctx, grad):
-        return Fold.apply(grad, ctx.geom, ctx._input_meta[0][0]), None
+        return Fold.apply(grad, ctx.geom, ctx.input_shape(0)), None
 
 
 class Fold(Function):
+    node_name = "Col2ImBackward0"
+
     @staticmethod
     def forward(ctx, cols, geom, out_shape):
         ctx.geom = geom
@@ -431,8 +428,6 @@ class Fold(Function):
         return Unfold.apply(grad, ctx.geom), None, None
 
 
-Unfold._node_class.__name__ = "Im2ColBackward0"
-Fold._node_class.__name__ = "Col2ImBackward0"
 
 
 def unfold(input: Tensor, kernel_size, dilation=1, padding=0, stride=1) -> Tensor:
@@ -440,8 +435,8 @@ def unfold(input: Tensor, kernel_size, dilation=1, padding=0, stride=1) -> Tenso
     if input.ndim not in (3, 4):
         raise NotImplementedError(f"Input Error: Only 3D or 4D input Tensors are supported (got {input.ndim}D)")
     x, batched = (input, True) if input.ndim == 4 else (input.unsqueeze(0), False)
-    geom = Geometry(_tuple(kernel_size, 2, "kernel_size"), _tuple(stride, 2, "stride"),
-                    _tuple(padding, 2, "padding"), _tuple(dilation, 2, "dilation"), 1)
+    geom = Geometry(ntuple(kernel_size, 2, "kernel_size", _MISMATCH), ntuple(stride, 2, "stride", _MISMATCH),
+                    ntuple(padding, 2, "padding", _MISMATCH), ntuple(dilation, 2, "dilation", _MISMATCH), 1)
     _check_blocks(tuple(x.shape[2:]), geom)
     y = Unfold.apply(x, geom)
     return y if batched else y.squeeze(0)
@@ -453,9 +448,9 @@ def fold(input: Tensor, output_size, kernel_size, dilation=1, padding=0, stride=
         raise NotImplementedError(f"Input Error: Only unbatched (2D) or batched (3D) input Tensors are "
                                   f"supported (got {input.ndim}D)")
     x, batched = (input, True) if input.ndim == 3 else (input.unsqueeze(0), False)
-    geom = Geometry(_tuple(kernel_size, 2, "kernel_size"), _tuple(stride, 2, "stride"),
-                    _tuple(padding, 2, "padding"), _tuple(dilation, 2, "dilation"), 1)
-    out_sp = _tuple(output_size, 2, "output_size")
+    geom = Geometry(ntuple(kernel_size, 2, "kernel_size", _MISMATCH), ntuple(stride, 2, "stride", _MISMATCH),
+                    ntuple(padding, 2, "padding", _MISMATCH), ntuple(dilation, 2, "dilation", _MISMATCH), 1)
+    out_sp = ntuple(output_size, 2, "output_size", _MISMATCH)
     k = prod(geom.kernel)
     if x.shape[1] % k:
         raise RuntimeError(f"Expected size of input's dimension 1 to be divisible by the product of "

@@ -36,7 +36,7 @@ class Index(Function):
 
     @staticmethod
     def backward(ctx, grad):
-        shape, dt = ctx._input_meta[0]
+        shape, dt = ctx.input_shape(0), ctx.input_dtype(0)
         return IndexPut.apply(_wrap(np.zeros(shape, dt)), ctx.key, grad, True), None
 
 
@@ -60,7 +60,7 @@ class IndexPut(Function):
             grad_a = grad if ctx.accumulate else IndexPut.apply(grad, key, 0, False)
         if ctx.needs_input_grad[2]:
             grad_v = Index.apply(grad, key)
-            vshape = ctx._input_meta[2][0]
+            vshape = ctx.input_shape(2)
             if len(vshape) > grad_v.ndim:  # values may carry extra leading 1s
                 grad_v = grad_v.reshape((1,) * (len(vshape) - grad_v.ndim) + tuple(grad_v.shape))
         return grad_a, None, grad_v, None
@@ -78,7 +78,7 @@ class Slice(Function):
 
     @staticmethod
     def backward(ctx, grad):
-        shape, dt = ctx._input_meta[0]
+        shape, dt = ctx.input_shape(0), ctx.input_dtype(0)
         return IndexPut.apply(_wrap(np.zeros(shape, dt)), ctx.key, grad, False), None
 
 

@@ -259,7 +259,7 @@ class Repeat(Function):
     @staticmethod
     def backward(ctx, grad):
         # (a, b) repeated (r, s) is (r, a, s, b) merged pairwise: sum over the r and s axes
-        shape = ctx._input_meta[0][0]
+        shape = ctx.input_shape(0)
         sizes = ctx.sizes
         full = (1,) * (len(sizes) - len(shape)) + shape
         split = grad.reshape(tuple(x for r, n in zip(sizes, full) for x in (r, n)))

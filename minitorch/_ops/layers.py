@@ -15,7 +15,7 @@ class Linear(Function):
 
     @staticmethod
     def forward(ctx, x, weight, bias):
-        ctx.save_for_backward(x if ctx.needs_input_grad[1:2] == (True,) else None, weight)
+        ctx.save_for_backward(x if ctx.needs_input_grad[1] else None, weight)
         out = np.matmul(x, weight.T)
         if bias is not None:
             out += bias
@@ -46,7 +46,7 @@ class Embedding(Function):
 
     @staticmethod
     def backward(ctx, grad):
-        return (EmbeddingBackward.apply(grad, ctx.indices, ctx._input_meta[0][0][0], ctx.padding_idx,
+        return (EmbeddingBackward.apply(grad, ctx.indices, ctx.input_shape(0)[0], ctx.padding_idx,
                                         ctx.scale_grad_by_freq), None, None, None)
 
 

@@ -25,8 +25,8 @@ __all__ = ["matmul", "mm", "bmm", "mv", "dot", "vdot", "inner", "outer", "ger", 
 class MatMul(Function):
     @staticmethod
     def forward(ctx, a, b):
-        ctx.save_for_backward(a if ctx.needs_input_grad[1:2] == (True,) else None,
-                              b if ctx.needs_input_grad[:1] == (True,) else None)
+        ctx.save_for_backward(a if ctx.needs_input_grad[1] else None,
+                              b if ctx.needs_input_grad[0] else None)
         return np.matmul(a, b)
 
     @staticmethod
@@ -38,14 +38,14 @@ class MatMul(Function):
         if ctx.needs_input_grad[0]:
             if b.ndim == 1:
                 grad_a = grad.unsqueeze(-1) * b if grad.ndim else grad * b
-            elif len(ctx._input_meta[0][0]) == 1:
+            elif len(ctx.input_shape(0)) == 1:
                 grad_a = (grad.unsqueeze(-2) @ b.mT).squeeze(-2)
             else:
                 grad_a = grad @ b.mT
         if ctx.needs_input_grad[1]:
             if a.ndim == 1:
                 grad_b = a.unsqueeze(-1) * grad.unsqueeze(-2) if grad.ndim else a * grad
-            elif len(ctx._input_meta[1][0]) == 1:
+            elif len(ctx.input_shape(1)) == 1:
                 grad_b = (a.mT @ grad.unsqueeze(-1)).squeeze(-1)
             else:
                 grad_b = a.mT @ grad
@@ -344,7 +344,7 @@ class Diagonal(Function):
 
     @staticmethod
     def backward(ctx, grad):
-        return DiagEmbed.apply(grad, ctx.offset, ctx._input_meta[0][0]), None
+        return DiagEmbed.apply(grad, ctx.offset, ctx.input_shape(0)), None
 
 
 class DiagEmbed(Function):

@@ -157,7 +157,7 @@ arcsin, arccos, arctan, arcsinh, arccosh, arctanh = asin, acos, atan, asinh, aco
 class Relu(Function):
     @staticmethod
     def forward(ctx, a):
-        ctx.dead = a <= 0 if ctx.needs_input_grad else None  # not `a > 0`: nan passes its gradient, as in torch
+        ctx.dead = a <= 0 if any(ctx.needs_input_grad) else None  # not `a > 0`: nan passes its gradient, as in torch
         # for floats np.clip is several times faster than np.maximum (and keeps nan, like torch)
         return np.clip(a, 0, np.inf) if a.dtype.kind == "f" else np.maximum(a, 0)
 

@@ -93,7 +93,7 @@ class Normalize(Function):
             xhat, invstd = _wrap(ctx.xhat), _wrap(ctx.invstd)
         need = ctx.needs_input_grad
         gw = (grad * xhat).sum(spec.affine_dims).reshape(weight.shape) if need[1] else None
-        gb = grad.sum(spec.affine_dims).reshape(ctx._input_meta[2][0]) if need[2] else None
+        gb = grad.sum(spec.affine_dims).reshape(ctx.input_shape(2)) if need[2] else None
         gx = None
         if need[0]:
             gxhat = (grad if weight is None else grad * weight.reshape(spec.affine_shape)).reshape(spec.stats_shape)
@@ -140,7 +140,7 @@ def _kernel_backward(ctx, grad, x, weight):
         _per_k(None if weight is None else weight._array, spec, 1.0), ctx.fixed is None, bool(need[0]))
     gx = _wrap(gx.reshape(x.shape)) if need[0] else None
     gw = _wrap(sum_gxhat.reshape(spec.repeat, -1).sum(0).reshape(weight.shape)) if need[1] else None
-    gb = _wrap(sum_g.reshape(spec.repeat, -1).sum(0).reshape(ctx._input_meta[2][0])) if need[2] else None
+    gb = _wrap(sum_g.reshape(spec.repeat, -1).sum(0).reshape(ctx.input_shape(2))) if need[2] else None
     return gx, gw, gb, None, None
 
 

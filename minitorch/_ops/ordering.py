@@ -121,7 +121,7 @@ class _Select(Function):
     def backward(ctx, grad):
         if not ctx.keepdim:
             grad = grad.unsqueeze(ctx.dim)
-        return _Place.apply(grad, ctx.indices, ctx.dim, ctx._input_meta[0][0]), None, None, None
+        return _Place.apply(grad, ctx.indices, ctx.dim, ctx.input_shape(0)), None, None, None
 
 
 class _Place(Function):

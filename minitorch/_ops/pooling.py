@@ -18,6 +18,7 @@ import numpy as np
 from .. import _creation, kernels
 from .._tensor import Tensor, _wrap
 from ..autograd.function import Function, label_node
+from ._common import ntuple
 from ..kernels.window_pool import window_max
 
 __all__ = ["max_pool1d", "max_pool2d", "avg_pool1d", "adaptive_avg_pool1d",
@@ -57,10 +58,12 @@ class GatherPlanes(Function):
     @staticmethod
     def backward(ctx, grad):
         indices, = ctx.saved_tensors
-        return ScatterPlanes.apply(grad, indices._array, ctx._input_meta[0][0], ctx.nd), None, None
+        return ScatterPlanes.apply(grad, indices._array, ctx.input_shape(0), ctx.nd), None, None
 
 
 class MaxPool(Function):
+    node_name = "MaxPool2DWithIndicesBackward0"
+
     @staticmethod
     def forward(ctx, x, kernel, stride, padding, dilation, ceil_mode):
         values, indices = kernels.max_pool_forward(x, kernel, stride, padding, dilation, ceil_mode)
@@ -71,11 +74,13 @@ class MaxPool(Function):
 
     @staticmethod
     def backward(ctx, grad, _):
-        grad_in = ScatterPlanes.apply(grad, ctx.indices, ctx._input_meta[0][0], ctx.nd)
+        grad_in = ScatterPlanes.apply(grad, ctx.indices, ctx.input_shape(0), ctx.nd)
         return grad_in, None, None, None, None, None
 
 
 class AvgPool(Function):
+    node_name = "AvgPool2DBackward0"
+
     @staticmethod
     def forward(ctx, x, params):
         ctx.params = params
@@ -83,7 +88,7 @@ class AvgPool(Function):
 
     @staticmethod
     def backward(ctx, grad):
-        return AvgPoolAdjoint.apply(grad, ctx.params, ctx._input_meta[0][0]), None
+        return AvgPoolAdjoint.apply(grad, ctx.params, ctx.input_shape(0)), None
 
 
 class AvgPoolAdjoint(Function):
@@ -99,22 +104,9 @@ class AvgPoolAdjoint(Function):
 
 
 # torch's names for the 2-d nodes (1-d pooling shows up there as a squeeze of the 2-d op)
-MaxPool._node_class.__name__ = "MaxPool2DWithIndicesBackward0"
-AvgPool._node_class.__name__ = "AvgPool2DBackward0"
 
 
 # --------------------------------------------------------------------------- argument handling
-
-
-def _tuple(value, nd: int, name: str) -> tuple:
-    if isinstance(value, (int, np.integer)):
-        return (int(value),) * nd
-    value = tuple(int(v) for v in value)
-    if len(value) == 1:
-        return value * nd
-    if len(value) != nd:
-        raise RuntimeError(f"{name} must either be a single int, or a tuple of {nd} ints")
-    return value
 
 
 def _check_input(x: Tensor, nd: int, name: str) -> None:
@@ -124,10 +116,10 @@ def _check_input(x: Tensor, nd: int, name: str) -> None:
 
 
 def _pool_args(nd: int, kernel_size, stride, padding, dilation, name: str):
-    kernel = _tuple(kernel_size, nd, "kernel_size")
+    kernel = ntuple(kernel_size, nd, "kernel_size")
     stride = kernel if stride is None or (not isinstance(stride, int) and len(stride) == 0) \
-        else _tuple(stride, nd, "stride")
-    padding, dilation = _tuple(padding, nd, "padding"), _tuple(dilation, nd, "dilation")
+        else ntuple(stride, nd, "stride")
+    padding, dilation = ntuple(padding, nd, "padding"), ntuple(dilation, nd, "dilation")
     if any(k <= 0 for k in kernel):
         raise RuntimeError(f"{name}: kernel_size must be greater than zero, but got {list(kernel)}")
     if any(s <= 0 for s in stride):
@@ -213,13 +205,13 @@ def avg_pool2d(input: Tensor, kernel_size, stride=None, padding=0, ceil_mode: bo
 
 def lp_pool1d(input: Tensor, norm_type: float, kernel_size, stride=None, ceil_mode: bool = False) -> Tensor:
     """Power-average pooling (sum over the window of x**p) ** (1/p), 1-d."""
-    k = _tuple(kernel_size, 1, "kernel_size")
+    k = ntuple(kernel_size, 1, "kernel_size")
     return (avg_pool1d(input.pow(norm_type), k, stride, 0, ceil_mode) * k[0]).pow(1.0 / norm_type)
 
 
 def lp_pool2d(input: Tensor, norm_type: float, kernel_size, stride=None, ceil_mode: bool = False) -> Tensor:
     """Power-average pooling (sum over the window of x**p) ** (1/p), 2-d."""
-    k = _tuple(kernel_size, 2, "kernel_size")
+    k = ntuple(kernel_size, 2, "kernel_size")
     return (avg_pool2d(input.pow(norm_type), k, stride, 0, ceil_mode) * (k[0] * k[1])).pow(1.0 / norm_type)
 
 
@@ -228,9 +220,9 @@ def lp_pool2d(input: Tensor, norm_type: float, kernel_size, stride=None, ceil_mo
 
 def _max_unpoolnd(nd, input, indices, kernel_size, stride, padding, output_size):
     name = f"max_unpool{nd}d"
-    kernel = _tuple(kernel_size, nd, "kernel_size")
-    stride = kernel if stride is None else _tuple(stride, nd, "stride")
-    padding = _tuple(padding, nd, "padding")
+    kernel = ntuple(kernel_size, nd, "kernel_size")
+    stride = kernel if stride is None else ntuple(stride, nd, "stride")
+    padding = ntuple(padding, nd, "padding")
     if tuple(indices.shape) != tuple(input.shape):
         raise RuntimeError(f"Expected shape of indices to be same as that of the input tensor "
                            f"({list(input.shape)}) but got indices tensor with shape: {list(indices.shape)}")
@@ -397,7 +389,7 @@ def fractional_max_pool2d(input: Tensor, kernel_size, output_size=None, output_r
     if input.ndim not in (3, 4):
         raise RuntimeError(f"fractional_max_pool2d(): Expected 3D or 4D tensor, but got: {list(input.shape)}")
     _float_input(input, "fractional_max_pool2d")
-    kh, kw = _tuple(kernel_size, 2, "kernel_size")
+    kh, kw = ntuple(kernel_size, 2, "kernel_size")
     if output_size is None:
         if output_ratio is None:
             raise ValueError("fractional_max_pool2d requires specifying either an output_size or an "
@@ -406,7 +398,7 @@ def fractional_max_pool2d(input: Tensor, kernel_size, output_size=None, output_r
         if not (0 < rh < 1 and 0 < rw < 1):
             raise ValueError(f"output_ratio must be between 0 and 1 (got {output_ratio})")
         output_size = (int(input.shape[-2] * rh), int(input.shape[-1] * rw))
-    oh, ow = _tuple(output_size, 2, "output_size")
+    oh, ow = ntuple(output_size, 2, "output_size")
     h, w = input.shape[-2:]
     if oh + kh - 1 > h:
         raise RuntimeError(f"fractional_max_pool2d(): pool height {kh} too large relative to input "

@@ -34,7 +34,7 @@ class Sum(Function):
 
     @staticmethod
     def backward(ctx, grad):
-        shape = ctx._input_meta[0][0]
+        shape = ctx.input_shape(0)
         return restore_dims(grad, ctx.dims, ctx.keepdim).expand(shape), None, None
 
 
@@ -47,7 +47,7 @@ class Mean(Function):
 
     @staticmethod
     def backward(ctx, grad):
-        shape = ctx._input_meta[0][0]
+        shape = ctx.input_shape(0)
         return restore_dims(grad / ctx.count, ctx.dims, ctx.keepdim).expand(shape), None, None
 
 

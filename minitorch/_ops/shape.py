@@ -64,7 +64,7 @@ class View(Function):
 
     @staticmethod
     def backward(ctx, grad):
-        return grad.reshape(ctx._input_meta[0][0]), None
+        return grad.reshape(ctx.input_shape(0)), None
 
 
 class Reshape(Function):
@@ -74,7 +74,7 @@ class Reshape(Function):
 
     @staticmethod
     def backward(ctx, grad):
-        return grad.reshape(ctx._input_meta[0][0]), None
+        return grad.reshape(ctx.input_shape(0)), None
 
 
 # torch names squeeze's nodes by overload: all size-1 dims, one dim, a tuple of dims

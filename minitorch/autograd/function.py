@@ -157,6 +157,14 @@ class BackwardNode(Node):
                     "operation that failed was " + self.name() + "'s backward.")
         return self._saved
 
+    def input_shape(self, i: int) -> tuple:
+        """The shape forward's i-th argument had (a tensor), for backward to shape its gradient."""
+        return self._input_meta[i][0]
+
+    def input_dtype(self, i: int) -> np.dtype:
+        """The numpy dtype forward's i-th argument had (a tensor)."""
+        return self._input_meta[i][1]
+
     def mark_non_differentiable(self, *outputs: Any) -> None:
         """Declare outputs (arrays or tensors returned by forward) that have no gradient."""
         self._non_differentiable = outputs
@@ -186,7 +194,9 @@ class Function:
     """Base class of differentiable ops: subclass with static `forward` and `backward`.
 
     Subclasses get a node class named `<Name>Backward0` (torch's naming for built-ins), or
-    `node_name` when torch prints another name for the op.
+    `node_name` when torch prints another name for the op: set it in the class body (or use
+    `_ops._common.renamed` for one Function under several names). This is the one way to
+    name a Function's node; `label_node` is only for composite ops that have no Function.
     Set `view = True` on ops whose output is a view of their first input, so that the
     output shares that input's version counter.
     """
@@ -218,6 +228,7 @@ class Function:
             ctx.needs_input_grad = tuple(isinstance(a, Tensor) and a._requires_grad for a in args)
         else:
             ctx = _ForwardOnly()  # no node to build, nothing to save
+            ctx.needs_input_grad = (False,) * len(args)
         raw = cls.forward(ctx, *arrays, **kwargs)
         single = not isinstance(raw, tuple)
         outputs = tuple(_wrap(np.asarray(r)) if r is not None else None
@@ -230,7 +241,10 @@ class Function:
 
 
 class _ForwardOnly:
-    """The ctx handed to forward when no graph is recorded: what forward keeps on it is dropped."""
+    """The ctx handed to forward when no graph is recorded: what forward keeps on it is dropped.
+
+    Its `needs_input_grad` is all False, one entry per argument, like a recording node's.
+    """
 
     needs_input_grad: tuple = ()
 

@@ -6,6 +6,7 @@ from typing import Any
 
 from ... import _creation
 from ..._ops import conv as C
+from ..._ops._common import ntuple
 from ..._ops.padding import pad
 from ..._tensor import Tensor
 from ..parameter import Parameter
@@ -14,12 +15,6 @@ from .module import Module
 __all__ = ["Conv1d", "Conv2d", "Conv3d", "ConvTranspose1d", "ConvTranspose2d", "ConvTranspose3d"]
 
 _PADDING_MODES = ("zeros", "reflect", "replicate", "circular")
-
-
-def _ntuple(value: Any, n: int) -> tuple:
-    if isinstance(value, (tuple, list)):
-        return tuple(value)
-    return (value,) * n
 
 
 def uniform_parameter(shape: tuple, bound: float, dtype: Any) -> Parameter:
@@ -52,15 +47,15 @@ class _ConvNd(Module):
         if isinstance(padding, str):
             if padding not in ("same", "valid"):
                 raise ValueError(f"Invalid padding string {padding!r}, should be one of {{'valid', 'same'}}")
-            if padding == "same" and any(s != 1 for s in _ntuple(stride, nd)):
+            if padding == "same" and any(s != 1 for s in ntuple(stride, nd)):
                 raise ValueError("padding='same' is not supported for strided convolutions")
         self.in_channels, self.out_channels = in_channels, out_channels
-        self.kernel_size = _ntuple(kernel_size, nd)
-        self.stride = _ntuple(stride, nd)
-        self.padding = padding if isinstance(padding, str) else _ntuple(padding, nd)
-        self.dilation = _ntuple(dilation, nd)
+        self.kernel_size = ntuple(kernel_size, nd)
+        self.stride = ntuple(stride, nd)
+        self.padding = padding if isinstance(padding, str) else ntuple(padding, nd)
+        self.dilation = ntuple(dilation, nd)
         self.transposed = self._transposed
-        self.output_padding = _ntuple(output_padding, nd)
+        self.output_padding = ntuple(output_padding, nd)
         self.groups = groups
         self.padding_mode = padding_mode
         if isinstance(self.padding, str):

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from ..._ops import pooling as P
+from ..._ops._common import ntuple
 from ..._tensor import Tensor
 from .module import Module
 
@@ -46,9 +47,9 @@ class AvgPool1d(Module):
     def __init__(self, kernel_size, stride=None, padding=0, ceil_mode: bool = False,
                  count_include_pad: bool = True) -> None:
         super().__init__()
-        self.kernel_size = P._tuple(kernel_size, 1, "kernel_size")
-        self.stride = P._tuple(stride if stride is not None else kernel_size, 1, "stride")
-        self.padding = P._tuple(padding, 1, "padding")
+        self.kernel_size = ntuple(kernel_size, 1, "kernel_size")
+        self.stride = ntuple(stride if stride is not None else kernel_size, 1, "stride")
+        self.padding = ntuple(padding, 1, "padding")
         self.ceil_mode, self.count_include_pad = ceil_mode, count_include_pad
 
     def extra_repr(self) -> str:
@@ -84,9 +85,9 @@ class _MaxUnpoolNd(Module):
     def __init__(self, kernel_size, stride=None, padding=0) -> None:
         super().__init__()
         nd = self._nd
-        self.kernel_size = P._tuple(kernel_size, nd, "kernel_size")
-        self.stride = P._tuple(stride if stride is not None else kernel_size, nd, "stride")
-        self.padding = P._tuple(padding, nd, "padding")
+        self.kernel_size = ntuple(kernel_size, nd, "kernel_size")
+        self.stride = ntuple(stride if stride is not None else kernel_size, nd, "stride")
+        self.padding = ntuple(padding, nd, "padding")
 
     def extra_repr(self) -> str:
         return f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}"
@@ -189,10 +190,10 @@ class FractionalMaxPool2d(Module):
     def __init__(self, kernel_size, output_size=None, output_ratio=None, return_indices: bool = False,
                  _random_samples: Tensor | None = None) -> None:
         super().__init__()
-        self.kernel_size = P._tuple(kernel_size, 2, "kernel_size")
+        self.kernel_size = ntuple(kernel_size, 2, "kernel_size")
         self.return_indices = return_indices
         self.register_buffer("_random_samples", _random_samples)
-        self.output_size = None if output_size is None else P._tuple(output_size, 2, "output_size")
+        self.output_size = None if output_size is None else ntuple(output_size, 2, "output_size")
         self.output_ratio = None if output_ratio is None else \
             (tuple(output_ratio) if isinstance(output_ratio, (tuple, list)) else (output_ratio, output_ratio))
         if output_size is None and output_ratio is None:
