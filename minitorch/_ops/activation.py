@@ -12,16 +12,21 @@ from __future__ import annotations
 
 import math
 import warnings
+from typing import Any
 
 import numpy as np
 
 from .._tensor import Tensor, _wrap
 from ..autograd.function import Function
+from . import reduction as _reduction
 from ._common import type_name
+from .arithmetic import abs as _abs
 from .compare import where
-from .math import _erf_forward, exp, sigmoid
+from .inplace import in_place_source, inplace_update, maybe_in_place
+from .math import _erf_forward, exp, sigmoid, tanh
+from .math import relu as _relu_op
 
-__all__: list = []  # reached through minitorch.nn.functional
+__all__ = ["threshold", "threshold_", "relu", "relu_", "hardtanh", "hardtanh_", "relu6", "leaky_relu", "leaky_relu_", "prelu", "elu", "elu_", "selu", "celu", "gelu", "silu", "softplus", "mish", "logsigmoid", "hardsigmoid", "hardswish", "softsign", "tanhshrink", "hardshrink", "softshrink", "softmax", "softmin", "log_softmax"]  # re-exported by nn.functional
 
 _INV_SQRT2 = 1 / math.sqrt(2)
 _INV_SQRT_2PI = 1 / math.sqrt(2 * math.pi)
@@ -181,3 +186,188 @@ def check_float(name: str, input: Tensor) -> None:
     """Activations are defined on floating tensors only (torch says which kernel is missing)."""
     if not input.dtype.is_floating_point:
         raise NotImplementedError(f"\"{name}\" not implemented for '{type_name(input.dtype)}'")
+
+
+# SELU's constants (Klambauer et al., 2017), shared with alpha_dropout
+_SELU_ALPHA = 1.6732632423543772848170429916717
+_SELU_SCALE = 1.0507009873554804934193349852946
+
+
+
+# ----- activations --------------------------------------------------------------------
+def _elementwise(name: str, primitive: Any, input: Tensor, *args: Any) -> Tensor:
+    check_float(name, input)
+    return primitive.apply(input, *args)
+
+
+def threshold(input: Tensor, threshold: float, value: float, inplace: bool = False) -> Tensor:
+    """input where input > threshold, else value."""
+    return maybe_in_place(input, Threshold.apply(input, threshold, value), inplace)
+
+
+def threshold_(input: Tensor, threshold: float, value: float) -> Tensor:
+    """In-place threshold."""
+    return inplace_update(input, Threshold.apply(input, threshold, value))
+
+
+def relu(input: Tensor, inplace: bool = False) -> Tensor:
+    """max(input, 0)."""
+    return relu_(input) if inplace else _relu_op(input)
+
+
+def relu_(input: Tensor) -> Tensor:
+    """In-place relu."""
+    return inplace_update(input, _relu_op(input))
+
+
+def hardtanh(input: Tensor, min_val: float = -1.0, max_val: float = 1.0, inplace: bool = False) -> Tensor:
+    """input clamped to [min_val, max_val]."""
+    if min_val > max_val:
+        raise ValueError("min_val cannot be greater than max_val")
+    return maybe_in_place(input, Hardtanh.apply(input, min_val, max_val), inplace)
+
+
+def hardtanh_(input: Tensor, min_val: float = -1.0, max_val: float = 1.0) -> Tensor:
+    """In-place hardtanh."""
+    return hardtanh(input, min_val, max_val, inplace=True)
+
+
+def relu6(input: Tensor, inplace: bool = False) -> Tensor:
+    """min(max(input, 0), 6)."""
+    return hardtanh(input, 0.0, 6.0, inplace)
+
+
+def leaky_relu(input: Tensor, negative_slope: float = 0.01, inplace: bool = False) -> Tensor:
+    """input where positive, negative_slope * input elsewhere."""
+    return maybe_in_place(input, _elementwise("leaky_relu_cpu", LeakyRelu, input, negative_slope), inplace)
+
+
+def leaky_relu_(input: Tensor, negative_slope: float = 0.01) -> Tensor:
+    """In-place leaky_relu."""
+    return leaky_relu(input, negative_slope, inplace=True)
+
+
+def prelu(input: Tensor, weight: Tensor) -> Tensor:
+    """leaky_relu with a learnable slope per channel (dim 1), or one shared slope."""
+    if weight.numel() != 1:
+        channels = input.shape[1] if input.ndim >= 2 else 1
+        if input.ndim == 0 or weight.numel() != channels:
+            raise RuntimeError(f"Mismatch of parameter numbers and input channel size. Found parameter "
+                               f"numbers = {weight.numel()} and channel size = {channels}.")
+        weight = weight.reshape((channels,) + (1,) * (input.ndim - 2))
+    return where(input > 0, input, weight * input)
+
+
+def elu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:
+    """input where positive, alpha * (exp(input) - 1) elsewhere."""
+    return maybe_in_place(input, _elementwise("elu_cpu", Elu, input, alpha, 1.0, 1.0), inplace)
+
+
+def elu_(input: Tensor, alpha: float = 1.0) -> Tensor:
+    """In-place elu."""
+    return elu(input, alpha, inplace=True)
+
+
+def selu(input: Tensor, inplace: bool = False) -> Tensor:
+    """scale * elu(input, alpha) with the self-normalising constants."""
+    return maybe_in_place(input, _elementwise("elu_cpu", Elu, input, _SELU_ALPHA, _SELU_SCALE, 1.0),
+                          inplace)
+
+
+def celu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:
+    """max(0, x) + min(0, alpha * (exp(x / alpha) - 1))."""
+    return maybe_in_place(input, _elementwise("elu_cpu", Elu, input, alpha, 1.0, 1.0 / alpha), inplace)
+
+
+def gelu(input: Tensor, approximate: str = "none") -> Tensor:
+    """x * Phi(x) (exact), or its tanh approximation with approximate='tanh'."""
+    if approximate == "none":
+        return _elementwise("GeluKernelImpl", Gelu, input)
+    if approximate != "tanh":
+        raise RuntimeError(f"approximate argument must be either none or tanh.")
+    check_float("GeluKernelImpl", input)
+    inner = (input + input * input * input * 0.044715) * math.sqrt(2 / math.pi)
+    return input * 0.5 * (tanh(inner) + 1)
+
+
+def silu(input: Tensor, inplace: bool = False) -> Tensor:
+    """x * sigmoid(x)."""
+    check_float("silu_cpu", input)
+    x = in_place_source(input, inplace)
+    return maybe_in_place(input, x * sigmoid(x), inplace)
+
+
+def softplus(input: Tensor, beta: float = 1.0, threshold: float = 20.0) -> Tensor:
+    """log(1 + exp(beta * x)) / beta; linear where beta * x > threshold."""
+    return _elementwise("softplus_cpu", Softplus, input, beta, threshold)
+
+
+def mish(input: Tensor, inplace: bool = False) -> Tensor:
+    """x * tanh(softplus(x))."""
+    check_float("mish_cpu", input)
+    x = in_place_source(input, inplace)
+    return maybe_in_place(input, x * tanh(Softplus.apply(x, 1.0, 20.0)), inplace)
+
+
+def logsigmoid(input: Tensor) -> Tensor:
+    """log(sigmoid(x)), without overflow."""
+    return _elementwise("log_sigmoid_cpu", LogSigmoid, input)
+
+
+def hardsigmoid(input: Tensor, inplace: bool = False) -> Tensor:
+    """clamp(x / 6 + 1/2, 0, 1)."""
+    return maybe_in_place(input, _elementwise("hardsigmoid_cpu", Hardsigmoid, input), inplace)
+
+
+def hardswish(input: Tensor, inplace: bool = False) -> Tensor:
+    """x * hardsigmoid(x)."""
+    return maybe_in_place(input, _elementwise("hardswish_cpu", Hardswish, in_place_source(input, inplace)), inplace)
+
+
+def softsign(input: Tensor) -> Tensor:
+    """x / (1 + |x|)."""
+    return input / (_abs(input) + 1)
+
+
+def tanhshrink(input: Tensor) -> Tensor:
+    """x - tanh(x)."""
+    return input - tanh(input)
+
+
+def hardshrink(input: Tensor, lambd: float = 0.5) -> Tensor:
+    """x where |x| > lambd, else 0."""
+    return where((input > lambd) | (input < -lambd), input, 0.0)
+
+
+def softshrink(input: Tensor, lambd: float = 0.5) -> Tensor:
+    """x - lambd above lambd, x + lambd below -lambd, 0 between."""
+    if lambd < 0:
+        raise RuntimeError(f"lambda must be greater or equal to 0, but found to be {lambd}.")
+    return where(input > lambd, input - lambd, where(input < -lambd, input + lambd, 0.0))
+
+
+def _softmax_input(name: str, input: Tensor, dim: int | None, dtype: Any, stacklevel: int) -> tuple:
+    if dim is None:
+        dim = softmax_dim(name, input.ndim, stacklevel + 1)
+    if dtype is not None:
+        input = input.to(dtype)
+    check_float("softmax_lastdim_kernel_impl", input)
+    return input, input._wrap_dim(dim) if input.ndim else 0
+
+
+def softmax(input: Tensor, dim: int | None = None, _stacklevel: int = 3, dtype: Any = None) -> Tensor:
+    """exp(x) / exp(x).sum(dim), computed stably."""
+    input, dim = _softmax_input("softmax", input, dim, dtype, _stacklevel)
+    return _reduction.softmax(input, dim)
+
+
+def softmin(input: Tensor, dim: int | None = None, _stacklevel: int = 3, dtype: Any = None) -> Tensor:
+    """softmax(-x)."""
+    input, dim = _softmax_input("softmin", input, dim, dtype, _stacklevel)
+    return _reduction.softmax(-input, dim)
+
+
+def log_softmax(input: Tensor, dim: int | None = None, _stacklevel: int = 3, dtype: Any = None) -> Tensor:
+    """x - logsumexp(x, dim), computed stably."""
+    input, dim = _softmax_input("log_softmax", input, dim, dtype, _stacklevel)
+    return _reduction.log_softmax(input, dim)

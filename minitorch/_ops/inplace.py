@@ -188,3 +188,15 @@ def copy_(self: Tensor, src: Any, non_blocking: bool = False) -> Tensor:
     np.copyto(self._array, array_of(src), casting="unsafe")
     self._version_box[0] += 1
     return self
+
+
+# ----- the inplace=True flag of nn.functional -----------------------------------------
+def maybe_in_place(input: Tensor, result: Tensor, inplace: bool) -> Tensor:
+    """`result` written into `input` when the caller asked for inplace=True (F.relu(x, inplace=True), ...)."""
+    return inplace_update(input, result) if inplace else result
+
+
+def in_place_source(input: Tensor, inplace: bool) -> Tensor:
+    """The tensor a composite in-place op computes from: a copy, since the ops it is made of
+    save their inputs for backward and the in-place write would invalidate them."""
+    return input.clone() if inplace and input.requires_grad else input

@@ -1,13 +1,21 @@
 """Primitives behind nn layers: the fused affine map, embedding lookup and vector norms."""
 from __future__ import annotations
 
+import math
+from typing import Any
+
 import numpy as np
 
-from .._tensor import _wrap
+from .. import _dtype
+from .._tensor import Tensor, _wrap
 from ..autograd.function import Function
+from ..random import rng as _rng
+from ._common import type_name
+from .activation import _SELU_ALPHA, _SELU_SCALE
 from .compare import where
+from .inplace import maybe_in_place
 
-__all__: list = []  # reached through minitorch.nn.functional
+__all__ = ["linear", "bilinear", "dropout", "dropout1d", "dropout2d", "dropout3d", "alpha_dropout", "one_hot", "embedding", "normalize", "cosine_similarity", "pairwise_distance"]  # re-exported by nn.functional
 
 
 class Linear(Function):
@@ -115,3 +123,180 @@ class VectorNorm(Function):
             return grad * x / safe * (norm != 0), None, None, None
         absx = x * sign
         return grad * sign * absx ** (p - 1) / safe ** (p - 1) * (norm != 0), None, None, None
+
+
+# ----- linear layers --------------------------------------------------------------------
+def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
+    """input @ weight.T + bias: (*, in) x (out, in) -> (*, out)."""
+    if input.ndim == 0 or input.shape[-1] != weight.shape[-1] or weight.ndim != 2:
+        rows = math.prod(input.shape[:-1]) if input.ndim else 1
+        cols = input.shape[-1] if input.ndim else 1
+        w = weight.shape
+        raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied ({rows}x{cols} and "
+                           f"{w[-1] if weight.ndim else 1}x{w[0] if weight.ndim == 2 else 1})")
+    if input._array.dtype != weight._array.dtype:
+        raise RuntimeError(f"mat1 and mat2 must have the same dtype, but got "
+                           f"{type_name(input.dtype)} and {type_name(weight.dtype)}")
+    return Linear.apply(input, weight, bias)
+
+
+def bilinear(input1: Tensor, input2: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
+    """y_k = x1 @ weight[k] @ x2 + bias[k]: (*, in1), (*, in2), (out, in1, in2) -> (*, out)."""
+    out, in1, in2 = weight.shape
+    if input1.shape[-1] != in1 or input2.shape[-1] != in2:
+        raise RuntimeError(f"bilinear(): input sizes {list(input1.shape)} and {list(input2.shape)} do not "
+                           f"match the weight's feature sizes ({in1}, {in2})")
+    batch = input1.shape[:-1]
+    x1 = input1.reshape(-1, in1)
+    x2 = input2.reshape(-1, in2)
+    # (B, in1) @ (in1, out * in2) -> (B, out, in2), then contract in2 against x2.
+    mixed = (x1 @ weight.permute(1, 0, 2).reshape(in1, out * in2)).reshape(-1, out, in2)
+    y = (mixed * x2.unsqueeze(1)).sum(-1)
+    if bias is not None:
+        y = y + bias
+    return y.reshape(tuple(batch) + (out,))
+
+
+# ----- dropout ------------------------------------------------------------------------
+def _check_p(p: float) -> None:
+    if p < 0.0 or p > 1.0:
+        raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
+
+
+def _keep_mask(shape: tuple, p: float, dtype: np.dtype) -> np.ndarray:
+    return (_rng(None).random(shape) >= p).astype(dtype)
+
+
+def dropout(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool = False) -> Tensor:
+    """Zero each element with probability p and scale the rest by 1 / (1 - p) (training only)."""
+    _check_p(p)
+    if not training or p == 0:
+        return input
+    scale = 0.0 if p == 1 else 1.0 / (1.0 - p)
+    mask = _keep_mask(input._array.shape, p, input._array.dtype) * input._array.dtype.type(scale)
+    return maybe_in_place(input, input * _wrap(mask), inplace)
+
+
+def _feature_dropout(input: Tensor, p: float, training: bool, inplace: bool, batched_ndim: int) -> Tensor:
+    # One draw per (sample, channel): whole feature maps are zeroed together.
+    _check_p(p)
+    if not training or p == 0:
+        return input
+    batched = input.ndim == batched_ndim
+    shape = input.shape[:2] if batched else input.shape[:1]
+    mask_shape = tuple(shape) + (1,) * (input.ndim - len(shape))
+    scale = 0.0 if p == 1 else 1.0 / (1.0 - p)
+    mask = _keep_mask(mask_shape, p, input._array.dtype) * input._array.dtype.type(scale)
+    return maybe_in_place(input, input * _wrap(mask), inplace)
+
+
+def dropout1d(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool = False) -> Tensor:
+    """Channel dropout for (N, C, L) or (C, L) inputs."""
+    if input.ndim not in (2, 3):
+        raise RuntimeError(f"dropout1d: Expected 2D or 3D input, but received a {input.ndim}D input. "
+                           "Note that dropout1d exists to provide channel-wise dropout on inputs with 1 "
+                           "spatial dimension, a channel dimension, and an optional batch dimension (i.e. "
+                           "2D or 3D inputs).")
+    return _feature_dropout(input, p, training, inplace, 3)
+
+
+def dropout2d(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool = False) -> Tensor:
+    """Channel dropout for (N, C, H, W) or (C, H, W) inputs."""
+    return _feature_dropout(input, p, training, inplace, 4)
+
+
+def dropout3d(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool = False) -> Tensor:
+    """Channel dropout for (N, C, D, H, W) or (C, D, H, W) inputs."""
+    return _feature_dropout(input, p, training, inplace, 5)
+
+
+
+
+def alpha_dropout(input: Tensor, p: float = 0.5, training: bool = False, inplace: bool = False) -> Tensor:
+    """Dropout for SELU networks: dropped units take SELU's negative saturation value and an
+    affine correction keeps mean 0 and variance 1."""
+    _check_p(p)
+    if not training or p == 0:
+        return input
+    if p == 1:
+        return maybe_in_place(input, input * 0.0, inplace)
+    saturation = -_SELU_ALPHA * _SELU_SCALE
+    a = ((1 - p) * (1 + p * saturation ** 2)) ** -0.5
+    b = -a * saturation * p
+    keep = _keep_mask(input._array.shape, p, input._array.dtype)
+    offset = (a * saturation * (1 - keep) + b).astype(input._array.dtype)
+    return maybe_in_place(input, input * _wrap(keep * input._array.dtype.type(a)) + _wrap(offset), inplace)
+
+
+# ----- embeddings ---------------------------------------------------------------------
+def one_hot(tensor: Tensor, num_classes: int = -1) -> Tensor:
+    """int64 tensor of shape tensor.shape + (num_classes,) with a 1 at each index."""
+    if tensor.dtype is not _dtype.int64:
+        raise RuntimeError("one_hot is only applicable to index tensor of type LongTensor.")
+    idx = tensor._array
+    if idx.size and idx.min() < 0:
+        raise RuntimeError("Class values must be non-negative.")
+    if num_classes == -1:
+        if idx.size == 0:
+            raise RuntimeError("Can not infer total number of classes from empty tensor.")
+        num_classes = int(idx.max()) + 1
+    elif idx.size and idx.max() >= num_classes:
+        raise RuntimeError("Class values must be smaller than num_classes.")
+    out = np.zeros(idx.shape + (num_classes,), dtype=np.int64)
+    np.put_along_axis(out, idx[..., None], 1, axis=-1)
+    return _wrap(out)
+
+
+def embedding(input: Tensor, weight: Tensor, padding_idx: int | None = None, max_norm: float | None = None,
+              norm_type: float = 2.0, scale_grad_by_freq: bool = False, sparse: bool = False) -> Tensor:
+    """Rows of weight (V, D) at the integer indices `input` -> input.shape + (D,)."""
+    if input.dtype not in (_dtype.int64, _dtype.int32):
+        raise RuntimeError("Expected tensor for argument #1 'indices' to have one of the following scalar "
+                           f"types: Long, Int; but got {type_name(input.dtype)} instead (while checking "
+                           "arguments for embedding)")
+    num = weight.shape[0]
+    if padding_idx is not None:
+        if not -num <= padding_idx < num:
+            raise AssertionError("Padding_idx must be within num_embeddings")
+        padding_idx = padding_idx % num
+    idx = input._array
+    if idx.size and (idx.min() < 0 or idx.max() >= num):
+        raise IndexError("index out of range in self")
+    if max_norm is not None:
+        _renorm_rows(weight, np.unique(idx), max_norm, norm_type)
+    return Embedding.apply(weight, idx, padding_idx, scale_grad_by_freq)
+
+
+def _renorm_rows(weight: Tensor, rows: np.ndarray, max_norm: float, norm_type: float) -> None:
+    # Rescale in place (no autograd) the looked-up rows whose norm exceeds max_norm, like torch.
+    w = weight._array
+    norms = np.linalg.norm(w[rows], ord=norm_type, axis=1)
+    big = norms > max_norm
+    w[rows[big]] *= (max_norm / (norms[big] + 1e-7))[:, None].astype(w.dtype)
+    weight._bump_version()
+
+
+# ----- distances ----------------------------------------------------------------------
+def _norm(x: Tensor, p: float, dim: int, keepdim: bool) -> Tensor:
+    return VectorNorm.apply(x, float(p), (x._wrap_dim(dim),), keepdim)
+
+
+def _clamp_min(x: Tensor, low: float) -> Tensor:
+    return where(x < low, low, x)
+
+
+def normalize(input: Tensor, p: float = 2.0, dim: int = 1, eps: float = 1e-12, out: Any = None) -> Tensor:
+    """input / max(||input||_p over dim, eps)."""
+    return input / _clamp_min(_norm(input, p, dim, True), eps)
+
+
+def cosine_similarity(x1: Tensor, x2: Tensor, dim: int = 1, eps: float = 1e-8) -> Tensor:
+    """sum(x1 * x2, dim) / (max(||x1||, eps) * max(||x2||, eps)), broadcasting x1 and x2."""
+    n1 = _clamp_min(_norm(x1, 2, dim, True), eps)
+    n2 = _clamp_min(_norm(x2, 2, dim, True), eps)
+    return ((x1 / n1) * (x2 / n2)).sum(dim)
+
+
+def pairwise_distance(x1: Tensor, x2: Tensor, p: float = 2.0, eps: float = 1e-6, keepdim: bool = False) -> Tensor:
+    """||x1 - x2 + eps||_p over the last dimension."""
+    return _norm(x1 - x2 + eps, p, max(x1.ndim, x2.ndim) - 1, keepdim)

@@ -12,16 +12,25 @@ arguments and handle unbatched inputs.
 """
 from __future__ import annotations
 
+import math
+import warnings
+from typing import Any
+
 import numpy as np
 
-from .._tensor import _wrap
+from .. import _dtype
+from .._tensor import Tensor, _wrap
 from ..autograd import grad_mode
-from ..autograd.function import Function
-from .reduction import Softmax
+from ..autograd.function import Function, label_node
+from . import reduction as _reduction
+from ._common import type_name
+from .activation import Softplus, check_float, relu
+from .arithmetic import abs as _abs
 from .compare import where
-from .math import log
+from .math import exp, log
+from .reduction import Softmax
 
-__all__: list = []  # reached through minitorch.nn.functional
+__all__ = ["nll_loss", "cross_entropy", "mse_loss", "l1_loss", "smooth_l1_loss", "huber_loss", "binary_cross_entropy", "binary_cross_entropy_with_logits", "kl_div", "margin_ranking_loss", "cosine_embedding_loss"]  # re-exported by nn.functional
 
 
 def _class_weights(logp: np.ndarray, target: np.ndarray, weight: np.ndarray | None,
@@ -37,9 +46,15 @@ def _class_weights(logp: np.ndarray, target: np.ndarray, weight: np.ndarray | No
     return safe, valid, w_t
 
 
-def _reduce(loss: np.ndarray, reduction: str, denominator: float) -> np.ndarray:
+def _reduce(loss: Any, reduction: str, denominator: float | None = None) -> Any:
+    """Apply `reduction` ('none', 'mean' or 'sum') to per-element losses: a Tensor in a composite
+    loss, or an ndarray inside a fused primitive, whose 'mean' divides by `denominator` (the
+    summed weights of the counted targets)."""
+    _check_reduction(reduction)
     if reduction == "none":
         return loss
+    if denominator is None:
+        return loss.mean() if reduction == "mean" else loss.sum()
     total = loss.sum(dtype=loss.dtype)
     if reduction == "sum":
         return total
@@ -168,3 +183,233 @@ class SmoothL1(Function):
         d, = ctx.saved_tensors
         sign = _wrap(np.sign(d._array))
         return grad * where(_wrap(ctx.quadratic), d / ctx.beta, sign), None
+
+
+# ----- reduction ------------------------------------------------------------------------
+def _reduction_from_legacy(size_average: Any, reduce: Any, reduction: str) -> str:
+    """Map the deprecated size_average/reduce flags to a reduction string."""
+    if size_average is None and reduce is None:
+        return reduction
+    warnings.warn("size_average and reduce args will be deprecated, please use reduction='"
+                  f"{_legacy(size_average, reduce)}' instead.", UserWarning, stacklevel=3)
+    return _legacy(size_average, reduce)
+
+
+def _legacy(size_average: Any, reduce: Any) -> str:
+    size_average = True if size_average is None else size_average
+    reduce = True if reduce is None else reduce
+    if not reduce:
+        return "none"
+    return "mean" if size_average else "sum"
+
+
+def _check_reduction(reduction: str) -> None:
+    if reduction not in ("none", "mean", "sum"):
+        raise ValueError(f"{reduction} is not a valid value for reduction")
+
+
+# ----- losses -------------------------------------------------------------------------
+def _check_class_target(input: Tensor, target: Tensor, weight: Tensor | None) -> None:
+    """Validate (N, C, d...) input against (N, d...) class indices, with torch's errors."""
+    if input.ndim >= 2:
+        n = input.shape[0]
+        tn = target.shape[0] if target.ndim else 0
+        if tn != n:
+            raise ValueError(f"Expected input batch_size ({n}) to match target batch_size ({tn}).")
+        if input.ndim == 2 and target.ndim != 1:
+            raise RuntimeError("0D or 1D target tensor expected, multi-target not supported")
+        expected = (n,) + tuple(input.shape[2:])
+        if tuple(target.shape) != expected:
+            raise RuntimeError(f"Expected target size {list(expected)}, got {list(target.shape)}")
+    elif input.ndim == 1 and target.ndim != 0:
+        raise RuntimeError("0D or 1D target tensor expected, multi-target not supported")
+    elif input.ndim == 0:
+        raise ValueError("Expected 1 or more dimensions (got 0)")
+    if target.dtype not in (_dtype.int64, _dtype.uint8):
+        raise RuntimeError(f"expected target dtype to be Long or Byte, but got {type_name(target.dtype)}")
+    n_classes = input.shape[1] if input.ndim >= 2 else input.shape[0]
+    if weight is not None and weight.numel() != n_classes:
+        raise RuntimeError(f"weight tensor should be defined either for all {n_classes} classes or no "
+                           f"classes but got weight tensor of shape: {list(weight.shape)}")
+
+
+def _class_loss(primitive: Any, input: Tensor, target: Tensor, weight: Tensor | None,
+                reduction: str, *args: Any) -> Tensor:
+    """Run a class-index loss primitive, adding a batch dim for unbatched (C,) input."""
+    unbatched = input.ndim == 1
+    if unbatched:
+        input = input.unsqueeze(0)
+    w = None if weight is None else weight._array.astype(input._array.dtype, copy=False)
+    loss = primitive.apply(input, target._array.reshape(input.shape[:1] + input.shape[2:]).astype(np.int64),
+                           w, *args, reduction)
+    return loss.squeeze(0) if unbatched and reduction == "none" else loss
+
+
+def nll_loss(input: Tensor, target: Tensor, weight: Tensor | None = None, size_average: Any = None,
+             ignore_index: int = -100, reduce: Any = None, reduction: str = "mean") -> Tensor:
+    """Negative log-likelihood: -weight[t] * input[n, t] for log-probabilities (N, C, d...) and
+    class indices (N, d...); 'mean' divides by the summed weights of non-ignored targets."""
+    reduction = _reduction_from_legacy(size_average, reduce, reduction)
+    _check_reduction(reduction)
+    _check_class_target(input, target, weight)
+    return _class_loss(NllLoss, input, target, weight, reduction, ignore_index)
+
+
+def cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = None, size_average: Any = None,
+                  ignore_index: int = -100, reduce: Any = None, reduction: str = "mean",
+                  label_smoothing: float = 0.0) -> Tensor:
+    """Cross entropy of logits (N, C, d...) against class indices (N, d...) or class
+    probabilities (same shape as input), with class weights and label smoothing."""
+    reduction = _reduction_from_legacy(size_average, reduce, reduction)
+    _check_reduction(reduction)
+    if not 0.0 <= label_smoothing <= 1.0:
+        raise RuntimeError(f"label_smoothing must be between 0.0 and 1.0. Got: {label_smoothing}")
+    check_float("log_softmax_lastdim_kernel_impl", input)
+    if target.dtype.is_floating_point and target.shape == input.shape:
+        return _cross_entropy_probs(input, target, weight, reduction, label_smoothing)
+    _check_class_target(input, target, weight)
+    return _class_loss(CrossEntropy, input, target, weight, reduction, ignore_index, label_smoothing)
+
+
+def _cross_entropy_probs(input: Tensor, target: Tensor, weight: Tensor | None, reduction: str,
+                         label_smoothing: float) -> Tensor:
+    class_dim = 1 if input.ndim >= 2 else 0
+    n_classes = input.shape[class_dim]
+    if weight is not None and weight.numel() != n_classes:
+        raise RuntimeError(f"weight tensor should be defined either for all {n_classes} classes or no "
+                           f"classes but got weight tensor of shape: {list(weight.shape)}")
+    if label_smoothing:
+        target = target * (1 - label_smoothing) + label_smoothing / n_classes
+    terms = _reduction.log_softmax(input, class_dim) * target
+    if weight is not None:
+        terms = terms * weight.reshape((n_classes,) + (1,) * (input.ndim - class_dim - 1))
+    loss = -terms.sum(class_dim)
+    if reduction == "mean":
+        return loss.sum() / (input.numel() // n_classes) if input.numel() else loss.sum() / 0.0
+    return _reduce(loss, reduction)
+
+
+def _warn_broadcast(input: Tensor, target: Tensor) -> None:
+    if target.shape != input.shape:
+        warnings.warn(f"Using a target size ({target.shape}) that is different to the input size "
+                      f"({input.shape}). This will likely lead to incorrect results due to broadcasting. "
+                      "Please ensure they have the same size.", UserWarning, stacklevel=3)
+
+
+def mse_loss(input: Tensor, target: Tensor, size_average: Any = None, reduce: Any = None,
+             reduction: str = "mean", weight: Tensor | None = None) -> Tensor:
+    """(input - target) ** 2, reduced."""
+    reduction = _reduction_from_legacy(size_average, reduce, reduction)
+    _warn_broadcast(input, target)
+    d = input - target
+    loss = d * d
+    if weight is not None:
+        loss = loss * weight
+    return label_node(_reduce(loss, reduction), "MseLossBackward0")
+
+
+def l1_loss(input: Tensor, target: Tensor, size_average: Any = None, reduce: Any = None,
+            reduction: str = "mean", weight: Tensor | None = None) -> Tensor:
+    """|input - target|, reduced."""
+    reduction = _reduction_from_legacy(size_average, reduce, reduction)
+    _warn_broadcast(input, target)
+    loss = _abs(input - target)
+    if weight is not None:
+        loss = loss * weight
+    return _reduce(loss, reduction)
+
+
+def smooth_l1_loss(input: Tensor, target: Tensor, size_average: Any = None, reduce: Any = None,
+                   reduction: str = "mean", beta: float = 1.0) -> Tensor:
+    """0.5 d^2 / beta where |d| < beta, else |d| - beta / 2 (d = input - target), reduced."""
+    reduction = _reduction_from_legacy(size_average, reduce, reduction)
+    _warn_broadcast(input, target)
+    if beta < 0:
+        raise RuntimeError("smooth_l1_loss does not support negative values for beta.")
+    d = input - target
+    return label_node(_reduce(_abs(d) if beta == 0 else SmoothL1.apply(d, beta), reduction), "SmoothL1LossBackward0")
+
+
+def huber_loss(input: Tensor, target: Tensor, reduction: str = "mean", delta: float = 1.0,
+               weight: Tensor | None = None) -> Tensor:
+    """0.5 d^2 where |d| < delta, else delta * (|d| - delta / 2), reduced."""
+    _warn_broadcast(input, target)
+    if delta <= 0:
+        raise RuntimeError("huber_loss does not support non-positive values for delta.")
+    loss = SmoothL1.apply(input - target, delta) * delta
+    if weight is not None:
+        loss = loss * weight
+    return label_node(_reduce(loss, reduction), "HuberLossBackward0")
+
+
+def binary_cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = None, size_average: Any = None,
+                         reduce: Any = None, reduction: str = "mean") -> Tensor:
+    """-(t log p + (1 - t) log(1 - p)) for probabilities p, logs clamped at -100, reduced."""
+    reduction = _reduction_from_legacy(size_average, reduce, reduction)
+    if target.shape != input.shape:
+        raise ValueError(f"Using a target size ({target.shape}) that is different to the input size "
+                         f"({input.shape}) is deprecated. Please ensure they have the same size.")
+    loss = BinaryCrossEntropy.apply(input, target.to(input.dtype))
+    if weight is not None:
+        loss = loss * weight
+    return label_node(_reduce(loss, reduction), "BinaryCrossEntropyBackward0")
+
+
+def binary_cross_entropy_with_logits(input: Tensor, target: Tensor, weight: Tensor | None = None,
+                                     size_average: Any = None, reduce: Any = None, reduction: str = "mean",
+                                     pos_weight: Tensor | None = None) -> Tensor:
+    """binary_cross_entropy(sigmoid(input), target), computed stably from logits;
+    pos_weight scales the positive term per class."""
+    reduction = _reduction_from_legacy(size_average, reduce, reduction)
+    if target.shape != input.shape:
+        raise ValueError(f"Target size ({target.shape}) must be the same as input size ({input.shape})")
+    # -log(sigmoid(x)) = softplus(-x) and -log(1 - sigmoid(x)) = x + softplus(-x)
+    log_one_plus = Softplus.apply(-input, 1.0, math.inf)
+    if pos_weight is not None:
+        log_one_plus = log_one_plus * ((pos_weight - 1) * target + 1)
+    loss = (1 - target) * input + log_one_plus
+    if weight is not None:
+        loss = loss * weight
+    return label_node(_reduce(loss, reduction), "BinaryCrossEntropyWithLogitsBackward0")
+
+
+def kl_div(input: Tensor, target: Tensor, size_average: Any = None, reduce: Any = None,
+           reduction: str = "mean", log_target: bool = False) -> Tensor:
+    """target * (log(target) - input) for log-probabilities `input` (target in log space if log_target)."""
+    reduction = _reduction_from_legacy(size_average, reduce, reduction)
+    if reduction == "mean":
+        warnings.warn("reduction: 'mean' divides the total loss by both the batch size and the support "
+                      "size.'batchmean' divides only by the batch size, and aligns with the KL div math "
+                      "definition.'mean' will be changed to behave the same as 'batchmean' in the next "
+                      "major release.", UserWarning, stacklevel=2)
+    if log_target:
+        loss = exp(target) * (target - input)
+    else:
+        positive = target > 0
+        # 0 * log(0) is 0 here (xlogy), not nan
+        loss = where(positive, target * log(where(positive, target, 1.0)), 0.0) - target * input
+    if reduction == "batchmean":
+        return loss.sum() / input.shape[0] if input.ndim else loss.sum()
+    return _reduce(loss, reduction)
+
+
+def margin_ranking_loss(input1: Tensor, input2: Tensor, target: Tensor, margin: float = 0.0,
+                        size_average: Any = None, reduce: Any = None, reduction: str = "mean") -> Tensor:
+    """max(0, -target * (input1 - input2) + margin), reduced."""
+    reduction = _reduction_from_legacy(size_average, reduce, reduction)
+    if not input1.ndim == input2.ndim == target.ndim:
+        raise RuntimeError(f"margin_ranking_loss : All input tensors should have same dimension but got "
+                           f"sizes: input1: {input1.shape}, input2: {input2.shape}, target: {target.shape} ")
+    return _reduce(relu(-target * (input1 - input2) + margin), reduction)
+
+
+def cosine_embedding_loss(input1: Tensor, input2: Tensor, target: Tensor, margin: float = 0.0,
+                          size_average: Any = None, reduce: Any = None, reduction: str = "mean") -> Tensor:
+    """1 - cos(x1, x2) where target is 1, max(0, cos(x1, x2) - margin) where target is -1."""
+    reduction = _reduction_from_legacy(size_average, reduce, reduction)
+    dim = 1 if input1.ndim == 2 else 0
+    eps = 1e-12
+    dot = (input1 * input2).sum(dim)
+    cos = dot / (((input1 * input1).sum(dim) + eps) * ((input2 * input2).sum(dim) + eps)) ** 0.5
+    loss = where(target == 1, 1 - cos, 0.0) + where(target == -1, relu(cos - margin), 0.0)
+    return _reduce(loss, reduction)

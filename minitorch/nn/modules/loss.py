@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..._ops.loss import _reduction_from_legacy
 from ..._tensor import Tensor
 from .. import functional as F
 from .module import Module
@@ -14,7 +15,7 @@ __all__ = ["L1Loss", "MSELoss", "SmoothL1Loss", "HuberLoss", "NLLLoss", "CrossEn
 class _Loss(Module):
     def __init__(self, size_average: Any = None, reduce: Any = None, reduction: str = "mean") -> None:
         super().__init__()
-        self.reduction = F._reduction_from_legacy(size_average, reduce, reduction)
+        self.reduction = _reduction_from_legacy(size_average, reduce, reduction)
 
 
 class _WeightedLoss(_Loss):
