@@ -31,6 +31,7 @@ from ._ops.join import *  # noqa: F401,F403
 from ._ops.casting import *  # noqa: F401,F403
 from ._ops.linalg import *  # noqa: F401,F403
 from ._ops.indexing import *  # noqa: F401,F403
+from ._ops.scatter import *  # noqa: F401,F403
 from ._ops.conv import *  # noqa: F401,F403
 from ._ops.pooling import *  # noqa: F401,F403
 from ._ops.normalization import *  # noqa: F401,F403

@@ -17,7 +17,7 @@ from typing import Any, Callable
 import numpy as np
 
 from . import _creation, _dtype
-from ._ops import arithmetic, casting, compare, indexing, join, linalg, math, ordering, reduction, shape
+from ._ops import arithmetic, casting, compare, indexing, join, linalg, math, ordering, reduction, scatter, shape
 from ._ops.inplace import copy_, in_place, in_place_arithmetic
 from ._tensor import Tensor
 
@@ -129,12 +129,12 @@ _attach(casting.clone, casting.contiguous, casting.to, casting.type_as, copy_, t
         char=_caster(_dtype.int8), byte=_caster(_dtype.uint8), bool=_caster(_dtype.bool),
         cpu=lambda self, memory_format=None: self)
 
-# ----- indexing, gather and scatter (_ops/indexing.py) --------------------------------
-_attach(*_same_names(indexing, "index_select masked_select masked_fill masked_fill_ gather scatter scatter_add "
-                               "scatter_reduce index_add index_fill index_copy index_put take take_along_dim "
-                               "nonzero argwhere __getitem__ __setitem__"),
-        *(in_place(fn, clone=False) for fn in _same_names(
-            indexing, "scatter scatter_add scatter_reduce index_add index_fill index_copy index_put")))
+# ----- indexing (_ops/indexing.py), gather and scatter (_ops/scatter.py) --------------
+_attach(*_same_names(indexing, "__getitem__ __setitem__ index_select masked_select masked_fill masked_fill_ "
+                               "index_add index_fill index_copy index_put take nonzero argwhere"),
+        *_same_names(scatter, "gather scatter scatter_add scatter_reduce take_along_dim"),
+        *(in_place(fn, clone=False) for fn in _same_names(indexing, "index_add index_fill index_copy index_put")),
+        *(in_place(fn, clone=False) for fn in _same_names(scatter, "scatter scatter_add scatter_reduce")))
 
 # ----- linear algebra (_ops/linalg.py) ------------------------------------------------
 _attach(*_same_names(linalg, "matmul mm bmm mv dot vdot inner outer addmm trace diag tril triu"),

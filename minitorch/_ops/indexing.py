@@ -22,9 +22,8 @@ from ..autograd.function import Function
 from ._common import needs_grad, renamed
 from .inplace import check_inplace, inplace_update
 
-__all__ = ["index_select", "masked_select", "masked_fill", "gather", "scatter", "scatter_add",
-           "scatter_reduce", "index_add", "index_fill", "index_copy", "index_put", "take",
-           "take_along_dim", "nonzero", "argwhere"]
+__all__ = ["index_select", "masked_select", "masked_fill", "index_add", "index_fill", "index_copy", "index_put",
+           "take", "nonzero", "argwhere"]
 
 
 # ----- the three primitives -----------------------------------------------------------
@@ -86,11 +85,13 @@ class Slice(Function):
 Select, SliceUnsqueeze = renamed(Slice, "SelectBackward0"), renamed(Slice, "UnsqueezeBackward0")
 
 
-def _index(input: Tensor, key: tuple) -> Tensor:
+def read_at(input: Tensor, key: tuple) -> Tensor:
+    """input[key] for an advanced-indexing key (a copy)."""
     return Index.apply(input, key)
 
 
-def _index_put(input: Tensor, key: tuple, values: Any, accumulate: bool = False) -> Tensor:
+def write_at(input: Tensor, key: tuple, values: Any, accumulate: bool = False) -> Tensor:
+    """A copy of input with values written (or, accumulating, added) at input[key]."""
     return IndexPut.apply(input, key, values, accumulate)
 
 
@@ -185,7 +186,7 @@ def __getitem__(self: Tensor, key: Any) -> Tensor:
             return Select.apply(self, (key, Ellipsis))
         np_key, advanced = _parse_key(self, key)
         if advanced:
-            return _index(self, np_key)
+            return read_at(self, np_key)
         return _basic_view_op(np_key).apply(self, np_key)
     except IndexError as e:
         raise _torch_index_error(e) from None
@@ -243,7 +244,7 @@ def _dim_key(input: Tensor, dim: int, index: np.ndarray) -> tuple[int, tuple]:
 def index_select(input: Tensor, dim: int, index: Tensor) -> Tensor:
     """The entries of `input` at positions `index` (1-D) along `dim`; that dim gets len(index)."""
     _, key = _dim_key(input, dim, _vector_index(index, "index_select"))
-    return _index(input, key)
+    return read_at(input, key)
 
 
 def index_add(input: Tensor, dim: int, index: Tensor, source: Tensor, *, alpha: Any = 1) -> Tensor:
@@ -251,7 +252,7 @@ def index_add(input: Tensor, dim: int, index: Tensor, source: Tensor, *, alpha: 
     idx = _vector_index(index, "index_add_")
     _check_source(input, dim, idx, source, "index_add_")
     _, key = _dim_key(input, dim, idx)
-    return _index_put(input, key, source if alpha == 1 else source * alpha, True)
+    return write_at(input, key, source if alpha == 1 else source * alpha, True)
 
 
 def index_copy(input: Tensor, dim: int, index: Tensor, source: Tensor) -> Tensor:
@@ -259,21 +260,21 @@ def index_copy(input: Tensor, dim: int, index: Tensor, source: Tensor) -> Tensor
     idx = _vector_index(index, "index_copy_")
     _check_source(input, dim, idx, source, "index_copy_")
     _, key = _dim_key(input, dim, idx)
-    return _index_put(input, key, source)
+    return write_at(input, key, source)
 
 
 def index_fill(input: Tensor, dim: int, index: Tensor, value: Any) -> Tensor:
     """A copy of input with `value` (a number or 0-d tensor) at positions `index` along `dim`."""
     _check_scalar_value(value, "index_fill_")
     _, key = _dim_key(input, dim, _vector_index(index, "index_fill_"))
-    return _index_put(input, key, value)
+    return write_at(input, key, value)
 
 
 def _check_source(input: Tensor, dim: int, idx: np.ndarray, source: Tensor, op: str) -> None:
     d = wrap_dim(dim, input.ndim)
     if source.dtype is not input.dtype:
-        raise RuntimeError(f"{op}(): self ({_SCALAR_NAMES[input.dtype.name]}) and source "
-                           f"({_SCALAR_NAMES[source.dtype.name]}) must have the same scalar type")
+        raise RuntimeError(f"{op}(): self ({SCALAR_NAMES[input.dtype.name]}) and source "
+                           f"({SCALAR_NAMES[source.dtype.name]}) must have the same scalar type")
     n = source._array.shape[d] if source.ndim else 1
     if len(idx) != n:
         raise RuntimeError(f"{op}(): Number of indices ({len(idx)}) should be equal to source.size(dim): "
@@ -293,19 +294,19 @@ def _check_scalar_value(value: Any, op: str) -> None:
 def index_put(input: Tensor, indices: Sequence[Tensor], values: Tensor, accumulate: bool = False) -> Tensor:
     """A copy of input with input[indices] = values (or += with accumulate, where repeats add up)."""
     key, _ = _parse_key(input, tuple(indices))
-    return _index_put(input, key, values, accumulate)
+    return write_at(input, key, values, accumulate)
 
 
 def take(input: Tensor, index: Tensor) -> Tensor:
     """input viewed as 1-D, read at `index`; the result has index's shape."""
     if index._array.dtype != np.int64:
-        raise RuntimeError(f"take(): Expected a long tensor for index, but got {_SCALAR_NAMES[index.dtype.name]}")
+        raise RuntimeError(f"take(): Expected a long tensor for index, but got {SCALAR_NAMES[index.dtype.name]}")
     n = input._array.size
     a = index._array
     if a.size and (a.max() >= n or a.min() < -n):
         bad = a.max() if a.max() >= n else a.min()
         raise IndexError(f"out of range: tried to access index {bad} on a tensor of {n} elements.")
-    return _index(input.reshape(-1), (a,))
+    return read_at(input.reshape(-1), (a,))
 
 
 # ----- masks --------------------------------------------------------------------------
@@ -313,7 +314,7 @@ def take(input: Tensor, index: Tensor) -> Tensor:
 _C_NAMES = {"float32": "float", "float64": "double", "float16": "c10::Half", "int64": "long int",
             "int32": "int", "int16": "short int", "int8": "signed char", "uint8": "unsigned char"}
 # torch's ScalarType names
-_SCALAR_NAMES = {"float32": "Float", "float64": "Double", "float16": "Half", "int64": "Long", "int32": "Int",
+SCALAR_NAMES = {"float32": "Float", "float64": "Double", "float16": "Half", "int64": "Long", "int32": "Int",
                  "int16": "Short", "int8": "Char", "uint8": "Byte", "bool": "Bool"}
 
 
@@ -327,7 +328,7 @@ def masked_select(input: Tensor, mask: Tensor) -> Tensor:
     _check_mask(mask, "masked_select: expected BoolTensor for mask")
     shape = np.broadcast_shapes(input._array.shape, mask._array.shape)
     m = np.broadcast_to(mask._array, shape)
-    return _index(input.expand(shape), np.nonzero(m))
+    return read_at(input.expand(shape), np.nonzero(m))
 
 
 def masked_fill(input: Tensor, mask: Tensor, value: Any) -> Tensor:
@@ -337,7 +338,7 @@ def masked_fill(input: Tensor, mask: Tensor, value: Any) -> Tensor:
     shape = np.broadcast_shapes(input._array.shape, mask._array.shape)
     if shape != input._array.shape:
         input = input.expand(shape)
-    return _index_put(input, np.nonzero(np.broadcast_to(mask._array, shape)), value)
+    return write_at(input, np.nonzero(np.broadcast_to(mask._array, shape)), value)
 
 
 def masked_fill_(self: Tensor, mask: Tensor, value: Any) -> Tensor:
@@ -353,171 +354,6 @@ def masked_fill_(self: Tensor, mask: Tensor, value: Any) -> Tensor:
     return self
 
 
-# ----- gather / scatter ---------------------------------------------------------------
-def _along_key(input: Tensor, dim: int, index: Tensor, op: str, src: Any = None) -> tuple[int, tuple]:
-    """Check gather/scatter arguments; return (dim, key) with key[d] = index at dim, else arange."""
-    a = index._array
-    if a.dtype not in (np.int32, np.int64):
-        raise RuntimeError(f"{op}(): Expected dtype int32/int64 for index")
-    d = wrap_dim(dim, input.ndim)
-    if a.ndim != input.ndim:
-        raise RuntimeError("Index tensor must have the same number of dimensions as input tensor")
-    too_big = any(i != d and n > s for i, (n, s) in enumerate(zip(a.shape, input._array.shape)))
-    if src is None and too_big:
-        raise RuntimeError(f"Size does not match at dimension {0 if d else 1} expected index {list(a.shape)} "
-                           f"to be no larger than self {list(input.shape)} apart from dimension {d}")
-    if src is not None and (too_big or any(n > s for n, s in zip(a.shape, src._array.shape))):
-        raise RuntimeError(f"Expected index {list(a.shape)} to be no larger than self {list(input.shape)} "
-                           f"apart from dimension {d} and to be no larger size than src {list(src.shape)}")
-    n = input._array.shape[d] if input.ndim else 1
-    if a.size and (a.max() >= n or a.min() < -n):
-        bad = a.max() if a.max() >= n else a.min()
-        raise RuntimeError(f"index {bad} is out of bounds for dimension {d} with size {n}")
-    ndim = a.ndim
-    key = tuple(a if i == d else np.arange(s).reshape((-1,) + (1,) * (ndim - i - 1))
-                for i, s in enumerate(a.shape))
-    return d, key
-
-
-def gather(input: Tensor, dim: int, index: Tensor, *, sparse_grad: bool = False) -> Tensor:
-    """out[i][j][k] = input[index[i][j][k]][j][k] (for dim=0); out has index's shape."""
-    _, key = _along_key(input, dim, index, "gather")
-    return _index(input, key)
-
-
-def _src_part(src: Tensor, index: Tensor) -> Tensor:
-    """The leading corner of src with index's shape (the only part scatter reads), as a view."""
-    if src._array.shape == index._array.shape:
-        return src
-    return src[tuple(slice(0, n) for n in index._array.shape)]
-
-
-class ScatterMultiply(Function):
-    @staticmethod
-    def forward(ctx, a, key, values):
-        out = a.copy()
-        np.multiply.at(out, key, values)
-        return out
-
-    @staticmethod
-    def backward(ctx, grad):
-        raise RuntimeError("the derivative for 'scatter' with reduce='multiply' is not implemented")
-
-
-def scatter(input: Tensor, dim: int, index: Tensor, src: Any = None, value: Any = None, *,
-            reduce: str | None = None) -> Tensor:
-    """A copy of input with src (a tensor) or value (a number) written at index along dim.
-
-    For dim=0: out[index[i][j]][j] = src[i][j]. reduce='add' or 'multiply' combines with
-    the existing entry instead of overwriting it.
-    """
-    if src is None:
-        src = value
-    if isinstance(src, Tensor):
-        if src.dtype is not input.dtype:
-            raise RuntimeError("scatter(): Expected self.dtype to be equal to src.dtype")
-        _, key = _along_key(input, dim, index, "scatter", src)
-        src = _src_part(src, index)
-    else:
-        _, key = _along_key(input, dim, index, "scatter")
-    if reduce is None:
-        return _index_put(input, key, src)
-    if reduce == "add":
-        return _index_put(input, key, src, True)
-    if reduce == "multiply":
-        return ScatterMultiply.apply(input, key, src)
-    raise RuntimeError("reduce argument must be either add or multiply.")
-
-
-def scatter_add(input: Tensor, dim: int, index: Tensor, src: Tensor) -> Tensor:
-    """A copy of input with src added at index along dim; repeated indices accumulate."""
-    return scatter(input, dim, index, src, reduce="add")
-
-
-def scatter_reduce(input: Tensor, dim: int, index: Tensor, src: Tensor, reduce: str, *,
-                   include_self: bool = True) -> Tensor:
-    """Reduce src's entries into input at index along dim with 'sum', 'prod', 'mean', 'amax' or 'amin'.
-
-    Positions nobody scatters to keep input's value; with include_self=False the scattered
-    positions ignore input's own value.
-    """
-    if src.dtype is not input.dtype:
-        raise RuntimeError("scatter_reduce(): Expected self.dtype to be equal to src.dtype")
-    _, key = _along_key(input, dim, index, "scatter_reduce", src)
-    src = _src_part(src, index)
-    base = input if include_self else _index_put(input, key, 0)
-    if reduce == "sum":
-        return _index_put(base, key, src, True)
-    if reduce == "mean":
-        count = np.zeros(input._array.shape, np.int64)
-        np.add.at(count, key, 1)
-        count += include_self
-        total = _index_put(base, key, src, True)
-        return total / _wrap(np.maximum(count, 1)) if total.dtype.is_floating_point \
-            else total.div(_wrap(np.maximum(count, 1)), rounding_mode="floor")
-    if reduce in ("amax", "amin"):
-        return ScatterExtreme.apply(input, key, src, reduce == "amax", include_self)
-    if reduce == "prod":
-        return ScatterProd.apply(input, key, src, include_self)
-    raise RuntimeError(f"reduce argument must be either sum, prod, mean, amax or amin, got {reduce}")
-
-
-class ScatterExtreme(Function):
-    """scatter_reduce with amax/amin; the gradient is shared equally among tied winners."""
-
-    @staticmethod
-    def forward(ctx, a, key, src, is_max, include_self):
-        ufunc = np.maximum if is_max else np.minimum
-        touched = np.zeros(a.shape, bool)
-        touched[key] = True
-        out = a.copy()
-        if not include_self:  # start scattered positions from the reduction's identity
-            info = np.finfo(a.dtype) if a.dtype.kind == "f" else np.iinfo(a.dtype)
-            out[touched] = (-np.inf if is_max else np.inf) if a.dtype.kind == "f" else \
-                (info.min if is_max else info.max)
-        ufunc.at(out, key, src)
-        ctx.key, ctx.include_self, ctx.touched = key, include_self, touched
-        ctx.save_for_backward(a, src, out)
-        return out
-
-    @staticmethod
-    def backward(ctx, grad):
-        a, src, out = ctx.saved_tensors
-        key = ctx.key
-        # winners: input entries equal to the result (where they took part) and src entries equal to it
-        self_wins = (a == out) & _wrap(~ctx.touched | ctx.include_self)
-        src_wins = src == _index(out, key)
-        # every position has at least one winner, so ties >= 1
-        ties = _index_put(self_wins.to(grad.dtype), key, src_wins.to(grad.dtype), True)
-        share = grad / ties
-        return share * self_wins, None, _index(share, key) * src_wins, None, None
-
-
-class ScatterProd(Function):
-    """scatter_reduce with prod; d(product)/d(factor) = product / factor."""
-
-    @staticmethod
-    def forward(ctx, a, key, src, include_self):
-        out = a.copy()
-        if not include_self:
-            out[key] = 1
-        np.multiply.at(out, key, src)
-        ctx.key, ctx.include_self = key, include_self
-        ctx.save_for_backward(a, src, out)
-        return out
-
-    @staticmethod
-    def backward(ctx, grad):
-        a, src, out = ctx.saved_tensors
-        if not (a._array.all() and src._array.all()):
-            raise RuntimeError("scatter_reduce(reduce='prod') backward is not supported when an input is 0")
-        # positions scattered to without include_self did not use input's own value
-        used = np.ones(a.shape, bool)
-        if not ctx.include_self:
-            used[ctx.key] = False
-        return grad * out / a * _wrap(used), None, _index(grad * out, ctx.key) / src, None
-
-
 # ----- finding nonzero entries --------------------------------------------------------
 def nonzero(input: Tensor, *, as_tuple: bool = False) -> Any:
     """Indices of nonzero entries: an (n, ndim) int64 tensor, or one 1-D tensor per dim if as_tuple."""
@@ -530,23 +366,3 @@ def nonzero(input: Tensor, *, as_tuple: bool = False) -> Any:
 def argwhere(input: Tensor) -> Tensor:
     """The (n, ndim) int64 tensor of indices of nonzero entries."""
     return nonzero(input)
-
-
-def take_along_dim(input: Tensor, indices: Tensor, dim: int | None = None) -> Tensor:
-    """gather along dim after broadcasting input and indices in the other dims (flattened if dim is None)."""
-    if dim is None:
-        return take_along_dim(input.reshape(-1), indices.reshape(-1), 0)
-    d = wrap_dim(dim, input.ndim)
-    if indices._array.dtype != np.int64:
-        raise RuntimeError(f"torch.take_along_dim(): dtype of indices should be Long but got "
-                           f"{_SCALAR_NAMES[indices.dtype.name]}")
-    if input.ndim != indices.ndim:
-        raise RuntimeError(f"torch.take_along_dim(): input and indices should have the same number of "
-                           f"dimensions, but got {input.ndim} dimensions for input, and {indices.ndim} "
-                           f"dimensions for indices")
-    s_in, s_idx = list(input.shape), list(indices.shape)
-    s_in[d] = s_idx[d] = 1
-    common = list(np.broadcast_shapes(tuple(s_in), tuple(s_idx)))
-    shape_in, shape_idx = list(common), list(common)
-    shape_in[d], shape_idx[d] = input._array.shape[d], indices._array.shape[d]
-    return gather(input.expand(shape_in), d, _wrap(np.broadcast_to(indices._array, shape_idx)))
