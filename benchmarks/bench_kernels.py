@@ -11,8 +11,8 @@ a 2-thread kernel waits for a scheduler tick (4-8 ms) for its second thread; the
 call, so the first call does not pay for the other library's thread pool still
 spinning.
 
-minitorch's im2col writes into a reused buffer (as the conv op does through
-``Workspace``); the "fresh" rows allocate a new one per call, which on these machines
+minitorch's im2col writes into a reused buffer (as the conv op does through its
+``BufferPool``); the "fresh" rows allocate a new one per call, which on these machines
 mostly measures page faults. torch's unfold/fold and pooling always allocate.
 This is a benchmark, not a test: nothing here runs in CI.
 """
@@ -61,7 +61,6 @@ def conv_cases(rng: np.random.Generator):
         xt = torch.from_numpy(x)
         geometry = ((k, k), (1, 1), (p, p), (1, 1))
         nkl = K.im2col(x, *geometry)
-        knl = K.im2col(x, *geometry, layout="KNL")
         nkl_t = torch.from_numpy(nkl)
         image = np.empty_like(x)
 
@@ -71,13 +70,9 @@ def conv_cases(rng: np.random.Generator):
         def fold(cols=nkl_t, h=h, w=w, k=k, p=p):
             return F.fold(cols, (h, w), k, padding=p)
 
-        yield "im2col NKL", name, (lambda x=x, g=geometry, o=nkl: K.im2col(x, *g, out=o)), unfold
-        yield "im2col KNL", name, (lambda x=x, g=geometry, o=knl: K.im2col(x, *g, out=o, layout="KNL")), unfold
-        yield "im2col NKL fresh", name, (lambda x=x, g=geometry: K.im2col(x, *g)), unfold
-        yield "col2im NKL", name, (lambda c=nkl, s=x.shape, g=geometry, o=image: K.col2im(c, s, *g, out=o)), fold
-        yield "col2im KNL", name, (
-            lambda c=knl, s=x.shape, g=geometry, o=image: K.col2im(c, s, *g, out=o, layout="KNL")
-        ), fold
+        yield "im2col", name, (lambda x=x, g=geometry, o=nkl: K.im2col(x, *g, out=o)), unfold
+        yield "im2col fresh", name, (lambda x=x, g=geometry: K.im2col(x, *g)), unfold
+        yield "col2im", name, (lambda c=nkl, s=x.shape, g=geometry, o=image: K.col2im(c, s, *g, out=o)), fold
 
 
 def pool_cases(rng: np.random.Generator):

@@ -4,7 +4,7 @@ The op layer (``minitorch._ops``) validates arguments, calls these on the ndarra
 inside tensors and wires the results into the autograd graph.
 
 * ``im2col`` / ``col2im``: windows of a (N, C, *spatial) array as GEMM-ready columns,
-  and the adjoint scatter-add; ``conv_output_size``; ``Workspace`` for reused buffers.
+  and the adjoint scatter-add; ``conv_output_size``.
 * ``max_pool_forward`` / ``max_pool_backward``, ``avg_pool_forward`` /
   ``avg_pool_backward``: torch-exact pooling; ``pool_output_size``.
 
@@ -12,7 +12,7 @@ im2col/col2im take 1, 2 or 3 spatial dims, pooling 1 or 2; all take float32 or
 float64 and stay correct (if slow) under ``NUMBA_DISABLE_JIT=1``.
 """
 
-from .im2col import Workspace, col2im, conv_output_size, im2col
+from .im2col import col2im, conv_output_size, im2col
 from .pooling import (
     avg_pool_backward,
     avg_pool_forward,
@@ -22,7 +22,6 @@ from .pooling import (
 )
 
 __all__ = [
-    "Workspace",
     "avg_pool_backward",
     "avg_pool_forward",
     "col2im",

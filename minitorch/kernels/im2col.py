@@ -18,19 +18,16 @@ Conventions shared by every function here:
 * Zero padding is handled inside the kernel (no padded copy of the input is made);
   ``padding`` is symmetric, as in ``torch.nn.functional.unfold``. A caller that needs
   asymmetric padding pads the input first.
-* Two column layouts, chosen by ``layout``:
-    - ``"NKL"`` (default): (N, C*K, L). Rows are ordered (c, k1, k2, k3) exactly like
-      ``weight.reshape(O, -1)`` and like ``torch.nn.functional.unfold``. A batched
-      matmul with the weight gives the output already in (N, O, L) order.
-    - ``"KNL"``: (C*K, N*L). ``weight @ cols`` is then a single 2-D GEMM giving
-      (O, N*L), which the caller transposes to (N, O, L).
+* The columns are (N, C*K, L). Rows are ordered (c, k1, k2, k3) exactly like
+  ``weight.reshape(O, -1)`` and like ``torch.nn.functional.unfold``, so a batched
+  matmul with the weight gives the output already in (N, O, L) order.
 * float32 and float64 are supported; the result has the input's dtype.
 * ``out=`` lets the caller pass a reused buffer. Writing into fresh memory costs a
   page fault per 4 KiB on the machines we target, often more than the copy itself.
   glibc recycles freed blocks below 32 MiB without new faults, but larger ones (the
   columns of a 32->64 3x3 conv on 26x26 at batch 64 are 42 MB) come back as fresh
-  pages every time: im2col then takes 3x longer than into a reused buffer (see
-  ``Workspace``).
+  pages every time: im2col then takes 3x longer than into a reused buffer (the conv
+  op keeps its buffers in ``_ops/conv.py``'s ``BufferPool``).
 
 The numba kernels always work on 3 spatial dims: 1-d and 2-d inputs are viewed with
 leading spatial dims of size 1 (a reshape, no copy); the extra loops of trip count one
@@ -45,33 +42,9 @@ from typing import Sequence
 import numpy as np
 from numba import njit, prange
 
-LAYOUTS = ("NKL", "KNL")
-
-
 def conv_output_size(size: int, kernel: int, stride: int, padding: int, dilation: int) -> int:
     """Number of window positions along one dim: floor((size + 2p - d(k-1) - 1) / s) + 1."""
     return (size + 2 * padding - dilation * (kernel - 1) - 1) // stride + 1
-
-
-class Workspace:
-    """A grow-only scratch buffer that hands out arrays of any shape and dtype.
-
-    ``ws.array(shape, dtype)`` returns a view into one byte buffer that is only
-    reallocated when a request is larger than anything seen before, so steady-state
-    training touches no fresh pages. Each call may return the same memory as the
-    previous one: keep one Workspace per buffer that must stay alive at the same time.
-    """
-
-    def __init__(self) -> None:
-        self._buffer = np.empty(0, dtype=np.uint8)
-
-    def array(self, shape: Sequence[int], dtype: np.dtype | type) -> np.ndarray:
-        """An uninitialised C-contiguous array of ``shape`` and ``dtype`` in the buffer."""
-        dtype = np.dtype(dtype)
-        nbytes = prod(shape) * dtype.itemsize
-        if self._buffer.nbytes < nbytes:
-            self._buffer = np.empty(nbytes, dtype=np.uint8)
-        return self._buffer[:nbytes].view(dtype).reshape(shape)
 
 
 # --------------------------------------------------------------------------- kernels
@@ -149,62 +122,36 @@ def _add_plane(block, b, e, plane, stride, padding, dilation):
 
 
 @njit(parallel=True, cache=True)
-def _im2col_kernel(x, cols, stride, padding, dilation, batch_major):
-    """Fill ``cols`` (N, C, k1, k2, k3, o1, o2, o3) if ``batch_major`` else
-    (C, k1, k2, k3, N, o1, o2, o3) from ``x`` (N, C, D, H, W)."""
+def _im2col_kernel(x, cols, stride, padding, dilation):
+    """Fill ``cols`` (N, C, k1, k2, k3, o1, o2, o3) from ``x`` (N, C, D, H, W)."""
     n_batch, n_chan = x.shape[:2]
-    # Each task writes one contiguous stretch of cols, so the threads stream through
-    # memory instead of scattering small writes (2x faster for "KNL" than (n, c) tasks).
-    if batch_major:
-        k1, k2, k3 = cols.shape[2:5]
-        for nc in prange(n_batch * n_chan):
-            n, c = nc // n_chan, nc % n_chan
-            for a in range(k1):
-                for b in range(k2):
-                    for e in range(k3):
-                        _fill_block(x, n, c, a, b, e, cols[n, c, a, b, e], stride, padding, dilation)
-    else:
-        k1, k2, k3 = cols.shape[1:4]
-        for row in prange(n_chan * k1 * k2 * k3):
-            c, a, b, e = row // (k1 * k2 * k3), row // (k2 * k3) % k1, row // k3 % k2, row % k3
-            for n in range(n_batch):
-                _fill_block(x, n, c, a, b, e, cols[c, a, b, e, n], stride, padding, dilation)
+    k1, k2, k3 = cols.shape[2:5]
+    # Each task writes one (n, c) stretch of cols, so the threads stream through memory
+    # instead of scattering small writes.
+    for nc in prange(n_batch * n_chan):
+        n, c = nc // n_chan, nc % n_chan
+        for a in range(k1):
+            for b in range(k2):
+                for e in range(k3):
+                    _fill_block(x, n, c, a, b, e, cols[n, c, a, b, e], stride, padding, dilation)
     return cols
 
 
 @njit(parallel=True, cache=True)
-def _col2im_kernel(cols, x, stride, padding, dilation, batch_major):
-    """Zero ``x`` (N, C, D, H, W), then add every entry of ``cols`` (layout as in
-    ``_im2col_kernel``) to the input position it was copied from."""
+def _col2im_kernel(cols, x, stride, padding, dilation):
+    """Zero ``x`` (N, C, D, H, W), then add every entry of ``cols`` (N, C, k1, k2, k3,
+    o1, o2, o3) to the input position it was copied from."""
     n_batch, n_chan = x.shape[:2]
-    # Tasks must own disjoint parts of x to add without races. "NKL" tasks take one
-    # (n, c) plane, whose columns are contiguous. "KNL" tasks take one channel of a
-    # group of images and read each of its rows of cols as one long stretch; groups of
-    # 8 images keep enough tasks for the threads even when C is 1.
-    if batch_major:
-        k1, k2, k3 = cols.shape[2:5]
-        for nc in prange(n_batch * n_chan):
-            n, c = nc // n_chan, nc % n_chan
-            x[n, c] = 0
-            for a in range(k1):
-                for b in range(k2):
-                    for e in range(k3):
-                        _add_block(cols[n, c, a, b, e], n, c, a, b, e, x, stride, padding, dilation)
-    else:
-        k1, k2, k3 = cols.shape[1:4]
-        group = 8
-        n_groups = (n_batch + group - 1) // group
-        for task in prange(n_chan * n_groups):
-            c = task // n_groups
-            first = task % n_groups * group
-            last = min(first + group, n_batch)
-            for n in range(first, last):
-                x[n, c] = 0
-            for a in range(k1):
-                for b in range(k2):
-                    for e in range(k3):
-                        for n in range(first, last):
-                            _add_block(cols[c, a, b, e, n], n, c, a, b, e, x, stride, padding, dilation)
+    k1, k2, k3 = cols.shape[2:5]
+    # Tasks must own disjoint parts of x to add without races: each takes one (n, c)
+    # plane, whose columns are contiguous.
+    for nc in prange(n_batch * n_chan):
+        n, c = nc // n_chan, nc % n_chan
+        x[n, c] = 0
+        for a in range(k1):
+            for b in range(k2):
+                for e in range(k3):
+                    _add_block(cols[n, c, a, b, e], n, c, a, b, e, x, stride, padding, dilation)
     return x
 
 
@@ -216,21 +163,14 @@ def _to_3d(values: Sequence[int], fill: int) -> tuple[int, int, int]:
     return (fill,) * (3 - len(values)) + tuple(int(v) for v in values)
 
 
-def _check_layout(layout: str) -> None:
-    if layout not in LAYOUTS:
-        raise ValueError(f"layout must be one of {LAYOUTS}, got {layout!r}")
+def _cols_shape(n: int, c: int, kernel: tuple, out_spatial: tuple) -> tuple:
+    """Shape of the column matrix: (N, C*K, L)."""
+    return (n, c * prod(kernel), prod(out_spatial))
 
 
-def _cols_shape(n: int, c: int, kernel: tuple, out_spatial: tuple, layout: str) -> tuple:
-    """Shape of the 2-D/3-D column matrix for the given layout."""
-    ck, length = c * prod(kernel), prod(out_spatial)
-    return (n, ck, length) if layout == "NKL" else (ck, n * length)
-
-
-def _cols_8d(n: int, c: int, kernel: tuple, out_spatial: tuple, layout: str) -> tuple:
-    """Shape the kernels index the column matrix with (both padded to 3 spatial dims)."""
-    k3, o3 = _to_3d(kernel, 1), _to_3d(out_spatial, 1)
-    return (n, c, *k3, *o3) if layout == "NKL" else (c, *k3, n, *o3)
+def _cols_8d(n: int, c: int, kernel: tuple, out_spatial: tuple) -> tuple:
+    """Shape the kernels index the column matrix with (padded to 3 spatial dims)."""
+    return (n, c, *_to_3d(kernel, 1), *_to_3d(out_spatial, 1))
 
 
 def im2col(
@@ -240,22 +180,19 @@ def im2col(
     padding: Sequence[int],
     dilation: Sequence[int],
     out: np.ndarray | None = None,
-    layout: str = "NKL",
 ) -> np.ndarray:
     """Columns of every kernel window of ``x`` (N, C, *spatial), zero-padded.
 
-    Returns (N, C*K, L) for layout "NKL" or (C*K, N*L) for "KNL", with K the kernel
-    volume and L the number of output positions (see the module docstring). ``out``,
+    Returns (N, C*K, L), with K the kernel volume and L the number of output positions (see the module docstring). ``out``,
     if given, must be a C-contiguous array of exactly that shape and x's dtype.
     """
-    _check_layout(layout)
     x = np.ascontiguousarray(x)
     n, c, *spatial = x.shape
     kernel = tuple(kernel_size)
     out_spatial = tuple(
         conv_output_size(*args) for args in zip(spatial, kernel, stride, padding, dilation)
     )
-    shape = _cols_shape(n, c, kernel, out_spatial, layout)
+    shape = _cols_shape(n, c, kernel, out_spatial)
     if out is None:
         out = np.empty(shape, dtype=x.dtype)
     elif out.shape != shape or out.dtype != x.dtype or not out.flags.c_contiguous:
@@ -265,11 +202,10 @@ def im2col(
         )
     _im2col_kernel(
         x.reshape(n, c, *_to_3d(spatial, 1)),
-        out.reshape(_cols_8d(n, c, kernel, out_spatial, layout)),
+        out.reshape(_cols_8d(n, c, kernel, out_spatial)),
         _to_3d(stride, 1),
         _to_3d(padding, 0),
         _to_3d(dilation, 1),
-        layout == "NKL",
     )
     return out
 
@@ -282,22 +218,19 @@ def col2im(
     padding: Sequence[int],
     dilation: Sequence[int],
     out: np.ndarray | None = None,
-    layout: str = "NKL",
 ) -> np.ndarray:
     """Adjoint of ``im2col``: sum the columns back into an array of ``input_shape``.
 
-    ``cols`` is (N, C*K, L) for layout "NKL" or (C*K, N*L) for "KNL", as produced by
-    ``im2col`` for an input of ``input_shape`` (N, C, *spatial). Entries that came from
+    ``cols`` is (N, C*K, L), as produced by ``im2col`` for an input of ``input_shape`` (N, C, *spatial). Entries that came from
     the padding are dropped. Returns (N, C, *spatial) in cols' dtype, written into
     ``out`` if given (C-contiguous, that shape and dtype).
     """
-    _check_layout(layout)
     n, c, *spatial = (int(v) for v in input_shape)
     kernel = tuple(kernel_size)
     out_spatial = tuple(
         conv_output_size(*args) for args in zip(spatial, kernel, stride, padding, dilation)
     )
-    shape = _cols_shape(n, c, kernel, out_spatial, layout)
+    shape = _cols_shape(n, c, kernel, out_spatial)
     if cols.shape != shape:
         raise ValueError(f"col2im: expected cols of shape {shape} for input {tuple(input_shape)}, "
                          f"got {cols.shape}")
@@ -310,11 +243,10 @@ def col2im(
             f"got {out.dtype} {out.shape}"
         )
     _col2im_kernel(
-        cols.reshape(_cols_8d(n, c, kernel, out_spatial, layout)),
+        cols.reshape(_cols_8d(n, c, kernel, out_spatial)),
         out.reshape(n, c, *_to_3d(spatial, 1)),
         _to_3d(stride, 1),
         _to_3d(padding, 0),
         _to_3d(dilation, 1),
-        layout == "NKL",
     )
     return out

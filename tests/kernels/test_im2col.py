@@ -9,19 +9,13 @@ import pytest
 import torch
 import torch.nn.functional as F
 
-from minitorch.kernels import Workspace, col2im, conv_output_size, im2col
+from minitorch.kernels import col2im, conv_output_size, im2col
 
 DTYPES = [np.float32, np.float64]
 
 
 def _rand(shape, dtype, seed=0):
     return np.random.default_rng(seed).standard_normal(shape).astype(dtype)
-
-
-def _to_knl(cols_nkl: np.ndarray) -> np.ndarray:
-    """(N, CK, L) -> (CK, N*L), the other layout, by plain numpy."""
-    n, ck, length = cols_nkl.shape
-    return cols_nkl.transpose(1, 0, 2).reshape(ck, n * length)
 
 
 # One case per line: input shape, kernel, stride, padding, dilation. Chosen to cover
@@ -37,7 +31,7 @@ CASES_2D = [
     ((2, 4, 6, 6), (1, 1), (2, 2), (0, 0), (1, 1)),
     ((2, 2, 10, 9), (3, 3), (2, 3), (1, 0), (2, 3)),
     ((1, 3, 8, 8), (2, 2), (2, 2), (0, 0), (1, 1)),
-    ((11, 2, 5, 6), (3, 3), (1, 1), (1, 1), (1, 1)),  # "KNL" col2im splits N by 8
+    ((11, 2, 5, 6), (3, 3), (1, 1), (1, 1), (1, 1)),
 ]
 GRID_2D = [case + (dtype,) for case, dtype in itertools.product(CASES_2D, DTYPES)]
 
@@ -49,8 +43,6 @@ def test_im2col_2d_matches_unfold(shape, kernel, stride, padding, dilation, dtyp
     cols = im2col(x, kernel, stride, padding, dilation)
     assert cols.dtype == dtype
     np.testing.assert_array_equal(cols, expected)  # a pure copy: bit-exact
-    knl = im2col(x, kernel, stride, padding, dilation, layout="KNL")
-    np.testing.assert_array_equal(knl, _to_knl(expected))
 
 
 @pytest.mark.parametrize("shape,kernel,stride,padding,dilation,dtype", GRID_2D)
@@ -67,8 +59,6 @@ def test_col2im_2d_matches_fold_and_unfold_backward(shape, kernel, stride, paddi
     assert got.dtype == dtype and got.shape == shape
     np.testing.assert_allclose(got, expected.numpy(), **tol)
     np.testing.assert_allclose(got, folded.numpy(), **tol)
-    got_knl = col2im(_to_knl(grad_cols), shape, kernel, stride, padding, dilation, layout="KNL")
-    np.testing.assert_allclose(got_knl, expected.numpy(), **tol)
 
 
 @pytest.mark.parametrize("dtype", DTYPES)
@@ -148,8 +138,6 @@ def test_bad_arguments_raise_with_shapes_in_the_message():
         im2col(x, *args, out=np.empty((2, 27, 16), np.float64))
     with pytest.raises(ValueError, match=r"\(2, 27, 16\).*\(2, 27, 15\)"):
         col2im(np.empty((2, 27, 15), np.float32), x.shape, *args)
-    with pytest.raises(ValueError, match="layout"):
-        im2col(x, *args, layout="NLK")
 
 
 def test_conv_output_size_matches_torch():
@@ -158,13 +146,3 @@ def test_conv_output_size_matches_torch():
             continue
         expected = F.unfold(torch.zeros(1, 1, 1, size), (1, k), (1, d), (0, p), (1, s)).shape[-1]
         assert conv_output_size(size, k, s, p, d) == expected
-
-
-def test_workspace_reuses_its_memory_and_grows():
-    ws = Workspace()
-    a = ws.array((4, 5), np.float32)
-    assert a.shape == (4, 5) and a.dtype == np.float32 and a.flags.c_contiguous
-    b = ws.array((2, 5), np.float64)  # 80 bytes: fits in a's 80 bytes, same memory
-    assert np.shares_memory(a, b)
-    c = ws.array((100,), np.float64)  # larger: a new buffer
-    assert c.shape == (100,) and not np.shares_memory(a, c)

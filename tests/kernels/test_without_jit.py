@@ -27,10 +27,9 @@ CASES = textwrap.dedent(
         x2[0, 1, 2, 3] = np.nan
         x3 = rng.standard_normal((1, 2, 4, 5, 5))
         out = {}
-        for layout in ("NKL", "KNL"):
-            cols = K.im2col(x2, (3, 2), (2, 1), (1, 1), (1, 2), layout=layout)
-            out["im2col2d" + layout] = cols
-            out["col2im2d" + layout] = K.col2im(cols, x2.shape, (3, 2), (2, 1), (1, 1), (1, 2), layout=layout)
+        cols = K.im2col(x2, (3, 2), (2, 1), (1, 1), (1, 2))
+        out["im2col2d"] = cols
+        out["col2im2d"] = K.col2im(cols, x2.shape, (3, 2), (2, 1), (1, 1), (1, 2))
         cols3 = K.im2col(x3, (2, 3, 2), (1, 2, 1), (1, 0, 1), (2, 1, 1))
         out["im2col3d"] = cols3
         out["col2im3d"] = K.col2im(cols3, x3.shape, (2, 3, 2), (1, 2, 1), (1, 0, 1), (2, 1, 1))
