@@ -117,6 +117,23 @@ def test_conv_weights_and_bias_are_initialised_in_torch_range():
     assert conv.weight.requires_grad and conv.weight.is_leaf
 
 
+@pytest.mark.parametrize("lib_name", ["Conv1d", "Conv2d", "ConvTranspose2d", "Conv3d"])
+def test_conv_reset_parameters_follows_torch(lib_name):
+    """Like torch's _ConvNd: weight and bias ~ U(+-1/sqrt(fan_in)), fan_in from weight dim 1
+    (also for transposed convs), re-drawn in place by reset_parameters()."""
+    th, mt = getattr(torch.nn, lib_name)(4, 6, 3, groups=2), getattr(minitorch.nn, lib_name)(4, 6, 3, groups=2)
+    fan_in, _ = torch.nn.init._calculate_fan_in_and_fan_out(th.weight)
+    bound = 1 / np.sqrt(fan_in)
+    weight, bias = mt.weight, mt.bias
+    before = weight.detach().numpy().copy()
+    mt.reset_parameters()
+    assert mt.weight is weight and mt.bias is bias and not np.array_equal(before, weight.detach().numpy())
+    assert tuple(mt.weight.shape) == tuple(th.weight.shape)
+    for p in (mt.weight, mt.bias):
+        values = np.abs(p.detach().numpy())
+        assert values.max() <= bound and values.max() > bound * 0.5
+
+
 def test_conv_transpose_output_size():
     x = randn(1, 4, 5, 5)
     for size in ([9, 9], [10, 10], (1, 4, 10, 9)):

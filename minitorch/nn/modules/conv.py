@@ -2,13 +2,13 @@
 from __future__ import annotations
 
 import math
-from typing import Any
 
 from ... import _creation
 from ..._ops import conv as C
 from ..._ops._common import ntuple
 from ..._ops.padding import pad
 from ..._tensor import Tensor
+from .. import init
 from ..parameter import Parameter
 from .module import Module
 
@@ -17,16 +17,10 @@ __all__ = ["Conv1d", "Conv2d", "Conv3d", "ConvTranspose1d", "ConvTranspose2d", "
 _PADDING_MODES = ("zeros", "reflect", "replicate", "circular")
 
 
-def uniform_parameter(shape: tuple, bound: float, dtype: Any) -> Parameter:
-    """A Parameter drawn from U(-bound, bound) (what kaiming_uniform_(a=sqrt(5)) amounts to for
-    conv and linear weights)."""
-    values = _creation.rand(*shape, dtype=dtype)
-    values._array *= 2 * bound
-    values._array -= bound
-    return Parameter(values)
-
-
 class _ConvNd(Module):
+    """What every convolution layer shares: argument checks, the weight and bias, their
+    initialisation (`reset_parameters`, as torch's _ConvNd) and the printed summary."""
+
     _nd = 0
     _transposed = False
 
@@ -70,14 +64,25 @@ class _ConvNd(Module):
             shape = (in_channels, out_channels // groups) + self.kernel_size
         else:
             shape = (out_channels, in_channels // groups) + self.kernel_size
-        # fan_in is computed from dim 1 of the weight, for conv and conv-transpose alike (torch's rule)
-        fan_in = shape[1] * math.prod(self.kernel_size)
-        bound = 1 / math.sqrt(fan_in) if fan_in > 0 else 0
-        self.weight = uniform_parameter(shape, bound, dtype)
+        self.weight = Parameter(_creation.empty(shape, device=device, dtype=dtype))
         if bias:
-            self.bias = uniform_parameter((out_channels,), bound, dtype)
+            self.bias = Parameter(_creation.empty(out_channels, device=device, dtype=dtype))
         else:
             self.register_parameter("bias", None)
+        self.reset_parameters()
+
+    def reset_parameters(self) -> None:
+        """Re-draw weight and bias from torch's default: U(-1/sqrt(fan_in), 1/sqrt(fan_in)).
+
+        kaiming_uniform_ with a=sqrt(5) amounts to that bound for the weight. fan_in is taken
+        from dim 1 of the weight for conv and conv-transpose alike (torch's rule).
+        """
+        init.kaiming_uniform_(self.weight, a=math.sqrt(5))
+        if self.bias is not None:
+            fan_in, _ = init._calculate_fan_in_and_fan_out(self.weight)
+            if fan_in != 0:
+                bound = 1 / math.sqrt(fan_in)
+                init.uniform_(self.bias, -bound, bound)
 
     def extra_repr(self) -> str:
         nd = self._nd
