@@ -118,3 +118,72 @@ def assert_prints_like_torch(snippet, **names):
     assert expected.strip(), "the snippet printed nothing under torch"
     got = printed(snippet, minitorch, **names)
     assert got == expected, f"\nminitorch printed:\n{got}\ntorch printed:\n{expected}"
+
+
+# ----- elementwise op helpers (tests/ops/test_arithmetic.py, test_math.py, test_compare.py) ---------
+DTYPES = ["bool", "uint8", "int8", "int32", "int64", "float32", "float64"]
+
+
+def sample(shape, dtype="float32", seed=0):
+    """Test values of a dtype: normals for floats, small signed ints (nonneg for uint8), random bools."""
+    rng = np.random.default_rng(seed + 13 * len(shape))
+    if dtype == "bool":
+        return np.asarray(rng.random(shape) < 0.5)
+    if dtype.startswith("float"):
+        return np.asarray(rng.standard_normal(shape), dtype)
+    low = 0 if dtype == "uint8" else -5
+    return np.asarray(rng.integers(low, 6, size=shape), dtype)
+
+
+def same_outcome(fn, *arrays, atol=1e-5, rtol=1e-4):
+    """fn(lib, *tensors) under both libraries gives the same values and dtype, or the same error type."""
+    mt_in = [minitorch.tensor(a) if isinstance(a, np.ndarray) else a for a in arrays]
+    th_in = [torch.tensor(a) if isinstance(a, np.ndarray) else a for a in arrays]
+    try:
+        expected = fn(torch, *th_in)
+    except Exception as e:  # torch refuses: minitorch must refuse with the same exception type
+        with pytest.raises(type(e)):
+            fn(minitorch, *mt_in)
+        return
+    got = fn(minitorch, *mt_in)
+    if isinstance(expected, torch.Tensor):
+        assert_close(got, expected, atol, rtol)
+    else:
+        assert got == expected
+
+
+def same_error(fn, *arrays):
+    """Both libraries raise the same exception type with the same message."""
+    with pytest.raises(Exception) as expected:
+        fn(torch, *[torch.tensor(a) if isinstance(a, np.ndarray) else a for a in arrays])
+    with pytest.raises(type(expected.value)) as got:
+        fn(minitorch, *[minitorch.tensor(a) if isinstance(a, np.ndarray) else a for a in arrays])
+    assert str(got.value) == str(expected.value)
+
+
+# input domains: arrays mapped into where a function is defined and differentiable
+def positive(x):
+    """log, sqrt, ... domains."""
+    return np.asarray(np.abs(x) + 0.5, x.dtype)
+
+
+def unit(x):
+    """asin, acos, atanh domains: inside (-1, 1)."""
+    return np.asarray(np.tanh(x) * 0.9, x.dtype)
+
+
+def above_one(x):
+    """acosh's domain."""
+    return np.asarray(np.abs(x) + 1.5, x.dtype)
+
+
+def anything(x):
+    return x
+
+
+def away_from_zero(y):
+    """Divisors: at least 0.5 from zero."""
+    return np.asarray(np.sign(y) * (np.abs(y) + 0.5), y.dtype)
+
+
+BROADCASTS = [((3, 4), (3, 4)), ((3, 1), (1, 4)), ((2, 3), (3,)), ((), (2, 3)), ((4,), ()), ((2, 1, 3), (4, 1))]

@@ -1,0 +1,216 @@
+"""Arithmetic (_ops/arithmetic.py) against torch: broadcasting, dtype promotion with tensors and
+weak scalars, reverse operators, integer division and powers, and the errors torch raises."""
+import numpy as np
+import pytest
+import torch
+
+import minitorch
+from conftest import (BROADCASTS, DTYPES, anything, assert_matches_torch, away_from_zero, gradcheck,
+                      positive, randn, same_error, same_outcome, sample)
+
+
+# ----- binary arithmetic --------------------------------------------------------------------
+
+BINARY = {
+    "add": (lambda lib, a, b: lib.add(a, b), anything, anything),
+    "add_alpha": (lambda lib, a, b: lib.add(a, b, alpha=2.5), anything, anything),
+    "sub": (lambda lib, a, b: lib.sub(a, b), anything, anything),
+    "sub_alpha": (lambda lib, a, b: a.sub(b, alpha=-3), anything, anything),
+    "mul": (lambda lib, a, b: lib.mul(a, b), anything, anything),
+    "div": (lambda lib, a, b: lib.div(a, b), anything, away_from_zero),
+    "div_floor": (lambda lib, a, b: lib.div(a, b, rounding_mode="floor"), anything, away_from_zero),
+    "div_trunc": (lambda lib, a, b: lib.div(a, b, rounding_mode="trunc"), anything, away_from_zero),
+    "remainder": (lambda lib, a, b: lib.remainder(a, b), anything, away_from_zero),
+    "fmod": (lambda lib, a, b: lib.fmod(a, b), anything, away_from_zero),
+    "pow": (lambda lib, a, b: lib.pow(a, b), positive, anything),
+    "atan2": (lambda lib, a, b: lib.atan2(a, b), anything, anything),
+    "hypot": (lambda lib, a, b: lib.hypot(a, b), anything, anything),
+    "maximum": (lambda lib, a, b: lib.maximum(a, b), anything, anything),
+    "minimum": (lambda lib, a, b: lib.minimum(a, b), anything, anything),
+    "fmax": (lambda lib, a, b: lib.fmax(a, b), anything, anything),
+    "fmin": (lambda lib, a, b: lib.fmin(a, b), anything, anything),
+    "lerp": (lambda lib, a, b: lib.lerp(a, b, 0.3), anything, anything),
+    "+": (lambda lib, a, b: a + b, anything, anything),
+    "-": (lambda lib, a, b: a - b, anything, anything),
+    "*": (lambda lib, a, b: a * b, anything, anything),
+    "/": (lambda lib, a, b: a / b, anything, away_from_zero),
+    "%": (lambda lib, a, b: a % b, anything, away_from_zero),
+    "**": (lambda lib, a, b: a ** b, positive, anything),
+}
+
+
+@pytest.mark.parametrize("name", sorted(BINARY))
+@pytest.mark.parametrize("shapes", BROADCASTS, ids=str)
+def test_binary_ops_broadcast_and_match_torch(name, shapes):
+    fn, dom_a, dom_b = BINARY[name]
+    a = dom_a(sample(shapes[0], seed=1)).astype(np.float32)
+    b = dom_b(sample(shapes[1], seed=2)).astype(np.float32)
+    assert_matches_torch(fn, a, b)
+    assert_matches_torch(fn, a.astype(np.float64), b.astype(np.float64))
+
+
+@pytest.mark.parametrize("name", sorted(set(BINARY) - {"div_floor", "div_trunc"}))
+def test_binary_gradcheck(name):
+    fn, dom_a, dom_b = BINARY[name]
+    # a and b apart so that maximum/fmod/remainder are away from their kinks
+    a = dom_a(sample((2, 3), "float64", seed=3))
+    b = dom_b(sample((3,), "float64", seed=4))
+    gradcheck(fn, a, b)
+
+
+def test_floor_division_forms_match_torch():
+    same_outcome(lambda lib, x: x // 0.0, np.array([1.0, -1.0, 0.0]))
+    same_outcome(lambda lib, x, y: x // y, np.array([7.5, -7.5, 1e-30, -1e-30, np.inf]),
+                 np.array([2.0, 2.0, -1.0, 3.0, 2.0]))
+    a, b = sample((3, 4), seed=5) * 4, away_from_zero(sample((4,), seed=6))
+    for x, y in [(a, b), (a.astype(np.float64), b.astype(np.float64))]:
+        assert_matches_torch(lambda lib, s, t: lib.floor_divide(s, t), x, y, grad=False)
+        assert_matches_torch(lambda lib, s, t: s // t, x, y, grad=False)
+    x = minitorch.tensor([1.0, 2.0], requires_grad=True)
+    with pytest.raises(RuntimeError, match="derivative for aten::floor_divide is not implemented"):
+        (x // 2).sum().backward()
+
+
+@pytest.mark.parametrize("expr", [
+    lambda lib, x: x + 2, lambda lib, x: 2 + x, lambda lib, x: x - 2.5, lambda lib, x: 2 - x,
+    lambda lib, x: x * 3, lambda lib, x: 3 * x, lambda lib, x: x / 4, lambda lib, x: 2 / x,
+    lambda lib, x: x ** 2, lambda lib, x: x ** 0.5, lambda lib, x: 2 ** x, lambda lib, x: 0.5 ** x,
+    lambda lib, x: (x // 0.7).detach(), lambda lib, x: (3 // x).detach(), lambda lib, x: x % 0.7,
+    lambda lib, x: (3 % x).detach(),  # torch has no gradient for a number % tensor
+    lambda lib, x: -x, lambda lib, x: +x, lambda lib, x: abs(x), lambda lib, x: lib.add(x, 1, alpha=2),
+    lambda lib, x: lib.sub(x, 1.5, alpha=2), lambda lib, x: x.mul(2.5).div(3),
+])
+def test_scalar_and_reverse_operators(expr):
+    x = positive(sample((2, 3), seed=7))
+    assert_matches_torch(expr, x)
+    assert_matches_torch(expr, x.astype(np.float64))
+
+
+@pytest.mark.parametrize("op", ["+", "-", "*", "/", "//", "%", "**", "&", "|", "^", "==", "<", "max", "pow"])
+@pytest.mark.parametrize("da", DTYPES)
+@pytest.mark.parametrize("db", DTYPES)
+def test_binary_result_dtype_matches_torch_for_every_dtype_pair(op, da, db):
+    ops = {"+": lambda a, b: a + b, "-": lambda a, b: a - b, "*": lambda a, b: a * b, "/": lambda a, b: a / b,
+           "//": lambda a, b: a // b, "%": lambda a, b: a % b, "**": lambda a, b: a ** abs(b),
+           "&": lambda a, b: a & b, "|": lambda a, b: a | b, "^": lambda a, b: a ^ b,
+           "==": lambda a, b: a == b, "<": lambda a, b: a < b}
+    a = sample((2, 3), da, seed=8)
+    b = sample((3,), db, seed=9)
+    if db not in ("bool", "uint8") and not db.startswith("float"):
+        b[b == 0] = 1  # integer division by zero raises (tested separately)
+    if op == "max":
+        same_outcome(lambda lib, s, t: lib.maximum(s, t), a, b)
+    elif op == "pow":
+        same_outcome(lambda lib, s, t: lib.pow(s, t.abs() if t.dtype != lib.bool else t), a, b)
+    else:
+        same_outcome(lambda lib, s, t: ops[op](s, t), a, b)
+
+
+@pytest.mark.parametrize("scalar", [2, 2.5, True, -3, 0.5])
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("op", ["+", "r-", "*", "/", "r/", "**", "r**", "//", "%", "==", ">", "&"])
+def test_scalar_operand_is_weak_like_torch(op, dtype, scalar):
+    ops = {"+": lambda t, s: t + s, "r-": lambda t, s: s - t, "*": lambda t, s: t * s,
+           "/": lambda t, s: t / s, "r/": lambda t, s: s / t, "**": lambda t, s: t ** s,
+           "r**": lambda t, s: s ** t, "//": lambda t, s: t // s, "%": lambda t, s: t % s,
+           "==": lambda t, s: t == s, ">": lambda t, s: t > s, "&": lambda t, s: t & s}
+    x = sample((2, 3), dtype, seed=10)
+    if op in ("r/", "r**") and dtype != "bool" and not dtype.startswith("float"):
+        x[x == 0] = 1
+    same_outcome(lambda lib, t: ops[op](t, scalar), x)
+
+
+def test_zero_dim_tensors_promote_like_scalars():
+    for da, db in [("int64", "float64"), ("float32", "float64"), ("uint8", "int64"), ("int8", "int32")]:
+        same_outcome(lambda lib, a, b: a + b, sample((3,), da), np.array(sample((), db)))
+        same_outcome(lambda lib, a, b: a * b, np.array(sample((), da)), np.array(sample((), db)))
+
+
+def test_known_dtype_results():
+    t = minitorch.tensor
+    assert (t([1, 2]) / t([2, 4])).dtype is minitorch.float32
+    assert (t([1, 2]) * 2.5).dtype is minitorch.float32
+    assert (t([1], dtype=minitorch.uint8) + t([1], dtype=minitorch.int8)).dtype is minitorch.int16
+    assert (t([True]) + t([True])).tolist() == [True]
+    assert (t([7.5, -7.5]) // 2).tolist() == [3.0, -4.0]
+    assert (t([1], dtype=minitorch.int8) + 300).tolist() == [45]  # wraps like torch
+
+
+def test_integer_powers():
+    same_outcome(lambda lib, a, b: a ** b, np.array([1, -1, -1, 2, 3, 0]), np.array([-1, -2, -3, -1, 2, 0]))
+    same_outcome(lambda lib, a: 2 ** a, np.array([-1, 0, 3]))
+    same_outcome(lambda lib, a: a ** 9, np.array([2, 3], dtype=np.uint8))
+    same_error(lambda lib, a: a ** -1, np.array([1, 2]))
+    same_error(lambda lib, a: a ** a, np.array([True]))
+
+
+@pytest.mark.parametrize("fn", [
+    lambda lib, a, b: a // b, lambda lib, a, b: a % b, lambda lib, a, b: lib.fmod(a, b),
+    lambda lib, a, b: lib.div(a, b, rounding_mode="floor"), lambda lib, a, b: lib.div(a, b, rounding_mode="trunc"),
+])
+def test_integer_division_by_zero_raises(fn):
+    same_error(fn, np.array([1, -2, 3]), np.array([1, 0, 2]))
+    same_outcome(fn, np.array([1.0, -2.0, 0.0]), np.array([0.0, 0.0, 0.0]))  # floats give inf/nan
+    same_outcome(fn, np.array([-7, 7, -7, 7]), np.array([2, -2, -2, 2]))  # signs of int quotients
+
+
+def test_alpha_rules():
+    same_error(lambda lib, a: lib.add(a, a, alpha=0.5), np.array([1, 2]))
+    same_outcome(lambda lib, a: lib.add(a, a, alpha=True), np.array([True, False]))
+    same_outcome(lambda lib, a: lib.sub(a, a, alpha=2), np.array([1, 2]))
+
+
+# ----- errors --------------------------------------------------------------------------------
+@pytest.mark.parametrize("fn", [
+    lambda lib, a, b: a + b, lambda lib, a, b: a * b, lambda lib, a, b: a / b, lambda lib, a, b: a ** b,
+    lambda lib, a, b: a // b, lambda lib, a, b: lib.maximum(a, b), lambda lib, a, b: lib.atan2(a, b),
+    lambda lib, a, b: a == b, lambda lib, a, b: a < b, lambda lib, a, b: lib.logical_and(a, b),
+    lambda lib, a, b: lib.where(a > 0, a, b), lambda lib, a, b: lib.lerp(a, b, 0.5),
+    lambda lib, a, b: lib.isclose(a, b), lambda lib, a, b: a.add_(b),
+    lambda lib, a, b: lib.clamp(a, b), lambda lib, a, b: lib.lerp(a, a, b),
+])
+@pytest.mark.parametrize("shapes", [((2, 3), (4,)), ((2, 3, 1), (4, 5)), ((5, 2), (3, 1, 3))], ids=str)
+def test_broadcast_mismatch_raises_torch_message(fn, shapes):
+    same_error(fn, randn(*shapes[0]), randn(*shapes[1]))
+
+
+@pytest.mark.parametrize("fn", [
+    lambda lib, b: -b, lambda lib, b: b - b, lambda lib, b: b - 1, lambda lib, b: 1 - b, lambda lib, b: +b,
+    lambda lib, b: lib.abs(b), lambda lib, b: lib.relu(b), lambda lib, b: b // b, lambda lib, b: b % b,
+    lambda lib, b: b ** b, lambda lib, b: lib.sub(b, b, alpha=2),
+])
+def test_bool_misuse_raises_like_torch(fn):
+    same_error(fn, np.array([True, False]))
+
+
+@pytest.mark.parametrize("fn", [
+    lambda lib, a: lib.frac(a), lambda lib, a: lib.round(a, decimals=1), lambda lib, a: lib.hypot(a, a),
+    lambda lib, a: a & 1.5, lambda lib, a: lib.div(a, a, rounding_mode="bad"),
+    lambda lib, a: lib.maximum(a, 2), lambda lib, a: lib.atan2(a, 2), lambda lib, a: lib.logical_xor(a, 1),
+])
+def test_misuse_errors_match_torch(fn):
+    same_error(fn, np.array([1, 2]))
+
+
+def test_bitwise_on_floats_raises():
+    same_error(lambda lib, a: a & a, randn(2))
+    same_error(lambda lib, a: lib.bitwise_not(a), randn(2))
+
+
+def test_non_number_operands_raise_type_error():
+    with pytest.raises(TypeError):
+        minitorch.ones(2) + "a"
+    with pytest.raises(TypeError):
+        minitorch.ones(2) * [1, 2]
+
+
+def test_method_and_function_names_exist_like_torch():
+    names = ["absolute", "negative", "subtract", "multiply", "divide", "true_divide", "arctan2", "arccos",
+             "arcsinh", "arccosh", "arctanh", "clip", "fix", "greater_equal", "less", "fmax", "fmin",
+             "isposinf", "isneginf", "bitwise_xor", "logical_xor", "clamp_min", "clamp_max"]
+    for name in names:
+        assert hasattr(minitorch, name) and hasattr(minitorch.Tensor, name), name
+    for name in ["abs_", "relu_", "sigmoid_", "clamp_", "exp_", "nan_to_num_"]:
+        assert hasattr(torch, name) and hasattr(minitorch, name), name
+    for name in ["add_", "div_", "copy_", "lerp_", "hypot_", "bitwise_and_", "logical_or_", "ne_", "__ior__"]:
+        assert hasattr(minitorch.Tensor, name), name

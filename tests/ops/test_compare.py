@@ -1,0 +1,143 @@
+"""Comparisons, logic, where, clamp and the isnan family (_ops/compare.py) against torch."""
+import numpy as np
+import pytest
+
+import minitorch
+from conftest import BROADCASTS, assert_matches_torch, gradcheck, randn, same_error, same_outcome, sample
+
+
+# ----- clamp, lerp, nan_to_num, is* ------------------------------------------------------
+@pytest.mark.parametrize("kwargs", [dict(min=-0.5), dict(max=0.5), dict(min=-0.5, max=0.5), dict(min=1, max=-1)])
+def test_clamp_with_scalar_bounds(kwargs):
+    x = randn(3, 4)
+    for name in ["clamp", "clip"]:
+        assert_matches_torch(lambda lib, t: getattr(lib, name)(t, **kwargs), x)
+        assert_matches_torch(lambda lib, t: getattr(t, name)(**kwargs), x.astype(np.float64))
+    assert_matches_torch(lambda lib, t: lib.clamp(t, **kwargs), np.array(0.7, dtype=np.float32))
+    gradcheck(lambda lib, t: lib.clamp(t, **kwargs), randn(3, 4, dtype=np.float64) * 3)
+
+
+def test_clamp_with_broadcast_tensor_bounds():
+    x, lo, hi = randn(3, 4), randn(4) - 0.5, randn(3, 1) + 0.5
+    assert_matches_torch(lambda lib, t, a, b: lib.clamp(t, a, b), x, lo, hi)
+    assert_matches_torch(lambda lib, t, a: lib.clamp(t, min=a), x, lo)
+    assert_matches_torch(lambda lib, t, b: t.clamp(max=b), x, hi)
+    gradcheck(lambda lib, t, a, b: lib.clamp(t, a, b), x * 2, lo, hi + 1)
+
+
+def test_clamp_min_max_and_dtypes():
+    assert_matches_torch(lambda lib, t: lib.clamp_min(t, 0.1), randn(5))
+    assert_matches_torch(lambda lib, t: t.clamp_max(0.1), randn(5))
+    same_outcome(lambda lib, t: lib.clamp(t, min=0.5), np.array([1, -2, 3]))           # int -> float32
+    same_outcome(lambda lib, t: lib.clamp(t, -1, 2), np.array([1, -2, 3]))             # stays int64
+    same_outcome(lambda lib, t: lib.clamp(t, max=2), np.array([1, -2, 3], dtype=np.int8))
+    same_outcome(lambda lib, t: lib.relu(t), np.array([1, -2, 3], dtype=np.int16))
+    same_outcome(lambda lib, t: lib.clamp(t, -1, 0.5), np.array([1, -2, 3], dtype=np.float16))
+    same_outcome(lambda lib, t: lib.clamp(t, min=0), np.array([True, False]))          # bool -> int64
+    same_outcome(lambda lib, t: lib.clamp(t, lib.tensor([2, 2, 2]), lib.tensor(6.5)), np.array([1, 5, 9]))
+    same_error(lambda lib, t: lib.clamp(t), randn(3))
+    same_error(lambda lib, t: lib.clamp(t, min=lib.tensor([2.0, 2.0])), randn(3))
+
+
+def test_lerp_forms():
+    a, b, w = randn(2, 3), randn(3), np.random.default_rng(1).random((2, 1)).astype(np.float32)
+    assert_matches_torch(lambda lib, s, e: lib.lerp(s, e, 0.3), a, b)
+    assert_matches_torch(lambda lib, s, e: s.lerp(e, 0.7), a, b)
+    assert_matches_torch(lambda lib, s, e, t: lib.lerp(s, e, t), a, b, w)
+    assert_matches_torch(lambda lib, s, e, t: lib.lerp(s, e, t), a, b, np.array(1.5, dtype=np.float32))
+    gradcheck(lambda lib, s, e, t: lib.lerp(s, e, t), a, b, w)
+    same_error(lambda lib, s, e: lib.lerp(s, e.double(), 0.5), a, b)
+    same_error(lambda lib, s, e: lib.lerp(s, e, 0.5), np.array([1, 2]), np.array([3, 4]))
+
+
+def test_special_value_predicates():
+    x = np.array([1.0, float("nan"), float("inf"), -float("inf"), 0.0], dtype=np.float32)
+    for name in ["isnan", "isinf", "isfinite", "isposinf", "isneginf"]:
+        same_outcome(lambda lib, t: getattr(lib, name)(t), x)
+        same_outcome(lambda lib, t: getattr(t, name)(), np.array([1, 2]))
+    same_outcome(lambda lib, t: lib.nan_to_num(t), np.array([float("inf")], dtype=np.float16))
+    same_outcome(lambda lib, t: lib.nan_to_num(t), np.array([1, 2]))
+
+
+# ----- comparison and logic ----------------------------------------------------------------
+COMPARISONS = ["eq", "ne", "lt", "le", "gt", "ge", "greater", "less_equal", "not_equal"]
+
+
+@pytest.mark.parametrize("name", COMPARISONS)
+@pytest.mark.parametrize("shapes", BROADCASTS[1:4], ids=str)
+def test_comparisons_broadcast_and_match_torch(name, shapes):
+    a, b = np.asarray(np.round(sample(shapes[0], seed=11))), np.asarray(np.round(sample(shapes[1], seed=12)))
+    same_outcome(lambda lib, s, t: getattr(lib, name)(s, t), a, b)
+    same_outcome(lambda lib, s, t: getattr(s, name)(t), a.astype(np.int64), b)
+    same_outcome(lambda lib, s: getattr(lib, name)(s, 0.0), a)
+
+
+def test_comparison_operators():
+    a, b = sample((3, 4), seed=13).round(), sample((4,), seed=14).round()
+    for op in [lambda s, t: s == t, lambda s, t: s != t, lambda s, t: s < t, lambda s, t: s <= t,
+               lambda s, t: s > t, lambda s, t: s >= t, lambda s, t: 0.5 < s, lambda s, t: 1 == s]:
+        same_outcome(lambda lib, s, t: op(s, t), a, b)
+    x = minitorch.tensor([1.0])
+    assert (x == None) is False and (x != "a") is True  # noqa: E711
+    assert x in [minitorch.tensor([2.0]), x]
+
+
+@pytest.mark.parametrize("name", ["logical_and", "logical_or", "logical_xor"])
+@pytest.mark.parametrize("da,db", [("bool", "bool"), ("float32", "int64"), ("int8", "bool")])
+def test_logical_ops(name, da, db):
+    a = sample((2, 3), da, seed=15).round()
+    b = sample((3,), db, seed=16).round()
+    same_outcome(lambda lib, s, t: getattr(lib, name)(s, t), a, b)
+    same_outcome(lambda lib, s, t: getattr(s, name)(t), a, b)
+    same_error(lambda lib, s: getattr(lib, name)(s, 1), a)
+
+
+def test_logical_not_and_bitwise_ops():
+    for dt in ["bool", "uint8", "int32", "float32"]:
+        x = sample((5,), dt, seed=17).round()
+        same_outcome(lambda lib, t: lib.logical_not(t), x)
+        same_outcome(lambda lib, t: lib.bitwise_not(t), x)
+        same_outcome(lambda lib, t: ~t, x)
+        for fn in ["bitwise_and", "bitwise_or", "bitwise_xor"]:
+            same_outcome(lambda lib, t: getattr(lib, fn)(t, t.flip(0)), x)
+    same_outcome(lambda lib, a, b: a ^ b, np.array([5], dtype=np.uint8), np.array([3], dtype=np.int8))
+    same_outcome(lambda lib, a: True & a, np.array([True, False]))
+    same_outcome(lambda lib, a: 6 | a, np.array([1, 2]))
+    same_error(lambda lib, a: ~a, np.array([1.0]))
+
+
+def test_where_forms():
+    c = sample((3, 1), "bool", seed=18)
+    x, y = randn(3, 4), randn(4)
+    assert_matches_torch(lambda lib, a, b: lib.where(lib.tensor(c), a, b), x, y)
+    assert_matches_torch(lambda lib, a: lib.where(lib.tensor(c), a, 0.5), x)
+    assert_matches_torch(lambda lib, b: lib.where(lib.tensor(c), 2, b), y)
+    assert_matches_torch(lambda lib, a, b: a.where(lib.tensor(c), b), x, y)
+    gradcheck(lambda lib, a, b: lib.where(lib.tensor(c), a, b), x, y)
+    same_outcome(lambda lib, cond: lib.where(cond, 1.0, 0), c)
+    same_outcome(lambda lib, cond: lib.where(cond, 1, 0), c)
+    same_outcome(lambda lib, cond, a: lib.where(cond, a, 0.5), c, np.array([1, 2, 3, 4]))
+    same_outcome(lambda lib, cond, a, b: lib.where(cond, a, b), c, np.array([1, 2]).astype(np.int8),
+                 np.array(3.0))
+    same_error(lambda lib, a: lib.where(a, 1.0, 0.0), randn(3))
+    same_error(lambda lib, cond, a: lib.where(cond, a, 0.0), sample((3, 2), "bool"), randn(5))
+
+
+def test_isclose_allclose_equal():
+    a = np.array([1.0, float("nan"), float("inf"), 1.0, -float("inf"), 2.0], dtype=np.float32)
+    b = np.array([1.0 + 1e-6, float("nan"), float("inf"), 1.1, float("inf"), 2.0], dtype=np.float32)
+    for kw in [{}, {"equal_nan": True}, {"rtol": 0.2}, {"atol": 0.1, "rtol": 0}]:
+        same_outcome(lambda lib, s, t: lib.isclose(s, t, **kw), a, b)
+        same_outcome(lambda lib, s, t: s.isclose(t, **kw), a, b)
+        same_outcome(lambda lib, s, t: lib.allclose(s[:1], t[:1], **kw), a, b)
+        same_outcome(lambda lib, s, t: s.allclose(t, **kw), a, b)
+    same_outcome(lambda lib, s, t: lib.isclose(s, t, rtol=0, atol=1), np.array([1, 2, 5]), np.array([1, 3, 3]))
+    same_outcome(lambda lib, s: lib.isclose(s, s), np.array([True, False]))
+    same_outcome(lambda lib, s, t: lib.isclose(s, t), randn(2, 3), randn(3))
+    same_error(lambda lib, s: lib.isclose(s, s.double()), randn(3))
+    same_error(lambda lib, s: lib.isclose(s, s, rtol=-1), randn(3))
+    same_error(lambda lib, s: lib.isclose(s, s, atol=-1), randn(3))
+    for x, y in [(np.array([1, 2]), np.array([1.0, 2.0])), (a, a), (a[:2], a[:2]), (a[:1], a[:1]),
+                 (np.array([1, 2]), np.array([1, 2, 3])), (np.array([1, 2]), np.array([1, 3]))]:
+        same_outcome(lambda lib, s, t: lib.equal(s, t), x, y)
+        same_outcome(lambda lib, s, t: s.equal(t), x, y)

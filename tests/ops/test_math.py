@@ -1,0 +1,136 @@
+"""Functions of one tensor (_ops/math.py, and abs/sign/rounding of arithmetic.py) against torch:
+values, dtypes, gradients (oracle and gradcheck), second derivatives, and gradients at kinks."""
+import numpy as np
+import pytest
+
+import minitorch
+from conftest import (above_one, anything, assert_matches_torch, away_from_zero, gradcheck, positive, randn,
+                      same_outcome, sample, unit)
+
+
+# ----- functions of one tensor ------------------------------------------------------------
+
+UNARY = {
+    "neg": anything, "abs": anything, "reciprocal": positive, "square": anything, "exp": anything,
+    "exp2": anything, "log": positive, "log2": positive, "log10": positive, "log1p": positive,
+    "expm1": anything, "sqrt": positive, "rsqrt": positive, "sin": anything, "cos": anything,
+    "tan": unit, "asin": unit, "acos": unit, "atan": anything, "sinh": anything, "cosh": anything,
+    "tanh": anything, "asinh": anything, "acosh": above_one, "atanh": unit, "sigmoid": anything,
+    "relu": anything, "erf": anything, "erfc": anything, "sign": anything, "floor": anything,
+    "ceil": anything, "trunc": anything, "frac": anything, "round": anything, "nan_to_num": anything,
+    "positive": anything, "fix": anything, "arcsin": unit, "arctan": anything,
+}
+ZERO_GRAD = {"sign", "floor", "ceil", "trunc", "round", "fix"}
+
+
+@pytest.mark.parametrize("name", sorted(UNARY))
+@pytest.mark.parametrize("shape", [(), (3,), (2, 3)])
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_unary_function_and_method_match_torch(name, shape, dtype):
+    x = UNARY[name](sample(shape, dtype)).astype(dtype)
+    assert_matches_torch(lambda lib, t: getattr(lib, name)(t), x)
+    assert_matches_torch(lambda lib, t: getattr(t, name)(), x)
+
+
+@pytest.mark.parametrize("name", sorted(set(UNARY) - {"positive"}))
+def test_unary_gradcheck(name):
+    gradcheck(lambda lib, t: getattr(lib, name)(t), UNARY[name](randn(2, 3, dtype=np.float64)))
+
+
+@pytest.mark.parametrize("name", sorted(UNARY))
+@pytest.mark.parametrize("dtype", ["bool", "uint8", "int32", "int64"])
+def test_unary_on_integer_and_bool_inputs_matches_torch_dtype_or_error(name, dtype):
+    # functions of reals give the default float dtype; abs/floor/... keep integers; some refuse bool
+    same_outcome(lambda lib, t: getattr(lib, name)(t), sample((2, 3), dtype))
+
+
+def test_integer_inputs_follow_the_default_dtype():
+    minitorch.set_default_dtype(minitorch.float64)
+    try:
+        assert minitorch.exp(minitorch.tensor([1, 2])).dtype is minitorch.float64
+        assert (minitorch.tensor([1, 2]) / 2).dtype is minitorch.float64
+    finally:
+        minitorch.set_default_dtype(minitorch.float32)
+
+
+@pytest.mark.parametrize("name", ["exp", "sin", "sqrt", "sigmoid", "erf", "tanh", "atan"])
+def test_float16_keeps_dtype(name):
+    assert_matches_torch(lambda lib, t: getattr(lib, name)(t), positive(randn(4)).astype(np.float16),
+                         grad=False, atol=2e-3, rtol=2e-3)
+
+
+def test_second_derivatives_of_unary_ops():
+    for name in ["exp", "log", "sqrt", "rsqrt", "sin", "tan", "asin", "atanh", "sigmoid", "erf", "reciprocal",
+                 "tanh", "cosh", "acosh", "abs"]:
+        domain = above_one if name == "acosh" else unit if name in ("asin", "atanh") else positive
+        x = minitorch.tensor(domain(randn(5, dtype=np.float64)), requires_grad=True)
+        assert minitorch.autograd.gradgradcheck(getattr(minitorch, name), (x,)), name
+
+
+def test_second_derivatives_of_binary_ops():
+    a = minitorch.tensor(positive(randn(2, 3, dtype=np.float64)), requires_grad=True)
+    b = minitorch.tensor(away_from_zero(randn(3, dtype=np.float64)), requires_grad=True)
+    for fn in [lambda x, y: x / y, lambda x, y: x ** y, lambda x, y: y ** x, lambda x, y: minitorch.atan2(x, y),
+               lambda x, y: minitorch.lerp(x, y.expand(2, 3), x * 0.3), lambda x, y: minitorch.hypot(x, y),
+               lambda x, y: minitorch.clamp(x * y, -0.5, 0.5) * x, lambda x, y: minitorch.maximum(x, y) * y]:
+        assert minitorch.autograd.gradgradcheck(fn, (a, b))
+
+
+# ----- kinks, ties and special values ----------------------------------------------------
+KINKS = [
+    ("abs", lambda lib, x: lib.abs(x), [0.0, -1.0, 2.0]),
+    ("relu", lambda lib, x: lib.relu(x), [0.0, -1.0, 2.0, float("nan"), -0.0]),
+    ("sqrt at 0", lambda lib, x: lib.sqrt(x), [0.0, 4.0]),
+    ("rsqrt at 0", lambda lib, x: lib.rsqrt(x), [0.0, 4.0]),
+    ("log at 0", lambda lib, x: lib.log(x), [0.0, 1.0, -1.0]),
+    ("reciprocal at 0", lambda lib, x: lib.reciprocal(x), [0.0, 2.0]),
+    ("clamp bounds", lambda lib, x: lib.clamp(x, 0, 1), [-1.0, 0.0, 0.5, 1.0, 2.0]),
+    ("clamp min>max", lambda lib, x: lib.clamp(x, 3, 2), [1.0, 2.0, 2.5, 3.0, 4.0]),
+    ("clamp nan", lambda lib, x: lib.clamp(x, 0, 1), [float("nan"), 0.5]),
+    ("sign", lambda lib, x: lib.sign(x), [0.0, -0.0, float("nan"), -2.0]),
+    ("pow 0**0", lambda lib, x: x ** 0, [0.0, 1.0]),
+    ("pow 0**0.5", lambda lib, x: x ** 0.5, [0.0, 1.0]),
+    ("rpow 0**x", lambda lib, x: 0.0 ** x, [0.0, 2.0, -1.0]),
+    ("rpow 2**x", lambda lib, x: 2.0 ** x, [0.0, 2.0, -1.0]),
+    ("nan_to_num", lambda lib, x: lib.nan_to_num(x), [float("nan"), float("inf"), -float("inf"), 1.0]),
+    ("nan_to_num values", lambda lib, x: lib.nan_to_num(x, nan=1.0, posinf=2.0, neginf=-2),
+     [float("nan"), float("inf"), -float("inf"), 1.0]),
+    ("round half even", lambda lib, x: lib.round(x), [0.5, 1.5, 2.5, -0.5, -1.5]),
+    ("round decimals", lambda lib, x: lib.round(x, decimals=2), [1.2345, 2.675, -0.125, 0.135]),
+    ("round negative decimals", lambda lib, x: lib.round(x, decimals=-2), [1234.5678, 50.0, 150.0]),
+    ("frac", lambda lib, x: lib.frac(x), [-1.5, 2.25, 3.0]),
+    ("remainder specials", lambda lib, x: x % 0.0, [1.0, -1.0]),
+    ("exp overflow", lambda lib, x: lib.exp(x), [1000.0, -1000.0]),
+    ("sigmoid extremes", lambda lib, x: lib.sigmoid(x), [1000.0, -1000.0, 0.0]),
+]
+
+
+@pytest.mark.parametrize("name,fn,values", KINKS, ids=[k[0] for k in KINKS])
+def test_gradients_at_kinks_and_special_values_follow_torch(name, fn, values):
+    assert_matches_torch(fn, np.array(values, dtype=np.float64))
+    assert_matches_torch(fn, np.array(values, dtype=np.float32))
+
+
+NAN = float("nan")
+BINARY_KINKS = [
+    ("maximum ties", lambda lib, a, b: lib.maximum(a, b), [1.0, 2.0, 3.0, float("nan")], [1.0, 3.0, 2.0, 1.0]),
+    ("minimum ties", lambda lib, a, b: lib.minimum(a, b), [1.0, 2.0, 3.0, 1.0], [1.0, 3.0, 2.0, float("nan")]),
+    ("fmax nan", lambda lib, a, b: lib.fmax(a, b), [1.0, 2.0, 3.0, NAN, 1.0], [1.0, 3.0, 2.0, 1.0, NAN]),
+    ("fmin nan", lambda lib, a, b: lib.fmin(a, b), [1.0, 2.0, 3.0, NAN, 1.0], [1.0, 3.0, 2.0, 1.0, NAN]),
+    ("pow zero base", lambda lib, a, b: a ** b, [0.0, 0.0, 2.0, -1.0, 0.0], [0.0, 2.0, 3.0, 2.0, -1.0]),
+    ("atan2 origin", lambda lib, a, b: lib.atan2(a, b), [0.0, 1.0], [0.0, 2.0]),
+    ("hypot", lambda lib, a, b: lib.hypot(a, b), [0.0, 3.0], [0.0, 4.0]),
+    ("clamp tensor bounds", lambda lib, x, lo: lib.clamp(x, lo, lo + 1), [-1.0, 0.0, 0.5, 1.0, 2.0], [0.0] * 5),
+    ("clamp tensor min>max", lambda lib, x, lo: lib.clamp(x, lo, lo - 1), [1.0, 2.0, 2.5, 3.0, 4.0], [3.0] * 5),
+    ("clamp tensor min==max", lambda lib, x, lo: lib.clamp(x, lo, lo * 1), [1.0, 2.0, 3.0], [2.0] * 3),
+    ("clamp tensor min only", lambda lib, x, lo: lib.clamp(x, min=lo), [-1.0, 0.0, 0.5], [0.0] * 3),
+    ("clamp tensor max only", lambda lib, x, hi: lib.clamp(x, max=hi), [-1.0, 0.0, 0.5], [0.0] * 3),
+    ("clamp nan bounds", lambda lib, x, lo: lib.clamp(x, lo, lo + 1),
+     [float("nan"), 0.5, 0.5], [0.0, float("nan"), 0.0]),
+    ("where", lambda lib, a, b: lib.where(a > 1, a, b), [1.0, 2.0], [3.0, 5.0]),
+]
+
+
+@pytest.mark.parametrize("name,fn,a,b", BINARY_KINKS, ids=[k[0] for k in BINARY_KINKS])
+def test_binary_gradients_at_ties_and_special_values_follow_torch(name, fn, a, b):
+    assert_matches_torch(fn, np.array(a), np.array(b))
