@@ -1,12 +1,14 @@
-"""Activation functions that are primitives (a Function) rather than compositions.
+"""Activation functions (torch.nn.functional's relu, gelu, softplus, softmax, ...).
+
+The first half defines the activations that are primitives (a Function) rather than
+compositions; the second half the public functions, which check arguments like torch,
+honour `inplace=True` and pick between a primitive and plain compositions of existing
+ops (e.g. silu = x * sigmoid(x)). nn/functional.py re-exports them.
 
 Each forward computes on ndarrays; each backward is written with Tensor ops on the
 saved input or output, so that second derivatives work. Piecewise derivatives use a
 constant mask (a bool ndarray made in forward): the mask does not depend smoothly on
 the input, so it can stay outside the graph.
-
-The nn layer (nn/functional.py) picks between these and plain compositions of
-existing ops (e.g. silu = x * sigmoid(x)).
 """
 from __future__ import annotations
 

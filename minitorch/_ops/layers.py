@@ -1,4 +1,8 @@
-"""Primitives behind nn layers: the fused affine map, embedding lookup and vector norms."""
+"""Linear maps, dropout, embeddings and distances (torch.nn.functional's linear, dropout, embedding, ...).
+
+Primitives first (the fused affine map, embedding lookup), then the public functions,
+which nn/functional.py re-exports.
+"""
 from __future__ import annotations
 
 import math

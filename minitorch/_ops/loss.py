@@ -1,4 +1,6 @@
-"""Loss primitives: the ones where one fused Function beats a chain of small ops.
+"""Loss functions (torch.nn.functional's cross_entropy, nll_loss, mse_loss, ...).
+
+The primitives come first: the losses where one fused Function beats a chain of small ops.
 
 `CrossEntropy` fuses log_softmax and the negative log-likelihood of class indices,
 with class weights, ignore_index and label smoothing. It is on every classifier's
@@ -7,8 +9,9 @@ graph of the backward itself is being built (create_graph=True) does the backwar
 recompute the softmax with differentiable ops.
 
 Inputs arrive with the class dimension at 1: (N, C) or (N, C, d1, d2, ...); the
-targets are (N,) or (N, d1, d2, ...). The wrappers in nn/functional.py validate
-arguments and handle unbatched inputs.
+targets are (N,) or (N, d1, d2, ...). The public functions below validate arguments
+like torch, handle unbatched inputs and the legacy size_average/reduce flags, and name
+composite losses' nodes as torch prints them; nn/functional.py re-exports them.
 """
 from __future__ import annotations
 
