@@ -187,3 +187,14 @@ def away_from_zero(y):
 
 
 BROADCASTS = [((3, 4), (3, 4)), ((3, 1), (1, 4)), ((2, 3), (3,)), ((), (2, 3)), ((4,), ()), ((2, 1, 3), (4, 1))]
+
+
+def _flatten(out):
+    if isinstance(out, (tuple, list)):
+        return tuple(t for o in out for t in _flatten(o))
+    return (out,)
+
+
+def check_results(fn, *arrays, **kwargs):
+    """assert_matches_torch on every tensor of fn's (possibly nested, e.g. named-tuple) results."""
+    assert_matches_torch(lambda L, *xs: _flatten(fn(L, *xs)), *arrays, **kwargs)

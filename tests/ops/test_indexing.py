@@ -144,7 +144,7 @@ def test_double_backward_through_indexing():
     assert_matches_torch(lambda L, x: L.autograd.grad((x[[0, 0, 2]] ** 3).sum(), x, create_graph=True)[0], randn(3))
 
 
-# ----- dim-based, gather/scatter, masks --------------------------------------------------
+# ----- dim-based and masks (gather/scatter: test_scatter.py) --------------------------------------------------
 idx = lambda L, v: L.tensor(v)  # noqa: E731
 
 OPS = [
@@ -157,23 +157,6 @@ OPS = [
     ("masked_fill", lambda L, x: x.masked_fill(x > 0, -1.0), [(3, 4)]),
     ("masked_fill_bcast", lambda L, x: L.masked_fill(x, L.tensor([True, False, False, True]), 2), [(3, 4)]),
     ("masked_fill_tensor_value", lambda L, x, v: x.masked_fill(x < 0, v.sum()), [(3, 4), (2,)]),
-    ("gather", lambda L, x: x.gather(1, idx(L, [[0, 0], [1, 0], [3, 2]])), [(3, 4)]),
-    ("gather_dim0", lambda L, x: L.gather(x, 0, idx(L, [[2, 0, 1, 2]])), [(3, 4)]),
-    ("gather_3d", lambda L, x: L.gather(x, -1, idx(L, [[[1], [0]]])), [(2, 2, 3)]),
-    ("scatter_src", lambda L, x, s: x.scatter(0, idx(L, [[1, 2, 0, 1], [0, 0, 2, 2]]), s), [(3, 4), (2, 4)]),
-    ("scatter_value", lambda L, x: L.scatter(x, 1, idx(L, [[0], [3], [2]]), 1.5), [(3, 4)]),
-    ("scatter_add", lambda L, x, s: L.scatter_add(x, 0, idx(L, [[1, 1, 1], [1, 0, 1]]), s), [(2, 3), (2, 3)]),
-    ("scatter_reduce_sum", lambda L, x, s: x.scatter_reduce(0, idx(L, [0, 0, 2]), s, "sum"), [(3,), (3,)]),
-    ("scatter_reduce_mean", lambda L, x, s: x.scatter_reduce(0, idx(L, [0, 0, 2]), s, "mean"), [(3,), (3,)]),
-    ("scatter_reduce_mean_noself", lambda L, x, s: x.scatter_reduce(0, idx(L, [0, 0, 2]), s, "mean",
-                                                                     include_self=False), [(3,), (3,)]),
-    ("scatter_reduce_prod", lambda L, x, s: x.scatter_reduce(0, idx(L, [1, 1, 2]), s, "prod"), [(3,), (3,)]),
-    ("scatter_reduce_prod_noself", lambda L, x, s: x.scatter_reduce(0, idx(L, [1, 1, 2]), s, "prod",
-                                                                     include_self=False), [(3,), (3,)]),
-    ("gather_i32", lambda L, x: L.gather(x, 0, L.tensor([[1, 0]], dtype=L.int32)), [(3, 4)]),
-    ("scatter_reduce_amax", lambda L, x, s: x.scatter_reduce(1, idx(L, [[0, 0, 1]]), s, "amax"), [(2, 3), (1, 3)]),
-    ("scatter_reduce_amin_noself", lambda L, x, s: L.scatter_reduce(x, 0, idx(L, [1, 1, 2, 1]), s, "amin",
-                                                                     include_self=False), [(3,), (4,)]),
     ("index_add", lambda L, x, s: x.index_add(0, idx(L, [0, 2, 0]), s), [(3, 2), (3, 2)]),
     ("index_add_alpha", lambda L, x, s: L.index_add(x, 1, idx(L, [1, 1]), s, alpha=-2.0), [(3, 2), (3, 2)]),
     ("index_fill", lambda L, x: x.index_fill(1, idx(L, [0, 2]), -3.0), [(3, 4)]),
@@ -183,9 +166,6 @@ OPS = [
     ("index_put_acc", lambda L, x, v: L.index_put(x, (idx(L, [0, 0, 2]),), v, accumulate=True), [(3, 4), (4,)]),
     ("index_put_mask", lambda L, x, v: x.index_put((x > 0,), v), [(3, 4), (1,)]),
     ("take", lambda L, x: L.take(x, idx(L, [[0, 11], [-1, 5]])), [(3, 4)]),
-    ("take_along_dim", lambda L, x: L.take_along_dim(x, idx(L, [[0], [2]]), 1), [(2, 3)]),
-    ("take_along_dim_bcast", lambda L, x: x.take_along_dim(idx(L, [[[0, 1]]]), dim=2), [(2, 3, 4)]),
-    ("take_along_dim_flat", lambda L, x: L.take_along_dim(x, idx(L, [5, 0])), [(2, 3)]),
     ("nonzero", lambda L, x: L.nonzero(x > 0), [(3, 4)]),
     ("nonzero_tuple", lambda L, x: (x > 0).nonzero(as_tuple=True), [(3, 4)]),
     ("argwhere", lambda L, x: L.argwhere(x), [(2, 3)]),
@@ -239,33 +219,12 @@ def test_masked_fill_in_place_without_grad_broadcasts_mask():
         assert x.tolist() == [[7.0, 0.0, 7.0]] * 2 and x._version == 1
 
 
-@pytest.mark.parametrize("reduce", ["add", "multiply"])
-def test_scatter_reduce_argument_and_larger_src(reduce):
-    # torch has no derivative for these (nor for a src larger than index): compare values only
-    assert_matches_torch(lambda L, x, s: x.scatter(0, idx(L, [[0, 1], [0, 0]]), s, reduce=reduce),
-                         randn(2, 2), randn(2, 2, seed=2), grad=False)
-    assert_matches_torch(lambda L, x, s: L.scatter(x, 1, idx(L, [[0, 1], [0, 0]]), s),
-                         randn(2, 3), randn(3, 4, seed=2), grad=False)
-
-
-def test_scatter_gradient_with_larger_src():
-    # torch 2.13's own backward fails here, so check against the finite-difference gradient
-    gradcheck(lambda L, x, s: L.scatter(x, 1, idx(L, [[0, 1], [2, 0]]), s), randn(2, 3), randn(3, 4, seed=2))
-
-
 ERRORS = [
     lambda L, x: x[5], lambda L, x: x[-4], lambda L, x: x[0, 5], lambda L, x: x[[0, 3]],
     lambda L, x: x[L.tensor([1.0])], lambda L, x: x[L.ones(2, dtype=L.bool)], lambda L, x: x[0, 0, 0],
     lambda L, x: x[::-1], lambda L, x: x[L.tensor([[True, False]] * 3)],
-    lambda L, x: _set(x, L.tensor([0, 1]), L.ones(3)),
-    lambda L, x: x.gather(0, L.tensor([[0.0]])), lambda L, x: x.take(L.tensor([1], dtype=L.int32)),
+    lambda L, x: _set(x, L.tensor([0, 1]), L.ones(3)), lambda L, x: x.take(L.tensor([1], dtype=L.int32)),
     lambda L, x: x.masked_fill(L.ones(4, dtype=L.uint8), 1), lambda L, x: x.masked_fill(L.ones(4, dtype=L.long), 1),
-    lambda L, x: x.scatter(0, L.tensor([[0]]), L.ones(1, 1), reduce="max"),
-    lambda L, x: x.scatter_reduce(0, L.tensor([[0]]), L.ones(1, 1), "foo"), lambda L, x: x.gather(0, L.tensor([0])),
-    lambda L, x: x.gather(0, L.tensor([[5]])), lambda L, x: x.gather(1, L.zeros(5, 1, dtype=L.long)),
-    lambda L, x: x.scatter(0, L.tensor([[0.0]]), L.ones(1, 1)),
-    lambda L, x: x.scatter(0, L.tensor([[0]]), L.ones(1, 1, dtype=L.float64)),
-    lambda L, x: x.scatter(0, L.tensor([[5]]), 1.0), lambda L, x: x.scatter(0, L.zeros(1, 5, dtype=L.long), L.ones(2, 4)),
     lambda L, x: x.masked_fill(L.ones(4), 1), lambda L, x: x.masked_fill(L.ones(4, dtype=L.bool), L.ones(2)),
     lambda L, x: x.masked_select(L.ones(4)), lambda L, x: x.index_select(0, L.tensor([0.0])),
     lambda L, x: x.index_select(0, L.tensor([[0]])), lambda L, x: x.index_select(0, L.tensor([3])),

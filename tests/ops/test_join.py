@@ -1,0 +1,92 @@
+"""Joins, splits and rearranging copies (_ops/join.py) against torch: values, dtypes, gradients,
+dtype promotion, copies that own their memory, and errors."""
+import numpy as np
+import pytest
+import torch
+
+import minitorch
+from conftest import assert_matches_torch, gradcheck, randn
+
+# (id, fn(lib, *tensors), input shapes)
+CASES = [
+    ("narrow", lambda L, x: x.narrow(1, 1, 2), [(3, 4)]),
+    ("narrow_neg", lambda L, x: L.narrow(x, -1, -3, 2), [(3, 4)]),
+    ("select", lambda L, x: x.select(1, -1), [(3, 4)]),
+    ("unbind", lambda L, x: x.unbind(1), [(3, 4)]),
+    ("unbind_fn", lambda L, x: L.unbind(x), [(3, 4)]),
+    ("chunk", lambda L, x: x.chunk(3), [(7, 2)]),
+    ("chunk_dim", lambda L, x: L.chunk(x, 4, dim=1), [(2, 6)]),
+    ("split_int", lambda L, x: x.split(2), [(5, 3)]),
+    ("split_list", lambda L, x: L.split(x, [1, 0, 3], dim=1), [(2, 4)]),
+    ("tensor_split", lambda L, x: x.tensor_split(3), [(7, 2)]),
+    ("tensor_split_idx", lambda L, x: L.tensor_split(x, [1, 4], dim=1), [(2, 6)]),
+    ("tensor_split_back", lambda L, x: L.tensor_split(x, [3, 1]), [(5,)]),
+    ("repeat", lambda L, x: x.repeat(2, 1, 3), [(3, 2)]),
+    ("repeat_interleave", lambda L, x: x.repeat_interleave(2, dim=1), [(3, 2)]),
+    ("repeat_interleave_flat", lambda L, x: L.repeat_interleave(x, 3), [(2, 2)]),
+    ("repeat_interleave_tensor", lambda L, x: x.repeat_interleave(L.tensor([1, 0, 2]), dim=0), [(3, 2)]),
+    ("tile", lambda L, x: x.tile((2,)), [(3, 2)]),
+    ("tile_more", lambda L, x: L.tile(x, (2, 1, 2)), [(3, 2)]),
+    ("flip", lambda L, x: x.flip(0, 2), [(2, 3, 4)]),
+    ("flip_fn", lambda L, x: L.flip(x, [-1]), [(2, 3)]),
+    ("fliplr", lambda L, x: L.fliplr(x), [(2, 3)]),
+    ("flipud", lambda L, x: x.flipud(), [(2, 3)]),
+    ("roll", lambda L, x: x.roll(1, 0), [(3, 4)]),
+    ("roll_multi", lambda L, x: L.roll(x, (2, -1), (1, 0)), [(3, 4)]),
+    ("roll_flat", lambda L, x: x.roll(5), [(3, 4)]),
+    ("cat", lambda L, x, y: L.cat([x, y]), [(2, 3), (4, 3)]),
+    ("cat_dim", lambda L, x, y, z: L.cat((x, y, z), dim=-1), [(2, 3), (2, 1), (2, 2)]),
+    ("concat", lambda L, x, y: L.concat([x, y], 1), [(2, 3), (2, 3)]),
+    ("concatenate", lambda L, x, y: L.concatenate([x, y], 0), [(0, 3), (2, 3)]),
+    ("cat_legacy_empty", lambda L, x, y: L.cat([x, y]), [(0,), (2, 3)]),
+    ("stack", lambda L, x, y: L.stack([x, y]), [(2, 3), (2, 3)]),
+    ("stack_dim", lambda L, x, y: L.stack((x, y), dim=-1), [(2, 3), (2, 3)]),
+    ("hstack", lambda L, x, y: L.hstack([x, y]), [(2, 3), (2, 1)]),
+    ("hstack_1d", lambda L, x, y: L.hstack([x, y]), [(2,), (3,)]),
+    ("vstack", lambda L, x, y: L.vstack([x, y]), [(3,), (2, 3)]),
+    ("dstack", lambda L, x, y: L.dstack([x, y]), [(2, 3), (2, 3, 2)]),
+    ("atleast_3d", lambda L, x, y: L.atleast_3d(x, y), [(3,), (2, 3)]),
+]
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64, np.int64])
+@pytest.mark.parametrize("name,fn,shapes", CASES, ids=[c[0] for c in CASES])
+def test_matches_torch(name, fn, shapes, dtype):
+    arrays = [(randn(*s, seed=i) * 5).astype(dtype) for i, s in enumerate(shapes)]
+    assert_matches_torch(fn, *arrays)
+
+
+@pytest.mark.parametrize("name,fn,shapes", CASES, ids=[c[0] for c in CASES])
+def test_gradcheck(name, fn, shapes):
+    gradcheck(fn, *[randn(*s, dtype=np.float64, seed=i) for i, s in enumerate(shapes)])
+
+
+def test_cat_stack_promote_dtypes():
+    assert_matches_torch(lambda L, x, y: L.cat([x, y.long()]), randn(2), randn(3).astype(np.int64))
+    assert_matches_torch(lambda L, x, y: L.stack([x, y]), randn(2), randn(2, dtype=np.float64))
+
+
+def test_double_backward_through_cat_and_split():
+    assert_matches_torch(lambda L, x: L.autograd.grad(L.cat([x, x * x]).pow(2).sum(), x, create_graph=True)[0],
+                         randn(3))
+
+
+ERRORS = [
+    lambda L, x: x.narrow(0, 4, 1), lambda L, x: x.narrow(0, 1, 5), lambda L, x: x.select(0, 5),
+    lambda L, x: x.chunk(0), lambda L, x: x.split([1, 1]), lambda L, x: x.split(0), lambda L, x: x.split(-1),
+    lambda L, x: L.cat([x, L.zeros(3, 5)]), lambda L, x: L.cat([]), lambda L, x: L.cat([L.tensor(1.0)]),
+    lambda L, x: L.cat([x, L.zeros(3)]), lambda L, x: L.stack([x, L.zeros(3, 5)]), lambda L, x: L.stack([]),
+    lambda L, x: x.repeat(2), lambda L, x: x.flip(0, 0), lambda L, x: L.fliplr(L.zeros(3)),
+    lambda L, x: L.flipud(L.tensor(1.0)), lambda L, x: x.roll((1, 2), (0,)), lambda L, x: x.tensor_split(0),
+    lambda L, x: x.repeat_interleave(L.tensor([1, 2])), lambda L, x: x.repeat_interleave(-1),
+    lambda L, x: x.unbind(2),
+]
+
+
+@pytest.mark.parametrize("fn", ERRORS)
+def test_errors_match_torch(fn):
+    with pytest.raises(Exception) as expected:
+        fn(torch, torch.zeros(3, 4))
+    with pytest.raises(type(expected.value)) as got:
+        fn(minitorch, minitorch.zeros(3, 4))
+    assert str(got.value) == str(expected.value)

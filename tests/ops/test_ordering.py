@@ -1,0 +1,104 @@
+"""Extremes, scans and sorting (_ops/ordering.py) against torch: topk, kthvalue, sort, median, mode,
+unique, argmax, ties sharing the gradient, and the named tuples printed like torch.return_types."""
+import math
+
+import numpy as np
+import pytest
+import torch
+
+import minitorch
+from conftest import check_results, gradcheck, randn
+
+
+@pytest.mark.parametrize("k,kw", [(1, {}), (3, {"dim": 0}), (2, {"dim": -1, "largest": False}),
+                                  (4, {"dim": 1, "sorted": True})])
+def test_topk(k, kw):
+    check_results(lambda L, x: L.topk(x, k, **kw), randn(4, 5))
+
+
+@pytest.mark.parametrize("k,kw", [(1, {}), (3, {"dim": 0}), (2, {"dim": 1, "keepdim": True})])
+def test_kthvalue(k, kw):
+    check_results(lambda L, x: L.kthvalue(x, k, **kw), randn(4, 5))
+
+
+def test_sort_descending_and_stable_ties():
+    x = np.array([[2., 1, 2, 3, 1, 2], [0, 0, 5, 5, 0, 1]], np.float32)
+    for kw in [{}, {"descending": True}, {"stable": True, "descending": True}, {"dim": 0}]:
+        check_results(lambda L, t: L.sort(t, stable=True, **{k: v for k, v in kw.items()
+                                                                    if k != "stable"}), x)
+        check_results(lambda L, t: L.argsort(t, stable=True, **{k: v for k, v in kw.items()
+                                                                       if k != "stable"}), x, grad=False)
+    nan = np.array([2., np.nan, 1., 2.], np.float32)
+    check_results(lambda L, t: L.sort(t, descending=True, stable=True), nan, grad=False)
+    check_results(lambda L, t: L.sort(t, stable=True), nan, grad=False)
+
+
+def test_ties_share_gradient_like_torch():
+    x = np.array([[1., 3., 3., 2.], [5., 5., 5., 0.]], np.float32)
+    for fn in [lambda L, t: t.max(), lambda L, t: t.amax(1), lambda L, t: L.amin(t, 0),
+               lambda L, t: t.max(1), lambda L, t: t.min(dim=0), lambda L, t: t.median(),
+               lambda L, t: t.median(1), lambda L, t: L.aminmax(t),
+               lambda L, t: L.aminmax(t, dim=1, keepdim=True), lambda L, t: L.norm(t, math.inf, 1)]:
+        check_results(fn, x)
+
+
+def test_median_lower_and_nan():
+    check_results(lambda L, t: (t.median(), t.median(0)), np.array([4., 1., 3., 2.], np.float32))
+    check_results(lambda L, t: (t.median(), t.median(1)),
+                         np.array([[4., np.nan, 3.], [1, 2, 3]], np.float32), grad=False)
+
+
+def test_mode():
+    x = np.array([[1, 3, 3, 2, 2], [0, 4, 4, 4, 1]], np.int64)
+    check_results(lambda L, t: (t.mode(), L.mode(t, 0), t.mode(1, keepdim=True)), x)
+    check_results(lambda L, t: t.mode(), np.array([[1., 2, 1], [3, 3, 0]], np.float32))
+
+
+def test_cumprod_gradient_with_zeros():
+    x = np.array([[2., 0., 3., 0.5], [1., 2., 0., 4.], [1., 0., 0., 3.]], np.float32)
+    for fn in [lambda L, t: t.cumprod(1), lambda L, t: L.cumprod(t, 0)]:
+        check_results(fn, x)
+        gradcheck(fn, x)
+
+
+@pytest.mark.parametrize("dt", [np.int64, np.int32, np.uint8])
+def test_integer_order_statistics(dt):
+    x = np.array([[4, 1, 3, 6], [0, 2, 5, 7]]).astype(dt)  # no ties: their order is unspecified
+    check_results(lambda L, t: (t.argmax(), t.argmin(1), t.topk(2), t.sort(dim=1, stable=True),
+                                       t.kthvalue(2), t.median(), t.median(1), t.min(0), t.amin(1)), x)
+
+
+def test_argmax_keepdim_without_dim_and_nan():
+    check_results(lambda L, t: (t.argmax(keepdim=True), t.argmin(dim=0, keepdim=True)), randn(2, 3))
+    x = np.array([[1., np.nan, 3.], [2., 1., 0.]], np.float32)
+    check_results(lambda L, t: (t.argmax(1), t.max(1), t.amax(0), t.max()), x, grad=False)
+
+
+@pytest.mark.parametrize("kw", [{}, {"return_inverse": True}, {"return_counts": True},
+                                {"return_inverse": True, "return_counts": True, "dim": 0},
+                                {"return_inverse": True, "dim": 1}, {"sorted": True, "return_counts": True}])
+def test_unique(kw):
+    x = np.array([[3, 1, 3], [0, 5, 0], [3, 1, 3]], np.int64)
+    check_results(lambda L, t: L.unique(t, **kw), x)
+    check_results(lambda L, t: t.unique(**kw), x.astype(np.float32), grad=False)
+
+
+def test_namedtuple_fields_and_repr():
+    x = randn(3, 4)
+    pairs = [("max", lambda L, t: L.max(t, 1)), ("min", lambda L, t: t.min(0, True)),
+             ("sort", lambda L, t: t.sort()), ("topk", lambda L, t: t.topk(2)),
+             ("kthvalue", lambda L, t: t.kthvalue(1)), ("median", lambda L, t: t.median(0)),
+             ("mode", lambda L, t: t.mode()), ("aminmax", lambda L, t: L.aminmax(t))]
+    for name, fn in pairs:
+        mine, ref = fn(minitorch, minitorch.tensor(x)), fn(torch, torch.tensor(x))
+        assert type(mine).__name__ == type(ref).__name__ == name and len(mine) == len(ref) == 2
+        for field in mine._fields:
+            np.testing.assert_array_equal(getattr(mine, field).numpy(), getattr(ref, field).numpy())
+        assert repr(mine) == repr(ref)
+        values, indices = mine
+        assert values is mine[0]
+
+
+def test_max_binary_form_is_maximum():
+    a, b = randn(3, 4), randn(4, seed=1)
+    check_results(lambda L, x, y: (L.max(x, y), L.min(x, y), x.max(y), x.min(other=y)), a, b)
