@@ -28,7 +28,11 @@ from .inplace import in_place_source, inplace_update, maybe_in_place
 from .math import _erf_forward, exp, sigmoid, tanh
 from .math import relu as _relu_op
 
-__all__ = ["threshold", "threshold_", "relu", "relu_", "hardtanh", "hardtanh_", "relu6", "leaky_relu", "leaky_relu_", "prelu", "elu", "elu_", "selu", "celu", "gelu", "silu", "softplus", "mish", "logsigmoid", "hardsigmoid", "hardswish", "softsign", "tanhshrink", "hardshrink", "softshrink", "softmax", "softmin", "log_softmax"]  # re-exported by nn.functional
+# public functions, re-exported by nn.functional
+__all__ = ["threshold", "threshold_", "relu", "relu_", "hardtanh", "hardtanh_", "relu6", "leaky_relu",
+           "leaky_relu_", "prelu", "elu", "elu_", "selu", "celu", "gelu", "silu", "softplus", "mish",
+           "logsigmoid", "hardsigmoid", "hardswish", "softsign", "tanhshrink", "hardshrink", "softshrink",
+           "softmax", "softmin", "log_softmax"]
 
 _INV_SQRT2 = 1 / math.sqrt(2)
 _INV_SQRT_2PI = 1 / math.sqrt(2 * math.pi)

@@ -19,7 +19,9 @@ from .activation import _SELU_ALPHA, _SELU_SCALE
 from .compare import where
 from .inplace import maybe_in_place
 
-__all__ = ["linear", "bilinear", "dropout", "dropout1d", "dropout2d", "dropout3d", "alpha_dropout", "one_hot", "embedding", "normalize", "cosine_similarity", "pairwise_distance"]  # re-exported by nn.functional
+# public functions, re-exported by nn.functional
+__all__ = ["linear", "bilinear", "dropout", "dropout1d", "dropout2d", "dropout3d", "alpha_dropout",
+           "one_hot", "embedding", "normalize", "cosine_similarity", "pairwise_distance"]
 
 
 class Linear(Function):

@@ -33,7 +33,10 @@ from .compare import where
 from .math import exp, log
 from .reduction import Softmax
 
-__all__ = ["nll_loss", "cross_entropy", "mse_loss", "l1_loss", "smooth_l1_loss", "huber_loss", "binary_cross_entropy", "binary_cross_entropy_with_logits", "kl_div", "margin_ranking_loss", "cosine_embedding_loss"]  # re-exported by nn.functional
+# public functions, re-exported by nn.functional
+__all__ = ["nll_loss", "cross_entropy", "mse_loss", "l1_loss", "smooth_l1_loss", "huber_loss",
+           "binary_cross_entropy", "binary_cross_entropy_with_logits", "kl_div", "margin_ranking_loss",
+           "cosine_embedding_loss"]
 
 
 def _class_weights(logp: np.ndarray, target: np.ndarray, weight: np.ndarray | None,

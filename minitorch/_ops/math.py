@@ -64,12 +64,10 @@ A, Y = "input", "output"  # what backward needs: the input a, or the output y = 
 def _real(name: str, np_fn: Callable, saves: str, derivative: Callable, doc: str) -> tuple[type, Any]:
     """A Function computing `np_fn` whose backward is `derivative(grad, a or y)`, and its public function.
 
-    The node is named `<name>Backward0`, like torch's. Domain errors give nan or inf, as in torch,
-    without numpy's warnings.
+    The node is named `<name>Backward0`, like torch's.
     """
     def forward(ctx, a):
-        with np.errstate(divide="ignore", invalid="ignore"):
-            out = np_fn(a)
+        out = np_fn(a)
         ctx.save_for_backward(a if saves == A else out)
         return out
 
@@ -80,6 +78,14 @@ def _real(name: str, np_fn: Callable, saves: str, derivative: Callable, doc: str
     fn = type(name, (Function,), {"forward": staticmethod(forward), "backward": staticmethod(backward),
                                   "__module__": __name__, "__doc__": doc})
     return fn, _unary_float(fn, doc)
+
+
+def _quiet(np_fn: Callable) -> Callable:
+    """np_fn without numpy's warnings outside its domain: like torch, it just gives nan or inf."""
+    def quiet(a: np.ndarray) -> np.ndarray:
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return np_fn(a)
+    return quiet
 
 
 def _sigmoid(a: np.ndarray) -> np.ndarray:
@@ -116,23 +122,25 @@ def _erf_forward(a: np.ndarray, which: int) -> np.ndarray:
 
 _LN2, _LN10, _TWO_OVER_SQRT_PI = math.log(2.0), math.log(10.0), 2 / math.sqrt(math.pi)
 
-# name             numpy function    needs  derivative: grad * f'(a)
+# Function, function = _real(name, numpy function, what backward needs, derivative rule, docstring)
 Exp2, exp2 = _real("Exp2", np.exp2, Y, lambda grad, y: grad * y * _LN2, "2 ** input, elementwise.")
 Expm1, expm1 = _real("Expm1", np.expm1, Y, lambda grad, y: grad * (y + 1), "exp(input) - 1, accurate near 0.")
-Log, log = _real("Log", np.log, A, lambda grad, a: grad / a,
+Log, log = _real("Log", _quiet(np.log), A, lambda grad, a: grad / a,
                  "Natural logarithm, elementwise (nan below 0, -inf at 0).")
-Log2, log2 = _real("Log2", np.log2, A, lambda grad, a: grad / (a * _LN2), "Base-2 logarithm, elementwise.")
-Log10, log10 = _real("Log10", np.log10, A, lambda grad, a: grad / (a * _LN10), "Base-10 logarithm, elementwise.")
-Log1p, log1p = _real("Log1p", np.log1p, A, lambda grad, a: grad / (a + 1), "log(1 + input), accurate near 0.")
-Sqrt, sqrt = _real("Sqrt", np.sqrt, Y, lambda grad, y: grad / (y * 2), "Square root, elementwise (nan below 0).")
-Rsqrt, rsqrt = _real("Rsqrt", lambda a: np.reciprocal(np.sqrt(a)), Y, lambda grad, y: grad * y * y * y * -0.5,
+Log2, log2 = _real("Log2", _quiet(np.log2), A, lambda grad, a: grad / (a * _LN2), "Base-2 logarithm, elementwise.")
+Log10, log10 = _real("Log10", _quiet(np.log10), A, lambda grad, a: grad / (a * _LN10),
+                     "Base-10 logarithm, elementwise.")
+Log1p, log1p = _real("Log1p", _quiet(np.log1p), A, lambda grad, a: grad / (a + 1), "log(1 + input), accurate near 0.")
+Sqrt, sqrt = _real("Sqrt", _quiet(np.sqrt), Y, lambda grad, y: grad / (y * 2),
+                   "Square root, elementwise (nan below 0).")
+Rsqrt, rsqrt = _real("Rsqrt", _quiet(lambda a: np.reciprocal(np.sqrt(a))), Y, lambda grad, y: grad * y * y * y * -0.5,
                      "1 / sqrt(input), elementwise.")
 Sin, sin = _real("Sin", np.sin, A, lambda grad, a: grad * cos(a), "Sine, elementwise.")
 Cos, cos = _real("Cos", np.cos, A, lambda grad, a: -grad * sin(a), "Cosine, elementwise.")
 Tan, tan = _real("Tan", np.tan, Y, lambda grad, y: grad * (y * y + 1), "Tangent, elementwise.")
-Asin, asin = _real("Asin", np.arcsin, A, lambda grad, a: grad * rsqrt(1 - a * a),
+Asin, asin = _real("Asin", _quiet(np.arcsin), A, lambda grad, a: grad * rsqrt(1 - a * a),
                    "Inverse sine, elementwise (nan outside [-1, 1]).")
-Acos, acos = _real("Acos", np.arccos, A, lambda grad, a: -grad * rsqrt(1 - a * a),
+Acos, acos = _real("Acos", _quiet(np.arccos), A, lambda grad, a: -grad * rsqrt(1 - a * a),
                    "Inverse cosine, elementwise (nan outside [-1, 1]).")
 Atan, atan = _real("Atan", np.arctan, A, lambda grad, a: grad / (a * a + 1), "Inverse tangent, elementwise.")
 Sinh, sinh = _real("Sinh", np.sinh, A, lambda grad, a: grad * cosh(a), "Hyperbolic sine, elementwise.")
@@ -140,16 +148,16 @@ Cosh, cosh = _real("Cosh", np.cosh, A, lambda grad, a: grad * sinh(a), "Hyperbol
 Tanh, tanh = _real("Tanh", np.tanh, Y, lambda grad, y: grad * (1 - y * y), "Hyperbolic tangent, elementwise.")
 Asinh, asinh = _real("Asinh", np.arcsinh, A, lambda grad, a: grad * rsqrt(a * a + 1),
                      "Inverse hyperbolic sine, elementwise.")
-Acosh, acosh = _real("Acosh", np.arccosh, A, lambda grad, a: grad * rsqrt(a * a - 1),
+Acosh, acosh = _real("Acosh", _quiet(np.arccosh), A, lambda grad, a: grad * rsqrt(a * a - 1),
                      "Inverse hyperbolic cosine, elementwise (nan below 1).")
-Atanh, atanh = _real("Atanh", np.arctanh, A, lambda grad, a: grad / (1 - a * a),
+Atanh, atanh = _real("Atanh", _quiet(np.arctanh), A, lambda grad, a: grad / (1 - a * a),
                      "Inverse hyperbolic tangent, elementwise (+-inf at +-1).")
 Sigmoid, sigmoid = _real("Sigmoid", _sigmoid, Y, lambda grad, y: grad * y * (1 - y),
                          "1 / (1 + exp(-input)), elementwise, without overflow.")
 Erf, erf = _real("Erf", lambda a: _erf_forward(a, 0), A, lambda grad, a: grad * exp(-a * a) * _TWO_OVER_SQRT_PI,
                  "The error function, elementwise.")
-Erfc, erfc = _real("Erfc", lambda a: _erf_forward(a, 1), A,
-                   lambda grad, a: grad * exp(-a * a) * -_TWO_OVER_SQRT_PI, "1 - erf(input), accurate for large inputs.")
+Erfc, erfc = _real("Erfc", lambda a: _erf_forward(a, 1), A, lambda grad, a: grad * exp(-a * a) * -_TWO_OVER_SQRT_PI,
+                   "1 - erf(input), accurate for large inputs.")
 arcsin, arccos, arctan, arcsinh, arccosh, arctanh = asin, acos, atan, asinh, acosh, atanh
 
 
