@@ -3,8 +3,6 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 PIP    := $(PY) -m pip install --find-links /opt/wheels
 export OPENBLAS_CORETYPE ?= Haswell
-export OPENBLAS_THREAD_TIMEOUT ?= 4
-export GOMP_SPINCOUNT ?= 0
 
 .PHONY: install install-runtime test train bench clean
 
