@@ -2,9 +2,14 @@
 
 Two pools do minitorch's parallel work: numba's (the `kernels/` loops) and the BLAS's
 that numpy calls for matmul (OpenBLAS or MKL, reached through threadpoolctl). One count
-governs both. Importing minitorch changes no environment variable and no pool: numba keeps
-its default (OpenMP) threading layer, which measured fastest here and shares one OpenMP
-runtime with torch when both are loaded.
+governs both. Importing minitorch sets no environment variable and no other library's pool.
+
+numba's parallel loops run on its "workqueue" threading layer unless the user chose one
+(NUMBA_THREADING_LAYER, or numba already started its threads): its idle workers sleep.
+OpenMP workers (numba's default layer, and torch's) spin-wait after every loop; on a
+small machine they then fight the BLAS's spinning workers for the cores and a 0.5 ms
+kernel can wait a 4 ms scheduler slice. This choice is numba's own configuration, read
+by numba only.
 """
 from __future__ import annotations
 
@@ -12,9 +17,14 @@ import builtins
 import os
 
 import numba
+import numba.np.ufunc.parallel as _numba_parallel
 from threadpoolctl import threadpool_limits
 
 __all__ = ["get_num_interop_threads", "get_num_threads", "set_num_interop_threads", "set_num_threads"]
+
+if (numba.config.THREADING_LAYER == "default" and "NUMBA_THREADING_LAYER" not in os.environ
+        and not _numba_parallel._is_initialized):
+    numba.config.THREADING_LAYER = "workqueue"
 
 _threads: builtins.int | None = None            # set by set_num_threads
 _interop_threads: builtins.int | None = None    # set by set_num_interop_threads
