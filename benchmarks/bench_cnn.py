@@ -2,7 +2,7 @@
 
 Both libraries run in this process, in alternating blocks, on the same inputs; we print the
 median time per call of each and the ratio minitorch / torch. torch uses the same number of
-threads as numba and BLAS get here (2 by default; set CNN_BENCH_THREADS to change).
+threads as minitorch (one per core by default; set CNN_BENCH_THREADS to change both).
 
     python benchmarks/bench_cnn.py [--repeat 15]
 """
@@ -13,23 +13,17 @@ import os
 import statistics
 import time
 
-# Thread counts must be fixed before numpy (OpenBLAS) and numba initialise their pools.
-THREADS = int(os.environ.get("CNN_BENCH_THREADS", "2"))
-os.environ.setdefault("NUMBA_NUM_THREADS", str(THREADS))
-os.environ.setdefault("OPENBLAS_NUM_THREADS", str(THREADS))
-# numba's OpenMP workers and OpenBLAS's workers both spin-wait after a parallel region by
-# default; in one process on 2 cores they then take turns by scheduler time slices (a small
-# conv measured 4-8 ms instead of 0.5 ms). Let both go to sleep at once. torch's OpenMP
-# pool gets the same setting, so the comparison stays like for like.
-os.environ.setdefault("OPENBLAS_THREAD_TIMEOUT", "4")
-os.environ.setdefault("GOMP_SPINCOUNT", "0")
+import numpy as np
+import torch
 
-import numpy as np  # noqa: E402
-import torch  # noqa: E402
+import minitorch
 
-import minitorch  # noqa: E402
-
-torch.set_num_threads(THREADS)
+# Each library runs with its own default thread count (one per core) unless CNN_BENCH_THREADS
+# says otherwise; then each gets it through its own set_num_threads, as a user would do it.
+if os.environ.get("CNN_BENCH_THREADS"):
+    for _lib in (minitorch, torch):
+        _lib.set_num_threads(int(os.environ["CNN_BENCH_THREADS"]))
+THREADS = minitorch.get_num_threads(), torch.get_num_threads()
 
 
 def cases():
@@ -93,8 +87,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=11)
     parser.add_argument("--inner", type=int, default=3)
     args = parser.parse_args()
-    print(f"threads={THREADS} (torch, numba, OpenBLAS)  OPENBLAS_CORETYPE={os.environ.get('OPENBLAS_CORETYPE', '(unset)')}  "
-          f"OPENBLAS_THREAD_TIMEOUT={os.environ['OPENBLAS_THREAD_TIMEOUT']}  GOMP_SPINCOUNT={os.environ['GOMP_SPINCOUNT']}  "
+    print(f"threads: minitorch {THREADS[0]}, torch {THREADS[1]}; "
           f"batch 64, float32, median of {args.repeat} blocks of {args.inner}")
     print(f"{'layer':34s} {'pass':8s} {'minitorch ms':>12s} {'torch ms':>9s} {'ratio':>6s}   "
           f"{'(best: mt':>9s} {'torch':>7s} {'ratio)':>6s}")

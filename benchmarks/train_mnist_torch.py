@@ -69,7 +69,6 @@ def main() -> None:
 
     import torch
     import minitorch
-    torch.set_num_threads(2)
     data = load_mnist(args.data)
     libs = {"torch": torch, "minitorch": minitorch}
     models, optimizers, times = {}, {}, {name: [] for name in libs}

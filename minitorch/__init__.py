@@ -2,15 +2,8 @@
 
     import minitorch as torch
 """
-import os as _os
-
-# numba's OpenMP workers and OpenBLAS's workers spin-wait after every call; on a small
-# machine the two pools then take turns in 4 ms scheduler slices (a 0.5 ms conv measured
-# 4-8 ms). Let idle workers sleep. This takes effect when minitorch is imported before
-# numpy; the Makefile sets the same variables for its targets.
-_os.environ.setdefault("OPENBLAS_THREAD_TIMEOUT", "4")
-_os.environ.setdefault("GOMP_SPINCOUNT", "0")
 from . import _dtype
+from ._threads import get_num_interop_threads, get_num_threads, set_num_interop_threads, set_num_threads
 from ._device import device
 from ._dtype import (bool, can_cast, double, dtype, finfo, float, float16, float32, float64,
                      get_default_dtype, half, iinfo, int, int8, int16, int32, int64, layout, long,

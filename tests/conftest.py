@@ -13,8 +13,6 @@ from __future__ import annotations
 import os
 import sys
 
-import minitorch  # first: it configures the BLAS/OpenMP thread pools before numpy loads them
-
 import numpy as np
 import pytest
 import torch
@@ -22,7 +20,6 @@ import torch
 import minitorch
 
 sys.path.insert(0, os.path.dirname(__file__))
-torch.set_num_threads(2)
 
 
 def randn(*shape, dtype=np.float32, seed=None):
