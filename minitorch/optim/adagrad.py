@@ -5,7 +5,7 @@ from typing import Iterable
 
 import numpy as np
 
-from .._tensor import _wrap
+from ._checks import check_non_negative
 from .optimizer import Optimizer
 
 
@@ -15,12 +15,10 @@ class Adagrad(Optimizer):
     def __init__(self, params: Iterable, lr: float = 1e-2, lr_decay: float = 0, weight_decay: float = 0,
                  initial_accumulator_value: float = 0, eps: float = 1e-10, foreach: bool | None = None,
                  *, maximize: bool = False, differentiable: bool = False, fused: bool | None = None):
-        for name, value in (("learning rate", lr), ("lr_decay value", lr_decay),
+        check_non_negative(("learning rate", lr), ("lr_decay value", lr_decay),
                             ("weight_decay value", weight_decay),
                             ("initial_accumulator_value value", initial_accumulator_value),
-                            ("epsilon value", eps)):
-            if value < 0.0:
-                raise ValueError(f"Invalid {name}: {value}")
+                            ("epsilon value", eps))
         super().__init__(params, dict(lr=lr, lr_decay=lr_decay, weight_decay=weight_decay,
                                       initial_accumulator_value=initial_accumulator_value, eps=eps,
                                       foreach=foreach, maximize=maximize, differentiable=differentiable,
@@ -30,8 +28,7 @@ class Adagrad(Optimizer):
                 self._buffer(self.state[p], "sum", p._array, group["initial_accumulator_value"])
 
     def _update(self, param: np.ndarray, grad: np.ndarray, state: dict, group: dict) -> None:
-        step = (state["step"].item() if "step" in state else 0) + 1
-        state["step"] = _wrap(np.array(float(step), dtype=np.float32))
+        step = self._next_step(state)
         if group["weight_decay"]:
             grad = grad + group["weight_decay"] * param
         clr = group["lr"] / (1 + (step - 1) * group["lr_decay"])

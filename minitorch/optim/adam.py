@@ -6,7 +6,7 @@ from typing import Iterable
 
 import numpy as np
 
-from .._tensor import _wrap
+from ._checks import check_betas, check_non_negative
 from .optimizer import Optimizer
 
 
@@ -19,15 +19,9 @@ class Adam(Optimizer):
                  weight_decay: float = 0, amsgrad: bool = False, *, foreach: bool | None = None,
                  maximize: bool = False, capturable: bool = False, differentiable: bool = False,
                  fused: bool | None = None, decoupled_weight_decay: bool = False):
-        if not 0.0 <= lr:
-            raise ValueError(f"Invalid learning rate: {lr}")
-        if not 0.0 <= eps:
-            raise ValueError(f"Invalid epsilon value: {eps}")
-        for i, beta in enumerate(betas):
-            if not 0.0 <= beta < 1.0:
-                raise ValueError(f"Invalid beta parameter at index {i}: {beta}")
-        if not 0.0 <= weight_decay:
-            raise ValueError(f"Invalid weight_decay value: {weight_decay}")
+        check_non_negative(("learning rate", lr), ("epsilon value", eps))
+        check_betas(betas)
+        check_non_negative(("weight_decay value", weight_decay))
         super().__init__(params, dict(lr=lr, betas=tuple(betas), eps=eps, weight_decay=weight_decay,
                                       amsgrad=amsgrad, maximize=maximize, foreach=foreach,
                                       capturable=capturable, differentiable=differentiable, fused=fused,
@@ -41,8 +35,7 @@ class Adam(Optimizer):
                 param *= 1 - lr * wd
             else:
                 grad = grad + wd * param
-        step = (state["step"].item() if "step" in state else 0) + 1
-        state["step"] = _wrap(np.array(float(step), dtype=np.float32))
+        step = self._next_step(state)
         m = self._buffer(state, "exp_avg", param)
         v = self._buffer(state, "exp_avg_sq", param)
         m += (1 - beta1) * (grad - m)

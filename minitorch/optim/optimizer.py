@@ -104,6 +104,13 @@ class Optimizer:
         raise NotImplementedError
 
     @staticmethod
+    def _next_step(state: dict) -> int:
+        """Count one more step in `state['step']` (a float32 0-d tensor, as torch keeps it); return it."""
+        step = (state["step"].item() if "step" in state else 0) + 1
+        state["step"] = _wrap(np.array(float(step), dtype=np.float32))
+        return int(step)
+
+    @staticmethod
     def _buffer(state: dict, name: str, like: np.ndarray, fill: float = 0.0) -> np.ndarray:
         """The state array `name`, created as a tensor filled with `fill` on first use."""
         if name not in state:
@@ -136,7 +143,9 @@ class Optimizer:
         for ours, saved in zip(self.param_groups, saved_groups):
             for p, i in zip(ours["params"], saved["params"]):
                 if i in state_dict["state"]:
-                    self.state[p] = {k: (_wrap(v._array.astype(p._array.dtype) if v.dtype.is_floating_point
+                    # like torch: floating state takes the parameter's dtype, except the step count
+                    self.state[p] = {k: (_wrap(v._array.astype(p._array.dtype)
+                                               if v.dtype.is_floating_point and k != "step"
                                                else v._array.copy()) if isinstance(v, Tensor) else v)
                                      for k, v in state_dict["state"][i].items()}
             ours.update({k: copy.deepcopy(v) for k, v in saved.items() if k != "params"})

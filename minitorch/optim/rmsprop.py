@@ -5,7 +5,7 @@ from typing import Iterable
 
 import numpy as np
 
-from .._tensor import _wrap
+from ._checks import check_non_negative
 from .optimizer import Optimizer
 
 
@@ -16,10 +16,8 @@ class RMSprop(Optimizer):
                  weight_decay: float = 0, momentum: float = 0, centered: bool = False,
                  capturable: bool = False, foreach: bool | None = None, maximize: bool = False,
                  differentiable: bool = False):
-        for name, value in (("learning rate", lr), ("epsilon value", eps), ("momentum value", momentum),
-                            ("weight_decay value", weight_decay), ("alpha value", alpha)):
-            if value < 0.0:
-                raise ValueError(f"Invalid {name}: {value}")
+        check_non_negative(("learning rate", lr), ("epsilon value", eps), ("momentum value", momentum),
+                            ("weight_decay value", weight_decay), ("alpha value", alpha))
         super().__init__(params, dict(lr=lr, alpha=alpha, eps=eps, weight_decay=weight_decay,
                                       momentum=momentum, centered=centered, capturable=capturable,
                                       foreach=foreach, maximize=maximize, differentiable=differentiable))
@@ -28,7 +26,7 @@ class RMSprop(Optimizer):
         alpha = group["alpha"]
         if group["weight_decay"]:
             grad = grad + group["weight_decay"] * param
-        state["step"] = _wrap(np.array((state["step"].item() if "step" in state else 0) + 1.0, np.float32))
+        self._next_step(state)
         square_avg = self._buffer(state, "square_avg", param)
         square_avg *= alpha
         square_avg += (1 - alpha) * grad * grad
