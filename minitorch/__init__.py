@@ -19,7 +19,7 @@ from ._size import Size
 from ._tensor import Tensor
 from . import autograd
 from .autograd import enable_grad, inference_mode, is_grad_enabled, no_grad, set_grad_enabled
-from .autograd.anomaly_mode import set_detect_anomaly
+from .autograd.anomaly_mode import is_anomaly_check_nan_enabled, is_anomaly_enabled, set_detect_anomaly
 from . import _ops
 from ._ops.elementwise import *  # noqa: F401,F403
 from ._ops.reduction import *  # noqa: F401,F403

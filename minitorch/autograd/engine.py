@@ -14,7 +14,6 @@ Without `create_graph` backward runs under no_grad, so nothing is recorded.
 from __future__ import annotations
 
 import heapq
-import warnings
 from typing import Any, Sequence
 
 import numpy as np
@@ -77,6 +76,9 @@ def grad(outputs: Any, inputs: Any, grad_outputs: Any = None, retain_graph: bool
         raise ValueError("Expected allow_unused to be True or not passed when materialize_grads=True, "
                          "but got: allow_unused=False.")
     allow_unused = allow_unused or materialize_grads
+    if is_grads_batched:
+        return _batched_grad(outputs, inputs, grad_outputs, retain_graph, create_graph,
+                             allow_unused, materialize_grads)
     outs = _as_tuple(outputs)
     ins = _as_tuple(inputs)
     for t in ins:
@@ -97,6 +99,29 @@ def grad(outputs: Any, inputs: Any, grad_outputs: Any = None, retain_graph: bool
                                    "in the graph. Set allow_unused=True if this is the desired behavior.")
         result.append(g)
     return tuple(result)
+
+
+def _batched_grad(outputs: Any, inputs: Any, grad_outputs: Any, retain_graph: bool | None,
+                  create_graph: bool, allow_unused: bool, materialize_grads: bool) -> tuple:
+    """grad() with is_grads_batched: the first dim of each grad_output indexes independent
+    vector-Jacobian products; one backward per batch entry (torch vmaps instead), stacked."""
+    from .. import stack  # the public op; _ops imports autograd, so it is imported on use
+    outs, batched = _as_tuple(outputs), _as_tuple(grad_outputs)
+    if len(batched) != len(outs) or any(g is None for g in batched):
+        raise RuntimeError("is_grads_batched=True requires a batched grad_output for every output")
+    sizes = {g.shape[0] for g in batched}
+    if len(sizes) != 1:
+        raise RuntimeError(f"If `is_grads_batched=True`, we interpret the first dimension of each "
+                           f"grad_output as the batch dimension; got batch sizes {sorted(sizes)}")
+    per_entry = [grad(outs, inputs, tuple(g[b] for g in batched), retain_graph=True,
+                      create_graph=create_graph, allow_unused=allow_unused,
+                      materialize_grads=materialize_grads)
+                 for b in range(sizes.pop())]
+    if not retain_graph and not create_graph:
+        for node in _discover([gradient_edge(t)[0] for t in outs if t.grad_fn is not None]):
+            node._release()
+    return tuple(None if entry[0] is None else stack(list(entry))
+                 for entry in zip(*per_entry))
 
 
 def _discover(roots: list[Node]) -> dict[Node, int]:
@@ -158,7 +183,8 @@ def _run(outputs: tuple, root_grads: list, retain_graph: bool, create_graph: boo
     for (node, nr), g in zip(root_edges, root_grads):
         _add_to_buffer(buffers, node, nr, g)
 
-    with grad_mode._Fixed(create_graph):
+    # torch computes inf * 0 or log(0) silently; so do the backward rules (numpy would warn).
+    with grad_mode._Fixed(create_graph), np.errstate(all="ignore"):
         for node in order:
             if needed is not None and node not in needed:
                 continue
@@ -171,27 +197,38 @@ def _run(outputs: tuple, root_grads: list, retain_graph: bool, create_graph: boo
                     captured[i] = g
             if isinstance(node, AccumulateGrad):
                 if accumulate and (needed is None or node in target_nodes):
+                    grads = _call_pre_hooks(node, grads)
                     _accumulate(node.variable, grads[0], create_graph)
+                    _call_post_hooks(node, (), grads)
                 continue
             if needed is not None and not any(c in needed for c, _ in node._edges):
                 continue
-            if node._pre_hooks:
-                for hook in tuple(node._pre_hooks.values()):
-                    new = hook(tuple(grads))
-                    if new is not None:
-                        grads = list(new)
-            grad_inputs = _call_node(node, grads)
-            if node._hooks:
-                for hook in tuple(node._hooks.values()):
-                    new = hook(grad_inputs, tuple(grads))
-                    if new is not None:
-                        grad_inputs = tuple(new)
+            grads = _call_pre_hooks(node, grads)
+            grad_inputs = _call_post_hooks(node, _call_node(node, grads), grads)
             if not retain_graph:
                 node._release()
             for (child, nr), g in zip(node._edges, grad_inputs):
                 if child is not None and g is not None:
                     _add_to_buffer(buffers, child, nr, g)
     return captured
+
+
+def _call_pre_hooks(node: Node, grads: list) -> list:
+    """Node.register_prehook hooks: each may replace the gradients arriving at the node."""
+    for hook in tuple((node._pre_hooks or {}).values()):
+        new = hook(tuple(grads))
+        if new is not None:
+            grads = list(new)
+    return grads
+
+
+def _call_post_hooks(node: Node, grad_inputs: tuple, grads: list) -> tuple:
+    """Node.register_hook hooks: each sees (grad_inputs, grad_outputs) and may replace grad_inputs."""
+    for hook in tuple((node._hooks or {}).values()):
+        new = hook(grad_inputs, tuple(grads))
+        if new is not None:
+            grad_inputs = tuple(new)
+    return grad_inputs
 
 
 def _add_to_buffer(buffers: dict, node: Node, nr: int, g: Tensor) -> None:
@@ -227,7 +264,12 @@ def _call_node(node: BackwardNode, grads: list) -> tuple:
             if g is None and node._output_meta[i] is not None:
                 shape, dt = node._output_meta[i]
                 grads[i] = _wrap(np.zeros(shape, dtype=dt))
-    grad_inputs = node.apply(*grads)
+    try:
+        grad_inputs = node.apply(*grads)
+    except Exception:
+        if anomaly_mode._enabled:
+            anomaly_mode.warn_forward_traceback(node)
+        raise
     n_inputs = len(node._edges)
     if len(grad_inputs) != n_inputs:
         raise RuntimeError(f"function {node.name()} returned an incorrect number of gradients "
@@ -244,7 +286,7 @@ def _call_node(node: BackwardNode, grads: list) -> tuple:
             g = sum_to_shape(g, shape, node, i)
         if g._array.dtype != dt:
             g = g.to(_dtype_of(dt))
-        if anomaly_mode._enabled and np.isnan(g._array).any():
+        if anomaly_mode._enabled and anomaly_mode._check_nan and np.isnan(g._array).any():
             _raise_anomaly(node, i)
         fixed.append(g)
     return tuple(fixed)
@@ -271,10 +313,7 @@ def sum_to_shape(g: Tensor, shape: tuple, node: Node | None = None, index: int =
 
 
 def _raise_anomaly(node: Node, index: int) -> None:
-    trace = "".join(node.metadata.get("traceback_", []))
-    if trace:
-        warnings.warn(f"Error detected in {node.name()}. Traceback of forward call that caused the "
-                      f"error:\n{trace}", RuntimeWarning)
+    anomaly_mode.warn_forward_traceback(node)
     raise RuntimeError(f"Function '{node.name()}' returned nan values in its {index}th output.")
 
 

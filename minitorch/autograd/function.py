@@ -29,6 +29,8 @@ forward receives Tensors.
 from __future__ import annotations
 
 import itertools
+import os
+import re
 import traceback
 from typing import Any
 
@@ -129,6 +131,7 @@ class BackwardNode(Node):
     _to_save: tuple = ()
     _saved: tuple | None = ()           # None once freed by backward
     _saved_versions: tuple = ()
+    _saved_outputs: frozenset = frozenset()  # positions in _saved holding this node's own outputs
     _non_differentiable: tuple = ()
     _output_meta: tuple = ()            # (shape, np dtype) per output
     materialize_grads = True
@@ -147,9 +150,12 @@ class BackwardNode(Node):
                 "graph are freed when you call .backward() or autograd.grad(). Specify "
                 "retain_graph=True if you need to backward through the graph a second time or "
                 "if you need to access saved tensors after calling backward.")
-        for t, version in zip(self._saved, self._saved_versions):
+        for i, (t, version) in enumerate(zip(self._saved, self._saved_versions)):
             if isinstance(t, Tensor) and t._version_box[0] != version:
-                origin = (f"output {t._output_nr} of {t.grad_fn.name()}" if t.grad_fn is not None
+                # A saved output is named after this node; a saved input after whatever op
+                # produced its current value (for an in-place write, that op), as torch does.
+                maker = self if i in self._saved_outputs else t.grad_fn
+                origin = (f"output {t._output_nr} of {_op_name(maker)}" if maker is not None
                           else "a leaf tensor")
                 raise RuntimeError(
                     "one of the variables needed for gradient computation has been modified by an "
@@ -176,6 +182,11 @@ class BackwardNode(Node):
     def _release(self) -> None:
         if self._saved:
             self._saved = None
+
+
+def _op_name(node: Node) -> str:
+    """'ExpBackward0' -> 'Exp': how torch's modified-saved-tensor error names an op."""
+    return re.sub(r"Backward\d*$", "", node.name())
 
 
 def _type_name(t: Tensor) -> str:
@@ -276,9 +287,19 @@ def _record(ctx: BackwardNode, args: tuple, arrays: list, raw: tuple, outputs: t
         saved = tuple(_as_saved_tensor(v, args, arrays, raw, outputs) for v in ctx._to_save)
         ctx._saved = saved
         ctx._saved_versions = tuple(t._version_box[0] if isinstance(t, Tensor) else 0 for t in saved)
+        ctx._saved_outputs = frozenset(i for i, t in enumerate(saved) if any(t is o for o in outputs))
         ctx._to_save = ()
     if anomaly_mode._enabled:
-        ctx.metadata["traceback_"] = traceback.format_stack()[:-3]
+        ctx.metadata["traceback_"] = _user_stack()
+
+
+_PACKAGE_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def _user_stack() -> list[str]:
+    """The current call stack as formatted lines, without minitorch's own frames."""
+    frames = [f for f in traceback.extract_stack() if not f.filename.startswith(_PACKAGE_DIR)]
+    return traceback.format_list(frames)
 
 
 def _as_saved_tensor(value: Any, args: tuple, arrays: list, raw: tuple, outputs: tuple) -> Any:
