@@ -37,7 +37,7 @@ from typing import Any
 import numpy as np
 
 from .._tensor import Tensor, _wrap
-from . import anomaly_mode, grad_mode
+from . import anomaly_mode, grad_mode, saved_hooks
 
 
 _sequence_numbers = itertools.count(1)
@@ -131,7 +131,8 @@ class BackwardNode(Node):
     _to_save: tuple = ()
     _saved: tuple | None = ()           # None once freed by backward
     _saved_versions: tuple = ()
-    _saved_outputs: frozenset = frozenset()  # positions in _saved holding this node's own outputs
+    _saved_roles: tuple = ()            # per saved value: "self"/"other"/"input<i>", "result<i>", or None
+    _unpack_hook: Any = None            # set when saved_tensors_hooks packed the saved values
     _non_differentiable: tuple = ()
     _output_meta: tuple = ()            # (shape, np dtype) per output
     materialize_grads = True
@@ -150,11 +151,14 @@ class BackwardNode(Node):
                 "graph are freed when you call .backward() or autograd.grad(). Specify "
                 "retain_graph=True if you need to backward through the graph a second time or "
                 "if you need to access saved tensors after calling backward.")
-        for i, (t, version) in enumerate(zip(self._saved, self._saved_versions)):
+        if self._unpack_hook is not None:
+            return tuple(self._unpack_hook(p) if role is not None else p
+                         for p, role in zip(self._saved, self._saved_roles))
+        for t, version, role in zip(self._saved, self._saved_versions, self._saved_roles):
             if isinstance(t, Tensor) and t._version_box[0] != version:
                 # A saved output is named after this node; a saved input after whatever op
                 # produced its current value (for an in-place write, that op), as torch does.
-                maker = self if i in self._saved_outputs else t.grad_fn
+                maker = self if role and role.startswith("result") else t.grad_fn
                 origin = (f"output {t._output_nr} of {_op_name(maker)}" if maker is not None
                           else "a leaf tensor")
                 raise RuntimeError(
@@ -163,6 +167,13 @@ class BackwardNode(Node):
                     f"version {t._version_box[0]}; expected version {version} instead. Hint: the "
                     "operation that failed was " + self.name() + "'s backward.")
         return self._saved
+
+    def __getattr__(self, name: str) -> Any:
+        """torch's `_saved_<name>` views of saved tensors: `_saved_self` and `_saved_other` for
+        the first two inputs, `_saved_result` for the output (`_saved_result1`, ... for more)."""
+        if name.startswith("_saved_") and name[7:] in self._saved_roles:
+            return self.saved_tensors[self._saved_roles.index(name[7:])]
+        raise AttributeError(f"'{type(self).__name__}' object has no attribute '{name}'")
 
     def mark_non_differentiable(self, *outputs: Any) -> None:
         """Declare outputs (arrays or tensors returned by forward) that have no gradient."""
@@ -287,10 +298,33 @@ def _record(ctx: BackwardNode, args: tuple, arrays: list, raw: tuple, outputs: t
         saved = tuple(_as_saved_tensor(v, args, arrays, raw, outputs) for v in ctx._to_save)
         ctx._saved = saved
         ctx._saved_versions = tuple(t._version_box[0] if isinstance(t, Tensor) else 0 for t in saved)
-        ctx._saved_outputs = frozenset(i for i, t in enumerate(saved) if any(t is o for o in outputs))
+        ctx._saved_roles = _saved_roles(saved, args, outputs)
+        if saved_hooks.stack:
+            pack, ctx._unpack_hook = saved_hooks.stack[-1]
+            ctx._saved = tuple(pack(t) if role is not None else t
+                               for t, role in zip(saved, ctx._saved_roles))
         ctx._to_save = ()
     if anomaly_mode._enabled:
         ctx.metadata["traceback_"] = _user_stack()
+
+
+def _saved_roles(saved: tuple, args: tuple, outputs: tuple) -> tuple:
+    """How torch's `_saved_<role>` attributes name each saved value: "self" and "other" for
+    the first two tensor inputs, "result" for the output, "buffer" for other arrays, None
+    for non-tensors. (x * x saves x twice: as self and as other.)"""
+    candidates = [("result" if i == 0 else f"result{i}", o) for i, o in enumerate(outputs)]
+    tensor_args = [a for a in args if isinstance(a, Tensor)]
+    candidates += [(("self", "other")[i] if i < 2 else f"input{i}", a) for i, a in enumerate(tensor_args)]
+    roles: list = []
+    for value in saved:
+        if not isinstance(value, Tensor):
+            roles.append(None)
+            continue
+        role = next((r for r, c in candidates if c is value and r not in roles), None)
+        if role is None:
+            role = next((r for r, c in candidates if c is value), "buffer")
+        roles.append(role)
+    return tuple(roles)
 
 
 _PACKAGE_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))

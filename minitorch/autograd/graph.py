@@ -10,9 +10,10 @@ from typing import Iterator
 
 from .._tensor import Tensor
 from .engine import _discover, _topological_order
+from .saved_hooks import disable_saved_tensors_hooks, save_on_cpu, saved_tensors_hooks
 from .function import AccumulateGrad, Node, gradient_edge
 
-__all__ = ["Node", "walk", "tape", "to_dot"]
+__all__ = ["Node", "walk", "tape", "to_dot", "saved_tensors_hooks", "disable_saved_tensors_hooks", "save_on_cpu"]
 
 
 def _roots(outputs: Tensor | tuple) -> list[Node]:
