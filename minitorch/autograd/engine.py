@@ -20,7 +20,7 @@ import numpy as np
 
 from .._tensor import Tensor, _wrap
 from . import anomaly_mode, grad_mode
-from .function import AccumulateGrad, BackwardNode, Node, gradient_edge
+from .function import AccumulateGrad, BackwardNode, GradientEdge, Node, gradient_edge
 
 
 def _as_tuple(x: Any) -> tuple:
@@ -82,6 +82,8 @@ def grad(outputs: Any, inputs: Any, grad_outputs: Any = None, retain_graph: bool
     outs = _as_tuple(outputs)
     ins = _as_tuple(inputs)
     for t in ins:
+        if isinstance(t, GradientEdge):
+            continue
         if not isinstance(t, Tensor):
             raise TypeError(f"grad(): inputs must be Tensors, got {type(t).__name__}")
         if not t._requires_grad:
@@ -168,7 +170,7 @@ def _run(outputs: tuple, root_grads: list, retain_graph: bool, create_graph: boo
     # With `inputs`, capture gradients at their edges and run only nodes leading to them.
     targets = {}
     for i, t in enumerate(inputs):
-        targets.setdefault(gradient_edge(t), []).append(i)
+        targets.setdefault(tuple(t) if isinstance(t, GradientEdge) else gradient_edge(t), []).append(i)
     captured: list = [None] * len(inputs)
     target_nodes = {node for node, _ in targets}
     if inputs:
@@ -183,6 +185,36 @@ def _run(outputs: tuple, root_grads: list, retain_graph: bool, create_graph: boo
     for (node, nr), g in zip(root_edges, root_grads):
         _add_to_buffer(buffers, node, nr, g)
 
+    global current_task
+    outer_task, current_task = current_task, GraphTask(order, needed)
+    try:
+        _execute(order, needed, buffers, targets, target_nodes, captured, retain_graph, create_graph,
+                 accumulate)
+    finally:
+        current_task = outer_task
+    return captured
+
+
+class GraphTask:
+    """The backward being run: its nodes in execution order, and (with inputs=) the ones needed.
+    Hooks ask it which nodes will run (see graph.register_multi_grad_hook)."""
+
+    def __init__(self, order: list, needed: set | None):
+        self.order, self.needed = order, needed
+        self._in_order: set | None = None
+
+    def will_execute(self, node: Node) -> bool:
+        if self._in_order is None:
+            self._in_order = set(self.order)
+        return node in self._in_order and (self.needed is None or node in self.needed)
+
+
+current_task: GraphTask | None = None  # set while a backward runs
+
+
+def _execute(order: list, needed: set | None, buffers: dict, targets: dict, target_nodes: set,
+             captured: list, retain_graph: bool, create_graph: bool, accumulate: bool) -> None:
+    """Run the nodes in order, passing each one's gradients to the buffers of the next."""
     # torch computes inf * 0 or log(0) silently; so do the backward rules (numpy would warn).
     with grad_mode._Fixed(create_graph), np.errstate(all="ignore"):
         for node in order:
@@ -210,7 +242,6 @@ def _run(outputs: tuple, root_grads: list, retain_graph: bool, create_graph: boo
             for (child, nr), g in zip(node._edges, grad_inputs):
                 if child is not None and g is not None:
                     _add_to_buffer(buffers, child, nr, g)
-    return captured
 
 
 def _call_pre_hooks(node: Node, grads: list) -> list:

@@ -28,11 +28,12 @@ forward receives Tensors.
 """
 from __future__ import annotations
 
+import functools
 import itertools
 import os
 import re
 import traceback
-from typing import Any
+from typing import Any, Callable, NamedTuple
 
 import numpy as np
 
@@ -364,3 +365,42 @@ def gradient_edge(t: Tensor) -> tuple:
             t._grad_accumulator = AccumulateGrad(t)
         return (t._grad_accumulator, 0)
     return (None, 0)
+
+
+class GradientEdge(NamedTuple):
+    """Where gradient enters a tensor's history: (node, output_nr). Usable as `inputs` of grad()."""
+    node: Node
+    output_nr: int
+
+
+def once_differentiable(backward: Callable) -> Callable:
+    """Decorate a Function's backward that is not itself differentiable (e.g. written with
+    numpy): it runs under no_grad, and differentiating its result again raises."""
+    @functools.wraps(backward)
+    def wrapper(ctx: Any, *grads: Any) -> Any:
+        with grad_mode.no_grad():
+            result = backward(ctx, *grads)
+        needing = [g for g in grads if isinstance(g, Tensor) and g.requires_grad]
+        if not (grad_mode.is_grad_enabled() and needing):
+            return result
+        # create_graph=True: tie each gradient to the incoming ones through a node that fails.
+        single = not isinstance(result, tuple)
+        tied = tuple(_OnceDifferentiableError.apply(r, *needing) if isinstance(r, Tensor) else r
+                     for r in ((result,) if single else result))
+        return tied[0] if single else tied
+    return wrapper
+
+
+class _OnceDifferentiableError(Function):
+    """Identity on its first argument whose backward raises (see once_differentiable)."""
+
+    node_name = "DelayedError"
+
+    @staticmethod
+    def forward(ctx: BackwardNode, value: Any, *incoming: Any) -> Any:
+        return value.copy()
+
+    @staticmethod
+    def backward(ctx: BackwardNode, grad: Tensor) -> Any:
+        raise RuntimeError("trying to differentiate twice a function that was marked with "
+                           "@once_differentiable")
