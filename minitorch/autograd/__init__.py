@@ -3,11 +3,11 @@ from .anomaly_mode import detect_anomaly, is_anomaly_enabled, set_detect_anomaly
 from .custom_function import Function
 from .engine import backward, grad
 from .function import AccumulateGrad, BackwardNode, Node
-from . import functional, graph
+from . import functional, graph, profiler
 from .grad_mode import enable_grad, inference_mode, is_grad_enabled, no_grad, set_grad_enabled
 from .gradcheck import GradcheckError, gradcheck, gradgradcheck
 
 __all__ = ["Function", "backward", "grad", "no_grad", "enable_grad", "set_grad_enabled",
            "inference_mode", "is_grad_enabled", "detect_anomaly", "set_detect_anomaly",
            "is_anomaly_enabled", "gradcheck", "gradgradcheck", "GradcheckError", "Node",
-           "AccumulateGrad", "BackwardNode", "functional", "graph"]
+           "AccumulateGrad", "BackwardNode", "functional", "graph", "profiler"]
