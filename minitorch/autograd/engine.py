@@ -187,9 +187,12 @@ def _run(outputs: tuple, root_grads: list, retain_graph: bool, create_graph: boo
 
     global current_task
     outer_task, current_task = current_task, GraphTask(order, needed)
+    # The one hook point for tracing (autograd/explain.py), checked once per backward: a
+    # tracer hands back instrumented versions of the three steps the loop takes per node.
+    steps = (_call_node, _add_to_buffer, _accumulate) if observer is None else observer.instrument(current_task, buffers)
     try:
         _execute(order, needed, buffers, targets, target_nodes, captured, retain_graph, create_graph,
-                 accumulate)
+                 accumulate, *steps)
     finally:
         current_task = outer_task
     return captured
@@ -210,10 +213,12 @@ class GraphTask:
 
 
 current_task: GraphTask | None = None  # set while a backward runs
+observer: Any = None                   # set by explain.explain_backward while it traces a backward
 
 
 def _execute(order: list, needed: set | None, buffers: dict, targets: dict, target_nodes: set,
-             captured: list, retain_graph: bool, create_graph: bool, accumulate: bool) -> None:
+             captured: list, retain_graph: bool, create_graph: bool, accumulate: bool,
+             call_node: Any, add_to_buffer: Any, accumulate_into: Any) -> None:
     """Run the nodes in order, passing each one's gradients to the buffers of the next."""
     # torch computes inf * 0 or log(0) silently; so do the backward rules (numpy would warn).
     with grad_mode._Fixed(create_graph), np.errstate(all="ignore"):
@@ -230,18 +235,18 @@ def _execute(order: list, needed: set | None, buffers: dict, targets: dict, targ
             if isinstance(node, AccumulateGrad):
                 if accumulate and (needed is None or node in target_nodes):
                     grads = _call_pre_hooks(node, grads)
-                    _accumulate(node.variable, grads[0], create_graph)
+                    accumulate_into(node.variable, grads[0], create_graph)
                     _call_post_hooks(node, (), grads)
                 continue
             if needed is not None and not any(c in needed for c, _ in node._edges):
                 continue
             grads = _call_pre_hooks(node, grads)
-            grad_inputs = _call_post_hooks(node, _call_node(node, grads), grads)
+            grad_inputs = _call_post_hooks(node, call_node(node, grads), grads)
             if not retain_graph:
                 node._release()
             for (child, nr), g in zip(node._edges, grad_inputs):
                 if child is not None and g is not None:
-                    _add_to_buffer(buffers, child, nr, g)
+                    add_to_buffer(buffers, child, nr, g)
 
 
 def _call_pre_hooks(node: Node, grads: list) -> list:
