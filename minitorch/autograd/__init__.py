@@ -3,6 +3,7 @@ from .anomaly_mode import detect_anomaly, is_anomaly_enabled, set_detect_anomaly
 from .custom_function import Function
 from .engine import backward, grad
 from .explain import explain_backward, step_backward
+from .dot import make_dot
 from .function import AccumulateGrad, BackwardNode, Node
 from . import functional, graph, profiler
 from .grad_mode import enable_grad, inference_mode, is_grad_enabled, no_grad, set_grad_enabled
@@ -11,4 +12,4 @@ from .gradcheck import GradcheckError, gradcheck, gradgradcheck
 __all__ = ["Function", "backward", "grad", "no_grad", "enable_grad", "set_grad_enabled",
            "inference_mode", "is_grad_enabled", "detect_anomaly", "set_detect_anomaly",
            "is_anomaly_enabled", "gradcheck", "gradgradcheck", "GradcheckError", "Node",
-           "AccumulateGrad", "BackwardNode", "functional", "graph", "profiler", "explain_backward", "step_backward"]
+           "AccumulateGrad", "BackwardNode", "functional", "graph", "profiler", "explain_backward", "step_backward", "make_dot"]

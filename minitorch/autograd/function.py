@@ -72,11 +72,14 @@ class Node:
             return self._edges
         return tuple(edge for edge, meta in zip(self._edges, self._input_meta) if meta is not None)
 
+    _fused: str | None = None  # what a node named after torch's op really computes, if more
+
     @property
     def metadata(self) -> dict:
-        """A dict for user annotations (and anomaly mode's forward traceback)."""
+        """A dict for user annotations (and anomaly mode's forward traceback); for a fused op,
+        metadata["fused"] says what the node computes beyond what its torch name says."""
         if self._metadata is None:
-            self._metadata = {}
+            self._metadata = {"fused": self._fused} if self._fused else {}
         return self._metadata
 
     def _table(self, name: str) -> dict:
@@ -221,8 +224,11 @@ class Function:
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
         name = cls.__dict__.get("node_name") or cls.__name__ + cls._node_suffix
+        # An op named after a different torch op computes more than that name says
+        # (CrossEntropy is named NllLossBackward0 but also does log_softmax): say so.
+        fused = f"{cls.__name__}: {(cls.__doc__ or '').strip().splitlines()[0]}" if not name.startswith(cls.__name__) else None
         cls._node_class = type(name, (BackwardNode,),
-                               {"_function": cls, "__module__": cls.__module__})
+                               {"_function": cls, "__module__": cls.__module__, "_fused": fused})
 
     @staticmethod
     def forward(ctx: BackwardNode, *args: Any, **kwargs: Any) -> Any:
@@ -385,13 +391,13 @@ def once_differentiable(backward: Callable) -> Callable:
             return result
         # create_graph=True: tie each gradient to the incoming ones through a node that fails.
         single = not isinstance(result, tuple)
-        tied = tuple(_OnceDifferentiableError.apply(r, *needing) if isinstance(r, Tensor) else r
+        tied = tuple(DelayedError.apply(r, *needing) if isinstance(r, Tensor) else r
                      for r in ((result,) if single else result))
         return tied[0] if single else tied
     return wrapper
 
 
-class _OnceDifferentiableError(Function):
+class DelayedError(Function):
     """Identity on its first argument whose backward raises (see once_differentiable)."""
 
     node_name = "DelayedError"

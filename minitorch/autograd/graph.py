@@ -10,12 +10,13 @@ from typing import Any, Callable, Iterator, Sequence
 
 from .._tensor import Tensor
 from . import engine
+from .dot import Digraph, make_dot
 from .engine import _discover, _topological_order
 from .saved_hooks import disable_saved_tensors_hooks, save_on_cpu, saved_tensors_hooks
 from .function import AccumulateGrad, GradientEdge, Node, gradient_edge
 
 __all__ = ["Node", "GradientEdge", "get_gradient_edge", "register_multi_grad_hook", "walk", "tape",
-           "to_dot", "saved_tensors_hooks", "disable_saved_tensors_hooks", "save_on_cpu"]
+           "to_dot", "make_dot", "Digraph", "saved_tensors_hooks", "disable_saved_tensors_hooks", "save_on_cpu"]
 
 
 def _roots(outputs: Tensor | tuple) -> list[Node]:
