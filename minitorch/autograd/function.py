@@ -38,7 +38,7 @@ from typing import Any, Callable, NamedTuple
 import numpy as np
 
 from .._tensor import Tensor, _wrap
-from . import anomaly_mode, grad_mode, saved_hooks
+from . import anomaly_mode, grad_mode, saved, saved_hooks
 
 
 _sequence_numbers = itertools.count(1)
@@ -171,6 +171,11 @@ class BackwardNode(Node):
                     f"version {t._version_box[0]}; expected version {version} instead. Hint: the "
                     "operation that failed was " + self.name() + "'s backward.")
         return self._saved
+
+    @property
+    def saved(self) -> Any:
+        """A table of what this node keeps for backward: saved tensors, array buffers, values."""
+        return saved.saved_table(self)
 
     def __getattr__(self, name: str) -> Any:
         """torch's `_saved_<name>` views of saved tensors: `_saved_self` and `_saved_other` for

@@ -12,11 +12,12 @@ from .._tensor import Tensor
 from . import engine
 from .dot import Digraph, make_dot
 from .engine import _discover, _topological_order
+from . import saved
 from .saved_hooks import disable_saved_tensors_hooks, save_on_cpu, saved_tensors_hooks
 from .function import AccumulateGrad, GradientEdge, Node, gradient_edge
 
 __all__ = ["Node", "GradientEdge", "get_gradient_edge", "register_multi_grad_hook", "walk", "tape",
-           "to_dot", "make_dot", "Digraph", "saved_tensors_hooks", "disable_saved_tensors_hooks", "save_on_cpu"]
+           "to_dot", "make_dot", "Digraph", "saved_memory", "saved_tensors_hooks", "disable_saved_tensors_hooks", "save_on_cpu"]
 
 
 def _roots(outputs: Tensor | tuple) -> list[Node]:
@@ -113,3 +114,8 @@ def register_multi_grad_hook(tensors: Sequence[Tensor], fn: Callable, *, mode: s
         return hook
 
     return _MultiHandle([t.register_hook(make_hook(i)) for i, t in enumerate(tensors) if t.requires_grad])
+
+
+def saved_memory(outputs: Tensor | tuple) -> saved.SavedMemory:
+    """What every node of the graph keeps for backward, per node, with the total in bytes."""
+    return saved.saved_memory([n for n in tape(outputs) if not isinstance(n, AccumulateGrad)])

@@ -95,3 +95,27 @@ def test_disable_saved_tensors_hooks():
             with pytest.raises(RuntimeError, match="no hooks here"):
                 with lib.autograd.graph.saved_tensors_hooks(lambda t: t, lambda t: t):
                     pass
+
+
+def test_node_saved_table_lists_tensors_and_buffers_with_bytes():
+    x = minitorch.randn(8, 1, 28, 28, requires_grad=True)
+    w = minitorch.randn(6, 1, 5, 5, requires_grad=True)
+    y = minitorch.nn.functional.conv2d(x, w)
+    table = y.grad_fn.saved
+    rows = {entry.name: entry for entry in table}
+    assert rows["_saved_self"].value is x and rows["_saved_self"].nbytes == x.numel() * 4
+    assert rows["_saved_other"].value is w
+    buffers = [e for e in table if e.kind == "buffer"]
+    assert buffers and all(e.nbytes == e.value.nbytes > 0 for e in buffers)  # im2col columns are visible
+    assert table.nbytes == sum(e.nbytes for e in table)
+    assert "_saved_self" in str(table) and "bytes" in str(table).splitlines()[0]
+
+
+def test_saved_memory_counts_shared_storage_once():
+    x = minitorch.randn(100, requires_grad=True)
+    y = (x * x).exp()             # Mul saves x twice; Exp saves its result
+    summary = minitorch.autograd.graph.saved_memory(y.sum())
+    per_node = {node.name(): table.nbytes for node, table in summary}
+    assert per_node["MulBackward0"] == 2 * 400 and per_node["ExpBackward0"] == 400
+    assert summary.nbytes == 400 + 400    # x once, the exp result once
+    assert "total kept alive" in str(summary)
