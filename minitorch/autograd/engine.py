@@ -234,14 +234,19 @@ def _execute(order: list, needed: set | None, buffers: dict, targets: dict, targ
                     captured[i] = g
             if isinstance(node, AccumulateGrad):
                 if accumulate and (needed is None or node in target_nodes):
-                    grads = _call_pre_hooks(node, grads)
+                    if node._pre_hooks:
+                        grads = _call_pre_hooks(node, grads)
                     accumulate_into(node.variable, grads[0], create_graph)
-                    _call_post_hooks(node, (), grads)
+                    if node._hooks:
+                        _call_post_hooks(node, (), grads)
                 continue
             if needed is not None and not any(c in needed for c, _ in node._edges):
                 continue
-            grads = _call_pre_hooks(node, grads)
-            grad_inputs = _call_post_hooks(node, call_node(node, grads), grads)
+            if node._pre_hooks:
+                grads = _call_pre_hooks(node, grads)
+            grad_inputs = call_node(node, grads)
+            if node._hooks:
+                grad_inputs = _call_post_hooks(node, grad_inputs, grads)
             if not retain_graph:
                 node._release()
             for (child, nr), g in zip(node._edges, grad_inputs):
@@ -251,7 +256,7 @@ def _execute(order: list, needed: set | None, buffers: dict, targets: dict, targ
 
 def _call_pre_hooks(node: Node, grads: list) -> list:
     """Node.register_prehook hooks: each may replace the gradients arriving at the node."""
-    for hook in tuple((node._pre_hooks or {}).values()):
+    for hook in tuple(node._pre_hooks.values()):
         new = hook(tuple(grads))
         if new is not None:
             grads = list(new)
@@ -260,7 +265,7 @@ def _call_pre_hooks(node: Node, grads: list) -> list:
 
 def _call_post_hooks(node: Node, grad_inputs: tuple, grads: list) -> tuple:
     """Node.register_hook hooks: each sees (grad_inputs, grad_outputs) and may replace grad_inputs."""
-    for hook in tuple((node._hooks or {}).values()):
+    for hook in tuple(node._hooks.values()):
         new = hook(grad_inputs, tuple(grads))
         if new is not None:
             grad_inputs = tuple(new)

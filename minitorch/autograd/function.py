@@ -307,10 +307,11 @@ def _record(ctx: BackwardNode, args: tuple, arrays: list, raw: tuple, outputs: t
         out._output_nr = i
     ctx._output_meta = tuple((o._array.shape, o._array.dtype) if o is not None else None for o in outputs)
     if ctx._to_save:
-        saved = tuple(_as_saved_tensor(v, args, arrays, raw, outputs) for v in ctx._to_save)
+        roles: list = []  # torch's `_saved_<role>` name of each saved value, found while matching it
+        saved = tuple(_as_saved_tensor(v, args, arrays, raw, outputs, roles) for v in ctx._to_save)
         ctx._saved = saved
         ctx._saved_versions = tuple(t._version_box[0] if isinstance(t, Tensor) else 0 for t in saved)
-        ctx._saved_roles = _saved_roles(saved, args, outputs)
+        ctx._saved_roles = tuple(roles)
         if saved_hooks.stack:
             pack, ctx._unpack_hook = saved_hooks.stack[-1]
             ctx._saved = tuple(pack(t) if role is not None else t
@@ -318,25 +319,6 @@ def _record(ctx: BackwardNode, args: tuple, arrays: list, raw: tuple, outputs: t
         ctx._to_save = ()
     if anomaly_mode._enabled:
         ctx.metadata["traceback_"] = _user_stack()
-
-
-def _saved_roles(saved: tuple, args: tuple, outputs: tuple) -> tuple:
-    """How torch's `_saved_<role>` attributes name each saved value: "self" and "other" for
-    the first two tensor inputs, "result" for the output, "buffer" for other arrays, None
-    for non-tensors. (x * x saves x twice: as self and as other.)"""
-    candidates = [("result" if i == 0 else f"result{i}", o) for i, o in enumerate(outputs)]
-    tensor_args = [a for a in args if isinstance(a, Tensor)]
-    candidates += [(("self", "other")[i] if i < 2 else f"input{i}", a) for i, a in enumerate(tensor_args)]
-    roles: list = []
-    for value in saved:
-        if not isinstance(value, Tensor):
-            roles.append(None)
-            continue
-        role = next((r for r, c in candidates if c is value and r not in roles), None)
-        if role is None:
-            role = next((r for r, c in candidates if c is value), "buffer")
-        roles.append(role)
-    return tuple(roles)
 
 
 _PACKAGE_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -348,16 +330,41 @@ def _user_stack() -> list[str]:
     return traceback.format_list(frames)
 
 
-def _as_saved_tensor(value: Any, args: tuple, arrays: list, raw: tuple, outputs: tuple) -> Any:
+def _as_saved_tensor(value: Any, args: tuple, arrays: list, raw: tuple, outputs: tuple, roles: list) -> Any:
+    """The Tensor to keep for a saved value: the input or output it is, else a new one. Appends
+    its torch name to `roles`: "self"/"other" for the first two arguments (x * x saves x as
+    both), "input<i>" for later ones, "result" for the output, "buffer" for another array,
+    None for a non-tensor."""
     if not isinstance(value, (np.ndarray, np.generic)):  # None, a Tensor (custom Functions), a Python scalar
+        roles.append(_tensor_role(value, args, outputs, roles) if isinstance(value, Tensor) else None)
         return value
-    for a, arr in zip(args, arrays):
+    first = None
+    for i, (a, arr) in enumerate(zip(args, arrays)):
         if value is arr and isinstance(a, Tensor):
-            return a
-    for r, out in zip(raw, outputs):
+            role = ("self", "other")[i] if i < 2 else f"input{i}"
+            if role not in roles:
+                roles.append(role)
+                return a
+            first = first or (a, role)
+    if first is not None:
+        roles.append(first[1])
+        return first[0]
+    for i, (r, out) in enumerate(zip(raw, outputs)):
         if value is r:
+            roles.append("result" if i == 0 else f"result{i}")
             return out
+    roles.append("buffer")
     return _wrap(np.asarray(value))
+
+
+def _tensor_role(value: Tensor, args: tuple, outputs: tuple, roles: list) -> str:
+    """The role of a Tensor saved as-is (custom Functions save Tensors, not arrays)."""
+    for i, o in enumerate(outputs):
+        if value is o:
+            return "result" if i == 0 else f"result{i}"
+    matches = [("self", "other")[i] if i < 2 else f"input{i}" for i, a in enumerate(args) if a is value]
+    free = [m for m in matches if m not in roles]
+    return (free or matches or ["buffer"])[0]
 
 
 def label_node(t: Tensor, name: str) -> Tensor:
