@@ -80,8 +80,8 @@ def _grads(outputs: tuple, inputs: tuple, grad_outputs: tuple | None, create_gra
 def _check_v(v: Any, outputs: tuple, fn_name: str) -> tuple:
     if v is None:
         if len(outputs) != 1 or outputs[0].numel() != 1:
-            raise RuntimeError(f"The vector v can only be None if the user-provided function returns "
-                               f"a single Tensor with a single element.")
+            raise RuntimeError("The vector v can only be None if the user-provided function returns "
+                               "a single Tensor with a single element.")
         return (outputs[0].detach() * 0 + 1,)
     _, vs = _as_tuple(v, "v", fn_name)
     if len(vs) != len(outputs):

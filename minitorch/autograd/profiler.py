@@ -14,7 +14,6 @@ called (a backward rule is written with other ops, so its own time is small).
 from __future__ import annotations
 
 import time
-from collections import defaultdict
 from typing import Any, Callable
 
 from . import custom_function, function

@@ -2,7 +2,6 @@
 import os
 import sys
 
-import numpy as np
 
 import minitorch
 from minitorch.autograd import check_graph, record_inputs

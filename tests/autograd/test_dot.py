@@ -8,7 +8,6 @@ import pytest
 import torch
 
 import minitorch
-from minitorch.autograd import dot as dot_module
 from minitorch.autograd.graph import tape
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "..", "examples"))

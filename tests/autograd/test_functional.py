@@ -1,5 +1,4 @@
 """autograd.functional against torch: vjp, jvp, jacobian, hessian, vhp, hvp."""
-import numpy as np
 import pytest
 import torch
 

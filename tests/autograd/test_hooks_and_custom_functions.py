@@ -1,6 +1,5 @@
 """torch's newer hook and Function APIs, against torch: multi-grad hooks, post-accumulate-grad
 hooks, gradient edges, Function.setup_context, once_differentiable."""
-import numpy as np
 import pytest
 import torch
 
