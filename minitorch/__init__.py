@@ -12,7 +12,7 @@ from ._size import Size
 from ._tensor import Tensor
 from . import autograd
 from .autograd import enable_grad, inference_mode, is_grad_enabled, no_grad, set_grad_enabled
-from .autograd.anomaly_mode import set_detect_anomaly
+from .autograd.anomaly_mode import is_anomaly_check_nan_enabled, is_anomaly_enabled, set_detect_anomaly
 from . import _ops
 from ._ops.arithmetic import *  # noqa: F401,F403
 from ._ops.math import *  # noqa: F401,F403
@@ -35,7 +35,7 @@ from .random import (Generator, default_generator, get_rng_state, initial_seed, 
                      set_rng_state)
 from ._tensor_str import set_printoptions
 from .serialization import load, save
-from . import backends, cuda, nn, optim, utils
+from . import backends, cuda, func, nn, optim, utils
 from .utils import data as _utils_data  # noqa: F401  (minitorch.utils.data, as torch.utils.data)
 
 FloatTensor = DoubleTensor = LongTensor = Tensor  # legacy names, accepted by isinstance in old code

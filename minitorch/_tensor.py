@@ -144,6 +144,19 @@ class Tensor:
             hooks = self._hooks
         return RemovableHandle(hooks, hook)
 
+    def register_post_accumulate_grad_hook(self, hook: Callable[["Tensor"], None]) -> "RemovableHandle":
+        """Call `hook(self)` after backward has accumulated into this leaf's `.grad`."""
+        if not self._requires_grad:
+            raise RuntimeError("cannot register a hook on a tensor that doesn't require gradient")
+        if self.grad_fn is not None:
+            raise RuntimeError("post accumulate grad hooks cannot be registered on non-leaf tensors")
+        from .autograd.function import gradient_edge
+        accumulator = gradient_edge(self)[0]
+
+        def after_accumulation(grad_inputs: tuple, grad_outputs: tuple) -> None:
+            hook(self)
+        return accumulator.register_hook(after_accumulation)
+
     def backward(self, gradient: "Tensor | None" = None, retain_graph: bool | None = None,
                  create_graph: bool = False, inputs: Any = None) -> None:
         """Accumulate d(self)/d(leaf) into every leaf's `.grad` (see autograd.backward)."""

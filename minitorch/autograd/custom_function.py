@@ -29,13 +29,22 @@ class Function(_Function):
 
     _node_suffix = "Backward"
 
+    @staticmethod
+    def setup_context(ctx: Any, inputs: tuple, output: Any) -> None:
+        """Override (with a ctx-free forward) to save for backward apart from computing."""
+        raise NotImplementedError
+
     @classmethod
     def apply(cls, *args: Any, **kwargs: Any) -> Any:
         ctx = cls._node_class()
         record = grad_mode._enabled and any(isinstance(a, Tensor) and a._requires_grad for a in args)
         ctx.needs_input_grad = tuple(isinstance(a, Tensor) and a._requires_grad for a in args)
         with grad_mode._Fixed(False):
-            raw = cls.forward(ctx, *args, **kwargs)
+            if cls.setup_context is Function.setup_context:
+                raw = cls.forward(ctx, *args, **kwargs)
+            else:  # new style: forward(*args) computes, setup_context(ctx, inputs, output) saves
+                raw = cls.forward(*args, **kwargs)
+                cls.setup_context(ctx, args, raw)
         single = not isinstance(raw, tuple)
         raw = (raw,) if single else raw
         # An input returned as-is gets a new Tensor object, so the input keeps its own grad_fn.

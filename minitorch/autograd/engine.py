@@ -14,7 +14,6 @@ Without `create_graph` backward runs under no_grad, so nothing is recorded.
 from __future__ import annotations
 
 import heapq
-import warnings
 from typing import Any, Sequence
 
 import numpy as np
@@ -22,7 +21,7 @@ import numpy as np
 from .._dtype import from_numpy_dtype
 from .._tensor import Tensor, _wrap
 from . import anomaly_mode, grad_mode
-from .function import AccumulateGrad, BackwardNode, Node, gradient_edge
+from .function import AccumulateGrad, BackwardNode, GradientEdge, Node, gradient_edge
 
 
 def _as_tuple(x: Any) -> tuple:
@@ -78,9 +77,14 @@ def grad(outputs: Any, inputs: Any, grad_outputs: Any = None, retain_graph: bool
         raise ValueError("Expected allow_unused to be True or not passed when materialize_grads=True, "
                          "but got: allow_unused=False.")
     allow_unused = allow_unused or materialize_grads
+    if is_grads_batched:
+        return _batched_grad(outputs, inputs, grad_outputs, retain_graph, create_graph,
+                             allow_unused, materialize_grads)
     outs = _as_tuple(outputs)
     ins = _as_tuple(inputs)
     for t in ins:
+        if isinstance(t, GradientEdge):
+            continue
         if not isinstance(t, Tensor):
             raise TypeError(f"grad(): inputs must be Tensors, got {type(t).__name__}")
         if not t._requires_grad:
@@ -98,6 +102,29 @@ def grad(outputs: Any, inputs: Any, grad_outputs: Any = None, retain_graph: bool
                                    "in the graph. Set allow_unused=True if this is the desired behavior.")
         result.append(g)
     return tuple(result)
+
+
+def _batched_grad(outputs: Any, inputs: Any, grad_outputs: Any, retain_graph: bool | None,
+                  create_graph: bool, allow_unused: bool, materialize_grads: bool) -> tuple:
+    """grad() with is_grads_batched: the first dim of each grad_output indexes independent
+    vector-Jacobian products; one backward per batch entry (torch vmaps instead), stacked."""
+    from .. import stack  # the public op; _ops imports autograd, so it is imported on use
+    outs, batched = _as_tuple(outputs), _as_tuple(grad_outputs)
+    if len(batched) != len(outs) or any(g is None for g in batched):
+        raise RuntimeError("is_grads_batched=True requires a batched grad_output for every output")
+    sizes = {g.shape[0] for g in batched}
+    if len(sizes) != 1:
+        raise RuntimeError(f"If `is_grads_batched=True`, we interpret the first dimension of each "
+                           f"grad_output as the batch dimension; got batch sizes {sorted(sizes)}")
+    per_entry = [grad(outs, inputs, tuple(g[b] for g in batched), retain_graph=True,
+                      create_graph=create_graph, allow_unused=allow_unused,
+                      materialize_grads=materialize_grads)
+                 for b in range(sizes.pop())]
+    if not retain_graph and not create_graph:
+        for node in _discover([gradient_edge(t)[0] for t in outs if t.grad_fn is not None]):
+            node._release()
+    return tuple(None if entry[0] is None else stack(list(entry))
+                 for entry in zip(*per_entry))
 
 
 def _discover(roots: list[Node]) -> dict[Node, int]:
@@ -144,7 +171,7 @@ def _run(outputs: tuple, root_grads: list, retain_graph: bool, create_graph: boo
     # With `inputs`, capture gradients at their edges and run only nodes leading to them.
     targets = {}
     for i, t in enumerate(inputs):
-        targets.setdefault(gradient_edge(t), []).append(i)
+        targets.setdefault(tuple(t) if isinstance(t, GradientEdge) else gradient_edge(t), []).append(i)
     captured: list = [None] * len(inputs)
     target_nodes = {node for node, _ in targets}
     if inputs:
@@ -159,7 +186,43 @@ def _run(outputs: tuple, root_grads: list, retain_graph: bool, create_graph: boo
     for (node, nr), g in zip(root_edges, root_grads):
         _add_to_buffer(buffers, node, nr, g)
 
-    with grad_mode._Fixed(create_graph):
+    global current_task
+    outer_task, current_task = current_task, GraphTask(order, needed)
+    # The one hook point for tracing (autograd/explain.py), checked once per backward: a
+    # tracer hands back instrumented versions of the three steps the loop takes per node.
+    steps = (_call_node, _add_to_buffer, _accumulate) if observer is None else observer.instrument(current_task, buffers)
+    try:
+        _execute(order, needed, buffers, targets, target_nodes, captured, retain_graph, create_graph,
+                 accumulate, *steps)
+    finally:
+        current_task = outer_task
+    return captured
+
+
+class GraphTask:
+    """The backward being run: its nodes in execution order, and (with inputs=) the ones needed.
+    Hooks ask it which nodes will run (see graph.register_multi_grad_hook)."""
+
+    def __init__(self, order: list, needed: set | None):
+        self.order, self.needed = order, needed
+        self._in_order: set | None = None
+
+    def will_execute(self, node: Node) -> bool:
+        if self._in_order is None:
+            self._in_order = set(self.order)
+        return node in self._in_order and (self.needed is None or node in self.needed)
+
+
+current_task: GraphTask | None = None  # set while a backward runs
+observer: Any = None                   # set by explain.explain_backward while it traces a backward
+
+
+def _execute(order: list, needed: set | None, buffers: dict, targets: dict, target_nodes: set,
+             captured: list, retain_graph: bool, create_graph: bool, accumulate: bool,
+             call_node: Any, add_to_buffer: Any, accumulate_into: Any) -> None:
+    """Run the nodes in order, passing each one's gradients to the buffers of the next."""
+    # torch computes inf * 0 or log(0) silently; so do the backward rules (numpy would warn).
+    with grad_mode._Fixed(create_graph), np.errstate(all="ignore"):
         for node in order:
             if needed is not None and node not in needed:
                 continue
@@ -172,27 +235,42 @@ def _run(outputs: tuple, root_grads: list, retain_graph: bool, create_graph: boo
                     captured[i] = g
             if isinstance(node, AccumulateGrad):
                 if accumulate and (needed is None or node in target_nodes):
-                    _accumulate(node.variable, grads[0], create_graph)
+                    if node._pre_hooks:
+                        grads = _call_pre_hooks(node, grads)
+                    accumulate_into(node.variable, grads[0], create_graph)
+                    if node._hooks:
+                        _call_post_hooks(node, (), grads)
                 continue
             if needed is not None and not any(c in needed for c, _ in node._edges):
                 continue
             if node._pre_hooks:
-                for hook in tuple(node._pre_hooks.values()):
-                    new = hook(tuple(grads))
-                    if new is not None:
-                        grads = list(new)
-            grad_inputs = _call_node(node, grads)
+                grads = _call_pre_hooks(node, grads)
+            grad_inputs = call_node(node, grads)
             if node._hooks:
-                for hook in tuple(node._hooks.values()):
-                    new = hook(grad_inputs, tuple(grads))
-                    if new is not None:
-                        grad_inputs = tuple(new)
+                grad_inputs = _call_post_hooks(node, grad_inputs, grads)
             if not retain_graph:
                 node._release()
             for (child, nr), g in zip(node._edges, grad_inputs):
                 if child is not None and g is not None:
-                    _add_to_buffer(buffers, child, nr, g)
-    return captured
+                    add_to_buffer(buffers, child, nr, g)
+
+
+def _call_pre_hooks(node: Node, grads: list) -> list:
+    """Node.register_prehook hooks: each may replace the gradients arriving at the node."""
+    for hook in tuple(node._pre_hooks.values()):
+        new = hook(tuple(grads))
+        if new is not None:
+            grads = list(new)
+    return grads
+
+
+def _call_post_hooks(node: Node, grad_inputs: tuple, grads: list) -> tuple:
+    """Node.register_hook hooks: each sees (grad_inputs, grad_outputs) and may replace grad_inputs."""
+    for hook in tuple(node._hooks.values()):
+        new = hook(grad_inputs, tuple(grads))
+        if new is not None:
+            grad_inputs = tuple(new)
+    return grad_inputs
 
 
 def _add_to_buffer(buffers: dict, node: Node, nr: int, g: Tensor) -> None:
@@ -228,7 +306,12 @@ def _call_node(node: BackwardNode, grads: list) -> tuple:
             if g is None and node._output_meta[i] is not None:
                 shape, dt = node._output_meta[i]
                 grads[i] = _wrap(np.zeros(shape, dtype=dt))
-    grad_inputs = node.apply(*grads)
+    try:
+        grad_inputs = node.apply(*grads)
+    except Exception:
+        if anomaly_mode._enabled:
+            anomaly_mode.warn_forward_traceback(node)
+        raise
     n_inputs = len(node._edges)
     if len(grad_inputs) != n_inputs:
         raise RuntimeError(f"function {node.name()} returned an incorrect number of gradients "
@@ -245,7 +328,7 @@ def _call_node(node: BackwardNode, grads: list) -> tuple:
             g = sum_to_shape(g, shape, node, i)
         if g._array.dtype != dt:
             g = g.to(_dtype_of(dt))
-        if anomaly_mode._enabled and np.isnan(g._array).any():
+        if anomaly_mode._enabled and anomaly_mode._check_nan and np.isnan(g._array).any():
             _raise_anomaly(node, i)
         fixed.append(g)
     return tuple(fixed)
@@ -271,10 +354,7 @@ def sum_to_shape(g: Tensor, shape: tuple, node: Node | None = None, index: int =
 
 
 def _raise_anomaly(node: Node, index: int) -> None:
-    trace = "".join(node.metadata.get("traceback_", []))
-    if trace:
-        warnings.warn(f"Error detected in {node.name()}. Traceback of forward call that caused the "
-                      f"error:\n{trace}", RuntimeWarning)
+    anomaly_mode.warn_forward_traceback(node)
     raise RuntimeError(f"Function '{node.name()}' returned nan values in its {index}th output.")
 
 

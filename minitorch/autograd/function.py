@@ -28,15 +28,18 @@ forward receives Tensors.
 """
 from __future__ import annotations
 
+import functools
 import itertools
+import os
+import re
 import traceback
-from typing import Any
+from typing import Any, Callable, NamedTuple
 
 import numpy as np
 
 from .._tensor import Tensor, _wrap
 from ..utils.hooks import RemovableHandle
-from . import anomaly_mode, grad_mode
+from . import anomaly_mode, grad_mode, saved, saved_hooks
 
 
 _sequence_numbers = itertools.count(1)
@@ -70,11 +73,14 @@ class Node:
             return self._edges
         return tuple(edge for edge, meta in zip(self._edges, self._input_meta) if meta is not None)
 
+    _fused: str | None = None  # what a node named after torch's op really computes, if more
+
     @property
     def metadata(self) -> dict:
-        """A dict for user annotations (and anomaly mode's forward traceback)."""
+        """A dict for user annotations (and anomaly mode's forward traceback); for a fused op,
+        metadata["fused"] says what the node computes beyond what its torch name says."""
         if self._metadata is None:
-            self._metadata = {}
+            self._metadata = {"fused": self._fused} if self._fused else {}
         return self._metadata
 
     def _table(self, name: str) -> dict:
@@ -128,6 +134,8 @@ class BackwardNode(Node):
     _to_save: tuple = ()
     _saved: tuple | None = ()           # None once freed by backward
     _saved_versions: tuple = ()
+    _saved_roles: tuple = ()            # per saved value: "self"/"other"/"input<i>", "result<i>", or None
+    _unpack_hook: Any = None            # set when saved_tensors_hooks packed the saved values
     _non_differentiable: tuple = ()
     _output_meta: tuple = ()            # (shape, np dtype) per output
     materialize_grads = True
@@ -146,9 +154,15 @@ class BackwardNode(Node):
                 "graph are freed when you call .backward() or autograd.grad(). Specify "
                 "retain_graph=True if you need to backward through the graph a second time or "
                 "if you need to access saved tensors after calling backward.")
-        for t, version in zip(self._saved, self._saved_versions):
+        if self._unpack_hook is not None:
+            return tuple(self._unpack_hook(p) if role is not None else p
+                         for p, role in zip(self._saved, self._saved_roles))
+        for t, version, role in zip(self._saved, self._saved_versions, self._saved_roles):
             if isinstance(t, Tensor) and t._version_box[0] != version:
-                origin = (f"output {t._output_nr} of {t.grad_fn.name()}" if t.grad_fn is not None
+                # A saved output is named after this node; a saved input after whatever op
+                # produced its current value (for an in-place write, that op), as torch does.
+                maker = self if role and role.startswith("result") else t.grad_fn
+                origin = (f"output {t._output_nr} of {_op_name(maker)}" if maker is not None
                           else "a leaf tensor")
                 raise RuntimeError(
                     "one of the variables needed for gradient computation has been modified by an "
@@ -164,6 +178,18 @@ class BackwardNode(Node):
     def input_dtype(self, i: int) -> np.dtype:
         """The numpy dtype forward's i-th argument had (a tensor)."""
         return self._input_meta[i][1]
+
+    @property
+    def saved(self) -> Any:
+        """A table of what this node keeps for backward: saved tensors, array buffers, values."""
+        return saved.saved_table(self)
+
+    def __getattr__(self, name: str) -> Any:
+        """torch's `_saved_<name>` views of saved tensors: `_saved_self` and `_saved_other` for
+        the first two inputs, `_saved_result` for the output (`_saved_result1`, ... for more)."""
+        if name.startswith("_saved_") and name[7:] in self._saved_roles:
+            return self.saved_tensors[self._saved_roles.index(name[7:])]
+        raise AttributeError(f"'{type(self).__name__}' object has no attribute '{name}'")
 
     def mark_non_differentiable(self, *outputs: Any) -> None:
         """Declare outputs (arrays or tensors returned by forward) that have no gradient."""
@@ -183,6 +209,11 @@ class BackwardNode(Node):
     def _release(self) -> None:
         if self._saved:
             self._saved = None
+
+
+def _op_name(node: Node) -> str:
+    """'ExpBackward0' -> 'Exp': how torch's modified-saved-tensor error names an op."""
+    return re.sub(r"Backward\d*$", "", node.name())
 
 
 def _type_name(t: Tensor) -> str:
@@ -207,8 +238,12 @@ class Function:
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
         name = cls.__dict__.get("node_name") or cls.__name__ + cls._node_suffix
+        # An op named after a different torch op computes more than that name says
+        # (CrossEntropy is named NllLossBackward0 but also does log_softmax): say so.
+        summary = (cls.__doc__ or "").strip().splitlines()[:1] or ["computes more than its node's name says"]
+        fused = None if name.startswith(cls.__name__) else f"{cls.__name__}: {summary[0]}"
         cls._node_class = type(name, (BackwardNode,),
-                               {"_function": cls, "__module__": cls.__module__})
+                               {"_function": cls, "__module__": cls.__module__, "_fused": fused})
 
     @staticmethod
     def forward(ctx: BackwardNode, *args: Any, **kwargs: Any) -> Any:
@@ -280,24 +315,64 @@ def _record(ctx: BackwardNode, args: tuple, arrays: list, raw: tuple, outputs: t
         out._output_nr = i
     ctx._output_meta = tuple((o._array.shape, o._array.dtype) if o is not None else None for o in outputs)
     if ctx._to_save:
-        saved = tuple(_as_saved_tensor(v, args, arrays, raw, outputs) for v in ctx._to_save)
+        roles: list = []  # torch's `_saved_<role>` name of each saved value, found while matching it
+        saved = tuple(_as_saved_tensor(v, args, arrays, raw, outputs, roles) for v in ctx._to_save)
         ctx._saved = saved
         ctx._saved_versions = tuple(t._version_box[0] if isinstance(t, Tensor) else 0 for t in saved)
+        ctx._saved_roles = tuple(roles)
+        if saved_hooks.stack:
+            pack, ctx._unpack_hook = saved_hooks.stack[-1]
+            ctx._saved = tuple(pack(t) if role is not None else t
+                               for t, role in zip(saved, ctx._saved_roles))
         ctx._to_save = ()
     if anomaly_mode._enabled:
-        ctx.metadata["traceback_"] = traceback.format_stack()[:-3]
+        ctx.metadata["traceback_"] = _user_stack()
 
 
-def _as_saved_tensor(value: Any, args: tuple, arrays: list, raw: tuple, outputs: tuple) -> Any:
+_PACKAGE_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def _user_stack() -> list[str]:
+    """The current call stack as formatted lines, without minitorch's own frames."""
+    frames = [f for f in traceback.extract_stack() if not f.filename.startswith(_PACKAGE_DIR)]
+    return traceback.format_list(frames)
+
+
+def _as_saved_tensor(value: Any, args: tuple, arrays: list, raw: tuple, outputs: tuple, roles: list) -> Any:
+    """The Tensor to keep for a saved value: the input or output it is, else a new one. Appends
+    its torch name to `roles`: "self"/"other" for the first two arguments (x * x saves x as
+    both), "input<i>" for later ones, "result" for the output, "buffer" for another array,
+    None for a non-tensor."""
     if not isinstance(value, (np.ndarray, np.generic)):  # None, a Tensor (custom Functions), a Python scalar
+        roles.append(_tensor_role(value, args, outputs, roles) if isinstance(value, Tensor) else None)
         return value
-    for a, arr in zip(args, arrays):
+    first = None
+    for i, (a, arr) in enumerate(zip(args, arrays)):
         if value is arr and isinstance(a, Tensor):
-            return a
-    for r, out in zip(raw, outputs):
+            role = ("self", "other")[i] if i < 2 else f"input{i}"
+            if role not in roles:
+                roles.append(role)
+                return a
+            first = first or (a, role)
+    if first is not None:
+        roles.append(first[1])
+        return first[0]
+    for i, (r, out) in enumerate(zip(raw, outputs)):
         if value is r:
+            roles.append("result" if i == 0 else f"result{i}")
             return out
+    roles.append("buffer")
     return _wrap(np.asarray(value))
+
+
+def _tensor_role(value: Tensor, args: tuple, outputs: tuple, roles: list) -> str:
+    """The role of a Tensor saved as-is (custom Functions save Tensors, not arrays)."""
+    for i, o in enumerate(outputs):
+        if value is o:
+            return "result" if i == 0 else f"result{i}"
+    matches = [("self", "other")[i] if i < 2 else f"input{i}" for i, a in enumerate(args) if a is value]
+    free = [m for m in matches if m not in roles]
+    return (free or matches or ["buffer"])[0]
 
 
 def label_node(t: Tensor, name: str) -> Tensor:
@@ -316,3 +391,42 @@ def gradient_edge(t: Tensor) -> tuple:
             t._grad_accumulator = AccumulateGrad(t)
         return (t._grad_accumulator, 0)
     return (None, 0)
+
+
+class GradientEdge(NamedTuple):
+    """Where gradient enters a tensor's history: (node, output_nr). Usable as `inputs` of grad()."""
+    node: Node
+    output_nr: int
+
+
+def once_differentiable(backward: Callable) -> Callable:
+    """Decorate a Function's backward that is not itself differentiable (e.g. written with
+    numpy): it runs under no_grad, and differentiating its result again raises."""
+    @functools.wraps(backward)
+    def wrapper(ctx: Any, *grads: Any) -> Any:
+        with grad_mode.no_grad():
+            result = backward(ctx, *grads)
+        needing = [g for g in grads if isinstance(g, Tensor) and g.requires_grad]
+        if not (grad_mode.is_grad_enabled() and needing):
+            return result
+        # create_graph=True: tie each gradient to the incoming ones through a node that fails.
+        single = not isinstance(result, tuple)
+        tied = tuple(DelayedError.apply(r, *needing) if isinstance(r, Tensor) else r
+                     for r in ((result,) if single else result))
+        return tied[0] if single else tied
+    return wrapper
+
+
+class DelayedError(Function):
+    """Identity on its first argument whose backward raises (see once_differentiable)."""
+
+    node_name = "DelayedError"
+
+    @staticmethod
+    def forward(ctx: BackwardNode, value: Any, *incoming: Any) -> Any:
+        return value.copy()
+
+    @staticmethod
+    def backward(ctx: BackwardNode, grad: Tensor) -> Any:
+        raise RuntimeError("trying to differentiate twice a function that was marked with "
+                           "@once_differentiable")
