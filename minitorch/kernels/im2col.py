@@ -151,7 +151,10 @@ def _add_plane(block, b, e, plane, stride, padding, dilation):
 @njit(parallel=True, cache=True)
 def _im2col_kernel(x, cols, stride, padding, dilation, batch_major):
     """Fill ``cols`` (N, C, k1, k2, k3, o1, o2, o3) if ``batch_major`` else
-    (C, k1, k2, k3, N, o1, o2, o3) from ``x`` (N, C, D, H, W)."""
+    (C, k1, k2, k3, N, o1, o2, o3) from ``x`` (N, C, D, H, W).
+
+    Bounds: n, c, a, b, e and the output positions run over cols' own shape; every input
+    index (iz, iy, ix) is tested against [0, D/H/W) before the read (padding reads 0)."""
     n_batch, n_chan = x.shape[:2]
     # Each task writes one contiguous stretch of cols, so the threads stream through
     # memory instead of scattering small writes (2x faster for "KNL" than (n, c) tasks).
@@ -175,7 +178,10 @@ def _im2col_kernel(x, cols, stride, padding, dilation, batch_major):
 @njit(parallel=True, cache=True)
 def _col2im_kernel(cols, x, stride, padding, dilation, batch_major):
     """Zero ``x`` (N, C, D, H, W), then add every entry of ``cols`` (layout as in
-    ``_im2col_kernel``) to the input position it was copied from."""
+    ``_im2col_kernel``) to the input position it was copied from.
+
+    Bounds: as in ``_im2col_kernel``, every input index is tested against the input's
+    extent before the write; positions in the padding are dropped."""
     n_batch, n_chan = x.shape[:2]
     # Tasks must own disjoint parts of x to add without races. "NKL" tasks take one
     # (n, c) plane, whose columns are contiguous. "KNL" tasks take one channel of a
