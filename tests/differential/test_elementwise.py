@@ -53,8 +53,9 @@ KNOWN_BINARY = [
     ("add(alpha=2) with a bool operand: torch keeps the promoted dtype (bool+bool -> bool, "
      "int8+bool -> int8); minitorch returns int64",
      lambda c: c["op"] == "add_alpha" and "bool" in _operand_dtypes(c)),
-    ("atan2 of an integer tensor and a float tensor: the float operand's gradient is wrong",
-     lambda c: c["op"] == "atan2" and _operand_dtypes(c) & INTEGERS and _operand_dtypes(c) & {"float16", "float32", "float64", "float"}),
+    ("atan2 of an integer tensor and a float tensor: the float operand's gradient is wrong; with "
+     "float32 and float64 operands the float64 gradient is off by 1e-10",
+     lambda c: c["op"] == "atan2" and not c["b_is_scalar"] and c["dtype_a"] != c["dtype_b"]),
     ("atan2/maximum/minimum/logical_and(python_scalar, tensor): torch raises TypeError "
      "(input must be Tensor); minitorch computes or raises AttributeError",
      lambda c: c["swap"] and c["b_is_scalar"] and c["op"] in ("atan2", "maximum", "minimum", "logical_and")),
@@ -73,6 +74,8 @@ KNOWN_BINARY = [
 KNOWN_UNARY = [
     ("clamp(-1, 1) of a uint8 tensor: torch compares in the promoted type and gives 0/1; minitorch "
      "wraps -1 to 255", lambda c: c["op"] in ("clamp", "clamp_bounds") and c["dtype"] == "uint8"),
+    ("reciprocal's float16 gradient: torch computes -g * y * y in float16 (inf for |x| < 0.004), "
+     "minitorch stays finite", lambda c: c["op"] == "reciprocal" and c["dtype"] == "float16"),
     ("round(decimals=1) in float16: torch scales in float16 (2.0 -> 2.0 exactly, -3.55 -> -3.5); "
      "minitorch differs by up to 0.1", lambda c: c["op"] == "round_decimals" and c["dtype"] == "float16"),
 ]

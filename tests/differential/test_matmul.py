@@ -38,6 +38,10 @@ KNOWN = [
      "mv/tensordot: torch returns an empty result or raises IndexError/RuntimeError; minitorch raises "
      "the dtype error / RuntimeError / ZeroDivisionError",
      lambda c: c["op"] in ("matmul", "mm", "bmm", "mv", "tensordot") and _has_empty_or_0d(c)),
+    ("tensordot(a, b, 1) contracting a size-1 dim with a larger one: torch broadcasts the size-1 dim, "
+     "minitorch raises 'contracted dimensions need to match'",
+     lambda c: c["op"] == "tensordot" and 1 in (c["shape_a"][-1:] + c["shape_b"][:1])
+     and c["shape_a"][-1:] != c["shape_b"][:1]),
 ]
 
 
