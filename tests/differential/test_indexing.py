@@ -46,6 +46,9 @@ def test_indexing(shape, dtype, seed, dim, n, out_of_range, op):
     out_of_range = out_of_range and op != "take_along_dim"
     low, high = (-size - 2, size + 2) if out_of_range else (0, size)
     idx = _index(seed + 1, (n,), low, high)
+    # index_add and index_copy below work along dim 0
+    low0, high0 = (-shape[0] - 2, shape[0] + 2) if out_of_range else (0, shape[0])
+    idx0 = _index(seed + 1, (n,), low0, high0)
     idx_full = _index(seed + 2, shape, low, high)
     src = random_array(seed + 3, shape, dtype, special=False)
     mask = np.random.default_rng(seed + 4).random(shape) < 0.5
@@ -55,7 +58,7 @@ def test_indexing(shape, dtype, seed, dim, n, out_of_range, op):
         "gather": (lambda L, x, i: L.gather(x, dim, i), [a, idx_full]),
         "scatter": (lambda L, x, i, s: L.scatter(x, dim, i, s), [a, idx_full, src]),
         "scatter_add": (lambda L, x, i, s: L.scatter_add(x, dim, i, s), [a, idx_full, src]),
-        "index_add": (lambda L, x, i, s: L.index_add(x, 0, i, s), [a, idx, vals]),
+        "index_add": (lambda L, x, i, s: L.index_add(x, 0, i, s), [a, idx0, vals]),
         "take_along_dim": (lambda L, x, i: L.take_along_dim(x, i, dim), [a, idx_full]),
         "getitem_tensor": (lambda L, x, i: x[i], [a, idx]),
         "getitem_mixed": (lambda L, x, i: x[..., i[:1].reshape(()) if len(i) else 0, None], [a, idx]),
@@ -63,7 +66,7 @@ def test_indexing(shape, dtype, seed, dim, n, out_of_range, op):
         "setitem_other_dtype": (lambda L, x, i, v: _setitem(x, i, v.double()), [a, idx, vals]),
         "masked_fill": (lambda L, x, m: x.masked_fill(m, 2.5), [a, mask]),
         "masked_fill_inf": (lambda L, x, m: x.masked_fill(m, float("-inf")), [a, mask]),
-        "index_copy": (lambda L, x, i, v: x.index_copy(0, i, v), [a, idx, vals]),
+        "index_copy": (lambda L, x, i, v: x.index_copy(0, i, v), [a, idx0, vals]),
         "index_fill": (lambda L, x, i: x.index_fill(dim, i, -1), [a, idx]),
     }
     fn, arrays = calls[op]

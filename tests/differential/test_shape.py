@@ -35,6 +35,9 @@ KNOWN = [
     ("cat/roll with an out-of-range dim on an empty 1-D tensor: torch accepts (legacy empty tensors), "
      "minitorch raises IndexError",
      lambda c: c["op"] in ("cat", "roll") and 0 in c["shape"] and not -len(c["shape"]) <= c["i"] < len(c["shape"])),
+    ("narrow with an out-of-range dim on an empty tensor: torch RuntimeError (length check first), "
+     "minitorch IndexError", lambda c: c["op"] == "narrow" and 0 in c["shape"]
+     and not -len(c["shape"]) <= c["i"] < len(c["shape"])),
     ("split of an empty tensor: torch returns one empty chunk, minitorch none",
      lambda c: c["op"] == "split" and 0 in c["shape"]),
 ]
