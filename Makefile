@@ -4,7 +4,7 @@ PY     := $(VENV)/bin/python
 PIP    := $(PY) -m pip install --find-links /opt/wheels
 export OPENBLAS_CORETYPE ?= Haswell
 
-.PHONY: install install-runtime test train bench clean
+.PHONY: install install-runtime test fuzz train bench clean
 
 $(PY):
 	python3 -m venv $(VENV)
@@ -22,6 +22,13 @@ install: $(VENV)/.dev
 
 test: install
 	$(PY) -m pytest
+
+# The differential tests (tests/differential) with many random cases each; FUZZ_EXAMPLES per test.
+# FUZZ_LOG=file records every mismatch there instead of stopping at the first.
+FUZZ_EXAMPLES ?= 5000
+fuzz: install
+	MINITORCH_FUZZ=1 MINITORCH_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(if $(FUZZ_LOG),MINITORCH_FUZZ_LOG=$(FUZZ_LOG)) \
+		$(PY) -m pytest tests/differential
 
 train: install-runtime
 	$(PY) examples/train_mnist.py

@@ -35,7 +35,7 @@ from .random import (Generator, default_generator, get_rng_state, initial_seed, 
                      set_rng_state)
 from ._tensor_str import set_printoptions
 from .serialization import load, save
-from . import backends, cuda, func, nn, optim, utils
+from . import backends, cuda, func, linalg, nn, optim, utils
 from .utils import data as _utils_data  # noqa: F401  (minitorch.utils.data, as torch.utils.data)
 
 FloatTensor = DoubleTensor = LongTensor = Tensor  # legacy names, accepted by isinstance in old code

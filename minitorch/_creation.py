@@ -108,7 +108,9 @@ def _array_from_python(data: Any, dtype: _Dtype | None) -> np.ndarray:
     if typed:
         return array.astype(_dtype.from_numpy_dtype(array.dtype).np, copy=False)
     if array.dtype.kind == "f":
-        return array.astype(_dtype.get_default_dtype().np, copy=False)
+        # numpy parsed the Python floats exactly (float64): an explicit dtype is applied to those
+        # exact values by the caller, rounding once; only dtype=None rounds to the default dtype
+        return array if dtype is not None else array.astype(_dtype.get_default_dtype().np, copy=False)
     if array.dtype.kind in "iu":
         return array.astype(np.int64, copy=False)
     return array

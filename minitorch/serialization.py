@@ -40,7 +40,8 @@ class _Pickler(pickle.Pickler):
             key = self.ids[id(obj)] = len(self.ids)
             self.keep.append(obj)
             buffer = io.BytesIO()
-            np.save(buffer, np.ascontiguousarray(obj._array), allow_pickle=False)
+            # np.ascontiguousarray would turn a 0-d array into shape (1,): copy in C order instead
+            np.save(buffer, np.array(obj._array, order="C"), allow_pickle=False)
             self.archive.writestr(f"tensors/{key}.npy", buffer.getvalue())
         kind = "parameter" if type(obj).__name__ == "Parameter" else "tensor"
         return ("tensor", self.ids[id(obj)], kind, obj.requires_grad)

@@ -239,3 +239,21 @@ def test_out_with_requires_grad_makes_out_a_leaf_that_requires_grad():
 def test_layout_is_strided():
     assert repr(minitorch.strided) == repr(torch.strided)
     assert repr(minitorch.zeros(2, layout=minitorch.strided).layout) == repr(torch.zeros(2).layout)
+
+
+@pytest.mark.parametrize("code", [
+    "r = torch.tensor([1.91, 0.1], dtype=torch.float64).tolist()",
+    "r = torch.tensor(1.91, dtype=torch.float64).item()",
+    "r = torch.tensor([[1.91], [0.1]], dtype=torch.float64).tolist()",
+    "r = torch.tensor([1, 0.1], dtype=torch.float64).tolist()",
+    "r = torch.as_tensor([1.91, 0.1], dtype=torch.float64).tolist()",
+    "r = torch.full((2,), 1.91, dtype=torch.float64).tolist()",
+    "r = torch.arange(0.1, 2, 0.7, dtype=torch.float64).tolist()",
+    "r = torch.linspace(0, 1.91, 5, dtype=torch.float64).tolist()",
+    "r = torch.tensor([1.7, -1.7, 2**40 + 0.5], dtype=torch.int64).tolist()",
+    "r = torch.tensor([16777217.0], dtype=torch.float64).tolist()",
+])
+def test_float64_from_python_floats_is_exact_like_torch(code):
+    # Python floats are doubles: an explicit float64 dtype must not round through float32
+    mine, theirs = run_both(code)
+    assert mine == theirs

@@ -98,3 +98,16 @@ def test_load_accepts_cpu_map_location_and_refuses_other_devices(tmp_path):
     assert minitorch.load(tmp_path / "a.pt", map_location="cpu").tolist() == [1.0]
     with pytest.raises(RuntimeError, match="cpu"):
         minitorch.load(tmp_path / "a.pt", map_location="cuda:0")
+
+
+def test_zero_dim_tensors_keep_their_shape(tmp_path):
+    # BatchNorm's num_batches_tracked is 0-d: a checkpoint must load back into the same model
+    bn = minitorch.nn.BatchNorm2d(3)
+    bn(minitorch.randn(4, 3, 2, 2))
+    minitorch.save({"model": bn.state_dict(), "scalar": minitorch.tensor(2.5)}, tmp_path / "bn.pt")
+    loaded = minitorch.load(tmp_path / "bn.pt")
+    assert loaded["scalar"].shape == () and loaded["scalar"].item() == 2.5
+    assert loaded["model"]["num_batches_tracked"].shape == ()
+    fresh = minitorch.nn.BatchNorm2d(3)
+    fresh.load_state_dict(loaded["model"])
+    assert fresh.num_batches_tracked.item() == 1

@@ -9,7 +9,9 @@ Batch norm of (N, C, *spatial) is (A, K, B) = (N, C, H*W); instance norm is
   gx = (g - mean(g) - xhat * mean(g * xhat)) * scale * invstd, or g * scale * invstd
   with fixed statistics.
 
-Stay correct under NUMBA_DISABLE_JIT=1.
+Stay correct under NUMBA_DISABLE_JIT=1. Bounds: the kernels index x, g, out and gx by
+x's own (A, K, B) shape and the per-k arrays by k < K; the wrappers check that every
+per-k array has K entries and that g has x's shape, so no index leaves its array.
 """
 from __future__ import annotations
 
@@ -77,6 +79,14 @@ def _backward_kernel(x, g, mean, invstd, scale, gx, sums, batch_stats, want_gx):
                         gx[a, k, b] = g[a, k, b] * w_inv
 
 
+def _check_per_k(x: np.ndarray, **per_k: np.ndarray) -> None:
+    """Raise ValueError unless each per-k array has one entry per k of x (A, K, B)."""
+    for name, values in per_k.items():
+        if values.shape != (x.shape[1],):
+            raise ValueError(f"batch_norm kernel: {name} must have shape ({x.shape[1]},), "
+                             f"got {values.shape}")
+
+
 def moments(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Per-k mean and biased variance (float64, shape (K,)) of x (A, K, B)."""
     k = x.shape[1]
@@ -88,6 +98,7 @@ def moments(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 def normalize(x: np.ndarray, mean: np.ndarray, invstd: np.ndarray, scale: np.ndarray,
               shift: np.ndarray) -> np.ndarray:
     """(x - mean) * invstd * scale + shift per k, for x (A, K, B); all per-k arrays (K,)."""
+    _check_per_k(x, mean=mean, invstd=invstd, scale=scale, shift=shift)
     out = np.empty(x.shape, dtype=x.dtype)
     dt = x.dtype
     _normalize_kernel(np.ascontiguousarray(x), mean.astype(dt), invstd.astype(dt), scale.astype(dt),
@@ -99,6 +110,9 @@ def backward(x: np.ndarray, g: np.ndarray, mean: np.ndarray, invstd: np.ndarray,
              batch_stats: bool, want_gx: bool = True) -> tuple[np.ndarray | None, np.ndarray, np.ndarray]:
     """Gradients of ``normalize`` for x, g (A, K, B): returns (gx or None, sum(g), sum(g * xhat)),
     the sums per k (float64). batch_stats: mean/invstd were computed from x itself."""
+    _check_per_k(x, mean=mean, invstd=invstd, scale=scale)
+    if g.shape != x.shape:
+        raise ValueError(f"batch_norm kernel: g must have x's shape {x.shape}, got {g.shape}")
     k = x.shape[1]
     gx = np.empty(x.shape, dtype=g.dtype) if want_gx else np.empty((0, 0, 0), dtype=g.dtype)
     sums = np.empty((2, k))

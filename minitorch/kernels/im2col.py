@@ -123,7 +123,10 @@ def _add_plane(block, b, e, plane, stride, padding, dilation):
 
 @njit(parallel=True, cache=True)
 def _im2col_kernel(x, cols, stride, padding, dilation):
-    """Fill ``cols`` (N, C, k1, k2, k3, o1, o2, o3) from ``x`` (N, C, D, H, W)."""
+    """Fill ``cols`` (N, C, k1, k2, k3, o1, o2, o3) from ``x`` (N, C, D, H, W).
+
+    Bounds: n, c, a, b, e and the output positions run over cols' own shape; every input
+    index (iz, iy, ix) is tested against [0, D/H/W) before the read (padding reads 0)."""
     n_batch, n_chan = x.shape[:2]
     k1, k2, k3 = cols.shape[2:5]
     # Each task writes one (n, c) stretch of cols, so the threads stream through memory
@@ -140,7 +143,10 @@ def _im2col_kernel(x, cols, stride, padding, dilation):
 @njit(parallel=True, cache=True)
 def _col2im_kernel(cols, x, stride, padding, dilation):
     """Zero ``x`` (N, C, D, H, W), then add every entry of ``cols`` (N, C, k1, k2, k3,
-    o1, o2, o3) to the input position it was copied from."""
+    o1, o2, o3) to the input position it was copied from.
+
+    Bounds: as in ``_im2col_kernel``, every input index is tested against the input's
+    extent before the write; positions in the padding are dropped."""
     n_batch, n_chan = x.shape[:2]
     k1, k2, k3 = cols.shape[2:5]
     # Tasks must own disjoint parts of x to add without races: each takes one (n, c)

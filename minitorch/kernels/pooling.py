@@ -86,7 +86,11 @@ def _max_window_with_nan(plane, y0, ny, dy, x0, nx, dx):
 @njit(parallel=True, cache=True)
 def _max_pool_kernel(x, out, indices, kernel, stride, padding, dilation):
     """Max of each window of ``x`` (P, H, W) into ``out`` (P, OH, OW) and the flat
-    h*W + w position of that max into ``indices`` (P, OH, OW)."""
+    h*W + w position of that max into ``indices`` (P, OH, OW).
+
+    Bounds: ``_max_windows`` starts each window at its first tap >= 0 and counts only
+    taps below min(window end, size), so every read x[p, y0 + b*dy, x0 + c*dx] has
+    0 <= y < H and 0 <= x < W; ``out`` and ``indices`` are indexed by their own shape."""
     n_planes, H, W = x.shape
     OH, OW = out.shape[1:]
     y_first, y_taps = _max_windows(OH, kernel[0], stride[0], padding[0], dilation[0], H)
@@ -120,13 +124,20 @@ def _max_pool_kernel(x, out, indices, kernel, stride, padding, dilation):
 
 @njit(parallel=True, cache=True)
 def _max_pool_backward_kernel(grad_out, indices, grad_in):
-    """Zero ``grad_in`` (P, S) and add each ``grad_out`` (P, L) entry at its index."""
+    """Zero ``grad_in`` (P, S) and add each ``grad_out`` (P, L) entry at its index.
+
+    Bounds: an index outside [0, S) is skipped. The forward gives such an index (as torch
+    does) to a window lying wholly in the padding, whose value is -inf and which touches
+    no input, so it has no gradient to pass on."""
     n_planes, n_out = grad_out.shape
+    size = grad_in.shape[1]
     # Indices stay inside their own plane, so planes run in parallel without races.
     for p in prange(n_planes):
         grad_in[p] = 0
         for q in range(n_out):
-            grad_in[p, indices[p, q]] += grad_out[p, q]
+            at = indices[p, q]
+            if at >= 0 and at < size:
+                grad_in[p, at] += grad_out[p, q]
     return grad_in
 
 
@@ -173,7 +184,10 @@ def _avg_divisors(ys, ye, yl, xs, xe, xl, count_include_pad, divisor_override):
 # error_model="numpy": the divisors are never zero, so skip numba's per-division check.
 @njit(parallel=True, cache=True, error_model="numpy")
 def _avg_pool_kernel(x, out, kernel, stride, padding, count_include_pad, divisor_override):
-    """Mean of each window of ``x`` (P, H, W) into ``out`` (P, OH, OW)."""
+    """Mean of each window of ``x`` (P, H, W) into ``out`` (P, OH, OW).
+
+    Bounds: ``_avg_windows`` clips each window to [max(s, 0), min(e, size)), so every read
+    stays inside x; ``out`` and the divisors are indexed by their own (OH, OW) shape."""
     n_planes, H, W = x.shape
     OH, OW = out.shape[1:]
     ys, ye, yl = _avg_windows(OH, kernel[0], stride[0], padding[0], H)
@@ -195,7 +209,8 @@ def _avg_pool_backward_kernel(
     grad_out, grad_in, kernel, stride, padding, count_include_pad, divisor_override
 ):
     """Zero ``grad_in`` (P, H, W) and spread each ``grad_out`` (P, OH, OW) entry, divided
-    by the forward's divisor, over its window."""
+    by the forward's divisor, over its window. Bounds: the windows are clipped to the
+    input exactly as in ``_avg_pool_kernel``, so every write stays inside grad_in."""
     n_planes, H, W = grad_in.shape
     OH, OW = grad_out.shape[1:]
     ys, ye, yl = _avg_windows(OH, kernel[0], stride[0], padding[0], H)

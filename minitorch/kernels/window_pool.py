@@ -12,6 +12,7 @@ from numba import njit, prange
 
 @njit(parallel=True, cache=True)
 def _window_max_kernel(x, h_start, h_end, w_start, w_end, out, indices):
+    """Max and flat position of each window; bounds are checked by ``window_max``."""
     n_planes, H, W = x.shape
     OH, OW = out.shape[1:]
     for p in prange(n_planes):
@@ -34,12 +35,20 @@ def _window_max_kernel(x, h_start, h_end, w_start, w_end, out, indices):
 def window_max(x: np.ndarray, h_start: np.ndarray, h_end: np.ndarray, w_start: np.ndarray,
                w_end: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Max of ``x`` (P, H, W) over the windows given by (P, OH) row and (P, OW) column
-    bounds; returns ``(values, indices)`` of shape (P, OH, OW)."""
-    n_planes = x.shape[0]
+    bounds; returns ``(values, indices)`` of shape (P, OH, OW).
+
+    The bounds are checked here (0 <= start, end <= H or W) so that the kernel's reads
+    x[p, h, w] with start <= h < end provably stay in range."""
+    n_planes, height, width = x.shape
     oh, ow = h_start.shape[1], w_start.shape[1]
     out = np.empty((n_planes, oh, ow), dtype=x.dtype)
     indices = np.empty((n_planes, oh, ow), dtype=np.int64)
     bounds = [np.ascontiguousarray(np.broadcast_to(b, (n_planes, b.shape[-1])), dtype=np.int64)
               for b in (h_start, h_end, w_start, w_end)]
+    for name, bound, limit in zip(("h_start", "h_end", "w_start", "w_end"), bounds,
+                                  (height, height, width, width)):
+        if bound.size and (bound.min() < 0 or bound.max() > limit):
+            raise IndexError(f"window_max: {name} must lie in [0, {limit}], got "
+                             f"[{bound.min()}, {bound.max()}]")
     _window_max_kernel(np.ascontiguousarray(x), *bounds, out, indices)
     return out, indices

@@ -173,3 +173,17 @@ def test_pool_output_size_follows_torch_ceil_mode_rule():
             continue
         expected = F.max_pool1d(torch.zeros(1, 1, size), k, s, p, d, ceil).shape[-1]
         assert pool_output_size(size, k, s, p, d, ceil) == expected, (size, k, s, p, d, ceil)
+
+
+def test_max_pool_window_wholly_in_padding_has_no_gradient_like_torch():
+    # kernel 2, dilation 2, padding 1, ceil_mode on a 1x6 row: the last windows touch only
+    # padding, so their index points past the input; backward must skip it, not write there.
+    x = np.arange(6.0).reshape(1, 1, 1, 6)
+    args = dict(kernel_size=(2, 2), stride=(2, 2), padding=(1, 1), dilation=(2, 2), ceil_mode=True)
+    out, indices = max_pool_forward(x, **args)
+    expected_out, expected_indices = F.max_pool2d(torch.from_numpy(x), 2, 2, 1, 2, ceil_mode=True,
+                                                  return_indices=True)
+    np.testing.assert_array_equal(out, expected_out.numpy())
+    np.testing.assert_array_equal(indices, expected_indices.numpy())
+    grad = max_pool_backward(np.ones_like(out), indices, x.shape, 2)
+    np.testing.assert_array_equal(grad, np.zeros_like(x))

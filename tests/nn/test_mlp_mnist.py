@@ -11,7 +11,7 @@ import minitorch
 import minitorch.nn as nn
 import minitorch.nn.functional as F
 
-DATA = os.path.join(os.path.dirname(__file__), "..", "..", "data", "mnist")
+DATA = os.path.join(os.path.dirname(__file__), "..", "..", "data", "mnist")  # the vendored copy: tests never look outside the repository
 
 
 def _read_idx(name: str) -> np.ndarray:

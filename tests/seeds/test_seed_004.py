@@ -180,7 +180,7 @@ def test_summary_writer_mnist_images_and_graph(tmp_path):
     """The first example, with the seed's typos fixed and a small CNN in place of resnet50."""
     from minitorch.utils.tensorboard import SummaryWriter
     from minitorch.vision import datasets, transforms, utils
-    root = os.path.join(os.path.dirname(__file__), "..", "..", "data", "mnist")
+    root = os.path.join(os.path.dirname(__file__), "..", "..", "data", "mnist")  # the vendored copy
     writer = SummaryWriter(tmp_path)
     transform = transforms.Compose([transforms.ToTensor(), transforms.Normalize((0.5,), (0.5,))])
     trainset = datasets.MNIST(root, train=False, download=False, transform=transform)

@@ -1,0 +1,458 @@
+"""`minitorch.linalg`: norms, inverse, determinant, solve and the matrix factorisations.
+
+Every function takes batches of matrices (..., m, n), computes in numpy's LAPACK routines,
+and is differentiable where torch's is. Each factorisation is one `Function` whose backward
+is written with tensor ops (matrix products and the `inv`/`solve` of this module), so the
+gradients are themselves differentiable. The backward formulas are the standard ones for
+real matrices (Giles 2008, "Collected matrix derivative results"; Walter & Lehmann 2018 for
+QR; Townsend 2016 for the SVD).
+"""
+from __future__ import annotations
+
+import builtins
+import math
+from typing import Any, Sequence
+
+import numpy as np
+
+from . import _dtype
+from ._creation import eye, tensor
+from ._tensor import Tensor
+from .autograd.function import Function
+
+__all__ = ["LinAlgError", "vector_norm", "matrix_norm", "norm", "inv", "det", "solve", "eigh",
+           "eigvalsh", "svd", "svdvals", "qr", "cholesky"]
+
+
+class LinAlgError(RuntimeError):
+    """A matrix was singular or not positive-definite (torch.linalg.LinAlgError)."""
+
+
+_TYPE_TITLE = {"float16": "Half", "float32": "Float", "float64": "Double", "int64": "Long",
+               "int32": "Int", "int16": "Short", "int8": "Char", "uint8": "Byte", "bool": "Bool"}
+
+
+def _check_matrices(name: str, A: Tensor, square: bool = True) -> None:
+    """torch's argument checks: a floating tensor of at least 2 dims, square if required."""
+    if not isinstance(A, Tensor):
+        raise TypeError(f"linalg_{name}(): argument 'A' must be Tensor, not {type(A).__name__}")
+    if A.ndim < 2:
+        raise RuntimeError(f"linalg.{name}: The input tensor A must have at least 2 dimensions.")
+    if not A.dtype.is_floating_point or A.dtype is _dtype.float16:
+        raise RuntimeError(f"linalg.{name}: Expected a floating point or complex tensor as input. "
+                           f"Got {_TYPE_TITLE.get(A.dtype.name, A.dtype.name)}")
+    if square and A.shape[-1] != A.shape[-2]:
+        raise RuntimeError(f"linalg.{name}: A must be batches of square matrices, but they are "
+                           f"{A.shape[-2]} by {A.shape[-1]} matrices")
+
+
+def _diag_embed(values: Tensor) -> Tensor:
+    """(..., k) -> (..., k, k) with `values` on the diagonal (differentiable)."""
+    return values.unsqueeze(-1) * eye(values.shape[-1], dtype=values.dtype)
+
+
+def _diagonal(M: Tensor) -> Tensor:
+    """(..., k, k) -> (..., k), the main diagonal (differentiable)."""
+    return (M * eye(M.shape[-1], dtype=M.dtype)).sum(-1)
+
+
+# ----- norms -----------------------------------------------------------------------------
+class VectorNorm(Function):
+    @staticmethod
+    def forward(ctx, x, ord, dims, keepdim):
+        ax = np.abs(x)
+        if ord == math.inf:
+            result = ax.max(axis=dims, keepdims=True) if ax.size else np.zeros_like(ax.sum(axis=dims, keepdims=True))
+        elif ord == -math.inf:
+            result = ax.min(axis=dims, keepdims=True)
+        elif ord == 0:
+            result = (ax != 0).sum(axis=dims, keepdims=True).astype(x.dtype)
+        elif ord == 1:
+            result = ax.sum(axis=dims, keepdims=True)
+        elif ord == 2:
+            result = np.sqrt((ax * ax).sum(axis=dims, keepdims=True))
+        else:
+            with np.errstate(divide="ignore"):
+                result = (ax ** ord).sum(axis=dims, keepdims=True) ** (1.0 / ord)
+        ctx.save_for_backward(x, result)
+        ctx.ord, ctx.dims, ctx.keepdim = ord, dims, keepdim
+        return result if keepdim else np.squeeze(result, axis=dims)
+
+    @staticmethod
+    def backward(ctx, grad):
+        x, norm = ctx.saved_tensors
+        ord, dims = ctx.ord, ctx.dims
+        if not ctx.keepdim:
+            for d in sorted(dims):
+                grad = grad.unsqueeze(d)
+        if ord == 0:
+            return x * 0, None, None, None
+        if ord in (math.inf, -math.inf):
+            # torch spreads the gradient evenly over the entries that attain the norm
+            hits = (x.abs() == norm).to(x.dtype)
+            return grad * x.sign() * hits / hits.sum(dims, keepdim=True), None, None, None
+        if ord == 1:
+            return grad * x.sign(), None, None, None
+        safe = norm + (norm == 0).to(x.dtype)  # the gradient at a zero norm is zero, as in torch
+        if ord == 2:
+            return grad * x / safe, None, None, None
+        scale = x.sign() * x.abs() ** (ord - 1) / safe ** (ord - 1)
+        return grad * scale * (norm != 0).to(x.dtype), None, None, None
+
+
+def _dims(dim: Any, ndim: int) -> tuple:
+    if dim is None:
+        return tuple(range(ndim))
+    dims = (dim,) if isinstance(dim, int) else tuple(dim)
+    for d in dims:
+        if not -max(ndim, 1) <= d < max(ndim, 1):
+            raise IndexError(f"Dimension out of range (expected to be in range of "
+                             f"[{-max(ndim, 1)}, {max(ndim, 1) - 1}], but got {d})")
+    return tuple(sorted(d % max(ndim, 1) for d in dims))
+
+
+def vector_norm(x: Tensor, ord: float = 2, dim: Any = None, keepdim: bool = False, *,
+                dtype: Any = None) -> Tensor:
+    """The `ord`-norm of `x` over `dim` (all elements when None): (sum |x|^ord)^(1/ord),
+    max |x| for inf, min |x| for -inf, the count of non-zeros for 0."""
+    if not x.dtype.is_floating_point:
+        raise RuntimeError(f"linalg.vector_norm: Expected a floating point or complex tensor as "
+                           f"input. Got {_TYPE_TITLE.get(x.dtype.name, x.dtype.name)}")
+    if dtype is not None:
+        x = x.to(dtype)
+    dims = _dims(dim, x.ndim) if x.ndim else ()
+    if x.numel() == 0 and ord < 0 or (ord == math.inf and any(x.shape[d] == 0 for d in dims)):
+        raise RuntimeError(f"linalg.vector_norm cannot compute the {ord} norm on an empty tensor "
+                           "because the operation does not have an identity")
+    return VectorNorm.apply(x, float(ord), dims, keepdim)
+
+
+def svdvals(A: Tensor) -> Tensor:
+    """The singular values of each matrix of A (..., m, n), descending: shape (..., min(m, n))."""
+    _check_matrices("svd", A, square=False)
+    return svd(A, full_matrices=False)[1]
+
+
+def matrix_norm(A: Tensor, ord: Any = "fro", dim: Sequence[int] = (-2, -1), keepdim: bool = False, *,
+                dtype: Any = None) -> Tensor:
+    """A matrix norm over the two dims `dim`: 'fro', 'nuc', inf/-inf (max/min row sum),
+    1/-1 (max/min column sum), 2/-2 (largest/smallest singular value)."""
+    _check_matrices("matrix_norm", A, square=False)
+    if dtype is not None:
+        A = A.to(dtype)
+    if ord not in ("fro", "nuc", math.inf, -math.inf, 1, -1, 2, -2):
+        raise RuntimeError(f"linalg.matrix_norm: Order {ord} not supported.")
+    rows, cols = (d % A.ndim for d in dim)
+    if ord == "fro":
+        return vector_norm(A, 2, (rows, cols), keepdim)
+    if ord in ("nuc", 2, -2):
+        moved = A.movedim((rows, cols), (-2, -1))
+        s = svdvals(moved)
+        result = s.sum(-1) if ord == "nuc" else s.amax(-1) if ord == 2 else s.amin(-1)
+        if keepdim:
+            for d in sorted((rows, cols)):
+                result = result.unsqueeze(d)
+        return result
+    # 1-norms: sum |A| down the columns (ord ±1) or along the rows (ord ±inf), then max/min
+    summed, other = (rows, cols) if ord in (1, -1) else (cols, rows)
+    sums = A.abs().sum(summed, keepdim=True)
+    result = sums.amax(other, keepdim=True) if ord > 0 else sums.amin(other, keepdim=True)
+    return result if keepdim else result.squeeze((rows, cols))
+
+
+def norm(A: Tensor, ord: Any = None, dim: Any = None, keepdim: bool = False, *,
+         dtype: Any = None) -> Tensor:
+    """`vector_norm` or `matrix_norm` as torch picks: a matrix norm for a string `ord`, a
+    2-tuple `dim`, or (with dim None) any `ord` on a 2-D input; the 2-norm of all elements
+    when both `ord` and `dim` are None."""
+    dims = (dim,) if isinstance(dim, int) else dim
+    if ord is not None and dims is None and A.ndim not in (1, 2):
+        raise RuntimeError(f"linalg.norm: If dim is not specified but ord is, the input must be 1D or "
+                           f"2D. Got {A.ndim}D.")
+    if (dims is not None and len(dims) == 2) or (dims is None and ord is not None and
+                                                 (A.ndim == 2 or isinstance(ord, str))):
+        return matrix_norm(A, "fro" if ord is None else ord, (-2, -1) if dims is None else dims,
+                           keepdim, dtype=dtype)
+    if isinstance(ord, str):
+        raise RuntimeError(f"linalg.vector_norm: ord {ord!r} needs a matrix (2 dims)")
+    return vector_norm(A, 2 if ord is None else ord, dims, keepdim, dtype=dtype)
+
+
+# ----- inverse, determinant, solve -------------------------------------------------------
+def _raise_if_singular(name: str, A: np.ndarray) -> None:
+    """LinAlgError naming the first zero pivot of LU, as torch's message does."""
+    for index in np.ndindex(A.shape[:-2]):
+        try:
+            np.linalg.inv(A[index])
+        except np.linalg.LinAlgError:
+            batch = f"(Batch element {np.ravel_multi_index(index, A.shape[:-2])}): " if A.ndim > 2 else ""
+            raise LinAlgError(f"linalg.{name}: {batch}The diagonal element is zero, the inversion could "
+                              "not be completed because the input matrix is singular.") from None
+
+
+class Inv(Function):
+    @staticmethod
+    def forward(ctx, A):
+        try:
+            result = np.linalg.inv(A)
+        except np.linalg.LinAlgError:
+            _raise_if_singular("inv", A)
+            raise
+        ctx.save_for_backward(result)
+        return result
+
+    @staticmethod
+    def backward(ctx, grad):
+        A_inv, = ctx.saved_tensors
+        return -(A_inv.mT @ grad @ A_inv.mT)
+
+
+def inv(A: Tensor) -> Tensor:
+    """The inverse of each square matrix of A (..., n, n); LinAlgError if one is singular."""
+    _check_matrices("inv", A)
+    return Inv.apply(A)
+
+
+def _adjugate(A: np.ndarray) -> np.ndarray:
+    """adj(A) of each matrix through the SVD, A = U diag(s) V^T: adj(A) = det(U V^T) V diag(c) U^T
+    with c_i the product of the other singular values; finite for singular A too."""
+    U, s, Vh = np.linalg.svd(A)
+    n = s.shape[-1]
+    others = np.stack([np.prod(np.delete(s, i, axis=-1), axis=-1) for i in range(n)], axis=-1)
+    sign = np.linalg.det(U) * np.linalg.det(Vh)
+    return sign[..., None, None] * (Vh.swapaxes(-1, -2) * others[..., None, :]) @ U.swapaxes(-1, -2)
+
+
+class Det(Function):
+    @staticmethod
+    def forward(ctx, A):
+        ctx.save_for_backward(A)
+        return np.asarray(np.linalg.det(A), dtype=A.dtype)
+
+    @staticmethod
+    def backward(ctx, grad):
+        A, = ctx.saved_tensors
+        if A.numel() == 0:
+            return A * 0
+        # d det(A)/dA = adj(A)^T. For invertible matrices adj(A) = det(A) A^{-1}, written with
+        # tensor ops so that it differentiates again; a singular matrix gets the SVD adjugate
+        # (first derivatives only).
+        array = A._array
+        if np.all(np.linalg.matrix_rank(array) == array.shape[-1]):
+            return (grad * det(A)).unsqueeze(-1).unsqueeze(-1) * inv(A).mT
+        adj_T = tensor(_adjugate(array).swapaxes(-1, -2), dtype=A.dtype)
+        return grad.unsqueeze(-1).unsqueeze(-1) * adj_T
+
+
+def det(A: Tensor) -> Tensor:
+    """The determinant of each square matrix of A (..., n, n): shape (...)."""
+    _check_matrices("det", A)
+    return Det.apply(A)
+
+
+def _is_vector_rhs(A: Tensor, B: Tensor) -> bool:
+    """torch's rule: B is a (batch of) vector(s) if 1-D, or if its shape is A's minus the last dim."""
+    return B.ndim == 1 or (B.ndim == A.ndim - 1 and tuple(B.shape) == tuple(A.shape[:-1]))
+
+
+class Solve(Function):
+    @staticmethod
+    def forward(ctx, A, B):
+        try:
+            X = np.linalg.solve(A, B)
+        except np.linalg.LinAlgError:
+            _raise_if_singular("solve", np.broadcast_to(A, A.shape))
+            raise
+        ctx.save_for_backward(A, X)
+        return X
+
+    @staticmethod
+    def backward(ctx, grad):
+        A, X = ctx.saved_tensors
+        grad_B = solve(A.mT, grad)
+        grad_A = -(grad_B @ X.mT) if ctx.needs_input_grad[0] else None
+        return grad_A, grad_B
+
+
+def solve(A: Tensor, B: Tensor, *, left: bool = True) -> Tensor:
+    """X with A X = B (or X A = B when left=False) for square A (..., n, n); B is (..., n, k)
+    or a (batch of) vector(s) (..., n). Batch dims broadcast."""
+    _check_matrices("solve", A)
+    if B.dtype != A.dtype:
+        raise RuntimeError(f"linalg.solve: Expected A and B to have the same dtype, but found "
+                           f"A of type {_TYPE_TITLE[A.dtype.name]} and B of type {_TYPE_TITLE[B.dtype.name]} instead")
+    if not left:
+        return solve(A.mT, B.mT).mT
+    vector = _is_vector_rhs(A, B)
+    rhs = B.unsqueeze(-1) if vector else B
+    if rhs.shape[-2] != A.shape[-1]:
+        raise RuntimeError(f"linalg.solve: Incompatible shapes of A and B for the equation AX = B "
+                           f"({A.shape[-2]}x{A.shape[-1]} and {rhs.shape[-2]}x{rhs.shape[-1]})")
+    batch = np.broadcast_shapes(tuple(A.shape[:-2]), tuple(rhs.shape[:-2]))
+    X = Solve.apply(A.expand(*batch, *A.shape[-2:]), rhs.expand(*batch, *rhs.shape[-2:]))
+    return X.squeeze(-1) if vector else X
+
+
+# ----- factorisations ----------------------------------------------------------------------
+def _pairwise_inverse_gaps(values: Tensor) -> Tensor:
+    """F (..., k, k) with F_ij = 1 / (values_j - values_i) off the diagonal and 0 on it."""
+    gaps = values.unsqueeze(-2) - values.unsqueeze(-1)
+    off = 1 - eye(values.shape[-1], dtype=values.dtype)
+    return off / (gaps + (1 - off))
+
+
+class Eigh(Function):
+    @staticmethod
+    def forward(ctx, A, uplo):
+        L, V = np.linalg.eigh(A, UPLO=uplo)
+        ctx.save_for_backward(L, V)
+        return L.astype(A.dtype), V.astype(A.dtype)
+
+    @staticmethod
+    def backward(ctx, grad_L, grad_V):
+        L, V = ctx.saved_tensors
+        # gA = V (diag(gL) + F o skew(V^T gV)) V^T with F the inverse eigenvalue gaps; as torch,
+        # V^T gV is first projected on the skew-symmetric matrices, so gA comes out symmetric
+        VtgV = V.mT @ grad_V
+        inner = _diag_embed(grad_L) + _pairwise_inverse_gaps(L) * (0.5 * (VtgV - VtgV.mT))
+        return V @ inner @ V.mT, None
+
+
+def eigh(A: Tensor, UPLO: str = "L") -> tuple[Tensor, Tensor]:
+    """Eigenvalues (ascending, (..., n)) and orthonormal eigenvectors (columns of (..., n, n)) of
+    the symmetric matrices A, read from the lower (UPLO='L') or upper triangle."""
+    _check_matrices("eigh", A)
+    if UPLO not in ("L", "U"):
+        raise RuntimeError(f"Expected UPLO argument to be 'L' or 'U', but got {UPLO}")
+    return Eigh.apply(A, UPLO)
+
+
+def eigvalsh(A: Tensor, UPLO: str = "L") -> Tensor:
+    """The eigenvalues of the symmetric matrices A, ascending: (..., n)."""
+    return eigh(A, UPLO)[0]
+
+
+class Svd(Function):
+    @staticmethod
+    def forward(ctx, A, full_matrices):
+        U, S, Vh = np.linalg.svd(A, full_matrices=full_matrices)
+        ctx.save_for_backward(U, S, Vh)
+        ctx.full_matrices = full_matrices
+        return U.astype(A.dtype), S.astype(A.dtype), Vh.astype(A.dtype)
+
+    @staticmethod
+    def backward(ctx, grad_U, grad_S, grad_Vh):
+        U, S, Vh = ctx.saved_tensors
+        if ctx.full_matrices and U.shape[-1] != Vh.shape[-2]:
+            raise RuntimeError("linalg_svd_backward: Setting full_matrices=True in backward is not "
+                               "supported. Please set full_matrices=False.")
+        V, grad_V = Vh.mT, grad_Vh.mT
+        m, n = U.shape[-2], V.shape[-2]
+        F = _pairwise_inverse_gaps(S * S)
+        S_mat = _diag_embed(S)
+        J = F * (U.mT @ grad_U - grad_U.mT @ U)
+        K = F * (V.mT @ grad_V - grad_V.mT @ V)
+        core = J @ S_mat + S_mat @ K + _diag_embed(grad_S)
+        grad_A = U @ core @ Vh
+        inv_S = _diag_embed(1 / S)
+        if m > S.shape[-1]:  # the part of grad_U outside U's column space
+            grad_A = grad_A + (eye(m, dtype=U.dtype) - U @ U.mT) @ grad_U @ inv_S @ Vh
+        if n > S.shape[-1]:
+            grad_A = grad_A + U @ inv_S @ grad_V.mT @ (eye(n, dtype=V.dtype) - V @ Vh)
+        return grad_A, None
+
+
+def svd(A: Tensor, full_matrices: bool = True) -> tuple[Tensor, Tensor, Tensor]:
+    """A = U diag(S) Vh for each matrix of A (..., m, n): U (..., m, m or k), S (..., k) descending,
+    Vh (..., n or k, n), with k = min(m, n). Gradients need full_matrices=False (as in torch)."""
+    _check_matrices("svd", A, square=False)
+    return Svd.apply(A, full_matrices)
+
+
+def _copy_lower_to_upper(M: Tensor) -> Tensor:
+    """tril(M, -1) + tril(M, -1)^T + diag(M): the symmetric matrix with M's lower triangle."""
+    lower = M.tril(-1)
+    return lower + lower.mT + _diag_embed(_diagonal(M))
+
+
+class Qr(Function):
+    @staticmethod
+    def forward(ctx, A, mode):
+        Q, R = np.linalg.qr(A, mode="complete" if mode == "complete" else "reduced")
+        ctx.save_for_backward(Q, R)
+        ctx.mode = mode
+        return Q.astype(A.dtype), R.astype(A.dtype)
+
+    @staticmethod
+    def backward(ctx, grad_Q, grad_R):
+        Q, R = ctx.saved_tensors
+        m, n = Q.shape[-2], R.shape[-1]
+        if ctx.mode == "complete" and m > n or m < n:
+            raise RuntimeError("The derivative of linalg.qr depends on Q, which is not computed when "
+                               "mode='r'. Please use linalg.qr(A, mode='reduced') if you are going to "
+                               "differentiate through linalg.qr." if ctx.mode == "r" else
+                               "The QR decomposition is not differentiable when mode='complete' and "
+                               "nrows > ncols." if m > n else
+                               "linalg.qr backward is only implemented here for m >= n")
+        # Walter & Lehmann: M = R gR^T - gQ^T Q; gA = (gQ + Q copyltu(M)) R^{-T}
+        M = R @ grad_R.mT - grad_Q.mT @ Q
+        B = grad_Q + Q @ _copy_lower_to_upper(M)
+        return solve(R, B.mT).mT, None
+
+
+def qr(A: Tensor, mode: str = "reduced") -> tuple[Tensor, Tensor]:
+    """A = Q R with orthonormal columns Q and upper-triangular R; mode 'reduced' (k = min(m, n)
+    columns), 'complete' (Q square) or 'r' (Q empty)."""
+    _check_matrices("qr", A, square=False)
+    if mode not in ("reduced", "complete", "r"):
+        raise RuntimeError(f"qr received unrecognized mode '{mode}' but expected one of 'reduced' "
+                           "(default), 'r', or 'complete'")
+    Q, R = Qr.apply(A, mode)
+    if mode == "r":
+        return tensor(np.empty(0, dtype=A._array.dtype)), R
+    return Q, R
+
+
+class Cholesky(Function):
+    @staticmethod
+    def forward(ctx, A, upper):
+        try:
+            L = np.linalg.cholesky(A)
+        except np.linalg.LinAlgError:
+            raise LinAlgError(_cholesky_failure(A)) from None
+        ctx.save_for_backward(L)
+        ctx.upper = upper
+        return np.ascontiguousarray(L.swapaxes(-1, -2)) if upper else L
+
+    @staticmethod
+    def backward(ctx, grad):
+        L, = ctx.saved_tensors
+        if ctx.upper:
+            grad = grad.mT
+        # gA = L^{-T} Phi(L^T gL) L^{-1}, Phi = lower triangle with half the diagonal, then symmetrised
+        P = L.mT @ grad
+        phi = P.tril(-1) + 0.5 * _diag_embed(_diagonal(P))
+        inner = solve(L.mT, phi)              # L^{-T} phi
+        grad_A = solve(L.mT, inner.mT).mT     # (L^{-T} phi) L^{-1}
+        return 0.5 * (grad_A + grad_A.mT), None
+
+
+def _cholesky_failure(A: np.ndarray) -> str:
+    """torch's message: the order of the first leading minor that is not positive-definite."""
+    for index in np.ndindex(A.shape[:-2]):
+        for order in range(1, A.shape[-1] + 1):
+            try:
+                np.linalg.cholesky(A[index][:order, :order])
+            except np.linalg.LinAlgError:
+                batch = f"(Batch element {np.ravel_multi_index(index, A.shape[:-2])}): " if A.ndim > 2 else ""
+                return (f"linalg.cholesky: {batch}The factorization could not be completed because the "
+                        f"input is not positive-definite (the leading minor of order {order} is not "
+                        "positive-definite).")
+    return "linalg.cholesky: The factorization could not be completed"
+
+
+def cholesky(A: Tensor, *, upper: bool = False) -> Tensor:
+    """The lower-triangular L with A = L L^T for symmetric positive-definite A (..., n, n)
+    (read from its lower triangle); L^T when upper=True. LinAlgError if A is not positive-definite."""
+    _check_matrices("cholesky", A)
+    return Cholesky.apply(A, upper)

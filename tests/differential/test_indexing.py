@@ -1,0 +1,79 @@
+"""Indexing, setitem, gather/scatter and index_* with random (also negative, out-of-range) indices."""
+import numpy as np
+from hypothesis import given
+from hypothesis import strategies as st
+
+from differential_harness import compare, random_array, shapes
+from known import is_known
+
+KNOWN = [
+    ("index_select/index_add/index_copy/gather/scatter/scatter_add with negative or out-of-range "
+     "indices: torch raises (RuntimeError/IndexError), minitorch wraps negative indices around or "
+     "raises another class",
+     lambda c: c["out_of_range"] and c["op"] in ("index_select", "index_add", "index_copy", "gather",
+                                                  "scatter", "scatter_add")),
+    ("int64 masked_fill(mask, -inf): torch raises 'value cannot be converted to type int64_t without "
+     "overflow', minitorch stores INT64_MIN", lambda c: c["op"] == "masked_fill_inf" and c["dtype"] == "int64"),
+    ("x[idx] = value of another dtype: torch raises 'Index put requires the source and destination "
+     "dtypes match', minitorch casts", lambda c: c["op"] == "setitem_other_dtype"),
+    ("x[idx] = value that does not broadcast to the indexed shape: torch RuntimeError 'shape mismatch', "
+     "minitorch ValueError or IndexError",
+     lambda c: c["op"] == "setitem" and (c["out_of_range"] or (-len(c["shape"]) <= c["dim"] < len(c["shape"])
+                                                and c["dim"] % len(c["shape"]) != 0))),
+    ("index_copy with as many indices as the source's dim has not: torch IndexError, minitorch "
+     "RuntimeError", lambda c: c["op"] == "index_copy" and c["n"] != c["shape"][0]),
+]
+
+
+def _index(seed, shape, low, high):
+    return np.random.default_rng(seed).integers(low, high, shape).astype(np.int64)
+
+
+@given(shape=shapes(min_dims=1, max_dims=3, min_side=1), dtype=st.sampled_from(["float32", "float64", "int64"]),
+       seed=st.integers(0, 2**16), dim=st.integers(-3, 2), n=st.integers(0, 4), out_of_range=st.booleans(),
+       op=st.sampled_from(["index_select", "gather", "scatter", "scatter_add", "index_add", "take_along_dim",
+                           "getitem_tensor", "getitem_mixed", "setitem", "setitem_other_dtype",
+                           "masked_fill", "masked_fill_inf", "index_copy", "index_fill"]))
+def test_indexing(shape, dtype, seed, dim, n, out_of_range, op):
+    if is_known(KNOWN, op=op, dtype=dtype, out_of_range=out_of_range and op != "take_along_dim",
+                shape=shape, dim=dim, n=n):
+        return
+    a = random_array(seed, shape, dtype, special=False)
+    d = dim % len(shape) if -len(shape) <= dim < len(shape) else 0
+    size = shape[d]
+    # torch 2.13's take_along_dim does not check its indices (it reads past the tensor), so
+    # out-of-range indices are only generated for the ops that torch checks
+    out_of_range = out_of_range and op != "take_along_dim"
+    low, high = (-size - 2, size + 2) if out_of_range else (0, size)
+    idx = _index(seed + 1, (n,), low, high)
+    # index_add and index_copy below work along dim 0
+    low0, high0 = (-shape[0] - 2, shape[0] + 2) if out_of_range else (0, shape[0])
+    idx0 = _index(seed + 1, (n,), low0, high0)
+    idx_full = _index(seed + 2, shape, low, high)
+    src = random_array(seed + 3, shape, dtype, special=False)
+    mask = np.random.default_rng(seed + 4).random(shape) < 0.5
+    vals = random_array(seed + 5, (n,) + shape[d + 1:] if d == 0 else shape, dtype, special=False)
+    calls = {
+        "index_select": (lambda L, x, i: L.index_select(x, dim, i), [a, idx]),
+        "gather": (lambda L, x, i: L.gather(x, dim, i), [a, idx_full]),
+        "scatter": (lambda L, x, i, s: L.scatter(x, dim, i, s), [a, idx_full, src]),
+        "scatter_add": (lambda L, x, i, s: L.scatter_add(x, dim, i, s), [a, idx_full, src]),
+        "index_add": (lambda L, x, i, s: L.index_add(x, 0, i, s), [a, idx0, vals]),
+        "take_along_dim": (lambda L, x, i: L.take_along_dim(x, i, dim), [a, idx_full]),
+        "getitem_tensor": (lambda L, x, i: x[i], [a, idx]),
+        "getitem_mixed": (lambda L, x, i: x[..., i[:1].reshape(()) if len(i) else 0, None], [a, idx]),
+        "setitem": (lambda L, x, i, v: _setitem(x, i, v), [a, idx, vals]),
+        "setitem_other_dtype": (lambda L, x, i, v: _setitem(x, i, v.double()), [a, idx, vals]),
+        "masked_fill": (lambda L, x, m: x.masked_fill(m, 2.5), [a, mask]),
+        "masked_fill_inf": (lambda L, x, m: x.masked_fill(m, float("-inf")), [a, mask]),
+        "index_copy": (lambda L, x, i, v: x.index_copy(0, i, v), [a, idx0, vals]),
+        "index_fill": (lambda L, x, i: x.index_fill(dim, i, -1), [a, idx]),
+    }
+    fn, arrays = calls[op]
+    compare(op, fn, arrays, code=f"{op} dim={dim}", weight_seed=seed)
+
+
+def _setitem(x, i, v):
+    y = x.clone()
+    y[i] = v
+    return y

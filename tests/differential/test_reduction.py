@@ -1,0 +1,65 @@
+"""Reductions with dim / keepdim / dtype over every dtype, 0-d and empty inputs."""
+from hypothesis import given
+from hypothesis import strategies as st
+
+from differential_harness import DTYPES, compare, random_array, shapes
+from known import is_known
+
+REDUCTIONS = {
+    "sum": lambda L, a, d, k, dt: L.sum(a, d, keepdim=k, dtype=dt) if d is not None else L.sum(a, dtype=dt),
+    "prod": lambda L, a, d, k, dt: L.prod(a, d, keepdim=k, dtype=dt) if d is not None else L.prod(a, dtype=dt),
+    "mean": lambda L, a, d, k, dt: L.mean(a, d, keepdim=k) if d is not None else L.mean(a),
+    "nansum": lambda L, a, d, k, dt: L.nansum(a, d, keepdim=k, dtype=dt) if d is not None else L.nansum(a, dtype=dt),
+    "amax": lambda L, a, d, k, dt: L.amax(a, d if d is not None else (), keepdim=k),
+    "amin": lambda L, a, d, k, dt: L.amin(a, d if d is not None else (), keepdim=k),
+    "max_dim": lambda L, a, d, k, dt: L.max(a, d, keepdim=k) if d is not None else L.max(a),
+    "argmax": lambda L, a, d, k, dt: L.argmax(a, d, keepdim=k) if d is not None else L.argmax(a),
+    "var": lambda L, a, d, k, dt: L.var(a, d, keepdim=k) if d is not None else L.var(a),
+    "std": lambda L, a, d, k, dt: L.std(a, d, keepdim=k, correction=0) if d is not None else L.std(a),
+    "var_mean": lambda L, a, d, k, dt: L.var_mean(a, d, keepdim=k) if d is not None else L.var_mean(a),
+    "logsumexp": lambda L, a, d, k, dt: L.logsumexp(a, d if d is not None else 0, keepdim=k),
+    "cumsum": lambda L, a, d, k, dt: L.cumsum(a, d if d is not None else 0, dtype=dt),
+    "cumprod": lambda L, a, d, k, dt: L.cumprod(a, d if d is not None else 0, dtype=dt),
+    "all": lambda L, a, d, k, dt: L.all(a, d, keepdim=k) if d is not None else L.all(a),
+    "any": lambda L, a, d, k, dt: L.any(a, d, keepdim=k) if d is not None else L.any(a),
+    "norm": lambda L, a, d, k, dt: L.norm(a, dim=d, keepdim=k) if d is not None else L.norm(a),
+    "softmax": lambda L, a, d, k, dt: L.softmax(a, d if d is not None else 0),
+    "log_softmax": lambda L, a, d, k, dt: L.log_softmax(a, d if d is not None else 0),
+}
+RESULT_DTYPES = [None, "float64", "int64", "float32"]
+
+KNOWN = [
+    ("amax/amin over an empty dim: torch RuntimeError, minitorch IndexError",
+     lambda c: c["op"] in ("amax", "amin") and 0 in c["shape"]),
+    ("sum/prod/nansum/cumsum/cumprod(dtype=int64) of a float tensor that requires grad: torch raises "
+     "'Autograd not support dtype: Long', minitorch computes",
+     lambda c: c["op"] in ("sum", "prod", "nansum", "cumsum", "cumprod") and c["result_dtype"] == "int64"
+     and c["dtype"].startswith("float")),
+    ("prod/cumprod gradients with zeros or NaN (float16/float32 input or dtype=float32): NaN where "
+     "torch is finite, or off by 1e-7",
+     lambda c: c["op"] in ("prod", "cumprod") and (c["dtype"] in ("float16", "float32")
+                                                   or c["result_dtype"] == "float32" or not c["zeros"])),
+    ("softmax/log_softmax with +-inf in a row: torch gives 0/1 (or -inf/0), minitorch NaN",
+     lambda c: c["op"] in ("softmax", "log_softmax") and not c["zeros"] and c["dtype"].startswith("float")),
+    ("var_mean of a tensor holding +-inf: torch's mean is NaN (one Welford pass), minitorch's is inf",
+     lambda c: c["op"] == "var_mean" and c["dtype"].startswith("float") and not c["zeros"]),
+    ("max(dim) gradient of a row holding NaN: torch routes it to the NaN, minitorch elsewhere",
+     lambda c: c["op"] == "max_dim" and not c["zeros"] and c["dtype"].startswith("float")),
+    ("softmax/log_softmax of an empty integer/bool tensor: torch returns the empty tensor, minitorch "
+     "raises NotImplementedError", lambda c: c["op"] in ("softmax", "log_softmax") and 0 in c["shape"]
+     and not c["dtype"].startswith("float")),
+]
+
+
+@given(op=st.sampled_from(sorted(REDUCTIONS)), shape=shapes(), dtype=st.sampled_from(DTYPES),
+       dim=st.one_of(st.none(), st.integers(-4, 3)), keepdim=st.booleans(),
+       result_dtype=st.sampled_from(RESULT_DTYPES), seed=st.integers(0, 2**16), zeros=st.booleans())
+def test_reduction(op, shape, dtype, dim, keepdim, result_dtype, seed, zeros):
+    if is_known(KNOWN, op=op, dtype=dtype, dim=dim, result_dtype=result_dtype, shape=shape, zeros=zeros):
+        return
+    a = random_array(seed, shape, dtype, special=not zeros)
+    if zeros and a.dtype.kind == "f" and a.size:
+        a.flat[::2] = 0  # repeated zeros: prod/cumprod gradients, ties for max
+    fn = REDUCTIONS[op]
+    compare(op, lambda L, x: fn(L, x, dim, keepdim, result_dtype and getattr(L, result_dtype)), [a],
+            code=f"{op}(a, dim={dim}, keepdim={keepdim}, dtype={result_dtype})", weight_seed=seed)

@@ -1,0 +1,54 @@
+"""Shape ops: views, joins and splits on random shapes (0-d and empty included) and bad dims."""
+from hypothesis import given
+from hypothesis import strategies as st
+
+from differential_harness import compare, random_array, shapes
+from known import is_known
+
+SHAPE_OPS = {
+    "flatten": lambda L, a, i, j: L.flatten(a, i, j),
+    "permute": lambda L, a, i, j: a.permute(*reversed(range(a.ndim))) if i >= 0 else a.permute(i, j),
+    "transpose": lambda L, a, i, j: L.transpose(a, i, j),
+    "squeeze": lambda L, a, i, j: L.squeeze(a, i),
+    "unsqueeze": lambda L, a, i, j: L.unsqueeze(a, i),
+    "reshape": lambda L, a, i, j: a.reshape(-1, max(j, 1)),
+    "flip": lambda L, a, i, j: L.flip(a, (i,)),
+    "roll": lambda L, a, i, j: L.roll(a, j, i),
+    "split": lambda L, a, i, j: L.split(a, max(j, 1), i),
+    "chunk": lambda L, a, i, j: L.chunk(a, max(j, 1), i),
+    "cat": lambda L, a, i, j: L.cat([a, a], i),
+    "stack": lambda L, a, i, j: L.stack([a, a], i),
+    "movedim": lambda L, a, i, j: L.movedim(a, i, j),
+    "repeat": lambda L, a, i, j: a.repeat(*([max(j, 1)] * max(a.ndim, 1))),
+    "expand": lambda L, a, i, j: a.unsqueeze(0).expand(j, *a.shape),
+    "narrow": lambda L, a, i, j: L.narrow(a, i, 0, j),
+    "unbind": lambda L, a, i, j: L.unbind(a, i),
+    "tril": lambda L, a, i, j: L.tril(a, j),
+}
+
+KNOWN = [
+    ("cat/chunk/split/narrow/flatten/flip/roll/movedim/permute on a 0-d tensor: torch raises "
+     "RuntimeError (or IndexError/TypeError) or succeeds where minitorch raises another class "
+     "(IndexError, AxisError) or accepts (permute() with no dims, flatten(2, 3))",
+     lambda c: len(c["shape"]) == 0 and c["op"] in ("cat", "chunk", "split", "narrow", "flatten", "flip",
+                                                     "roll", "movedim", "permute")),
+    ("cat/roll with an out-of-range dim on an empty 1-D tensor: torch accepts (legacy empty tensors), "
+     "minitorch raises IndexError",
+     lambda c: c["op"] in ("cat", "roll") and 0 in c["shape"] and not -len(c["shape"]) <= c["i"] < len(c["shape"])),
+    ("narrow with an out-of-range dim on an empty tensor: torch RuntimeError (length check first), "
+     "minitorch IndexError", lambda c: c["op"] == "narrow" and 0 in c["shape"]
+     and not -len(c["shape"]) <= c["i"] < len(c["shape"])),
+    ("split of an empty tensor: torch returns one empty chunk, minitorch none",
+     lambda c: c["op"] == "split" and 0 in c["shape"]),
+]
+
+
+@given(op=st.sampled_from(sorted(SHAPE_OPS)), shape=shapes(max_dims=4),
+       dtype=st.sampled_from(["float32", "float64", "int64", "bool"]), i=st.integers(-4, 3),
+       j=st.integers(-1, 3), seed=st.integers(0, 2**16))
+def test_shape_op(op, shape, dtype, i, j, seed):
+    if is_known(KNOWN, op=op, shape=shape, i=i, j=j):
+        return
+    fn = SHAPE_OPS[op]
+    compare(op, lambda L, x: fn(L, x, i, j), [random_array(seed, shape, dtype)],
+            code=f"{op} with i={i}, j={j}", weight_seed=seed)
