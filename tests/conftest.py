@@ -198,3 +198,36 @@ def _flatten(out):
 def check_results(fn, *arrays, **kwargs):
     """assert_matches_torch on every tensor of fn's (possibly nested, e.g. named-tuple) results."""
     assert_matches_torch(lambda L, *xs: _flatten(fn(L, *xs)), *arrays, **kwargs)
+
+
+# ----- the dtype x dtype x shape grid (differential tests of elementwise ops and reductions) ---------
+ALL_DTYPES = ["bool", "uint8", "int8", "int16", "int32", "int64", "float16", "float32", "float64"]
+# pairs of operand shapes: equal, broadcasting, 0-d beside n-d (a 0-d tensor is "weak" in promotion), empty
+GRID_SHAPES = [((4,), (4,)), ((2, 1, 3), (2, 3)), ((), (4,)), ((4,), ()), ((), ()), ((0,), (0,)), ((0, 3), (3,))]
+GRID_SCALARS = [True, False, 0, 3, -2, 2.5, -0.5]
+
+
+def grid_values(shape, dtype, seed=0):
+    """Test values of a dtype that reach the awkward cases: negatives (-6..6) for signed types, zeros,
+    0..12 for uint8, and floats with halves, zeros and (when there is room) inf and nan."""
+    rng = np.random.default_rng(seed * 31 + len(shape))
+    if dtype == "bool":
+        return np.asarray(rng.random(shape) < 0.5)
+    if dtype.startswith("float"):
+        values = rng.integers(-12, 13, size=shape) / 2.0
+        if values.size >= 4:
+            values.flat[-1], values.flat[-2] = np.inf, np.nan
+        return np.asarray(values, dtype)
+    low = 0 if dtype == "uint8" else -6
+    return np.asarray(rng.integers(low, low + 13, size=shape), dtype)
+
+
+def same_outcome_over_grid(fn, da, db, seed=0):
+    """same_outcome of fn(lib, a, b) for operands of dtypes da and db over GRID_SHAPES, and with each
+    operand replaced by each of GRID_SCALARS (a Python number on either side)."""
+    loose = {"atol": 1e-2, "rtol": 1e-2} if "float16" in (da, db) else {}
+    for shape_a, shape_b in GRID_SHAPES:
+        same_outcome(fn, grid_values(shape_a, da, seed), grid_values(shape_b, db, seed + 1), **loose)
+    for scalar in GRID_SCALARS:
+        same_outcome(fn, grid_values((2, 3), da, seed), scalar, **loose)
+        same_outcome(fn, scalar, grid_values((2, 3), db, seed), **loose)

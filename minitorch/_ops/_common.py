@@ -146,13 +146,32 @@ def as_float(input: Tensor) -> Tensor:
 
 
 def promote_to_float(a: Any, b: Any) -> tuple:
-    """Promoted operands, moved to the default float dtype if the promoted type is integral."""
-    a, b = promote(a, b)
-    ref = a if isinstance(a, Tensor) else b
-    if ref._array.dtype.kind == "f":
-        return a, b
-    dt = _dtype.get_default_dtype()
-    return (a.to(dt) if isinstance(a, Tensor) else float(a)), (b.to(dt) if isinstance(b, Tensor) else float(b))
+    """The operands in torch's computation dtype for a function of reals (true division, atan2).
+
+    That is the promoted dtype if it is floating, else the default float dtype; each tensor is
+    cast to it directly, so a negative int64 0-d tensor beside a uint8 tensor stays negative
+    (casting through the promoted uint8 first would wrap it around).
+    """
+    a, b = as_tensor_operand(a), as_tensor_operand(b)
+    dt = _dtype.result_type(a, b)
+    if not dt.is_floating_point:
+        dt = _dtype.get_default_dtype()
+    return tuple((x if x._array.dtype == dt.np else x.to(dt)) if isinstance(x, Tensor) else float(x)
+                 for x in (a, b))
+
+
+def check_tensor_input(fn_name: str, input: Any) -> None:
+    """TypeError like torch's for a function whose first argument must be a Tensor."""
+    if not isinstance(input, Tensor):
+        raise TypeError(f"{fn_name}(): argument 'input' (position 1) must be Tensor, not {type(input).__name__}")
+
+
+def check_tensor_first(fn_name: str, input: Any, other: Any) -> None:
+    """TypeError like torch's for a binary function with (Tensor, Tensor) and (Tensor, Number) forms only."""
+    if not isinstance(input, Tensor):
+        raise TypeError(f"{fn_name}() received an invalid combination of arguments - got "
+                        f"({type(input).__name__}, {type(other).__name__}), but expected one of:\n"
+                        " * (Tensor input, Tensor other)\n * (Tensor input, Number other)")
 
 
 def check_tensor(fn_name: str, other: Any) -> None:

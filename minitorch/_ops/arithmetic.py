@@ -18,7 +18,7 @@ import numpy as np
 from .. import _dtype
 from .._tensor import Tensor, _wrap
 from ..autograd.function import Function
-from ._common import (ZeroGrad, apply_broadcasting, array_of, as_float, check_tensor, not_implemented, promote,
+from ._common import (ZeroGrad, apply_broadcasting, array_of, as_float, check_tensor, check_tensor_first, not_implemented, promote,
                       promote_to_float, zeros_like_grad)
 from .compare import where
 
@@ -86,17 +86,25 @@ class Neg(Function):
         return -grad
 
 
-def _check_alpha(a: Any, b: Any, alpha: Any) -> None:
-    if isinstance(alpha, float) and _dtype.result_type(a, b)._category < 2:
+def _scaled(a: Any, b: Any, alpha: Any) -> tuple[Any, Any]:
+    """The promoted operands of add/sub with `b` multiplied by alpha in the result dtype (bool stays bool)."""
+    a, b = promote(a, b)
+    if alpha == 1 and not isinstance(alpha, bool):
+        return a, b
+    dt = (a if isinstance(a, Tensor) else b).dtype
+    if isinstance(alpha, float) and not dt.is_floating_point:
         raise RuntimeError("For integral input tensors, argument alpha must not be a floating point number.")
+    if isinstance(alpha, bool) and dt is not _dtype.bool:
+        raise RuntimeError("Boolean alpha only supported for Boolean results.")
+    if dt is _dtype.bool:  # in bool arithmetic any nonzero alpha is True, and True * True is True
+        alpha = builtins.bool(alpha)
+        return a, (mul(b, alpha) if isinstance(b, Tensor) else b and alpha)
+    return a, (mul(b, alpha) if isinstance(b, Tensor) else b * alpha)
 
 
 def add(input: Any, other: Any, *, alpha: Any = 1) -> Tensor:
     """input + alpha * other, broadcasting."""
-    if alpha != 1:
-        _check_alpha(input, other, alpha)
-        other = mul(other, alpha) if isinstance(other, Tensor) else other * alpha
-    return apply_broadcasting(Add, *promote(input, other))
+    return apply_broadcasting(Add, *_scaled(input, other, alpha))
 
 
 def _is_bool(x: Any) -> bool:
@@ -111,10 +119,7 @@ def sub(input: Any, other: Any, *, alpha: Any = 1) -> Tensor:
                                "Use the `^` or `logical_xor()` operator instead.")
         raise RuntimeError("Subtraction, the `-` operator, with a bool tensor is not supported. If you are "
                            "trying to invert a mask, use the `~` or `logical_not()` operator instead.")
-    if alpha != 1:
-        _check_alpha(input, other, alpha)
-        other = mul(other, alpha) if isinstance(other, Tensor) else other * alpha
-    return apply_broadcasting(Sub, *promote(input, other))
+    return apply_broadcasting(Sub, *_scaled(input, other, alpha))
 
 
 def mul(input: Any, other: Any) -> Tensor:
@@ -151,7 +156,9 @@ def _integer_operands(kernel: str, a: Any, b: Any) -> bool:
         return False
     if dt is _dtype.bool:
         raise not_implemented(kernel, dt)
-    if np.any(np.asarray(array_of(b)) == 0):
+    divisor = np.asarray(array_of(b))
+    empty = 0 in np.shape(array_of(a)) + divisor.shape  # nothing is divided: no error, like torch
+    if not empty and np.any(divisor == 0):
         raise RuntimeError("ZeroDivisionError")
     return True
 
@@ -211,6 +218,7 @@ def remainder(input: Any, other: Any) -> Tensor:
 
 def fmod(input: Any, other: Any) -> Tensor:
     """input % other with the sign of `input` (C's fmod), broadcasting."""
+    check_tensor_first("fmod", input, other)  # unlike remainder, torch has no fmod(Number, Tensor)
     a, b = promote(input, other)
     _integer_operands("fmod_cpu", a, b)
     return apply_broadcasting(Fmod, a, b)

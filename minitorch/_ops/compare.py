@@ -18,8 +18,9 @@ import numpy as np
 from .. import _dtype
 from .._tensor import Tensor, _wrap
 from ..autograd.function import Function
-from ._common import (apply_broadcasting, array_of, as_tensor_operand, broadcast_shape, check_tensor, not_implemented,
-                      promote, type_name, wrap_overflowing_ints)
+from ._common import (apply_broadcasting, array_of, as_tensor_operand, broadcast_shape, check_tensor,
+                      check_tensor_first, check_tensor_input, not_implemented, promote, type_name,
+                      wrap_overflowing_ints)
 from .indexing import nonzero
 
 __all__ = ["eq", "ne", "lt", "le", "gt", "ge", "greater", "greater_equal", "less", "less_equal", "not_equal",
@@ -58,7 +59,8 @@ def _equality(op: Any) -> Any:
 
 
 def _comparison(np_fn: Any, name: str, symbol: str) -> Any:
-    def op(input: Any, other: Any) -> Tensor:
+    def op(input: Tensor, other: Any) -> Tensor:
+        check_tensor_first(name, input, other)
         return _compare(np_fn, input, other)
     op.__name__ = op.__qualname__ = name
     op.__doc__ = f"input {symbol} other, elementwise and broadcasting, as a bool tensor."
@@ -75,6 +77,7 @@ ge = greater_equal = _comparison(np.greater_equal, "ge", ">=")
 
 def _logical(np_fn: Any, name: str, doc: str) -> Any:
     def op(input: Tensor, other: Tensor) -> Tensor:
+        check_tensor_input(name, input)
         check_tensor(name, other)
         return _apply_raw(np_fn, input._array, other._array)
     op.__name__ = op.__qualname__ = name
@@ -319,6 +322,7 @@ class Fmin(Function):
 
 def _binary_tensor_op(fn: type, name: str, doc: str) -> Any:
     def op(input: Tensor, other: Tensor) -> Tensor:
+        check_tensor_input(name, input)
         check_tensor(name, other)
         return apply_broadcasting(fn, *promote(input, other))
     op.__name__ = op.__qualname__ = name

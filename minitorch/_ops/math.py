@@ -22,7 +22,7 @@ import numpy as np
 from .. import _dtype
 from .._tensor import Tensor, _wrap
 from ..autograd.function import Function
-from ._common import apply_broadcasting, check_tensor, not_implemented, promote, promote_to_float
+from ._common import apply_broadcasting, check_tensor, check_tensor_input, not_implemented, promote, promote_to_float
 from .compare import masked_grad, where
 
 __all__ = ["exp", "exp2", "log", "log2", "log10", "log1p", "expm1", "sqrt", "rsqrt", "sin", "cos", "tan",
@@ -198,6 +198,7 @@ class Atan2(Function):
 
 def atan2(input: Tensor, other: Tensor) -> Tensor:
     """The angle of the point (other, input): atan(input / other) in the right quadrant."""
+    check_tensor_input("atan2", input)
     check_tensor("atan2", other)
     return apply_broadcasting(Atan2, *promote_to_float(input, other))
 
@@ -220,6 +221,7 @@ class Hypot(Function):
 
 def hypot(input: Tensor, other: Tensor) -> Tensor:
     """sqrt(input**2 + other**2) without overflow, broadcasting; float tensors only."""
+    check_tensor_input("hypot", input)
     check_tensor("hypot", other)
     a, b = promote(input, other)
     if not a.dtype.is_floating_point:

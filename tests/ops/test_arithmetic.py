@@ -5,8 +5,8 @@ import pytest
 import torch
 
 import minitorch
-from conftest import (BROADCASTS, DTYPES, anything, assert_matches_torch, away_from_zero, gradcheck,
-                      positive, randn, same_error, same_outcome, sample)
+from conftest import (ALL_DTYPES, BROADCASTS, DTYPES, anything, assert_matches_torch, away_from_zero, gradcheck,
+                      positive, randn, same_error, same_outcome, same_outcome_over_grid, sample)
 
 
 # ----- binary arithmetic --------------------------------------------------------------------
@@ -104,6 +104,44 @@ def test_binary_result_dtype_matches_torch_for_every_dtype_pair(op, da, db):
         same_outcome(lambda lib, s, t: lib.pow(s, t.abs() if t.dtype != lib.bool else t), a, b)
     else:
         same_outcome(lambda lib, s, t: ops[op](s, t), a, b)
+
+
+GRID_OPS = {
+    "add": lambda lib, a, b: lib.add(a, b), "add_alpha2": lambda lib, a, b: lib.add(a, b, alpha=2),
+    "add_alpha_true": lambda lib, a, b: lib.add(a, b, alpha=True),
+    "sub_alpha2": lambda lib, a, b: lib.sub(a, b, alpha=2), "mul": lambda lib, a, b: lib.mul(a, b),
+    "div": lambda lib, a, b: lib.div(a, b), "div_trunc": lambda lib, a, b: lib.div(a, b, rounding_mode="trunc"),
+    "div_floor": lambda lib, a, b: lib.div(a, b, rounding_mode="floor"),
+    "floor_divide": lambda lib, a, b: lib.floor_divide(a, b), "remainder": lambda lib, a, b: lib.remainder(a, b),
+    "fmod": lambda lib, a, b: lib.fmod(a, b), "pow": lambda lib, a, b: lib.pow(a, b),
+    "atan2": lambda lib, a, b: lib.atan2(a, b), "hypot": lambda lib, a, b: lib.hypot(a, b),
+    "+": lambda lib, a, b: a + b, "-": lambda lib, a, b: a - b, "*": lambda lib, a, b: a * b,
+    "/": lambda lib, a, b: a / b, "//": lambda lib, a, b: a // b, "%": lambda lib, a, b: a % b,
+    "**": lambda lib, a, b: a ** b,
+}
+
+
+@pytest.mark.parametrize("db", ALL_DTYPES)
+@pytest.mark.parametrize("da", ALL_DTYPES)
+@pytest.mark.parametrize("name", sorted(GRID_OPS))
+def test_binary_op_matches_torch_over_dtypes_shapes_and_scalars(name, da, db):
+    # values, result dtype, or the error class torch raises (integer division by zero, bool
+    # subtraction, fmod(Number, Tensor), negative integer powers, ...)
+    same_outcome_over_grid(GRID_OPS[name], da, db)
+
+
+def test_signed_operand_beside_unsigned_is_not_wrapped_before_true_division():
+    # the promoted dtype is uint8, but true division computes in float: -3 stays -3
+    assert minitorch.div(minitorch.tensor(-3), minitorch.tensor([1, 4], dtype=minitorch.uint8)).tolist() == \
+        torch.div(torch.tensor(-3), torch.tensor([1, 4], dtype=torch.uint8)).tolist() == [-3.0, -0.75]
+    same_outcome(lambda lib, a, b: lib.atan2(a, b), np.array(-3), np.array([1, 4], np.uint8))
+
+
+def test_add_with_alpha_keeps_bool_and_checks_alpha_like_torch():
+    same_outcome(lambda lib, a, b: lib.add(a, b, alpha=2), np.array([True, False]), np.array([True, False]))
+    same_outcome(lambda lib, a: lib.add(a, True, alpha=0), np.array([True, False]))
+    same_error(lambda lib, a, b: lib.add(a, b, alpha=2.5), np.array([1, 2]), np.array([True, False]))
+    same_error(lambda lib, a, b: lib.add(a, b, alpha=True), np.array([1, 2]), np.array([True, False]))
 
 
 @pytest.mark.parametrize("scalar", [2, 2.5, True, -3, 0.5])

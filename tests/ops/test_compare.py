@@ -3,7 +3,24 @@ import numpy as np
 import pytest
 
 import minitorch
-from conftest import BROADCASTS, assert_matches_torch, gradcheck, randn, same_error, same_outcome, sample
+from conftest import (ALL_DTYPES, BROADCASTS, assert_matches_torch, gradcheck, randn, same_error, same_outcome,
+                      same_outcome_over_grid, sample)
+
+
+# ----- every dtype pair, shape pair and Python scalar ------------------------------------------
+GRID_OPS = {name: (lambda name: lambda lib, a, b: getattr(lib, name)(a, b))(name) for name in [
+    "eq", "ne", "lt", "le", "gt", "ge", "maximum", "minimum", "fmax", "fmin", "logical_and", "logical_or",
+    "logical_xor", "bitwise_and", "bitwise_or", "bitwise_xor"]}
+GRID_OPS.update({"==": lambda lib, a, b: a == b, "<": lambda lib, a, b: a < b, ">=": lambda lib, a, b: a >= b,
+                 "&": lambda lib, a, b: a & b, "|": lambda lib, a, b: a | b, "^": lambda lib, a, b: a ^ b})
+
+
+@pytest.mark.parametrize("db", ALL_DTYPES)
+@pytest.mark.parametrize("da", ALL_DTYPES)
+@pytest.mark.parametrize("name", sorted(GRID_OPS))
+def test_binary_op_matches_torch_over_dtypes_shapes_and_scalars(name, da, db):
+    # values and result dtype, or torch's error class (e.g. TypeError for lt(Number, Tensor))
+    same_outcome_over_grid(GRID_OPS[name], da, db)
 
 
 # ----- clamp, lerp, nan_to_num, is* ------------------------------------------------------
