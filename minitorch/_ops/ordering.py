@@ -16,7 +16,7 @@ import numpy as np
 from .. import _dtype
 from .._tensor import Tensor, _wrap, wrap_dim
 from ..autograd.function import Function
-from ._common import one_dim, reduced_dims, restore_dims
+from ._common import not_implemented, one_dim, reduced_dims, restore_dims
 from .reduction import Prod, sum
 
 __all__ = ["max", "min", "amax", "amin", "aminmax", "argmax", "argmin", "cumsum", "cumprod", "topk", "kthvalue",
@@ -84,14 +84,14 @@ def _check_nonempty(name: str, input: Tensor, dims: tuple, whole: bool) -> None:
 def amax(input: Tensor, dim: Any = (), keepdim: bool = False) -> Tensor:
     """Largest value over `dim` (all dims if empty); ties share the gradient evenly."""
     dims = reduced_dims(dim, input.ndim)
-    _check_nonempty("amax", input, dims, False)
+    _check_nonempty("amax", input, dims, dim is None or dim == ())
     return Amax.apply(input, dims, keepdim)
 
 
 def amin(input: Tensor, dim: Any = (), keepdim: bool = False) -> Tensor:
     """Smallest value over `dim` (all dims if empty); ties share the gradient evenly."""
     dims = reduced_dims(dim, input.ndim)
-    _check_nonempty("amin", input, dims, False)
+    _check_nonempty("amin", input, dims, dim is None or dim == ())
     return Amin.apply(input, dims, keepdim)
 
 
@@ -219,6 +219,8 @@ def min(input: Tensor, dim: Any = None, keepdim: bool = False, *, other: Any = N
 
 
 def _arg(name: str, np_fn: Any, input: Tensor, dim: int | None, keepdim: bool) -> Tensor:
+    if dim is not None and not isinstance(dim, (int, np.integer)):
+        raise TypeError(f"{name}(): argument 'dim' must be int, not {type(dim).__name__}")
     idx = _arg_extreme(name, np_fn, input, dim, keepdim)
     if dim is None:
         idx = idx.reshape((1,) * input.ndim if keepdim else ())
@@ -242,7 +244,7 @@ class Cumsum(Function):
     @staticmethod
     def forward(ctx, a, dim):
         ctx.dim = dim
-        return np.cumsum(a, axis=dim)
+        return np.cumsum(a, axis=dim, dtype=a.dtype)
 
     @staticmethod
     def backward(ctx, grad):
@@ -266,7 +268,7 @@ class Cumprod(Function):
     @staticmethod
     def forward(ctx, a, dim):
         ctx.dim = dim
-        out = np.cumprod(a, axis=dim)
+        out = np.cumprod(a, axis=dim, dtype=a.dtype)
         ctx.save_for_backward(a, out)
         return out
 
@@ -290,9 +292,11 @@ class Cumprod(Function):
 def _scan(fn: type, input: Tensor, dim: int, dtype: Any) -> Tensor:
     if dtype is None and not input.dtype.is_floating_point:
         dtype = _dtype.int64
+    d = wrap_dim(dim, input.ndim)
+    if dtype is _dtype.bool and input.ndim and input.numel():  # torch has no bool scan kernel
+        raise not_implemented(fn.__name__.lower() + "_out_cpu", dtype)
     if dtype is not None and dtype is not input.dtype:
         input = input.to(dtype)
-    d = wrap_dim(dim, input.ndim)
     if input.ndim == 0:
         return fn.apply(input.reshape(1), 0).reshape(())
     return fn.apply(input, d)
@@ -364,10 +368,19 @@ def kthvalue(input: Tensor, k: int, dim: int = -1, keepdim: bool = False) -> Any
 def median(input: Tensor, dim: int | None = None, keepdim: bool = False) -> Any:
     """The lower median: of all elements (a value), or along `dim` (values, indices). NaN propagates."""
     if dim is None:
-        if input.numel() == 0:
-            return _wrap(np.asarray(np.nan, dtype=input._array.dtype))
+        if input.dtype is _dtype.bool and input.numel():
+            raise not_implemented("median_cpu", input.dtype)
+        if input.numel() == 0:  # NaN, converted like torch's C cast for integer dtypes
+            with np.errstate(invalid="ignore"):
+                return _wrap(np.asarray(np.nan).astype(input._array.dtype))
         return MedianAll.apply(input, tuple(range(input.ndim)), False)
+    if not isinstance(dim, (int, np.integer)):
+        raise TypeError(f"median(): argument 'dim' must be int, not {type(dim).__name__}")
     d = one_dim(dim, input.ndim)
+    if d is not None and input.shape[d] == 0:
+        raise IndexError(f"median(): Expected reduction dim {d} to have non-zero size.")
+    if input.dtype is _dtype.bool:
+        raise not_implemented("median_out", input.dtype)
     if d is None:
         return _median_t(input.clone(), _wrap(np.zeros((), dtype=np.int64)))
     idx = np.expand_dims(_lower_median(input._array, d), d)

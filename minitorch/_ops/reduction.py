@@ -30,7 +30,7 @@ class Sum(Function):
     @staticmethod
     def forward(ctx, a, dims, keepdim):
         ctx.dims, ctx.keepdim = dims, keepdim
-        return np.sum(a, axis=dims, keepdims=keepdim)
+        return np.sum(a, axis=dims, keepdims=keepdim, dtype=a.dtype)  # int8 wraps, bool ors: as in torch
 
     @staticmethod
     def backward(ctx, grad):
@@ -95,11 +95,14 @@ def nansum(input: Tensor, dim: Any = None, keepdim: bool = False, *, dtype: _dty
 
 def nanmean(input: Tensor, dim: Any = None, keepdim: bool = False, *, dtype: _dtype.dtype | None = None) -> Tensor:
     """Mean over `dim` of the non-NaN elements."""
-    if dtype is not None:
-        input = input.to(dtype)
-    if not input.dtype.is_floating_point:
+    if not input.dtype.is_floating_point:  # checked before `dtype` applies, like torch
         raise RuntimeError(f"nanmean(): expected input to have floating point or complex dtype but got "
                            f"{type_name(input.dtype)}")
+    if dtype is not None:
+        if not dtype.is_floating_point:
+            raise RuntimeError(f"nanmean(): could not infer output dtype. Optional dtype must be either a "
+                               f"floating point or complex dtype. Got: {type_name(dtype)}")
+        input = input.to(dtype)
     count = sum(input == input, dim, keepdim)
     return nansum(input, dim, keepdim) / count
 
@@ -194,7 +197,7 @@ class Prod(Function):
     @staticmethod
     def forward(ctx, a, dims, keepdim):
         ctx.dims, ctx.keepdim = dims, keepdim
-        out = np.asarray(np.prod(a, axis=dims, keepdims=keepdim))
+        out = np.asarray(np.prod(a, axis=dims, keepdims=keepdim, dtype=a.dtype))
         ctx.save_for_backward(a, out)
         return out
 
@@ -289,11 +292,14 @@ def _vector_norm(input: Tensor, p: float, dim: Any, keepdim: bool) -> Tensor:
 def norm(input: Tensor, p: Any = "fro", dim: Any = None, keepdim: bool = False, out: Any = None,
          dtype: _dtype.dtype | None = None) -> Tensor:
     """The p-norm over `dim` (all elements if None): p a number (incl. inf, -inf, 0), 'fro' or 'nuc'."""
-    if dtype is not None:
-        input = input.to(dtype)
-    if not input.dtype.is_floating_point:
+    if not input.dtype.is_floating_point:  # checked before `dtype` applies, like torch
         raise RuntimeError("linalg.vector_norm: Expected a floating point or complex tensor as input. "
                            f"Got {type_name(input.dtype)}")
+    if dtype is not None:
+        if _dtype.promote_types(input.dtype, dtype) is not dtype:
+            raise RuntimeError(f"linalg.vector_norm: the dtype of the input ({type_name(input.dtype)}) should be "
+                               f"convertible without narrowing to the specified dtype ({type_name(dtype)})")
+        input = input.to(dtype)
     if p == "fro" or p is None:
         return _vector_norm(input, 2, dim, keepdim)
     if p == "nuc":
@@ -347,11 +353,18 @@ def logsumexp(input: Tensor, dim: Any, keepdim: bool = False) -> Tensor:
     return LogSumExp.apply(input, reduced_dims(dim, input.ndim), keepdim)
 
 
+def _max_kept(a: np.ndarray, dims: tuple) -> np.ndarray:
+    """The max over `dims` (kept) as softmax's shift. Unlike logsumexp's, an infinite max is kept:
+    then x - max is nan at +inf (and everywhere for a slice of -inf), as in torch."""
+    return np.max(a, axis=dims, keepdims=True) if a.size else np.zeros((1,) * a.ndim, a.dtype)
+
+
 class Softmax(Function):
     @staticmethod
     def forward(ctx, a, dim):
         ctx.dim = dim
-        out = np.asarray(a - _shift(a, dim))  # one buffer, updated in place: large inputs are memory-bound
+        with np.errstate(invalid="ignore"):
+            out = np.asarray(a - _max_kept(a, dim))  # one buffer, updated in place: large inputs are memory-bound
         np.exp(out, out=out)
         out /= np.sum(out, axis=dim, keepdims=True)
         ctx.save_for_backward(out)
@@ -367,7 +380,8 @@ class LogSoftmax(Function):
     @staticmethod
     def forward(ctx, a, dim):
         ctx.dim = dim
-        out = np.asarray(a - _shift(a, dim))
+        with np.errstate(invalid="ignore"):
+            out = np.asarray(a - _max_kept(a, dim))
         out -= np.log(np.sum(np.exp(out), axis=dim, keepdims=True))
         ctx.save_for_backward(out)
         return out
@@ -382,7 +396,7 @@ def _softmax_input(name: str, input: Tensor, dim: int, dtype: Any) -> tuple[Tens
     if dtype is not None:
         input = input.to(dtype)
     d = wrap_dim(dim, input.ndim)
-    if not input.dtype.is_floating_point:
+    if not input.dtype.is_floating_point and input.numel():  # an empty input is returned as it is
         kernel = "lastdim_kernel_impl" if d == input.ndim - 1 or input.ndim == 0 else "kernel_impl"
         raise NotImplementedError(f"\"{name}_{kernel}\" not implemented for '{type_name(input.dtype)}'")
     return input, ((d,) if input.ndim else ())
@@ -391,12 +405,16 @@ def _softmax_input(name: str, input: Tensor, dim: int, dtype: Any) -> tuple[Tens
 def softmax(input: Tensor, dim: int, dtype: _dtype.dtype | None = None) -> Tensor:
     """exp(x) / sum(exp(x)) along `dim`, shifted by the max so it never overflows."""
     input, dims = _softmax_input("softmax", input, dim, dtype)
+    if not input.dtype.is_floating_point:  # an empty integer tensor: nothing to compute
+        return _wrap(input._array.copy())
     return Softmax.apply(input, dims)
 
 
 def log_softmax(input: Tensor, dim: int, dtype: _dtype.dtype | None = None) -> Tensor:
     """x - logsumexp(x) along `dim`, computed stably."""
     input, dims = _softmax_input("log_softmax", input, dim, dtype)
+    if not input.dtype.is_floating_point:  # an empty integer tensor: nothing to compute
+        return _wrap(input._array.copy())
     return LogSoftmax.apply(input, dims)
 
 

@@ -7,7 +7,43 @@ import pytest
 import torch
 
 import minitorch
-from conftest import check_results, gradcheck, randn
+from conftest import (ALL_DTYPES, REDUCTION_DIMS, check_results, gradcheck, randn, same_error, same_outcome,
+                      same_reduction_over_grid)
+
+
+# ----- every input dtype, dtype=, dim form, 0-d and empty input ----------------------------------------
+WITH_DTYPE = ["sum", "prod", "nansum", "mean", "nanmean", "cumsum", "cumprod", "norm", "softmax", "log_softmax"]
+WITHOUT_DTYPE = ["var", "std", "var_mean", "std_mean", "logsumexp", "amax", "amin", "argmax", "argmin", "max",
+                 "min", "median", "any", "all", "count_nonzero"]
+
+
+@pytest.mark.parametrize("dims", REDUCTION_DIMS, ids=str)
+@pytest.mark.parametrize("input_dtype", ALL_DTYPES)
+@pytest.mark.parametrize("name", WITH_DTYPE)
+def test_reduction_honours_dtype_like_torch(name, input_dtype, dims):
+    same_reduction_over_grid(name, input_dtype, dims, out_dtypes=[None] + ALL_DTYPES)
+
+
+@pytest.mark.parametrize("dims", REDUCTION_DIMS, ids=str)
+@pytest.mark.parametrize("input_dtype", ALL_DTYPES)
+@pytest.mark.parametrize("name", WITHOUT_DTYPE)
+def test_reduction_matches_torch_for_every_dtype_and_dim_form(name, input_dtype, dims):
+    same_reduction_over_grid(name, input_dtype, dims)
+
+
+def test_sum_in_a_narrow_dtype_wraps_and_bool_sum_is_any_like_torch():
+    same_outcome(lambda lib, t: lib.sum(t, dtype=lib.int8), np.array([100, 100, 100]))
+    same_outcome(lambda lib, t: lib.sum(t, dtype=lib.bool), np.array([0, 2, 0]))
+    same_outcome(lambda lib, t: lib.cumsum(t, 0, dtype=lib.uint8), np.array([200, 100, 7]))
+    same_outcome(lambda lib, t: lib.prod(t, dtype=lib.int16), np.array([300, 300]))
+    same_error(lambda lib, t: lib.cumprod(t, 0, dtype=lib.bool), np.array([1, 2]))
+
+
+@pytest.mark.parametrize("values", [[math.inf, 1.0], [-math.inf, -math.inf], [-math.inf, 1.0], [math.inf, math.inf],
+                                    [math.nan, 0.0]])
+@pytest.mark.parametrize("name", ["softmax", "log_softmax", "logsumexp"])
+def test_softmax_family_with_infinite_inputs_matches_torch(name, values):
+    same_outcome(lambda lib, t: getattr(lib, name)(t, 0), np.array(values, np.float32))
 
 
 SHAPES = [(5,), (3, 4), (2, 3, 4)]
