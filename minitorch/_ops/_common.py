@@ -171,7 +171,8 @@ def check_tensor_first(fn_name: str, input: Any, other: Any) -> None:
     if not isinstance(input, Tensor):
         raise TypeError(f"{fn_name}() received an invalid combination of arguments - got "
                         f"({type(input).__name__}, {type(other).__name__}), but expected one of:\n"
-                        " * (Tensor input, Tensor other)\n * (Tensor input, Number other)")
+                        " * (Tensor input, Tensor other, *, Tensor out = None)\n"
+                        " * (Tensor input, Number other, *, Tensor out = None)\n")
 
 
 def check_tensor(fn_name: str, other: Any) -> None:

@@ -230,6 +230,8 @@ class Pow(Function):
         with np.errstate(divide="ignore", invalid="ignore"):
             if isinstance(b, np.ndarray) and b.dtype.kind in "iu" and (b < 0).any():
                 out = _int_pow_negative(a, b)
+            elif isinstance(b, float) and b in (0.5, -0.5):  # torch takes sqrt, rsqrt: -0.0 gives -0.0, -inf
+                out = np.sqrt(a) if b > 0 else np.reciprocal(np.sqrt(a))
             else:
                 out = np.power(a, b)
         ctx.save_for_backward(a, b, out if ctx.needs_input_grad[1] else None)
@@ -370,9 +372,12 @@ class Round(ZeroGrad):
     def forward(ctx, a, decimals):
         if decimals == 0:
             return np.rint(a)
-        scale = a.dtype.type(10.0 ** builtins.abs(decimals))
-        # round half to even at the requested digit, scaling by a power of ten first
-        return np.rint(a * scale) / scale if decimals > 0 else np.rint(a / scale) * scale
+        # round half to even at the requested digit, scaling by a power of ten first; float16 is
+        # scaled in float32 (as torch does) so that e.g. 1234 * 100 does not overflow
+        x = a.astype(np.float32) if a.dtype == np.float16 else a
+        scale = x.dtype.type(10.0 ** builtins.abs(decimals))
+        out = np.rint(x * scale) / scale if decimals > 0 else np.rint(x / scale) * scale
+        return out.astype(a.dtype, copy=False)
 
 
 def sign(input: Tensor) -> Tensor:

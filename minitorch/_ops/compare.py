@@ -248,6 +248,11 @@ def clamp(input: Tensor, min: Any = None, max: Any = None) -> Tensor:
     if min is None and max is None:
         raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
     bounds = [as_tensor_operand(x) for x in (min, max) if x is not None]
+    if len(bounds) == 2 and isinstance(bounds[0], Tensor) != isinstance(bounds[1], Tensor):
+        kinds = ", ".join(type(x).__name__ for x in (input, min, max))
+        raise TypeError(f"clamp() received an invalid combination of arguments - got ({kinds}), but expected one "
+                        "of:\n * (Tensor input, Tensor min = None, Tensor max = None, *, Tensor out = None)\n"
+                        " * (Tensor input, Number min = None, Number max = None, *, Tensor out = None)\n")
     dt = _dtype.result_type(input, *bounds)
     a = input if input._array.dtype == dt.np else input.to(dt)
     if builtins.any(isinstance(x, Tensor) for x in bounds):
@@ -261,11 +266,19 @@ clip = clamp
 
 def clamp_min(input: Tensor, min: Any) -> Tensor:
     """max(input, min), elementwise."""
+    if min is None:
+        raise TypeError("clamp_min() received an invalid combination of arguments - got (Tensor, NoneType), but "
+                        "expected one of:\n * (Tensor input, Tensor min, *, Tensor out = None)\n"
+                        " * (Tensor input, Number min, *, Tensor out = None)\n")
     return clamp(input, min=min)
 
 
 def clamp_max(input: Tensor, max: Any) -> Tensor:
     """min(input, max), elementwise."""
+    if max is None:
+        raise TypeError("clamp_max() received an invalid combination of arguments - got (Tensor, NoneType), but "
+                        "expected one of:\n * (Tensor input, Tensor max, *, Tensor out = None)\n"
+                        " * (Tensor input, Number max, *, Tensor out = None)\n")
     return clamp(input, max=max)
 
 

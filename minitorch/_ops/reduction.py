@@ -265,11 +265,15 @@ class Norm(Function):
             return g * constant_sign(a) * hit / sum(hit, ctx.dims, keepdim=True), None, None, None
         # d||x||_p/dx = x |x|^(p-2) / ||x||^(p-1); taken as 0 where x or the norm is 0 (torch's
         # convention), with safe denominators so that double backward sees no NaN.
+        nonzero = a != 0
+        safe_mag = (a * constant_sign(a)).where(nonzero, 1.0)
+        if p < 1:
+            # sign(x) |x|^(p-1) * ||x||^(1-p), 0 where x is 0: a zero norm (p <= 0) then gives 0, not a
+            # division by it
+            return g * constant_sign(a) * safe_mag ** (p - 1) * o ** (1 - p) * nonzero, None, None, None
         safe_o = o.where(o != 0, 1.0)
         if p == 2:
             return g * a / safe_o, None, None, None
-        nonzero = a != 0
-        safe_mag = (a * constant_sign(a)).where(nonzero, 1.0)
         return g * a * safe_mag ** (p - 2) / safe_o ** (p - 1), None, None, None
 
 
@@ -286,7 +290,16 @@ class NuclearNorm(Function):
 
 
 def _vector_norm(input: Tensor, p: float, dim: Any, keepdim: bool) -> Tensor:
-    return Norm.apply(input, float(p), reduced_dims(dim, input.ndim), keepdim)
+    dims = reduced_dims(dim, input.ndim)
+    if p < 0 or p == math.inf:  # max, min and sums of |x|^p with p < 0 have no value over nothing
+        if dim is None and input.numel() == 0:
+            raise RuntimeError(f"linalg.vector_norm cannot compute the {p:g} norm on an empty tensor because "
+                               "the operation does not have an identity")
+        for d in (dims if input.ndim and dim is not None else ()):
+            if input.shape[d] == 0:
+                raise RuntimeError(f"linalg.vector_norm cannot compute the {p:g} norm on the dimension {d}"
+                                   "because this dimension is empty and the operation does not have an identity")
+    return Norm.apply(input, float(p), dims, keepdim)
 
 
 def norm(input: Tensor, p: Any = "fro", dim: Any = None, keepdim: bool = False, out: Any = None,

@@ -252,3 +252,39 @@ def test_method_and_function_names_exist_like_torch():
         assert hasattr(torch, name) and hasattr(minitorch, name), name
     for name in ["add_", "div_", "copy_", "lerp_", "hypot_", "bitwise_and_", "logical_or_", "ne_", "__ior__"]:
         assert hasattr(minitorch.Tensor, name), name
+
+
+# ----- pow gradients at 0 and at negative bases; round(decimals=) ------------------------------------
+BASES = [np.array([0.0, 0, 0, 2, -2, -2, 0.5]), np.array([-1.5, -2, 0, 0, 3, 1, -0.0])]
+
+
+@pytest.mark.parametrize("exponent", [0, 1, 2, 3, -1, -2, 0.5, 2.5, 0.0, -0.5])
+@pytest.mark.parametrize("base", BASES, ids=lambda x: str(x.tolist()))
+def test_pow_with_a_number_exponent_matches_torch_at_zero_and_negative_bases(base, exponent):
+    assert_matches_torch(lambda lib, t: lib.pow(t, exponent), base)
+
+
+@pytest.mark.parametrize("scalar_base", [0.0, 2, -2.0, 0.5, 1])
+@pytest.mark.parametrize("exponent", BASES, ids=lambda x: str(x.tolist()))
+def test_pow_with_a_number_base_matches_torch(scalar_base, exponent):
+    assert_matches_torch(lambda lib, t: lib.pow(scalar_base, t), exponent)
+
+
+@pytest.mark.parametrize("base", BASES + [np.array([0.0, 0, 0, -2, -2, 2, 0])], ids=lambda x: str(x.tolist()))
+def test_pow_gradients_of_both_tensor_operands_match_torch(base):
+    assert_matches_torch(lambda lib, a, b: lib.pow(a, b), base, np.array([0.0, 1, -1, 2, 0.5, -0.5, 2.5]))
+
+
+@pytest.mark.parametrize("decimals", [0, 1, 2, 3, -1, -2])
+@pytest.mark.parametrize("x", [np.array([0.125, 0.135, 2.5, -2.5, 1.005, 123.456, -0.0049, 1e300, np.nan, np.inf]),
+                               np.array([0.125, 2.675, 1.005, 15.5, 25.0], np.float32),
+                               np.array([0.125, 2.675, 15.5, 25.0, 1234], np.float16)], ids=lambda x: str(x.dtype))
+def test_round_with_decimals_matches_torch(x, decimals):
+    # float16 is scaled in float32, like torch: 1234 * 100 must not overflow to inf
+    assert_matches_torch(lambda lib, t: lib.round(t, decimals=decimals), x)
+
+
+def test_functions_without_a_number_first_form_refuse_it_with_torchs_message():
+    same_error(lambda lib, t: lib.fmod(3, t), np.ones(2))
+    same_error(lambda lib, t: lib.atan2(3, t), np.ones(2))
+    same_error(lambda lib, t: lib.hypot(2.5, t), np.ones(2))

@@ -158,3 +158,46 @@ def test_isclose_allclose_equal():
                  (np.array([1, 2]), np.array([1, 2, 3])), (np.array([1, 2]), np.array([1, 3]))]:
         same_outcome(lambda lib, s, t: lib.equal(s, t), x, y)
         same_outcome(lambda lib, s, t: s.equal(t), x, y)
+
+
+# ----- clamp at its bounds: values and gradients of input and tensor bounds ---------------------------
+CLAMPED = np.array([-2.0, -1, 0, 1, 2, 0.5, np.nan, np.inf, -np.inf])
+LOWER = np.array([-1.0, -1, -1, 1, 2, 0.5, 0, 0, np.nan])
+UPPER = np.array([-2.0, -1, 0, 0, 2, 0.5, 0, np.nan, 0])
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("kwargs", [dict(min=-1), dict(max=1), dict(min=-1, max=1), dict(min=1, max=-1),
+                                    dict(min=0.5, max=0.5), dict(min=np.nan), dict(max=np.nan),
+                                    dict(min=-np.inf, max=np.inf)], ids=str)
+def test_clamp_with_number_bounds_at_the_bounds_matches_torch(kwargs, dtype):
+    assert_matches_torch(lambda lib, t: lib.clamp(t, **kwargs), CLAMPED.astype(dtype))
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("bounds", ["min", "max", "both", "broadcast"])
+def test_clamp_with_tensor_bounds_passes_gradients_like_torch(bounds, dtype):
+    x, lo, hi = CLAMPED.astype(dtype), LOWER.astype(dtype), UPPER.astype(dtype)
+    if bounds == "min":
+        assert_matches_torch(lambda lib, t, low: lib.clamp(t, min=low), x, lo)
+    elif bounds == "max":
+        assert_matches_torch(lambda lib, t, high: lib.clamp(t, max=high), x, hi)
+    elif bounds == "both":
+        assert_matches_torch(lambda lib, t, low, high: lib.clamp(t, low, high), x, lo, hi)
+    else:
+        assert_matches_torch(lambda lib, t, low, high: lib.clamp(t, low, high), x.reshape(9, 1)[:4], lo[:3], hi[:3])
+
+
+def test_clamp_argument_errors_match_torch():
+    same_error(lambda lib, t: lib.clamp(t, t, 1.0), np.ones(2))
+    same_error(lambda lib, t: lib.clamp(t), np.ones(2))
+    same_outcome(lambda lib, t: lib.clamp_min(t, None), np.ones(2))
+    same_outcome(lambda lib, t: lib.clamp_max(t, None), np.ones(2))
+    same_outcome(lambda lib, t, low: lib.clamp(t, low), np.array([0, 1, 2]), np.array([0.5, 0.5, 3.0]))
+
+
+def test_comparison_functions_refuse_a_number_first_with_torchs_message():
+    for name in ["eq", "lt", "ge"]:
+        same_error(lambda lib, t: getattr(lib, name)(3, t), np.ones(2))
+    for name in ["maximum", "fmin", "logical_and"]:
+        same_error(lambda lib, t: getattr(lib, name)(3, t), np.ones(2))

@@ -134,3 +134,12 @@ BINARY_KINKS = [
 @pytest.mark.parametrize("name,fn,a,b", BINARY_KINKS, ids=[k[0] for k in BINARY_KINKS])
 def test_binary_gradients_at_ties_and_special_values_follow_torch(name, fn, a, b):
     assert_matches_torch(fn, np.array(a), np.array(b))
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_atan2_gradients_at_the_origin_axes_and_infinities_match_torch(dtype):
+    y = np.array([0.0, 0, 1, -1, 0, np.inf, 0, -0.0, np.inf, -np.inf, np.nan, 1e-30], dtype)
+    x = np.array([0.0, 1, 0, 0, -1, 1, -0.0, -0.0, np.inf, np.inf, 1, 1e-30], dtype)
+    assert_matches_torch(lambda lib, a, b: lib.atan2(a, b), y, x)
+    assert_matches_torch(lambda lib, a, b: lib.atan2(a, b), y.reshape(-1, 1)[:3], x[:4])
+    assert_matches_torch(lambda lib, a, b: lib.atan2(a, b), y, np.array([1, 0, -1, 2, 0, 1, 0, 0, 1, 1, 1, 1]))

@@ -7,8 +7,8 @@ import pytest
 import torch
 
 import minitorch
-from conftest import (ALL_DTYPES, REDUCTION_DIMS, check_results, gradcheck, randn, same_error, same_outcome,
-                      same_reduction_over_grid)
+from conftest import (ALL_DTYPES, REDUCTION_DIMS, assert_matches_torch, check_results, gradcheck, randn, same_error,
+                      same_outcome, same_reduction_over_grid)
 
 
 # ----- every input dtype, dtype=, dim form, 0-d and empty input ----------------------------------------
@@ -290,3 +290,49 @@ def test_seed_examples_print_like_torch(code, capsys):
         outputs.append(capsys.readouterr().out)
     assert outputs[0] == outputs[1]
     assert outputs[0]
+
+
+# ----- gradients at the awkward points: zeros, constant slices, a zero norm ------------------------------
+ZERO_PATTERNS = [np.array([0.0, 2, 3]), np.array([0.0, 0, 3]), np.array([[0.0, 2], [3, 0], [0, 0], [4, 5]]),
+                 np.array([[[0.0, 2, 0], [1, 2, 3]], [[0, 0, 0], [1, 0, 2]]]), np.array(0.0), np.zeros((0, 2))]
+
+
+@pytest.mark.parametrize("x", ZERO_PATTERNS, ids=lambda x: str(x.tolist()))
+@pytest.mark.parametrize("kwargs", [{}, {"dim": 0}, {"dim": -1, "keepdim": True}], ids=str)
+def test_prod_gradient_with_one_or_several_zeros_matches_torch(x, kwargs):
+    assert_matches_torch(lambda lib, t: lib.prod(t, **kwargs), x)
+
+
+@pytest.mark.parametrize("x", ZERO_PATTERNS, ids=lambda x: str(x.tolist()))
+@pytest.mark.parametrize("dim", [0, -1])
+def test_cumprod_gradient_with_zeros_matches_torch(x, dim):
+    assert_matches_torch(lambda lib, t: lib.cumprod(t, dim), x)
+
+
+@pytest.mark.parametrize("x", [np.arange(6.0).reshape(2, 3) ** 2, np.array(3.0), np.ones((1, 3)), np.array([[1.0, 2]]),
+                               np.zeros((0, 3))], ids=lambda x: str(x.tolist()))
+@pytest.mark.parametrize("kwargs", [{}, {"dim": 0}, {"dim": 1, "keepdim": True}, {"correction": 0},
+                                    {"correction": 2, "dim": -1}, {"unbiased": False, "dim": 0},
+                                    {"dim": (0, 1), "correction": 0, "keepdim": True}], ids=str)
+@pytest.mark.parametrize("name", ["var", "std", "var_mean", "std_mean"])
+def test_variance_family_values_and_gradients_match_torch(name, kwargs, x):
+    # constant slices (std 0), one element (no degrees of freedom: inf/nan), 0-d and empty inputs
+    same_outcome(lambda lib, t: getattr(lib, name)(t, **kwargs), x)
+    if x.ndim == 2 and x.size:
+        assert_matches_torch(lambda lib, t: getattr(lib, name)(t, **kwargs), x)
+
+
+@pytest.mark.parametrize("x", [np.array([0.0, 0]), np.array([0.0, 3]), np.array([3.0, -4]), np.zeros((2, 2)),
+                               np.array(0.0), np.array(-2.0)], ids=lambda x: str(x.tolist()))
+@pytest.mark.parametrize("p", [2, 1, 3, 0.5, math.inf, -math.inf, 0, "fro", -1, -0.5])
+@pytest.mark.parametrize("dim", [None, 0])
+def test_norm_gradient_at_zero_matches_torch(x, p, dim):
+    # p = 2 at the zero vector has gradient 0; with p <= 0 a zero entry makes the norm 0
+    assert_matches_torch(lambda lib, t: lib.norm(t, p=p, dim=dim), x)
+
+
+@pytest.mark.parametrize("p", [math.inf, -math.inf, -1, -0.5, 2])
+@pytest.mark.parametrize("shape,dim", [((0,), None), ((0,), 0), ((0, 3), 1), ((0, 3), 0)])
+def test_norm_of_an_empty_tensor_matches_torch(p, shape, dim):
+    # norms without an identity (max, min, negative powers) refuse an empty reduction, like torch
+    same_outcome(lambda lib, t: lib.norm(t, p=p, dim=dim), np.zeros(shape, np.float32))
