@@ -70,7 +70,7 @@ def _caster(dt: _dtype.dtype) -> Callable:
 
 # ----- arithmetic (_ops/arithmetic.py) ------------------------------------------------
 _attach(*_same_names(arithmetic, "add sub mul div floor_divide remainder fmod pow neg positive abs reciprocal "
-                                 "square sign floor ceil trunc frac round lerp"),
+                                 "square sign sgn floor ceil trunc frac round lerp"),
         subtract=arithmetic.sub, multiply=arithmetic.mul, divide=arithmetic.div, true_divide=arithmetic.div,
         negative=arithmetic.neg, absolute=arithmetic.abs, fix=arithmetic.trunc,
         __add__=arithmetic.add, __radd__=_reflected(arithmetic.add), __sub__=arithmetic.sub,
@@ -83,14 +83,15 @@ _attach(*_same_names(arithmetic, "add sub mul div floor_divide remainder fmod po
 
 # ----- functions of reals (_ops/math.py) ----------------------------------------------
 _attach(*_same_names(math, "exp exp2 log log2 log10 log1p expm1 sqrt rsqrt sin cos tan asin acos atan atan2 "
-                           "sinh cosh tanh asinh acosh atanh sigmoid relu erf erfc hypot nan_to_num"),
+                           "sinh cosh tanh asinh acosh atanh sigmoid relu erf erfc hypot nan_to_num deg2rad rad2deg "
+                           "erfinv sinc logit"),
         arcsin=math.asin, arccos=math.acos, arctan=math.atan, arctan2=math.atan2, arcsinh=math.asinh,
         arccosh=math.acosh, arctanh=math.atanh)
 
 # ----- comparison, logic, clamp (_ops/compare.py) -------------------------------------
 _attach(*_same_names(compare, "eq ne lt le gt ge logical_and logical_or logical_xor logical_not bitwise_and "
-                              "bitwise_or bitwise_xor bitwise_not isclose allclose equal isnan isinf isfinite "
-                              "isposinf isneginf clamp clamp_min clamp_max maximum minimum fmax fmin"),
+                              "bitwise_or bitwise_xor bitwise_not bitwise_left_shift bitwise_right_shift isclose "
+                              "allclose equal isnan isinf isfinite isposinf isneginf signbit clamp clamp_min clamp_max maximum minimum fmax fmin"),
         clip=compare.clamp, greater=compare.gt, greater_equal=compare.ge, less=compare.lt,
         less_equal=compare.le, not_equal=compare.ne,
         where=lambda self, condition, other: compare.where(condition, self, other),
@@ -98,13 +99,15 @@ _attach(*_same_names(compare, "eq ne lt le gt ge logical_and logical_or logical_
         __gt__=compare.gt, __ge__=compare.ge, __invert__=_invert,
         __and__=compare.bitwise_and, __rand__=_reflected(compare.bitwise_and), __or__=compare.bitwise_or,
         __ror__=_reflected(compare.bitwise_or), __xor__=compare.bitwise_xor,
-        __rxor__=_reflected(compare.bitwise_xor))
+        __rxor__=_reflected(compare.bitwise_xor), __lshift__=compare.bitwise_left_shift,
+        __rlshift__=_reflected(compare.bitwise_left_shift), __rshift__=compare.bitwise_right_shift,
+        __rrshift__=_reflected(compare.bitwise_right_shift))
 
 # ----- reductions (_ops/reduction.py) and ordering (_ops/ordering.py) -----------------
 _attach(*_same_names(reduction, "sum mean nansum nanmean var std prod norm logsumexp softmax log_softmax any all "
                                 "count_nonzero"),
-        *_same_names(ordering, "max min amax amin aminmax argmax argmin cumsum cumprod topk kthvalue sort "
-                               "argsort median mode unique"))
+        *_same_names(ordering, "max min amax amin aminmax argmax argmin cumsum cumprod cummax cummin "
+                               "logcumsumexp topk kthvalue sort argsort median mode unique"))
 
 # ----- views (_ops/shape.py) ----------------------------------------------------------
 _attach(*_same_names(shape, "view reshape permute transpose t movedim moveaxis expand broadcast_to unsqueeze "
@@ -150,15 +153,17 @@ _attach(*_same_names(_creation, "zero_ fill_ uniform_ normal_ exponential_ rando
 _INPLACE_FUNCTIONS = {
     arithmetic: "abs neg negative reciprocal square floor ceil trunc fix frac round",
     math: "exp exp2 log log2 log10 log1p expm1 sqrt rsqrt sin cos tan asin acos atan arcsin arccos arctan sinh "
-          "cosh tanh asinh acosh atanh arcsinh arccosh arctanh sigmoid relu erf erfc nan_to_num",
+          "cosh tanh asinh acosh atanh arcsinh arccosh arctanh sigmoid relu erf erfc nan_to_num deg2rad rad2deg "
+          "sinc logit",
     compare: "clamp clip clamp_min clamp_max",
 }
 # Tensor methods only
 _INPLACE_METHODS = {
-    arithmetic: "floor_divide remainder fmod pow sign lerp",
-    math: "atan2 arctan2 hypot",
+    arithmetic: "floor_divide remainder fmod pow sign sgn lerp",
+    math: "atan2 arctan2 hypot erfinv",
     compare: "eq ne lt le gt ge greater greater_equal less less_equal not_equal logical_and logical_or "
-             "logical_xor logical_not bitwise_and bitwise_or bitwise_xor bitwise_not",
+             "logical_xor logical_not bitwise_and bitwise_or bitwise_xor bitwise_not bitwise_left_shift "
+             "bitwise_right_shift",
 }
 # add_/sub_/mul_/div_ write straight into self's buffer when autograd is not involved
 _ARITHMETIC_UFUNCS = {"add": np.add, "sub": np.subtract, "subtract": np.subtract, "mul": np.multiply,
@@ -174,7 +179,8 @@ _attach(**_inplace,
         __iadd__=_inplace["add_"], __isub__=_inplace["sub_"], __imul__=_inplace["mul_"],
         __itruediv__=_inplace["div_"], __ifloordiv__=_inplace["floor_divide_"],
         __imod__=_inplace["remainder_"], __ipow__=_inplace["pow_"], __iand__=_inplace["bitwise_and_"],
-        __ior__=_inplace["bitwise_or_"], __ixor__=_inplace["bitwise_xor_"])
+        __ior__=_inplace["bitwise_or_"], __ixor__=_inplace["bitwise_xor_"],
+        __ilshift__=_inplace["bitwise_left_shift_"], __irshift__=_inplace["bitwise_right_shift_"])
 
 for _names in _INPLACE_FUNCTIONS.values():
     for _name in _names.split():

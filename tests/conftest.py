@@ -253,3 +253,9 @@ def same_reduction_over_grid(name, input_dtype, dims, out_dtypes=(None,)):
             same_outcome(lambda lib, t: getattr(lib, name)(t, **{k: getattr(lib, v) if k == "dtype" else v
                                                                   for k, v in kwargs.items()}),
                          x, atol=1e-2 if "float16" in (input_dtype, out) else 1e-5, rtol=1e-2)
+
+
+def same_unary_over_grid(fn, dtype, **tolerances):
+    """same_outcome of fn(lib, x) for x of `dtype` over REDUCTION_SHAPES (0-d, empty, 1-3 dims)."""
+    for shape in REDUCTION_SHAPES:
+        same_outcome(fn, grid_values(shape, dtype, seed=2), **tolerances)

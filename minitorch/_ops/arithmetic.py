@@ -24,7 +24,7 @@ from .compare import where
 
 __all__ = ["add", "sub", "subtract", "mul", "multiply", "div", "divide", "true_divide", "floor_divide",
            "remainder", "fmod", "pow", "neg", "negative", "positive", "abs", "absolute", "reciprocal",
-           "square", "sign", "floor", "ceil", "trunc", "fix", "frac", "round", "lerp"]
+           "square", "sign", "sgn", "floor", "ceil", "trunc", "fix", "frac", "round", "lerp"]
 
 
 # ----- arithmetic ---------------------------------------------------------------------
@@ -383,6 +383,15 @@ class Round(ZeroGrad):
 def sign(input: Tensor) -> Tensor:
     """-1, 0 or 1 by the sign of each element (0 for nan; bool stays bool)."""
     return Sign.apply(input)
+
+
+class Sgn(Sign):
+    """sgn: for real tensors the same as sign (torch's node is named SgnBackward0)."""
+
+
+def sgn(input: Tensor) -> Tensor:
+    """sign(input) for real tensors (for complex ones torch gives input / |input|)."""
+    return Sgn.apply(input)
 
 
 def _rounding(fn: type, doc: str) -> Any:

@@ -25,8 +25,8 @@ from .indexing import nonzero
 
 __all__ = ["eq", "ne", "lt", "le", "gt", "ge", "greater", "greater_equal", "less", "less_equal", "not_equal",
            "logical_and", "logical_or", "logical_xor", "logical_not", "bitwise_and", "bitwise_or",
-           "bitwise_xor", "bitwise_not", "where", "isclose", "allclose", "equal", "isnan", "isinf", "isfinite",
-           "isposinf", "isneginf", "clamp", "clip", "clamp_min", "clamp_max", "maximum", "minimum", "fmax", "fmin"]
+           "bitwise_xor", "bitwise_not", "bitwise_left_shift", "bitwise_right_shift", "where", "isclose", "allclose", "equal", "isnan", "isinf", "isfinite",
+           "isposinf", "isneginf", "signbit", "clamp", "clip", "clamp_min", "clamp_max", "maximum", "minimum", "fmax", "fmin"]
 
 
 # ----- comparison (no gradient) -------------------------------------------------------
@@ -110,6 +110,36 @@ def _bitwise(np_fn: Any, name: str, doc: str) -> Any:
 bitwise_and = _bitwise(np.bitwise_and, "bitwise_and", "input & other on integer or bool tensors.")
 bitwise_or = _bitwise(np.bitwise_or, "bitwise_or", "input | other on integer or bool tensors.")
 bitwise_xor = _bitwise(np.bitwise_xor, "bitwise_xor", "input ^ other on integer or bool tensors.")
+
+
+def _shift(left: bool, name: str, doc: str) -> Any:
+    """input << other or input >> other on integer tensors, with C's undefined cases defined as torch does:
+    a shift by a negative count or by the width or more gives 0 (left) or the sign fill (right)."""
+    kernel = ("lshift" if left else "rshift") + "_cpu"
+
+    def op(input: Any, other: Any) -> Tensor:
+        a, b = promote(input, other)
+        dt = _dtype.result_type(a, b)
+        if dt.is_floating_point or dt is _dtype.bool:
+            raise not_implemented(kernel, dt)
+        a, b = (np.asarray(x, dtype=dt.np) for x in wrap_overflowing_ints((array_of(a), array_of(b))))
+        broadcast_shape(a.shape, b.shape)
+        bits = dt.itemsize * 8
+        out_of_range = (b < 0) | (b >= bits)
+        count = np.where(out_of_range, 0, b).astype(dt.np)
+        if left:
+            out = np.where(out_of_range, 0, np.left_shift(a, count))
+        else:
+            fill = np.right_shift(a, bits - 1) if dt.is_signed else np.zeros_like(a)
+            out = np.where(out_of_range, fill, np.right_shift(a, count))
+        return _wrap(np.asarray(out, dtype=dt.np))
+    op.__name__ = op.__qualname__ = name
+    op.__doc__ = doc
+    return op
+
+
+bitwise_left_shift = _shift(True, "bitwise_left_shift", "input << other on integer tensors (bits shifted out are lost).")
+bitwise_right_shift = _shift(False, "bitwise_right_shift", "input >> other on integer tensors (arithmetic for signed).")
 
 
 def bitwise_not(input: Tensor) -> Tensor:
@@ -210,6 +240,12 @@ def _predicate(np_fn: Any, int_value: bool, name: str, doc: str) -> Any:
 isnan = _predicate(np.isnan, False, "isnan", "True where input is nan.")
 isinf = _predicate(np.isinf, False, "isinf", "True where input is +inf or -inf.")
 isfinite = _predicate(np.isfinite, True, "isfinite", "True where input is neither nan nor infinite.")
+def signbit(input: Tensor) -> Tensor:
+    """True where the sign bit is set: negative numbers, -0.0 and nan with a negative sign."""
+    a = input._array
+    return _wrap(np.asarray(np.signbit(a) if a.dtype.kind == "f" else a < 0))
+
+
 isposinf = _predicate(np.isposinf, False, "isposinf", "True where input is +inf.")
 isneginf = _predicate(np.isneginf, False, "isneginf", "True where input is -inf.")
 

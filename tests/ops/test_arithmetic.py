@@ -6,7 +6,8 @@ import torch
 
 import minitorch
 from conftest import (ALL_DTYPES, BROADCASTS, DTYPES, anything, assert_matches_torch, away_from_zero, gradcheck,
-                      positive, randn, same_error, same_outcome, same_outcome_over_grid, sample)
+                      positive, randn, same_error, same_outcome, same_outcome_over_grid, same_unary_over_grid,
+                      sample)
 
 
 # ----- binary arithmetic --------------------------------------------------------------------
@@ -288,3 +289,17 @@ def test_functions_without_a_number_first_form_refuse_it_with_torchs_message():
     same_error(lambda lib, t: lib.fmod(3, t), np.ones(2))
     same_error(lambda lib, t: lib.atan2(3, t), np.ones(2))
     same_error(lambda lib, t: lib.hypot(2.5, t), np.ones(2))
+
+
+@pytest.mark.parametrize("dtype", ALL_DTYPES)
+def test_sgn_matches_torch_for_every_dtype(dtype):
+    same_unary_over_grid(lambda lib, t: lib.sgn(t), dtype)
+    same_unary_over_grid(lambda lib, t: t.sgn_(), dtype)
+    if dtype.startswith("float"):  # zero gradient (torch's is a ZeroTensor, so compared by hand)
+        x = np.array([-2.0, 0.0, -0.0, 3.0, np.nan], dtype)
+        grads = []
+        for lib in (minitorch, torch):
+            t = lib.tensor(x, requires_grad=True)
+            t.sgn().sum().backward()
+            grads.append(t.grad.numpy(force=True) if lib is torch else t.grad.numpy())
+        np.testing.assert_array_equal(*grads)

@@ -4,7 +4,7 @@ import pytest
 
 import minitorch
 from conftest import (ALL_DTYPES, BROADCASTS, assert_matches_torch, gradcheck, randn, same_error, same_outcome,
-                      same_outcome_over_grid, sample)
+                      same_outcome_over_grid, same_unary_over_grid, sample)
 
 
 # ----- every dtype pair, shape pair and Python scalar ------------------------------------------
@@ -12,7 +12,10 @@ GRID_OPS = {name: (lambda name: lambda lib, a, b: getattr(lib, name)(a, b))(name
     "eq", "ne", "lt", "le", "gt", "ge", "maximum", "minimum", "fmax", "fmin", "logical_and", "logical_or",
     "logical_xor", "bitwise_and", "bitwise_or", "bitwise_xor"]}
 GRID_OPS.update({"==": lambda lib, a, b: a == b, "<": lambda lib, a, b: a < b, ">=": lambda lib, a, b: a >= b,
-                 "&": lambda lib, a, b: a & b, "|": lambda lib, a, b: a | b, "^": lambda lib, a, b: a ^ b})
+                 "&": lambda lib, a, b: a & b, "|": lambda lib, a, b: a | b, "^": lambda lib, a, b: a ^ b,
+                 "<<": lambda lib, a, b: a << b, ">>": lambda lib, a, b: a >> b,
+                 "bitwise_left_shift": lambda lib, a, b: lib.bitwise_left_shift(a, b),
+                 "bitwise_right_shift": lambda lib, a, b: lib.bitwise_right_shift(a, b)})
 
 
 @pytest.mark.parametrize("db", ALL_DTYPES)
@@ -201,3 +204,34 @@ def test_comparison_functions_refuse_a_number_first_with_torchs_message():
         same_error(lambda lib, t: getattr(lib, name)(3, t), np.ones(2))
     for name in ["maximum", "fmin", "logical_and"]:
         same_error(lambda lib, t: getattr(lib, name)(3, t), np.ones(2))
+
+
+@pytest.mark.parametrize("dtype", ["uint8", "int8", "int16", "int32", "int64"])
+def test_shifts_by_negative_counts_and_by_the_width_or_more_match_torch(dtype):
+    # C leaves these undefined; torch gives 0 (left) and the sign fill (right)
+    values = np.array([1, 100, 7, 0, 5, 3, 1], dtype)
+    values[1:3] = np.array([-100, -7]).astype(dtype)
+    counts = np.array([-1, 3, 7, 8, 15, 31, 63], dtype) if dtype != "uint8" else np.array([0, 3, 7, 8, 9, 255, 1], dtype)
+    for op in [lambda lib, a, b: a << b, lambda lib, a, b: a >> b]:
+        same_outcome(op, values, counts)
+        same_outcome(lambda lib, a: op(lib, a, 64), values)
+    same_outcome(lambda lib, a: lib.bitwise_left_shift(3, a), counts)
+    same_outcome(lambda lib, a: a.bitwise_left_shift_(2) is a and a, values)
+    same_outcome(lambda lib, a, b: a.bitwise_right_shift_(b) is a and a, values, counts)
+
+
+def test_shift_operators_in_place_and_reflected_match_torch():
+    def shift_in_place(lib, a):
+        a <<= 2
+        a >>= 1
+        return a
+    same_outcome(shift_in_place, np.array([1, -3, 5]))
+    same_outcome(lambda lib, a: 1 << a, np.array([1, 3, 5]))
+    same_outcome(lambda lib, a: 256 >> a, np.array([1, 3, 5]))
+    same_outcome(shift_in_place, np.array([1.0, 2.0]))  # NotImplementedError for floats, as in torch
+
+
+@pytest.mark.parametrize("dtype", ALL_DTYPES)
+def test_signbit_matches_torch_for_every_dtype(dtype):
+    same_unary_over_grid(lambda lib, t: lib.signbit(t), dtype)
+    same_outcome(lambda lib, t: lib.signbit(t), np.array([-0.0, 0.0, np.nan, -np.nan, -np.inf], np.float32))
