@@ -279,6 +279,21 @@ class Clamp(Function):
                      for need, mask in zip(ctx.needs_input_grad, ctx.masks))
 
 
+_C_TYPE_NAMES = {"uint8": "uint8_t", "int8": "int8_t", "int16": "int16_t", "int32": "int", "int64": "int64_t"}
+
+
+def _integer_bound(bound: Any, dt: _dtype.dtype) -> Any:
+    """A Python int clamp bound converted to integer dtype `dt` as torch converts it: an unsigned type also
+    takes negatives down to -max (which wrap around); anything further out is an overflow error."""
+    if not isinstance(bound, int) or isinstance(bound, bool) or dt is _dtype.bool:
+        return bound
+    info = np.iinfo(dt.np)
+    lowest = -info.max if info.min == 0 else info.min
+    if not lowest <= bound <= info.max:
+        raise RuntimeError(f"value cannot be converted to type {_C_TYPE_NAMES[dt.name]} without overflow")
+    return np.array(bound).astype(dt.np) if bound < info.min else bound
+
+
 def clamp(input: Tensor, min: Any = None, max: Any = None) -> Tensor:
     """input limited to [min, max] (numbers or broadcasting tensors); where min > max, max."""
     if min is None and max is None:
@@ -291,6 +306,8 @@ def clamp(input: Tensor, min: Any = None, max: Any = None) -> Tensor:
                         " * (Tensor input, Number min = None, Number max = None, *, Tensor out = None)\n")
     dt = _dtype.result_type(input, *bounds)
     a = input if input._array.dtype == dt.np else input.to(dt)
+    if not dt.is_floating_point:
+        min, max = (_integer_bound(x, dt) for x in (min, max))
     if builtins.any(isinstance(x, Tensor) for x in bounds):
         min, max = (None if x is None else x.to(dt) if isinstance(x, Tensor) else _wrap(np.asarray(x, dt.np))
                     for x in (min, max))

@@ -456,6 +456,8 @@ def topk(input: Tensor, k: int, dim: int = -1, largest: bool = True, sorted: boo
     n = input.shape[wrap_dim(dim, input.ndim)] if input.ndim else 1
     if not 0 <= k <= n:
         raise RuntimeError("selected index k out of range")
+    if input.dtype is _dtype.bool:
+        raise RuntimeError("topk does not support bool dtypes on CPU")
     return _sorted_selection(Topk, _topk_t, input, dim, largest, 0, k, True)
 
 
@@ -463,6 +465,10 @@ def kthvalue(input: Tensor, k: int, dim: int = -1, keepdim: bool = False) -> Any
     """The k-th smallest element along `dim` (k counts from 1) and its index."""
     d = wrap_dim(dim, input.ndim)
     n = input.shape[d] if input.ndim else 1
+    if n == 0:
+        raise IndexError(f"kthvalue(): Expected reduction dim {d} to have non-zero size.")
+    if input.dtype is _dtype.bool and input.ndim:  # (a 0-d tensor is its own k-th value)
+        raise not_implemented("kthvalue_cpu", input.dtype)
     if not 1 <= k <= n:
         raise RuntimeError(f"kthvalue(): selected number k out of range for dimension {d}")
     return _sorted_selection(Kthvalue, _kth_t, input, dim, False, k - 1, k, keepdim)
@@ -517,6 +523,8 @@ def _lower_median(a: np.ndarray, dim: int) -> np.ndarray:
 def mode(input: Tensor, dim: int = -1, keepdim: bool = False) -> Any:
     """The most frequent value along `dim` (smallest on ties) and the index of its last occurrence."""
     d = one_dim(dim, input.ndim)
+    if d is not None and input.shape[d] == 0:
+        raise IndexError(f"mode(): Expected reduction dim {d} to have non-zero size.")
     if d is None:
         return _mode_t(input.clone(), _wrap(np.zeros((), dtype=np.int64)))
     rows = np.moveaxis(input._array, d, -1)

@@ -235,3 +235,10 @@ def test_shift_operators_in_place_and_reflected_match_torch():
 def test_signbit_matches_torch_for_every_dtype(dtype):
     same_unary_over_grid(lambda lib, t: lib.signbit(t), dtype)
     same_outcome(lambda lib, t: lib.signbit(t), np.array([-0.0, 0.0, np.nan, -np.nan, -np.inf], np.float32))
+
+
+@pytest.mark.parametrize("dtype", ["uint8", "int8", "int16"])
+def test_clamp_of_integers_with_bounds_outside_the_dtype_wraps_them_like_torch(dtype):
+    same_outcome(lambda lib, t: lib.clamp(t, -1, 2), np.array([0, 1, 5, 7], dtype))
+    same_outcome(lambda lib, t: lib.clamp(t, max=70000), np.array([0, 1, 5, 7], dtype))
+    same_outcome(lambda lib, t: lib.clamp(t, -255 if dtype == "uint8" else -200, 3), np.array([0, 1, 5, 7], dtype))

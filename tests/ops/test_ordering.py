@@ -7,7 +7,8 @@ import pytest
 import torch
 
 import minitorch
-from conftest import ALL_DTYPES, assert_matches_torch, check_results, gradcheck, randn, same_unary_over_grid
+from conftest import (ALL_DTYPES, assert_matches_torch, check_results, gradcheck, randn, same_outcome,
+                      same_unary_over_grid)
 
 
 @pytest.mark.parametrize("k,kw", [(1, {}), (3, {"dim": 0}), (2, {"dim": -1, "largest": False}),
@@ -138,3 +139,18 @@ def test_running_extremes_print_like_torch_return_types():
         out = lib.cummax(lib.tensor([1, 3, 2]), 0)
         assert out.values.tolist() == [1, 3, 3] and out.indices.tolist() == [0, 1, 1]
     assert repr(minitorch.cummin(minitorch.tensor([3, 1]), 0)) == repr(torch.cummin(torch.tensor([3, 1]), 0))
+
+
+@pytest.mark.parametrize("dtype", ALL_DTYPES)
+@pytest.mark.parametrize("name,call", [
+    ("topk", lambda lib, t: lib.topk(t, 1)), ("topk_k0", lambda lib, t: lib.topk(t, 0, 0)),
+    ("kthvalue", lambda lib, t: lib.kthvalue(t, 1)), ("kthvalue_dim0", lambda lib, t: lib.kthvalue(t, 2, 0)),
+    ("mode", lambda lib, t: lib.mode(t)), ("mode_dim0", lambda lib, t: lib.mode(t, 0, True)),
+    ("sort", lambda lib, t: lib.sort(t, dim=0, descending=True, stable=True)), ("argsort", lambda lib, t: lib.argsort(t)),
+    ("aminmax", lambda lib, t: lib.aminmax(t)), ("max_dim", lambda lib, t: lib.max(t, -1, True)),
+])
+def test_order_statistics_of_0d_empty_and_bool_inputs_match_torch(name, call, dtype):
+    # empty reduced dims raise IndexError, bool refused by topk/kthvalue; values of distinct-valued inputs
+    for shape in [(), (0,), (3, 0), (2, 3)]:
+        x = (np.arange(int(np.prod(shape)), dtype=np.float64)[::-1] % 5).reshape(shape)
+        same_outcome(call, x.astype(dtype) if dtype != "bool" else x.astype(bool))
