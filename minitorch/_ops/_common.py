@@ -119,6 +119,12 @@ def broadcast_shape(*shapes: tuple) -> tuple:
     return out
 
 
+def check_broadcastable(*operands: Any) -> None:
+    """torch's shape error if the tensor operands do not broadcast; torch checks shapes before it looks
+    for a kernel for the dtype, so ops call this before raising "not implemented for" errors."""
+    broadcast_shape(*(np.shape(array_of(x)) for x in operands if isinstance(x, (Tensor, np.ndarray))))
+
+
 def wrap_overflowing_ints(args: tuple) -> tuple:
     """Python ints out of range of the tensor's integer dtype wrap around (torch), where numpy raises."""
     dt = next(array_of(a).dtype for a in args if isinstance(a, (Tensor, np.ndarray)))

@@ -18,8 +18,8 @@ import numpy as np
 from .. import _dtype
 from .._tensor import Tensor, _wrap
 from ..autograd.function import Function
-from ._common import (ZeroGrad, apply_broadcasting, array_of, as_float, check_tensor, check_tensor_first, not_implemented, promote,
-                      promote_to_float, zeros_like_grad)
+from ._common import (ZeroGrad, apply_broadcasting, array_of, as_float, check_broadcastable, check_tensor,
+                      check_tensor_first, not_implemented, promote, promote_to_float, zeros_like_grad)
 from .compare import where
 
 __all__ = ["add", "sub", "subtract", "mul", "multiply", "div", "divide", "true_divide", "floor_divide",
@@ -151,6 +151,7 @@ class FloorDivide(Function):
 
 def _integer_operands(kernel: str, a: Any, b: Any) -> bool:
     """True for an integral division; raises like torch for bool operands and zero divisors."""
+    check_broadcastable(a, b)
     dt = (a if isinstance(a, Tensor) else b).dtype
     if dt.is_floating_point:
         return False
@@ -272,6 +273,7 @@ def pow(input: Any, exponent: Any) -> Tensor:
     """input ** exponent, broadcasting (either may be a Python number)."""
     a, b = promote(input, exponent)
     dt = (a if isinstance(a, Tensor) else b).dtype
+    check_broadcastable(a, b)
     if dt is _dtype.bool:
         if isinstance(b, Tensor):
             raise not_implemented("pow", dt)
@@ -453,6 +455,7 @@ def lerp(input: Tensor, end: Tensor, weight: Any) -> Tensor:
         if isinstance(x, Tensor) and x._array.dtype != input._array.dtype:
             raise RuntimeError(f"expected dtype {_dtype_word(input.dtype)} for `{name}` but got dtype "
                                f"{_dtype_word(x.dtype)}")
+    check_broadcastable(input, end, weight)
     if not input.dtype.is_floating_point:
         raise not_implemented("lerp_kernel_scalar", input.dtype)
     return apply_broadcasting(Lerp, input, end, weight)

@@ -18,8 +18,8 @@ import numpy as np
 from .. import _dtype
 from .._tensor import Tensor, _wrap
 from ..autograd.function import Function
-from ._common import (apply_broadcasting, array_of, as_tensor_operand, broadcast_shape, check_tensor,
-                      check_tensor_first, check_tensor_input, not_implemented, promote, type_name,
+from ._common import (apply_broadcasting, array_of, as_tensor_operand, broadcast_shape, check_broadcastable,
+                      check_tensor, check_tensor_first, check_tensor_input, not_implemented, promote, type_name,
                       wrap_overflowing_ints)
 from .indexing import nonzero
 
@@ -98,6 +98,7 @@ def logical_not(input: Tensor) -> Tensor:
 def _bitwise(np_fn: Any, name: str, doc: str) -> Any:
     def op(input: Any, other: Any) -> Tensor:
         a, b = promote(input, other)
+        check_broadcastable(a, b)
         dt = _dtype.result_type(a, b)
         if dt.is_floating_point:
             raise not_implemented(name + "_cpu", dt)
@@ -119,11 +120,11 @@ def _shift(left: bool, name: str, doc: str) -> Any:
 
     def op(input: Any, other: Any) -> Tensor:
         a, b = promote(input, other)
+        check_broadcastable(a, b)
         dt = _dtype.result_type(a, b)
         if dt.is_floating_point or dt is _dtype.bool:
             raise not_implemented(kernel, dt)
         a, b = (np.asarray(x, dtype=dt.np) for x in wrap_overflowing_ints((array_of(a), array_of(b))))
-        broadcast_shape(a.shape, b.shape)
         bits = dt.itemsize * 8
         out_of_range = (b < 0) | (b >= bits)
         count = np.where(out_of_range, 0, b).astype(dt.np)

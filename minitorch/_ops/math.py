@@ -22,7 +22,7 @@ import numpy as np
 from .. import _dtype
 from .._tensor import Tensor, _wrap
 from ..autograd.function import Function
-from ._common import (apply_broadcasting, as_float, check_tensor, check_tensor_input, not_implemented, promote,
+from ._common import (apply_broadcasting, as_float, check_broadcastable, check_tensor, check_tensor_input, not_implemented, promote,
                       promote_to_float)
 from .compare import masked_grad, where
 
@@ -318,6 +318,7 @@ def hypot(input: Tensor, other: Tensor) -> Tensor:
     check_tensor_input("hypot", input)
     check_tensor("hypot", other)
     a, b = promote(input, other)
+    check_broadcastable(a, b)
     if not a.dtype.is_floating_point:
         raise not_implemented("hypot_cpu", a.dtype)
     return apply_broadcasting(Hypot, a, b)

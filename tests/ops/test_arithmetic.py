@@ -6,8 +6,8 @@ import torch
 
 import minitorch
 from conftest import (ALL_DTYPES, BROADCASTS, DTYPES, anything, assert_matches_torch, away_from_zero, gradcheck,
-                      positive, randn, same_error, same_outcome, same_outcome_over_grid, same_unary_over_grid,
-                      sample)
+                      grid_values, positive, randn, same_error, same_outcome, same_outcome_over_grid,
+                      same_unary_over_grid, sample)
 
 
 # ----- binary arithmetic --------------------------------------------------------------------
@@ -303,3 +303,26 @@ def test_sgn_matches_torch_for_every_dtype(dtype):
             t.sgn().sum().backward()
             grads.append(t.grad.numpy(force=True) if lib is torch else t.grad.numpy())
         np.testing.assert_array_equal(*grads)
+
+
+GRADIENT_OPS = {
+    "add_alpha": lambda lib, a, b: lib.add(a, b, alpha=2), "sub": lambda lib, a, b: a - b,
+    "mul": lambda lib, a, b: a * b, "div": lambda lib, a, b: a / b, "pow": lambda lib, a, b: lib.pow(a, b),
+    "atan2": lambda lib, a, b: lib.atan2(a, b), "hypot": lambda lib, a, b: lib.hypot(a, b),
+    "remainder": lambda lib, a, b: lib.remainder(a, b), "fmod": lambda lib, a, b: lib.fmod(a, b),
+    "maximum": lambda lib, a, b: lib.maximum(a, b), "fmin": lambda lib, a, b: lib.fmin(a, b),
+    "clamp": lambda lib, a, b: lib.clamp(a, b),
+}
+
+
+@pytest.mark.parametrize("db", ["float16", "float32", "float64"])
+@pytest.mark.parametrize("da", ["int64", "float16", "float32", "float64"])
+@pytest.mark.parametrize("name", sorted(GRADIENT_OPS))
+def test_binary_op_gradients_match_torch_across_dtypes_and_broadcasting(name, da, db):
+    # each gradient comes back in its own input's dtype and shape (summed over broadcast dims)
+    tolerance = 2e-2 if "float16" in (da, db) else 1e-5
+    for shape_a, shape_b in [((4,), (4,)), ((), (4,)), ((2, 1, 4), (3, 1)), ((0,), (1,))]:
+        a = grid_values(shape_a, da, seed=5, special=False)
+        b = grid_values(shape_b, db, seed=6, special=False)
+        b[b == 0] = 1.5  # away from the kinks of remainder/fmod at b = 0
+        assert_matches_torch(GRADIENT_OPS[name], a, b, atol=tolerance, rtol=tolerance)

@@ -242,3 +242,19 @@ def test_clamp_of_integers_with_bounds_outside_the_dtype_wraps_them_like_torch(d
     same_outcome(lambda lib, t: lib.clamp(t, -1, 2), np.array([0, 1, 5, 7], dtype))
     same_outcome(lambda lib, t: lib.clamp(t, max=70000), np.array([0, 1, 5, 7], dtype))
     same_outcome(lambda lib, t: lib.clamp(t, -255 if dtype == "uint8" else -200, 3), np.array([0, 1, 5, 7], dtype))
+
+
+SHAPE_BEFORE_DTYPE = {
+    "bitwise_and": lambda lib, a, b: lib.bitwise_and(a, b), "<<": lambda lib, a, b: a << b,
+    "div_floor": lambda lib, a, b: lib.div(a, b, rounding_mode="floor"), "fmod": lambda lib, a, b: lib.fmod(a, b),
+    "%": lambda lib, a, b: a % b, "//": lambda lib, a, b: a // b, "hypot": lambda lib, a, b: lib.hypot(a, b),
+    "pow": lambda lib, a, b: lib.pow(a, b), "lerp": lambda lib, a, b: lib.lerp(a, b, 0.5),
+    "-": lambda lib, a, b: a - b, "atan2": lambda lib, a, b: lib.atan2(a, b),
+}
+
+
+@pytest.mark.parametrize("db", ["bool", "int64", "float32"])
+@pytest.mark.parametrize("da", ["bool", "int64", "float32"])
+@pytest.mark.parametrize("name", sorted(SHAPE_BEFORE_DTYPE))
+def test_shape_mismatch_is_reported_before_an_unsupported_dtype_like_torch(name, da, db):
+    same_outcome(SHAPE_BEFORE_DTYPE[name], np.zeros(2, da), np.zeros(3, db))

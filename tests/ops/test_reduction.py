@@ -7,8 +7,8 @@ import pytest
 import torch
 
 import minitorch
-from conftest import (ALL_DTYPES, REDUCTION_DIMS, assert_matches_torch, check_results, gradcheck, randn, same_error,
-                      same_outcome, same_reduction_over_grid)
+from conftest import (ALL_DTYPES, REDUCTION_DIMS, assert_matches_torch, check_results, gradcheck, grid_values, randn,
+                      same_error, same_outcome, same_reduction_over_grid)
 
 
 # ----- every input dtype, dtype=, dim form, 0-d and empty input ----------------------------------------
@@ -336,3 +336,26 @@ def test_norm_gradient_at_zero_matches_torch(x, p, dim):
 def test_norm_of_an_empty_tensor_matches_torch(p, shape, dim):
     # norms without an identity (max, min, negative powers) refuse an empty reduction, like torch
     same_outcome(lambda lib, t: lib.norm(t, p=p, dim=dim), np.zeros(shape, np.float32))
+
+
+DTYPE_CALLS = {
+    "sum": lambda lib, t, d: lib.sum(t, 0, dtype=d), "prod": lambda lib, t, d: lib.prod(t, 1, dtype=d),
+    "cumsum": lambda lib, t, d: lib.cumsum(t, 1, dtype=d), "cumprod": lambda lib, t, d: lib.cumprod(t, 0, dtype=d),
+    "mean": lambda lib, t, d: lib.mean(t, (0, 1), dtype=d), "nansum": lambda lib, t, d: lib.nansum(t, dtype=d),
+    "nanmean": lambda lib, t, d: lib.nanmean(t, 1, dtype=d), "softmax": lambda lib, t, d: lib.softmax(t, 1, dtype=d),
+    "log_softmax": lambda lib, t, d: lib.log_softmax(t, 0, dtype=d), "norm": lambda lib, t, d: lib.norm(t, 2, 1, dtype=d),
+}
+
+
+@pytest.mark.parametrize("out", ["float16", "float32", "float64"])
+@pytest.mark.parametrize("dtype", ["float16", "float32", "float64"])
+@pytest.mark.parametrize("name", sorted(DTYPE_CALLS))
+def test_reduction_gradient_with_dtype_comes_back_in_the_input_dtype_like_torch(name, dtype, out):
+    tolerance = 2e-2 if "float16" in (dtype, out) else 1e-5
+    for shape in [(2, 3), (3, 0), (1, 1)]:
+        x = grid_values(shape, dtype, seed=4, special=False)
+        call = (lambda lib, t: DTYPE_CALLS[name](lib, t, getattr(lib, out)))
+        if name == "norm" and np.dtype(out).itemsize < np.dtype(dtype).itemsize:
+            same_error(call, x)  # norm refuses a narrowing dtype
+        else:
+            assert_matches_torch(call, x, atol=tolerance, rtol=tolerance)
