@@ -88,6 +88,8 @@ def normalize_dims(dim: Any, ndim: int) -> tuple[int, ...]:
         return tuple(range(ndim))
     if isinstance(dim, (int, np.integer)):
         return (wrap_dim(int(dim), ndim),)
+    if not isinstance(dim, (tuple, list)) or not builtins.all(isinstance(d, (int, np.integer)) for d in dim):
+        raise TypeError(f"dim must be an int or a tuple of ints, not {type(dim).__name__}")
     dims = tuple(wrap_dim(int(d), ndim) for d in dim)
     if len(set(dims)) != len(dims):
         repeated = next(d for i, d in enumerate(dims) if d in dims[:i])

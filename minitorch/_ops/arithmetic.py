@@ -416,6 +416,10 @@ fix = trunc
 
 def round(input: Tensor, *, decimals: int = 0) -> Tensor:
     """input rounded half to even, to `decimals` digits after the point (zero gradient)."""
+    if not isinstance(decimals, int) or isinstance(decimals, bool):
+        raise TypeError(f"round() received an invalid combination of arguments - got (Tensor, "
+                        f"decimals={type(decimals).__name__}), but expected one of:\n * (Tensor input)\n"
+                        " * (Tensor input, *, int decimals)")
     if input._array.dtype.kind != "f":
         if decimals != 0 or input._array.dtype == np.bool_:
             raise not_implemented("round_cpu" if decimals else "round_vml_cpu", input.dtype)

@@ -111,8 +111,9 @@ def nanmean(input: Tensor, dim: Any = None, keepdim: bool = False, *, dtype: _dt
 def _correction(dim: Any, unbiased: Any, correction: Any) -> tuple[Any, float]:
     if isinstance(dim, bool):  # the legacy form var(input, unbiased)
         dim, unbiased = None, dim
-    if unbiased is not None and correction is not None:
-        raise RuntimeError("var/std: cannot specify both `unbiased` and `correction`")
+    if unbiased is not None and correction is not None:  # no overload of torch's takes both
+        raise TypeError("var() received an invalid combination of arguments: `unbiased` and `correction` "
+                        "cannot both be given")
     if correction is None:
         correction = 1 if unbiased is None else int(unbiased)
     return dim, correction
@@ -362,6 +363,8 @@ class LogSumExp(Function):
 
 def logsumexp(input: Tensor, dim: Any, keepdim: bool = False) -> Tensor:
     """log(sum(exp(input))) over `dim`, computed without overflow; integer inputs give float."""
+    if dim is None:
+        raise TypeError("logsumexp(): argument 'dim' (position 2) must be tuple of ints, not NoneType")
     input = as_float(input)
     return LogSumExp.apply(input, reduced_dims(dim, input.ndim), keepdim)
 

@@ -359,3 +359,15 @@ def test_reduction_gradient_with_dtype_comes_back_in_the_input_dtype_like_torch(
             same_error(call, x)  # norm refuses a narrowing dtype
         else:
             assert_matches_torch(call, x, atol=tolerance, rtol=tolerance)
+
+
+@pytest.mark.parametrize("call", [
+    lambda lib, t: lib.sum(t, "a"), lambda lib, t: lib.sum(t, (0, 0)), lambda lib, t: lib.mean(t, (1, -1)),
+    lambda lib, t: lib.logsumexp(t, None), lambda lib, t: lib.var(t, 0, True, correction=1),
+    lambda lib, t: lib.round(t, decimals=1.5), lambda lib, t: lib.cumsum(t, None), lambda lib, t: lib.prod(t, (0,)),
+    lambda lib, t: lib.max(t, (0,)), lambda lib, t: lib.argmax(t, 2), lambda lib, t: lib.softmax(t, 2),
+    lambda lib, t: lib.norm(t, dim=(0, 0)), lambda lib, t: lib.topk(t, 4), lambda lib, t: lib.kthvalue(t, 0),
+    lambda lib, t: lib.median(t, (0,)), lambda lib, t: lib.cummax(t, 2), lambda lib, t: lib.std_mean(t, 5),
+])
+def test_bad_reduction_arguments_raise_torchs_exception_class(call):
+    same_outcome(call, np.arange(6.0).reshape(2, 3))
