@@ -17,7 +17,8 @@ from typing import Any, Callable
 import numpy as np
 
 from . import _creation, _dtype
-from ._ops import arithmetic, casting, compare, indexing, join, linalg, math, ordering, reduction, scatter, shape
+from ._ops import (arithmetic, casting, compare, indexing, join, linalg, math, ordering, reduction, scan, scatter,
+                   shape)
 from ._ops.inplace import copy_, in_place, in_place_arithmetic
 from ._tensor import Tensor
 
@@ -103,11 +104,12 @@ _attach(*_same_names(compare, "eq ne lt le gt ge logical_and logical_or logical_
         __rlshift__=_reflected(compare.bitwise_left_shift), __rshift__=compare.bitwise_right_shift,
         __rrshift__=_reflected(compare.bitwise_right_shift))
 
-# ----- reductions (_ops/reduction.py) and ordering (_ops/ordering.py) -----------------
+# ----- reductions (_ops/reduction.py), ordering (_ops/ordering.py), scans (_ops/scan.py) ----
 _attach(*_same_names(reduction, "sum mean nansum nanmean var std prod norm logsumexp softmax log_softmax any all "
                                 "count_nonzero"),
-        *_same_names(ordering, "max min amax amin aminmax argmax argmin cumsum cumprod cummax cummin "
-                               "logcumsumexp topk kthvalue sort argsort median mode unique"))
+        *_same_names(ordering, "max min amax amin aminmax argmax argmin topk kthvalue sort argsort median mode "
+                               "unique"),
+        *_same_names(scan, "cumsum cumprod cummax cummin logcumsumexp"))
 
 # ----- views (_ops/shape.py) ----------------------------------------------------------
 _attach(*_same_names(shape, "view reshape permute transpose t movedim moveaxis expand broadcast_to unsqueeze "
