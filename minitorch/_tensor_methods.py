@@ -19,6 +19,7 @@ import numpy as np
 from . import _creation, _dtype
 from ._ops import (arithmetic, casting, compare, indexing, join, linalg, math, ordering, reduction, scan, scatter,
                    shape)
+from ._ops._common import type_name
 from ._ops.inplace import copy_, in_place, in_place_arithmetic
 from ._tensor import Tensor
 
@@ -177,6 +178,28 @@ _inplace = {name + "_": in_place_arithmetic(getattr(arithmetic, name), ufunc, na
 for _table in (_INPLACE_FUNCTIONS, _INPLACE_METHODS):
     for _module, _names in _table.items():
         _inplace.update({name + "_": in_place(getattr(_module, name), name + "_") for name in _names.split()})
+
+
+def _cast_checked_first(method: Callable, numbers: bool = True) -> Callable:
+    """The in-place binary `method`, refusing first (as torch does, before looking for a kernel) a
+    promoted dtype that self cannot hold: bool_tensor.bitwise_and_(float_tensor) is a cast error.
+    With numbers False (atan2_, hypot_), a number `other` is left to the method's own TypeError."""
+    def checked(self: Tensor, other: Any, *args: Any, **kwargs: Any) -> Tensor:
+        if isinstance(other, Tensor) or numbers and isinstance(other, (bool, int, float)):
+            promoted = _dtype.result_type(self, other)
+            if not _dtype.can_cast(promoted, self.dtype):
+                raise RuntimeError(f"result type {type_name(promoted)} can't be cast to the desired output type "
+                                   f"{type_name(self.dtype)}")
+        return method(self, other, *args, **kwargs)
+    checked.__name__ = checked.__qualname__ = method.__name__
+    checked.__doc__ = method.__doc__
+    return checked
+
+
+_inplace.update({name: _cast_checked_first(_inplace[name]) for name in (
+    "floor_divide_ remainder_ fmod_ pow_ bitwise_and_ bitwise_or_ bitwise_xor_ bitwise_left_shift_ "
+    "bitwise_right_shift_").split()})
+_inplace.update({name: _cast_checked_first(_inplace[name], numbers=False) for name in ("atan2_", "arctan2_", "hypot_")})
 _attach(**_inplace,
         __iadd__=_inplace["add_"], __isub__=_inplace["sub_"], __imul__=_inplace["mul_"],
         __itruediv__=_inplace["div_"], __ifloordiv__=_inplace["floor_divide_"],

@@ -306,10 +306,14 @@ def clamp(input: Tensor, min: Any = None, max: Any = None) -> Tensor:
                         "of:\n * (Tensor input, Tensor min = None, Tensor max = None, *, Tensor out = None)\n"
                         " * (Tensor input, Number min = None, Number max = None, *, Tensor out = None)\n")
     dt = _dtype.result_type(input, *bounds)
+    tensor_bounds = builtins.any(isinstance(x, Tensor) for x in bounds)
+    if dt is _dtype.bool and (len(bounds) == 2 or not tensor_bounds):  # one tensor bound is maximum/minimum
+        kernel = "clamp" if len(bounds) == 2 else "clamp_min" if max is None else "clamp_max"
+        raise not_implemented(kernel + ("_cpu" if tensor_bounds else "_scalar_cpu"), dt)
     a = input if input._array.dtype == dt.np else input.to(dt)
     if not dt.is_floating_point:
         min, max = (_integer_bound(x, dt) for x in (min, max))
-    if builtins.any(isinstance(x, Tensor) for x in bounds):
+    if tensor_bounds:
         min, max = (None if x is None else x.to(dt) if isinstance(x, Tensor) else _wrap(np.asarray(x, dt.np))
                     for x in (min, max))
     return apply_broadcasting(Clamp, a, min, max)

@@ -258,3 +258,12 @@ SHAPE_BEFORE_DTYPE = {
 @pytest.mark.parametrize("name", sorted(SHAPE_BEFORE_DTYPE))
 def test_shape_mismatch_is_reported_before_an_unsupported_dtype_like_torch(name, da, db):
     same_outcome(SHAPE_BEFORE_DTYPE[name], np.zeros(2, da), np.zeros(3, db))
+
+
+@pytest.mark.parametrize("call", [
+    lambda lib, t: lib.clamp(t, True), lambda lib, t: lib.clamp(t, max=True), lambda lib, t: lib.clamp(t, True, True),
+    lambda lib, t: lib.clamp(t, t), lambda lib, t: lib.clamp(t, t, t), lambda lib, t: lib.clamp(t, 1),
+    lambda lib, t: lib.clamp(t, max=t), lambda lib, t: lib.clamp_min(t, True), lambda lib, t: t.clamp_(True),
+])
+def test_clamp_of_bool_tensors_matches_torch(call):
+    same_outcome(call, np.array([True, False]))
