@@ -19,6 +19,7 @@ from ._ops.math import *  # noqa: F401,F403
 from ._ops.compare import *  # noqa: F401,F403
 from ._ops.reduction import *  # noqa: F401,F403
 from ._ops.ordering import *  # noqa: F401,F403
+from ._ops.scan import *  # noqa: F401,F403
 from ._ops.shape import *  # noqa: F401,F403
 from ._ops.join import *  # noqa: F401,F403
 from ._ops.casting import *  # noqa: F401,F403

@@ -17,7 +17,9 @@ from typing import Any, Callable
 import numpy as np
 
 from . import _creation, _dtype
-from ._ops import arithmetic, casting, compare, indexing, join, linalg, math, ordering, reduction, scatter, shape
+from ._ops import (arithmetic, casting, compare, indexing, join, linalg, math, ordering, reduction, scan, scatter,
+                   shape)
+from ._ops._common import type_name
 from ._ops.inplace import copy_, in_place, in_place_arithmetic
 from ._tensor import Tensor
 
@@ -70,7 +72,7 @@ def _caster(dt: _dtype.dtype) -> Callable:
 
 # ----- arithmetic (_ops/arithmetic.py) ------------------------------------------------
 _attach(*_same_names(arithmetic, "add sub mul div floor_divide remainder fmod pow neg positive abs reciprocal "
-                                 "square sign floor ceil trunc frac round lerp"),
+                                 "square sign sgn floor ceil trunc frac round lerp"),
         subtract=arithmetic.sub, multiply=arithmetic.mul, divide=arithmetic.div, true_divide=arithmetic.div,
         negative=arithmetic.neg, absolute=arithmetic.abs, fix=arithmetic.trunc,
         __add__=arithmetic.add, __radd__=_reflected(arithmetic.add), __sub__=arithmetic.sub,
@@ -83,14 +85,15 @@ _attach(*_same_names(arithmetic, "add sub mul div floor_divide remainder fmod po
 
 # ----- functions of reals (_ops/math.py) ----------------------------------------------
 _attach(*_same_names(math, "exp exp2 log log2 log10 log1p expm1 sqrt rsqrt sin cos tan asin acos atan atan2 "
-                           "sinh cosh tanh asinh acosh atanh sigmoid relu erf erfc hypot nan_to_num"),
+                           "sinh cosh tanh asinh acosh atanh sigmoid relu erf erfc hypot nan_to_num deg2rad rad2deg "
+                           "erfinv sinc logit"),
         arcsin=math.asin, arccos=math.acos, arctan=math.atan, arctan2=math.atan2, arcsinh=math.asinh,
         arccosh=math.acosh, arctanh=math.atanh)
 
 # ----- comparison, logic, clamp (_ops/compare.py) -------------------------------------
 _attach(*_same_names(compare, "eq ne lt le gt ge logical_and logical_or logical_xor logical_not bitwise_and "
-                              "bitwise_or bitwise_xor bitwise_not isclose allclose equal isnan isinf isfinite "
-                              "isposinf isneginf clamp clamp_min clamp_max maximum minimum fmax fmin"),
+                              "bitwise_or bitwise_xor bitwise_not bitwise_left_shift bitwise_right_shift isclose "
+                              "allclose equal isnan isinf isfinite isposinf isneginf signbit clamp clamp_min clamp_max maximum minimum fmax fmin"),
         clip=compare.clamp, greater=compare.gt, greater_equal=compare.ge, less=compare.lt,
         less_equal=compare.le, not_equal=compare.ne,
         where=lambda self, condition, other: compare.where(condition, self, other),
@@ -98,13 +101,16 @@ _attach(*_same_names(compare, "eq ne lt le gt ge logical_and logical_or logical_
         __gt__=compare.gt, __ge__=compare.ge, __invert__=_invert,
         __and__=compare.bitwise_and, __rand__=_reflected(compare.bitwise_and), __or__=compare.bitwise_or,
         __ror__=_reflected(compare.bitwise_or), __xor__=compare.bitwise_xor,
-        __rxor__=_reflected(compare.bitwise_xor))
+        __rxor__=_reflected(compare.bitwise_xor), __lshift__=compare.bitwise_left_shift,
+        __rlshift__=_reflected(compare.bitwise_left_shift), __rshift__=compare.bitwise_right_shift,
+        __rrshift__=_reflected(compare.bitwise_right_shift))
 
-# ----- reductions (_ops/reduction.py) and ordering (_ops/ordering.py) -----------------
+# ----- reductions (_ops/reduction.py), ordering (_ops/ordering.py), scans (_ops/scan.py) ----
 _attach(*_same_names(reduction, "sum mean nansum nanmean var std prod norm logsumexp softmax log_softmax any all "
                                 "count_nonzero"),
-        *_same_names(ordering, "max min amax amin aminmax argmax argmin cumsum cumprod topk kthvalue sort "
-                               "argsort median mode unique"))
+        *_same_names(ordering, "max min amax amin aminmax argmax argmin topk kthvalue sort argsort median mode "
+                               "unique"),
+        *_same_names(scan, "cumsum cumprod cummax cummin logcumsumexp"))
 
 # ----- views (_ops/shape.py) ----------------------------------------------------------
 _attach(*_same_names(shape, "view reshape permute transpose t movedim moveaxis expand broadcast_to unsqueeze "
@@ -150,15 +156,17 @@ _attach(*_same_names(_creation, "zero_ fill_ uniform_ normal_ exponential_ rando
 _INPLACE_FUNCTIONS = {
     arithmetic: "abs neg negative reciprocal square floor ceil trunc fix frac round",
     math: "exp exp2 log log2 log10 log1p expm1 sqrt rsqrt sin cos tan asin acos atan arcsin arccos arctan sinh "
-          "cosh tanh asinh acosh atanh arcsinh arccosh arctanh sigmoid relu erf erfc nan_to_num",
+          "cosh tanh asinh acosh atanh arcsinh arccosh arctanh sigmoid relu erf erfc nan_to_num deg2rad rad2deg "
+          "sinc logit",
     compare: "clamp clip clamp_min clamp_max",
 }
 # Tensor methods only
 _INPLACE_METHODS = {
-    arithmetic: "floor_divide remainder fmod pow sign lerp",
-    math: "atan2 arctan2 hypot",
+    arithmetic: "floor_divide remainder fmod pow sign sgn lerp",
+    math: "atan2 arctan2 hypot erfinv",
     compare: "eq ne lt le gt ge greater greater_equal less less_equal not_equal logical_and logical_or "
-             "logical_xor logical_not bitwise_and bitwise_or bitwise_xor bitwise_not",
+             "logical_xor logical_not bitwise_and bitwise_or bitwise_xor bitwise_not bitwise_left_shift "
+             "bitwise_right_shift",
 }
 # add_/sub_/mul_/div_ write straight into self's buffer when autograd is not involved
 _ARITHMETIC_UFUNCS = {"add": np.add, "sub": np.subtract, "subtract": np.subtract, "mul": np.multiply,
@@ -170,11 +178,34 @@ _inplace = {name + "_": in_place_arithmetic(getattr(arithmetic, name), ufunc, na
 for _table in (_INPLACE_FUNCTIONS, _INPLACE_METHODS):
     for _module, _names in _table.items():
         _inplace.update({name + "_": in_place(getattr(_module, name), name + "_") for name in _names.split()})
+
+
+def _cast_checked_first(method: Callable, numbers: bool = True) -> Callable:
+    """The in-place binary `method`, refusing first (as torch does, before looking for a kernel) a
+    promoted dtype that self cannot hold: bool_tensor.bitwise_and_(float_tensor) is a cast error.
+    With numbers False (atan2_, hypot_), a number `other` is left to the method's own TypeError."""
+    def checked(self: Tensor, other: Any, *args: Any, **kwargs: Any) -> Tensor:
+        if isinstance(other, Tensor) or numbers and isinstance(other, (bool, int, float)):
+            promoted = _dtype.result_type(self, other)
+            if not _dtype.can_cast(promoted, self.dtype):
+                raise RuntimeError(f"result type {type_name(promoted)} can't be cast to the desired output type "
+                                   f"{type_name(self.dtype)}")
+        return method(self, other, *args, **kwargs)
+    checked.__name__ = checked.__qualname__ = method.__name__
+    checked.__doc__ = method.__doc__
+    return checked
+
+
+_inplace.update({name: _cast_checked_first(_inplace[name]) for name in (
+    "floor_divide_ remainder_ fmod_ pow_ bitwise_and_ bitwise_or_ bitwise_xor_ bitwise_left_shift_ "
+    "bitwise_right_shift_").split()})
+_inplace.update({name: _cast_checked_first(_inplace[name], numbers=False) for name in ("atan2_", "arctan2_", "hypot_")})
 _attach(**_inplace,
         __iadd__=_inplace["add_"], __isub__=_inplace["sub_"], __imul__=_inplace["mul_"],
         __itruediv__=_inplace["div_"], __ifloordiv__=_inplace["floor_divide_"],
         __imod__=_inplace["remainder_"], __ipow__=_inplace["pow_"], __iand__=_inplace["bitwise_and_"],
-        __ior__=_inplace["bitwise_or_"], __ixor__=_inplace["bitwise_xor_"])
+        __ior__=_inplace["bitwise_or_"], __ixor__=_inplace["bitwise_xor_"],
+        __ilshift__=_inplace["bitwise_left_shift_"], __irshift__=_inplace["bitwise_right_shift_"])
 
 for _names in _INPLACE_FUNCTIONS.values():
     for _name in _names.split():

@@ -143,7 +143,11 @@ def same_outcome(fn, *arrays, atol=1e-5, rtol=1e-4):
             fn(minitorch, *mt_in)
         return
     got = fn(minitorch, *mt_in)
-    if isinstance(expected, torch.Tensor):
+    if isinstance(expected, tuple):  # (values, indices), (var, mean), ...: element by element
+        assert isinstance(got, tuple) and len(got) == len(expected)
+        for g, e in zip(got, expected):
+            assert_close(g, e, atol, rtol)
+    elif isinstance(expected, torch.Tensor):
         assert_close(got, expected, atol, rtol)
     else:
         assert got == expected
@@ -195,3 +199,60 @@ def _flatten(out):
 def check_results(fn, *arrays, **kwargs):
     """assert_matches_torch on every tensor of fn's (possibly nested, e.g. named-tuple) results."""
     assert_matches_torch(lambda L, *xs: _flatten(fn(L, *xs)), *arrays, **kwargs)
+
+
+# ----- the dtype x dtype x shape grid (differential tests of elementwise ops and reductions) ---------
+ALL_DTYPES = ["bool", "uint8", "int8", "int16", "int32", "int64", "float16", "float32", "float64"]
+# pairs of operand shapes: equal, broadcasting, 0-d beside n-d (a 0-d tensor is "weak" in promotion), empty
+GRID_SHAPES = [((4,), (4,)), ((2, 1, 3), (2, 3)), ((), (4,)), ((4,), ()), ((), ()), ((0,), (0,)), ((0, 3), (3,))]
+GRID_SCALARS = [True, False, 0, 3, -2, 2.5, -0.5]
+
+
+def grid_values(shape, dtype, seed=0, special=True):
+    """Test values of a dtype that reach the awkward cases: negatives (-6..6) for signed types, zeros,
+    0..12 for uint8, and floats with halves, zeros and (if `special` and there is room) inf and nan."""
+    rng = np.random.default_rng(seed * 31 + len(shape))
+    if dtype == "bool":
+        return np.asarray(rng.random(shape) < 0.5)
+    if dtype.startswith("float"):
+        values = rng.integers(-12, 13, size=shape) / 2.0
+        if special and values.size >= 4:
+            values.flat[-1], values.flat[-2] = np.inf, np.nan
+        return np.asarray(values, dtype)
+    low = 0 if dtype == "uint8" else -6
+    return np.asarray(rng.integers(low, low + 13, size=shape), dtype)
+
+
+def same_outcome_over_grid(fn, da, db, seed=0):
+    """same_outcome of fn(lib, a, b) for operands of dtypes da and db over GRID_SHAPES, and with each
+    operand replaced by each of GRID_SCALARS (a Python number on either side)."""
+    loose = {"atol": 1e-2, "rtol": 1e-2} if "float16" in (da, db) else {}
+    for shape_a, shape_b in GRID_SHAPES:
+        same_outcome(fn, grid_values(shape_a, da, seed), grid_values(shape_b, db, seed + 1), **loose)
+    for scalar in GRID_SCALARS:
+        same_outcome(fn, grid_values((2, 3), da, seed), scalar, **loose)
+        same_outcome(fn, scalar, grid_values((2, 3), db, seed), **loose)
+
+
+REDUCTION_SHAPES = [(), (0,), (3, 0), (2, 3), (3, 1, 2)]
+REDUCTION_DIMS = [{}, {"dim": 0}, {"dim": -1, "keepdim": True}, {"dim": (0, 1)}, {"dim": 5}]
+
+
+def same_reduction_over_grid(name, input_dtype, dims, out_dtypes=(None,)):
+    """same_outcome of lib.<name>(x, **dims, dtype=out) for every out dtype, over REDUCTION_SHAPES:
+    values, dtypes, shapes, or torch's error class (bad dims, empty inputs, dtype checks)."""
+    for out in out_dtypes:
+        kwargs = dict(dims, **({"dtype": out} if out else {}))
+        for shape in REDUCTION_SHAPES:
+            # a float inf or nan converted to an integer dtype is undefined in C: keep those away
+            special = out is None or out.startswith("float")
+            x = grid_values(shape, input_dtype, seed=1, special=special)
+            same_outcome(lambda lib, t: getattr(lib, name)(t, **{k: getattr(lib, v) if k == "dtype" else v
+                                                                  for k, v in kwargs.items()}),
+                         x, atol=1e-2 if "float16" in (input_dtype, out) else 1e-5, rtol=1e-2)
+
+
+def same_unary_over_grid(fn, dtype, **tolerances):
+    """same_outcome of fn(lib, x) for x of `dtype` over REDUCTION_SHAPES (0-d, empty, 1-3 dims)."""
+    for shape in REDUCTION_SHAPES:
+        same_outcome(fn, grid_values(shape, dtype, seed=2), **tolerances)

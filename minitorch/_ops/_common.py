@@ -88,6 +88,8 @@ def normalize_dims(dim: Any, ndim: int) -> tuple[int, ...]:
         return tuple(range(ndim))
     if isinstance(dim, (int, np.integer)):
         return (wrap_dim(int(dim), ndim),)
+    if not isinstance(dim, (tuple, list)) or not builtins.all(isinstance(d, (int, np.integer)) for d in dim):
+        raise TypeError(f"dim must be an int or a tuple of ints, not {type(dim).__name__}")
     dims = tuple(wrap_dim(int(d), ndim) for d in dim)
     if len(set(dims)) != len(dims):
         repeated = next(d for i, d in enumerate(dims) if d in dims[:i])
@@ -119,6 +121,12 @@ def broadcast_shape(*shapes: tuple) -> tuple:
     return out
 
 
+def check_broadcastable(*operands: Any) -> None:
+    """torch's shape error if the tensor operands do not broadcast; torch checks shapes before it looks
+    for a kernel for the dtype, so ops call this before raising "not implemented for" errors."""
+    broadcast_shape(*(np.shape(array_of(x)) for x in operands if isinstance(x, (Tensor, np.ndarray))))
+
+
 def wrap_overflowing_ints(args: tuple) -> tuple:
     """Python ints out of range of the tensor's integer dtype wrap around (torch), where numpy raises."""
     dt = next(array_of(a).dtype for a in args if isinstance(a, (Tensor, np.ndarray)))
@@ -146,13 +154,33 @@ def as_float(input: Tensor) -> Tensor:
 
 
 def promote_to_float(a: Any, b: Any) -> tuple:
-    """Promoted operands, moved to the default float dtype if the promoted type is integral."""
-    a, b = promote(a, b)
-    ref = a if isinstance(a, Tensor) else b
-    if ref._array.dtype.kind == "f":
-        return a, b
-    dt = _dtype.get_default_dtype()
-    return (a.to(dt) if isinstance(a, Tensor) else float(a)), (b.to(dt) if isinstance(b, Tensor) else float(b))
+    """The operands in torch's computation dtype for a function of reals (true division, atan2).
+
+    That is the promoted dtype if it is floating, else the default float dtype; each tensor is
+    cast to it directly, so a negative int64 0-d tensor beside a uint8 tensor stays negative
+    (casting through the promoted uint8 first would wrap it around).
+    """
+    a, b = as_tensor_operand(a), as_tensor_operand(b)
+    dt = _dtype.result_type(a, b)
+    if not dt.is_floating_point:
+        dt = _dtype.get_default_dtype()
+    return tuple((x if x._array.dtype == dt.np else x.to(dt)) if isinstance(x, Tensor) else float(x)
+                 for x in (a, b))
+
+
+def check_tensor_input(fn_name: str, input: Any) -> None:
+    """TypeError like torch's for a function whose first argument must be a Tensor."""
+    if not isinstance(input, Tensor):
+        raise TypeError(f"{fn_name}(): argument 'input' (position 1) must be Tensor, not {type(input).__name__}")
+
+
+def check_tensor_first(fn_name: str, input: Any, other: Any) -> None:
+    """TypeError like torch's for a binary function with (Tensor, Tensor) and (Tensor, Number) forms only."""
+    if not isinstance(input, Tensor):
+        raise TypeError(f"{fn_name}() received an invalid combination of arguments - got "
+                        f"({type(input).__name__}, {type(other).__name__}), but expected one of:\n"
+                        " * (Tensor input, Tensor other, *, Tensor out = None)\n"
+                        " * (Tensor input, Number other, *, Tensor out = None)\n")
 
 
 def check_tensor(fn_name: str, other: Any) -> None:

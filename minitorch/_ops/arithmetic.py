@@ -18,13 +18,13 @@ import numpy as np
 from .. import _dtype
 from .._tensor import Tensor, _wrap
 from ..autograd.function import Function
-from ._common import (ZeroGrad, apply_broadcasting, array_of, as_float, check_tensor, not_implemented, promote,
-                      promote_to_float, zeros_like_grad)
+from ._common import (ZeroGrad, apply_broadcasting, array_of, as_float, check_broadcastable, check_tensor,
+                      check_tensor_first, not_implemented, promote, promote_to_float, zeros_like_grad)
 from .compare import where
 
 __all__ = ["add", "sub", "subtract", "mul", "multiply", "div", "divide", "true_divide", "floor_divide",
            "remainder", "fmod", "pow", "neg", "negative", "positive", "abs", "absolute", "reciprocal",
-           "square", "sign", "floor", "ceil", "trunc", "fix", "frac", "round", "lerp"]
+           "square", "sign", "sgn", "floor", "ceil", "trunc", "fix", "frac", "round", "lerp"]
 
 
 # ----- arithmetic ---------------------------------------------------------------------
@@ -86,17 +86,25 @@ class Neg(Function):
         return -grad
 
 
-def _check_alpha(a: Any, b: Any, alpha: Any) -> None:
-    if isinstance(alpha, float) and _dtype.result_type(a, b)._category < 2:
+def _scaled(a: Any, b: Any, alpha: Any) -> tuple[Any, Any]:
+    """The promoted operands of add/sub with `b` multiplied by alpha in the result dtype (bool stays bool)."""
+    a, b = promote(a, b)
+    if alpha == 1 and not isinstance(alpha, bool):
+        return a, b
+    dt = (a if isinstance(a, Tensor) else b).dtype
+    if isinstance(alpha, float) and not dt.is_floating_point:
         raise RuntimeError("For integral input tensors, argument alpha must not be a floating point number.")
+    if isinstance(alpha, bool) and dt is not _dtype.bool:
+        raise RuntimeError("Boolean alpha only supported for Boolean results.")
+    if dt is _dtype.bool:  # in bool arithmetic any nonzero alpha is True, and True * True is True
+        alpha = builtins.bool(alpha)
+        return a, (mul(b, alpha) if isinstance(b, Tensor) else b and alpha)
+    return a, (mul(b, alpha) if isinstance(b, Tensor) else b * alpha)
 
 
 def add(input: Any, other: Any, *, alpha: Any = 1) -> Tensor:
     """input + alpha * other, broadcasting."""
-    if alpha != 1:
-        _check_alpha(input, other, alpha)
-        other = mul(other, alpha) if isinstance(other, Tensor) else other * alpha
-    return apply_broadcasting(Add, *promote(input, other))
+    return apply_broadcasting(Add, *_scaled(input, other, alpha))
 
 
 def _is_bool(x: Any) -> bool:
@@ -111,10 +119,7 @@ def sub(input: Any, other: Any, *, alpha: Any = 1) -> Tensor:
                                "Use the `^` or `logical_xor()` operator instead.")
         raise RuntimeError("Subtraction, the `-` operator, with a bool tensor is not supported. If you are "
                            "trying to invert a mask, use the `~` or `logical_not()` operator instead.")
-    if alpha != 1:
-        _check_alpha(input, other, alpha)
-        other = mul(other, alpha) if isinstance(other, Tensor) else other * alpha
-    return apply_broadcasting(Sub, *promote(input, other))
+    return apply_broadcasting(Sub, *_scaled(input, other, alpha))
 
 
 def mul(input: Any, other: Any) -> Tensor:
@@ -146,12 +151,15 @@ class FloorDivide(Function):
 
 def _integer_operands(kernel: str, a: Any, b: Any) -> bool:
     """True for an integral division; raises like torch for bool operands and zero divisors."""
+    check_broadcastable(a, b)
     dt = (a if isinstance(a, Tensor) else b).dtype
     if dt.is_floating_point:
         return False
     if dt is _dtype.bool:
         raise not_implemented(kernel, dt)
-    if np.any(np.asarray(array_of(b)) == 0):
+    divisor = np.asarray(array_of(b))
+    empty = 0 in np.shape(array_of(a)) + divisor.shape  # nothing is divided: no error, like torch
+    if not empty and np.any(divisor == 0):
         raise RuntimeError("ZeroDivisionError")
     return True
 
@@ -211,6 +219,7 @@ def remainder(input: Any, other: Any) -> Tensor:
 
 def fmod(input: Any, other: Any) -> Tensor:
     """input % other with the sign of `input` (C's fmod), broadcasting."""
+    check_tensor_first("fmod", input, other)  # unlike remainder, torch has no fmod(Number, Tensor)
     a, b = promote(input, other)
     _integer_operands("fmod_cpu", a, b)
     return apply_broadcasting(Fmod, a, b)
@@ -222,6 +231,8 @@ class Pow(Function):
         with np.errstate(divide="ignore", invalid="ignore"):
             if isinstance(b, np.ndarray) and b.dtype.kind in "iu" and (b < 0).any():
                 out = _int_pow_negative(a, b)
+            elif isinstance(b, float) and b in (0.5, -0.5):  # torch takes sqrt, rsqrt: -0.0 gives -0.0, -inf
+                out = np.sqrt(a) if b > 0 else np.reciprocal(np.sqrt(a))
             else:
                 out = np.power(a, b)
         ctx.save_for_backward(a, b, out if ctx.needs_input_grad[1] else None)
@@ -262,6 +273,7 @@ def pow(input: Any, exponent: Any) -> Tensor:
     """input ** exponent, broadcasting (either may be a Python number)."""
     a, b = promote(input, exponent)
     dt = (a if isinstance(a, Tensor) else b).dtype
+    check_broadcastable(a, b)
     if dt is _dtype.bool:
         if isinstance(b, Tensor):
             raise not_implemented("pow", dt)
@@ -362,14 +374,26 @@ class Round(ZeroGrad):
     def forward(ctx, a, decimals):
         if decimals == 0:
             return np.rint(a)
-        scale = a.dtype.type(10.0 ** builtins.abs(decimals))
-        # round half to even at the requested digit, scaling by a power of ten first
-        return np.rint(a * scale) / scale if decimals > 0 else np.rint(a / scale) * scale
+        # round half to even at the requested digit, scaling by a power of ten first; float16 is
+        # scaled in float32 (as torch does) so that e.g. 1234 * 100 does not overflow
+        x = a.astype(np.float32) if a.dtype == np.float16 else a
+        scale = x.dtype.type(10.0 ** builtins.abs(decimals))
+        out = np.rint(x * scale) / scale if decimals > 0 else np.rint(x / scale) * scale
+        return out.astype(a.dtype, copy=False)
 
 
 def sign(input: Tensor) -> Tensor:
     """-1, 0 or 1 by the sign of each element (0 for nan; bool stays bool)."""
     return Sign.apply(input)
+
+
+class Sgn(Sign):
+    """sgn: for real tensors the same as sign (torch's node is named SgnBackward0)."""
+
+
+def sgn(input: Tensor) -> Tensor:
+    """sign(input) for real tensors (for complex ones torch gives input / |input|)."""
+    return Sgn.apply(input)
 
 
 def _rounding(fn: type, doc: str) -> Any:
@@ -392,6 +416,10 @@ fix = trunc
 
 def round(input: Tensor, *, decimals: int = 0) -> Tensor:
     """input rounded half to even, to `decimals` digits after the point (zero gradient)."""
+    if not isinstance(decimals, int) or isinstance(decimals, bool):
+        raise TypeError(f"round() received an invalid combination of arguments - got (Tensor, "
+                        f"decimals={type(decimals).__name__}), but expected one of:\n * (Tensor input)\n"
+                        " * (Tensor input, *, int decimals)")
     if input._array.dtype.kind != "f":
         if decimals != 0 or input._array.dtype == np.bool_:
             raise not_implemented("round_cpu" if decimals else "round_vml_cpu", input.dtype)
@@ -431,6 +459,7 @@ def lerp(input: Tensor, end: Tensor, weight: Any) -> Tensor:
         if isinstance(x, Tensor) and x._array.dtype != input._array.dtype:
             raise RuntimeError(f"expected dtype {_dtype_word(input.dtype)} for `{name}` but got dtype "
                                f"{_dtype_word(x.dtype)}")
+    check_broadcastable(input, end, weight)
     if not input.dtype.is_floating_point:
         raise not_implemented("lerp_kernel_scalar", input.dtype)
     return apply_broadcasting(Lerp, input, end, weight)

@@ -18,14 +18,15 @@ import numpy as np
 from .. import _dtype
 from .._tensor import Tensor, _wrap
 from ..autograd.function import Function
-from ._common import (apply_broadcasting, array_of, as_tensor_operand, broadcast_shape, check_tensor, not_implemented,
-                      promote, type_name, wrap_overflowing_ints)
+from ._common import (apply_broadcasting, array_of, as_tensor_operand, broadcast_shape, check_broadcastable,
+                      check_tensor, check_tensor_first, check_tensor_input, not_implemented, promote, type_name,
+                      wrap_overflowing_ints)
 from .indexing import nonzero
 
 __all__ = ["eq", "ne", "lt", "le", "gt", "ge", "greater", "greater_equal", "less", "less_equal", "not_equal",
            "logical_and", "logical_or", "logical_xor", "logical_not", "bitwise_and", "bitwise_or",
-           "bitwise_xor", "bitwise_not", "where", "isclose", "allclose", "equal", "isnan", "isinf", "isfinite",
-           "isposinf", "isneginf", "clamp", "clip", "clamp_min", "clamp_max", "maximum", "minimum", "fmax", "fmin"]
+           "bitwise_xor", "bitwise_not", "bitwise_left_shift", "bitwise_right_shift", "where", "isclose", "allclose", "equal", "isnan", "isinf", "isfinite",
+           "isposinf", "isneginf", "signbit", "clamp", "clip", "clamp_min", "clamp_max", "maximum", "minimum", "fmax", "fmin"]
 
 
 # ----- comparison (no gradient) -------------------------------------------------------
@@ -58,7 +59,8 @@ def _equality(op: Any) -> Any:
 
 
 def _comparison(np_fn: Any, name: str, symbol: str) -> Any:
-    def op(input: Any, other: Any) -> Tensor:
+    def op(input: Tensor, other: Any) -> Tensor:
+        check_tensor_first(name, input, other)
         return _compare(np_fn, input, other)
     op.__name__ = op.__qualname__ = name
     op.__doc__ = f"input {symbol} other, elementwise and broadcasting, as a bool tensor."
@@ -75,6 +77,7 @@ ge = greater_equal = _comparison(np.greater_equal, "ge", ">=")
 
 def _logical(np_fn: Any, name: str, doc: str) -> Any:
     def op(input: Tensor, other: Tensor) -> Tensor:
+        check_tensor_input(name, input)
         check_tensor(name, other)
         return _apply_raw(np_fn, input._array, other._array)
     op.__name__ = op.__qualname__ = name
@@ -95,6 +98,7 @@ def logical_not(input: Tensor) -> Tensor:
 def _bitwise(np_fn: Any, name: str, doc: str) -> Any:
     def op(input: Any, other: Any) -> Tensor:
         a, b = promote(input, other)
+        check_broadcastable(a, b)
         dt = _dtype.result_type(a, b)
         if dt.is_floating_point:
             raise not_implemented(name + "_cpu", dt)
@@ -107,6 +111,36 @@ def _bitwise(np_fn: Any, name: str, doc: str) -> Any:
 bitwise_and = _bitwise(np.bitwise_and, "bitwise_and", "input & other on integer or bool tensors.")
 bitwise_or = _bitwise(np.bitwise_or, "bitwise_or", "input | other on integer or bool tensors.")
 bitwise_xor = _bitwise(np.bitwise_xor, "bitwise_xor", "input ^ other on integer or bool tensors.")
+
+
+def _shift(left: bool, name: str, doc: str) -> Any:
+    """input << other or input >> other on integer tensors, with C's undefined cases defined as torch does:
+    a shift by a negative count or by the width or more gives 0 (left) or the sign fill (right)."""
+    kernel = ("lshift" if left else "rshift") + "_cpu"
+
+    def op(input: Any, other: Any) -> Tensor:
+        a, b = promote(input, other)
+        check_broadcastable(a, b)
+        dt = _dtype.result_type(a, b)
+        if dt.is_floating_point or dt is _dtype.bool:
+            raise not_implemented(kernel, dt)
+        a, b = (np.asarray(x, dtype=dt.np) for x in wrap_overflowing_ints((array_of(a), array_of(b))))
+        bits = dt.itemsize * 8
+        out_of_range = (b < 0) | (b >= bits)
+        count = np.where(out_of_range, 0, b).astype(dt.np)
+        if left:
+            out = np.where(out_of_range, 0, np.left_shift(a, count))
+        else:
+            fill = np.right_shift(a, bits - 1) if dt.is_signed else np.zeros_like(a)
+            out = np.where(out_of_range, fill, np.right_shift(a, count))
+        return _wrap(np.asarray(out, dtype=dt.np))
+    op.__name__ = op.__qualname__ = name
+    op.__doc__ = doc
+    return op
+
+
+bitwise_left_shift = _shift(True, "bitwise_left_shift", "input << other on integer tensors (bits shifted out are lost).")
+bitwise_right_shift = _shift(False, "bitwise_right_shift", "input >> other on integer tensors (arithmetic for signed).")
 
 
 def bitwise_not(input: Tensor) -> Tensor:
@@ -207,6 +241,12 @@ def _predicate(np_fn: Any, int_value: bool, name: str, doc: str) -> Any:
 isnan = _predicate(np.isnan, False, "isnan", "True where input is nan.")
 isinf = _predicate(np.isinf, False, "isinf", "True where input is +inf or -inf.")
 isfinite = _predicate(np.isfinite, True, "isfinite", "True where input is neither nan nor infinite.")
+def signbit(input: Tensor) -> Tensor:
+    """True where the sign bit is set: negative numbers, -0.0 and nan with a negative sign."""
+    a = input._array
+    return _wrap(np.asarray(np.signbit(a) if a.dtype.kind == "f" else a < 0))
+
+
 isposinf = _predicate(np.isposinf, False, "isposinf", "True where input is +inf.")
 isneginf = _predicate(np.isneginf, False, "isneginf", "True where input is -inf.")
 
@@ -240,14 +280,40 @@ class Clamp(Function):
                      for need, mask in zip(ctx.needs_input_grad, ctx.masks))
 
 
+_C_TYPE_NAMES = {"uint8": "uint8_t", "int8": "int8_t", "int16": "int16_t", "int32": "int", "int64": "int64_t"}
+
+
+def _integer_bound(bound: Any, dt: _dtype.dtype) -> Any:
+    """A Python int clamp bound converted to integer dtype `dt` as torch converts it: an unsigned type also
+    takes negatives down to -max (which wrap around); anything further out is an overflow error."""
+    if not isinstance(bound, int) or isinstance(bound, bool) or dt is _dtype.bool:
+        return bound
+    info = np.iinfo(dt.np)
+    lowest = -info.max if info.min == 0 else info.min
+    if not lowest <= bound <= info.max:
+        raise RuntimeError(f"value cannot be converted to type {_C_TYPE_NAMES[dt.name]} without overflow")
+    return np.array(bound).astype(dt.np) if bound < info.min else bound
+
+
 def clamp(input: Tensor, min: Any = None, max: Any = None) -> Tensor:
     """input limited to [min, max] (numbers or broadcasting tensors); where min > max, max."""
     if min is None and max is None:
         raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
     bounds = [as_tensor_operand(x) for x in (min, max) if x is not None]
+    if len(bounds) == 2 and isinstance(bounds[0], Tensor) != isinstance(bounds[1], Tensor):
+        kinds = ", ".join(type(x).__name__ for x in (input, min, max))
+        raise TypeError(f"clamp() received an invalid combination of arguments - got ({kinds}), but expected one "
+                        "of:\n * (Tensor input, Tensor min = None, Tensor max = None, *, Tensor out = None)\n"
+                        " * (Tensor input, Number min = None, Number max = None, *, Tensor out = None)\n")
     dt = _dtype.result_type(input, *bounds)
+    tensor_bounds = builtins.any(isinstance(x, Tensor) for x in bounds)
+    if dt is _dtype.bool and (len(bounds) == 2 or not tensor_bounds):  # one tensor bound is maximum/minimum
+        kernel = "clamp" if len(bounds) == 2 else "clamp_min" if max is None else "clamp_max"
+        raise not_implemented(kernel + ("_cpu" if tensor_bounds else "_scalar_cpu"), dt)
     a = input if input._array.dtype == dt.np else input.to(dt)
-    if builtins.any(isinstance(x, Tensor) for x in bounds):
+    if not dt.is_floating_point:
+        min, max = (_integer_bound(x, dt) for x in (min, max))
+    if tensor_bounds:
         min, max = (None if x is None else x.to(dt) if isinstance(x, Tensor) else _wrap(np.asarray(x, dt.np))
                     for x in (min, max))
     return apply_broadcasting(Clamp, a, min, max)
@@ -258,11 +324,19 @@ clip = clamp
 
 def clamp_min(input: Tensor, min: Any) -> Tensor:
     """max(input, min), elementwise."""
+    if min is None:
+        raise TypeError("clamp_min() received an invalid combination of arguments - got (Tensor, NoneType), but "
+                        "expected one of:\n * (Tensor input, Tensor min, *, Tensor out = None)\n"
+                        " * (Tensor input, Number min, *, Tensor out = None)\n")
     return clamp(input, min=min)
 
 
 def clamp_max(input: Tensor, max: Any) -> Tensor:
     """min(input, max), elementwise."""
+    if max is None:
+        raise TypeError("clamp_max() received an invalid combination of arguments - got (Tensor, NoneType), but "
+                        "expected one of:\n * (Tensor input, Tensor max, *, Tensor out = None)\n"
+                        " * (Tensor input, Number max, *, Tensor out = None)\n")
     return clamp(input, max=max)
 
 
@@ -319,6 +393,7 @@ class Fmin(Function):
 
 def _binary_tensor_op(fn: type, name: str, doc: str) -> Any:
     def op(input: Tensor, other: Tensor) -> Tensor:
+        check_tensor_input(name, input)
         check_tensor(name, other)
         return apply_broadcasting(fn, *promote(input, other))
     op.__name__ = op.__qualname__ = name

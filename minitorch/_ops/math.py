@@ -22,13 +22,14 @@ import numpy as np
 from .. import _dtype
 from .._tensor import Tensor, _wrap
 from ..autograd.function import Function
-from ._common import apply_broadcasting, check_tensor, not_implemented, promote, promote_to_float
+from ._common import (apply_broadcasting, as_float, check_broadcastable, check_tensor, check_tensor_input, not_implemented, promote,
+                      promote_to_float)
 from .compare import masked_grad, where
 
 __all__ = ["exp", "exp2", "log", "log2", "log10", "log1p", "expm1", "sqrt", "rsqrt", "sin", "cos", "tan",
            "asin", "acos", "atan", "arcsin", "arccos", "arctan", "atan2", "arctan2", "sinh", "cosh", "tanh",
            "asinh", "acosh", "atanh", "arcsinh", "arccosh", "arctanh", "sigmoid", "relu", "erf", "erfc",
-           "hypot", "nan_to_num"]
+           "hypot", "nan_to_num", "deg2rad", "rad2deg", "erfinv", "sinc", "logit"]
 
 
 def _unary_float(fn: type, doc: str) -> Any:
@@ -161,6 +162,99 @@ Erfc, erfc = _real("Erfc", lambda a: _erf_forward(a, 1), A, lambda grad, a: grad
 arcsin, arccos, arctan, arcsinh, arccosh, arctanh = asin, acos, atan, asinh, acosh, atanh
 
 
+# ----- angle units, erfinv, sinc ------------------------------------------------------
+_DEG = math.pi / 180
+
+
+def _in_dtype(constant: float, a: np.ndarray) -> Any:
+    """A Python constant as a scalar of a's dtype, so that multiplying by it stays in that dtype (as in torch)."""
+    return a.dtype.type(constant)
+
+
+def _erfinv_scalar(y):
+    """The x with erf(x) = y: a closed-form first guess refined by Newton steps (quadratic convergence).
+
+    The guess is Winitzki's approximation (relative error ~2e-3), so four steps reach double precision.
+    Near |y| = 1 the steps solve erfc(x) = 1 - y instead, which keeps the digits that erf(x) - y
+    would cancel away.
+    """
+    if not -1.0 <= y <= 1.0:  # also nan
+        return math.nan
+    t = abs(y)
+    if t == 1.0:
+        return math.copysign(math.inf, y)
+    a = 0.147
+    log_term = math.log((1.0 - t) * (1.0 + t))
+    first = 2.0 / (math.pi * a) + log_term / 2.0
+    x = math.sqrt(math.sqrt(first * first - log_term / a) - first)
+    for _ in range(4):
+        slope = 2.0 / math.sqrt(math.pi) * math.exp(-x * x)
+        if slope == 0.0:
+            break
+        residual = math.erf(x) - t if t <= 0.5 else (1.0 - t) - math.erfc(x)
+        x -= residual / slope
+    return math.copysign(x, y)
+
+
+@functools.cache
+def _erfinv_ufunc() -> Any:
+    """A numba ufunc of _erfinv_scalar, compiled on first use and cached on disk."""
+    import numba
+    return numba.vectorize(["float64(float64)"], cache=True)(_erfinv_scalar)
+
+
+def _erfinv(a: np.ndarray) -> np.ndarray:
+    return _erfinv_ufunc()(a.astype(np.float64)).astype(a.dtype)
+
+
+def _sinc(a: np.ndarray) -> np.ndarray:
+    """sin(pi x) / (pi x), 1 at 0; float16 is computed in float32, like torch."""
+    x = a.astype(np.float32) if a.dtype == np.float16 else a
+    product = _in_dtype(math.pi, x) * x
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out = np.where(x == 0, x.dtype.type(1), np.sin(product) / product)
+    return np.asarray(out, dtype=a.dtype)
+
+
+def _sinc_derivative(grad: Tensor, a: Tensor) -> Tensor:
+    # (pi x cos(pi x) - sin(pi x)) / (pi x^2), 0 at x = 0
+    product = a * math.pi
+    slope = (product * cos(product) - sin(product)) / (product * a)
+    return grad * where(a == 0, 0.0, slope)
+
+
+Deg2Rad, deg2rad = _real("Deg2Rad", lambda a: a * _in_dtype(_DEG, a), A, lambda grad, a: grad * _DEG,
+                         "input converted from degrees to radians.")
+Rad2Deg, rad2deg = _real("Rad2Deg", lambda a: a * _in_dtype(1 / _DEG, a), A, lambda grad, a: grad * (1 / _DEG),
+                         "input converted from radians to degrees.")
+Erfinv, erfinv = _real("Erfinv", _erfinv, Y, lambda grad, y: grad * exp(y * y) * (math.sqrt(math.pi) / 2),
+                       "The inverse of erf: the x with erf(x) = input (+-inf at +-1, nan outside [-1, 1]).")
+Sinc, sinc = _real("Sinc", _sinc, A, _sinc_derivative, "The normalized sinc: sin(pi x) / (pi x), and 1 at 0.")
+
+
+class Logit(Function):
+    @staticmethod
+    def forward(ctx, a, eps):
+        ctx.eps = eps
+        x = a if eps is None else np.clip(a, eps, 1 - eps)
+        ctx.save_for_backward(a)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return np.log(x / (1 - x))
+
+    @staticmethod
+    def backward(ctx, grad):
+        a, = ctx.saved_tensors
+        slope = grad / (a * (1 - a))
+        if ctx.eps is None:  # outside [0, 1] the derivative is nan
+            return where((a < 0) | (a > 1), math.nan, slope), None
+        return where((a < ctx.eps) | (a > 1 - ctx.eps), 0.0, slope), None  # clamped: no gradient
+
+
+def logit(input: Tensor, eps: float | None = None) -> Tensor:
+    """log(p / (1 - p)), the inverse of sigmoid; with `eps`, p is first clamped to [eps, 1 - eps]."""
+    return Logit.apply(as_float(input), eps)
+
+
 # ----- relu, the worked example of a piecewise derivative -----------------------------
 class Relu(Function):
     @staticmethod
@@ -198,6 +292,7 @@ class Atan2(Function):
 
 def atan2(input: Tensor, other: Tensor) -> Tensor:
     """The angle of the point (other, input): atan(input / other) in the right quadrant."""
+    check_tensor_input("atan2", input)
     check_tensor("atan2", other)
     return apply_broadcasting(Atan2, *promote_to_float(input, other))
 
@@ -220,8 +315,10 @@ class Hypot(Function):
 
 def hypot(input: Tensor, other: Tensor) -> Tensor:
     """sqrt(input**2 + other**2) without overflow, broadcasting; float tensors only."""
+    check_tensor_input("hypot", input)
     check_tensor("hypot", other)
     a, b = promote(input, other)
+    check_broadcastable(a, b)
     if not a.dtype.is_floating_point:
         raise not_implemented("hypot_cpu", a.dtype)
     return apply_broadcasting(Hypot, a, b)

@@ -1,9 +1,9 @@
-"""Extremes, scans and sorting: max/min/argmax, cumsum/cumprod, sort/topk/kthvalue/median/mode/unique.
+"""Extremes and sorting: max/min/argmax, sort/topk/kthvalue/median/mode/unique (scans are in scan.py).
 
 Values picked from the input by indices (max and min with a dim, sort, topk, kthvalue,
 median, mode) share one primitive, `_Select`: its backward puts the gradient back at
-those indices. Cumsum's backward is a reversed cumsum; cumprod's handles zeros exactly.
-Results with values and indices are named tuples printed like torch.return_types.
+those indices. Results with values and indices are named tuples printed like
+torch.return_types.
 """
 from __future__ import annotations
 
@@ -16,11 +16,11 @@ import numpy as np
 from .. import _dtype
 from .._tensor import Tensor, _wrap, wrap_dim
 from ..autograd.function import Function
-from ._common import one_dim, reduced_dims, restore_dims
-from .reduction import Prod, sum
+from ._common import not_implemented, one_dim, reduced_dims, restore_dims
+from .reduction import sum
 
-__all__ = ["max", "min", "amax", "amin", "aminmax", "argmax", "argmin", "cumsum", "cumprod", "topk", "kthvalue",
-           "sort", "argsort", "median", "mode", "unique"]
+__all__ = ["max", "min", "amax", "amin", "aminmax", "argmax", "argmin", "topk", "kthvalue", "sort", "argsort", "median",
+           "mode", "unique"]
 
 _py_sum, _py_max = builtins.sum, builtins.max
 
@@ -84,14 +84,14 @@ def _check_nonempty(name: str, input: Tensor, dims: tuple, whole: bool) -> None:
 def amax(input: Tensor, dim: Any = (), keepdim: bool = False) -> Tensor:
     """Largest value over `dim` (all dims if empty); ties share the gradient evenly."""
     dims = reduced_dims(dim, input.ndim)
-    _check_nonempty("amax", input, dims, False)
+    _check_nonempty("amax", input, dims, dim is None or dim == ())
     return Amax.apply(input, dims, keepdim)
 
 
 def amin(input: Tensor, dim: Any = (), keepdim: bool = False) -> Tensor:
     """Smallest value over `dim` (all dims if empty); ties share the gradient evenly."""
     dims = reduced_dims(dim, input.ndim)
-    _check_nonempty("amin", input, dims, False)
+    _check_nonempty("amin", input, dims, dim is None or dim == ())
     return Amin.apply(input, dims, keepdim)
 
 
@@ -219,6 +219,8 @@ def min(input: Tensor, dim: Any = None, keepdim: bool = False, *, other: Any = N
 
 
 def _arg(name: str, np_fn: Any, input: Tensor, dim: int | None, keepdim: bool) -> Tensor:
+    if dim is not None and not isinstance(dim, (int, np.integer)):
+        raise TypeError(f"{name}(): argument 'dim' must be int, not {type(dim).__name__}")
     idx = _arg_extreme(name, np_fn, input, dim, keepdim)
     if dim is None:
         idx = idx.reshape((1,) * input.ndim if keepdim else ())
@@ -235,77 +237,6 @@ def argmax(input: Tensor, dim: int | None = None, keepdim: bool = False) -> Tens
 def argmin(input: Tensor, dim: int | None = None, keepdim: bool = False) -> Tensor:
     """Index of the smallest element along `dim` (into the flattened input if None), int64."""
     return _arg("argmin", np.argmin, input, dim, keepdim)
-
-
-# ----- scans --------------------------------------------------------------------------
-class Cumsum(Function):
-    @staticmethod
-    def forward(ctx, a, dim):
-        ctx.dim = dim
-        return np.cumsum(a, axis=dim)
-
-    @staticmethod
-    def backward(ctx, grad):
-        return _ReverseCumsum.apply(grad, ctx.dim), None
-
-
-class _ReverseCumsum(Function):
-    """out[i] = sum of a[j] for j >= i along dim: the adjoint of cumsum."""
-
-    @staticmethod
-    def forward(ctx, a, dim):
-        ctx.dim = dim
-        return np.flip(np.cumsum(np.flip(a, dim), axis=dim), dim).copy()
-
-    @staticmethod
-    def backward(ctx, grad):
-        return Cumsum.apply(grad, ctx.dim), None
-
-
-class Cumprod(Function):
-    @staticmethod
-    def forward(ctx, a, dim):
-        ctx.dim = dim
-        out = np.cumprod(a, axis=dim)
-        ctx.save_for_backward(a, out)
-        return out
-
-    @staticmethod
-    def backward(ctx, grad):
-        a, out = ctx.saved_tensors
-        if (a._array != 0).all():
-            return _ReverseCumsum.apply(grad * out, ctx.dim) / a, None
-        # With zeros, divide-free: grad_i = prod_{k<i} x_k * sum_{j>=i} g_j prod_{i<k<=j} x_k,
-        # built from (n, n) matrices of masked inputs. O(n^2), only taken when zeros occur.
-        x, g = a.transpose(ctx.dim, -1), grad.transpose(ctx.dim, -1)
-        n = x.shape[-1]
-        i, k = np.arange(n)[:, None], np.arange(n)[None, :]
-        rows = x.unsqueeze(-2)
-        after = Cumprod.apply(rows.where(_wrap(k > i), 1.0), x.ndim)     # [i, j] = prod_{i<k<=j} x_k
-        before = Prod.apply(rows.where(_wrap(k < i), 1.0), (x.ndim,), False)  # [i] = prod_{k<i} x_k
-        tail = (g.unsqueeze(-2) * after * _wrap(k >= i)).sum(-1)
-        return (before * tail).transpose(ctx.dim, -1), None
-
-
-def _scan(fn: type, input: Tensor, dim: int, dtype: Any) -> Tensor:
-    if dtype is None and not input.dtype.is_floating_point:
-        dtype = _dtype.int64
-    if dtype is not None and dtype is not input.dtype:
-        input = input.to(dtype)
-    d = wrap_dim(dim, input.ndim)
-    if input.ndim == 0:
-        return fn.apply(input.reshape(1), 0).reshape(())
-    return fn.apply(input, d)
-
-
-def cumsum(input: Tensor, dim: int, *, dtype: _dtype.dtype | None = None) -> Tensor:
-    """Running sums along `dim`; integer inputs give int64."""
-    return _scan(Cumsum, input, dim, dtype)
-
-
-def cumprod(input: Tensor, dim: int, *, dtype: _dtype.dtype | None = None) -> Tensor:
-    """Running products along `dim`; integer inputs give int64; exact gradient with zeros."""
-    return _scan(Cumprod, input, dim, dtype)
 
 
 # ----- sorting and order statistics ---------------------------------------------------
@@ -349,6 +280,8 @@ def topk(input: Tensor, k: int, dim: int = -1, largest: bool = True, sorted: boo
     n = input.shape[wrap_dim(dim, input.ndim)] if input.ndim else 1
     if not 0 <= k <= n:
         raise RuntimeError("selected index k out of range")
+    if input.dtype is _dtype.bool:
+        raise RuntimeError("topk does not support bool dtypes on CPU")
     return _sorted_selection(Topk, _topk_t, input, dim, largest, 0, k, True)
 
 
@@ -356,6 +289,10 @@ def kthvalue(input: Tensor, k: int, dim: int = -1, keepdim: bool = False) -> Any
     """The k-th smallest element along `dim` (k counts from 1) and its index."""
     d = wrap_dim(dim, input.ndim)
     n = input.shape[d] if input.ndim else 1
+    if n == 0:
+        raise IndexError(f"kthvalue(): Expected reduction dim {d} to have non-zero size.")
+    if input.dtype is _dtype.bool and input.ndim:  # (a 0-d tensor is its own k-th value)
+        raise not_implemented("kthvalue_cpu", input.dtype)
     if not 1 <= k <= n:
         raise RuntimeError(f"kthvalue(): selected number k out of range for dimension {d}")
     return _sorted_selection(Kthvalue, _kth_t, input, dim, False, k - 1, k, keepdim)
@@ -364,10 +301,19 @@ def kthvalue(input: Tensor, k: int, dim: int = -1, keepdim: bool = False) -> Any
 def median(input: Tensor, dim: int | None = None, keepdim: bool = False) -> Any:
     """The lower median: of all elements (a value), or along `dim` (values, indices). NaN propagates."""
     if dim is None:
-        if input.numel() == 0:
-            return _wrap(np.asarray(np.nan, dtype=input._array.dtype))
+        if input.dtype is _dtype.bool and input.numel():
+            raise not_implemented("median_cpu", input.dtype)
+        if input.numel() == 0:  # NaN, converted like torch's C cast for integer dtypes
+            with np.errstate(invalid="ignore"):
+                return _wrap(np.asarray(np.nan).astype(input._array.dtype))
         return MedianAll.apply(input, tuple(range(input.ndim)), False)
+    if not isinstance(dim, (int, np.integer)):
+        raise TypeError(f"median(): argument 'dim' must be int, not {type(dim).__name__}")
     d = one_dim(dim, input.ndim)
+    if d is not None and input.shape[d] == 0:
+        raise IndexError(f"median(): Expected reduction dim {d} to have non-zero size.")
+    if input.dtype is _dtype.bool:
+        raise not_implemented("median_out", input.dtype)
     if d is None:
         return _median_t(input.clone(), _wrap(np.zeros((), dtype=np.int64)))
     idx = np.expand_dims(_lower_median(input._array, d), d)
@@ -401,6 +347,8 @@ def _lower_median(a: np.ndarray, dim: int) -> np.ndarray:
 def mode(input: Tensor, dim: int = -1, keepdim: bool = False) -> Any:
     """The most frequent value along `dim` (smallest on ties) and the index of its last occurrence."""
     d = one_dim(dim, input.ndim)
+    if d is not None and input.shape[d] == 0:
+        raise IndexError(f"mode(): Expected reduction dim {d} to have non-zero size.")
     if d is None:
         return _mode_t(input.clone(), _wrap(np.zeros((), dtype=np.int64)))
     rows = np.moveaxis(input._array, d, -1)

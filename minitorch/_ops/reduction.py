@@ -4,7 +4,7 @@
 Prod, Norm, Softmax and LogSoftmax; mean, var, std, logsumexp, nansum, ... are
 compositions of these and the elementwise ops. Each backward re-inserts the reduced
 dims as size 1 (`restore_dims`) so the gradient broadcasts back over the input.
-Extremes, scans and sorting are in ordering.py.
+Extremes and sorting are in ordering.py, scans (cumsum, ...) in scan.py.
 """
 from __future__ import annotations
 
@@ -30,7 +30,7 @@ class Sum(Function):
     @staticmethod
     def forward(ctx, a, dims, keepdim):
         ctx.dims, ctx.keepdim = dims, keepdim
-        return np.sum(a, axis=dims, keepdims=keepdim)
+        return np.sum(a, axis=dims, keepdims=keepdim, dtype=a.dtype)  # int8 wraps, bool ors: as in torch
 
     @staticmethod
     def backward(ctx, grad):
@@ -95,11 +95,14 @@ def nansum(input: Tensor, dim: Any = None, keepdim: bool = False, *, dtype: _dty
 
 def nanmean(input: Tensor, dim: Any = None, keepdim: bool = False, *, dtype: _dtype.dtype | None = None) -> Tensor:
     """Mean over `dim` of the non-NaN elements."""
-    if dtype is not None:
-        input = input.to(dtype)
-    if not input.dtype.is_floating_point:
+    if not input.dtype.is_floating_point:  # checked before `dtype` applies, like torch
         raise RuntimeError(f"nanmean(): expected input to have floating point or complex dtype but got "
                            f"{type_name(input.dtype)}")
+    if dtype is not None:
+        if not dtype.is_floating_point:
+            raise RuntimeError(f"nanmean(): could not infer output dtype. Optional dtype must be either a "
+                               f"floating point or complex dtype. Got: {type_name(dtype)}")
+        input = input.to(dtype)
     count = sum(input == input, dim, keepdim)
     return nansum(input, dim, keepdim) / count
 
@@ -108,8 +111,9 @@ def nanmean(input: Tensor, dim: Any = None, keepdim: bool = False, *, dtype: _dt
 def _correction(dim: Any, unbiased: Any, correction: Any) -> tuple[Any, float]:
     if isinstance(dim, bool):  # the legacy form var(input, unbiased)
         dim, unbiased = None, dim
-    if unbiased is not None and correction is not None:
-        raise RuntimeError("var/std: cannot specify both `unbiased` and `correction`")
+    if unbiased is not None and correction is not None:  # no overload of torch's takes both
+        raise TypeError("var() received an invalid combination of arguments: `unbiased` and `correction` "
+                        "cannot both be given")
     if correction is None:
         correction = 1 if unbiased is None else int(unbiased)
     return dim, correction
@@ -194,7 +198,7 @@ class Prod(Function):
     @staticmethod
     def forward(ctx, a, dims, keepdim):
         ctx.dims, ctx.keepdim = dims, keepdim
-        out = np.asarray(np.prod(a, axis=dims, keepdims=keepdim))
+        out = np.asarray(np.prod(a, axis=dims, keepdims=keepdim, dtype=a.dtype))
         ctx.save_for_backward(a, out)
         return out
 
@@ -262,11 +266,15 @@ class Norm(Function):
             return g * constant_sign(a) * hit / sum(hit, ctx.dims, keepdim=True), None, None, None
         # d||x||_p/dx = x |x|^(p-2) / ||x||^(p-1); taken as 0 where x or the norm is 0 (torch's
         # convention), with safe denominators so that double backward sees no NaN.
+        nonzero = a != 0
+        safe_mag = (a * constant_sign(a)).where(nonzero, 1.0)
+        if p < 1:
+            # sign(x) |x|^(p-1) * ||x||^(1-p), 0 where x is 0: a zero norm (p <= 0) then gives 0, not a
+            # division by it
+            return g * constant_sign(a) * safe_mag ** (p - 1) * o ** (1 - p) * nonzero, None, None, None
         safe_o = o.where(o != 0, 1.0)
         if p == 2:
             return g * a / safe_o, None, None, None
-        nonzero = a != 0
-        safe_mag = (a * constant_sign(a)).where(nonzero, 1.0)
         return g * a * safe_mag ** (p - 2) / safe_o ** (p - 1), None, None, None
 
 
@@ -283,17 +291,29 @@ class NuclearNorm(Function):
 
 
 def _vector_norm(input: Tensor, p: float, dim: Any, keepdim: bool) -> Tensor:
-    return Norm.apply(input, float(p), reduced_dims(dim, input.ndim), keepdim)
+    dims = reduced_dims(dim, input.ndim)
+    if p < 0 or p == math.inf:  # max, min and sums of |x|^p with p < 0 have no value over nothing
+        if dim is None and input.numel() == 0:
+            raise RuntimeError(f"linalg.vector_norm cannot compute the {p:g} norm on an empty tensor because "
+                               "the operation does not have an identity")
+        for d in (dims if input.ndim and dim is not None else ()):
+            if input.shape[d] == 0:
+                raise RuntimeError(f"linalg.vector_norm cannot compute the {p:g} norm on the dimension {d}"
+                                   "because this dimension is empty and the operation does not have an identity")
+    return Norm.apply(input, float(p), dims, keepdim)
 
 
 def norm(input: Tensor, p: Any = "fro", dim: Any = None, keepdim: bool = False, out: Any = None,
          dtype: _dtype.dtype | None = None) -> Tensor:
     """The p-norm over `dim` (all elements if None): p a number (incl. inf, -inf, 0), 'fro' or 'nuc'."""
-    if dtype is not None:
-        input = input.to(dtype)
-    if not input.dtype.is_floating_point:
+    if not input.dtype.is_floating_point:  # checked before `dtype` applies, like torch
         raise RuntimeError("linalg.vector_norm: Expected a floating point or complex tensor as input. "
                            f"Got {type_name(input.dtype)}")
+    if dtype is not None:
+        if _dtype.promote_types(input.dtype, dtype) is not dtype:
+            raise RuntimeError(f"linalg.vector_norm: the dtype of the input ({type_name(input.dtype)}) should be "
+                               f"convertible without narrowing to the specified dtype ({type_name(dtype)})")
+        input = input.to(dtype)
     if p == "fro" or p is None:
         return _vector_norm(input, 2, dim, keepdim)
     if p == "nuc":
@@ -343,15 +363,24 @@ class LogSumExp(Function):
 
 def logsumexp(input: Tensor, dim: Any, keepdim: bool = False) -> Tensor:
     """log(sum(exp(input))) over `dim`, computed without overflow; integer inputs give float."""
+    if dim is None:
+        raise TypeError("logsumexp(): argument 'dim' (position 2) must be tuple of ints, not NoneType")
     input = as_float(input)
     return LogSumExp.apply(input, reduced_dims(dim, input.ndim), keepdim)
+
+
+def _max_kept(a: np.ndarray, dims: tuple) -> np.ndarray:
+    """The max over `dims` (kept) as softmax's shift. Unlike logsumexp's, an infinite max is kept:
+    then x - max is nan at +inf (and everywhere for a slice of -inf), as in torch."""
+    return np.max(a, axis=dims, keepdims=True) if a.size else np.zeros((1,) * a.ndim, a.dtype)
 
 
 class Softmax(Function):
     @staticmethod
     def forward(ctx, a, dim):
         ctx.dim = dim
-        out = np.asarray(a - _shift(a, dim))  # one buffer, updated in place: large inputs are memory-bound
+        with np.errstate(invalid="ignore"):
+            out = np.asarray(a - _max_kept(a, dim))  # one buffer, updated in place: large inputs are memory-bound
         np.exp(out, out=out)
         out /= np.sum(out, axis=dim, keepdims=True)
         ctx.save_for_backward(out)
@@ -367,7 +396,8 @@ class LogSoftmax(Function):
     @staticmethod
     def forward(ctx, a, dim):
         ctx.dim = dim
-        out = np.asarray(a - _shift(a, dim))
+        with np.errstate(invalid="ignore"):
+            out = np.asarray(a - _max_kept(a, dim))
         out -= np.log(np.sum(np.exp(out), axis=dim, keepdims=True))
         ctx.save_for_backward(out)
         return out
@@ -382,7 +412,7 @@ def _softmax_input(name: str, input: Tensor, dim: int, dtype: Any) -> tuple[Tens
     if dtype is not None:
         input = input.to(dtype)
     d = wrap_dim(dim, input.ndim)
-    if not input.dtype.is_floating_point:
+    if not input.dtype.is_floating_point and input.numel():  # an empty input is returned as it is
         kernel = "lastdim_kernel_impl" if d == input.ndim - 1 or input.ndim == 0 else "kernel_impl"
         raise NotImplementedError(f"\"{name}_{kernel}\" not implemented for '{type_name(input.dtype)}'")
     return input, ((d,) if input.ndim else ())
@@ -391,12 +421,16 @@ def _softmax_input(name: str, input: Tensor, dim: int, dtype: Any) -> tuple[Tens
 def softmax(input: Tensor, dim: int, dtype: _dtype.dtype | None = None) -> Tensor:
     """exp(x) / sum(exp(x)) along `dim`, shifted by the max so it never overflows."""
     input, dims = _softmax_input("softmax", input, dim, dtype)
+    if not input.dtype.is_floating_point:  # an empty integer tensor: nothing to compute
+        return _wrap(input._array.copy())
     return Softmax.apply(input, dims)
 
 
 def log_softmax(input: Tensor, dim: int, dtype: _dtype.dtype | None = None) -> Tensor:
     """x - logsumexp(x) along `dim`, computed stably."""
     input, dims = _softmax_input("log_softmax", input, dim, dtype)
+    if not input.dtype.is_floating_point:  # an empty integer tensor: nothing to compute
+        return _wrap(input._array.copy())
     return LogSoftmax.apply(input, dims)
 
 

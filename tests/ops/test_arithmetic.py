@@ -5,8 +5,9 @@ import pytest
 import torch
 
 import minitorch
-from conftest import (BROADCASTS, DTYPES, anything, assert_matches_torch, away_from_zero, gradcheck,
-                      positive, randn, same_error, same_outcome, sample)
+from conftest import (ALL_DTYPES, BROADCASTS, DTYPES, anything, assert_matches_torch, away_from_zero, gradcheck,
+                      grid_values, positive, randn, same_error, same_outcome, same_outcome_over_grid,
+                      same_unary_over_grid, sample)
 
 
 # ----- binary arithmetic --------------------------------------------------------------------
@@ -104,6 +105,44 @@ def test_binary_result_dtype_matches_torch_for_every_dtype_pair(op, da, db):
         same_outcome(lambda lib, s, t: lib.pow(s, t.abs() if t.dtype != lib.bool else t), a, b)
     else:
         same_outcome(lambda lib, s, t: ops[op](s, t), a, b)
+
+
+GRID_OPS = {
+    "add": lambda lib, a, b: lib.add(a, b), "add_alpha2": lambda lib, a, b: lib.add(a, b, alpha=2),
+    "add_alpha_true": lambda lib, a, b: lib.add(a, b, alpha=True),
+    "sub_alpha2": lambda lib, a, b: lib.sub(a, b, alpha=2), "mul": lambda lib, a, b: lib.mul(a, b),
+    "div": lambda lib, a, b: lib.div(a, b), "div_trunc": lambda lib, a, b: lib.div(a, b, rounding_mode="trunc"),
+    "div_floor": lambda lib, a, b: lib.div(a, b, rounding_mode="floor"),
+    "floor_divide": lambda lib, a, b: lib.floor_divide(a, b), "remainder": lambda lib, a, b: lib.remainder(a, b),
+    "fmod": lambda lib, a, b: lib.fmod(a, b), "pow": lambda lib, a, b: lib.pow(a, b),
+    "atan2": lambda lib, a, b: lib.atan2(a, b), "hypot": lambda lib, a, b: lib.hypot(a, b),
+    "+": lambda lib, a, b: a + b, "-": lambda lib, a, b: a - b, "*": lambda lib, a, b: a * b,
+    "/": lambda lib, a, b: a / b, "//": lambda lib, a, b: a // b, "%": lambda lib, a, b: a % b,
+    "**": lambda lib, a, b: a ** b,
+}
+
+
+@pytest.mark.parametrize("db", ALL_DTYPES)
+@pytest.mark.parametrize("da", ALL_DTYPES)
+@pytest.mark.parametrize("name", sorted(GRID_OPS))
+def test_binary_op_matches_torch_over_dtypes_shapes_and_scalars(name, da, db):
+    # values, result dtype, or the error class torch raises (integer division by zero, bool
+    # subtraction, fmod(Number, Tensor), negative integer powers, ...)
+    same_outcome_over_grid(GRID_OPS[name], da, db)
+
+
+def test_signed_operand_beside_unsigned_is_not_wrapped_before_true_division():
+    # the promoted dtype is uint8, but true division computes in float: -3 stays -3
+    assert minitorch.div(minitorch.tensor(-3), minitorch.tensor([1, 4], dtype=minitorch.uint8)).tolist() == \
+        torch.div(torch.tensor(-3), torch.tensor([1, 4], dtype=torch.uint8)).tolist() == [-3.0, -0.75]
+    same_outcome(lambda lib, a, b: lib.atan2(a, b), np.array(-3), np.array([1, 4], np.uint8))
+
+
+def test_add_with_alpha_keeps_bool_and_checks_alpha_like_torch():
+    same_outcome(lambda lib, a, b: lib.add(a, b, alpha=2), np.array([True, False]), np.array([True, False]))
+    same_outcome(lambda lib, a: lib.add(a, True, alpha=0), np.array([True, False]))
+    same_error(lambda lib, a, b: lib.add(a, b, alpha=2.5), np.array([1, 2]), np.array([True, False]))
+    same_error(lambda lib, a, b: lib.add(a, b, alpha=True), np.array([1, 2]), np.array([True, False]))
 
 
 @pytest.mark.parametrize("scalar", [2, 2.5, True, -3, 0.5])
@@ -214,3 +253,96 @@ def test_method_and_function_names_exist_like_torch():
         assert hasattr(torch, name) and hasattr(minitorch, name), name
     for name in ["add_", "div_", "copy_", "lerp_", "hypot_", "bitwise_and_", "logical_or_", "ne_", "__ior__"]:
         assert hasattr(minitorch.Tensor, name), name
+
+
+# ----- pow gradients at 0 and at negative bases; round(decimals=) ------------------------------------
+BASES = [np.array([0.0, 0, 0, 2, -2, -2, 0.5]), np.array([-1.5, -2, 0, 0, 3, 1, -0.0])]
+
+
+@pytest.mark.parametrize("exponent", [0, 1, 2, 3, -1, -2, 0.5, 2.5, 0.0, -0.5])
+@pytest.mark.parametrize("base", BASES, ids=lambda x: str(x.tolist()))
+def test_pow_with_a_number_exponent_matches_torch_at_zero_and_negative_bases(base, exponent):
+    assert_matches_torch(lambda lib, t: lib.pow(t, exponent), base)
+
+
+@pytest.mark.parametrize("scalar_base", [0.0, 2, -2.0, 0.5, 1])
+@pytest.mark.parametrize("exponent", BASES, ids=lambda x: str(x.tolist()))
+def test_pow_with_a_number_base_matches_torch(scalar_base, exponent):
+    assert_matches_torch(lambda lib, t: lib.pow(scalar_base, t), exponent)
+
+
+@pytest.mark.parametrize("base", BASES + [np.array([0.0, 0, 0, -2, -2, 2, 0])], ids=lambda x: str(x.tolist()))
+def test_pow_gradients_of_both_tensor_operands_match_torch(base):
+    assert_matches_torch(lambda lib, a, b: lib.pow(a, b), base, np.array([0.0, 1, -1, 2, 0.5, -0.5, 2.5]))
+
+
+@pytest.mark.parametrize("decimals", [0, 1, 2, 3, -1, -2])
+@pytest.mark.parametrize("x", [np.array([0.125, 0.135, 2.5, -2.5, 1.005, 123.456, -0.0049, 1e300, np.nan, np.inf]),
+                               np.array([0.125, 2.675, 1.005, 15.5, 25.0], np.float32),
+                               np.array([0.125, 2.675, 15.5, 25.0, 1234], np.float16)], ids=lambda x: str(x.dtype))
+def test_round_with_decimals_matches_torch(x, decimals):
+    # float16 is scaled in float32, like torch: 1234 * 100 must not overflow to inf
+    assert_matches_torch(lambda lib, t: lib.round(t, decimals=decimals), x)
+
+
+def test_functions_without_a_number_first_form_refuse_it_with_torchs_message():
+    same_error(lambda lib, t: lib.fmod(3, t), np.ones(2))
+    same_error(lambda lib, t: lib.atan2(3, t), np.ones(2))
+    same_error(lambda lib, t: lib.hypot(2.5, t), np.ones(2))
+
+
+@pytest.mark.parametrize("dtype", ALL_DTYPES)
+def test_sgn_matches_torch_for_every_dtype(dtype):
+    same_unary_over_grid(lambda lib, t: lib.sgn(t), dtype)
+    same_unary_over_grid(lambda lib, t: t.sgn_(), dtype)
+    if dtype.startswith("float"):  # zero gradient (torch's is a ZeroTensor, so compared by hand)
+        x = np.array([-2.0, 0.0, -0.0, 3.0, np.nan], dtype)
+        grads = []
+        for lib in (minitorch, torch):
+            t = lib.tensor(x, requires_grad=True)
+            t.sgn().sum().backward()
+            grads.append(t.grad.numpy(force=True) if lib is torch else t.grad.numpy())
+        np.testing.assert_array_equal(*grads)
+
+
+GRADIENT_OPS = {
+    "add_alpha": lambda lib, a, b: lib.add(a, b, alpha=2), "sub": lambda lib, a, b: a - b,
+    "mul": lambda lib, a, b: a * b, "div": lambda lib, a, b: a / b, "pow": lambda lib, a, b: lib.pow(a, b),
+    "atan2": lambda lib, a, b: lib.atan2(a, b), "hypot": lambda lib, a, b: lib.hypot(a, b),
+    "remainder": lambda lib, a, b: lib.remainder(a, b), "fmod": lambda lib, a, b: lib.fmod(a, b),
+    "maximum": lambda lib, a, b: lib.maximum(a, b), "fmin": lambda lib, a, b: lib.fmin(a, b),
+    "clamp": lambda lib, a, b: lib.clamp(a, b),
+}
+
+
+@pytest.mark.parametrize("db", ["float16", "float32", "float64"])
+@pytest.mark.parametrize("da", ["int64", "float16", "float32", "float64"])
+@pytest.mark.parametrize("name", sorted(GRADIENT_OPS))
+def test_binary_op_gradients_match_torch_across_dtypes_and_broadcasting(name, da, db):
+    # each gradient comes back in its own input's dtype and shape (summed over broadcast dims)
+    tolerance = 2e-2 if "float16" in (da, db) else 1e-5
+    for shape_a, shape_b in [((4,), (4,)), ((), (4,)), ((2, 1, 4), (3, 1)), ((0,), (1,))]:
+        a = grid_values(shape_a, da, seed=5, special=False)
+        b = grid_values(shape_b, db, seed=6, special=False)
+        b[b == 0] = 1.5  # away from the kinks of remainder/fmod at b = 0
+        assert_matches_torch(GRADIENT_OPS[name], a, b, atol=tolerance, rtol=tolerance)
+
+
+IN_PLACE = ["add_", "sub_", "mul_", "div_", "floor_divide_", "remainder_", "fmod_", "pow_", "atan2_", "hypot_",
+            "bitwise_and_", "bitwise_left_shift_", "clamp_", "maximum_", "eq_", "logical_and_"]
+
+
+@pytest.mark.parametrize("other", ALL_DTYPES + [2, 1.5, True])
+@pytest.mark.parametrize("dtype", ALL_DTYPES)
+@pytest.mark.parametrize("name", IN_PLACE)
+def test_in_place_binary_methods_match_torch_for_every_dtype_pair(name, dtype, other):
+    # self keeps its dtype; a promoted dtype it cannot hold is a cast error, raised before any kernel error
+    def call(lib, t, *o):
+        return getattr(t, name)(*(o or (other,))) is t and t
+    x = grid_values((2, 3), dtype, seed=7)
+    if isinstance(other, str):
+        y = grid_values((3,), other, seed=8)
+        y[y == 0] = 1  # integer division by zero is tested elsewhere
+        same_outcome(call, x, y, atol=1e-2, rtol=1e-2)
+    else:
+        same_outcome(call, x, atol=1e-2, rtol=1e-2)

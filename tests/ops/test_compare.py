@@ -3,7 +3,27 @@ import numpy as np
 import pytest
 
 import minitorch
-from conftest import BROADCASTS, assert_matches_torch, gradcheck, randn, same_error, same_outcome, sample
+from conftest import (ALL_DTYPES, BROADCASTS, assert_matches_torch, gradcheck, randn, same_error, same_outcome,
+                      same_outcome_over_grid, same_unary_over_grid, sample)
+
+
+# ----- every dtype pair, shape pair and Python scalar ------------------------------------------
+GRID_OPS = {name: (lambda name: lambda lib, a, b: getattr(lib, name)(a, b))(name) for name in [
+    "eq", "ne", "lt", "le", "gt", "ge", "maximum", "minimum", "fmax", "fmin", "logical_and", "logical_or",
+    "logical_xor", "bitwise_and", "bitwise_or", "bitwise_xor"]}
+GRID_OPS.update({"==": lambda lib, a, b: a == b, "<": lambda lib, a, b: a < b, ">=": lambda lib, a, b: a >= b,
+                 "&": lambda lib, a, b: a & b, "|": lambda lib, a, b: a | b, "^": lambda lib, a, b: a ^ b,
+                 "<<": lambda lib, a, b: a << b, ">>": lambda lib, a, b: a >> b,
+                 "bitwise_left_shift": lambda lib, a, b: lib.bitwise_left_shift(a, b),
+                 "bitwise_right_shift": lambda lib, a, b: lib.bitwise_right_shift(a, b)})
+
+
+@pytest.mark.parametrize("db", ALL_DTYPES)
+@pytest.mark.parametrize("da", ALL_DTYPES)
+@pytest.mark.parametrize("name", sorted(GRID_OPS))
+def test_binary_op_matches_torch_over_dtypes_shapes_and_scalars(name, da, db):
+    # values and result dtype, or torch's error class (e.g. TypeError for lt(Number, Tensor))
+    same_outcome_over_grid(GRID_OPS[name], da, db)
 
 
 # ----- clamp, lerp, nan_to_num, is* ------------------------------------------------------
@@ -141,3 +161,109 @@ def test_isclose_allclose_equal():
                  (np.array([1, 2]), np.array([1, 2, 3])), (np.array([1, 2]), np.array([1, 3]))]:
         same_outcome(lambda lib, s, t: lib.equal(s, t), x, y)
         same_outcome(lambda lib, s, t: s.equal(t), x, y)
+
+
+# ----- clamp at its bounds: values and gradients of input and tensor bounds ---------------------------
+CLAMPED = np.array([-2.0, -1, 0, 1, 2, 0.5, np.nan, np.inf, -np.inf])
+LOWER = np.array([-1.0, -1, -1, 1, 2, 0.5, 0, 0, np.nan])
+UPPER = np.array([-2.0, -1, 0, 0, 2, 0.5, 0, np.nan, 0])
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("kwargs", [dict(min=-1), dict(max=1), dict(min=-1, max=1), dict(min=1, max=-1),
+                                    dict(min=0.5, max=0.5), dict(min=np.nan), dict(max=np.nan),
+                                    dict(min=-np.inf, max=np.inf)], ids=str)
+def test_clamp_with_number_bounds_at_the_bounds_matches_torch(kwargs, dtype):
+    assert_matches_torch(lambda lib, t: lib.clamp(t, **kwargs), CLAMPED.astype(dtype))
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("bounds", ["min", "max", "both", "broadcast"])
+def test_clamp_with_tensor_bounds_passes_gradients_like_torch(bounds, dtype):
+    x, lo, hi = CLAMPED.astype(dtype), LOWER.astype(dtype), UPPER.astype(dtype)
+    if bounds == "min":
+        assert_matches_torch(lambda lib, t, low: lib.clamp(t, min=low), x, lo)
+    elif bounds == "max":
+        assert_matches_torch(lambda lib, t, high: lib.clamp(t, max=high), x, hi)
+    elif bounds == "both":
+        assert_matches_torch(lambda lib, t, low, high: lib.clamp(t, low, high), x, lo, hi)
+    else:
+        assert_matches_torch(lambda lib, t, low, high: lib.clamp(t, low, high), x.reshape(9, 1)[:4], lo[:3], hi[:3])
+
+
+def test_clamp_argument_errors_match_torch():
+    same_error(lambda lib, t: lib.clamp(t, t, 1.0), np.ones(2))
+    same_error(lambda lib, t: lib.clamp(t), np.ones(2))
+    same_outcome(lambda lib, t: lib.clamp_min(t, None), np.ones(2))
+    same_outcome(lambda lib, t: lib.clamp_max(t, None), np.ones(2))
+    same_outcome(lambda lib, t, low: lib.clamp(t, low), np.array([0, 1, 2]), np.array([0.5, 0.5, 3.0]))
+
+
+def test_comparison_functions_refuse_a_number_first_with_torchs_message():
+    for name in ["eq", "lt", "ge"]:
+        same_error(lambda lib, t: getattr(lib, name)(3, t), np.ones(2))
+    for name in ["maximum", "fmin", "logical_and"]:
+        same_error(lambda lib, t: getattr(lib, name)(3, t), np.ones(2))
+
+
+@pytest.mark.parametrize("dtype", ["uint8", "int8", "int16", "int32", "int64"])
+def test_shifts_by_negative_counts_and_by_the_width_or_more_match_torch(dtype):
+    # C leaves these undefined; torch gives 0 (left) and the sign fill (right)
+    values = np.array([1, 100, 7, 0, 5, 3, 1], dtype)
+    values[1:3] = np.array([-100, -7]).astype(dtype)
+    counts = np.array([-1, 3, 7, 8, 15, 31, 63], dtype) if dtype != "uint8" else np.array([0, 3, 7, 8, 9, 255, 1], dtype)
+    for op in [lambda lib, a, b: a << b, lambda lib, a, b: a >> b]:
+        same_outcome(op, values, counts)
+        same_outcome(lambda lib, a: op(lib, a, 64), values)
+    same_outcome(lambda lib, a: lib.bitwise_left_shift(3, a), counts)
+    same_outcome(lambda lib, a: a.bitwise_left_shift_(2) is a and a, values)
+    same_outcome(lambda lib, a, b: a.bitwise_right_shift_(b) is a and a, values, counts)
+
+
+def test_shift_operators_in_place_and_reflected_match_torch():
+    def shift_in_place(lib, a):
+        a <<= 2
+        a >>= 1
+        return a
+    same_outcome(shift_in_place, np.array([1, -3, 5]))
+    same_outcome(lambda lib, a: 1 << a, np.array([1, 3, 5]))
+    same_outcome(lambda lib, a: 256 >> a, np.array([1, 3, 5]))
+    same_outcome(shift_in_place, np.array([1.0, 2.0]))  # NotImplementedError for floats, as in torch
+
+
+@pytest.mark.parametrize("dtype", ALL_DTYPES)
+def test_signbit_matches_torch_for_every_dtype(dtype):
+    same_unary_over_grid(lambda lib, t: lib.signbit(t), dtype)
+    same_outcome(lambda lib, t: lib.signbit(t), np.array([-0.0, 0.0, np.nan, -np.nan, -np.inf], np.float32))
+
+
+@pytest.mark.parametrize("dtype", ["uint8", "int8", "int16"])
+def test_clamp_of_integers_with_bounds_outside_the_dtype_wraps_them_like_torch(dtype):
+    same_outcome(lambda lib, t: lib.clamp(t, -1, 2), np.array([0, 1, 5, 7], dtype))
+    same_outcome(lambda lib, t: lib.clamp(t, max=70000), np.array([0, 1, 5, 7], dtype))
+    same_outcome(lambda lib, t: lib.clamp(t, -255 if dtype == "uint8" else -200, 3), np.array([0, 1, 5, 7], dtype))
+
+
+SHAPE_BEFORE_DTYPE = {
+    "bitwise_and": lambda lib, a, b: lib.bitwise_and(a, b), "<<": lambda lib, a, b: a << b,
+    "div_floor": lambda lib, a, b: lib.div(a, b, rounding_mode="floor"), "fmod": lambda lib, a, b: lib.fmod(a, b),
+    "%": lambda lib, a, b: a % b, "//": lambda lib, a, b: a // b, "hypot": lambda lib, a, b: lib.hypot(a, b),
+    "pow": lambda lib, a, b: lib.pow(a, b), "lerp": lambda lib, a, b: lib.lerp(a, b, 0.5),
+    "-": lambda lib, a, b: a - b, "atan2": lambda lib, a, b: lib.atan2(a, b),
+}
+
+
+@pytest.mark.parametrize("db", ["bool", "int64", "float32"])
+@pytest.mark.parametrize("da", ["bool", "int64", "float32"])
+@pytest.mark.parametrize("name", sorted(SHAPE_BEFORE_DTYPE))
+def test_shape_mismatch_is_reported_before_an_unsupported_dtype_like_torch(name, da, db):
+    same_outcome(SHAPE_BEFORE_DTYPE[name], np.zeros(2, da), np.zeros(3, db))
+
+
+@pytest.mark.parametrize("call", [
+    lambda lib, t: lib.clamp(t, True), lambda lib, t: lib.clamp(t, max=True), lambda lib, t: lib.clamp(t, True, True),
+    lambda lib, t: lib.clamp(t, t), lambda lib, t: lib.clamp(t, t, t), lambda lib, t: lib.clamp(t, 1),
+    lambda lib, t: lib.clamp(t, max=t), lambda lib, t: lib.clamp_min(t, True), lambda lib, t: t.clamp_(True),
+])
+def test_clamp_of_bool_tensors_matches_torch(call):
+    same_outcome(call, np.array([True, False]))

@@ -4,8 +4,8 @@ import numpy as np
 import pytest
 
 import minitorch
-from conftest import (above_one, anything, assert_matches_torch, away_from_zero, gradcheck, positive, randn,
-                      same_outcome, sample, unit)
+from conftest import (ALL_DTYPES, above_one, anything, assert_matches_torch, away_from_zero, gradcheck, positive,
+                      randn, same_outcome, same_unary_over_grid, sample, unit)
 
 
 # ----- functions of one tensor ------------------------------------------------------------
@@ -134,3 +134,57 @@ BINARY_KINKS = [
 @pytest.mark.parametrize("name,fn,a,b", BINARY_KINKS, ids=[k[0] for k in BINARY_KINKS])
 def test_binary_gradients_at_ties_and_special_values_follow_torch(name, fn, a, b):
     assert_matches_torch(fn, np.array(a), np.array(b))
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_atan2_gradients_at_the_origin_axes_and_infinities_match_torch(dtype):
+    y = np.array([0.0, 0, 1, -1, 0, np.inf, 0, -0.0, np.inf, -np.inf, np.nan, 1e-30], dtype)
+    x = np.array([0.0, 1, 0, 0, -1, 1, -0.0, -0.0, np.inf, np.inf, 1, 1e-30], dtype)
+    assert_matches_torch(lambda lib, a, b: lib.atan2(a, b), y, x)
+    assert_matches_torch(lambda lib, a, b: lib.atan2(a, b), y.reshape(-1, 1)[:3], x[:4])
+    assert_matches_torch(lambda lib, a, b: lib.atan2(a, b), y, np.array([1, 0, -1, 2, 0, 1, 0, 0, 1, 1, 1, 1]))
+
+
+# ----- deg2rad, rad2deg, erfinv, sinc, logit ---------------------------------------------------------
+NEW_UNARY = {
+    "deg2rad": lambda lib, t: lib.deg2rad(t), "rad2deg": lambda lib, t: t.rad2deg(),
+    "erfinv": lambda lib, t: lib.erfinv(t / 7), "sinc": lambda lib, t: lib.sinc(t),
+    "logit": lambda lib, t: lib.logit(t / 13 + 0.5), "logit_eps": lambda lib, t: t.logit(eps=0.2),
+}
+
+
+@pytest.mark.parametrize("dtype", ALL_DTYPES)
+@pytest.mark.parametrize("name", sorted(NEW_UNARY))
+def test_new_unary_functions_match_torch_for_every_dtype(name, dtype):
+    # integer and bool inputs give the default float dtype; inf, nan, 0-d and empty inputs included
+    same_unary_over_grid(NEW_UNARY[name], dtype, atol=1e-3 if dtype == "float16" else 1e-5, rtol=1e-3)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("name", sorted(NEW_UNARY))
+def test_new_unary_function_gradients_match_torch(name, dtype):
+    x = np.array([-3.0, -0.5, 0.0, 0.25, 1.0, 2.5, 6.9, -6.9], dtype)
+    assert_matches_torch(NEW_UNARY[name], x)
+    assert_matches_torch(NEW_UNARY[name], np.array(0.5, dtype))
+
+
+@pytest.mark.parametrize("x", [np.array([-1.0, -0.999999, -0.5, -1e-8, 0, 1e-5, 0.5, 0.9999999999, 1, 1.5, np.nan]),
+                               np.array([-1.0, -0.9999, -0.3, 0, 0.7, 0.99999, 1, -2], np.float32)],
+                         ids=["float64", "float32"])
+def test_erfinv_is_accurate_to_the_last_digits_near_plus_minus_one(x):
+    assert_matches_torch(lambda lib, t: lib.erfinv(t), x, atol=0, rtol=1e-12 if x.dtype == np.float64 else 1e-6)
+
+
+@pytest.mark.parametrize("eps", [None, 0.1, 0.5])
+def test_logit_gradient_outside_the_clamp_matches_torch(eps):
+    x = np.array([-0.5, 0.0, 0.05, 0.1, 0.3, 0.9, 0.95, 1.0, 1.5])
+    assert_matches_torch(lambda lib, t: lib.logit(t, eps), x)
+
+
+@pytest.mark.parametrize("name", ["deg2rad", "rad2deg", "sinc", "logit", "erfinv"])
+def test_new_unary_in_place_variants_match_torch(name):
+    x = np.array([0.1, 0.25, 0.5])
+    same_outcome(lambda lib, t: getattr(t, name + "_")() is t and t, x)
+    same_outcome(lambda lib, t: getattr(t, name + "_")(), np.array([0, 1]))  # int self: result type Float refused
+    if name != "erfinv":  # torch has no torch.erfinv_
+        same_outcome(lambda lib, t: getattr(lib, name + "_")(t), x)

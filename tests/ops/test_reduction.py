@@ -7,7 +7,43 @@ import pytest
 import torch
 
 import minitorch
-from conftest import check_results, gradcheck, randn
+from conftest import (ALL_DTYPES, REDUCTION_DIMS, assert_matches_torch, check_results, gradcheck, grid_values, randn,
+                      same_error, same_outcome, same_reduction_over_grid)
+
+
+# ----- every input dtype, dtype=, dim form, 0-d and empty input ----------------------------------------
+WITH_DTYPE = ["sum", "prod", "nansum", "mean", "nanmean", "cumsum", "cumprod", "norm", "softmax", "log_softmax"]
+WITHOUT_DTYPE = ["var", "std", "var_mean", "std_mean", "logsumexp", "amax", "amin", "argmax", "argmin", "max",
+                 "min", "median", "any", "all", "count_nonzero"]
+
+
+@pytest.mark.parametrize("dims", REDUCTION_DIMS, ids=str)
+@pytest.mark.parametrize("input_dtype", ALL_DTYPES)
+@pytest.mark.parametrize("name", WITH_DTYPE)
+def test_reduction_honours_dtype_like_torch(name, input_dtype, dims):
+    same_reduction_over_grid(name, input_dtype, dims, out_dtypes=[None] + ALL_DTYPES)
+
+
+@pytest.mark.parametrize("dims", REDUCTION_DIMS, ids=str)
+@pytest.mark.parametrize("input_dtype", ALL_DTYPES)
+@pytest.mark.parametrize("name", WITHOUT_DTYPE)
+def test_reduction_matches_torch_for_every_dtype_and_dim_form(name, input_dtype, dims):
+    same_reduction_over_grid(name, input_dtype, dims)
+
+
+def test_sum_in_a_narrow_dtype_wraps_and_bool_sum_is_any_like_torch():
+    same_outcome(lambda lib, t: lib.sum(t, dtype=lib.int8), np.array([100, 100, 100]))
+    same_outcome(lambda lib, t: lib.sum(t, dtype=lib.bool), np.array([0, 2, 0]))
+    same_outcome(lambda lib, t: lib.cumsum(t, 0, dtype=lib.uint8), np.array([200, 100, 7]))
+    same_outcome(lambda lib, t: lib.prod(t, dtype=lib.int16), np.array([300, 300]))
+    same_error(lambda lib, t: lib.cumprod(t, 0, dtype=lib.bool), np.array([1, 2]))
+
+
+@pytest.mark.parametrize("values", [[math.inf, 1.0], [-math.inf, -math.inf], [-math.inf, 1.0], [math.inf, math.inf],
+                                    [math.nan, 0.0]])
+@pytest.mark.parametrize("name", ["softmax", "log_softmax", "logsumexp"])
+def test_softmax_family_with_infinite_inputs_matches_torch(name, values):
+    same_outcome(lambda lib, t: getattr(lib, name)(t, 0), np.array(values, np.float32))
 
 
 SHAPES = [(5,), (3, 4), (2, 3, 4)]
@@ -254,3 +290,84 @@ def test_seed_examples_print_like_torch(code, capsys):
         outputs.append(capsys.readouterr().out)
     assert outputs[0] == outputs[1]
     assert outputs[0]
+
+
+# ----- gradients at the awkward points: zeros, constant slices, a zero norm ------------------------------
+ZERO_PATTERNS = [np.array([0.0, 2, 3]), np.array([0.0, 0, 3]), np.array([[0.0, 2], [3, 0], [0, 0], [4, 5]]),
+                 np.array([[[0.0, 2, 0], [1, 2, 3]], [[0, 0, 0], [1, 0, 2]]]), np.array(0.0), np.zeros((0, 2))]
+
+
+@pytest.mark.parametrize("x", ZERO_PATTERNS, ids=lambda x: str(x.tolist()))
+@pytest.mark.parametrize("kwargs", [{}, {"dim": 0}, {"dim": -1, "keepdim": True}], ids=str)
+def test_prod_gradient_with_one_or_several_zeros_matches_torch(x, kwargs):
+    assert_matches_torch(lambda lib, t: lib.prod(t, **kwargs), x)
+
+
+@pytest.mark.parametrize("x", ZERO_PATTERNS, ids=lambda x: str(x.tolist()))
+@pytest.mark.parametrize("dim", [0, -1])
+def test_cumprod_gradient_with_zeros_matches_torch(x, dim):
+    assert_matches_torch(lambda lib, t: lib.cumprod(t, dim), x)
+
+
+@pytest.mark.parametrize("x", [np.arange(6.0).reshape(2, 3) ** 2, np.array(3.0), np.ones((1, 3)), np.array([[1.0, 2]]),
+                               np.zeros((0, 3))], ids=lambda x: str(x.tolist()))
+@pytest.mark.parametrize("kwargs", [{}, {"dim": 0}, {"dim": 1, "keepdim": True}, {"correction": 0},
+                                    {"correction": 2, "dim": -1}, {"unbiased": False, "dim": 0},
+                                    {"dim": (0, 1), "correction": 0, "keepdim": True}], ids=str)
+@pytest.mark.parametrize("name", ["var", "std", "var_mean", "std_mean"])
+def test_variance_family_values_and_gradients_match_torch(name, kwargs, x):
+    # constant slices (std 0), one element (no degrees of freedom: inf/nan), 0-d and empty inputs
+    same_outcome(lambda lib, t: getattr(lib, name)(t, **kwargs), x)
+    if x.ndim == 2 and x.size:
+        assert_matches_torch(lambda lib, t: getattr(lib, name)(t, **kwargs), x)
+
+
+@pytest.mark.parametrize("x", [np.array([0.0, 0]), np.array([0.0, 3]), np.array([3.0, -4]), np.zeros((2, 2)),
+                               np.array(0.0), np.array(-2.0)], ids=lambda x: str(x.tolist()))
+@pytest.mark.parametrize("p", [2, 1, 3, 0.5, math.inf, -math.inf, 0, "fro", -1, -0.5])
+@pytest.mark.parametrize("dim", [None, 0])
+def test_norm_gradient_at_zero_matches_torch(x, p, dim):
+    # p = 2 at the zero vector has gradient 0; with p <= 0 a zero entry makes the norm 0
+    assert_matches_torch(lambda lib, t: lib.norm(t, p=p, dim=dim), x)
+
+
+@pytest.mark.parametrize("p", [math.inf, -math.inf, -1, -0.5, 2])
+@pytest.mark.parametrize("shape,dim", [((0,), None), ((0,), 0), ((0, 3), 1), ((0, 3), 0)])
+def test_norm_of_an_empty_tensor_matches_torch(p, shape, dim):
+    # norms without an identity (max, min, negative powers) refuse an empty reduction, like torch
+    same_outcome(lambda lib, t: lib.norm(t, p=p, dim=dim), np.zeros(shape, np.float32))
+
+
+DTYPE_CALLS = {
+    "sum": lambda lib, t, d: lib.sum(t, 0, dtype=d), "prod": lambda lib, t, d: lib.prod(t, 1, dtype=d),
+    "cumsum": lambda lib, t, d: lib.cumsum(t, 1, dtype=d), "cumprod": lambda lib, t, d: lib.cumprod(t, 0, dtype=d),
+    "mean": lambda lib, t, d: lib.mean(t, (0, 1), dtype=d), "nansum": lambda lib, t, d: lib.nansum(t, dtype=d),
+    "nanmean": lambda lib, t, d: lib.nanmean(t, 1, dtype=d), "softmax": lambda lib, t, d: lib.softmax(t, 1, dtype=d),
+    "log_softmax": lambda lib, t, d: lib.log_softmax(t, 0, dtype=d), "norm": lambda lib, t, d: lib.norm(t, 2, 1, dtype=d),
+}
+
+
+@pytest.mark.parametrize("out", ["float16", "float32", "float64"])
+@pytest.mark.parametrize("dtype", ["float16", "float32", "float64"])
+@pytest.mark.parametrize("name", sorted(DTYPE_CALLS))
+def test_reduction_gradient_with_dtype_comes_back_in_the_input_dtype_like_torch(name, dtype, out):
+    tolerance = 2e-2 if "float16" in (dtype, out) else 1e-5
+    for shape in [(2, 3), (3, 0), (1, 1)]:
+        x = grid_values(shape, dtype, seed=4, special=False)
+        call = (lambda lib, t: DTYPE_CALLS[name](lib, t, getattr(lib, out)))
+        if name == "norm" and np.dtype(out).itemsize < np.dtype(dtype).itemsize:
+            same_error(call, x)  # norm refuses a narrowing dtype
+        else:
+            assert_matches_torch(call, x, atol=tolerance, rtol=tolerance)
+
+
+@pytest.mark.parametrize("call", [
+    lambda lib, t: lib.sum(t, "a"), lambda lib, t: lib.sum(t, (0, 0)), lambda lib, t: lib.mean(t, (1, -1)),
+    lambda lib, t: lib.logsumexp(t, None), lambda lib, t: lib.var(t, 0, True, correction=1),
+    lambda lib, t: lib.round(t, decimals=1.5), lambda lib, t: lib.cumsum(t, None), lambda lib, t: lib.prod(t, (0,)),
+    lambda lib, t: lib.max(t, (0,)), lambda lib, t: lib.argmax(t, 2), lambda lib, t: lib.softmax(t, 2),
+    lambda lib, t: lib.norm(t, dim=(0, 0)), lambda lib, t: lib.topk(t, 4), lambda lib, t: lib.kthvalue(t, 0),
+    lambda lib, t: lib.median(t, (0,)), lambda lib, t: lib.cummax(t, 2), lambda lib, t: lib.std_mean(t, 5),
+])
+def test_bad_reduction_arguments_raise_torchs_exception_class(call):
+    same_outcome(call, np.arange(6.0).reshape(2, 3))

@@ -1,0 +1,198 @@
+"""Scans along a dim: running sums, products, extremes and log-sum-exps (cumsum, cumprod, cummax,
+cummin, logcumsumexp).
+
+Cumsum's backward is a reversed cumsum; cumprod's handles zeros exactly. The running
+extremes pick values by index like ordering.py's `_Select`, but one input may be picked by
+a whole run of outputs, so their backward adds the gradients up at the indices.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from .. import _dtype
+from .._tensor import Tensor, _wrap, wrap_dim
+from ..autograd.function import Function
+from ._common import not_implemented
+from .ordering import _return_type, _Select
+from .reduction import Prod
+
+__all__ = ["cumsum", "cumprod", "cummax", "cummin", "logcumsumexp"]
+
+_cummax_t, _cummin_t = _return_type("cummax", "values indices"), _return_type("cummin", "values indices")
+
+
+# ----- scans --------------------------------------------------------------------------
+class Cumsum(Function):
+    @staticmethod
+    def forward(ctx, a, dim):
+        ctx.dim = dim
+        return np.cumsum(a, axis=dim, dtype=a.dtype)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return _ReverseCumsum.apply(grad, ctx.dim), None
+
+
+class _ReverseCumsum(Function):
+    """out[i] = sum of a[j] for j >= i along dim: the adjoint of cumsum."""
+
+    @staticmethod
+    def forward(ctx, a, dim):
+        ctx.dim = dim
+        return np.flip(np.cumsum(np.flip(a, dim), axis=dim), dim).copy()
+
+    @staticmethod
+    def backward(ctx, grad):
+        return Cumsum.apply(grad, ctx.dim), None
+
+
+class Cumprod(Function):
+    @staticmethod
+    def forward(ctx, a, dim):
+        ctx.dim = dim
+        out = np.cumprod(a, axis=dim, dtype=a.dtype)
+        ctx.save_for_backward(a, out)
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        a, out = ctx.saved_tensors
+        if (a._array != 0).all():
+            return _ReverseCumsum.apply(grad * out, ctx.dim) / a, None
+        # With zeros, divide-free: grad_i = prod_{k<i} x_k * sum_{j>=i} g_j prod_{i<k<=j} x_k,
+        # built from (n, n) matrices of masked inputs. O(n^2), only taken when zeros occur.
+        x, g = a.transpose(ctx.dim, -1), grad.transpose(ctx.dim, -1)
+        n = x.shape[-1]
+        i, k = np.arange(n)[:, None], np.arange(n)[None, :]
+        rows = x.unsqueeze(-2)
+        after = Cumprod.apply(rows.where(_wrap(k > i), 1.0), x.ndim)     # [i, j] = prod_{i<k<=j} x_k
+        before = Prod.apply(rows.where(_wrap(k < i), 1.0), (x.ndim,), False)  # [i] = prod_{k<i} x_k
+        tail = (g.unsqueeze(-2) * after * _wrap(k >= i)).sum(-1)
+        return (before * tail).transpose(ctx.dim, -1), None
+
+
+def _scan(fn: type, input: Tensor, dim: int, dtype: Any) -> Tensor:
+    if dtype is None and not input.dtype.is_floating_point:
+        dtype = _dtype.int64
+    d = wrap_dim(dim, input.ndim)
+    if dtype is _dtype.bool and input.ndim and input.numel():  # torch has no bool scan kernel
+        raise not_implemented(fn.__name__.lower() + "_out_cpu", dtype)
+    if dtype is not None and dtype is not input.dtype:
+        input = input.to(dtype)
+    if input.ndim == 0:
+        return fn.apply(input.reshape(1), 0).reshape(())
+    return fn.apply(input, d)
+
+
+def cumsum(input: Tensor, dim: int, *, dtype: _dtype.dtype | None = None) -> Tensor:
+    """Running sums along `dim`; integer inputs give int64."""
+    return _scan(Cumsum, input, dim, dtype)
+
+
+def cumprod(input: Tensor, dim: int, *, dtype: _dtype.dtype | None = None) -> Tensor:
+    """Running products along `dim`; integer inputs give int64; exact gradient with zeros."""
+    return _scan(Cumprod, input, dim, dtype)
+
+
+class _Accumulate(Function):
+    """zeros(shape) with `values` added at `indices` along `dim`, where indices may repeat (the adjoint of
+    _Select when several outputs select the same input, as the running extremes do)."""
+
+    @staticmethod
+    def forward(ctx, values, indices, dim, shape):
+        ctx.indices, ctx.dim = indices, dim
+        out = np.zeros(shape, dtype=values.dtype)
+        where = list(np.indices(indices.shape, sparse=True))
+        where[dim] = indices
+        np.add.at(out, tuple(where), values)
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        return _Select.apply(grad, ctx.indices, ctx.dim, True), None, None, None
+
+
+class Cummax(Function):
+    """values = input at the running arg-extreme along `dim`; the gradient accumulates at those indices."""
+
+    @staticmethod
+    def forward(ctx, a, indices, dim):
+        ctx.indices, ctx.dim = indices, dim
+        return np.take_along_axis(a, indices, axis=dim)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return _Accumulate.apply(grad, ctx.indices, ctx.dim, ctx.input_shape(0)), None, None
+
+
+class Cummin(Cummax):
+    pass
+
+
+def _running_extreme_indices(a: np.ndarray, dim: int, np_extreme: Any) -> np.ndarray:
+    """Index of the running max (or min) along `dim`: the latest position holding it (ties move the
+    index on, as in torch), or of the latest nan once one has been seen."""
+    running = np_extreme.accumulate(a, axis=dim)
+    # a_j == running_j marks a position where the running extreme was (re)attained; the latest such j <= i
+    # holds the running extreme at i, since it is monotone
+    attained = (a == running) | (np.isnan(a) & np.isnan(running)) if a.dtype.kind == "f" else a == running
+    shape = [1] * a.ndim
+    shape[dim] = a.shape[dim]
+    positions = np.where(attained, np.arange(a.shape[dim]).reshape(shape), 0)
+    return np.maximum.accumulate(positions, axis=dim)
+
+
+def _cumulative_extreme(fn: type, tuple_t: type, np_extreme: Any, input: Tensor, dim: int) -> Any:
+    if input.numel() == 0:  # torch returns the empty result before it looks at dim
+        indices = np.zeros(input.shape, dtype=np.int64)
+        return tuple_t(fn.apply(input, indices, 0), _wrap(indices))
+    if input.ndim == 0:
+        if dim not in (-1, 0):
+            raise IndexError(f"{fn.__name__.lower()}(): Expected reduction dim -1 or 0 for scalar but got {dim}")
+        values, indices = _cumulative_extreme(fn, tuple_t, np_extreme, input.reshape(1), 0)
+        return tuple_t(values.reshape(()), indices.reshape(()))
+    d = wrap_dim(dim, input.ndim)
+    indices = _running_extreme_indices(input._array, d, np_extreme).astype(np.int64)
+    return tuple_t(fn.apply(input, indices, d), _wrap(indices))
+
+
+def cummax(input: Tensor, dim: int) -> Any:
+    """Running maximum along `dim`: a named tuple (values, indices); nan, once met, stays."""
+    return _cumulative_extreme(Cummax, _cummax_t, np.maximum, input, dim)
+
+
+def cummin(input: Tensor, dim: int) -> Any:
+    """Running minimum along `dim`: a named tuple (values, indices); nan, once met, stays."""
+    return _cumulative_extreme(Cummin, _cummin_t, np.minimum, input, dim)
+
+
+class LogCumSumExp(Function):
+    @staticmethod
+    def forward(ctx, a, dim):
+        ctx.dim = dim
+        out = np.logaddexp.accumulate(a, axis=dim) if a.size else a.copy()
+        ctx.save_for_backward(a, out)
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        # grad_i = sum_{j >= i} grad_j exp(a_i - out_j), summed in log space separately for the positive and
+        # the negative part of grad so that nothing overflows; the lowest float stands for log(0)
+        a, out = ctx.saved_tensors
+        lowest = float(np.finfo(a._array.dtype).min)
+        log_abs = grad.abs().log()
+        parts = [(log_abs.where(mask, lowest) - out).flip(ctx.dim) for mask in (grad > 0, grad < 0)]
+        positive, negative = ((logcumsumexp(p, ctx.dim).flip(ctx.dim) + a).exp() for p in parts)
+        return positive - negative, None
+
+
+def logcumsumexp(input: Tensor, dim: int) -> Tensor:
+    """log(cumsum(exp(input))) along `dim`, computed without overflow; floating tensors only."""
+    d = wrap_dim(dim, input.ndim)
+    if not input.dtype.is_floating_point:
+        raise not_implemented("logcumsumexp_out_cpu", input.dtype)
+    if input.ndim == 0:
+        return LogCumSumExp.apply(input.reshape(1), 0).reshape(())
+    return LogCumSumExp.apply(input, d)

@@ -1,0 +1,51 @@
+"""Scans (_ops/scan.py) against torch: cumsum/cumprod gradients with zeros, cummax/cummin values,
+indices and gradients (ties, nan), logcumsumexp without overflow; every dtype, 0-d and empty inputs."""
+import numpy as np
+import pytest
+import torch
+
+import minitorch
+from conftest import ALL_DTYPES, assert_matches_torch, check_results, gradcheck, same_unary_over_grid
+
+
+def test_cumprod_gradient_with_zeros():
+    x = np.array([[2., 0., 3., 0.5], [1., 2., 0., 4.], [1., 0., 0., 3.]], np.float32)
+    for fn in [lambda L, t: t.cumprod(1), lambda L, t: L.cumprod(t, 0)]:
+        check_results(fn, x)
+        gradcheck(fn, x)
+
+
+# ----- running extremes and log-cum-sum-exp ------------------------------------------------------------
+@pytest.mark.parametrize("dtype", ALL_DTYPES)
+@pytest.mark.parametrize("name", ["cummax", "cummin", "logcumsumexp"])
+@pytest.mark.parametrize("dim", [0, -1, 2])
+def test_scans_match_torch_for_every_dtype_and_shape(name, dim, dtype):
+    # values and indices (ties move the index on; nan, once met, stays), 0-d and empty inputs, bad dims,
+    # and NotImplementedError for logcumsumexp of integers
+    same_unary_over_grid(lambda lib, t: getattr(lib, name)(t, dim), dtype,
+                         atol=1e-3 if dtype == "float16" else 1e-5, rtol=1e-3)
+
+
+SCANNED = [np.array([1.0, 3, 3, 2, 5, 5, 0]), np.array([[1.0, np.nan, 3], [2, 2, np.nan], [0, 1, 1]]),
+           np.array([[np.inf, 1.0], [-np.inf, -np.inf], [2.0, np.inf]]), np.array(2.5), np.zeros((0, 3))]
+
+
+@pytest.mark.parametrize("x", SCANNED, ids=lambda x: str(x.tolist()))
+@pytest.mark.parametrize("dim", [0, -1])
+@pytest.mark.parametrize("name", ["cummax", "cummin", "logcumsumexp"])
+def test_scan_gradients_with_ties_nan_and_inf_match_torch(name, dim, x):
+    # cummax/cummin: the gradient accumulates at the selected index (repeated for a run of ties)
+    assert_matches_torch(lambda lib, t: getattr(lib, name)(t, dim), x)
+    assert_matches_torch(lambda lib, t: getattr(t, name)(dim), x.astype(np.float32))
+
+
+def test_logcumsumexp_gradient_with_large_inputs_and_mixed_sign_upstream_matches_torch():
+    x = np.array([[1000.0, -1000, 3, 700], [0.5, 0.25, -3, 2]])
+    assert_matches_torch(lambda lib, t: lib.logcumsumexp(t, 1) * lib.tensor([[1.0, -2, 3, -4]], dtype=t.dtype), x)
+
+
+def test_running_extremes_print_like_torch_return_types():
+    for lib in (minitorch, torch):
+        out = lib.cummax(lib.tensor([1, 3, 2]), 0)
+        assert out.values.tolist() == [1, 3, 3] and out.indices.tolist() == [0, 1, 1]
+    assert repr(minitorch.cummin(minitorch.tensor([3, 1]), 0)) == repr(torch.cummin(torch.tensor([3, 1]), 0))
