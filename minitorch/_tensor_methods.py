@@ -131,9 +131,9 @@ _attach(casting.clone, casting.contiguous, casting.to, casting.type_as, copy_, t
 
 # ----- indexing (_ops/indexing.py), gather and scatter (_ops/scatter.py) --------------
 _attach(*_same_names(indexing, "__getitem__ __setitem__ index_select masked_select masked_fill masked_fill_ "
-                               "index_add index_fill index_copy index_put take nonzero argwhere"),
+                               "index_add index_fill index_copy index_put take put nonzero argwhere"),
         *_same_names(scatter, "gather scatter scatter_add scatter_reduce take_along_dim"),
-        *(in_place(fn, clone=False) for fn in _same_names(indexing, "index_add index_fill index_copy index_put")),
+        *(in_place(fn, clone=False) for fn in _same_names(indexing, "index_add index_fill index_copy index_put put")),
         *(in_place(fn, clone=False) for fn in _same_names(scatter, "scatter scatter_add scatter_reduce")))
 
 # ----- linear algebra (_ops/linalg.py) ------------------------------------------------
