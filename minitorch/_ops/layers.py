@@ -81,7 +81,7 @@ class EmbeddingBackward(Function):
         if padding_idx is not None:
             factor[flat == padding_idx] = 0
         ctx.factor = None if (factor == 1).all() else factor.reshape(indices.shape + (1,))
-        rows = grad.reshape(len(flat), -1)
+        rows = grad.reshape(len(flat), grad.shape[-1])  # (not -1: no index at all leaves nothing to infer from)
         out = np.zeros((num_weights, rows.shape[1]), dtype=grad.dtype)
         np.add.at(out, flat, rows if ctx.factor is None else rows * factor[:, None])
         return out

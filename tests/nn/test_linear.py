@@ -155,3 +155,11 @@ def test_feature_and_alpha_dropout():
     a = nn.AlphaDropout(0.2)(x).numpy()  # keeps zero mean and unit variance on normal input
     assert abs(a.mean()) < 0.02 and abs(a.std() - 1) < 0.02
     assert repr(nn.Dropout2d()) == repr(torch.nn.Dropout2d()) and repr(nn.AlphaDropout(0.1)) == "AlphaDropout(p=0.1, inplace=False)"
+
+
+@pytest.mark.parametrize("index_shape", [(0,), (2, 0), (0, 3), (3,), (2, 2), ()], ids=str)
+@pytest.mark.parametrize("options", [{}, {"padding_idx": 1}, {"scale_grad_by_freq": True}], ids=str)
+def test_embedding_gradients_with_empty_and_scalar_indices_match_torch(index_shape, options):
+    """An empty index gives an empty lookup and a zero gradient (it used to fail reshaping nothing)."""
+    index = np.arange(int(np.prod(index_shape)), dtype=np.int64).reshape(index_shape) % 4
+    assert_matches_torch(lambda L, w: L.nn.functional.embedding(L.tensor(index), w, **options), randn(4, 3))
