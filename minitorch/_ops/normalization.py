@@ -24,7 +24,7 @@ from .._tensor import Tensor, _wrap, wrap_dim
 from ..kernels import batch_norm as bn_kernels
 from ..autograd import grad_mode
 from ..autograd.function import Function
-from ._common import type_name
+from ._common import half_as_float, type_name
 from .padding import pad
 from .pooling import avg_pool2d
 
@@ -193,14 +193,6 @@ def _check_float(x: Tensor, kernel: str) -> None:
         raise NotImplementedError(f"\"{kernel}\" not implemented for '{type_name(x.dtype)}'")
 
 
-def _half_as_float(fn: Any, input: Tensor, *args: Any, **kwargs: Any) -> Tensor:
-    """fn on a float16 input computed in float32 (as torch's half layer and group norm kernels do),
-    the result rounded back to float16. Float16 weights and biases come along."""
-    args = tuple(a.float() if isinstance(a, Tensor) and a.dtype is _dtype.float16 else a for a in args)
-    kwargs = {k: v.float() if isinstance(v, Tensor) and v.dtype is _dtype.float16 else v for k, v in kwargs.items()}
-    return fn(input.float(), *args, **kwargs).half()
-
-
 def _check_parameter_dtypes(input: Tensor, *params: Tensor | None) -> None:
     """torch's CPU norms take parameters of input's dtype, or float32 ones with a float16 input."""
     for p in params:
@@ -296,7 +288,7 @@ def layer_norm(input: Tensor, normalized_shape: int | Sequence[int], weight: Ten
                            f"[*, {', '.join(map(str, shape))}], but got input of size{list(input.shape)}")
     _check_float(input, "LayerNormKernelImpl")
     if input.dtype is _dtype.float16:
-        return _half_as_float(layer_norm, input, shape, weight, bias, eps)
+        return half_as_float(layer_norm, input, shape, weight, bias, eps)
     spec = _spec(input, tuple(input.shape), tuple(range(input.ndim - k, input.ndim)), shape, eps)
     return NativeLayerNorm.apply(input, weight, bias, spec, None)[0]
 
@@ -314,7 +306,7 @@ def group_norm(input: Tensor, num_groups: int, weight: Tensor | None = None, bia
                            f"input of shape {list(input.shape)} and num_groups={num_groups}")
     _check_float(input, "GroupNormKernelImpl")
     if input.dtype is _dtype.float16:
-        return _half_as_float(group_norm, input, num_groups, weight, bias, eps)
+        return half_as_float(group_norm, input, num_groups, weight, bias, eps)
     spec = _spec(input, (n, num_groups, -1), (2,), (c,) + (1,) * (input.ndim - 2), eps)
     return NativeGroupNorm.apply(input, weight, bias, spec, None)[0]
 
