@@ -20,7 +20,7 @@ import numpy as np
 
 from .._tensor import Tensor, _wrap, wrap_dim
 from ..autograd.function import Function
-from ._common import array_of, needs_grad, renamed
+from ._common import array_of, broadcast_shape, needs_grad, renamed
 from .inplace import check_inplace, inplace_update
 
 __all__ = ["index_select", "masked_select", "masked_fill", "index_add", "index_fill", "index_copy", "index_put",
@@ -239,9 +239,11 @@ def __setitem__(self: Tensor, key: Any, value: Any) -> None:
         _check_put_dtype(self, value)  # x[mask] = one-element tensor is a masked_fill_, which casts
     if isinstance(value, Tensor) and value._array.ndim > 0:
         target = _move_block(_wrap(np.empty(np.shape(self._array[np_key]), np.bool_)), move).shape
-        try:
-            np.broadcast_shapes(value._array.shape, tuple(target))
+        try:  # value must broadcast *to* the target (not both ways)
+            fits = np.broadcast_shapes(value._array.shape, tuple(target)) == tuple(target)
         except ValueError:
+            fits = False
+        if not fits:
             if not _leading_ones_match(value._array.shape, tuple(target)):
                 raise RuntimeError(f"shape mismatch: value tensor of shape {list(value.shape)} cannot be "
                                    f"broadcast to indexing result of shape {list(target)}") from None
@@ -479,7 +481,7 @@ def _check_mask(mask: Tensor, message: str) -> None:
 def masked_select(input: Tensor, mask: Tensor) -> Tensor:
     """The 1-D tensor of input's entries where the (broadcast) bool mask is True."""
     _check_mask(mask, "masked_select: expected BoolTensor for mask")
-    shape = np.broadcast_shapes(input._array.shape, mask._array.shape)
+    shape = broadcast_shape(mask._array.shape, input._array.shape)  # (torch names the mask first)
     m = np.broadcast_to(mask._array, shape)
     return read_at(input.expand(shape), np.nonzero(m))
 
@@ -489,7 +491,7 @@ def masked_fill(input: Tensor, mask: Tensor, value: Any) -> Tensor:
     _check_mask(mask, "masked_fill_ only supports boolean masks, but got mask with dtype {dtype}")
     _check_scalar_value(value, "masked_fill_")
     check_fill_value(input, value)
-    shape = np.broadcast_shapes(input._array.shape, mask._array.shape)
+    shape = broadcast_shape(mask._array.shape, input._array.shape)  # (torch names the mask first)
     if shape != input._array.shape:
         input = input.expand(shape)
     return write_at(input, np.nonzero(np.broadcast_to(mask._array, shape)), value)

@@ -46,6 +46,9 @@ def _along_key(input: Tensor, dim: int, index: Tensor, op: str, src: Any = None)
 
 def gather(input: Tensor, dim: int, index: Tensor, *, sparse_grad: bool = False) -> Tensor:
     """out[i][j][k] = input[index[i][j][k]][j][k] (for dim=0); out has index's shape."""
+    if min(input.ndim, index.ndim) == 0 and max(input.ndim, index.ndim) <= 1:  # torch: 0-d acts as 1-d here
+        wrap_dim(dim, input.ndim)
+        return gather(input.reshape(-1), 0, index.reshape(-1)).reshape(index.shape)
     _, key = _along_key(input, dim, index, "gather")
     return read_at(input, key)
 

@@ -423,3 +423,12 @@ def test_setitem_with_ints_among_index_tensors_matches_torch(key):
         out[MIXED_KEYS[key](L)] = v[:target.numel()].reshape(target.shape)
         return out
     assert_matches_torch(fn, randn(2, 3, 4, 5), randn(40))
+
+
+def test_mask_shape_errors_match_torch():
+    same_error(lambda L, x: x.masked_fill(L.tensor([True, False]), 1.0), np.zeros((2, 3), np.float32))
+    same_error(lambda L, x: x.masked_select(L.ones(2, dtype=L.bool)), np.zeros((2, 3), np.float32))
+
+    def set_rows(L, x):
+        x[L.tensor([True, False])] = L.ones(2, 3)  # the value may broadcast to the target, not the other way
+    same_error(set_rows, np.zeros((2, 3), np.float32))
