@@ -73,6 +73,10 @@ def matmul(input: Tensor, other: Tensor) -> Tensor:
     if input._array.dtype != other._array.dtype:
         raise RuntimeError(f"expected m1 and m2 to have the same dtype, but got: "
                            f"{_dtype_name(input)} != {_dtype_name(other)}")
+    if input._array.dtype == np.bool_:  # BLAS has no bool kernel; torch names the one it would have used
+        kernel = "dot" if len(sa) == len(sb) == 1 else "addmv_impl_cpu" if len(sb) == 1 else \
+            "bmm" if len(sa) == len(sb) == 3 else "addmm_impl_cpu_"
+        raise NotImplementedError(f"\"{kernel}\" not implemented for 'Bool'")
     return MatMul.apply(input, other)
 
 
@@ -175,19 +179,33 @@ def addmm(input: Tensor, mat1: Tensor, mat2: Tensor, *, beta: Any = 1, alpha: An
         raise RuntimeError("mat1 must be a matrix, got " + f"{mat1.ndim}-D tensor")
     if mat2.ndim != 2:
         raise RuntimeError("mat2 must be a matrix, got " + f"{mat2.ndim}-D tensor")
+    _check_same_dtype("mat1", mat1, "mat2", mat2)
+    _check_same_dtype("self", input, "mat2", mat2)
     return _scaled_sum(input, mm(mat1, mat2), beta, alpha)
 
 
 def baddbmm(input: Tensor, batch1: Tensor, batch2: Tensor, *, beta: Any = 1, alpha: Any = 1) -> Tensor:
     """beta * input + alpha * bmm(batch1, batch2): (b, n, k) @ (b, k, m), input broadcast to (b, n, m)."""
     _read_three_sizes(batch1, batch2)
+    if input.dtype is not batch1.dtype or batch1.dtype is not batch2.dtype:
+        raise RuntimeError(f"Input dtypes must be the same, got: input {_dtype_name(input)}, batch1: "
+                           f"{_dtype_name(batch1)}, batch2: {_dtype_name(batch2)}")
+    if input.dtype is _dtype.bool:
+        raise NotImplementedError("\"baddbmm\" not implemented for 'Bool'")
     return _scaled_sum(input, bmm(batch1, batch2), beta, alpha)
 
 
 def addbmm(input: Tensor, batch1: Tensor, batch2: Tensor, *, beta: Any = 1, alpha: Any = 1) -> Tensor:
     """beta * input + alpha * (sum over the batch of batch1[i] @ batch2[i]); the result is (n, m)."""
     _read_three_sizes(batch1, batch2)
+    _check_same_dtype("self", input, "mat2", batch2)
     return _scaled_sum(input, bmm(batch1, batch2).sum(0), beta, alpha)
+
+
+def _check_same_dtype(name_a: str, a: Tensor, name_b: str, b: Tensor) -> None:
+    if a.dtype is not b.dtype:
+        raise RuntimeError(f"{name_a} and {name_b} must have the same dtype, but got {type_name(a.dtype)} and "
+                           f"{type_name(b.dtype)}")
 
 
 def _read_three_sizes(batch1: Tensor, batch2: Tensor) -> None:
@@ -203,17 +221,21 @@ def _scaled_sum(input: Tensor, product: Tensor, beta: Any, alpha: Any) -> Tensor
     With beta == 0 `input` is ignored, NaNs included, like torch's add*/ba* functions."""
     if alpha != 1:
         product = product * alpha
-    target = tuple(product.shape)
-    for i in range(1, input.ndim + 1):
-        own = input.shape[-i]
+    check_expandable(tuple(input.shape), tuple(product.shape))
+    if beta == 0:  # input still gets a (zero) gradient
+        return product + input.where(_wrap(np.zeros((), dtype=bool)), 0.0)
+    return product + (input if beta == 1 else input * beta)
+
+
+def check_expandable(shape: tuple, target: tuple) -> None:
+    """`shape` expands to `target` (no broadcasting of target itself), else torch's expand error."""
+    for i in range(1, len(shape) + 1):
+        own = shape[-i]
         if i > len(target) or own not in (1, target[-i]):
             raise RuntimeError(f"The expanded size of the tensor ({target[-i] if i <= len(target) else 1}) "
                                f"must match the existing size ({own}) at non-singleton dimension "
                                f"{len(target) - i}.  Target sizes: {list(target)}.  Tensor sizes: "
-                               f"{list(input.shape)}")
-    if beta == 0:  # input still gets a (zero) gradient
-        return product + input.where(_wrap(np.zeros((), dtype=bool)), 0.0)
-    return product + (input if beta == 1 else input * beta)
+                               f"{list(shape)}")
 
 
 # ----- einsum -------------------------------------------------------------------------
@@ -464,6 +486,8 @@ def trace(input: Tensor) -> Tensor:
     """Sum of the main diagonal of a matrix (integer inputs give int64)."""
     if input.ndim != 2:
         raise RuntimeError(f"trace: expected a matrix, but got tensor with dim {input.ndim}")
+    if input.dtype is _dtype.bool:
+        raise NotImplementedError("\"trace\" not implemented for 'Bool'")
     return Diagonal.apply(input, 0).sum()
 
 

@@ -305,3 +305,24 @@ def test_diagonal_is_a_writable_view_like_torch():
 
 def test_diagonal_double_backward():
     gradcheck(lambda L, x: L.diagonal(x, -1, 2, 0) ** 2, randn(3, 2, 4))
+
+
+DTYPE_ERROR_CALLS = [
+    lambda L: L.mm(L.ones(2, 3, dtype=L.bool), L.ones(3, 2, dtype=L.bool)),
+    lambda L: L.bmm(L.ones(2, 2, 3, dtype=L.bool), L.ones(2, 3, 2, dtype=L.bool)),
+    lambda L: L.mv(L.ones(2, 3, dtype=L.bool), L.ones(3, dtype=L.bool)),
+    lambda L: L.dot(L.ones(3, dtype=L.bool), L.ones(3, dtype=L.bool)),
+    lambda L: L.matmul(L.ones(3, dtype=L.bool), L.ones(3, 2, dtype=L.bool)),
+    lambda L: L.trace(L.ones(3, 3, dtype=L.bool)),
+    lambda L: L.addmm(L.ones(2, 2, dtype=L.float64), L.ones(2, 3), L.ones(3, 2)),
+    lambda L: L.addmm(L.ones(2, 2), L.ones(2, 3, dtype=L.float64), L.ones(3, 2)),
+    lambda L: L.baddbmm(L.ones(2, 2, 2, dtype=L.float64), L.ones(2, 2, 3), L.ones(2, 3, 2)),
+    lambda L: L.baddbmm(L.ones(2, 2, 2, dtype=L.bool), L.ones(2, 2, 3, dtype=L.bool), L.ones(2, 3, 2, dtype=L.bool)),
+    lambda L: L.addbmm(L.ones(2, 2, dtype=L.float64), L.ones(2, 2, 3), L.ones(2, 3, 2)),
+]
+
+
+@pytest.mark.parametrize("call", range(len(DTYPE_ERROR_CALLS)))
+def test_product_dtype_errors_match_torch(call):
+    """Bool products have no kernel (NotImplementedError naming torch's), mixed dtypes are refused."""
+    same_error(lambda L: DTYPE_ERROR_CALLS[call](L))
