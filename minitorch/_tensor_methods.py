@@ -137,14 +137,16 @@ _attach(casting.clone, casting.contiguous, casting.to, casting.type_as, copy_, t
 
 # ----- indexing (_ops/indexing.py), gather and scatter (_ops/scatter.py) --------------
 _attach(*_same_names(indexing, "__getitem__ __setitem__ index_select masked_select masked_fill masked_fill_ "
-                               "index_add index_fill index_copy index_put take nonzero argwhere"),
+                               "index_add index_fill index_copy index_put take put nonzero argwhere"),
         *_same_names(scatter, "gather scatter scatter_add scatter_reduce take_along_dim"),
-        *(in_place(fn, clone=False) for fn in _same_names(indexing, "index_add index_fill index_copy index_put")),
+        *(in_place(fn, clone=False) for fn in _same_names(indexing, "index_add index_fill index_copy index_put put")),
         *(in_place(fn, clone=False) for fn in _same_names(scatter, "scatter scatter_add scatter_reduce")))
 
 # ----- linear algebra (_ops/linalg.py) ------------------------------------------------
-_attach(*_same_names(linalg, "matmul mm bmm mv dot vdot inner outer addmm trace diag tril triu"),
+_attach(*_same_names(linalg, "matmul mm bmm mv dot vdot inner outer addmm baddbmm addbmm trace diag diagonal tril "
+                             "triu"),
         ger=linalg.outer, tril_=in_place(linalg.tril, clone=False), triu_=in_place(linalg.triu, clone=False),
+        addmm_=in_place(linalg.addmm), baddbmm_=in_place(linalg.baddbmm), addbmm_=in_place(linalg.addbmm),
         __matmul__=linalg.matmul, __rmatmul__=_reflected(linalg.matmul))
 
 # ----- in-place fills and sampling (_creation.py) -------------------------------------

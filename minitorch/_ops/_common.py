@@ -236,3 +236,20 @@ def constant_sign(x: Tensor) -> Tensor:
 def constant_like(array: Any, like: Tensor) -> Tensor:
     """`array` as a tensor of `like`'s dtype, outside the graph."""
     return _wrap(np.asarray(array, dtype=like._array.dtype))
+
+
+def half_as_float(fn: Any, *args: Any, **kwargs: Any) -> Any:
+    """fn computed in float32 for float16 tensors, its float results rounded back to float16.
+
+    torch's CPU kernels for half (conv, pooling, layer/group norm) accumulate in float32;
+    numba and BLAS have no float16 at all. Integer outputs (pooling indices) are left alone.
+    """
+    def up(x: Any) -> Any:
+        return x.float() if isinstance(x, Tensor) and x._array.dtype == np.float16 else x
+
+    def down(y: Any) -> Any:
+        if isinstance(y, tuple):
+            return tuple(down(t) for t in y)
+        return y.half() if isinstance(y, Tensor) and y._array.dtype == np.float32 else y
+
+    return down(fn(*(up(a) for a in args), **{k: up(v) for k, v in kwargs.items()}))

@@ -45,7 +45,7 @@ def _as(value: float, like: np.ndarray) -> np.ndarray:
 class Hardtanh(Function):
     @staticmethod
     def forward(ctx, a, lo, hi):
-        ctx.mask = (a > lo) & (a < hi)
+        ctx.mask = ~((a <= lo) | (a >= hi))  # NaN passes its gradient through, as in torch
         return np.clip(a, _as(lo, a), _as(hi, a))
 
     @staticmethod
@@ -67,7 +67,7 @@ class LeakyRelu(Function):
 class Threshold(Function):
     @staticmethod
     def forward(ctx, a, threshold, value):
-        ctx.mask = a > threshold
+        ctx.mask = ~(a <= threshold)  # NaN is kept (and passes its gradient), as in torch
         return np.where(ctx.mask, a, _as(value, a))
 
     @staticmethod
@@ -81,7 +81,7 @@ class Elu(Function):
     @staticmethod
     def forward(ctx, a, alpha, scale, input_scale):
         ctx.params = alpha, scale, input_scale
-        ctx.mask = a > 0
+        ctx.mask = ~(a <= 0)  # NaN takes the linear branch's gradient, as in torch
         neg = np.minimum(a, 0) * _as(input_scale, a)
         out = np.where(ctx.mask, a * _as(scale, a), _as(scale * alpha, a) * np.expm1(neg))
         # The derivative is written in terms of the output, so elu_ (in place) can still backprop.
@@ -116,7 +116,10 @@ class Gelu(Function):
     @staticmethod
     def forward(ctx, a):
         ctx.save_for_backward(a)
-        return (a * 0.5 * (1 + _erf_forward(a * _as(_INV_SQRT2, a), 0))).astype(a.dtype, copy=False)
+        out = (a * 0.5 * (1 + _erf_forward(a * _as(_INV_SQRT2, a), 0))).astype(a.dtype, copy=False)
+        if a.dtype != np.float64:  # torch's float32 kernel gives NaN at +inf (its float64 one gives inf)
+            out[np.isposinf(a)] = np.nan
+        return out
 
     @staticmethod
     def backward(ctx, grad):
@@ -287,11 +290,13 @@ def celu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:
 
 def gelu(input: Tensor, approximate: str = "none") -> Tensor:
     """x * Phi(x) (exact), or its tanh approximation with approximate='tanh'."""
-    if approximate == "none":
-        return _elementwise("GeluKernelImpl", Gelu, input)
-    if approximate != "tanh":
-        raise RuntimeError(f"approximate argument must be either none or tanh.")
+    if approximate not in ("none", "tanh"):
+        raise RuntimeError("approximate argument must be either none or tanh.")
     check_float("GeluKernelImpl", input)
+    if input._array.dtype == np.float16:  # torch computes half in float32 (x**3 overflows half at 1e4)
+        return gelu(input.float(), approximate).half()
+    if approximate == "none":
+        return Gelu.apply(input)
     inner = (input + input * input * input * 0.044715) * math.sqrt(2 / math.pi)
     return input * 0.5 * (tanh(inner) + 1)
 
@@ -342,23 +347,23 @@ def tanhshrink(input: Tensor) -> Tensor:
 
 def hardshrink(input: Tensor, lambd: float = 0.5) -> Tensor:
     """x where |x| > lambd, else 0."""
-    return where((input > lambd) | (input < -lambd), input, 0.0)
+    return where((input >= -lambd) & (input <= lambd), 0.0, input)  # NaN stays NaN
 
 
 def softshrink(input: Tensor, lambd: float = 0.5) -> Tensor:
     """x - lambd above lambd, x + lambd below -lambd, 0 between."""
     if lambd < 0:
         raise RuntimeError(f"lambda must be greater or equal to 0, but found to be {lambd}.")
-    return where(input > lambd, input - lambd, where(input < -lambd, input + lambd, 0.0))
+    return where((input >= -lambd) & (input <= lambd), 0.0, where(input > lambd, input - lambd, input + lambd))
 
 
 def _softmax_input(name: str, input: Tensor, dim: int | None, dtype: Any, stacklevel: int) -> tuple:
+    """(input in `dtype`, dim); the reduction checks dim (also on a 0-d tensor) and the dtype, in torch's order."""
     if dim is None:
         dim = softmax_dim(name, input.ndim, stacklevel + 1)
     if dtype is not None:
         input = input.to(dtype)
-    check_float("softmax_lastdim_kernel_impl", input)
-    return input, input._wrap_dim(dim) if input.ndim else 0
+    return input, dim
 
 
 def softmax(input: Tensor, dim: int | None = None, _stacklevel: int = 3, dtype: Any = None) -> Tensor:

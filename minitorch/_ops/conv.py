@@ -24,7 +24,7 @@ import numpy as np
 from .. import kernels
 from .._tensor import Tensor
 from ..autograd.function import Function
-from ._common import ntuple
+from ._common import half_as_float, ntuple
 from .padding import pad as _pad
 
 __all__ = ["conv1d", "conv2d", "conv3d", "conv_transpose1d", "conv_transpose2d", "conv_transpose3d"]
@@ -281,6 +281,8 @@ def _same_padding(x: Tensor, kernel: tuple, dilation: tuple) -> tuple[Tensor, tu
 def _convnd(nd: int, input: Tensor, weight: Tensor, bias, stride, padding, dilation, groups: int) -> Tensor:
     name = f"conv{nd}d"
     _check_types(input, weight, bias)
+    if input._array.dtype == np.float16:
+        return half_as_float(_convnd, nd, input, weight, bias, stride, padding, dilation, groups)
     x, batched = _batched(input, nd, name)
     stride, dilation = ntuple(stride, nd, "stride", _MISMATCH), ntuple(dilation, nd, "dilation", _MISMATCH)
     kernel = tuple(weight.shape[2:])
@@ -332,6 +334,9 @@ def _conv_transposend(nd: int, input: Tensor, weight: Tensor, bias, stride, padd
                       groups: int, dilation, output_size=None) -> Tensor:
     name = f"conv_transpose{nd}d"
     _check_types(input, weight, bias)
+    if input._array.dtype == np.float16:
+        return half_as_float(_conv_transposend, nd, input, weight, bias, stride, padding, output_padding, groups,
+                             dilation, output_size)
     x, batched = _batched(input, nd, name)
     stride, padding = ntuple(stride, nd, "stride", _MISMATCH), ntuple(padding, nd, "padding", _MISMATCH)
     dilation = ntuple(dilation, nd, "dilation", _MISMATCH)
@@ -434,6 +439,8 @@ def unfold(input: Tensor, kernel_size, dilation=1, padding=0, stride=1) -> Tenso
     """Sliding local blocks: (N, C, H, W) -> (N, C*kh*kw, L), L = number of window positions."""
     if input.ndim not in (3, 4):
         raise NotImplementedError(f"Input Error: Only 3D or 4D input Tensors are supported (got {input.ndim}D)")
+    if input._array.dtype == np.float16:
+        return half_as_float(unfold, input, kernel_size, dilation, padding, stride)
     x, batched = (input, True) if input.ndim == 4 else (input.unsqueeze(0), False)
     geom = Geometry(ntuple(kernel_size, 2, "kernel_size", _MISMATCH), ntuple(stride, 2, "stride", _MISMATCH),
                     ntuple(padding, 2, "padding", _MISMATCH), ntuple(dilation, 2, "dilation", _MISMATCH), 1)
@@ -447,6 +454,8 @@ def fold(input: Tensor, output_size, kernel_size, dilation=1, padding=0, stride=
     if input.ndim not in (2, 3):
         raise NotImplementedError(f"Input Error: Only unbatched (2D) or batched (3D) input Tensors are "
                                   f"supported (got {input.ndim}D)")
+    if input._array.dtype == np.float16:
+        return half_as_float(fold, input, output_size, kernel_size, dilation, padding, stride)
     x, batched = (input, True) if input.ndim == 3 else (input.unsqueeze(0), False)
     geom = Geometry(ntuple(kernel_size, 2, "kernel_size", _MISMATCH), ntuple(stride, 2, "stride", _MISMATCH),
                     ntuple(padding, 2, "padding", _MISMATCH), ntuple(dilation, 2, "dilation", _MISMATCH), 1)

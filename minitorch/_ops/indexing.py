@@ -13,17 +13,18 @@ only translate their arguments into such a key and call these.
 """
 from __future__ import annotations
 
+import math
 from typing import Any, Sequence
 
 import numpy as np
 
 from .._tensor import Tensor, _wrap, wrap_dim
 from ..autograd.function import Function
-from ._common import needs_grad, renamed
+from ._common import array_of, broadcast_shape, needs_grad, renamed
 from .inplace import check_inplace, inplace_update
 
 __all__ = ["index_select", "masked_select", "masked_fill", "index_add", "index_fill", "index_copy", "index_put",
-           "take", "nonzero", "argwhere"]
+           "take", "put", "nonzero", "argwhere"]
 
 
 # ----- the three primitives -----------------------------------------------------------
@@ -106,11 +107,13 @@ def _as_index_array(x: Any) -> np.ndarray:
     return a if a.dtype.kind == "b" else a.astype(np.intp, copy=False)
 
 
-def _parse_key(input: Tensor, key: Any) -> tuple[tuple, bool]:
-    """Turn a torch index into (numpy key, is_advanced).
+def _parse_key(input: Tensor, key: Any) -> tuple[tuple, bool, tuple | None]:
+    """Turn a torch index into (numpy key, is_advanced, block move).
 
     Bool masks become the integer arrays of their nonzero positions (numpy's own reading
-    of a mask), so every advanced key also works with `np.add.at` in backward.
+    of a mask), so every advanced key also works with `np.add.at` in backward. The block
+    move is None or (numpy's position, torch's position, length) of the indexed dims'
+    block in the result, which differ when ints sit among index tensors (see _block_move).
     """
     if not isinstance(key, tuple):
         key = (key,)
@@ -141,7 +144,7 @@ def _parse_key(input: Tensor, key: Any) -> tuple[tuple, bool]:
     if not advanced:
         if Ellipsis not in items:
             items.append(Ellipsis)  # so that indexing every dim gives a 0-d view, not a scalar
-        return tuple(items), False
+        return tuple(items), False, None
     out: list = []
     pos = 0
     for k in items:
@@ -159,7 +162,44 @@ def _parse_key(input: Tensor, key: Any) -> tuple[tuple, bool]:
         else:
             pos += k is not None and not (isinstance(k, np.ndarray) and k.dtype == bool)
             out.append(k)
-    return tuple(out), True
+    return tuple(out), True, _block_move(items, ndim - used, out)
+
+
+def _block_move(items: list, ellipsis_dims: int, key: list) -> tuple | None:
+    """Where torch and numpy put the block of dims that index arrays produce, if they differ.
+
+    Both put the block where the arrays stand when they are adjacent, else first. numpy
+    counts an int among arrays as one more (0-d) array; torch selects with the ints first
+    and looks at the arrays alone. So `a[0, :, idx]` puts idx's dims first in numpy (int
+    and idx are not adjacent) but after the slice's dim in torch.
+    """
+    def out_dims(k: Any) -> int:  # dims an entry that is no array leaves in the result
+        return ellipsis_dims if k is Ellipsis else int(k is None or isinstance(k, slice))
+
+    def block_start(is_array: list) -> int:
+        at = [i for i, a in enumerate(is_array) if a]
+        if at[-1] - at[0] + 1 != len(at):
+            return 0
+        return sum(out_dims(k) for k, a in zip(kept, is_array[:at[0]]) if not a)
+
+    if not any(isinstance(k, int) for k in items):
+        return None
+    kept = items
+    numpy_start = block_start([isinstance(k, (int, np.ndarray)) for k in items])
+    kept = [k for k in items if not isinstance(k, int)]
+    torch_start = block_start([isinstance(k, np.ndarray) for k in kept])
+    length = np.broadcast_shapes(*(np.shape(k) for k in key if isinstance(k, np.ndarray)))
+    return (numpy_start, torch_start, len(length)) if numpy_start != torch_start else None
+
+
+def _move_block(t: Tensor, move: tuple | None, undo: bool = False) -> Tensor:
+    """numpy's result layout as torch's (or back, with undo): move the indexed dims' block."""
+    if move is None:
+        return t
+    src, dst, n = move
+    if undo:
+        src, dst = dst, src
+    return t.movedim(tuple(range(src, src + n)), tuple(range(dst, dst + n)))
 
 
 def _torch_index_error(e: IndexError) -> IndexError:
@@ -184,9 +224,9 @@ def __getitem__(self: Tensor, key: Any) -> Tensor:
     try:
         if type(key) is int:  # the common case first: a view without the parsing
             return Select.apply(self, (key, Ellipsis))
-        np_key, advanced = _parse_key(self, key)
+        np_key, advanced, move = _parse_key(self, key)
         if advanced:
-            return read_at(self, np_key)
+            return _move_block(read_at(self, np_key), move)
         return _basic_view_op(np_key).apply(self, np_key)
     except IndexError as e:
         raise _torch_index_error(e) from None
@@ -194,15 +234,21 @@ def __getitem__(self: Tensor, key: Any) -> Tensor:
 
 def __setitem__(self: Tensor, key: Any, value: Any) -> None:
     """self[key] = value in place (value broadcast), recorded for autograd like any in-place op."""
-    np_key, _ = _parse_key(self, key)
+    np_key, advanced, move = _parse_key(self, key)
+    if advanced and not (_is_one_mask(key) and isinstance(value, Tensor) and value._array.size == 1):
+        _check_put_dtype(self, value)  # x[mask] = one-element tensor is a masked_fill_, which casts
     if isinstance(value, Tensor) and value._array.ndim > 0:
-        target = self._array[np_key]
-        try:
-            np.broadcast_shapes(value._array.shape, np.shape(target))
+        target = _move_block(_wrap(np.empty(np.shape(self._array[np_key]), np.bool_)), move).shape
+        try:  # value must broadcast *to* the target (not both ways)
+            fits = np.broadcast_shapes(value._array.shape, tuple(target)) == tuple(target)
         except ValueError:
-            if not _leading_ones_match(value._array.shape, np.shape(target)):
+            fits = False
+        if not fits:
+            if not _leading_ones_match(value._array.shape, tuple(target)):
                 raise RuntimeError(f"shape mismatch: value tensor of shape {list(value.shape)} cannot be "
-                                   f"broadcast to indexing result of shape {list(np.shape(target))}") from None
+                                   f"broadcast to indexing result of shape {list(target)}") from None
+        if move is not None:
+            value = _move_block(value.expand(target), move, undo=True)
     try:
         if needs_grad(self, value):
             inplace_update(self, IndexPut.apply(self, np_key, value, False))
@@ -212,6 +258,23 @@ def __setitem__(self: Tensor, key: Any, value: Any) -> None:
         self._version_box[0] += 1
     except IndexError as e:
         raise _torch_index_error(e) from None
+
+
+def _is_one_mask(key: Any) -> bool:
+    """True for a key that is a single bool mask (a bool tensor or list, alone or in a 1-tuple)."""
+    if isinstance(key, tuple) and len(key) == 1:
+        key = key[0]
+    if isinstance(key, Tensor):
+        return key._array.dtype == np.bool_
+    return isinstance(key, list) and len(key) > 0 and np.asarray(key).dtype == np.bool_
+
+
+def _check_put_dtype(self: Tensor, value: Any) -> None:
+    """Advanced-index writes take a tensor only of self's dtype (a Python number is converted)."""
+    if isinstance(value, Tensor) and value.dtype is not self.dtype:
+        raise RuntimeError(f"Index put requires the source and destination dtypes match, got "
+                           f"{SCALAR_NAMES[self.dtype.name]} for the destination and "
+                           f"{SCALAR_NAMES[value.dtype.name]} for the source.")
 
 
 def _leading_ones_match(value_shape: tuple, target_shape: tuple) -> bool:
@@ -232,42 +295,88 @@ def _vector_index(index: Tensor, op: str) -> np.ndarray:
     return a.reshape(-1)
 
 
-def _dim_key(input: Tensor, dim: int, index: np.ndarray) -> tuple[int, tuple]:
-    """(wrapped dim, the key that applies `index` along it); IndexError if an index is out of range."""
+def first_out_of_range(index: np.ndarray, n: int, allow_negative: bool) -> int | None:
+    """The first entry of `index` outside [0, n) (or [-n, n) when negative entries count from the end)."""
+    low = -n if allow_negative else 0
+    bad = (index < low) | (index >= n)
+    return int(index[bad][0]) if bad.any() else None
+
+
+def _dim_key(dim: int, index: np.ndarray) -> tuple:
+    """The key that applies `index` (already range-checked) along the wrapped `dim`."""
+    return (slice(None),) * dim + (index,)
+
+
+def _dim_size(input: Tensor, dim: int) -> tuple[int, int]:
+    """(wrapped dim, its size); a 0-d tensor counts as one entry along dim 0."""
     d = wrap_dim(dim, input.ndim)
-    n = input._array.shape[d] if input.ndim else 1
-    if index.size and (index.max() >= n or index.min() < -n):
-        raise IndexError("index out of range in self")
-    return d, (slice(None),) * d + (index,)
+    return d, input._array.shape[d] if input.ndim else 1
 
 
 def index_select(input: Tensor, dim: int, index: Tensor) -> Tensor:
-    """The entries of `input` at positions `index` (1-D) along `dim`; that dim gets len(index)."""
-    _, key = _dim_key(input, dim, _vector_index(index, "index_select"))
-    return read_at(input, key)
+    """The entries of `input` at positions `index` (1-D) along `dim`; that dim gets len(index).
+
+    Unlike `input[index]`, negative positions are errors, as in torch."""
+    idx = _vector_index(index, "index_select")
+    if input.ndim == 0:  # a scalar counts as one entry along dim 0
+        if idx.size != 1:
+            raise RuntimeError(f"index_select(): Index to scalar can have only 1 value, got {idx.size} value(s)")
+        return index_select(input.reshape(1), dim, index.reshape(1)).reshape(())
+    d, n = _dim_size(input, dim)
+    bad = first_out_of_range(idx, n, allow_negative=False)
+    if bad is not None:  # the class follows the kernel torch's CPU code picks for this dim
+        if input.ndim >= 2 and d == 1:
+            raise RuntimeError(f"INDICES element is out of DATA bounds, id={bad} axis_dim={n}")
+        raise IndexError("index out of range in self")
+    return read_at(input, _dim_key(d, idx))
 
 
 def index_add(input: Tensor, dim: int, index: Tensor, source: Tensor, *, alpha: Any = 1) -> Tensor:
     """A copy of input with alpha * source[i] added at position index[i] along `dim` (repeats add up)."""
     idx = _vector_index(index, "index_add_")
     _check_source(input, dim, idx, source, "index_add_")
-    _, key = _dim_key(input, dim, idx)
-    return write_at(input, key, source if alpha == 1 else source * alpha, True)
+    if input.ndim == 0:
+        if idx.size != 1:
+            raise IndexError("Dimension specified as 0 but tensor has no dimensions")
+        return index_add(input.reshape(1), dim, index.reshape(1), source.reshape(1), alpha=alpha).reshape(())
+    d, n = _dim_size(input, dim)
+    bad = first_out_of_range(idx, n, allow_negative=False)
+    if bad is not None:  # the class follows the kernel torch's CPU code picks for this dim
+        if input.ndim >= 2 and d in (0, input.ndim - 1):
+            raise RuntimeError(f"index {bad} is out of bounds for dimension {d} with size {n}")
+        raise IndexError("index out of range in self")
+    return write_at(input, _dim_key(d, idx), source if alpha == 1 else source * alpha, True)
 
 
 def index_copy(input: Tensor, dim: int, index: Tensor, source: Tensor) -> Tensor:
     """A copy of input with source[i] written at position index[i] along `dim`."""
     idx = _vector_index(index, "index_copy_")
     _check_source(input, dim, idx, source, "index_copy_")
-    _, key = _dim_key(input, dim, idx)
-    return write_at(input, key, source)
+    if input.ndim == 0:
+        if idx.size != 1:
+            raise IndexError(f"index_copy_(): When source is scalar, index should have one element (got {idx.size})")
+        return index_copy(input.reshape(1), dim, index.reshape(1), source.reshape(1)).reshape(())
+    d, n = _dim_size(input, dim)
+    bad = first_out_of_range(idx, n, allow_negative=False)
+    if bad is not None:
+        raise IndexError(f"index_copy_(): index {bad} is out of bounds for dimension {d} with size {n}")
+    return write_at(input, _dim_key(d, idx), source)
 
 
 def index_fill(input: Tensor, dim: int, index: Tensor, value: Any) -> Tensor:
-    """A copy of input with `value` (a number or 0-d tensor) at positions `index` along `dim`."""
+    """A copy of input with `value` (a number or 0-d tensor) at positions `index` along `dim`.
+
+    Negative positions count from the end here (torch allows them in index_fill only)."""
     _check_scalar_value(value, "index_fill_")
-    _, key = _dim_key(input, dim, _vector_index(index, "index_fill_"))
-    return write_at(input, key, value)
+    idx = _vector_index(index, "index_fill_")
+    d, n = _dim_size(input, dim)
+    bad = first_out_of_range(idx, n, allow_negative=True)
+    if bad is not None:
+        raise IndexError(f"index {bad} is out of bounds for dimension {d} with size {n}")
+    check_fill_value(input, value)
+    if input.ndim == 0:
+        return write_at(input.reshape(1), (idx,), value).reshape(())
+    return write_at(input, _dim_key(d, idx), value)
 
 
 def _check_source(input: Tensor, dim: int, idx: np.ndarray, source: Tensor, op: str) -> None:
@@ -285,6 +394,31 @@ def _check_source(input: Tensor, dim: int, idx: np.ndarray, source: Tensor, op: 
                            f"{list(source.shape)} but destination {list(input.shape)} at dim {d}")
 
 
+# the C++ types torch names when a fill value overflows
+_FILL_TYPE_NAMES = {"float16": "c10::Half", "float32": "float", "float64": "double", "int64": "int64_t",
+                    "int32": "int32_t", "int16": "int16_t", "int8": "int8_t", "uint8": "uint8_t"}
+
+
+def check_fill_value(input: Tensor, value: Any) -> None:
+    """Refuse a fill value that input's dtype cannot hold (numpy would wrap it or store INT64_MIN).
+
+    Like torch: NaN and infinities fit only floats; an integer dtype takes the value's
+    range before truncation; uint8 also takes negative Python ints down to -255 (they wrap).
+    """
+    v = value._array.item() if isinstance(value, Tensor) else value
+    dt = input._array.dtype
+    if dt == np.bool_ or isinstance(v, bool):
+        return
+    if dt.kind == "f":
+        fits = not math.isfinite(v) or abs(v) <= np.finfo(dt).max
+    else:
+        info = np.iinfo(dt)
+        low = -info.max if dt.kind == "u" and isinstance(v, (int, np.integer)) else info.min
+        fits = math.isfinite(v) and low <= v <= info.max
+    if not fits:
+        raise RuntimeError(f"value cannot be converted to type {_FILL_TYPE_NAMES[dt.name]} without overflow")
+
+
 def _check_scalar_value(value: Any, op: str) -> None:
     if isinstance(value, Tensor) and value.ndim:
         raise RuntimeError(f"{op} only supports a 0-dimensional value tensor, but got tensor with "
@@ -293,7 +427,8 @@ def _check_scalar_value(value: Any, op: str) -> None:
 
 def index_put(input: Tensor, indices: Sequence[Tensor], values: Tensor, accumulate: bool = False) -> Tensor:
     """A copy of input with input[indices] = values (or += with accumulate, where repeats add up)."""
-    key, _ = _parse_key(input, tuple(indices))
+    _check_put_dtype(input, values)
+    key, _, _ = _parse_key(input, tuple(indices))  # index tensors only: numpy's layout is torch's
     return write_at(input, key, values, accumulate)
 
 
@@ -301,12 +436,32 @@ def take(input: Tensor, index: Tensor) -> Tensor:
     """input viewed as 1-D, read at `index`; the result has index's shape."""
     if index._array.dtype != np.int64:
         raise RuntimeError(f"take(): Expected a long tensor for index, but got {SCALAR_NAMES[index.dtype.name]}")
+    _check_flat_index(input, index)
+    return read_at(input.reshape(-1), (index._array,))
+
+
+def put(input: Tensor, index: Tensor, source: Tensor, accumulate: bool = False) -> Tensor:
+    """A copy of input, viewed as 1-D, with source's entries written (or added) at `index` (negatives count
+    from the end); index and source need the same number of elements, any shapes."""
+    if index._array.dtype != np.int64:
+        raise RuntimeError(f"put_(): Expected a long tensor for index, but got {SCALAR_NAMES[index.dtype.name]}")
+    if source.dtype is not input.dtype:
+        raise RuntimeError(f"put_(): self and source expected to have the same dtype, but got self.dtype = "
+                           f"{SCALAR_NAMES[input.dtype.name]} and source.dtype = {SCALAR_NAMES[source.dtype.name]}")
+    if index._array.size != source._array.size:
+        raise IndexError(f"put_(): Expected source and index to have the same number of elements, but got "
+                         f"source.numel() = {source._array.size}, index.numel() = {index._array.size}")
+    _check_flat_index(input, index)
+    flat = write_at(input.reshape(-1), (index._array.reshape(-1),), source.reshape(-1), accumulate)
+    return flat.reshape(input.shape)
+
+
+def _check_flat_index(input: Tensor, index: Tensor) -> None:
+    """take/put address input's entries in order, counting negatives from the end."""
     n = input._array.size
-    a = index._array
-    if a.size and (a.max() >= n or a.min() < -n):
-        bad = a.max() if a.max() >= n else a.min()
+    bad = first_out_of_range(index._array.reshape(-1), n, allow_negative=True)
+    if bad is not None:
         raise IndexError(f"out of range: tried to access index {bad} on a tensor of {n} elements.")
-    return read_at(input.reshape(-1), (a,))
 
 
 # ----- masks --------------------------------------------------------------------------
@@ -326,7 +481,7 @@ def _check_mask(mask: Tensor, message: str) -> None:
 def masked_select(input: Tensor, mask: Tensor) -> Tensor:
     """The 1-D tensor of input's entries where the (broadcast) bool mask is True."""
     _check_mask(mask, "masked_select: expected BoolTensor for mask")
-    shape = np.broadcast_shapes(input._array.shape, mask._array.shape)
+    shape = broadcast_shape(mask._array.shape, input._array.shape)  # (torch names the mask first)
     m = np.broadcast_to(mask._array, shape)
     return read_at(input.expand(shape), np.nonzero(m))
 
@@ -335,7 +490,8 @@ def masked_fill(input: Tensor, mask: Tensor, value: Any) -> Tensor:
     """A copy of input with `value` (a number or 0-d tensor) wherever the bool mask is True."""
     _check_mask(mask, "masked_fill_ only supports boolean masks, but got mask with dtype {dtype}")
     _check_scalar_value(value, "masked_fill_")
-    shape = np.broadcast_shapes(input._array.shape, mask._array.shape)
+    check_fill_value(input, value)
+    shape = broadcast_shape(mask._array.shape, input._array.shape)  # (torch names the mask first)
     if shape != input._array.shape:
         input = input.expand(shape)
     return write_at(input, np.nonzero(np.broadcast_to(mask._array, shape)), value)
@@ -347,8 +503,10 @@ def masked_fill_(self: Tensor, mask: Tensor, value: Any) -> Tensor:
         return inplace_update(self, masked_fill(self, mask, value))
     _check_mask(mask, "masked_fill_ only supports boolean masks, but got mask with dtype {dtype}")
     _check_scalar_value(value, "masked_fill_")
+    check_fill_value(self, value)
     check_inplace(self)
-    np.copyto(self._array, value._array if isinstance(value, Tensor) else value, where=mask._array,
+    # through an array: Python ints that torch wraps (-1 into uint8) or that overflow C long (into bool)
+    np.copyto(self._array, np.asarray(array_of(value)).astype(self._array.dtype), where=mask._array,
               casting="unsafe")
     self._version_box[0] += 1
     return self

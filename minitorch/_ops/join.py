@@ -32,6 +32,8 @@ def _dim_key(dim: int, index: Any) -> tuple:
 
 def narrow(input: Tensor, dim: int, start: Any, length: int) -> Tensor:
     """A view of `length` elements of dimension `dim` from `start`."""
+    if input.ndim == 0:
+        raise RuntimeError("narrow() cannot be applied to a 0-dim tensor.")
     d = wrap_dim(dim, input.ndim)
     n = input._array.shape[d]
     start = int(start)
@@ -66,7 +68,11 @@ def _split_at(input: Tensor, bounds: Sequence[int], d: int) -> tuple[Tensor, ...
 
 
 def split(tensor: Tensor, split_size_or_sections: Any, dim: int = 0) -> tuple[Tensor, ...]:
-    """Views of pieces along `dim`: each of size split_size (the last may be smaller), or of the given sizes."""
+    """Views of pieces along `dim`: each of size split_size (the last may be smaller), or of the given sizes.
+
+    An empty dim splits into one empty piece, as in torch."""
+    if tensor.ndim == 0:
+        raise RuntimeError("split expects at least a 1-dimensional tensor")
     d = wrap_dim(dim, tensor.ndim)
     n = tensor._array.shape[d]
     s = split_size_or_sections
@@ -85,11 +91,13 @@ def split(tensor: Tensor, split_size_or_sections: Any, dim: int = 0) -> tuple[Te
         if n:
             raise RuntimeError(f"split_size can only be 0 if dimension size is 0, but got dimension size of {n}")
         return (Slice.apply(tensor, _dim_key(d, slice(0, 0))),)
-    return _split_at(tensor, list(range(0, n, s)) + [n], d)
+    return _split_at(tensor, list(range(0, n, s)) + [n] if n else [0, 0], d)
 
 
 def chunk(input: Tensor, chunks: int, dim: int = 0) -> tuple[Tensor, ...]:
     """Split into at most `chunks` views of size ceil(n / chunks) along `dim` (the last may be smaller)."""
+    if input.ndim == 0:
+        raise RuntimeError("chunk expects at least a 1-dimensional tensor")
     if chunks <= 0:
         raise RuntimeError(f"chunk expects `chunks` to be greater than 0, got: {chunks}")
     d = wrap_dim(dim, input.ndim)
@@ -99,6 +107,8 @@ def chunk(input: Tensor, chunks: int, dim: int = 0) -> tuple[Tensor, ...]:
 
 def tensor_split(input: Tensor, indices_or_sections: Any, dim: int = 0) -> tuple[Tensor, ...]:
     """Views split along `dim` into n nearly equal sections, or at the given indices."""
+    if input.ndim == 0:
+        raise RuntimeError("tensor_split expected at least a 1-dimensional tensor, but got a tensor with 0 dims")
     d = wrap_dim(dim, input.ndim)
     n = input._array.shape[d]
     sections = indices_or_sections
@@ -272,6 +282,12 @@ def repeat(input: Tensor, *sizes: Any) -> Tensor:
     if len(sizes) < input.ndim:
         raise RuntimeError("Number of dimensions of repeat dims can not be smaller than number of "
                            "dimensions of tensor")
+    shape = (1,) * (len(sizes) - input.ndim) + tuple(input._array.shape)
+    target = [n * r for n, r in zip(shape, sizes)]
+    if any(t < 0 for t in target):
+        bad = next(t for t in target if t < 0)
+        raise RuntimeError(f"Trying to create tensor with negative dimension {bad}: {target}")
+    sizes = tuple(max(r, 0) for r in sizes)  # a negative count of an empty dim is still empty
     return Repeat.apply(input, sizes)
 
 
@@ -320,7 +336,7 @@ class Flip(Function):
     @staticmethod
     def forward(ctx, a, dims):
         ctx.dims = dims
-        return np.ascontiguousarray(np.flip(a, dims))  # torch's flip copies; numpy's is a view
+        return np.flip(a, dims).copy(order="C")  # torch's flip copies; numpy's is a view
 
     @staticmethod
     def backward(ctx, grad):
@@ -329,8 +345,8 @@ class Flip(Function):
 
 def flip(input: Tensor, *dims: Any) -> Tensor:
     """A copy with the order of elements reversed along `dims` (an int, a sequence, or several ints)."""
-    dims = _shape_arg(dims)
-    return Flip.apply(input, normalize_dims(dims, input.ndim))
+    dims = normalize_dims(_shape_arg(dims), input.ndim)
+    return Flip.apply(input, dims if input.ndim else ())  # dims 0 and -1 of a 0-d tensor: nothing to flip
 
 
 def fliplr(input: Tensor) -> Tensor:
@@ -366,6 +382,8 @@ def roll(input: Tensor, shifts: Any, dims: Any = None) -> Tensor:
             raise RuntimeError(f"shifts and dimensions must align. shifts: {len(shifts)}, dims:0")
         return Roll.apply(input, shifts, None)
     dims = (dims,) if isinstance(dims, int) else tuple(dims)
+    if input.ndim == 0 and dims:
+        raise IndexError(f"Dimension specified as {dims[0]} but tensor has no dimensions")
     if len(shifts) != len(dims):
         raise RuntimeError(f"shifts and dimensions must align. shifts: {len(shifts)}, dims:{len(dims)}")
     return Roll.apply(input, shifts, tuple(wrap_dim(d, input.ndim) for d in dims))

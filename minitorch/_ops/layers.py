@@ -18,6 +18,7 @@ from ._common import type_name
 from .activation import _SELU_ALPHA, _SELU_SCALE
 from .compare import where
 from .inplace import maybe_in_place
+from .linalg import check_expandable, matmul
 
 # public functions, re-exported by nn.functional
 __all__ = ["linear", "bilinear", "dropout", "dropout1d", "dropout2d", "dropout3d", "alpha_dropout",
@@ -81,7 +82,7 @@ class EmbeddingBackward(Function):
         if padding_idx is not None:
             factor[flat == padding_idx] = 0
         ctx.factor = None if (factor == 1).all() else factor.reshape(indices.shape + (1,))
-        rows = grad.reshape(len(flat), -1)
+        rows = grad.reshape(len(flat), grad.shape[-1])  # (not -1: no index at all leaves nothing to infer from)
         out = np.zeros((num_weights, rows.shape[1]), dtype=grad.dtype)
         np.add.at(out, flat, rows if ctx.factor is None else rows * factor[:, None])
         return out
@@ -133,7 +134,12 @@ class VectorNorm(Function):
 
 # ----- linear layers --------------------------------------------------------------------
 def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
-    """input @ weight.T + bias: (*, in) x (out, in) -> (*, out)."""
+    """input @ weight.T + bias: (*, in) x (out, in) -> (*, out); a 1-D weight (in,) gives (*)."""
+    if weight.ndim == 1 and input.ndim >= 1 and input.shape[-1] == weight.shape[0]:
+        if bias is not None and bias.ndim:
+            raise RuntimeError("mat2 must be a matrix, got 1-D tensor")
+        out = matmul(input, weight)
+        return out if bias is None else out + bias
     if input.ndim == 0 or input.shape[-1] != weight.shape[-1] or weight.ndim != 2:
         rows = math.prod(input.shape[:-1]) if input.ndim else 1
         cols = input.shape[-1] if input.ndim else 1
@@ -143,6 +149,8 @@ def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
     if input._array.dtype != weight._array.dtype:
         raise RuntimeError(f"mat1 and mat2 must have the same dtype, but got "
                            f"{type_name(input.dtype)} and {type_name(weight.dtype)}")
+    if bias is not None:
+        check_expandable(tuple(bias.shape), tuple(input.shape[:-1]) + (weight.shape[0],))
     return Linear.apply(input, weight, bias)
 
 
@@ -178,6 +186,8 @@ def dropout(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool 
     _check_p(p)
     if not training or p == 0:
         return input
+    if not input.dtype.is_floating_point and p != 1:  # the 1 / (1 - p) scaling is a float
+        raise RuntimeError(f"result type Float can't be cast to the desired output type {type_name(input.dtype)}")
     scale = 0.0 if p == 1 else 1.0 / (1.0 - p)
     mask = _keep_mask(input._array.shape, p, input._array.dtype) * input._array.dtype.type(scale)
     return maybe_in_place(input, input * _wrap(mask), inplace)
@@ -293,6 +303,9 @@ def _clamp_min(x: Tensor, low: float) -> Tensor:
 
 def normalize(input: Tensor, p: float = 2.0, dim: int = 1, eps: float = 1e-12, out: Any = None) -> Tensor:
     """input / max(||input||_p over dim, eps)."""
+    if not input.dtype.is_floating_point:
+        raise RuntimeError(f"linalg.vector_norm: Expected a floating point or complex tensor as input. Got "
+                           f"{type_name(input.dtype)}")
     return input / _clamp_min(_norm(input, p, dim, True), eps)
 
 

@@ -14,12 +14,13 @@ from typing import Any, Sequence
 
 import numpy as np
 
-from .._tensor import Tensor, _wrap
+from .. import _dtype
+from .._tensor import Tensor, _wrap, wrap_dim
 from ..autograd.function import Function
 from ._common import type_name
 
-__all__ = ["matmul", "mm", "bmm", "mv", "dot", "vdot", "inner", "outer", "ger", "addmm", "einsum",
-           "tensordot", "trace", "diag", "tril", "triu"]
+__all__ = ["matmul", "mm", "bmm", "mv", "dot", "vdot", "inner", "outer", "ger", "addmm", "baddbmm", "addbmm",
+           "einsum", "tensordot", "trace", "diag", "diagonal", "tril", "triu"]
 
 
 class MatMul(Function):
@@ -72,6 +73,10 @@ def matmul(input: Tensor, other: Tensor) -> Tensor:
     if input._array.dtype != other._array.dtype:
         raise RuntimeError(f"expected m1 and m2 to have the same dtype, but got: "
                            f"{_dtype_name(input)} != {_dtype_name(other)}")
+    if input._array.dtype == np.bool_:  # BLAS has no bool kernel; torch names the one it would have used
+        kernel = "dot" if len(sa) == len(sb) == 1 else "addmv_impl_cpu" if len(sb) == 1 else \
+            "bmm" if len(sa) == len(sb) == 3 else "addmm_impl_cpu_"
+        raise NotImplementedError(f"\"{kernel}\" not implemented for 'Bool'")
     return MatMul.apply(input, other)
 
 
@@ -128,6 +133,8 @@ def bmm(input: Tensor, mat2: Tensor) -> Tensor:
 
 def mv(input: Tensor, vec: Tensor) -> Tensor:
     """(n, m) @ (m,) -> (n,)."""
+    if input.ndim == 0:
+        raise IndexError("Dimension specified as 0 but tensor has no dimensions")
     if input.ndim != 2 or vec.ndim != 1:
         raise RuntimeError(f"vector + matrix @ vector expected, got 1, {input.ndim}, {vec.ndim}")
     if input.shape[1] != vec.shape[0]:
@@ -172,20 +179,63 @@ def addmm(input: Tensor, mat1: Tensor, mat2: Tensor, *, beta: Any = 1, alpha: An
         raise RuntimeError("mat1 must be a matrix, got " + f"{mat1.ndim}-D tensor")
     if mat2.ndim != 2:
         raise RuntimeError("mat2 must be a matrix, got " + f"{mat2.ndim}-D tensor")
-    product = mm(mat1, mat2)
+    _check_same_dtype("mat1", mat1, "mat2", mat2)
+    _check_same_dtype("self", input, "mat2", mat2)
+    return _scaled_sum(input, mm(mat1, mat2), beta, alpha)
+
+
+def baddbmm(input: Tensor, batch1: Tensor, batch2: Tensor, *, beta: Any = 1, alpha: Any = 1) -> Tensor:
+    """beta * input + alpha * bmm(batch1, batch2): (b, n, k) @ (b, k, m), input broadcast to (b, n, m)."""
+    _read_three_sizes(batch1, batch2)
+    if input.dtype is not batch1.dtype or batch1.dtype is not batch2.dtype:
+        raise RuntimeError(f"Input dtypes must be the same, got: input {_dtype_name(input)}, batch1: "
+                           f"{_dtype_name(batch1)}, batch2: {_dtype_name(batch2)}")
+    if input.dtype is _dtype.bool:
+        raise NotImplementedError("\"baddbmm\" not implemented for 'Bool'")
+    return _scaled_sum(input, bmm(batch1, batch2), beta, alpha)
+
+
+def addbmm(input: Tensor, batch1: Tensor, batch2: Tensor, *, beta: Any = 1, alpha: Any = 1) -> Tensor:
+    """beta * input + alpha * (sum over the batch of batch1[i] @ batch2[i]); the result is (n, m)."""
+    _read_three_sizes(batch1, batch2)
+    _check_same_dtype("self", input, "mat2", batch2)
+    return _scaled_sum(input, bmm(batch1, batch2).sum(0), beta, alpha)
+
+
+def _check_same_dtype(name_a: str, a: Tensor, name_b: str, b: Tensor) -> None:
+    if a.dtype is not b.dtype:
+        raise RuntimeError(f"{name_a} and {name_b} must have the same dtype, but got {type_name(a.dtype)} and "
+                           f"{type_name(b.dtype)}")
+
+
+def _read_three_sizes(batch1: Tensor, batch2: Tensor) -> None:
+    """torch reads sizes 0, 1, 2 of both batches first: fewer dims is an IndexError naming the first missing."""
+    for t in (batch1, batch2):
+        for d in range(3):
+            wrap_dim(d, t.ndim)
+
+
+def _scaled_sum(input: Tensor, product: Tensor, beta: Any, alpha: Any) -> Tensor:
+    """beta * input + alpha * product, input expanded (never the product) to the product's shape.
+
+    With beta == 0 `input` is ignored, NaNs included, like torch's add*/ba* functions."""
     if alpha != 1:
         product = product * alpha
-    target = tuple(product.shape)
-    for i in range(1, input.ndim + 1):
-        own = input.shape[-i]
+    check_expandable(tuple(input.shape), tuple(product.shape))
+    if beta == 0:  # input still gets a (zero) gradient
+        return product + input.where(_wrap(np.zeros((), dtype=bool)), 0.0)
+    return product + (input if beta == 1 else input * beta)
+
+
+def check_expandable(shape: tuple, target: tuple) -> None:
+    """`shape` expands to `target` (no broadcasting of target itself), else torch's expand error."""
+    for i in range(1, len(shape) + 1):
+        own = shape[-i]
         if i > len(target) or own not in (1, target[-i]):
             raise RuntimeError(f"The expanded size of the tensor ({target[-i] if i <= len(target) else 1}) "
                                f"must match the existing size ({own}) at non-singleton dimension "
                                f"{len(target) - i}.  Target sizes: {list(target)}.  Tensor sizes: "
-                               f"{list(input.shape)}")
-    if beta == 0:  # input is ignored, NaN/inf included, but still gets a (zero) gradient
-        return product + input.where(_wrap(np.zeros((), dtype=bool)), 0.0)
-    return product + (input if beta == 1 else input * beta)
+                               f"{list(shape)}")
 
 
 # ----- einsum -------------------------------------------------------------------------
@@ -235,7 +285,14 @@ def _einsum_operand_grad(k: int, term: str, grad: Tensor, operands: tuple, ctx: 
             ops.append(_wrap(np.ones(n, dtype=grad._array.dtype)))
             available.add(letter)
         out.append(letter)
-    return einsum(",".join(subs) + "->" + "".join(out), *ops)
+    result = einsum(",".join(subs) + "->" + "".join(out), *ops)
+    # size-1 dims broadcast: where operand k had 1 the result may be full size (sum it back);
+    # where only operand k had the full size the others give 1 (expand it)
+    own = tuple(operands[k].shape)
+    broadcast = tuple(i for i, (n, m) in enumerate(zip(own, result.shape)) if n == 1 and m != 1)
+    if broadcast:
+        result = result.sum(broadcast, keepdim=True)
+    return result if tuple(result.shape) == own else result.expand(own)
 
 
 def _parse_einsum(equation: str, operands: Sequence[Tensor]) -> tuple[list, str, dict]:
@@ -299,6 +356,12 @@ def einsum(equation: str, *operands: Any) -> Tensor:
         other = next(o for o in operands if o._array.dtype != first)
         raise RuntimeError(f"expected scalar type {type_name(operands[0].dtype)} but found "
                            f"{type_name(other.dtype)}")
+    summed = set("".join(terms)) - set(output)
+    if summed and first.kind in "biu":
+        if len(operands) == 1:  # torch sums a lone operand with sum(), which gives int64 for ints and bools
+            operands = (operands[0].to(_dtype.int64),)
+        elif first == np.bool_:  # torch contracts several with bmm, which has no bool kernel
+            raise NotImplementedError("\"bmm\" not implemented for 'Bool'")
     return Einsum.apply(terms, output, sizes, *operands)
 
 
@@ -307,6 +370,8 @@ def tensordot(a: Tensor, b: Tensor, dims: Any = 2, out: Any = None) -> Tensor:
     if isinstance(dims, (int, np.integer)):
         if dims < 0:
             raise RuntimeError(f"tensordot expects dims >= 0, but got dims={dims}")
+        if dims > a.ndim or dims > b.ndim:
+            raise RuntimeError(f"tensordot expects dims < ndim_a or ndim_b, but got dims={dims}")
         dims_a, dims_b = list(range(a.ndim - dims, a.ndim)), list(range(dims))
     else:
         dims_a, dims_b = ([d] if isinstance(d, int) else list(d) for d in dims)
@@ -362,6 +427,51 @@ class DiagEmbed(Function):
         return Diagonal.apply(grad, ctx.offset), None, None
 
 
+class DiagonalView(Function):
+    """The `offset` diagonal of the (dim1, dim2) planes, as a view: the diagonal becomes the last dim."""
+
+    view = True
+
+    @staticmethod
+    def forward(ctx, a, offset, dim1, dim2):
+        ctx.args = offset, dim1, dim2
+        view = np.diagonal(a, offset, dim1, dim2)
+        view.flags.writeable = a.flags.writeable  # numpy hands it out read-only; torch's is writable
+        return view
+
+    @staticmethod
+    def backward(ctx, grad):
+        return DiagonalViewBackward.apply(grad, ctx.input_shape(0), *ctx.args), None, None, None
+
+
+class DiagonalViewBackward(Function):
+    """Zeros of `shape` with `v` written on the diagonal that DiagonalView reads (its adjoint)."""
+
+    @staticmethod
+    def forward(ctx, v, shape, offset, dim1, dim2):
+        ctx.args = offset, dim1, dim2
+        out = np.zeros(shape, dtype=v.dtype)
+        target = np.diagonal(out, offset, dim1, dim2)
+        target.flags.writeable = True
+        target[...] = v
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        return DiagonalView.apply(grad, *ctx.args), None, None, None, None
+
+
+def diagonal(input: Tensor, offset: int = 0, dim1: int = 0, dim2: int = 1) -> Tensor:
+    """The `offset` diagonal of every (dim1, dim2) plane, as a view whose last dim runs along it.
+
+    (2, 3, 4) with dim1=1, dim2=2 gives (2, 3); offset > 0 lies above the main diagonal.
+    """
+    d1, d2 = wrap_dim(dim1, input.ndim), wrap_dim(dim2, input.ndim)
+    if d1 == d2:
+        raise RuntimeError(f"diagonal dimensions cannot be identical {dim1}, {dim2}")
+    return DiagonalView.apply(input, int(offset), d1, d2)
+
+
 def diag(input: Tensor, diagonal: int = 0) -> Tensor:
     """1-D -> a square matrix with input on the `diagonal`; 2-D -> that diagonal as 1-D."""
     if input.ndim == 1:
@@ -376,6 +486,8 @@ def trace(input: Tensor) -> Tensor:
     """Sum of the main diagonal of a matrix (integer inputs give int64)."""
     if input.ndim != 2:
         raise RuntimeError(f"trace: expected a matrix, but got tensor with dim {input.ndim}")
+    if input.dtype is _dtype.bool:
+        raise NotImplementedError("\"trace\" not implemented for 'Bool'")
     return Diagonal.apply(input, 0).sum()
 
 

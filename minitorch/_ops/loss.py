@@ -22,11 +22,11 @@ from typing import Any
 import numpy as np
 
 from .. import _dtype
-from .._tensor import Tensor, _wrap
+from .._tensor import Tensor, _wrap, wrap_dim
 from ..autograd import grad_mode
 from ..autograd.function import Function, label_node
 from . import reduction as _reduction
-from ._common import type_name
+from ._common import broadcast_shape, type_name
 from .activation import Softplus, check_float, relu
 from .arithmetic import abs as _abs
 from .compare import where
@@ -216,35 +216,41 @@ def _check_reduction(reduction: str) -> None:
 
 # ----- losses -------------------------------------------------------------------------
 def _check_class_target(input: Tensor, target: Tensor, weight: Tensor | None) -> None:
-    """Validate (N, C, d...) input against (N, d...) class indices, with torch's errors."""
-    if input.ndim >= 2:
-        n = input.shape[0]
-        tn = target.shape[0] if target.ndim else 0
-        if tn != n:
-            raise ValueError(f"Expected input batch_size ({n}) to match target batch_size ({tn}).")
-        if input.ndim == 2 and target.ndim != 1:
-            raise RuntimeError("0D or 1D target tensor expected, multi-target not supported")
-        expected = (n,) + tuple(input.shape[2:])
-        if tuple(target.shape) != expected:
-            raise RuntimeError(f"Expected target size {list(expected)}, got {list(target.shape)}")
-    elif input.ndim == 1 and target.ndim != 0:
-        raise RuntimeError("0D or 1D target tensor expected, multi-target not supported")
-    elif input.ndim == 0:
+    """Validate (N, C, d...) or (C,) input against class indices (N, d...) or (), in torch's order and words."""
+    if input.ndim == 0:
         raise ValueError("Expected 1 or more dimensions (got 0)")
+    target_batch = target.shape[0] if target.ndim else 0
+    if input.ndim != 1 and input.shape[0] != target_batch:
+        raise ValueError(f"Expected input batch_size ({input.shape[0]}) to match target batch_size ({target_batch}).")
     if target.dtype not in (_dtype.int64, _dtype.uint8):
         raise RuntimeError(f"expected target dtype to be Long or Byte, but got {type_name(target.dtype)}")
+    if input.ndim == 1 and target.ndim == 1 and target.shape[0] != 1:
+        raise ValueError(f"For 1D input, 1D target must have size 1, but got target size: {target.shape[0]}")
+    if input.ndim != 1 and target.ndim == 0:
+        raise IndexError("Dimension specified as 0 but tensor has no dimensions")
+    if input.ndim <= 2 and target.ndim > 1:
+        raise RuntimeError("0D or 1D target tensor expected, multi-target not supported")
+    if input.ndim > 2:
+        expected = (input.shape[0],) + tuple(input.shape[2:])
+        if tuple(target.shape) != expected:
+            raise RuntimeError(f"Expected target size {list(expected)}, got {list(target.shape)}")
     n_classes = input.shape[1] if input.ndim >= 2 else input.shape[0]
     if weight is not None and weight.numel() != n_classes:
         raise RuntimeError(f"weight tensor should be defined either for all {n_classes} classes or no "
                            f"classes but got weight tensor of shape: {list(weight.shape)}")
+    if not input.dtype.is_floating_point:
+        kernel = "nll_loss_out_frame" if input.ndim <= 2 else "nll_loss2d_forward_out_frame"
+        raise NotImplementedError(f"\"{kernel}\" not implemented for '{type_name(input.dtype)}'")
+    if weight is not None and weight.dtype is not input.dtype:
+        raise RuntimeError(f"expected scalar type {type_name(input.dtype)} but found {type_name(weight.dtype)}")
 
 
 def _class_loss(primitive: Any, input: Tensor, target: Tensor, weight: Tensor | None,
                 reduction: str, *args: Any) -> Tensor:
     """Run a class-index loss primitive, adding a batch dim for unbatched (C,) input."""
     unbatched = input.ndim == 1
-    if unbatched:
-        input = input.unsqueeze(0)
+    if unbatched:  # its target is () or (1,)
+        input, target = input.unsqueeze(0), target.reshape(())
     w = None if weight is None else weight._array.astype(input._array.dtype, copy=False)
     loss = primitive.apply(input, target._array.reshape(input.shape[:1] + input.shape[2:]).astype(np.int64),
                            w, *args, reduction)
@@ -270,16 +276,23 @@ def cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = None, s
     _check_reduction(reduction)
     if not 0.0 <= label_smoothing <= 1.0:
         raise RuntimeError(f"label_smoothing must be between 0.0 and 1.0. Got: {label_smoothing}")
-    check_float("log_softmax_lastdim_kernel_impl", input)
-    if target.dtype.is_floating_point and target.shape == input.shape:
+    if target.shape == input.shape:  # class probabilities
+        if not target.dtype.is_floating_point:
+            raise RuntimeError(f"Expected floating point type for target with class probabilities, got "
+                               f"{type_name(target.dtype)}")
         return _cross_entropy_probs(input, target, weight, reduction, label_smoothing)
+    # torch takes log_softmax over the class dim first, so its errors come first
+    class_dim = wrap_dim(1 if input.ndim != 1 else 0, input.ndim)
+    if input.numel():
+        kernel = "lastdim_kernel_impl" if class_dim == input.ndim - 1 else "kernel_impl"
+        check_float(f"log_softmax_{kernel}", input)
     _check_class_target(input, target, weight)
     return _class_loss(CrossEntropy, input, target, weight, reduction, ignore_index, label_smoothing)
 
 
 def _cross_entropy_probs(input: Tensor, target: Tensor, weight: Tensor | None, reduction: str,
                          label_smoothing: float) -> Tensor:
-    class_dim = 1 if input.ndim >= 2 else 0
+    class_dim = wrap_dim(1 if input.ndim != 1 else 0, input.ndim)  # a 0-d input has no dim 1: IndexError
     n_classes = input.shape[class_dim]
     if weight is not None and weight.numel() != n_classes:
         raise RuntimeError(f"weight tensor should be defined either for all {n_classes} classes or no "
@@ -295,6 +308,15 @@ def _cross_entropy_probs(input: Tensor, target: Tensor, weight: Tensor | None, r
     return _reduce(loss, reduction)
 
 
+def _promoted_pair(input: Tensor, target: Tensor, kernel: str) -> tuple[Tensor, Tensor]:
+    """input and target in their promoted dtype (by dtype alone, whatever their dims), which must be a float."""
+    broadcast_shape(tuple(input.shape), tuple(target.shape))
+    promoted = _dtype.promote_types(input.dtype, target.dtype)
+    if not promoted.is_floating_point:
+        raise NotImplementedError(f"\"{kernel}\" not implemented for '{type_name(promoted)}'")
+    return input.to(promoted), target.to(promoted)
+
+
 def _warn_broadcast(input: Tensor, target: Tensor) -> None:
     if target.shape != input.shape:
         warnings.warn(f"Using a target size ({target.shape}) that is different to the input size "
@@ -307,6 +329,7 @@ def mse_loss(input: Tensor, target: Tensor, size_average: Any = None, reduce: An
     """(input - target) ** 2, reduced."""
     reduction = _reduction_from_legacy(size_average, reduce, reduction)
     _warn_broadcast(input, target)
+    input, target = _promoted_pair(input, target, "mse_cpu")
     d = input - target
     loss = d * d
     if weight is not None:
@@ -319,6 +342,9 @@ def l1_loss(input: Tensor, target: Tensor, size_average: Any = None, reduce: Any
     """|input - target|, reduced."""
     reduction = _reduction_from_legacy(size_average, reduce, reduction)
     _warn_broadcast(input, target)
+    promoted = _dtype.promote_types(input.dtype, target.dtype)
+    if promoted.is_floating_point and _dtype.bool not in (input.dtype, target.dtype):
+        input, target = input.to(promoted), target.to(promoted)  # by dtype alone, whatever the dims
     loss = _abs(input - target)
     if weight is not None:
         loss = loss * weight
@@ -332,6 +358,7 @@ def smooth_l1_loss(input: Tensor, target: Tensor, size_average: Any = None, redu
     _warn_broadcast(input, target)
     if beta < 0:
         raise RuntimeError("smooth_l1_loss does not support negative values for beta.")
+    input, target = _promoted_pair(input, target, "smooth_l1_cpu")
     d = input - target
     return label_node(_reduce(_abs(d) if beta == 0 else SmoothL1.apply(d, beta), reduction), "SmoothL1LossBackward0")
 
@@ -342,6 +369,14 @@ def huber_loss(input: Tensor, target: Tensor, reduction: str = "mean", delta: fl
     _warn_broadcast(input, target)
     if delta <= 0:
         raise RuntimeError("huber_loss does not support non-positive values for delta.")
+    broadcast_shape(tuple(input.shape), tuple(target.shape))
+    promoted = _dtype.promote_types(input.dtype, target.dtype)
+    if not _dtype.can_cast(promoted, input.dtype):  # torch writes the loss into a tensor of input's dtype
+        raise RuntimeError(f"result type {type_name(promoted)} can't be cast to the desired output type "
+                           f"{type_name(input.dtype)}")
+    if not promoted.is_floating_point:
+        raise NotImplementedError(f"\"huber_cpu\" not implemented for '{type_name(promoted)}'")
+    target = target.to(input.dtype)
     loss = SmoothL1.apply(input - target, delta) * delta
     if weight is not None:
         loss = loss * weight
@@ -355,7 +390,11 @@ def binary_cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = 
     if target.shape != input.shape:
         raise ValueError(f"Using a target size ({target.shape}) that is different to the input size "
                          f"({input.shape}) is deprecated. Please ensure they have the same size.")
-    loss = BinaryCrossEntropy.apply(input, target.to(input.dtype))
+    if target.dtype is not input.dtype:
+        raise RuntimeError(f"Found dtype {type_name(target.dtype)} but expected {type_name(input.dtype)}")
+    if not input.dtype.is_floating_point:
+        raise NotImplementedError(f"\"binary_cross_entropy\" not implemented for '{type_name(input.dtype)}'")
+    loss = BinaryCrossEntropy.apply(input, target)
     if weight is not None:
         loss = loss * weight
     return label_node(_reduce(loss, reduction), "BinaryCrossEntropyBackward0")
@@ -369,6 +408,15 @@ def binary_cross_entropy_with_logits(input: Tensor, target: Tensor, weight: Tens
     reduction = _reduction_from_legacy(size_average, reduce, reduction)
     if target.shape != input.shape:
         raise ValueError(f"Target size ({target.shape}) must be the same as input size ({input.shape})")
+    if not input.dtype.is_floating_point:
+        raise NotImplementedError(f"\"log_sigmoid_cpu\" not implemented for '{type_name(input.dtype)}'")
+    if target.dtype is _dtype.bool:
+        raise RuntimeError("Subtraction, the `-` operator, with two bool tensors is not supported. Use the `^` or "
+                           "`logical_xor()` operator instead.")
+    if not target.dtype.is_floating_point:  # torch computes the loss in place in target's dtype
+        raise RuntimeError(f"result type {type_name(input.dtype)} can't be cast to the desired output type "
+                           f"{type_name(target.dtype)}")
+    input = input.to(target.dtype)  # ... so the result has target's float dtype
     # -log(sigmoid(x)) = softplus(-x) and -log(1 - sigmoid(x)) = x + softplus(-x)
     log_one_plus = Softplus.apply(-input, 1.0, math.inf)
     if pos_weight is not None:
@@ -379,10 +427,29 @@ def binary_cross_entropy_with_logits(input: Tensor, target: Tensor, weight: Tens
     return label_node(_reduce(loss, reduction), "BinaryCrossEntropyWithLogitsBackward0")
 
 
+class SelfInformation(Function):
+    """t * log(t), taken as 0 at t = 0 (torch's xlogy(t, t)); NaN for t < 0.
+
+    Its derivative log(t) + 1 is NaN at t = 0 as in torch (xlogy's gradient there is 0/0)."""
+
+    @staticmethod
+    def forward(ctx, t):
+        ctx.save_for_backward(t)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return np.where(t == 0, np.zeros((), t.dtype), t * np.log(t))
+
+    @staticmethod
+    def backward(ctx, grad):
+        t, = ctx.saved_tensors
+        return grad * where(t == 0, math.nan, log(t) + 1)
+
+
 def kl_div(input: Tensor, target: Tensor, size_average: Any = None, reduce: Any = None,
            reduction: str = "mean", log_target: bool = False) -> Tensor:
     """target * (log(target) - input) for log-probabilities `input` (target in log space if log_target)."""
     reduction = _reduction_from_legacy(size_average, reduce, reduction)
+    if not (input.dtype.is_floating_point and target.dtype.is_floating_point):
+        raise RuntimeError("kl_div: Integral inputs not supported.")
     if reduction == "mean":
         warnings.warn("reduction: 'mean' divides the total loss by both the batch size and the support "
                       "size.'batchmean' divides only by the batch size, and aligns with the KL div math "
@@ -391,9 +458,7 @@ def kl_div(input: Tensor, target: Tensor, size_average: Any = None, reduce: Any 
     if log_target:
         loss = exp(target) * (target - input)
     else:
-        positive = target > 0
-        # 0 * log(0) is 0 here (xlogy), not nan
-        loss = where(positive, target * log(where(positive, target, 1.0)), 0.0) - target * input
+        loss = SelfInformation.apply(target) - target * input
     if reduction == "batchmean":
         return loss.sum() / input.shape[0] if input.ndim else loss.sum()
     return _reduce(loss, reduction)

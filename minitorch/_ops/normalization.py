@@ -15,14 +15,16 @@ arrays kept from forward are used.
 from __future__ import annotations
 
 from math import prod
-from typing import NamedTuple, Sequence
+from typing import Any, NamedTuple, Sequence
 
 import numpy as np
 
-from .._tensor import Tensor, _wrap
+from .. import _dtype
+from .._tensor import Tensor, _wrap, wrap_dim
 from ..kernels import batch_norm as bn_kernels
 from ..autograd import grad_mode
 from ..autograd.function import Function
+from ._common import half_as_float, type_name
 from .padding import pad
 from .pooling import avg_pool2d
 
@@ -54,15 +56,20 @@ class Normalize(Function):
             return _kernel_forward(ctx, x, weight, bias, spec, fixed)
         xs = x.reshape(spec.stats_shape)
         if fixed is None:
-            # statistics accumulated in float64; the normalisation itself runs in x's dtype
-            mean = xs.mean(axis=spec.dims, keepdims=True, dtype=np.float64).astype(x.dtype)
-            var = np.mean(np.square(xs - mean), axis=spec.dims, keepdims=True, dtype=np.float64)
+            # statistics accumulated in float64 (from x itself: x - mean in float16 would lose digits);
+            # the normalisation itself runs in x's dtype
+            mean64 = xs.mean(axis=spec.dims, keepdims=True, dtype=np.float64)
+            mean = mean64.astype(x.dtype)
+            var = np.mean(np.square(xs - (mean64 if x.dtype == np.float16 else mean)), axis=spec.dims,
+                          keepdims=True, dtype=np.float64)
         else:
             mean, var = fixed
         invstd = (1.0 / np.sqrt(var + spec.eps)).astype(x.dtype)
-        # x * invstd - mean * invstd (rather than (x - mean) * invstd): torch's rounding
-        xhat = xs * invstd
-        xhat -= (mean * invstd).astype(x.dtype)
+        if x.dtype == np.float16:  # torch's half batch norm: (x - mean) * invstd, each rounded to half
+            xhat = (xs - mean.astype(x.dtype)) * invstd
+        else:  # x * invstd - mean * invstd (rather than (x - mean) * invstd): torch's rounding
+            xhat = xs * invstd
+            xhat -= (mean * invstd).astype(x.dtype)
         xhat = xhat.reshape(x.shape)
         if weight is not None:
             y = xhat * weight.reshape(spec.affine_shape)
@@ -92,8 +99,8 @@ class Normalize(Function):
         else:
             xhat, invstd = _wrap(ctx.xhat), _wrap(ctx.invstd)
         need = ctx.needs_input_grad
-        gw = (grad * xhat).sum(spec.affine_dims).reshape(weight.shape) if need[1] else None
-        gb = grad.sum(spec.affine_dims).reshape(ctx.input_shape(2)) if need[2] else None
+        gw = _sum_over(grad * xhat, spec.affine_dims).reshape(weight.shape) if need[1] else None
+        gb = _sum_over(grad, spec.affine_dims).reshape(ctx.input_shape(2)) if need[2] else None
         gx = None
         if need[0]:
             gxhat = (grad if weight is None else grad * weight.reshape(spec.affine_shape)).reshape(spec.stats_shape)
@@ -102,6 +109,11 @@ class Normalize(Function):
                 gxhat = gxhat - gxhat.mean(spec.dims, keepdim=True) - xh * (gxhat * xh).mean(spec.dims, keepdim=True)
             gx = (gxhat * invstd).reshape(x.shape)
         return gx, gw, gb, None, None
+
+
+def _sum_over(t: Tensor, dims: tuple) -> Tensor:
+    """t summed over `dims`; no dims (weight as large as x, as in layer_norm over all dims) sums nothing."""
+    return t.sum(dims) if dims else t
 
 
 def _per_k(t: np.ndarray | None, spec: NormSpec, fill: float) -> np.ndarray:
@@ -176,9 +188,23 @@ def _update_running(buffer: Tensor | None, value: np.ndarray, momentum: float) -
     buffer._version_box[0] += 1
 
 
-def _check_float(x: Tensor, name: str) -> None:
+def _check_float(x: Tensor, kernel: str) -> None:
     if not x.dtype.is_floating_point:
-        raise RuntimeError(f"{name}: expected a floating point input, got {x.dtype.name}")
+        raise NotImplementedError(f"\"{kernel}\" not implemented for '{type_name(x.dtype)}'")
+
+
+def _check_parameter_dtypes(input: Tensor, *params: Tensor | None) -> None:
+    """torch's CPU norms take parameters of input's dtype, or float32 ones with a float16 input."""
+    for p in params:
+        if p is not None and p.dtype is not input.dtype and \
+                not (input.dtype is _dtype.float16 and p.dtype is _dtype.float32):
+            raise RuntimeError(f"mixed dtype (CPU): expect parameter to have scalar type of {type_name(input.dtype)}")
+
+
+def _verify_batch_size(size: tuple) -> None:
+    """Training statistics need more than one value per channel (torch's check, on torch's view of the input)."""
+    if size[0] * prod(size[2:]) == 1:
+        raise ValueError(f"Expected more than 1 value per channel when training, got input size {list(size)}")
 
 
 def batch_norm(input: Tensor, running_mean: Tensor | None, running_var: Tensor | None,
@@ -190,25 +216,28 @@ def batch_norm(input: Tensor, running_mean: Tensor | None, running_var: Tensor |
     ones, if given, move towards them by `momentum` (the variance unbiased). Otherwise
     the running statistics are used.
     """
-    _check_float(input, "batch_norm")
-    if input.ndim < 2:
-        raise ValueError(f"expected 2D or higher input (got {input.ndim}D input)")
-    c = input.shape[1]
+    if training:
+        if input.ndim == 0:
+            raise IndexError("tuple index out of range")
+        _verify_batch_size(tuple(input.shape))
+    c = input.shape[1] if input.ndim >= 2 else 0
     for name, t in (("running_mean", running_mean), ("running_var", running_var), ("weight", weight),
                     ("bias", bias)):
         if t is not None and t.numel() != c:
-            raise RuntimeError(f"running_mean should contain {c} elements not {t.numel()}"
-                               if name.startswith("running") else
-                               f"{name} should contain {c} elements not {t.numel()}")
+            raise RuntimeError(f"{name} should contain {c} elements not {t.numel()}")
+    if not training:
+        for name, t in (("running_mean", running_mean), ("running_var", running_var)):
+            if t is None:
+                raise RuntimeError(f"{name} must be defined in evaluation mode")
+    wrap_dim(1, input.ndim)  # torch reads the channel count of a 1-D input here: IndexError
+    _check_float(input, "batch_norm")
+    _check_parameter_dtypes(input, weight, bias, running_mean, running_var)
     affine = (c,) + (1,) * (input.ndim - 2)
     dims = (0,) + tuple(range(2, input.ndim))
     spec = _spec(input, tuple(input.shape), dims, affine, eps,
                  kernel_view=(input.shape[0], c, input.numel() // max(input.shape[0] * c, 1)))
     if training or running_mean is None or running_var is None:
         count = prod(input.shape[d] for d in dims)
-        if training and count <= 1:
-            raise ValueError(f"Expected more than 1 value per channel when training, got input size "
-                             f"{input.shape}")
         y, mean, var = NativeBatchNorm.apply(input, weight, bias, spec, None)
         if training:
             _update_running(running_mean, mean._array, momentum)
@@ -226,7 +255,9 @@ def instance_norm(input: Tensor, running_mean: Tensor | None = None, running_var
     Running statistics, if given, are updated with the batch average of the per-instance
     statistics, and used instead when use_input_stats is False.
     """
-    _check_float(input, "instance_norm")
+    if use_input_stats and prod(input.shape[2:]) <= 1:
+        raise ValueError(f"Expected more than 1 spatial element when training, got input size {input.shape}")
+    _check_float(input, "batch_norm")  # torch runs instance norm as a batch norm
     affine = (input.shape[1],) + (1,) * (input.ndim - 2)
     dims = tuple(range(2, input.ndim))
     n, c = input.shape[:2]
@@ -239,8 +270,6 @@ def instance_norm(input: Tensor, running_mean: Tensor | None = None, running_var
         fixed = (running_mean._array.reshape(affine), running_var._array.reshape(affine))
         return NativeBatchNorm.apply(input, weight, bias, spec, fixed)[0].view(input.shape)
     count = prod(input.shape[d] for d in dims)
-    if count <= 1:
-        raise ValueError(f"Expected more than 1 spatial element when training, got input size {input.shape}")
     y, mean, var = NativeBatchNorm.apply(input, weight, bias, spec, None)
     _update_running(running_mean, mean._array.mean(axis=0), momentum)
     _update_running(running_var, (var._array * (count / (count - 1))).mean(axis=0), momentum)
@@ -251,13 +280,15 @@ def instance_norm(input: Tensor, running_mean: Tensor | None = None, running_var
 def layer_norm(input: Tensor, normalized_shape: int | Sequence[int], weight: Tensor | None = None,
                bias: Tensor | None = None, eps: float = 1e-5) -> Tensor:
     """Normalise over the trailing dims given by normalized_shape, then elementwise affine."""
-    _check_float(input, "layer_norm")
     shape = (int(normalized_shape),) if isinstance(normalized_shape, (int, np.integer)) \
         else tuple(int(s) for s in normalized_shape)
     k = len(shape)
     if k == 0 or tuple(input.shape[input.ndim - k:]) != shape or input.ndim < k:
         raise RuntimeError(f"Given normalized_shape={list(shape)}, expected input with shape "
                            f"[*, {', '.join(map(str, shape))}], but got input of size{list(input.shape)}")
+    _check_float(input, "LayerNormKernelImpl")
+    if input.dtype is _dtype.float16:
+        return half_as_float(layer_norm, input, shape, weight, bias, eps)
     spec = _spec(input, tuple(input.shape), tuple(range(input.ndim - k, input.ndim)), shape, eps)
     return NativeLayerNorm.apply(input, weight, bias, spec, None)[0]
 
@@ -265,13 +296,17 @@ def layer_norm(input: Tensor, normalized_shape: int | Sequence[int], weight: Ten
 def group_norm(input: Tensor, num_groups: int, weight: Tensor | None = None, bias: Tensor | None = None,
                eps: float = 1e-5) -> Tensor:
     """Normalise (N, C, *) over each group of C/num_groups channels and the spatial dims."""
-    _check_float(input, "group_norm")
     if input.ndim < 2:
         raise RuntimeError(f"Expected at least 2 dimensions for input tensor but received {input.ndim}")
     n, c = input.shape[:2]
+    # torch checks the (N * C / G, G, *) view of the input has more than one value per group
+    _verify_batch_size((n * c // num_groups, num_groups) + tuple(input.shape[2:]))
     if num_groups <= 0 or c % num_groups:
         raise RuntimeError(f"Expected number of channels in input to be divisible by num_groups, but got "
                            f"input of shape {list(input.shape)} and num_groups={num_groups}")
+    _check_float(input, "GroupNormKernelImpl")
+    if input.dtype is _dtype.float16:
+        return half_as_float(group_norm, input, num_groups, weight, bias, eps)
     spec = _spec(input, (n, num_groups, -1), (2,), (c,) + (1,) * (input.ndim - 2), eps)
     return NativeGroupNorm.apply(input, weight, bias, spec, None)[0]
 

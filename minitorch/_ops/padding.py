@@ -29,7 +29,10 @@ def _index_map(size: int, before: int, after: int, mode: str) -> np.ndarray:
         return np.where(q >= size, 2 * (size - 1) - q, q)
     if mode == "replicate":
         return np.clip(q, 0, size - 1)
-    return q % size  # circular
+    # circular: a negative pad first crops, and the wrapping repeats what is left (as torch does; where a
+    # pad is longer than what is left, torch refuses or reads uninitialised memory, and we keep wrapping)
+    lo, kept = max(-before, 0), size - max(-before, 0) - max(-after, 0)
+    return lo + (np.arange(size + before + after, dtype=np.int64) - max(before, 0)) % max(kept, 1)
 
 
 def _apply_maps(x: np.ndarray, maps: tuple, value: float) -> np.ndarray:

@@ -18,7 +18,7 @@ import numpy as np
 from .. import _creation, kernels
 from .._tensor import Tensor, _wrap
 from ..autograd.function import Function, label_node
-from ._common import ntuple
+from ._common import half_as_float, ntuple
 from ..kernels.window_pool import window_max
 
 __all__ = ["max_pool1d", "max_pool2d", "avg_pool1d", "adaptive_avg_pool1d",
@@ -152,6 +152,8 @@ def _max_poolnd(nd, input, kernel_size, stride, padding, dilation, ceil_mode, re
     name = f"max_pool{nd}d"
     _check_input(input, nd, name)
     _float_input(input, name)
+    if input._array.dtype == np.float16:
+        return half_as_float(_max_poolnd, nd, input, kernel_size, stride, padding, dilation, ceil_mode, return_indices)
     kernel, stride, padding, dilation = _pool_args(nd, kernel_size, stride, padding, dilation, name)
     _check_output(input, nd, kernel, stride, padding, dilation, ceil_mode)
     values, indices = MaxPool.apply(input, kernel, stride, padding, dilation, bool(ceil_mode))
@@ -178,6 +180,9 @@ def _avg_poolnd(nd, input, kernel_size, stride, padding, ceil_mode, count_includ
     name = f"avg_pool{nd}d"
     _check_input(input, nd, name)
     _float_input(input, name)
+    if input._array.dtype == np.float16:
+        return half_as_float(_avg_poolnd, nd, input, kernel_size, stride, padding, ceil_mode, count_include_pad,
+                             divisor_override)
     kernel, stride, padding, _ = _pool_args(nd, kernel_size, stride, padding, 1, name)
     if divisor_override is not None and int(divisor_override) == 0:
         raise RuntimeError("divisor must be not zero")
@@ -338,6 +343,8 @@ def _window_max_pool(x: Tensor, h_bounds: tuple, w_bounds: tuple, return_indices
 def adaptive_max_pool1d(input: Tensor, output_size, return_indices: bool = False):
     """Max over `output_size` nearly equal windows of the last dim [, their indices]."""
     _float_input(input, "adaptive_max_pool1d")
+    if input._array.dtype == np.float16:
+        return half_as_float(adaptive_max_pool1d, input, output_size, return_indices)
     (o,) = _adaptive_sizes(input, 1, output_size, "adaptive_max_pool1d")
     start, end = adaptive_bounds(input.shape[-1], o)
     zero, one = np.zeros((1, 1), np.int64), np.ones((1, 1), np.int64)
@@ -351,6 +358,8 @@ def adaptive_max_pool2d(input: Tensor, output_size, return_indices: bool = False
     """Max over an output_size grid of nearly equal windows: (N, C, H, W) -> (N, C, oh, ow)
     [, flat h*W+w indices]."""
     _float_input(input, "adaptive_max_pool2d")
+    if input._array.dtype == np.float16:
+        return half_as_float(adaptive_max_pool2d, input, output_size, return_indices)
     oh, ow = _adaptive_sizes(input, 2, output_size, "adaptive_max_pool2d")
     hs, he = adaptive_bounds(input.shape[-2], oh)
     ws, we = adaptive_bounds(input.shape[-1], ow)

@@ -13,7 +13,7 @@ import numpy as np
 
 from .._tensor import Tensor, _wrap, wrap_dim
 from ..autograd.function import Function
-from .indexing import SCALAR_NAMES, read_at, write_at
+from .indexing import SCALAR_NAMES, first_out_of_range, read_at, write_at
 
 __all__ = ["gather", "scatter", "scatter_add", "scatter_reduce", "take_along_dim"]
 
@@ -35,8 +35,8 @@ def _along_key(input: Tensor, dim: int, index: Tensor, op: str, src: Any = None)
         raise RuntimeError(f"Expected index {list(a.shape)} to be no larger than self {list(input.shape)} "
                            f"apart from dimension {d} and to be no larger size than src {list(src.shape)}")
     n = input._array.shape[d] if input.ndim else 1
-    if a.size and (a.max() >= n or a.min() < -n):
-        bad = a.max() if a.max() >= n else a.min()
+    bad = first_out_of_range(a.reshape(-1), n, allow_negative=False)  # negatives are errors, not from the end
+    if bad is not None:
         raise RuntimeError(f"index {bad} is out of bounds for dimension {d} with size {n}")
     ndim = a.ndim
     key = tuple(a if i == d else np.arange(s).reshape((-1,) + (1,) * (ndim - i - 1))
@@ -46,6 +46,9 @@ def _along_key(input: Tensor, dim: int, index: Tensor, op: str, src: Any = None)
 
 def gather(input: Tensor, dim: int, index: Tensor, *, sparse_grad: bool = False) -> Tensor:
     """out[i][j][k] = input[index[i][j][k]][j][k] (for dim=0); out has index's shape."""
+    if min(input.ndim, index.ndim) == 0 and max(input.ndim, index.ndim) <= 1:  # torch: 0-d acts as 1-d here
+        wrap_dim(dim, input.ndim)
+        return gather(input.reshape(-1), 0, index.reshape(-1)).reshape(index.shape)
     _, key = _along_key(input, dim, index, "gather")
     return read_at(input, key)
 

@@ -109,9 +109,9 @@ def _can_view(a: np.ndarray, shape: tuple) -> bool:
 
 def flatten(input: Tensor, start_dim: int = 0, end_dim: int = -1) -> Tensor:
     """Merge dims start_dim..end_dim into one (a view when possible)."""
+    s, e = wrap_dim(start_dim, input.ndim), wrap_dim(end_dim, input.ndim)  # a 0-d tensor takes dims 0 and -1
     if input.ndim == 0:
         return reshape(input, 1)
-    s, e = wrap_dim(start_dim, input.ndim), wrap_dim(end_dim, input.ndim)
     if s > e:
         raise RuntimeError("flatten() has invalid args: start_dim cannot come after end_dim")
     shape = input._array.shape
@@ -121,6 +121,9 @@ def flatten(input: Tensor, start_dim: int = 0, end_dim: int = -1) -> Tensor:
 def unflatten(input: Tensor, dim: int, sizes: Sequence[int]) -> Tensor:
     """Split dimension `dim` into `sizes` (one -1 allowed): (.., n, ..) -> (.., *sizes, ..)."""
     d = wrap_dim(dim, input.ndim)
+    if input.ndim == 0:
+        raise RuntimeError(f"unflatten got an unexpected error:\nDimension specified as {dim} but tensor has no "
+                           f"dimensions")
     n = input._array.shape[d]
     sizes = tuple(int(s) for s in sizes)
     known = math.prod(s for s in sizes if s != -1)
@@ -146,6 +149,9 @@ def squeeze(input: Tensor, dim: Any = None) -> Tensor:
         dims, overload = range(len(shape)), 0
     elif isinstance(dim, (tuple, list)):
         dims, overload = [wrap_dim(d, input.ndim) for d in dim], 2
+        repeated = [d for i, d in enumerate(dims) if d in dims[:i]]
+        if repeated:
+            raise RuntimeError(f"dim {repeated[0]} appears multiple times in the list of dims")
     else:
         dims, overload = [wrap_dim(dim, input.ndim)], 1
     new = tuple(s for i, s in enumerate(shape) if not (i in dims and s == 1))
@@ -171,6 +177,8 @@ Transpose, T = renamed(Permute, "TransposeBackward0"), renamed(Permute, "TBackwa
 
 def permute(input: Tensor, *dims: Any) -> Tensor:
     """A view with dimensions reordered: output dim i is input dim dims[i]."""
+    if not dims:
+        raise TypeError('permute() missing 1 required positional arguments: "dims"')
     dims = _shape_arg(dims)
     if len(dims) != input.ndim:
         raise RuntimeError(f"permute(sparse_coo): number of dimensions in the tensor input does not "
@@ -216,6 +224,8 @@ def movedim(input: Tensor, source: Any, destination: Any) -> Tensor:
     for name, ds in (("source", src), ("destination", dst)):
         if len(set(ds)) != len(ds):
             raise RuntimeError(f"movedim: repeated dim in `{name}` ({ds})")
+    if n == 0:  # dims 0 and -1 of a 0-d tensor are the tensor itself
+        return permute(input, ())
     order: list = [None] * n
     for s, d in zip(src, dst):
         order[d] = s

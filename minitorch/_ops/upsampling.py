@@ -14,7 +14,9 @@ from typing import Sequence
 
 import numpy as np
 
+from .. import _dtype
 from .._tensor import Tensor
+from ._common import type_name
 from .pooling import adaptive_avg_pool1d, adaptive_avg_pool2d, adaptive_avg_pool3d, apply_along_axes
 
 __all__ = ["pixel_shuffle", "pixel_unshuffle"]
@@ -104,6 +106,16 @@ def _output_size(x: Tensor, dims: int, size, scale_factor, recompute_scale_facto
     return sizes, ((None,) * dims if recompute_scale_factor else scales)
 
 
+def _kernel_name(mode: str, dims: int) -> str:
+    """The CPU kernel torch names when it has none for a dtype (its 2-d kernels are channels-last ones)."""
+    if mode == "area":
+        return f"adaptive_avg_pool{dims}d"
+    if dims == 2 and mode in ("nearest", "nearest-exact", "bilinear"):
+        return f"upsample_{'nearest' if mode.startswith('nearest') else mode}2d_channels_last"
+    kind = {"bicubic": "cubic", "bilinear": "linear", "trilinear": "linear"}.get(mode, mode)
+    return f"compute_indices_weights_{'nearest' if kind.startswith('nearest') else kind}"
+
+
 def interpolate(input: Tensor, size=None, scale_factor=None, mode: str = "nearest",
                 align_corners: bool | None = None, recompute_scale_factor: bool | None = None,
                 antialias: bool = False) -> Tensor:
@@ -132,8 +144,8 @@ def interpolate(input: Tensor, size=None, scale_factor=None, mode: str = "neares
         raise NotImplementedError(f"Input Error: Only 3D, 4D and 5D input Tensors supported (got "
                                   f"{input.ndim}D) for the modes: nearest | linear | bilinear | bicubic | "
                                   f"trilinear | lanczos | area | nearest-exact (got {mode})")
-    if not input.dtype.is_floating_point and mode != "nearest":
-        raise RuntimeError(f"\"upsample_{mode}\" not implemented for '{input.dtype.name.capitalize()}'")
+    if not input.dtype.is_floating_point and not (input.dtype is _dtype.uint8 and mode == "nearest"):
+        raise NotImplementedError(f"\"{_kernel_name(mode, dims)}\" not implemented for '{type_name(input.dtype)}'")
     if recompute_scale_factor and size is not None:
         raise ValueError("recompute_scale_factor is not meaningful with an explicit size.")
     sizes, scales = _output_size(input, dims, size, scale_factor, recompute_scale_factor)

@@ -6,7 +6,7 @@ import pytest
 import torch
 
 import minitorch
-from conftest import assert_matches_torch, gradcheck, randn
+from conftest import assert_matches_torch, gradcheck, randn, same_outcome
 
 # (name, call) pairs: call(lib, x) runs the activation through lib.nn.functional.
 FUNCTIONAL = {
@@ -136,3 +136,56 @@ def test_bad_arguments():
         minitorch.nn.functional.gelu(minitorch.ones(2), approximate="fast")
     with pytest.raises(ValueError, match="min_val cannot be greater than max_val"):
         minitorch.nn.Hardtanh(2, 1)
+
+
+# ----- values and gradients at the edges: bounds, +-inf, NaN, huge inputs, every float dtype -------------------
+EDGE_VALUES = np.array([-np.inf, -1e4, -50, -10, -6, -2, -1, -0.5, -1e-3, 0, 1e-3, 0.5, 1, 2, 6, 10, 50, 1e4,
+                        np.inf, np.nan])
+EDGE_CALLS = {
+    "elu": lambda L, x: L.nn.functional.elu(x), "elu_alpha": lambda L, x: L.nn.functional.elu(x, alpha=0.5),
+    "elu_negative_alpha": lambda L, x: L.nn.functional.elu(x, alpha=-0.5),
+    "elu_inplace": lambda L, x: L.nn.functional.elu(x * 1, inplace=True),
+    "selu": lambda L, x: L.nn.functional.selu(x), "celu": lambda L, x: L.nn.functional.celu(x, 0.7),
+    "hardtanh": lambda L, x: L.nn.functional.hardtanh(x),
+    "hardtanh_bounds": lambda L, x: L.nn.functional.hardtanh(x, -0.5, 0.5),
+    "hardtanh_equal_bounds": lambda L, x: L.nn.functional.hardtanh(x, 1.0, 1.0),
+    "hardtanh_inplace": lambda L, x: L.nn.functional.hardtanh(x * 1, inplace=True),
+    "relu6": lambda L, x: L.nn.functional.relu6(x),
+    "gelu": lambda L, x: L.nn.functional.gelu(x), "gelu_tanh": lambda L, x: L.nn.functional.gelu(x, approximate="tanh"),
+    "silu": lambda L, x: L.nn.functional.silu(x), "mish": lambda L, x: L.nn.functional.mish(x),
+    "softplus": lambda L, x: L.nn.functional.softplus(x), "logsigmoid": lambda L, x: L.nn.functional.logsigmoid(x),
+    "hardswish": lambda L, x: L.nn.functional.hardswish(x),
+    "hardsigmoid": lambda L, x: L.nn.functional.hardsigmoid(x),
+    "leaky_relu": lambda L, x: L.nn.functional.leaky_relu(x, 0.1),
+    "hardshrink": lambda L, x: L.nn.functional.hardshrink(x, 0.5),
+    "softshrink": lambda L, x: L.nn.functional.softshrink(x, 0.5),
+    "threshold": lambda L, x: L.nn.functional.threshold(x, 0.5, -2.0),
+}
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64", "float16"])
+@pytest.mark.parametrize("name", EDGE_CALLS)
+def test_activation_values_and_gradients_at_the_edges_match_torch(name, dtype):
+    """Where torch's kernels give NaN (gelu(+inf) in float32) or pass NaN's gradient through, so do we."""
+    outputs = []
+    for L in (torch, minitorch):
+        x = L.tensor(EDGE_VALUES.astype(dtype), requires_grad=True)
+        y = EDGE_CALLS[name](L, x)
+        y.backward(L.ones_like(y))
+        outputs.append((y.detach().numpy().astype(np.float64), x.grad.numpy().astype(np.float64), str(y.dtype)))
+    (ty, tg, tdt), (my, mg, mdt) = outputs
+    tol = 1e-2 if dtype == "float16" else 1e-5
+    assert mdt.split(".")[-1] == tdt.split(".")[-1]
+    np.testing.assert_allclose(my, ty, rtol=tol, atol=tol, err_msg="values")
+    np.testing.assert_allclose(mg, tg, rtol=tol, atol=tol, err_msg="gradients")
+
+
+@pytest.mark.parametrize("fn", ["softmax", "log_softmax", "softmin"])
+@pytest.mark.parametrize("shape,dtype", [((), "float32"), ((3,), "float32"), ((2, 3), "float32"), ((0, 2), "float32"),
+                                         ((), "int64"), ((3,), "int64"), ((2, 3), "int64")], ids=str)
+@pytest.mark.parametrize("dim", [0, 1, -1, -2, 2, -3, 5])
+def test_softmax_dims_and_dtypes_raise_like_torch(fn, shape, dim, dtype):
+    """A dim out of range is an IndexError (also on a 0-d tensor), checked before the dtype."""
+    same_outcome(lambda L, x: getattr(L.nn.functional, fn)(x, dim=dim), randn(*shape).astype(dtype))
+    if fn != "softmin":
+        same_outcome(lambda L, x: getattr(x, fn)(dim), randn(*shape).astype(dtype))

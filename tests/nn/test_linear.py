@@ -9,7 +9,7 @@ import torch
 
 import minitorch
 import minitorch.nn as nn
-from conftest import assert_matches_torch, gradcheck, randn
+from conftest import assert_matches_torch, gradcheck, randn, same_outcome
 
 
 def _pair(name, *args, **kwargs):
@@ -155,3 +155,30 @@ def test_feature_and_alpha_dropout():
     a = nn.AlphaDropout(0.2)(x).numpy()  # keeps zero mean and unit variance on normal input
     assert abs(a.mean()) < 0.02 and abs(a.std() - 1) < 0.02
     assert repr(nn.Dropout2d()) == repr(torch.nn.Dropout2d()) and repr(nn.AlphaDropout(0.1)) == "AlphaDropout(p=0.1, inplace=False)"
+
+
+@pytest.mark.parametrize("index_shape", [(0,), (2, 0), (0, 3), (3,), (2, 2), ()], ids=str)
+@pytest.mark.parametrize("options", [{}, {"padding_idx": 1}, {"scale_grad_by_freq": True}], ids=str)
+def test_embedding_gradients_with_empty_and_scalar_indices_match_torch(index_shape, options):
+    """An empty index gives an empty lookup and a zero gradient (it used to fail reshaping nothing)."""
+    index = np.arange(int(np.prod(index_shape)), dtype=np.int64).reshape(index_shape) % 4
+    assert_matches_torch(lambda L, w: L.nn.functional.embedding(L.tensor(index), w, **options), randn(4, 3))
+
+
+LAYER_EDGE_CALLS = [
+    lambda L: L.nn.functional.linear(L.ones(2, 3), L.ones(3)),
+    lambda L: L.nn.functional.linear(L.ones(3), L.ones(2, 3), L.ones(2)),
+    lambda L: L.nn.functional.linear(L.ones(3), L.ones(3), L.ones(())),
+    lambda L: L.nn.functional.linear(L.ones(3), L.ones(3), L.ones(2)),
+    lambda L: L.nn.functional.linear(L.ones(2, 3), L.ones(4, 3), L.ones(3)),
+    lambda L: L.nn.functional.dropout(L.ones(3, dtype=L.bool)),
+    lambda L: L.nn.functional.dropout(L.ones(3, dtype=L.int64), p=0.0),
+    lambda L: L.nn.functional.dropout(L.ones(3, dtype=L.int64), training=False),
+    lambda L: L.nn.functional.normalize(L.ones(3, dtype=L.int64), dim=0),
+]
+
+
+@pytest.mark.parametrize("call", range(len(LAYER_EDGE_CALLS)))
+def test_linear_dropout_normalize_edges_match_torch(call):
+    """A 1-D weight makes linear a dot product; bias must expand to the output; integer inputs refused."""
+    same_outcome(lambda L: LAYER_EDGE_CALLS[call](L))

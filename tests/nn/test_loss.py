@@ -6,7 +6,7 @@ import pytest
 import torch
 
 import minitorch
-from conftest import assert_matches_torch, gradcheck, randn
+from conftest import assert_matches_torch, gradcheck, randn, same_outcome
 
 REDUCTIONS = ["mean", "sum", "none"]
 
@@ -215,3 +215,75 @@ def test_weighted_loss_module_keeps_weight_as_buffer():
     loss = minitorch.nn.CrossEntropyLoss(weight=w)
     assert list(loss.state_dict()) == list(torch.nn.CrossEntropyLoss(weight=torch.ones(2)).state_dict())
     assert loss.weight is w
+
+
+# ----- dtypes and shapes of targets: torch's result dtype or torch's exception --------------------------------
+LOSS_DTYPES = ["float32", "float64", "float16", "int64", "int32", "bool"]
+ELEMENTWISE_LOSSES = {
+    "mse_loss": lambda L, x, t: L.nn.functional.mse_loss(x, t),
+    "l1_loss": lambda L, x, t: L.nn.functional.l1_loss(x, t),
+    "smooth_l1_loss": lambda L, x, t: L.nn.functional.smooth_l1_loss(x, t),
+    "huber_loss": lambda L, x, t: L.nn.functional.huber_loss(x, t),
+    "binary_cross_entropy": lambda L, x, t: L.nn.functional.binary_cross_entropy(x, t),
+    "binary_cross_entropy_with_logits": lambda L, x, t: L.nn.functional.binary_cross_entropy_with_logits(x, t),
+    "kl_div": lambda L, x, t: L.nn.functional.kl_div(x, t, reduction="sum"),
+    "kl_div_log_target": lambda L, x, t: L.nn.functional.kl_div(x, t, reduction="batchmean", log_target=True),
+}
+
+
+@pytest.mark.parametrize("loss", ELEMENTWISE_LOSSES)
+@pytest.mark.parametrize("input_dtype", LOSS_DTYPES)
+@pytest.mark.parametrize("target_dtype", LOSS_DTYPES)
+def test_elementwise_loss_dtypes_match_torch(loss, input_dtype, target_dtype):
+    """bce wants equal dtypes, huber writes in input's dtype, bce_with_logits in target's, mse promotes..."""
+    x = np.full((2, 3), 0.25, input_dtype)
+    t = np.full((2, 3), 0.75, target_dtype)
+    same_outcome(lambda L, x, t: ELEMENTWISE_LOSSES[loss](L, x, t), x, t, atol=1e-3, rtol=1e-3)
+
+
+@pytest.mark.parametrize("loss", ["mse_loss", "l1_loss", "smooth_l1_loss", "huber_loss", "kl_div"])
+@pytest.mark.parametrize("shapes", [((), ()), ((), (3,)), ((3,), (2,)), ((2, 3), (3,)), ((2, 3), (3, 2)), ((0, 3), (3,)),
+                                    ((2, 1), (1, 3))], ids=str)
+@pytest.mark.parametrize("dtypes", [("float32", "float32"), ("float64", "float32"), ("int64", "int64")], ids=str)
+def test_elementwise_loss_shapes_match_torch(loss, shapes, dtypes):
+    """Broadcast errors come before dtype errors; a 0-d float64 input still promotes a float32 target."""
+    x, t = randn(*shapes[0]).astype(dtypes[0]), randn(*shapes[1]).astype(dtypes[1])
+    same_outcome(lambda L, x, t: ELEMENTWISE_LOSSES[loss](L, x, t), x, t, atol=1e-4, rtol=1e-4)
+
+
+CLASS_CASES = [((), (), "int64"), ((), (), "float32"), ((3,), (), "int64"), ((3,), (1,), "int64"),
+               ((3,), (2,), "int64"), ((3,), (3,), "float32"), ((3,), (3,), "int64"), ((2, 3), (2,), "int64"),
+               ((2, 3), (3,), "int64"), ((2, 3), (), "int64"), ((2, 3), (1, 2), "int64"), ((2, 3), (2,), "int32"),
+               ((2, 3), (2,), "float32"), ((2, 3), (2, 3), "float64"), ((2, 3), (2, 3), "int64"),
+               ((2, 3, 4), (2, 4), "int64"), ((2, 3, 4), (2, 5), "int64"), ((2, 3, 4), (2, 3, 4), "float32"),
+               ((0, 3), (0,), "int64")]
+
+
+@pytest.mark.parametrize("loss", ["cross_entropy", "nll_loss"])
+@pytest.mark.parametrize("input_dtype", ["float32", "int64"])
+@pytest.mark.parametrize("case", CLASS_CASES, ids=str)
+def test_class_loss_target_checks_match_torch(loss, input_dtype, case):
+    """(C,) input takes a () or (1,) target; log_softmax's errors come before nll_loss's (cross_entropy)."""
+    in_shape, t_shape, t_dtype = case
+    x = randn(*in_shape).astype(input_dtype)
+    t = np.zeros(t_shape, t_dtype) if t_dtype != "float32" or in_shape != t_shape else np.full(t_shape, 0.5, t_dtype)
+
+    def fn(L, x, t):
+        return getattr(L.nn.functional, loss)(x, t, reduction="none"), getattr(L.nn.functional, loss)(x, t)
+    same_outcome(lambda L, x, t: L.stack([o.reshape(-1)[:1].sum() for o in fn(L, x, t)]), x, t)
+
+
+@pytest.mark.parametrize("log_target", [False, True])
+@pytest.mark.parametrize("reduction", ["none", "sum", "mean", "batchmean"])
+def test_kl_div_gradients_at_zero_and_negative_targets_match_torch(log_target, reduction):
+    """target * log(target) is 0 at target == 0 (its gradient NaN) and NaN below 0, as torch's xlogy."""
+    x = np.array([[-2.0, -1.0, -0.5], [0.0, 1.0, 2.0]], np.float32)
+    t = np.array([[0.2, 0.0, -0.8], [-0.5, 0.5, 0.0]], np.float32)
+    outputs = []
+    for L in (torch, minitorch):
+        xs, ts = L.tensor(x, requires_grad=True), L.tensor(t, requires_grad=True)
+        y = L.nn.functional.kl_div(xs, ts, reduction=reduction, log_target=log_target)
+        y.sum().backward()
+        outputs.append([y.detach().numpy(), xs.grad.numpy(), ts.grad.numpy()])
+    for got, expected in zip(outputs[1], outputs[0]):
+        np.testing.assert_allclose(got, expected, rtol=1e-5, atol=1e-6)

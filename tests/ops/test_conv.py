@@ -133,3 +133,25 @@ def test_conv_dtype_mismatch_is_runtime_error():
     x, w = minitorch.tensor(randn(1, 3, 5, 5)), minitorch.tensor(randn(4, 3, 3, 3, dtype=np.float64))
     with pytest.raises(RuntimeError, match="float32.*float64"):
         minitorch.nn.functional.conv2d(x, w)
+
+
+# ----- float16: computed in float32 and rounded, as torch's CPU kernels do -----------------------------------
+HALF_CONV_CALLS = {
+    "conv1d": (lambda L, x, w, b: L.nn.functional.conv1d(x, w, b, padding=1), [(2, 3, 10), (4, 3, 3), (4,)]),
+    "conv2d": (lambda L, x, w, b: L.nn.functional.conv2d(x, w, b, stride=2, padding=1), [(2, 3, 6, 6), (4, 3, 3, 3),
+                                                                                        (4,)]),
+    "conv2d_groups": (lambda L, x, w, b: L.nn.functional.conv2d(x, w, b, groups=2), [(1, 4, 5, 5), (2, 2, 3, 3), (2,)]),
+    "conv3d": (lambda L, x, w, b: L.nn.functional.conv3d(x, w, b), [(1, 2, 4, 4, 4), (2, 2, 2, 2, 2), (2,)]),
+    "conv_transpose2d": (lambda L, x, w, b: L.nn.functional.conv_transpose2d(x, w, b, stride=2),
+                         [(2, 3, 4, 4), (3, 2, 3, 3), (2,)]),
+    "unfold": (lambda L, x, w, b: L.nn.functional.unfold(x, 2, stride=2) * w.sum() + b.sum(), [(2, 3, 6, 6), (1,), (1,)]),
+    "fold": (lambda L, x, w, b: L.nn.functional.fold(x, (4, 4), 2, stride=2) * w.sum() + b.sum(),
+             [(2, 12, 4), (1,), (1,)]),
+}
+
+
+@pytest.mark.parametrize("name", HALF_CONV_CALLS)
+def test_float16_convolutions_match_torch(name):
+    call, shapes = HALF_CONV_CALLS[name]
+    arrays = [randn(*s, seed=i).astype(np.float16) for i, s in enumerate(shapes)]
+    assert_matches_torch(call, *arrays, atol=1e-2, rtol=1e-2)

@@ -4,7 +4,7 @@ import pytest
 import torch
 
 import minitorch
-from conftest import assert_matches_torch, gradcheck, randn
+from conftest import assert_matches_torch, gradcheck, randn, same_error, same_outcome
 
 # keys for x of shape (4, 5, 6); a key is built per library since it may hold tensors
 KEYS = [
@@ -279,3 +279,156 @@ def test_basic_key_node_names_like_torch(key):
     """torch names the node after the key's last effective entry (select, slice or unsqueeze)."""
     names = [(L.ones(3, 4, 5, requires_grad=True) * 1)[key].grad_fn.name() for L in (minitorch, torch)]
     assert names[0] == names[1]
+
+
+# ----- index ranges: negative positions are errors except in a[idx], index_fill, take and put ---------------
+RANGE_INDICES = [[0], [2], [-1], [-3], [3], [-4], [1, 5, -9], [1, -9, 5], [], 0, -1, 3]
+RANGE_OPS = {
+    "index_select": lambda L, x, d, i: x.index_select(d, i),
+    "index_add": lambda L, x, d, i: x.index_add(d, i, L.ones_like(x.index_select(d, i.clamp(0, 0)))),
+    "index_copy": lambda L, x, d, i: x.index_copy(d, i, L.ones_like(x.index_select(d, i.clamp(0, 0)))),
+    "index_fill": lambda L, x, d, i: x.index_fill(d, i, 7.0),
+    "take": lambda L, x, d, i: L.take(x, i),
+    "put": lambda L, x, d, i: x.put(i, L.ones(i.shape)),
+    "put_accumulate": lambda L, x, d, i: x.put(i, L.ones(i.shape), accumulate=True),
+    "getitem": lambda L, x, d, i: x[(slice(None),) * (d % max(x.ndim, 1)) + (i,)],
+}
+
+
+@pytest.mark.parametrize("op", RANGE_OPS)
+@pytest.mark.parametrize("shape,dim", [((3,), 0), ((3,), -1), ((2, 3), 1), ((3, 2), 0), ((2, 3), -1), ((), 0),
+                                       ((2, 3, 4), 1), ((2, 3, 4, 5), 2), ((2, 3, 4), 2)])
+@pytest.mark.parametrize("index", RANGE_INDICES, ids=str)
+def test_index_range_checks_match_torch(op, shape, dim, index):
+    """Out-of-range and (where torch refuses them) negative positions raise torch's exception, never wrap."""
+    x = np.arange(int(np.prod(shape)), dtype=np.float32).reshape(shape)
+    same_outcome(lambda L, x: RANGE_OPS[op](L, x, dim, L.tensor(index, dtype=L.int64)), x)
+
+
+@pytest.mark.parametrize("op", ["gather", "scatter", "scatter_value", "scatter_add", "scatter_reduce"])
+@pytest.mark.parametrize("index", [[[0, 2]], [[-1, 0]], [[3, 0]], [[1, -4]], [[0, 5], [-9, 1]]], ids=str)
+@pytest.mark.parametrize("dim", [1, -1, 0])
+def test_gather_scatter_refuse_negative_and_large_indices(op, index, dim):
+    x = np.arange(6, dtype=np.float32).reshape(2, 3)
+    fns = {"gather": lambda L, x, i: x.gather(dim, i),
+           "scatter": lambda L, x, i: x.scatter(dim, i, L.ones(i.shape)),
+           "scatter_value": lambda L, x, i: x.scatter(dim, i, 2.5),
+           "scatter_add": lambda L, x, i: x.scatter_add(dim, i, L.ones(i.shape)),
+           "scatter_reduce": lambda L, x, i: x.scatter_reduce(dim, i, L.ones(i.shape), "amax")}
+    same_outcome(lambda L, x: fns[op](L, x, L.tensor(index)), x)
+
+
+def test_range_error_messages_match_torch():
+    x = np.arange(6, dtype=np.float32).reshape(2, 3)
+    same_error(lambda L, x: x.index_select(1, L.tensor([-1])), x)
+    same_error(lambda L, x: x.index_add(1, L.tensor([-1]), L.ones(2, 1)), x)
+    same_error(lambda L, x: x.index_copy(1, L.tensor([0, 3]), L.ones(2, 2)), x)
+    same_error(lambda L, x: x.index_fill(1, L.tensor([-4]), 1.0), x)
+    same_error(lambda L, x: x.gather(1, L.tensor([[1, -9, 5]])), x)
+    same_error(lambda L, x: x.reshape(-1).put(L.tensor([-7]), L.ones(1)), x)
+    same_error(lambda L, x: x.put(L.tensor([0, 1]), L.ones(3)), x)
+    same_error(lambda L, x: x.put(L.tensor([0]), L.ones(1, dtype=L.float64)), x)
+
+
+def test_put_gradients_match_torch():
+    assert_matches_torch(lambda L, x, s: x.put(L.tensor([[-1], [0]]), s), randn(2, 3), randn(1, 2))
+    assert_matches_torch(lambda L, x, s: x.put(L.tensor([1, 1]), s, accumulate=True), randn(2, 3), randn(2))
+
+
+def test_index_backward_with_negative_indices_matches_torch():
+    assert_matches_torch(lambda L, x: x[L.tensor([-1, -1, 0])], randn(4, 3))
+    assert_matches_torch(lambda L, x: x[:, [-3, 2, -3]], randn(4, 3))
+
+
+# ----- setitem and fills with another dtype --------------------------------------------------------------
+SETITEM_KEYS = {
+    "int": lambda L: 0,
+    "slice": lambda L: slice(0, 2),
+    "index_tensor": lambda L: L.tensor([0, 2]),
+    "mask": lambda L: L.tensor([True, False, True]),
+    "list": lambda L: [1],
+}
+SETITEM_VALUES = {
+    "float64_1d": lambda L: L.tensor([1.5], dtype=L.float64),
+    "float64_0d": lambda L: L.tensor(1.5, dtype=L.float64),
+    "float32_1d": lambda L: L.tensor([1.5]),
+    "int64_1d": lambda L: L.tensor([2]),
+    "int64_0d": lambda L: L.tensor(2),
+    "bool_0d": lambda L: L.tensor(True),
+    "python_float": lambda L: 2.5,
+    "python_int": lambda L: 3,
+}
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float16", "int64", "bool"])
+@pytest.mark.parametrize("key", SETITEM_KEYS)
+@pytest.mark.parametrize("value", SETITEM_VALUES)
+def test_setitem_with_another_dtype_matches_torch(dtype, key, value):
+    """Advanced-index writes refuse a tensor of another dtype (x[mask] = 0-d tensor casts, like masked_fill_)."""
+    def fn(L, x):
+        x = x.clone()
+        x[SETITEM_KEYS[key](L)] = SETITEM_VALUES[value](L)
+        return x
+    same_outcome(fn, np.zeros(3, dtype))
+
+
+def test_setitem_dtype_error_message_matches_torch():
+    def fn(L, x):
+        x[L.tensor([0])] = L.tensor([1.0], dtype=L.float64, requires_grad=True)
+    same_error(fn, np.zeros(3, np.float32))
+
+
+FILL_VALUES = [300, -1, -129, -255, -256, 2.5, -1.5, 127.9, 255.5, 70000.0, 1e30, 3.5e38, float("inf"),
+               float("-inf"), float("nan"), 2 ** 63, True]
+
+
+@pytest.mark.parametrize("dtype", ["uint8", "int8", "int32", "int64", "float16", "float32", "float64", "bool"])
+@pytest.mark.parametrize("value", FILL_VALUES, ids=str)
+@pytest.mark.parametrize("op", ["masked_fill", "masked_fill_", "masked_fill_tensor", "index_fill"])
+def test_fill_values_that_overflow_the_dtype_raise_like_torch(dtype, value, op):
+    """int_tensor.masked_fill(mask, -inf) raises in torch; numpy would store INT64_MIN."""
+    fns = {"masked_fill": lambda L, x, m: x.masked_fill(m, value),
+           "masked_fill_": lambda L, x, m: x.clone().masked_fill_(m, value),
+           "masked_fill_tensor": lambda L, x, m: x.masked_fill(m, L.tensor(value)),
+           "index_fill": lambda L, x, m: x.index_fill(0, L.tensor([1]), value)}
+    same_outcome(fns[op], np.zeros(3, dtype), np.array([True, False, True]))
+
+
+# ----- ints among index tensors: torch selects with the ints first -------------------------------------
+MIXED_KEYS = [
+    lambda L: (Ellipsis, L.tensor(1), slice(None), L.tensor([0, 1])),
+    lambda L: (L.tensor(1), slice(None), L.tensor([0, 1])),
+    lambda L: (slice(None), L.tensor(1), slice(None), L.tensor([0, 1])),
+    lambda L: (0, slice(None), L.tensor([0, 1])),
+    lambda L: (slice(None), 0, slice(None), L.tensor([0, 1])),
+    lambda L: (slice(None), L.tensor(0), L.tensor([0, 1])),
+    lambda L: (L.tensor([[1, 0]]), 2, slice(None), L.tensor([[0], [1]])),
+    lambda L: (slice(None), L.tensor([[1, 0]]), 2, L.tensor([[0], [1]]), None),
+    lambda L: (1, slice(None), L.tensor([True, False, True, True]), 1),
+    lambda L: (1, L.tensor([1, 0]), 2, L.tensor([0, 1])),
+    lambda L: (None, 1, slice(None), L.tensor([-1, 0]), slice(1, 3)),
+]
+
+
+@pytest.mark.parametrize("key", range(len(MIXED_KEYS)))
+def test_ints_among_index_tensors_place_dims_like_torch(key):
+    assert_matches_torch(lambda L, x: x[MIXED_KEYS[key](L)], randn(2, 3, 4, 5))
+
+
+@pytest.mark.parametrize("key", range(len(MIXED_KEYS)))
+def test_setitem_with_ints_among_index_tensors_matches_torch(key):
+    def fn(L, x, v):
+        out = x * 1
+        target = out[MIXED_KEYS[key](L)]
+        out[MIXED_KEYS[key](L)] = v[:target.numel()].reshape(target.shape)
+        return out
+    assert_matches_torch(fn, randn(2, 3, 4, 5), randn(40))
+
+
+def test_mask_shape_errors_match_torch():
+    same_error(lambda L, x: x.masked_fill(L.tensor([True, False]), 1.0), np.zeros((2, 3), np.float32))
+    same_error(lambda L, x: x.masked_select(L.ones(2, dtype=L.bool)), np.zeros((2, 3), np.float32))
+
+    def set_rows(L, x):
+        x[L.tensor([True, False])] = L.ones(2, 3)  # the value may broadcast to the target, not the other way
+    same_error(set_rows, np.zeros((2, 3), np.float32))

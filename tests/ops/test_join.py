@@ -5,7 +5,7 @@ import pytest
 import torch
 
 import minitorch
-from conftest import assert_matches_torch, gradcheck, randn
+from conftest import assert_matches_torch, gradcheck, randn, same_outcome
 
 # (id, fn(lib, *tensors), input shapes)
 CASES = [
@@ -90,3 +90,23 @@ def test_errors_match_torch(fn):
     with pytest.raises(type(expected.value)) as got:
         fn(minitorch, minitorch.zeros(3, 4))
     assert str(got.value) == str(expected.value)
+
+
+# ----- splits of empty and 0-d tensors, bad dims and sizes --------------------------------------------------
+JOIN_CALLS = [
+    lambda L, x: len(x.split(2)), lambda L, x: x.split(2), lambda L, x: x.split(1, dim=-1), lambda L, x: x.split([0]),
+    lambda L, x: x.split([0, 0]), lambda L, x: x.split(0), lambda L, x: x.split(-1), lambda L, x: len(x.chunk(2)),
+    lambda L, x: len(x.tensor_split(2)), lambda L, x: x.unbind(2), lambda L, x: x.narrow(-1, 0, 1),
+    lambda L, x: x.select(0, -1), lambda L, x: x.flip(0), lambda L, x: x.flip((0, 0)), lambda L, x: x.roll(1, 0),
+    lambda L, x: x.roll(1), lambda L, x: x.repeat(2, -1), lambda L, x: x.repeat(2, 1, 1), lambda L, x: x.tile(()),
+]
+
+
+@pytest.mark.parametrize("shape", [(), (0,), (5,), (0, 3), (2, 0), (2, 3)], ids=str)
+@pytest.mark.parametrize("call", range(len(JOIN_CALLS)))
+def test_splits_and_rearrangements_match_torch_at_the_edges(shape, call):
+    """split of an empty dim gives one empty piece (torch), a 0-d tensor cannot be split, ..."""
+    def fn(L, x):
+        out = JOIN_CALLS[call](L, x)
+        return L.stack([L.tensor(list(p.shape)) for p in out]) if isinstance(out, tuple) and out else out
+    same_outcome(fn, randn(*shape))

@@ -4,7 +4,7 @@ import pytest
 import torch
 
 import minitorch
-from conftest import assert_matches_torch, gradcheck, randn
+from conftest import assert_matches_torch, gradcheck, randn, same_error, same_outcome, sample
 
 # (shape of a, shape of b): every 1-D / 2-D / batched combination, with batch broadcasting
 MATMUL_SHAPES = [
@@ -201,3 +201,128 @@ def test_errors_match_torch(fn, arrays):
 def test_matmul_errors_name_the_kernel_like_torch(sa, sb):
     assert raised(lambda L, a, b: a @ b, minitorch, randn(*sa), randn(*sb)) == \
         raised(lambda L, a, b: a @ b, torch, randn(*sa), randn(*sb))
+
+
+# ----- einsum: broadcasting size-1 dims, integer sums ----------------------------------------------------
+@pytest.mark.parametrize("equation,shapes", [
+    ("jl,lj->j", [(1, 2), (1, 1)]),
+    ("jl,lj->j", [(2, 1), (1, 2)]),
+    ("ij,jk->ik", [(2, 1), (3, 4)]),
+    ("ij,jk->ik", [(1, 3), (1, 4)]),
+    ("bij,bjk->bik", [(1, 2, 3), (4, 3, 2)]),
+    ("i,i->i", [(1,), (3,)]),
+    ("i,i->", [(3,), (1,)]),
+    ("...ij,...jk->...ik", [(2, 1, 2, 3), (3, 3, 1)]),
+    ("ii,i->i", [(3, 3), (1,)]),
+])
+def test_einsum_gradients_with_broadcast_size_one_dims(equation, shapes):
+    assert_matches_torch(lambda L, *xs: L.einsum(equation, *xs), *[randn(*s) for s in shapes])
+
+
+@pytest.mark.parametrize("dtype", ["bool", "uint8", "int8", "int32", "int64", "float16", "float32", "float64"])
+@pytest.mark.parametrize("equation,shapes", [
+    ("ij->", [(2, 3)]), ("ij->i", [(2, 3)]), ("ij->ji", [(2, 3)]), ("ii->i", [(3, 3)]), ("ii->", [(3, 3)]),
+    ("ij->j", [(0, 3)]), ("i,i->i", [(3,), (3,)]), ("i,i->", [(3,), (3,)]), ("ij,jk->ik", [(2, 3), (3, 2)]),
+])
+def test_einsum_dtypes_match_torch(dtype, equation, shapes):
+    """A lone operand summed gives int64 for ints and bools (torch sums it); bool contractions raise."""
+    same_outcome(lambda L, *xs: L.einsum(equation, *xs), *[sample(s, dtype) for s in shapes],
+                 atol=1e-2 if dtype == "float16" else 1e-5)  # float16 sums round differently by an ulp
+
+
+@pytest.mark.parametrize("dtypes", [("float32", "float64"), ("int64", "float32"), ("int8", "int32")])
+def test_einsum_mixed_dtypes_raise_like_torch(dtypes):
+    same_error(lambda L, a, b: L.einsum("ij,jk->ik", a, b), sample((2, 3), dtypes[0]), sample((3, 2), dtypes[1]))
+
+
+# ----- baddbmm, addbmm --------------------------------------------------------------------------------
+@pytest.mark.parametrize("fn", ["baddbmm", "addbmm"])
+@pytest.mark.parametrize("input_shape", [(4, 2, 5), (2, 5), (5,), (1, 5), ()])
+@pytest.mark.parametrize("beta,alpha", [(1, 1), (0.5, 2), (0, 1)])
+def test_baddbmm_and_addbmm_match_torch(fn, input_shape, beta, alpha):
+    if fn == "addbmm" and len(input_shape) == 3:
+        input_shape = (2, 5)
+    assert_matches_torch(lambda L, i, a, b: getattr(L, fn)(i, a, b, beta=beta, alpha=alpha),
+                         randn(*input_shape), randn(4, 2, 3), randn(4, 3, 5))
+    assert_matches_torch(lambda L, i, a, b: getattr(i, fn)(a, b, beta=beta, alpha=alpha),
+                         randn(*input_shape), randn(4, 2, 3), randn(4, 3, 5))
+
+
+def test_baddbmm_in_place_matches_torch():
+    assert_matches_torch(lambda L, i, a, b: (i * 1).baddbmm_(a, b, alpha=2), randn(4, 2, 5), randn(4, 2, 3),
+                         randn(4, 3, 5))
+
+
+# ----- shape errors of products --------------------------------------------------------------------------
+PRODUCT_CALLS = {
+    "mm": lambda L, a, b, c: L.mm(a, b),
+    "bmm": lambda L, a, b, c: L.bmm(a, b),
+    "mv": lambda L, a, b, c: L.mv(a, b),
+    "dot": lambda L, a, b, c: L.dot(a, b),
+    "matmul": lambda L, a, b, c: L.matmul(a, b),
+    "addmm": lambda L, a, b, c: L.addmm(c, a, b),
+    "baddbmm": lambda L, a, b, c: L.baddbmm(c, a, b),
+    "addbmm": lambda L, a, b, c: L.addbmm(c, a, b),
+    "tensordot1": lambda L, a, b, c: L.tensordot(a, b, dims=1),
+    "tensordot2": lambda L, a, b, c: L.tensordot(a, b),
+    "tensordot3": lambda L, a, b, c: L.tensordot(a, b, dims=3),
+}
+PRODUCT_SHAPES = [((), (3,), ()), ((3,), ()), ((3,), (4,), (3,)), ((0,), (0,), ()), ((2, 3), (2, 3), (2, 2)),
+                  ((2, 3), (3, 2), (3,)), ((2, 0), (0, 3), (2, 3)), ((2, 3), (3,), (2,)), ((2, 3), (3, 1), (2,)),
+                  ((2, 2, 3), (3, 3, 2), (2, 2, 2)), ((2, 2, 3), (2, 3, 2), (3, 2, 2)), ((2, 2, 3), (2, 3, 2), (2, 2)),
+                  ((3,), (2, 4, 5), ()), ((2, 3, 4), (5,), ()), ((2, 3, 4), (3, 4, 2), ()), ((0, 2, 3), (0, 3, 1), (1,))]
+
+
+@pytest.mark.parametrize("fn", PRODUCT_CALLS)
+@pytest.mark.parametrize("shapes", PRODUCT_SHAPES, ids=str)
+def test_product_shape_checks_match_torch(fn, shapes):
+    a, b, *rest = shapes
+    c = rest[0] if rest else ()
+    same_outcome(lambda L, a, b, c: PRODUCT_CALLS[fn](L, a, b, c), randn(*a), randn(*b), randn(*c))
+
+
+# ----- diagonal -------------------------------------------------------------------------------------------
+@pytest.mark.parametrize("shape", [(3, 3), (2, 3, 4), (4, 2), (0, 3), (2, 0, 3)])
+@pytest.mark.parametrize("offset", [0, 1, -1, 2, -3, 10])
+@pytest.mark.parametrize("dims", [(0, 1), (1, 0), (-1, 0), (1, 2), (-2, -1), (0, 2)])
+def test_diagonal_matches_torch(shape, offset, dims):
+    if max(dims) >= len(shape) or min(dims) < -len(shape):
+        same_error(lambda L, x: L.diagonal(x, offset, *dims), randn(*shape))
+        return
+    assert_matches_torch(lambda L, x: L.diagonal(x, offset, *dims), randn(*shape))
+    assert_matches_torch(lambda L, x: x.diagonal(offset=offset, dim1=dims[0], dim2=dims[1]), randn(*shape))
+
+
+def test_diagonal_is_a_writable_view_like_torch():
+    def fn(L, x):
+        y = x * 1
+        y.diagonal(1).fill_(5.0)
+        return y
+    assert_matches_torch(fn, randn(3, 4))
+    same_error(lambda L, x: x.diagonal(0, 1, 1), randn(2, 3, 4))
+    same_error(lambda L, x: x.diagonal(), randn(3))
+
+
+def test_diagonal_double_backward():
+    gradcheck(lambda L, x: L.diagonal(x, -1, 2, 0) ** 2, randn(3, 2, 4))
+
+
+DTYPE_ERROR_CALLS = [
+    lambda L: L.mm(L.ones(2, 3, dtype=L.bool), L.ones(3, 2, dtype=L.bool)),
+    lambda L: L.bmm(L.ones(2, 2, 3, dtype=L.bool), L.ones(2, 3, 2, dtype=L.bool)),
+    lambda L: L.mv(L.ones(2, 3, dtype=L.bool), L.ones(3, dtype=L.bool)),
+    lambda L: L.dot(L.ones(3, dtype=L.bool), L.ones(3, dtype=L.bool)),
+    lambda L: L.matmul(L.ones(3, dtype=L.bool), L.ones(3, 2, dtype=L.bool)),
+    lambda L: L.trace(L.ones(3, 3, dtype=L.bool)),
+    lambda L: L.addmm(L.ones(2, 2, dtype=L.float64), L.ones(2, 3), L.ones(3, 2)),
+    lambda L: L.addmm(L.ones(2, 2), L.ones(2, 3, dtype=L.float64), L.ones(3, 2)),
+    lambda L: L.baddbmm(L.ones(2, 2, 2, dtype=L.float64), L.ones(2, 2, 3), L.ones(2, 3, 2)),
+    lambda L: L.baddbmm(L.ones(2, 2, 2, dtype=L.bool), L.ones(2, 2, 3, dtype=L.bool), L.ones(2, 3, 2, dtype=L.bool)),
+    lambda L: L.addbmm(L.ones(2, 2, dtype=L.float64), L.ones(2, 2, 3), L.ones(2, 3, 2)),
+]
+
+
+@pytest.mark.parametrize("call", range(len(DTYPE_ERROR_CALLS)))
+def test_product_dtype_errors_match_torch(call):
+    """Bool products have no kernel (NotImplementedError naming torch's), mixed dtypes are refused."""
+    same_error(lambda L: DTYPE_ERROR_CALLS[call](L))

@@ -5,7 +5,7 @@ import pytest
 import torch
 
 import minitorch
-from conftest import assert_close, assert_matches_torch, gradcheck, randn
+from conftest import assert_close, assert_matches_torch, gradcheck, randn, same_outcome
 
 
 def F(lib):
@@ -102,3 +102,74 @@ def test_norm_errors(fn, shape, match):
         fn(torch, torch.tensor(x))
     with pytest.raises(type(expected.value), match=match):
         fn(minitorch, minitorch.tensor(x))
+
+
+# ----- argument checks, gradients over every shape, float16 ---------------------------------------------------
+NORM_SHAPES = [(2,), (2, 4), (1, 4), (2, 4, 3), (1, 4, 1), (2, 4, 1), (2, 4, 3, 2)]
+
+
+def _norm_calls(shape):
+    """(call, arrays) pairs: every norm with and without affine parameters on an input of `shape`."""
+    c = shape[1] if len(shape) > 1 else 1
+    x, w, b = randn(*shape), randn(c, seed=1), randn(c, seed=2)
+    calls = [(lambda L, x: F(L).instance_norm(x), [x]),
+             (lambda L, x, w, b: F(L).instance_norm(x, weight=w, bias=b), [x, w, b]),
+             (lambda L, x, w, b: F(L).batch_norm(x, None, None, w, b, training=True), [x, w, b]),
+             (lambda L, x, w, b: F(L).batch_norm(x, L.zeros(c), L.ones(c), w, b, training=False), [x, w, b]),
+             (lambda L, x: F(L).batch_norm(x, None, None, training=False), [x]),
+             (lambda L, x: F(L).batch_norm(x, L.zeros(c), None, training=False), [x]),
+             (lambda L, x: F(L).batch_norm(x, L.zeros(5), L.ones(5), training=False), [x]),
+             (lambda L, x: F(L).batch_norm(x, L.zeros(c), L.ones(5), training=False), [x]),
+             (lambda L, x, w: F(L).batch_norm(x, L.zeros(c), L.ones(c), w, training=False), [x, randn(5)]),
+             (lambda L, x: F(L).batch_norm(x, L.zeros(c, dtype=L.float64), L.ones(c), training=False), [x])]
+    for groups in (1, 2, 3, 4):
+        calls.append((lambda L, x, w, b, g=groups: F(L).group_norm(x, g, w, b), [x, w, b]))
+        calls.append((lambda L, x, g=groups: F(L).group_norm(x, g), [x]))
+    for k in range(len(shape) + 1):
+        normalized = shape[len(shape) - k:]
+        calls.append((lambda L, x, w, b, s=normalized: F(L).layer_norm(x, s, w, b),
+                      [x, randn(*normalized, seed=1), randn(*normalized, seed=2)]))
+        calls.append((lambda L, x, s=normalized: F(L).layer_norm(x, s), [x]))
+    return calls
+
+
+@pytest.mark.parametrize("shape", NORM_SHAPES, ids=str)
+def test_norms_match_torch_on_every_shape(shape):
+    """Values and gradients where torch computes; torch's exception where it refuses (eval-mode batch norm
+    without running stats, one value per group, layer_norm over all dims, mismatched stats)."""
+    for call, arrays in _norm_calls(shape):
+        try:
+            expected = call(torch, *[torch.tensor(a) for a in arrays])
+        except Exception as e:
+            with pytest.raises(type(e)):
+                call(minitorch, *[minitorch.tensor(a) for a in arrays])
+            continue
+        assert_matches_torch(call, *arrays, atol=1e-4)  # gradients that cancel to ~0 differ by rounding
+
+
+@pytest.mark.parametrize("fn", ["batch_norm", "instance_norm", "layer_norm", "group_norm"])
+def test_norms_refuse_integer_input_like_torch(fn):
+    calls = {"batch_norm": lambda L, x: F(L).batch_norm(x, L.zeros(4), L.ones(4)),
+             "instance_norm": lambda L, x: F(L).instance_norm(x),
+             "layer_norm": lambda L, x: F(L).layer_norm(x, (3,)),
+             "group_norm": lambda L, x: F(L).group_norm(x, 2)}
+    same_outcome(calls[fn], np.ones((2, 4, 3), np.int64))
+
+
+HALF_CALLS = {
+    "layer_norm": lambda L, x, w, b: F(L).layer_norm(x, (3,)),
+    "layer_norm_affine": lambda L, x, w, b: F(L).layer_norm(x, (4, 3), w.reshape(4, 1).expand(4, 3),
+                                                            b.reshape(4, 1).expand(4, 3)),
+    "instance_norm": lambda L, x, w, b: F(L).instance_norm(x),
+    "instance_norm_affine": lambda L, x, w, b: F(L).instance_norm(x, weight=w, bias=b),
+    "group_norm": lambda L, x, w, b: F(L).group_norm(x, 2, w, b),
+    "batch_norm": lambda L, x, w, b: F(L).batch_norm(x, None, None, w, b, training=True),
+}
+
+
+@pytest.mark.parametrize("name", HALF_CALLS)
+def test_float16_norms_are_as_accurate_as_torch(name):
+    """Statistics of float16 input are taken in float32 (not from x - mean rounded to half: off by 4e-2)."""
+    x = (randn(2, 4, 3) * 100 + 300).astype(np.float16)
+    w, b = randn(4, seed=1).astype(np.float16), randn(4, seed=2).astype(np.float16)
+    assert_matches_torch(HALF_CALLS[name], x, w, b, atol=1e-2, rtol=5e-3)  # values agree to 1 ulp (~1e-3)

@@ -1,4 +1,6 @@
 """F.pad in every mode against torch, gradcheck, double backward and errors."""
+import itertools
+
 import numpy as np
 import pytest
 import torch
@@ -61,3 +63,27 @@ def test_pad_errors(mode, shape, pad):
         F(torch).pad(torch.tensor(x), pad, mode=mode)
     with pytest.raises(type(expected.value)):
         F(minitorch).pad(minitorch.tensor(x), pad, mode=mode)
+
+
+# ----- circular padding with negative pads: crop first, then wrap what is left -------------------------------
+def _circular_cases():
+    for shape in [(1, 1, 3, 3), (1, 2, 4), (2, 3, 5), (1, 1, 2, 3, 4)]:
+        dims = min(len(shape) - 2, 2)
+        for pads in itertools.product([-2, -1, 0, 1, 3], repeat=2 * dims):
+            sizes = shape[::-1][:dims]
+            kept = [s - max(-pads[2 * i], 0) - max(-pads[2 * i + 1], 0) for i, s in enumerate(sizes)]
+            # a pad longer than what is left makes torch refuse or read uninitialised memory: not compared
+            if all(p <= k for i, k in enumerate(kept) for p in pads[2 * i:2 * i + 2]) or min(kept) < 0:
+                yield shape, list(pads)
+
+
+@pytest.mark.parametrize("shape,pads", list(_circular_cases()), ids=str)
+def test_circular_padding_with_negative_pads_matches_torch(shape, pads):
+    x = np.arange(np.prod(shape), dtype=np.float32).reshape(shape)
+    try:
+        torch.nn.functional.pad(torch.tensor(x), pads, mode="circular")
+    except Exception as e:  # negative output size, or a 5-D input with 2-D padding
+        with pytest.raises(type(e)):
+            minitorch.nn.functional.pad(minitorch.tensor(x), pads, mode="circular")
+        return
+    assert_matches_torch(lambda L, x: L.nn.functional.pad(x, pads, mode="circular"), x)

@@ -126,3 +126,23 @@ def test_pooling_errors(fn, shape, match):
         fn(torch, torch.tensor(x))
     with pytest.raises(type(expected.value), match=match):
         fn(minitorch, minitorch.tensor(x))
+
+
+# ----- float16: computed in float32 and rounded, as torch's CPU kernels do -----------------------------------
+HALF_POOL_CALLS = {
+    "max_pool1d": (lambda F, x: F.max_pool1d(x, 3, ceil_mode=True), (2, 3, 10)),
+    "max_pool2d": (lambda F, x: F.max_pool2d(x, 3, 2, 1), (2, 3, 6, 6)),
+    "max_pool2d_indices": (lambda F, x: F.max_pool2d(x, 2, return_indices=True), (2, 3, 6, 6)),
+    "avg_pool1d": (lambda F, x: F.avg_pool1d(x, 2), (2, 3, 10)),
+    "avg_pool2d": (lambda F, x: F.avg_pool2d(x, 3, 2, 1, count_include_pad=False), (2, 3, 6, 6)),
+    "adaptive_avg_pool2d": (lambda F, x: F.adaptive_avg_pool2d(x, (2, 3)), (2, 3, 6, 6)),
+    "adaptive_max_pool1d": (lambda F, x: F.adaptive_max_pool1d(x, 4), (2, 3, 10)),
+    "adaptive_max_pool2d": (lambda F, x: F.adaptive_max_pool2d(x, (2, 3), return_indices=True), (2, 3, 6, 6)),
+    "lp_pool2d": (lambda F, x: F.lp_pool2d(x, 2, 2), (2, 3, 6, 6)),
+}
+
+
+@pytest.mark.parametrize("name", HALF_POOL_CALLS)
+def test_float16_pooling_matches_torch(name):
+    call, shape = HALF_POOL_CALLS[name]
+    assert_matches_torch(lambda L, x: call(L.nn.functional, x), randn(*shape).astype(np.float16), atol=2e-3, rtol=2e-3)

@@ -5,7 +5,7 @@ import pytest
 import torch
 
 import minitorch
-from conftest import assert_matches_torch, gradcheck, randn
+from conftest import assert_matches_torch, gradcheck, randn, same_outcome
 
 idx = lambda L, v: L.tensor(v)  # noqa: E731
 
@@ -80,3 +80,17 @@ def test_errors_match_torch(fn):
     with pytest.raises(type(expected.value)) as got:
         fn(minitorch, minitorch.zeros(3, 4))
     assert str(got.value) == str(expected.value)
+
+
+@pytest.mark.parametrize("shapes", [((), ()), ((), (1,)), ((3,), ()), ((), (2,)), ((1,), ()), ((2, 3), ())], ids=str)
+@pytest.mark.parametrize("dim", [0, -1, 1])
+def test_gather_treats_zero_d_as_one_d_like_torch(shapes, dim):
+    x = np.arange(int(np.prod(shapes[0])), dtype=np.float32).reshape(shapes[0])
+    index = np.zeros(shapes[1], np.int64)
+    same_outcome(lambda L, x, i: x.gather(dim, i), x, index)
+
+
+def test_take_along_dim_refuses_out_of_range_indices():
+    """torch reads memory outside the tensor here (an out-of-range index returns garbage); we refuse."""
+    with pytest.raises(RuntimeError, match="out of bounds"):
+        minitorch.arange(3.0).take_along_dim(minitorch.tensor([0, 5]), 0)

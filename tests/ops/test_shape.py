@@ -6,7 +6,7 @@ import pytest
 import torch
 
 import minitorch
-from conftest import assert_matches_torch, gradcheck, randn
+from conftest import assert_matches_torch, gradcheck, randn, same_outcome
 
 # (id, fn(lib, *tensors), input shapes)
 CASES = [
@@ -259,3 +259,32 @@ def test_inplace_view_ops_autograd_like_torch():
 def test_view_node_names_like_torch(op):
     names = [op(L.ones(3, 1, 5, requires_grad=True) * 1).grad_fn.name() for L in (minitorch, torch)]
     assert names[0] == names[1]
+
+
+# ----- dims out of range, repeated or missing: torch's exception, never a silent result ----------------------
+SHAPE_CALLS = {
+    "flatten": [lambda x: x.flatten(2), lambda x: x.flatten(1, 0), lambda x: x.flatten(0, -1), lambda x: x.flatten(1),
+                lambda x: x.flatten(-2), lambda x: x.flatten(-1, -1)],
+    "permute": [lambda x: x.permute(), lambda x: x.permute(()), lambda x: x.permute(0), lambda x: x.permute(0, 0),
+                lambda x: x.permute(0, 2), lambda x: x.permute(-1, 0), lambda x: x.permute([1, 0])],
+    "squeeze": [lambda x: x.squeeze(2), lambda x: x.squeeze(0), lambda x: x.squeeze(1), lambda x: x.squeeze((0, 0)),
+                lambda x: x.squeeze((0, -2)), lambda x: x.squeeze(()), lambda x: x.squeeze(-3)],
+    "unsqueeze": [lambda x: x.unsqueeze(3), lambda x: x.unsqueeze(-4), lambda x: x.unsqueeze(-1), lambda x: x.unsqueeze(1)],
+    "transpose": [lambda x: x.transpose(0, 2), lambda x: x.transpose(0, -1), lambda x: x.transpose(-3, 0),
+                  lambda x: x.transpose(1, 1), lambda x: x.t()],
+    "movedim": [lambda x: x.movedim(0, 2), lambda x: x.movedim((0, 1), (1, 1)), lambda x: x.movedim((0, 1), (1,)),
+                lambda x: x.movedim(0, 0), lambda x: x.movedim(0, -1), lambda x: x.movedim(1, 0),
+                lambda x: x.movedim((0, -1), (-1, 0))],
+    "unflatten": [lambda x: x.unflatten(2, (1, 3)), lambda x: x.unflatten(-1, (-1, 1)), lambda x: x.unflatten(0, (2, 2))],
+    "expand": [lambda x: x.expand(3), lambda x: x.expand(2, -1), lambda x: x.expand(-1, 2, 3), lambda x: x.expand(4, 2, 3)],
+    "view": [lambda x: x.view(4, -1), lambda x: x.view(-1, -1), lambda x: x.view(-1), lambda x: x.reshape(-2, 3),
+             lambda x: x.view(())],
+}
+
+
+@pytest.mark.parametrize("shape", [(), (1,), (2, 3), (1, 2), (0, 3), (2, 1, 3)], ids=str)
+@pytest.mark.parametrize("family", SHAPE_CALLS)
+def test_shape_ops_with_bad_dims_raise_like_torch(family, shape):
+    """Every call either gives torch's result or raises torch's exception class."""
+    for call in SHAPE_CALLS[family]:
+        same_outcome(lambda L, x: call(x), randn(*shape))

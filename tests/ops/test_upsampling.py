@@ -5,7 +5,7 @@ import pytest
 import torch
 
 import minitorch
-from conftest import assert_matches_torch, gradcheck, randn
+from conftest import assert_matches_torch, gradcheck, randn, same_outcome
 
 
 def F(lib):
@@ -62,3 +62,16 @@ def test_upsampling_errors(fn, shape):
         fn(torch, torch.tensor(x))
     with pytest.raises(type(expected.value)):
         fn(minitorch, minitorch.tensor(x))
+
+
+INTEGER_INTERPOLATIONS = [(dtype, mode, ndim) for dtype in ("int64", "bool")
+                          for mode, ndim in [("nearest", 3), ("nearest", 4), ("nearest", 5), ("nearest-exact", 4),
+                                             ("linear", 3), ("bilinear", 4), ("bicubic", 4), ("area", 4)]]
+INTEGER_INTERPOLATIONS += [("uint8", "nearest", 3), ("uint8", "nearest", 4)]  # torch's one integer kernel
+
+
+@pytest.mark.parametrize("dtype,mode,ndim", INTEGER_INTERPOLATIONS, ids=str)
+def test_interpolate_integer_inputs_raise_like_torch(dtype, mode, ndim):
+    """torch has no integer kernels here but uint8 nearest; it names the kernel it lacks."""
+    x = np.ones((1, 1) + (4,) * (ndim - 2), dtype)
+    same_outcome(lambda L, x: L.nn.functional.interpolate(x, scale_factor=2, mode=mode), x)
