@@ -25,11 +25,12 @@ __all__: list = []  # the torch.<name>_ functions are added below
 
 
 def _attach(*functions: Callable, **renamed: Any) -> None:
-    """Make functions Tensor methods: by their own name, or under the given names."""
+    """Make functions Tensor methods: by their own name, or under the given names. Methods take
+    no out= (as torch's), so a function made by `writes_out` is attached without it."""
     for fn in functions:
-        setattr(Tensor, fn.__name__, fn)
+        setattr(Tensor, fn.__name__, getattr(fn, "without_out", fn))
     for name, fn in renamed.items():
-        setattr(Tensor, name, fn)
+        setattr(Tensor, name, getattr(fn, "without_out", fn))
 
 
 def _same_names(module: Any, names: str) -> list:

@@ -20,6 +20,7 @@ from .._tensor import Tensor, _wrap
 from ..autograd.function import Function
 from ._common import (apply_broadcasting, array_of, as_tensor_operand, broadcast_shape, check_tensor, not_implemented,
                       promote, type_name, wrap_overflowing_ints)
+from .inplace import writes_out
 from .indexing import nonzero
 
 __all__ = ["eq", "ne", "lt", "le", "gt", "ge", "greater", "greater_equal", "less", "less_equal", "not_equal",
@@ -62,7 +63,7 @@ def _comparison(np_fn: Any, name: str, symbol: str) -> Any:
         return _compare(np_fn, input, other)
     op.__name__ = op.__qualname__ = name
     op.__doc__ = f"input {symbol} other, elementwise and broadcasting, as a bool tensor."
-    return op
+    return writes_out(op)
 
 
 eq = _comparison(np.equal, "eq", "==")
@@ -79,7 +80,7 @@ def _logical(np_fn: Any, name: str, doc: str) -> Any:
         return _apply_raw(np_fn, input._array, other._array)
     op.__name__ = op.__qualname__ = name
     op.__doc__ = doc
-    return op
+    return writes_out(op)
 
 
 logical_and = _logical(np.logical_and, "logical_and", "True where both inputs are nonzero.")
@@ -87,6 +88,7 @@ logical_or = _logical(np.logical_or, "logical_or", "True where either input is n
 logical_xor = _logical(np.logical_xor, "logical_xor", "True where exactly one input is nonzero.")
 
 
+@writes_out
 def logical_not(input: Tensor) -> Tensor:
     """True where input is zero."""
     return _wrap(np.logical_not(input._array))
@@ -101,7 +103,7 @@ def _bitwise(np_fn: Any, name: str, doc: str) -> Any:
         return _compare(np_fn, a, b)
     op.__name__ = op.__qualname__ = name
     op.__doc__ = doc
-    return op
+    return writes_out(op)
 
 
 bitwise_and = _bitwise(np.bitwise_and, "bitwise_and", "input & other on integer or bool tensors.")
@@ -109,6 +111,7 @@ bitwise_or = _bitwise(np.bitwise_or, "bitwise_or", "input | other on integer or 
 bitwise_xor = _bitwise(np.bitwise_xor, "bitwise_xor", "input ^ other on integer or bool tensors.")
 
 
+@writes_out
 def bitwise_not(input: Tensor) -> Tensor:
     """~input on integer or bool tensors (logical not for bool)."""
     if input._array.dtype.kind == "f":
@@ -137,6 +140,7 @@ class Where(Function):
                 where(cond, zero, grad) if need[2] else None)
 
 
+@writes_out(dtype_rule="same", message="Expected out type to be {result} but got {out}")
 def where(condition: Tensor, input: Any = None, other: Any = None) -> Any:
     """Elements of `input` where `condition` is True, else of `other` (broadcasting all three).
     With only `condition`: the indices of its nonzero elements, as a tuple per dimension."""
@@ -240,6 +244,7 @@ class Clamp(Function):
                      for need, mask in zip(ctx.needs_input_grad, ctx.masks))
 
 
+@writes_out(dtype_rule="same", message="Found dtype {out} but expected {result}")
 def clamp(input: Tensor, min: Any = None, max: Any = None) -> Tensor:
     """input limited to [min, max] (numbers or broadcasting tensors); where min > max, max."""
     if min is None and max is None:
@@ -256,11 +261,13 @@ def clamp(input: Tensor, min: Any = None, max: Any = None) -> Tensor:
 clip = clamp
 
 
+@writes_out(dtype_rule="same", message="Found dtype {out} but expected {result}")
 def clamp_min(input: Tensor, min: Any) -> Tensor:
     """max(input, min), elementwise."""
     return clamp(input, min=min)
 
 
+@writes_out(dtype_rule="same", message="Found dtype {out} but expected {result}")
 def clamp_max(input: Tensor, max: Any) -> Tensor:
     """min(input, max), elementwise."""
     return clamp(input, max=max)
@@ -323,7 +330,7 @@ def _binary_tensor_op(fn: type, name: str, doc: str) -> Any:
         return apply_broadcasting(fn, *promote(input, other))
     op.__name__ = op.__qualname__ = name
     op.__doc__ = doc
-    return op
+    return writes_out(op)
 
 
 maximum = _binary_tensor_op(Maximum, "maximum", "The larger of input and other, elementwise (nan wins).")

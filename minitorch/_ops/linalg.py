@@ -17,6 +17,7 @@ import numpy as np
 from .._tensor import Tensor, _wrap
 from ..autograd.function import Function
 from ._common import type_name
+from .inplace import writes_out
 
 __all__ = ["matmul", "mm", "bmm", "mv", "dot", "vdot", "inner", "outer", "ger", "addmm", "einsum",
            "tensordot", "trace", "diag", "tril", "triu"]
@@ -61,6 +62,7 @@ def _dtype_name(t: Tensor) -> str:
             "int32": "int"}.get(t.dtype.name, t.dtype.name)
 
 
+@writes_out(dtype_rule="same")
 def matmul(input: Tensor, other: Tensor) -> Tensor:
     """Matrix product with numpy/torch semantics for 1-D, 2-D and batched (broadcast) operands."""
     sa, sb = input._array.shape, other._array.shape
@@ -104,6 +106,7 @@ def _check_matmul_shapes(sa: tuple, sb: tuple) -> None:
                            f"but got: [{batch}, {k2}].")
 
 
+@writes_out(dtype_rule="same")
 def mm(input: Tensor, mat2: Tensor) -> Tensor:
     """(n, k) @ (k, m) -> (n, m); both operands must be matrices."""
     if input.ndim != 2:
@@ -113,6 +116,7 @@ def mm(input: Tensor, mat2: Tensor) -> Tensor:
     return matmul(input, mat2)
 
 
+@writes_out(dtype_rule="same")
 def bmm(input: Tensor, mat2: Tensor) -> Tensor:
     """(b, n, k) @ (b, k, m) -> (b, n, m), without broadcasting."""
     if input.ndim != 3:
@@ -126,6 +130,7 @@ def bmm(input: Tensor, mat2: Tensor) -> Tensor:
     return matmul(input, mat2)
 
 
+@writes_out(dtype_rule="same")
 def mv(input: Tensor, vec: Tensor) -> Tensor:
     """(n, m) @ (m,) -> (n,)."""
     if input.ndim != 2 or vec.ndim != 1:
@@ -136,6 +141,7 @@ def mv(input: Tensor, vec: Tensor) -> Tensor:
     return matmul(input, vec)
 
 
+@writes_out(dtype_rule="same", message="result dtype {out} does not match input dtype {result}")
 def dot(input: Tensor, tensor: Tensor) -> Tensor:
     """Inner product of two 1-D tensors of the same length and dtype (a 0-d tensor)."""
     if input.ndim != 1 or tensor.ndim != 1:
@@ -146,11 +152,13 @@ def dot(input: Tensor, tensor: Tensor) -> Tensor:
     return matmul(input, tensor)
 
 
+@writes_out(dtype_rule="same", message="result dtype {out} does not match input dtype {result}")
 def vdot(input: Tensor, other: Tensor) -> Tensor:
     """dot(conj(input), other); the same as dot for real tensors."""
     return dot(input, other)
 
 
+@writes_out
 def inner(input: Tensor, other: Tensor) -> Tensor:
     """Sum of products over the last dims of both (a scalar times a tensor if either is 0-d)."""
     if input.ndim == 0 or other.ndim == 0:
@@ -158,6 +166,7 @@ def inner(input: Tensor, other: Tensor) -> Tensor:
     return tensordot(input, other, ([-1], [-1]))
 
 
+@writes_out
 def outer(input: Tensor, vec2: Tensor) -> Tensor:
     """Outer product of two 1-D tensors: out[i, j] = input[i] * vec2[j]."""
     for name, t in (("self", input), ("vec2", vec2)):
@@ -166,6 +175,7 @@ def outer(input: Tensor, vec2: Tensor) -> Tensor:
     return input.unsqueeze(1) * vec2
 
 
+@writes_out(dtype_rule="same")
 def addmm(input: Tensor, mat1: Tensor, mat2: Tensor, *, beta: Any = 1, alpha: Any = 1) -> Tensor:
     """beta * input + alpha * (mat1 @ mat2); with beta == 0 `input` is ignored (NaNs included)."""
     if mat1.ndim != 2:
@@ -362,6 +372,7 @@ class DiagEmbed(Function):
         return Diagonal.apply(grad, ctx.offset), None, None
 
 
+@writes_out
 def diag(input: Tensor, diagonal: int = 0) -> Tensor:
     """1-D -> a square matrix with input on the `diagonal`; 2-D -> that diagonal as 1-D."""
     if input.ndim == 1:
@@ -407,11 +418,13 @@ def _triangle(fn: type, name: str, input: Tensor, diagonal: int) -> Tensor:
     return fn.apply(input, diagonal)
 
 
+@writes_out(dtype_rule="same")
 def tril(input: Tensor, diagonal: int = 0) -> Tensor:
     """The lower triangle (j - i <= diagonal) of the last two dims; the rest zero."""
     return _triangle(Tril, "tril", input, diagonal)
 
 
+@writes_out(dtype_rule="same")
 def triu(input: Tensor, diagonal: int = 0) -> Tensor:
     """The upper triangle (j - i >= diagonal) of the last two dims; the rest zero."""
     return _triangle(Triu, "triu", input, diagonal)
