@@ -142,8 +142,9 @@ _attach(*_same_names(linalg, "matmul mm bmm mv dot vdot inner outer addmm trace 
         ger=linalg.outer, tril_=in_place(linalg.tril, clone=False), triu_=in_place(linalg.triu, clone=False),
         __matmul__=linalg.matmul, __rmatmul__=_reflected(linalg.matmul))
 
-# ----- in-place fills and sampling (_creation.py) -------------------------------------
-_attach(*_same_names(_creation, "zero_ fill_ uniform_ normal_ exponential_ random_ bernoulli_ multinomial"),
+# ----- in-place fills, sampling, new_* (_creation.py) ---------------------------------
+_attach(*_same_names(_creation, "zero_ fill_ uniform_ normal_ exponential_ random_ bernoulli_ multinomial "
+                                "new_tensor new_zeros new_ones new_empty new_full"),
         bernoulli=lambda self, p=None, *, generator=None: _creation.bernoulli(self, p, generator=generator))
 
 # ----- in-place elementwise variants --------------------------------------------------
