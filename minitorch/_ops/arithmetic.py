@@ -280,7 +280,7 @@ def pow(input: Any, exponent: Any) -> Tensor:
     return apply_broadcasting(Pow, a, b)
 
 
-@writes_out
+@writes_out(dtype_rule="same", message="Found dtype {out} but expected {result}")
 def neg(input: Tensor) -> Tensor:
     """-input."""
     if input._array.dtype == np.bool_:
@@ -395,7 +395,7 @@ def _rounding(fn: type, doc: str) -> Any:
         return _wrap(input._array.copy())  # integers are already whole
     op.__name__ = op.__qualname__ = fn.__name__.lower()
     op.__doc__ = doc
-    return writes_out(op)
+    return writes_out(op, dtype_rule="same", message="Found dtype {out} but expected {result}")
 
 
 floor = _rounding(Floor, "The largest integer <= input, elementwise (zero gradient).")
