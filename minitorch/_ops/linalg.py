@@ -312,6 +312,8 @@ def einsum(equation: str, *operands: Any) -> Tensor:
     return Einsum.apply(terms, output, sizes, *operands)
 
 
+@writes_out(dtype_rule="same", message="tensordot: Expected the output tensor to have dtype {result}, but got an "
+                                       "output tensor with dtype {out}")
 def tensordot(a: Tensor, b: Tensor, dims: Any = 2, out: Any = None) -> Tensor:
     """Contract the last `dims` dims of a with the first of b, or the listed dim pairs."""
     if isinstance(dims, (int, np.integer)):

@@ -294,6 +294,7 @@ def _vector_norm(input: Tensor, p: float, dim: Any, keepdim: bool) -> Tensor:
     return Norm.apply(input, float(p), reduced_dims(dim, input.ndim), keepdim)
 
 
+@writes_out(dtype_rule="same")
 def norm(input: Tensor, p: Any = "fro", dim: Any = None, keepdim: bool = False, out: Any = None,
          dtype: _dtype.dtype | None = None) -> Tensor:
     """The p-norm over `dim` (all elements if None): p a number (incl. inf, -inf, 0), 'fro' or 'nuc'."""

@@ -65,6 +65,8 @@ SINGLE = {
     "dot": (lambda lib, v, w, out: lib.dot(v, w, out=out), (V, W)),
     "addmm": (lambda lib, a, m, out: lib.addmm(a[:, :2], a, m, beta=0.5, out=out), (X, M)),
     "outer": (lambda lib, v, w, out: lib.outer(v, w, out=out), (V, W)),
+    "tensordot": (lambda lib, a, m, out: lib.tensordot(a, m, 1, out=out), (X, M)),
+    "norm": (lambda lib, a, out: lib.norm(a, dim=1, out=out), (X,)),
     "tril": (lambda lib, a, out: lib.tril(a, out=out), (X,)),
     "cat": (lambda lib, a, b, out: lib.cat([a, b], 1, out=out), (X, Y)),
     "stack": (lambda lib, a, b, out: lib.stack([a, b], out=out), (X, Y)),
