@@ -11,6 +11,7 @@ grad is attached to the graph with a zero gradient.
 from __future__ import annotations
 
 import math
+import warnings
 from typing import Any, Sequence
 
 import numpy as np
@@ -264,6 +265,40 @@ def full_like(input: Tensor, fill_value: Any, *, dtype: _Dtype | None = None, la
     """`full` with the shape (and by default the dtype) of `input`."""
     return full(input.shape, fill_value, dtype=dtype or input.dtype, device=device,
                 requires_grad=requires_grad)
+
+
+
+# ----- Tensor.new_*: made like self (its dtype), not like the arguments ---------------------
+def new_tensor(self: Tensor, data: Any, *, dtype: _Dtype | None = None, device: Any = None,
+               requires_grad: bool = False, layout: Any = None, pin_memory: bool = False) -> Tensor:
+    """A copy of `data` as a new leaf tensor, of self's dtype unless `dtype` is given."""
+    if isinstance(data, Tensor):
+        warnings.warn("To copy construct from a tensor, it is recommended to use sourceTensor.detach().clone() "
+                      "or sourceTensor.detach().clone().requires_grad_(True), rather than "
+                      "tensor.new_tensor(sourceTensor).", UserWarning, stacklevel=2)
+    return tensor(data, dtype=dtype or self.dtype, device=device, requires_grad=requires_grad)
+
+
+def _new(fn: Any) -> Any:
+    def new(self: Tensor, *sizes: Any, size: Any = None, dtype: _Dtype | None = None, device: Any = None,
+            requires_grad: bool = False, layout: Any = None, pin_memory: bool = False) -> Tensor:
+        return fn(*sizes, size=size, dtype=dtype or self.dtype, device=device, requires_grad=requires_grad)
+    new.__name__ = new.__qualname__ = "new_" + fn.__name__
+    new.__doc__ = f"`{fn.__name__}(*size)` of self's dtype unless `dtype` is given: size as ints or one sequence."
+    return new
+
+
+new_zeros, new_ones, new_empty = _new(zeros), _new(ones), _new(empty)
+
+
+def new_full(self: Tensor, size: Sequence[int], fill_value: Any, *, dtype: _Dtype | None = None,
+             device: Any = None, requires_grad: bool = False, layout: Any = None,
+             pin_memory: bool = False) -> Tensor:
+    """A tensor of shape `size` filled with `fill_value`, of self's dtype unless `dtype` is given."""
+    if not isinstance(size, (tuple, list, Size)):
+        raise TypeError(f"new_full(): argument 'size' (position 1) must be tuple of ints, not "
+                        f"{type(size).__name__}")
+    return full(size, fill_value, dtype=dtype or self.dtype, device=device, requires_grad=requires_grad)
 
 
 # ----- ranges ----------------------------------------------------------------------------

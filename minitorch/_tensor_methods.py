@@ -27,11 +27,12 @@ __all__: list = []  # the torch.<name>_ functions are added below
 
 
 def _attach(*functions: Callable, **renamed: Any) -> None:
-    """Make functions Tensor methods: by their own name, or under the given names."""
+    """Make functions Tensor methods: by their own name, or under the given names. Methods take
+    no out= (as torch's), so a function made by `writes_out` is attached without it."""
     for fn in functions:
-        setattr(Tensor, fn.__name__, fn)
+        setattr(Tensor, fn.__name__, getattr(fn, "without_out", fn))
     for name, fn in renamed.items():
-        setattr(Tensor, name, fn)
+        setattr(Tensor, name, getattr(fn, "without_out", fn))
 
 
 def _same_names(module: Any, names: str) -> list:
@@ -149,8 +150,9 @@ _attach(*_same_names(linalg, "matmul mm bmm mv dot vdot inner outer addmm baddbm
         addmm_=in_place(linalg.addmm), baddbmm_=in_place(linalg.baddbmm), addbmm_=in_place(linalg.addbmm),
         __matmul__=linalg.matmul, __rmatmul__=_reflected(linalg.matmul))
 
-# ----- in-place fills and sampling (_creation.py) -------------------------------------
-_attach(*_same_names(_creation, "zero_ fill_ uniform_ normal_ exponential_ random_ bernoulli_ multinomial"),
+# ----- in-place fills, sampling, new_* (_creation.py) ---------------------------------
+_attach(*_same_names(_creation, "zero_ fill_ uniform_ normal_ exponential_ random_ bernoulli_ multinomial "
+                                "new_tensor new_zeros new_ones new_empty new_full"),
         bernoulli=lambda self, p=None, *, generator=None: _creation.bernoulli(self, p, generator=generator))
 
 # ----- in-place elementwise variants --------------------------------------------------

@@ -257,3 +257,46 @@ def test_float64_from_python_floats_is_exact_like_torch(code):
     # Python floats are doubles: an explicit float64 dtype must not round through float32
     mine, theirs = run_both(code)
     assert mine == theirs
+# ----- Tensor.new_*: self's dtype, a new leaf --------------------------------------------------
+NEW_CALLS = [
+    lambda x: x.new_tensor([1.5, 2.0]),
+    lambda x: x.new_tensor([[7, 8]]),
+    lambda x: x.new_zeros(2, 3),
+    lambda x: x.new_ones((2,)),
+    lambda x: x.new_ones(size=(1, 2)),
+    lambda x: x.new_zeros([]),
+    lambda x: x.new_full((2, 2), 3.7),
+    lambda x: x.new_full([3], True),
+    lambda x: x.new_empty(0, 4),
+]
+
+
+@pytest.mark.parametrize("dtype", ["int64", "float64", "float32"])
+@pytest.mark.parametrize("call", range(len(NEW_CALLS)))
+def test_new_methods_match_torch(call, dtype):
+    got = NEW_CALLS[call](minitorch.tensor([1, 2], dtype=getattr(minitorch, dtype)))
+    want = NEW_CALLS[call](torch.tensor([1, 2], dtype=getattr(torch, dtype)))
+    assert (str(got.dtype), tuple(got.shape), got.requires_grad) == (str(want.dtype), tuple(want.shape), False)
+    if call != len(NEW_CALLS) - 1:  # new_empty's values are arbitrary
+        np.testing.assert_array_equal(got.numpy(), want.numpy())
+
+
+def test_new_tensor_copies_a_tensor_out_of_the_graph_with_torchs_warning():
+    for lib in (minitorch, torch):
+        source = lib.tensor([1.0, 2.0], requires_grad=True)
+        with pytest.warns(UserWarning, match="recommended to use sourceTensor.detach"):
+            copy = source.new_tensor(source)
+        assert not copy.requires_grad and copy.grad_fn is None
+        copy[0] = 5.0
+        assert source[0].item() == 1.0
+
+
+def test_new_methods_take_dtype_and_requires_grad():
+    for lib in (minitorch, torch):
+        x = lib.tensor([1, 2])
+        y = x.new_zeros(2, dtype=lib.float64, requires_grad=True)
+        assert y.dtype == lib.float64 and y.requires_grad and y.is_leaf
+        with pytest.raises(RuntimeError, match="Only Tensors of floating point"):
+            x.new_ones(2, requires_grad=True)
+        with pytest.raises(TypeError, match=r"new_full\(\): argument 'size' \(position 1\) must be tuple of ints"):
+            x.new_full(2, 1)

@@ -20,6 +20,7 @@ from .._tensor import Tensor, _wrap
 from ..autograd.function import Function
 from ._common import (ZeroGrad, apply_broadcasting, array_of, as_float, check_broadcastable, check_tensor,
                       check_tensor_first, not_implemented, promote, promote_to_float, zeros_like_grad)
+from .inplace import writes_out
 from .compare import where
 
 __all__ = ["add", "sub", "subtract", "mul", "multiply", "div", "divide", "true_divide", "floor_divide",
@@ -102,6 +103,7 @@ def _scaled(a: Any, b: Any, alpha: Any) -> tuple[Any, Any]:
     return a, (mul(b, alpha) if isinstance(b, Tensor) else b * alpha)
 
 
+@writes_out
 def add(input: Any, other: Any, *, alpha: Any = 1) -> Tensor:
     """input + alpha * other, broadcasting."""
     return apply_broadcasting(Add, *_scaled(input, other, alpha))
@@ -111,6 +113,7 @@ def _is_bool(x: Any) -> bool:
     return isinstance(x, bool) or (isinstance(x, Tensor) and x._array.dtype == np.bool_)
 
 
+@writes_out
 def sub(input: Any, other: Any, *, alpha: Any = 1) -> Tensor:
     """input - alpha * other, broadcasting (refused for bool operands, like torch)."""
     if _is_bool(input) or _is_bool(other):
@@ -122,6 +125,7 @@ def sub(input: Any, other: Any, *, alpha: Any = 1) -> Tensor:
     return apply_broadcasting(Sub, *_scaled(input, other, alpha))
 
 
+@writes_out
 def mul(input: Any, other: Any) -> Tensor:
     """input * other, broadcasting."""
     return apply_broadcasting(Mul, *promote(input, other))
@@ -164,6 +168,7 @@ def _integer_operands(kernel: str, a: Any, b: Any) -> bool:
     return True
 
 
+@writes_out
 def div(input: Any, other: Any, *, rounding_mode: str | None = None) -> Tensor:
     """input / other, broadcasting; integers divide as floats unless `rounding_mode` is
     'trunc' (round toward zero) or 'floor' (round down), which keep the dtype and have zero gradient."""
@@ -177,6 +182,7 @@ def div(input: Any, other: Any, *, rounding_mode: str | None = None) -> Tensor:
     return apply_broadcasting(_DivRounded, a, b, rounding_mode)
 
 
+@writes_out
 def floor_divide(input: Any, other: Any) -> Tensor:
     """input // other: the quotient rounded down, in the promoted dtype (not differentiable)."""
     a, b = promote(input, other)
@@ -210,6 +216,7 @@ class Fmod(Function):
         return grad, -grad * div(a, b, rounding_mode="trunc") if ctx.needs_input_grad[1] else None
 
 
+@writes_out
 def remainder(input: Any, other: Any) -> Tensor:
     """input % other with the sign of `other` (Python's modulo), broadcasting."""
     a, b = promote(input, other)
@@ -217,6 +224,7 @@ def remainder(input: Any, other: Any) -> Tensor:
     return apply_broadcasting(Remainder, a, b)
 
 
+@writes_out
 def fmod(input: Any, other: Any) -> Tensor:
     """input % other with the sign of `input` (C's fmod), broadcasting."""
     check_tensor_first("fmod", input, other)  # unlike remainder, torch has no fmod(Number, Tensor)
@@ -269,6 +277,7 @@ def _int_pow_negative(a: Any, b: np.ndarray) -> np.ndarray:
     return np.where(b < 0, small, positive).astype(positive.dtype)
 
 
+@writes_out
 def pow(input: Any, exponent: Any) -> Tensor:
     """input ** exponent, broadcasting (either may be a Python number)."""
     a, b = promote(input, exponent)
@@ -283,6 +292,7 @@ def pow(input: Any, exponent: Any) -> Tensor:
     return apply_broadcasting(Pow, a, b)
 
 
+@writes_out(dtype_rule="same", message="Found dtype {out} but expected {result}")
 def neg(input: Tensor) -> Tensor:
     """-input."""
     if input._array.dtype == np.bool_:
@@ -310,6 +320,7 @@ class Abs(Function):
         return grad * sign(a)
 
 
+@writes_out(dtype_rule="same", message="Found dtype {out} but expected {result}")
 def abs(input: Tensor) -> Tensor:
     """|input|, elementwise (gradient sign(input), so 0 at 0)."""
     if input._array.dtype == np.bool_:
@@ -331,11 +342,13 @@ class Reciprocal(Function):
         return -grad * out * out
 
 
+@writes_out
 def reciprocal(input: Tensor) -> Tensor:
     """1 / input, elementwise, in a float dtype."""
     return Reciprocal.apply(as_float(input))
 
 
+@writes_out
 def square(input: Tensor) -> Tensor:
     """input ** 2 (integers stay integers; bool becomes int64)."""
     return pow(input, 2)
@@ -382,6 +395,7 @@ class Round(ZeroGrad):
         return out.astype(a.dtype, copy=False)
 
 
+@writes_out
 def sign(input: Tensor) -> Tensor:
     """-1, 0 or 1 by the sign of each element (0 for nan; bool stays bool)."""
     return Sign.apply(input)
@@ -405,7 +419,7 @@ def _rounding(fn: type, doc: str) -> Any:
         return _wrap(input._array.copy())  # integers are already whole
     op.__name__ = op.__qualname__ = fn.__name__.lower()
     op.__doc__ = doc
-    return op
+    return writes_out(op, dtype_rule="same", message="Found dtype {out} but expected {result}")
 
 
 floor = _rounding(Floor, "The largest integer <= input, elementwise (zero gradient).")
@@ -414,6 +428,7 @@ trunc = _rounding(Trunc, "input rounded toward zero, elementwise (zero gradient)
 fix = trunc
 
 
+@writes_out(dtype_rule="same", message="Found dtype {out} but expected {result}")
 def round(input: Tensor, *, decimals: int = 0) -> Tensor:
     """input rounded half to even, to `decimals` digits after the point (zero gradient)."""
     if not isinstance(decimals, int) or isinstance(decimals, bool):
@@ -427,6 +442,7 @@ def round(input: Tensor, *, decimals: int = 0) -> Tensor:
     return Round.apply(input, decimals)
 
 
+@writes_out
 def frac(input: Tensor) -> Tensor:
     """input - trunc(input): the fractional part, with the sign of input."""
     if input._array.dtype.kind != "f":
@@ -452,6 +468,7 @@ class Lerp(Function):
                 grad * (end - start) if need[2] else None)
 
 
+@writes_out
 def lerp(input: Tensor, end: Tensor, weight: Any) -> Tensor:
     """input + weight * (end - input), broadcasting; weight a number or a tensor."""
     check_tensor("lerp", end)

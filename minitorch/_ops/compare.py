@@ -21,6 +21,7 @@ from ..autograd.function import Function
 from ._common import (apply_broadcasting, array_of, as_tensor_operand, broadcast_shape, check_broadcastable,
                       check_tensor, check_tensor_first, check_tensor_input, not_implemented, promote, type_name,
                       wrap_overflowing_ints)
+from .inplace import writes_out
 from .indexing import nonzero
 
 __all__ = ["eq", "ne", "lt", "le", "gt", "ge", "greater", "greater_equal", "less", "less_equal", "not_equal",
@@ -64,7 +65,7 @@ def _comparison(np_fn: Any, name: str, symbol: str) -> Any:
         return _compare(np_fn, input, other)
     op.__name__ = op.__qualname__ = name
     op.__doc__ = f"input {symbol} other, elementwise and broadcasting, as a bool tensor."
-    return op
+    return writes_out(op)
 
 
 eq = _comparison(np.equal, "eq", "==")
@@ -82,7 +83,7 @@ def _logical(np_fn: Any, name: str, doc: str) -> Any:
         return _apply_raw(np_fn, input._array, other._array)
     op.__name__ = op.__qualname__ = name
     op.__doc__ = doc
-    return op
+    return writes_out(op)
 
 
 logical_and = _logical(np.logical_and, "logical_and", "True where both inputs are nonzero.")
@@ -90,6 +91,7 @@ logical_or = _logical(np.logical_or, "logical_or", "True where either input is n
 logical_xor = _logical(np.logical_xor, "logical_xor", "True where exactly one input is nonzero.")
 
 
+@writes_out
 def logical_not(input: Tensor) -> Tensor:
     """True where input is zero."""
     return _wrap(np.logical_not(input._array))
@@ -105,7 +107,7 @@ def _bitwise(np_fn: Any, name: str, doc: str) -> Any:
         return _compare(np_fn, a, b)
     op.__name__ = op.__qualname__ = name
     op.__doc__ = doc
-    return op
+    return writes_out(op)
 
 
 bitwise_and = _bitwise(np.bitwise_and, "bitwise_and", "input & other on integer or bool tensors.")
@@ -143,6 +145,7 @@ bitwise_left_shift = _shift(True, "bitwise_left_shift", "input << other on integ
 bitwise_right_shift = _shift(False, "bitwise_right_shift", "input >> other on integer tensors (arithmetic for signed).")
 
 
+@writes_out
 def bitwise_not(input: Tensor) -> Tensor:
     """~input on integer or bool tensors (logical not for bool)."""
     if input._array.dtype.kind == "f":
@@ -171,6 +174,7 @@ class Where(Function):
                 where(cond, zero, grad) if need[2] else None)
 
 
+@writes_out(dtype_rule="same", message="Expected out type to be {result} but got {out}")
 def where(condition: Tensor, input: Any = None, other: Any = None) -> Any:
     """Elements of `input` where `condition` is True, else of `other` (broadcasting all three).
     With only `condition`: the indices of its nonzero elements, as a tuple per dimension."""
@@ -295,6 +299,7 @@ def _integer_bound(bound: Any, dt: _dtype.dtype) -> Any:
     return np.array(bound).astype(dt.np) if bound < info.min else bound
 
 
+@writes_out(dtype_rule="same", message="Found dtype {out} but expected {result}")
 def clamp(input: Tensor, min: Any = None, max: Any = None) -> Tensor:
     """input limited to [min, max] (numbers or broadcasting tensors); where min > max, max."""
     if min is None and max is None:
@@ -322,6 +327,7 @@ def clamp(input: Tensor, min: Any = None, max: Any = None) -> Tensor:
 clip = clamp
 
 
+@writes_out(dtype_rule="same", message="Found dtype {out} but expected {result}")
 def clamp_min(input: Tensor, min: Any) -> Tensor:
     """max(input, min), elementwise."""
     if min is None:
@@ -331,6 +337,7 @@ def clamp_min(input: Tensor, min: Any) -> Tensor:
     return clamp(input, min=min)
 
 
+@writes_out(dtype_rule="same", message="Found dtype {out} but expected {result}")
 def clamp_max(input: Tensor, max: Any) -> Tensor:
     """min(input, max), elementwise."""
     if max is None:
@@ -398,7 +405,7 @@ def _binary_tensor_op(fn: type, name: str, doc: str) -> Any:
         return apply_broadcasting(fn, *promote(input, other))
     op.__name__ = op.__qualname__ = name
     op.__doc__ = doc
-    return op
+    return writes_out(op)
 
 
 maximum = _binary_tensor_op(Maximum, "maximum", "The larger of input and other, elementwise (nan wins).")

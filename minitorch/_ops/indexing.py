@@ -21,7 +21,7 @@ import numpy as np
 from .._tensor import Tensor, _wrap, wrap_dim
 from ..autograd.function import Function
 from ._common import array_of, broadcast_shape, needs_grad, renamed
-from .inplace import check_inplace, inplace_update
+from .inplace import check_inplace, inplace_update, writes_out
 
 __all__ = ["index_select", "masked_select", "masked_fill", "index_add", "index_fill", "index_copy", "index_put",
            "take", "put", "nonzero", "argwhere"]
@@ -313,6 +313,7 @@ def _dim_size(input: Tensor, dim: int) -> tuple[int, int]:
     return d, input._array.shape[d] if input.ndim else 1
 
 
+@writes_out(dtype_rule="same", message="index_select(): self and result must have the same scalar type")
 def index_select(input: Tensor, dim: int, index: Tensor) -> Tensor:
     """The entries of `input` at positions `index` (1-D) along `dim`; that dim gets len(index).
 
@@ -432,6 +433,7 @@ def index_put(input: Tensor, indices: Sequence[Tensor], values: Tensor, accumula
     return write_at(input, key, values, accumulate)
 
 
+@writes_out(dtype_rule="same")
 def take(input: Tensor, index: Tensor) -> Tensor:
     """input viewed as 1-D, read at `index`; the result has index's shape."""
     if index._array.dtype != np.int64:
@@ -478,6 +480,7 @@ def _check_mask(mask: Tensor, message: str) -> None:
         raise RuntimeError(message.format(dtype=_C_NAMES.get(mask.dtype.name, mask.dtype.name)))
 
 
+@writes_out(dtype_rule="same", message="masked_select(): self and result must have the same scalar type")
 def masked_select(input: Tensor, mask: Tensor) -> Tensor:
     """The 1-D tensor of input's entries where the (broadcast) bool mask is True."""
     _check_mask(mask, "masked_select: expected BoolTensor for mask")
@@ -513,6 +516,7 @@ def masked_fill_(self: Tensor, mask: Tensor, value: Any) -> Tensor:
 
 
 # ----- finding nonzero entries --------------------------------------------------------
+@writes_out(dtype_rule="same")
 def nonzero(input: Tensor, *, as_tuple: bool = False) -> Any:
     """Indices of nonzero entries: an (n, ndim) int64 tensor, or one 1-D tensor per dim if as_tuple."""
     a = input._array

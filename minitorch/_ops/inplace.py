@@ -15,11 +15,14 @@ right when such storage is written in place:
    chain of view ops that made it (`replay_view`).
 
 `in_place(fn)` turns any out-of-place op into its `fn_` method; `check_inplace` refuses
-writes that would corrupt a leaf that requires grad.
+writes that would corrupt a leaf that requires grad; `writes_out` gives a public function
+torch's `out=` keyword (the result written into a tensor the caller already has).
 """
 from __future__ import annotations
 
-from typing import Any
+import functools
+import warnings
+from typing import Any, Callable
 
 import numpy as np
 
@@ -200,3 +203,75 @@ def in_place_source(input: Tensor, inplace: bool) -> Tensor:
     """The tensor a composite in-place op computes from: a copy, since the ops it is made of
     save their inputs for backward and the in-place write would invalidate them."""
     return input.clone() if inplace and input.requires_grad else input
+
+
+# ----- the out= keyword of the torch.* functions ---------------------------------------
+CASTABLE = "result type {result} can't be cast to the desired output type {out}"
+SAME_DTYPE = "Expected out tensor to have dtype {result_cpp}, but got {out_cpp} instead"
+_CPP_NAMES = {"bool": "bool", "uint8": "unsigned char", "int8": "signed char", "int16": "short int",
+              "int32": "int", "int64": "long int", "float16": "c10::Half", "float32": "float", "float64": "double"}
+
+
+def writes_out(fn: Callable | None = None, *, dtype_rule: str = "castable", message: str | None = None,
+               error: type = RuntimeError) -> Any:
+    """Decorator: `fn(..., out=t)` writes fn's result into `t` and returns `t` itself (torch's out=).
+
+    A tuple result (max with dim, sort, ...) takes a tuple of outs. Each out is resized to
+    the result's shape (with torch's deprecation warning if it had elements), written, and
+    its version bumped. Not differentiable: with grad mode on, an input or out that requires
+    grad is refused. Which out dtypes are accepted is the op's `dtype_rule`:
+      "castable"  the result dtype must cast to out's safely (torch.can_cast), else `message`;
+      "same"      out must have exactly the result's dtype, else `message`;
+      "computes_in"  any dtype: fn computes in out's dtype (its `dtype=` argument), as sum does.
+    `message` may name {result}/{out} (Float, Long) or {result_cpp}/{out_cpp} (float, long int).
+    Tensor methods use `fn` itself (`.without_out`): torch's methods take no out=.
+    """
+    if fn is None:
+        return functools.partial(writes_out, dtype_rule=dtype_rule, message=message, error=error)
+    message = message or (SAME_DTYPE if dtype_rule == "same" else CASTABLE)
+
+    @functools.wraps(fn)
+    def with_out(*args: Any, out: Any = None, **kwargs: Any) -> Any:
+        if out is None:
+            return fn(*args, **kwargs)
+        outs = tuple(out) if isinstance(out, (tuple, list)) else (out,)
+        operands = [x for a in (*args, *kwargs.values()) for x in (a if isinstance(a, (tuple, list)) else (a,))]
+        if needs_grad(*operands, *outs):
+            raise RuntimeError(f"{fn.__name__}(): functions with out=... arguments don't support automatic "
+                               "differentiation, but one of the arguments requires grad.")
+        if dtype_rule == "computes_in" and kwargs.get("dtype") is None:
+            kwargs["dtype"] = outs[0].dtype
+        result = fn(*args, **kwargs)
+        results = result if isinstance(result, tuple) else (result,)
+        if len(outs) != len(results) or not all(isinstance(o, Tensor) for o in outs):
+            raise TypeError(f"{fn.__name__}(): argument 'out' must be "
+                            f"{'tuple of ' + str(len(results)) + ' Tensors' if len(results) > 1 else 'Tensor'}")
+        for target, value in zip(outs, results):
+            _write_out(target, value, dtype_rule, message, error)
+        if isinstance(result, tuple):
+            return type(result)(*outs) if hasattr(result, "_fields") else outs
+        return out
+    with_out.without_out = fn
+    return with_out
+
+
+def _write_out(out: Tensor, value: Tensor, dtype_rule: str, message: str, error: type) -> None:
+    """Copy `value` into `out` (resized to fit), checking out's dtype by the op's rule."""
+    source, target = value.dtype, out.dtype
+    if dtype_rule == "same" and source is not target or \
+            dtype_rule == "castable" and source is not target and not _dtype.can_cast(source, target):
+        raise error(message.format(result=type_name(source), out=type_name(target),
+                                   result_cpp=_CPP_NAMES[source.name], out_cpp=_CPP_NAMES[target.name]))
+    shape = value._array.shape
+    resized = out._array.shape != shape
+    if resized:
+        if out._array.size:
+            warnings.warn(f"An output with one or more elements was resized since it had shape {list(out.shape)}, "
+                          f"which does not match the required output shape {list(shape)}. This behavior is "
+                          "deprecated, and in a future PyTorch release outputs will not be resized unless they "
+                          "have zero elements. You can explicitly reuse an out tensor t by resizing it, inplace, "
+                          "to zero elements with t.resize_(0).", UserWarning, stacklevel=3)
+        out.resize_(shape)  # counts as the write's version bump
+    np.copyto(out._array, value._array, casting="unsafe")
+    if not resized:
+        out._version_box[0] += 1

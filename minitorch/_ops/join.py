@@ -15,6 +15,7 @@ from .. import _dtype
 from .._tensor import Tensor, _wrap, wrap_dim
 from ..autograd.function import Function
 from ._common import normalize_dims
+from .inplace import writes_out
 from .casting import clone
 from .indexing import Select, Slice
 from .shape import _shape_arg, unsqueeze
@@ -162,7 +163,11 @@ def _same_dtype(tensors: Sequence[Tensor]) -> Sequence[Tensor]:
     return [t.to(dt) for t in tensors]
 
 
-def cat(tensors: Sequence[Tensor], dim: int = 0, *, out: Tensor | None = None) -> Tensor:
+_CAT_DTYPE = "torch.cat(): input types can't be cast to the desired output type {out}"
+
+
+@writes_out(message=_CAT_DTYPE, error=TypeError)
+def cat(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
     """Join tensors along an existing dimension `dim`; the other sizes must match."""
     if not isinstance(tensors, (list, tuple)):
         raise TypeError(f"cat() argument 'tensors' must be tuple of Tensors, not {type(tensors).__name__}")
@@ -171,7 +176,7 @@ def cat(tensors: Sequence[Tensor], dim: int = 0, *, out: Tensor | None = None) -
     kept = [t for t in tensors if t._array.shape != (0,)] or list(tensors[:1])  # see Cat.forward
     d = wrap_dim(dim, kept[0]._array.ndim)
     try:
-        return _into(out, Cat.apply(d, *_same_dtype(tensors)))
+        return Cat.apply(d, *_same_dtype(tensors))
     except ValueError:  # numpy refused: find the reason in torch's words
         _check_cat_shapes(kept, d)
         raise
@@ -195,15 +200,8 @@ def _check_cat_shapes(kept: Sequence[Tensor], d: int) -> None:
 concat = concatenate = cat
 
 
-def _into(out: Tensor | None, result: Tensor) -> Tensor:
-    """Support the `out=` keyword by copying the result into `out`."""
-    if out is None:
-        return result
-    out._array = np.ascontiguousarray(result._array, dtype=out._array.dtype)
-    return out
-
-
-def stack(tensors: Sequence[Tensor], dim: int = 0, *, out: Tensor | None = None) -> Tensor:
+@writes_out(message=_CAT_DTYPE, error=TypeError)
+def stack(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
     """Join equally shaped tensors along a new dimension `dim`."""
     if not tensors:
         raise RuntimeError("stack expects a non-empty TensorList")
@@ -213,7 +211,7 @@ def stack(tensors: Sequence[Tensor], dim: int = 0, *, out: Tensor | None = None)
             raise RuntimeError(f"stack expects each tensor to be equal size, but got {list(ref)} at entry 0 "
                                f"and {list(t.shape)} at entry {i}")
     d = wrap_dim(dim, len(ref) + 1)
-    return _into(out, Stack.apply(d, *_same_dtype(tensors)))
+    return Stack.apply(d, *_same_dtype(tensors))
 
 
 def atleast_1d(*tensors: Any) -> Any:
@@ -243,20 +241,23 @@ def _atleast(tensors: tuple, lift: Any) -> Any:
     return tuple(lift(t) for t in tensors)
 
 
-def hstack(tensors: Sequence[Tensor], *, out: Tensor | None = None) -> Tensor:
+@writes_out(message=_CAT_DTYPE, error=TypeError)
+def hstack(tensors: Sequence[Tensor]) -> Tensor:
     """Concatenate column-wise: along dim 0 for 1-D tensors, else along dim 1."""
     tensors = atleast_1d(tuple(tensors))
-    return cat(tensors, 0 if tensors[0].ndim == 1 else 1, out=out)
+    return cat(tensors, 0 if tensors[0].ndim == 1 else 1)
 
 
-def vstack(tensors: Sequence[Tensor], *, out: Tensor | None = None) -> Tensor:
+@writes_out(message=_CAT_DTYPE, error=TypeError)
+def vstack(tensors: Sequence[Tensor]) -> Tensor:
     """Concatenate row-wise (dim 0) after making every tensor at least 2-D."""
-    return cat(atleast_2d(tuple(tensors)), 0, out=out)
+    return cat(atleast_2d(tuple(tensors)), 0)
 
 
-def dstack(tensors: Sequence[Tensor], *, out: Tensor | None = None) -> Tensor:
+@writes_out(message=_CAT_DTYPE, error=TypeError)
+def dstack(tensors: Sequence[Tensor]) -> Tensor:
     """Concatenate depth-wise (dim 2) after making every tensor at least 3-D."""
-    return cat(atleast_3d(tuple(tensors)), 2, out=out)
+    return cat(atleast_3d(tuple(tensors)), 2)
 
 
 # ----- copies that rearrange or repeat elements ---------------------------------------

@@ -18,6 +18,7 @@ from .. import _dtype
 from .._tensor import Tensor, _wrap, wrap_dim
 from ..autograd.function import Function
 from ._common import type_name
+from .inplace import writes_out
 
 __all__ = ["matmul", "mm", "bmm", "mv", "dot", "vdot", "inner", "outer", "ger", "addmm", "baddbmm", "addbmm",
            "einsum", "tensordot", "trace", "diag", "diagonal", "tril", "triu"]
@@ -62,6 +63,7 @@ def _dtype_name(t: Tensor) -> str:
             "int32": "int"}.get(t.dtype.name, t.dtype.name)
 
 
+@writes_out(dtype_rule="same")
 def matmul(input: Tensor, other: Tensor) -> Tensor:
     """Matrix product with numpy/torch semantics for 1-D, 2-D and batched (broadcast) operands."""
     sa, sb = input._array.shape, other._array.shape
@@ -109,6 +111,7 @@ def _check_matmul_shapes(sa: tuple, sb: tuple) -> None:
                            f"but got: [{batch}, {k2}].")
 
 
+@writes_out(dtype_rule="same")
 def mm(input: Tensor, mat2: Tensor) -> Tensor:
     """(n, k) @ (k, m) -> (n, m); both operands must be matrices."""
     if input.ndim != 2:
@@ -118,6 +121,7 @@ def mm(input: Tensor, mat2: Tensor) -> Tensor:
     return matmul(input, mat2)
 
 
+@writes_out(dtype_rule="same")
 def bmm(input: Tensor, mat2: Tensor) -> Tensor:
     """(b, n, k) @ (b, k, m) -> (b, n, m), without broadcasting."""
     if input.ndim != 3:
@@ -131,6 +135,7 @@ def bmm(input: Tensor, mat2: Tensor) -> Tensor:
     return matmul(input, mat2)
 
 
+@writes_out(dtype_rule="same")
 def mv(input: Tensor, vec: Tensor) -> Tensor:
     """(n, m) @ (m,) -> (n,)."""
     if input.ndim == 0:
@@ -143,6 +148,7 @@ def mv(input: Tensor, vec: Tensor) -> Tensor:
     return matmul(input, vec)
 
 
+@writes_out(dtype_rule="same", message="result dtype {out} does not match input dtype {result}")
 def dot(input: Tensor, tensor: Tensor) -> Tensor:
     """Inner product of two 1-D tensors of the same length and dtype (a 0-d tensor)."""
     if input.ndim != 1 or tensor.ndim != 1:
@@ -153,11 +159,13 @@ def dot(input: Tensor, tensor: Tensor) -> Tensor:
     return matmul(input, tensor)
 
 
+@writes_out(dtype_rule="same", message="result dtype {out} does not match input dtype {result}")
 def vdot(input: Tensor, other: Tensor) -> Tensor:
     """dot(conj(input), other); the same as dot for real tensors."""
     return dot(input, other)
 
 
+@writes_out
 def inner(input: Tensor, other: Tensor) -> Tensor:
     """Sum of products over the last dims of both (a scalar times a tensor if either is 0-d)."""
     if input.ndim == 0 or other.ndim == 0:
@@ -165,6 +173,7 @@ def inner(input: Tensor, other: Tensor) -> Tensor:
     return tensordot(input, other, ([-1], [-1]))
 
 
+@writes_out
 def outer(input: Tensor, vec2: Tensor) -> Tensor:
     """Outer product of two 1-D tensors: out[i, j] = input[i] * vec2[j]."""
     for name, t in (("self", input), ("vec2", vec2)):
@@ -173,6 +182,7 @@ def outer(input: Tensor, vec2: Tensor) -> Tensor:
     return input.unsqueeze(1) * vec2
 
 
+@writes_out(dtype_rule="same")
 def addmm(input: Tensor, mat1: Tensor, mat2: Tensor, *, beta: Any = 1, alpha: Any = 1) -> Tensor:
     """beta * input + alpha * (mat1 @ mat2); with beta == 0 `input` is ignored (NaNs included)."""
     if mat1.ndim != 2:
@@ -365,6 +375,8 @@ def einsum(equation: str, *operands: Any) -> Tensor:
     return Einsum.apply(terms, output, sizes, *operands)
 
 
+@writes_out(dtype_rule="same", message="tensordot: Expected the output tensor to have dtype {result}, but got an "
+                                       "output tensor with dtype {out}")
 def tensordot(a: Tensor, b: Tensor, dims: Any = 2, out: Any = None) -> Tensor:
     """Contract the last `dims` dims of a with the first of b, or the listed dim pairs."""
     if isinstance(dims, (int, np.integer)):
@@ -472,6 +484,7 @@ def diagonal(input: Tensor, offset: int = 0, dim1: int = 0, dim2: int = 1) -> Te
     return DiagonalView.apply(input, int(offset), d1, d2)
 
 
+@writes_out
 def diag(input: Tensor, diagonal: int = 0) -> Tensor:
     """1-D -> a square matrix with input on the `diagonal`; 2-D -> that diagonal as 1-D."""
     if input.ndim == 1:
@@ -519,11 +532,13 @@ def _triangle(fn: type, name: str, input: Tensor, diagonal: int) -> Tensor:
     return fn.apply(input, diagonal)
 
 
+@writes_out(dtype_rule="same")
 def tril(input: Tensor, diagonal: int = 0) -> Tensor:
     """The lower triangle (j - i <= diagonal) of the last two dims; the rest zero."""
     return _triangle(Tril, "tril", input, diagonal)
 
 
+@writes_out(dtype_rule="same")
 def triu(input: Tensor, diagonal: int = 0) -> Tensor:
     """The upper triangle (j - i >= diagonal) of the last two dims; the rest zero."""
     return _triangle(Triu, "triu", input, diagonal)

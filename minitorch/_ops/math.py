@@ -24,6 +24,7 @@ from .._tensor import Tensor, _wrap
 from ..autograd.function import Function
 from ._common import (apply_broadcasting, as_float, check_broadcastable, check_tensor, check_tensor_input, not_implemented, promote,
                       promote_to_float)
+from .inplace import writes_out
 from .compare import masked_grad, where
 
 __all__ = ["exp", "exp2", "log", "log2", "log10", "log1p", "expm1", "sqrt", "rsqrt", "sin", "cos", "tan",
@@ -38,7 +39,7 @@ def _unary_float(fn: type, doc: str) -> Any:
         return fn.apply(input if input._array.dtype.kind == "f" else input.to(_dtype.get_default_dtype()))
     op.__name__ = op.__qualname__ = fn.__name__.lower()
     op.__doc__ = doc
-    return op
+    return writes_out(op)
 
 
 # ----- the worked example -------------------------------------------------------------
@@ -290,6 +291,7 @@ class Atan2(Function):
         return grad * b / safe, grad * -a / safe
 
 
+@writes_out
 def atan2(input: Tensor, other: Tensor) -> Tensor:
     """The angle of the point (other, input): atan(input / other) in the right quadrant."""
     check_tensor_input("atan2", input)
@@ -313,6 +315,7 @@ class Hypot(Function):
         return grad * a / out, grad * b / out
 
 
+@writes_out
 def hypot(input: Tensor, other: Tensor) -> Tensor:
     """sqrt(input**2 + other**2) without overflow, broadcasting; float tensors only."""
     check_tensor_input("hypot", input)
@@ -338,6 +341,7 @@ class NanToNum(Function):
         return masked_grad(grad, ctx.finite), None, None, None
 
 
+@writes_out(dtype_rule="same", message="nan_to_num: dtype of out: {out} should be same as input: {result}")
 def nan_to_num(input: Tensor, nan: float = 0.0, posinf: float | None = None,
                neginf: float | None = None) -> Tensor:
     """nan, +inf and -inf replaced (by default with 0 and the dtype's largest and lowest values)."""

@@ -17,6 +17,7 @@ from .. import _dtype
 from .._tensor import Tensor, _wrap, wrap_dim
 from ..autograd.function import Function
 from ._common import not_implemented, one_dim, reduced_dims, restore_dims
+from .inplace import writes_out
 from .reduction import sum
 
 __all__ = ["max", "min", "amax", "amin", "aminmax", "argmax", "argmin", "topk", "kthvalue", "sort", "argsort", "median",
@@ -81,6 +82,11 @@ def _check_nonempty(name: str, input: Tensor, dims: tuple, whole: bool) -> None:
                 raise IndexError(f"{name}(): Expected reduction dim {d} to have non-zero size.")
 
 
+_INPUT_DTYPE = ("Expected the dtype for input and out to match, but got {result} for input's dtype and {out} "
+                "for out's dtype.")
+
+
+@writes_out(dtype_rule="same", message=_INPUT_DTYPE)
 def amax(input: Tensor, dim: Any = (), keepdim: bool = False) -> Tensor:
     """Largest value over `dim` (all dims if empty); ties share the gradient evenly."""
     dims = reduced_dims(dim, input.ndim)
@@ -88,6 +94,7 @@ def amax(input: Tensor, dim: Any = (), keepdim: bool = False) -> Tensor:
     return Amax.apply(input, dims, keepdim)
 
 
+@writes_out(dtype_rule="same", message=_INPUT_DTYPE)
 def amin(input: Tensor, dim: Any = (), keepdim: bool = False) -> Tensor:
     """Smallest value over `dim` (all dims if empty); ties share the gradient evenly."""
     dims = reduced_dims(dim, input.ndim)
@@ -95,6 +102,7 @@ def amin(input: Tensor, dim: Any = (), keepdim: bool = False) -> Tensor:
     return Amin.apply(input, dims, keepdim)
 
 
+@writes_out
 def aminmax(input: Tensor, *, dim: int | None = None, keepdim: bool = False) -> Any:
     """(min, max) over `dim` (all elements if None) as a named tuple."""
     dims = reduced_dims(dim, input.ndim)
@@ -208,11 +216,13 @@ def _extreme(name: str, tuple_t: type, fn: type, np_arg: Any, all_reduce: Any, b
     return tuple_t(values, _wrap(indices))
 
 
+@writes_out(dtype_rule="same")
 def max(input: Tensor, dim: Any = None, keepdim: bool = False, *, other: Any = None) -> Any:
     """Largest element; with `dim`, a named tuple (values, indices); max(a, b) is maximum(a, b)."""
     return _extreme("max", _max_t, Max, np.argmax, Amax, "maximum", input, dim, keepdim, other)
 
 
+@writes_out(dtype_rule="same")
 def min(input: Tensor, dim: Any = None, keepdim: bool = False, *, other: Any = None) -> Any:
     """Smallest element; with `dim`, a named tuple (values, indices); min(a, b) is minimum(a, b)."""
     return _extreme("min", _min_t, Min, np.argmin, Amin, "minimum", input, dim, keepdim, other)
@@ -229,11 +239,13 @@ def _arg(name: str, np_fn: Any, input: Tensor, dim: int | None, keepdim: bool) -
     return _wrap(idx.astype(np.int64, copy=False))
 
 
+@writes_out(dtype_rule="same")
 def argmax(input: Tensor, dim: int | None = None, keepdim: bool = False) -> Tensor:
     """Index of the largest element along `dim` (into the flattened input if None), int64."""
     return _arg("argmax", np.argmax, input, dim, keepdim)
 
 
+@writes_out(dtype_rule="same")
 def argmin(input: Tensor, dim: int | None = None, keepdim: bool = False) -> Tensor:
     """Index of the smallest element along `dim` (into the flattened input if None), int64."""
     return _arg("argmin", np.argmin, input, dim, keepdim)
@@ -261,6 +273,7 @@ def _sorted_selection(fn: type, tuple_t: type, input: Tensor, dim: int, descendi
     return tuple_t(values, _wrap(idx if keepdim else np.squeeze(idx, d)))
 
 
+@writes_out(dtype_rule="same")
 def sort(input: Tensor, dim: int = -1, descending: bool = False, *, stable: bool = False) -> Any:
     """Values sorted along `dim` and their original indices (a stable sort)."""
     n = input.shape[wrap_dim(dim, input.ndim)] if input.ndim else 1
@@ -275,6 +288,7 @@ def argsort(input: Tensor, dim: int = -1, descending: bool = False, *, stable: b
     return _wrap(_argsort(input._array, d, descending))
 
 
+@writes_out(dtype_rule="same")
 def topk(input: Tensor, k: int, dim: int = -1, largest: bool = True, sorted: bool = True) -> Any:
     """The k largest (or smallest) elements along `dim`, in sorted order, with their indices."""
     n = input.shape[wrap_dim(dim, input.ndim)] if input.ndim else 1
@@ -285,6 +299,7 @@ def topk(input: Tensor, k: int, dim: int = -1, largest: bool = True, sorted: boo
     return _sorted_selection(Topk, _topk_t, input, dim, largest, 0, k, True)
 
 
+@writes_out(dtype_rule="same")
 def kthvalue(input: Tensor, k: int, dim: int = -1, keepdim: bool = False) -> Any:
     """The k-th smallest element along `dim` (k counts from 1) and its index."""
     d = wrap_dim(dim, input.ndim)
@@ -298,6 +313,7 @@ def kthvalue(input: Tensor, k: int, dim: int = -1, keepdim: bool = False) -> Any
     return _sorted_selection(Kthvalue, _kth_t, input, dim, False, k - 1, k, keepdim)
 
 
+@writes_out(dtype_rule="same")
 def median(input: Tensor, dim: int | None = None, keepdim: bool = False) -> Any:
     """The lower median: of all elements (a value), or along `dim` (values, indices). NaN propagates."""
     if dim is None:
@@ -344,6 +360,7 @@ def _lower_median(a: np.ndarray, dim: int) -> np.ndarray:
     return idx
 
 
+@writes_out(dtype_rule="same")
 def mode(input: Tensor, dim: int = -1, keepdim: bool = False) -> Any:
     """The most frequent value along `dim` (smallest on ties) and the index of its last occurrence."""
     d = one_dim(dim, input.ndim)

@@ -18,6 +18,7 @@ from .. import _dtype
 from .._tensor import Tensor, _wrap, wrap_dim
 from ..autograd.function import Function
 from ._common import as_float, constant_like, constant_sign, reduced_dims, restore_dims, type_name
+from .inplace import writes_out
 
 __all__ = ["sum", "mean", "nansum", "nanmean", "var", "std", "var_mean", "std_mean", "prod", "norm", "logsumexp",
            "softmax", "log_softmax", "any", "all", "count_nonzero"]
@@ -51,6 +52,7 @@ class Mean(Function):
         return restore_dims(grad / ctx.count, ctx.dims, ctx.keepdim).expand(shape), None, None
 
 
+@writes_out(dtype_rule="computes_in")
 def sum(input: Tensor, dim: Any = None, keepdim: bool = False, *, dtype: _dtype.dtype | None = None) -> Tensor:
     """Sum over `dim` (all dims if None). Integer and bool inputs sum to int64, like torch."""
     if dtype is None and not input.dtype.is_floating_point:
@@ -60,6 +62,7 @@ def sum(input: Tensor, dim: Any = None, keepdim: bool = False, *, dtype: _dtype.
     return Sum.apply(input, reduced_dims(dim, input.ndim), keepdim)
 
 
+@writes_out
 def mean(input: Tensor, dim: Any = None, keepdim: bool = False, *, dtype: _dtype.dtype | None = None) -> Tensor:
     """Arithmetic mean over `dim` (all dims if None); needs a floating dtype, like torch."""
     if dtype is not None:
@@ -84,6 +87,7 @@ class Nansum(Function):
         return restore_dims(grad, ctx.dims, ctx.keepdim) * (a == a), None, None
 
 
+@writes_out(dtype_rule="computes_in")
 def nansum(input: Tensor, dim: Any = None, keepdim: bool = False, *, dtype: _dtype.dtype | None = None) -> Tensor:
     """Sum over `dim` treating NaN as zero (NaN positions get zero gradient)."""
     if not input.dtype.is_floating_point or (dtype is not None and not dtype.is_floating_point):
@@ -93,6 +97,7 @@ def nansum(input: Tensor, dim: Any = None, keepdim: bool = False, *, dtype: _dty
     return Nansum.apply(input, reduced_dims(dim, input.ndim), keepdim)
 
 
+@writes_out
 def nanmean(input: Tensor, dim: Any = None, keepdim: bool = False, *, dtype: _dtype.dtype | None = None) -> Tensor:
     """Mean over `dim` of the non-NaN elements."""
     if not input.dtype.is_floating_point:  # checked before `dtype` applies, like torch
@@ -169,12 +174,14 @@ def _var_mean(input: Tensor, dim: Any, unbiased: Any, keepdim: bool, correction:
     return (v, Mean.apply(input, dims, keepdim)) if with_mean else v
 
 
+@writes_out
 def var(input: Tensor, dim: Any = None, unbiased: bool | None = None, keepdim: bool = False, *,
         correction: float | None = None) -> Tensor:
     """Variance over `dim`: sum((x - mean)**2) / (N - correction); correction defaults to 1."""
     return _var_mean(input, dim, unbiased, keepdim, correction)
 
 
+@writes_out
 def std(input: Tensor, dim: Any = None, unbiased: bool | None = None, keepdim: bool = False, *,
         correction: float | None = None) -> Tensor:
     """Standard deviation over `dim`: sqrt(var(...))."""
@@ -217,6 +224,7 @@ class Prod(Function):
         return (g * others * single_zero).where(zero, g * o / safe), None, None
 
 
+@writes_out(dtype_rule="computes_in")
 def prod(input: Tensor, dim: int | None = None, keepdim: bool = False, *,
          dtype: _dtype.dtype | None = None) -> Tensor:
     """Product over `dim` (all elements if None); integer inputs give int64. Exact gradient with zeros."""
@@ -303,6 +311,7 @@ def _vector_norm(input: Tensor, p: float, dim: Any, keepdim: bool) -> Tensor:
     return Norm.apply(input, float(p), dims, keepdim)
 
 
+@writes_out(dtype_rule="same")
 def norm(input: Tensor, p: Any = "fro", dim: Any = None, keepdim: bool = False, out: Any = None,
          dtype: _dtype.dtype | None = None) -> Tensor:
     """The p-norm over `dim` (all elements if None): p a number (incl. inf, -inf, 0), 'fro' or 'nuc'."""
@@ -361,6 +370,7 @@ class LogSumExp(Function):
         return g * (a - o).exp(), None, None
 
 
+@writes_out
 def logsumexp(input: Tensor, dim: Any, keepdim: bool = False) -> Tensor:
     """log(sum(exp(input))) over `dim`, computed without overflow; integer inputs give float."""
     if dim is None:
@@ -418,6 +428,7 @@ def _softmax_input(name: str, input: Tensor, dim: int, dtype: Any) -> tuple[Tens
     return input, ((d,) if input.ndim else ())
 
 
+@writes_out(dtype_rule="same")
 def softmax(input: Tensor, dim: int, dtype: _dtype.dtype | None = None) -> Tensor:
     """exp(x) / sum(exp(x)) along `dim`, shifted by the max so it never overflows."""
     input, dims = _softmax_input("softmax", input, dim, dtype)
@@ -426,6 +437,7 @@ def softmax(input: Tensor, dim: int, dtype: _dtype.dtype | None = None) -> Tenso
     return Softmax.apply(input, dims)
 
 
+@writes_out(dtype_rule="same")
 def log_softmax(input: Tensor, dim: int, dtype: _dtype.dtype | None = None) -> Tensor:
     """x - logsumexp(x) along `dim`, computed stably."""
     input, dims = _softmax_input("log_softmax", input, dim, dtype)
@@ -442,11 +454,13 @@ def _logical_reduce(np_fn: Any, input: Tensor, dim: Any, keepdim: bool) -> Tenso
     return _wrap(np.asarray(out, dtype=np.uint8 if a.dtype == np.uint8 else np.bool_))
 
 
+@writes_out(dtype_rule="same", message="any only supports bool tensor for result, got: {out}")
 def any(input: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor:
     """True where any element along `dim` is non-zero (all dims if None)."""
     return _logical_reduce(np.any, input, dim, keepdim)
 
 
+@writes_out(dtype_rule="same", message="all only supports bool tensor for result, got: {out}")
 def all(input: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor:
     """True where every element along `dim` is non-zero (all dims if None)."""
     return _logical_reduce(np.all, input, dim, keepdim)

@@ -15,6 +15,7 @@ from .. import _dtype
 from .._tensor import Tensor, _wrap, wrap_dim
 from ..autograd.function import Function
 from ._common import not_implemented
+from .inplace import writes_out
 from .ordering import _return_type, _Select
 from .reduction import Prod
 
@@ -86,11 +87,13 @@ def _scan(fn: type, input: Tensor, dim: int, dtype: Any) -> Tensor:
     return fn.apply(input, d)
 
 
+@writes_out(dtype_rule="computes_in")
 def cumsum(input: Tensor, dim: int, *, dtype: _dtype.dtype | None = None) -> Tensor:
     """Running sums along `dim`; integer inputs give int64."""
     return _scan(Cumsum, input, dim, dtype)
 
 
+@writes_out(dtype_rule="computes_in")
 def cumprod(input: Tensor, dim: int, *, dtype: _dtype.dtype | None = None) -> Tensor:
     """Running products along `dim`; integer inputs give int64; exact gradient with zeros."""
     return _scan(Cumprod, input, dim, dtype)

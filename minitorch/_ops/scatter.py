@@ -14,6 +14,7 @@ import numpy as np
 from .._tensor import Tensor, _wrap, wrap_dim
 from ..autograd.function import Function
 from .indexing import SCALAR_NAMES, first_out_of_range, read_at, write_at
+from .inplace import writes_out
 
 __all__ = ["gather", "scatter", "scatter_add", "scatter_reduce", "take_along_dim"]
 
@@ -44,6 +45,7 @@ def _along_key(input: Tensor, dim: int, index: Tensor, op: str, src: Any = None)
     return d, key
 
 
+@writes_out(dtype_rule="same")
 def gather(input: Tensor, dim: int, index: Tensor, *, sparse_grad: bool = False) -> Tensor:
     """out[i][j][k] = input[index[i][j][k]][j][k] (for dim=0); out has index's shape."""
     if min(input.ndim, index.ndim) == 0 and max(input.ndim, index.ndim) <= 1:  # torch: 0-d acts as 1-d here
