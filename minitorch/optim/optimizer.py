@@ -104,6 +104,13 @@ class Optimizer:
         raise NotImplementedError
 
     @staticmethod
+    def _next_step(state: dict) -> int:
+        """Count this step in state['step'] (a float32 scalar tensor, as torch keeps it); return the count."""
+        step = (state["step"].item() if "step" in state else 0) + 1
+        state["step"] = _wrap(np.array(float(step), dtype=np.float32))
+        return int(step)
+
+    @staticmethod
     def _buffer(state: dict, name: str, like: np.ndarray, fill: float = 0.0) -> np.ndarray:
         """The state array `name`, created as a tensor filled with `fill` on first use."""
         if name not in state:

@@ -20,6 +20,20 @@ CONFIGS = [
     ("RMSprop", dict(lr=0.01, momentum=0.9, centered=True, weight_decay=0.1)),
     ("Adagrad", dict(lr=0.1)),
     ("Adagrad", dict(lr=0.1, lr_decay=0.01, weight_decay=0.1, initial_accumulator_value=0.5)),
+    ("Adadelta", dict(lr=1.0)),
+    ("Adadelta", dict(lr=0.5, rho=0.8, eps=1e-4, weight_decay=0.1, maximize=True)),
+    ("Adamax", dict(lr=0.01)),
+    ("Adamax", dict(lr=0.01, betas=(0.8, 0.9), weight_decay=0.1, maximize=True)),
+    ("NAdam", dict(lr=0.01)),
+    ("NAdam", dict(lr=0.01, momentum_decay=0.01, weight_decay=0.1)),
+    ("NAdam", dict(lr=0.01, weight_decay=0.1, decoupled_weight_decay=True, maximize=True)),
+    ("RAdam", dict(lr=0.01)),
+    ("RAdam", dict(lr=0.01, betas=(0.5, 0.6), weight_decay=0.1)),
+    ("RAdam", dict(lr=0.01, betas=(0.5, 0.6), weight_decay=0.1, decoupled_weight_decay=True)),
+    ("ASGD", dict(lr=0.01)),
+    ("ASGD", dict(lr=0.05, lambd=0.01, alpha=0.5, t0=3, weight_decay=0.1, maximize=True)),
+    ("Rprop", dict(lr=0.01)),
+    ("Rprop", dict(lr=0.05, etas=(0.3, 1.5), step_sizes=(1e-3, 0.06), maximize=True)),
 ]
 
 
@@ -153,3 +167,41 @@ def test_duplicate_parameter_in_group_warns():
     w = minitorch.ones(1, requires_grad=True)
     with pytest.warns(UserWarning, match="duplicate parameters"):
         minitorch.optim.SGD([w, w], lr=0.1)
+
+
+NEWER = ["Adadelta", "Adamax", "NAdam", "RAdam", "ASGD", "Rprop"]
+
+
+@pytest.mark.parametrize("name", NEWER)
+def test_state_dict_round_trip_continues_like_uninterrupted_run(name):
+    def run(saved=None, steps=4):
+        w = minitorch.tensor([1.0, -2.0, 3.0], dtype=minitorch.float64, requires_grad=True)
+        opt = getattr(minitorch.optim, name)([w], lr=0.05)
+        if saved:
+            w.data = minitorch.tensor(saved[0])
+            opt.load_state_dict(saved[1])
+        for _ in range(steps):
+            opt.zero_grad()
+            (w ** 4).sum().backward()
+            opt.step()
+        return w, opt
+
+    w_full, _ = run(steps=8)
+    w_half, opt_half = run(steps=4)
+    w_resumed, _ = run((w_half.detach().numpy().copy(), opt_half.state_dict()), steps=4)
+    # loading casts float state to the parameter's dtype (as torch does), so NAdam's float32
+    # mu_product continues in float64: equal up to that rounding
+    np.testing.assert_allclose(w_full.detach().numpy(), w_resumed.detach().numpy(), rtol=1e-9, atol=0)
+
+
+@pytest.mark.parametrize("name", NEWER)
+def test_newer_optimizers_keep_torchs_state_and_hyperparameter_names(name):
+    dicts = []
+    for lib in (minitorch, torch):
+        w = lib.ones(2, requires_grad=True)
+        opt = getattr(lib.optim, name)([w])
+        (w * w).sum().backward()
+        opt.step()
+        dicts.append(opt.state_dict())
+    assert set(dicts[0]["state"][0]) == set(dicts[1]["state"][0])
+    assert set(dicts[0]["param_groups"][0]) == set(dicts[1]["param_groups"][0])
