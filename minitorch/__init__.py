@@ -11,7 +11,7 @@ import os as _os
 _os.environ.setdefault("OPENBLAS_THREAD_TIMEOUT", "4")
 _os.environ.setdefault("GOMP_SPINCOUNT", "0")
 from . import _dtype
-from ._device import device
+from ._device import device, get_default_device, set_default_device
 from ._dtype import (bool, can_cast, double, dtype, finfo, float, float16, float32, float64,
                      get_default_dtype, half, iinfo, int, int8, int16, int32, int64, layout, long,
                      promote_types, result_type, set_default_dtype, short, strided, uint8)
@@ -35,7 +35,7 @@ from .random import (Generator, default_generator, get_rng_state, initial_seed, 
                      set_rng_state)
 from ._tensor_str import set_printoptions
 from .serialization import load, save
-from . import backends, cuda, nn, optim, utils
+from . import accelerator, backends, cuda, nn, optim, utils
 
 FloatTensor = DoubleTensor = LongTensor = Tensor  # legacy names, accepted by isinstance in old code
 

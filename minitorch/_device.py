@@ -57,3 +57,23 @@ def check_device(d: Any) -> None:
     if device(d).type != "cpu":
         raise RuntimeError(f"Cannot place a tensor on device '{d}': minitorch runs on the CPU only "
                            "(supported devices: 'cpu')")
+
+
+_default_device = CPU
+
+
+def set_default_device(device_: Any) -> None:
+    """Make `device_` the device new tensors go to; only the CPU (or None, meaning the CPU) is accepted.
+
+    torch accepts any device here and fails later, at the first tensor created on it; minitorch
+    refuses at once, naming what it supports.
+    """
+    global _default_device
+    if device_ is not None:
+        check_device(device_)
+    _default_device = CPU
+
+
+def get_default_device() -> device:
+    """The device new tensors are created on: always device(type='cpu') in minitorch."""
+    return _default_device

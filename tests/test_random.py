@@ -245,7 +245,8 @@ def test_random_errors_like_torch(call):
 @pytest.mark.parametrize("call", [
     "rand(2, 3)", "rand((2, 3))", "rand(size=(2,))", "rand(2, dtype=torch.float64)", "rand(2, dtype=torch.float16)",
     "rand([2, 3], requires_grad=True)", "randn(4, 1)", "randn(())", "randint(5, (2,))", "randint(1, 5, (2, 2))",
-    "randint(0, 5, size=(2,))", "randint(high=5, size=(2,))", "randint(5, (2,), dtype=torch.float32)",
+    "randint(0, 5, size=(2,))", "randint(high=5, size=(2,))", "randint(7, size=(1,))",
+    "randint(5, size=(2, 3), dtype=torch.int32)", "randint(5, (2,), dtype=torch.float32)",
     "randint(0, 2, (3,), dtype=torch.bool)", "randperm(5)", "randperm(5, dtype=torch.float32)", "randperm(0)",
     "rand_like(torch.ones(2, 3))", "randn_like(torch.ones(2, dtype=torch.float64))",
     "rand_like(torch.ones(2), dtype=torch.float64)", "randint_like(torch.ones(2, 3), 5)",
