@@ -132,8 +132,6 @@ def _assert_same(fn, arrays, out_dtypes, start, same_message=True):
 @pytest.mark.parametrize("name", list(SINGLE))
 def test_single_output_matches_torch(name, out_dtype, start):
     fn, arrays = SINGLE[name]
-    if out_dtype == "bool" and name.startswith("cum"):
-        pytest.xfail("known gap: torch refuses a cumulative sum/product into a bool out; minitorch writes it")
     _assert_same(fn, arrays, [out_dtype], start, name not in MESSAGE_DIFFERS)
 
 
