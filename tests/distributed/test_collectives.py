@@ -11,8 +11,9 @@ from .conftest import HERE, requires_mpi, run_job
 @pytest.mark.parametrize("nproc", [2, 4])
 def test_collectives_match_hand_computed_values(nproc):
     result = run_job(nproc, str(HERE / "collectives_job.py"))
-    assert result.returncode == 0, result.stderr
-    assert sorted(result.stdout.split("\n"))[1:] == [f"rank {r} ok" for r in range(nproc)]
+    assert result.returncode == 0, result.stdout + result.stderr
+    for rank in range(nproc):
+        assert f"rank {rank} ok" in result.stdout, result.stdout + result.stderr
 
 
 def test_collective_without_process_group_raises_like_torch():
