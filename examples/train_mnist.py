@@ -4,6 +4,7 @@
     python examples/train_mnist.py --model cnn --epochs 2
     python examples/train_mnist.py --dataset fashion-mnist --epochs 5
     python examples/train_mnist.py --resume              # continue from the last checkpoint
+    python -m minitorch.distributed.run --nproc-per-node 2 examples/train_mnist.py   # 2 ranks, DDP
 
 Each epoch: a progress bar with running loss, accuracy and images/s, then a test pass,
 then a checkpoint. At the end: a training-curve PNG and a confusion-matrix PNG.
@@ -22,7 +23,9 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import minitorch as torch  # noqa: E402  (the point: the rest reads as PyTorch)
 import minitorch.nn.functional as F  # noqa: E402
-from minitorch.utils.data import DataLoader  # noqa: E402
+import minitorch.distributed as dist  # noqa: E402
+from minitorch.nn.parallel import DistributedDataParallel  # noqa: E402
+from minitorch.utils.data import DataLoader, DistributedSampler  # noqa: E402
 from minitorch.vision import datasets, transforms  # noqa: E402
 from mnist_models import MODELS, build_model  # noqa: E402
 
@@ -57,6 +60,11 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     return args
 
 
+def launched_on_several_ranks() -> bool:
+    """True when started by minitorch.distributed.run/torchrun (WORLD_SIZE) or mpiexec (PMI_SIZE)."""
+    return int(os.environ.get("WORLD_SIZE", os.environ.get("PMI_SIZE", "1"))) > 1
+
+
 def make_loaders(args: argparse.Namespace) -> tuple[DataLoader, DataLoader, list[str]]:
     mean, std = NORMALIZE[args.dataset]
     pipeline = transforms.Compose([transforms.ToTensor(), transforms.Normalize(mean, std)])
@@ -67,7 +75,14 @@ def make_loaders(args: argparse.Namespace) -> tuple[DataLoader, DataLoader, list
         train = torch.utils.data.Subset(train, range(args.train_limit))
     if args.test_limit:
         test = torch.utils.data.Subset(test, range(args.test_limit))
-    train_loader = DataLoader(train, batch_size=args.batch_size, shuffle=True, num_workers=args.workers)
+    if dist.is_initialized():
+        # each rank takes every world_size-th image of a shared shuffle, and a share of the batch,
+        # so one step still sees args.batch_size images in total
+        sampler = DistributedSampler(train, shuffle=True, seed=args.seed)
+        train_loader = DataLoader(train, batch_size=args.batch_size // dist.get_world_size(), sampler=sampler,
+                                  num_workers=args.workers)
+    else:
+        train_loader = DataLoader(train, batch_size=args.batch_size, shuffle=True, num_workers=args.workers)
     test_loader = DataLoader(test, batch_size=1000, num_workers=args.workers)
     return train_loader, test_loader, list(Dataset.classes)
 
@@ -158,9 +173,16 @@ def save_figures(history: list[dict], confusion: np.ndarray, classes: list[str],
 
 def main(argv: list[str] | None = None) -> dict:
     args = parse_args(argv)
+    if launched_on_several_ranks() and not dist.is_initialized():
+        dist.init_process_group("mpi")
+    is_main = not dist.is_initialized() or dist.get_rank() == 0
+    if not is_main:                       # only rank 0 prints and writes files
+        sys.stdout, args.no_progress = open(os.devnull, "w"), True
     torch.manual_seed(args.seed)
     train_loader, test_loader, classes = make_loaders(args)
     model = build_model(args.model, torch)
+    if dist.is_initialized():
+        model = DistributedDataParallel(model)
     optimizer = (torch.optim.Adam(model.parameters(), lr=args.lr) if args.optimizer == "adam"
                  else torch.optim.SGD(model.parameters(), lr=args.lr, momentum=0.9))
     scheduler = None
@@ -173,7 +195,7 @@ def main(argv: list[str] | None = None) -> dict:
         if not os.path.exists(args.checkpoint):
             raise SystemExit(f"--resume: no checkpoint at {args.checkpoint}")
         state = torch.load(args.checkpoint)
-        model.load_state_dict(state["model"])
+        getattr(model, "module", model).load_state_dict(state["model"])
         optimizer.load_state_dict(state["optimizer"])
         if scheduler is not None:
             scheduler.load_state_dict(state["scheduler"])
@@ -182,7 +204,7 @@ def main(argv: list[str] | None = None) -> dict:
         first_epoch = state["epoch"] + 1
         print(f"resumed from {args.checkpoint} after epoch {state['epoch']}")
     writer = None
-    if args.tensorboard is not None:
+    if args.tensorboard is not None and is_main:
         from minitorch.utils.tensorboard import SummaryWriter
         writer = SummaryWriter(args.tensorboard or None, comment=f"_{args.model}_{args.dataset}")
         writer.add_graph(model, next(iter(test_loader))[0][:2])
@@ -190,6 +212,8 @@ def main(argv: list[str] | None = None) -> dict:
           f"{len(train_loader.dataset):,} training images, {args.optimizer} lr={args.lr}")
     confusion = None
     for epoch in range(first_epoch, args.epochs + 1):
+        if isinstance(train_loader.sampler, DistributedSampler):
+            train_loader.sampler.set_epoch(epoch)
         train_loss, train_acc, rate = train_epoch(model, train_loader, optimizer, scheduler, epoch, args, writer)
         test_loss, test_acc, confusion = evaluate(model, test_loader)
         history.append(dict(epoch=epoch, train_loss=train_loss, train_acc=train_acc, test_loss=test_loss,
@@ -200,15 +224,18 @@ def main(argv: list[str] | None = None) -> dict:
             for name, value in history[-1].items():
                 if name != "epoch":
                     writer.add_scalar(f"epoch/{name}", value, epoch)
-        os.makedirs(os.path.dirname(args.checkpoint) or ".", exist_ok=True)
-        torch.save({"epoch": epoch, "model": model.state_dict(), "optimizer": optimizer.state_dict(),
-                    "scheduler": scheduler.state_dict() if scheduler is not None else None,
-                    "rng_state": torch.get_rng_state(), "history": json.dumps(history)}, args.checkpoint)
+        if is_main:                       # written to a temporary file, then renamed: never half-written
+            os.makedirs(os.path.dirname(args.checkpoint) or ".", exist_ok=True)
+            torch.save({"epoch": epoch, "model": getattr(model, "module", model).state_dict(),
+                        "optimizer": optimizer.state_dict(),
+                        "scheduler": scheduler.state_dict() if scheduler is not None else None,
+                        "rng_state": torch.get_rng_state(), "history": json.dumps(history)}, args.checkpoint + ".tmp")
+            os.replace(args.checkpoint + ".tmp", args.checkpoint)
     if writer is not None:
         writer.close()
     if confusion is None:
         _, _, confusion = evaluate(model, test_loader)
-    figures = save_figures(history, confusion, classes, args) if history else []
+    figures = save_figures(history, confusion, classes, args) if history and is_main else []
     print("figures:", ", ".join(figures) if figures else "none", "| checkpoint:", args.checkpoint)
     return {"history": history, "figures": figures, "model": model}
 
