@@ -22,6 +22,7 @@ import numpy as np
 from .. import _dtype
 from .._tensor import Tensor, _wrap
 from ..autograd.function import Function
+from ..kernels import relu_backward, relu_forward
 from ._common import (apply_broadcasting, as_float, check_broadcastable, check_tensor, check_tensor_input, not_implemented, promote,
                       promote_to_float)
 from .inplace import writes_out
@@ -260,13 +261,17 @@ def logit(input: Tensor, eps: float | None = None) -> Tensor:
 class Relu(Function):
     @staticmethod
     def forward(ctx, a):
-        ctx.dead = a <= 0 if any(ctx.needs_input_grad) else None  # not `a > 0`: nan passes its gradient, as in torch
-        # for floats np.clip is several times faster than np.maximum (and keeps nan, like torch)
-        return np.clip(a, 0, np.inf) if a.dtype.kind == "f" else np.maximum(a, 0)
+        if a.dtype.kind != "f":
+            return np.maximum(a, 0)  # integers never need a gradient
+        # dead = a <= 0, not `a > 0`: nan passes its gradient, as in torch
+        out, ctx.dead = relu_forward(a)
+        return out
 
     @staticmethod
     def backward(ctx, grad):
-        return where(_wrap(ctx.dead), 0.0, grad)
+        if grad.requires_grad:  # create_graph: the gradient itself must stay differentiable
+            return where(_wrap(ctx.dead), 0.0, grad)
+        return _wrap(relu_backward(grad._array, ctx.dead))
 
 
 def relu(input: Tensor) -> Tensor:

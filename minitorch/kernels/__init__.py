@@ -5,6 +5,7 @@ inside tensors and wires the results into the autograd graph.
 
 * ``im2col`` / ``col2im``: windows of a (N, C, *spatial) array as GEMM-ready columns,
   and the adjoint scatter-add; ``conv_output_size``.
+* ``relu_forward`` / ``relu_backward``: ReLU and its gradient in one pass each.
 * ``max_pool_forward`` / ``max_pool_backward``, ``avg_pool_forward`` /
   ``avg_pool_backward``: torch-exact pooling; ``pool_output_size``.
 
@@ -12,6 +13,7 @@ im2col/col2im take 1, 2 or 3 spatial dims, pooling 1 or 2; all take float32 or
 float64 and stay correct (if slow) under ``NUMBA_DISABLE_JIT=1``.
 """
 
+from .activation import relu_backward, relu_forward
 from .im2col import col2im, conv_output_size, im2col
 from .pooling import (
     avg_pool_backward,
@@ -30,4 +32,6 @@ __all__ = [
     "max_pool_backward",
     "max_pool_forward",
     "pool_output_size",
+    "relu_backward",
+    "relu_forward",
 ]

@@ -97,6 +97,7 @@ def _max_pool_kernel(x, out, indices, kernel, stride, padding, dilation):
     x_first, x_taps = _max_windows(OW, kernel[1], stride[1], padding[1], dilation[1], W)
     dy, dx = dilation
     for p in prange(n_planes):
+        plane = x[p]
         for j in range(OH):
             y0, ny = y_first[j], y_taps[j]
             for k in range(OW):
@@ -107,16 +108,18 @@ def _max_pool_kernel(x, out, indices, kernel, stride, padding, dilation):
                 for b in range(ny):
                     y = y0 + b * dy
                     for c in range(nx):
-                        v = x[p, y, x0 + c * dx]
+                        v = plane[y, x0 + c * dx]
                         # Strict '>' keeps the first of equal maxima, as torch does.
-                        if v > best:
-                            best = v
-                            best_at = y * W + x0 + c * dx
-                        # Torch lets a NaN win. Testing for it in the branch above
+                        # Selects, not an if-block: on real data the comparison is a
+                        # coin flip, and a mispredicted branch costs more than both moves.
+                        greater = v > best
+                        best = v if greater else best
+                        best_at = y * W + x0 + c * dx if greater else best_at
+                        # Torch lets a NaN win. Testing for it in the comparison above
                         # doubled the run time, so the rare NaN window is redone.
                         saw_nan |= v != v
                 if saw_nan:
-                    best, best_at = _max_window_with_nan(x[p], y0, ny, dy, x0, nx, dx)
+                    best, best_at = _max_window_with_nan(plane, y0, ny, dy, x0, nx, dx)
                 out[p, j, k] = best
                 indices[p, j, k] = best_at
     return out, indices
