@@ -6,6 +6,10 @@ becomes 0), and nan is not dead, so its gradient passes; a dead position's gradi
 becomes exactly 0 even when it is inf or nan (a select, not a multiply by the mask).
 Contiguous float32/float64 arrays take the compiled loop; other layouts and dtypes
 (float16) take the numpy route, which computes the same values.
+
+Bounds: each kernel's index i runs over range(x.size) (or grad.size), and the wrappers
+hand it flat views of arrays of exactly that size (out and dead are made like x; backward
+checks that grad and dead have the same shape), so no index leaves an array.
 """
 from __future__ import annotations
 
