@@ -17,7 +17,8 @@ import numpy as np
 from .. import _dtype
 from .._tensor import Tensor, _wrap, wrap_dim
 from ..autograd.function import Function
-from ._common import as_float, constant_like, constant_sign, reduced_dims, restore_dims, type_name
+from ._common import as_float, constant_like, constant_sign, reduced_dims, restore_dims, result_dtype, type_name
+from .join import cat
 
 __all__ = ["sum", "mean", "nansum", "nanmean", "var", "std", "var_mean", "std_mean", "prod", "norm", "logsumexp",
            "softmax", "log_softmax", "any", "all", "count_nonzero"]
@@ -53,6 +54,7 @@ class Mean(Function):
 
 def sum(input: Tensor, dim: Any = None, keepdim: bool = False, *, dtype: _dtype.dtype | None = None) -> Tensor:
     """Sum over `dim` (all dims if None). Integer and bool inputs sum to int64, like torch."""
+    dtype = result_dtype("sum", input, dtype)
     if dtype is None and not input.dtype.is_floating_point:
         dtype = _dtype.int64
     if dtype is not None and dtype is not input.dtype:
@@ -86,6 +88,7 @@ class Nansum(Function):
 
 def nansum(input: Tensor, dim: Any = None, keepdim: bool = False, *, dtype: _dtype.dtype | None = None) -> Tensor:
     """Sum over `dim` treating NaN as zero (NaN positions get zero gradient)."""
+    dtype = result_dtype("nansum", input, dtype)
     if not input.dtype.is_floating_point or (dtype is not None and not dtype.is_floating_point):
         return sum(input, dim, keepdim, dtype=dtype)
     if dtype is not None and dtype is not input.dtype:
@@ -166,7 +169,23 @@ def _var_mean(input: Tensor, dim: Any, unbiased: Any, keepdim: bool, correction:
     dim, correction = _correction(dim, unbiased, correction)
     dims = reduced_dims(dim, input.ndim)
     v = fn.apply(input, dims, keepdim, correction)
-    return (v, Mean.apply(input, dims, keepdim)) if with_mean else v
+    if not with_mean:
+        return v
+    mean = Mean.apply(input, dims, keepdim)
+    inf_not_last = _inf_before_last(input._array, dims, keepdim)
+    return v, (mean if inf_not_last is None else mean.where(~constant_like(inf_not_last, mean).bool(), math.nan))
+
+
+def _inf_before_last(a: np.ndarray, dims: tuple, keepdim: bool) -> np.ndarray | None:
+    """Where a slice holds an inf before its last entry: torch's one-pass (Welford) mean is NaN
+    there (inf - inf on the next update), and inf only when the inf comes last. None if no inf."""
+    if not np.isinf(a).any():
+        return None
+    kept = [d for d in range(a.ndim) if d not in dims]
+    rows = np.transpose(a, kept + list(dims)).reshape([a.shape[d] for d in kept] + [-1])
+    found = np.isinf(rows[..., :-1]).any(-1)
+    return found.reshape(restore_shape) if keepdim and (restore_shape := [1 if d in dims else n
+                                                                          for d, n in enumerate(a.shape)]) else found
 
 
 def var(input: Tensor, dim: Any = None, unbiased: bool | None = None, keepdim: bool = False, *,
@@ -206,15 +225,23 @@ class Prod(Function):
     def backward(ctx, grad):
         a, out = ctx.saved_tensors
         g, o = restore_dims(grad, ctx.dims, ctx.keepdim), restore_dims(out, ctx.dims, ctx.keepdim)
-        zero = a == 0
-        if not zero._array.any():
+        if not (a == 0)._array.any():
             return g * o / a, None, None
-        # d(prod)/dx_i is the product of the others: out / x_i unless x_i is 0; for the one
-        # zero in a slice it is the product of the non-zero entries; with two zeros, 0.
-        safe = a.where(~zero, 1.0)
-        others = Prod.apply(safe, ctx.dims, True)
-        single_zero = sum(zero, ctx.dims, keepdim=True) == 1
-        return (g * others * single_zero).where(zero, g * o / safe), None, None
+        # with a zero anywhere, torch multiplies the products of the entries before and after
+        # each one (no division, so 0 and inf stay exact); a full reduction runs over the flat tensor
+        if len(ctx.dims) == 1:
+            return g * _products_of_others(a, ctx.dims[0]), None, None
+        return g * _products_of_others(a.reshape(-1), 0).reshape(a.shape), None, None
+
+
+def _products_of_others(a: Tensor, dim: int) -> Tensor:
+    """For each entry of `a`, the product of the other entries along `dim` (exclusive scans)."""
+    n = a.shape[dim]
+    one = constant_like(np.ones((1,) * a.ndim, a._array.dtype), a).expand(
+        *[1 if d == dim else size for d, size in enumerate(a.shape)])
+    before = cat([one, a.narrow(dim, 0, n - 1)], dim).cumprod(dim)
+    after = cat([a.narrow(dim, 1, n - 1), one], dim).flip(dim).cumprod(dim).flip(dim)
+    return before * after
 
 
 def prod(input: Tensor, dim: int | None = None, keepdim: bool = False, *,
@@ -222,6 +249,7 @@ def prod(input: Tensor, dim: int | None = None, keepdim: bool = False, *,
     """Product over `dim` (all elements if None); integer inputs give int64. Exact gradient with zeros."""
     if isinstance(dim, (tuple, list)):
         raise TypeError("prod(): argument 'dim' must be int, not " + type(dim).__name__)
+    dtype = result_dtype("prod", input, dtype)
     if dtype is None and not input.dtype.is_floating_point:
         dtype = _dtype.int64
     if dtype is not None and dtype is not input.dtype:

@@ -14,7 +14,7 @@ import numpy as np
 from .. import _dtype
 from .._tensor import Tensor, _wrap, wrap_dim
 from ..autograd.function import Function
-from ._common import not_implemented
+from ._common import not_implemented, result_dtype
 from .ordering import _return_type, _Select
 from .reduction import Prod
 
@@ -74,6 +74,7 @@ class Cumprod(Function):
 
 
 def _scan(fn: type, input: Tensor, dim: int, dtype: Any) -> Tensor:
+    dtype = result_dtype(fn.__name__.lower(), input, dtype)
     if dtype is None and not input.dtype.is_floating_point:
         dtype = _dtype.int64
     d = wrap_dim(dim, input.ndim)
