@@ -117,6 +117,9 @@ def _parse_key(input: Tensor, key: Any) -> tuple[tuple, bool, tuple | None]:
     """
     if not isinstance(key, tuple):
         key = (key,)
+    if sum(k is Ellipsis for k in key) > 1:  # torch lets the first take the free dims, the others none
+        first = next(i for i, k in enumerate(key) if k is Ellipsis)
+        key = key[:first + 1] + tuple(k for k in key[first + 1:] if k is not Ellipsis)
     items: list = []
     advanced = False
     for k in key:
@@ -385,6 +388,8 @@ def _check_source(input: Tensor, dim: int, idx: np.ndarray, source: Tensor, op: 
         raise RuntimeError(f"{op}(): self ({SCALAR_NAMES[input.dtype.name]}) and source "
                            f"({SCALAR_NAMES[source.dtype.name]}) must have the same scalar type")
     n = source._array.shape[d] if source.ndim else 1
+    if len(idx) != n and op == "index_copy_":  # torch words and classes it differently for index_copy
+        raise IndexError(f"{op}(): Number of indices ({len(idx)}) should be equal to source.size(dim) ({n})")
     if len(idx) != n:
         raise RuntimeError(f"{op}(): Number of indices ({len(idx)}) should be equal to source.size(dim): "
                            f"({n}), for dim: {d}")
