@@ -54,12 +54,13 @@ class Mean(Function):
 
 def sum(input: Tensor, dim: Any = None, keepdim: bool = False, *, dtype: _dtype.dtype | None = None) -> Tensor:
     """Sum over `dim` (all dims if None). Integer and bool inputs sum to int64, like torch."""
+    dims = reduced_dims(dim, input.ndim)  # a bad dim is reported before a bad dtype, like torch
     dtype = result_dtype("sum", input, dtype)
     if dtype is None and not input.dtype.is_floating_point:
         dtype = _dtype.int64
     if dtype is not None and dtype is not input.dtype:
         input = input.to(dtype)
-    return Sum.apply(input, reduced_dims(dim, input.ndim), keepdim)
+    return Sum.apply(input, dims, keepdim)
 
 
 def mean(input: Tensor, dim: Any = None, keepdim: bool = False, *, dtype: _dtype.dtype | None = None) -> Tensor:
@@ -88,6 +89,7 @@ class Nansum(Function):
 
 def nansum(input: Tensor, dim: Any = None, keepdim: bool = False, *, dtype: _dtype.dtype | None = None) -> Tensor:
     """Sum over `dim` treating NaN as zero (NaN positions get zero gradient)."""
+    reduced_dims(dim, input.ndim)  # a bad dim is reported before a bad dtype, like torch
     dtype = result_dtype("nansum", input, dtype)
     if not input.dtype.is_floating_point or (dtype is not None and not dtype.is_floating_point):
         return sum(input, dim, keepdim, dtype=dtype)
@@ -249,12 +251,12 @@ def prod(input: Tensor, dim: int | None = None, keepdim: bool = False, *,
     """Product over `dim` (all elements if None); integer inputs give int64. Exact gradient with zeros."""
     if isinstance(dim, (tuple, list)):
         raise TypeError("prod(): argument 'dim' must be int, not " + type(dim).__name__)
+    dims = reduced_dims(dim, input.ndim)  # a bad dim is reported before a bad dtype, like torch
     dtype = result_dtype("prod", input, dtype)
     if dtype is None and not input.dtype.is_floating_point:
         dtype = _dtype.int64
     if dtype is not None and dtype is not input.dtype:
         input = input.to(dtype)
-    dims = reduced_dims(dim, input.ndim)
     return Prod.apply(input, dims, keepdim if dim is not None else False)
 
 

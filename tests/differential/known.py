@@ -5,8 +5,10 @@ A case matching a predicate is not compared. The list is a to-do list, narrow on
 /work/notes/correctness-todo.md has one repro per entry.
 """
 from __future__ import annotations
-
+import os
 
 def is_known(known: list, **case) -> bool:
     """True if `case` matches one of the (description, predicate) entries in `known`."""
+    if os.environ.get("IGNORE_KNOWN"):
+        return False
     return any(predicate(case) for _, predicate in known)
