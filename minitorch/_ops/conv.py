@@ -358,7 +358,7 @@ def _conv_transposend(nd: int, input: Tensor, weight: Tensor, bias, stride, padd
                                   "dilation) is not supported")
     out_sp = tuple(conv_transpose_output_size(i, k, s, p, op, d) for i, k, s, p, op, d in
                    zip(x.shape[2:], kernel, stride, padding, output_padding, dilation))
-    if any(o <= 0 for o in out_sp):
+    if any(o < 0 for o in out_sp):  # a size of 0 is an empty result, as in torch
         raise RuntimeError(f"Given input size per channel: {_fmt(x.shape[2:])}. Calculated output size "
                            f"per channel: {_fmt(out_sp)}. Output size is too small")
     out_shape = (x.shape[0], weight.shape[1] * groups) + out_sp
