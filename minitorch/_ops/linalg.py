@@ -363,6 +363,7 @@ def einsum(equation: str, *operands: Any) -> Tensor:
     summed = set("".join(terms)) - set(output)
     if len(operands) == 2:
         operands = _pair_operands(terms, summed, *operands)
+        terms, output, sizes = _parse_einsum(equation, operands)  # the pre-summed indices now have size 1
     first = operands[0]._array.dtype
     if any(o._array.dtype != first for o in operands):
         other = next(o for o in operands if o._array.dtype != first)

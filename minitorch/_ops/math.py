@@ -22,14 +22,14 @@ import numpy as np
 from .. import _dtype
 from .._tensor import Tensor, _wrap
 from ..autograd.function import Function
-from ._common import (apply_broadcasting, as_float, check_broadcastable, check_tensor, check_tensor_input, not_implemented, promote,
-                      promote_to_float)
+from ._common import (apply_broadcasting, as_float, check_broadcastable, check_tensor, check_tensor_input,
+                      constant_like, not_implemented, promote, promote_to_float, zeros_like_grad)
 from .compare import masked_grad, where
 
 __all__ = ["exp", "exp2", "log", "log2", "log10", "log1p", "expm1", "sqrt", "rsqrt", "sin", "cos", "tan",
            "asin", "acos", "atan", "arcsin", "arccos", "arctan", "atan2", "arctan2", "sinh", "cosh", "tanh",
            "asinh", "acosh", "atanh", "arcsinh", "arccosh", "arctanh", "sigmoid", "relu", "erf", "erfc",
-           "hypot", "nan_to_num", "deg2rad", "rad2deg", "erfinv", "sinc", "logit"]
+           "hypot", "copysign", "nan_to_num", "deg2rad", "rad2deg", "erfinv", "sinc", "logit"]
 
 
 def _unary_float(fn: type, doc: str) -> Any:
@@ -324,6 +324,25 @@ def hypot(input: Tensor, other: Tensor) -> Tensor:
     return apply_broadcasting(Hypot, a, b)
 
 
+class Copysign(Function):
+    @staticmethod
+    def forward(ctx, a, b):
+        out = np.copysign(a, b)
+        # d out / d a is +1 or -1 (whether the sign was kept), 0 at a = 0 like torch; b only gives a sign
+        ctx.factor = np.where(a == 0, 0, np.where(np.signbit(out) == np.signbit(a), 1, -1)).astype(out.dtype)
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        return grad * constant_like(ctx.factor, grad), zeros_like_grad(grad)
+
+
+def copysign(input: Tensor, other: Any) -> Tensor:
+    """|input| with the sign (bit) of `other`, broadcasting; integers are computed as floats."""
+    check_tensor_input("copysign", input)
+    a, b = promote_to_float(input, other)
+    check_broadcastable(a, b)
+    return apply_broadcasting(Copysign, a, b)
 
 
 # ----- special values ----------------------------------------------------------------

@@ -31,7 +31,8 @@ class Sum(Function):
     @staticmethod
     def forward(ctx, a, dims, keepdim):
         ctx.dims, ctx.keepdim = dims, keepdim
-        return np.sum(a, axis=dims, keepdims=keepdim, dtype=a.dtype)  # int8 wraps, bool ors: as in torch
+        # int8 wraps, bool ors: as in torch (the ufunc's own reduce: its inf - inf is not warned from numpy)
+        return np.add.reduce(a, axis=dims, keepdims=keepdim, dtype=a.dtype)
 
     @staticmethod
     def backward(ctx, grad):
@@ -219,7 +220,7 @@ class Prod(Function):
     @staticmethod
     def forward(ctx, a, dims, keepdim):
         ctx.dims, ctx.keepdim = dims, keepdim
-        out = np.asarray(np.prod(a, axis=dims, keepdims=keepdim, dtype=a.dtype))
+        out = np.asarray(np.multiply.reduce(a, axis=dims, keepdims=keepdim, dtype=a.dtype))
         ctx.save_for_backward(a, out)
         return out
 
@@ -233,6 +234,8 @@ class Prod(Function):
         # each one (no division, so 0 and inf stay exact); a full reduction runs over the flat tensor
         if len(ctx.dims) == 1:
             return g * _products_of_others(a, ctx.dims[0]), None, None
+        if (a == 0)._array.sum() > 1:  # torch's full product: two zeros leave every gradient 0
+            return g * constant_like(np.zeros(a.shape), a), None, None
         return g * _products_of_others(a.reshape(-1), 0).reshape(a.shape), None, None
 
 

@@ -75,11 +75,11 @@ class Cumprod(Function):
 
 def _scan(fn: type, input: Tensor, dim: int, dtype: Any) -> Tensor:
     d = wrap_dim(dim, input.ndim)
+    if dtype is _dtype.bool and input.ndim and input.numel():  # torch has no bool scan kernel
+        raise not_implemented(fn.__name__.lower() + "_out_cpu", dtype)
     dtype = result_dtype(fn.__name__.lower(), input, dtype)
     if dtype is None and not input.dtype.is_floating_point:
         dtype = _dtype.int64
-    if dtype is _dtype.bool and input.ndim and input.numel():  # torch has no bool scan kernel
-        raise not_implemented(fn.__name__.lower() + "_out_cpu", dtype)
     if dtype is not None and dtype is not input.dtype:
         input = input.to(dtype)
     if input.ndim == 0:
