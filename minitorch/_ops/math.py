@@ -328,8 +328,9 @@ class Copysign(Function):
     @staticmethod
     def forward(ctx, a, b):
         out = np.copysign(a, b)
-        # d out / d a is +1 or -1 (whether the sign was kept), 0 at a = 0 like torch; b only gives a sign
-        ctx.factor = np.where(a == 0, 0, np.where(np.signbit(out) == np.signbit(a), 1, -1)).astype(out.dtype)
+        # d out / d a is out / a (+1 or -1: whether the sign was kept), set to 0 at a = 0; like torch
+        # it is NaN at +-inf (inf / inf). b only gives a sign: zero gradient
+        ctx.factor = np.where(a == 0, 0, out / np.where(a == 0, 1, a)).astype(out.dtype)
         return out
 
     @staticmethod
