@@ -241,7 +241,7 @@ def __setitem__(self: Tensor, key: Any, value: Any) -> None:
     if advanced and not (_is_one_mask(key) and isinstance(value, Tensor) and value._array.size == 1):
         _check_put_dtype(self, value)  # x[mask] = one-element tensor is a masked_fill_, which casts
     if isinstance(value, Tensor) and value._array.ndim > 0:
-        target = _move_block(_wrap(np.empty(np.shape(self._array[np_key]), np.bool_)), move).shape
+        target = _move_block(_wrap(np.empty(_indexed_shape(self._array, np_key), np.bool_)), move).shape
         try:  # value must broadcast *to* the target (not both ways)
             fits = np.broadcast_shapes(value._array.shape, tuple(target)) == tuple(target)
         except ValueError:
@@ -261,6 +261,15 @@ def __setitem__(self: Tensor, key: Any, value: Any) -> None:
         self._version_box[0] += 1
     except IndexError as e:
         raise _torch_index_error(e) from None
+
+
+def _indexed_shape(a: np.ndarray, np_key: tuple) -> tuple:
+    """The shape of a[np_key]. torch checks the value's shape before the indices' range, so an
+    out-of-range index array is replaced by zeros (same shape, same result shape) to find it."""
+    try:
+        return np.shape(a[np_key])
+    except IndexError:
+        return np.shape(a[tuple(np.zeros_like(k) if isinstance(k, np.ndarray) else k for k in np_key)])
 
 
 def _is_one_mask(key: Any) -> bool:

@@ -17,7 +17,7 @@ import numpy as np
 from .. import _dtype
 from .._tensor import Tensor, _wrap, wrap_dim
 from ..autograd.function import Function
-from ._common import type_name
+from ._common import result_dtype, type_name
 
 __all__ = ["matmul", "mm", "bmm", "mv", "dot", "vdot", "inner", "outer", "ger", "addmm", "baddbmm", "addbmm",
            "einsum", "tensordot", "trace", "diag", "diagonal", "tril", "triu"]
@@ -129,7 +129,8 @@ def bmm(input: Tensor, mat2: Tensor) -> Tensor:
         raise RuntimeError(f"Expected size for first two dimensions of batch2 tensor to be: {expected} "
                            f"but got: {list(mat2.shape[:2])}.")
     if input.dtype is not mat2.dtype and (input.numel() == 0 or mat2.numel() == 0):
-        input = input.to(mat2.dtype)  # torch returns the empty or zero result in mat2's dtype unchecked
+        # torch returns the empty or zero result in mat2's dtype without comparing dtypes
+        input = input.to(result_dtype("bmm", input, mat2.dtype))
     return matmul(input, mat2)
 
 

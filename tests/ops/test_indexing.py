@@ -444,3 +444,8 @@ def test_repeated_ellipsis_is_accepted_like_torch(key):
 
 def test_index_copy_with_the_wrong_number_of_indices_is_an_index_error():
     same_outcome(lambda L, a: a.index_copy(0, L.tensor([0, 0, 0, 0]), L.zeros(1, 1)), np.zeros((1, 1), "float32"))
+
+
+def test_setitem_reports_a_bad_value_shape_before_an_out_of_range_index():
+    same_outcome(lambda L, a: a.__setitem__(L.tensor([3, 1, 1]), L.zeros(2, 4, 4)), np.zeros((2, 4, 4), "float32"))
+    same_outcome(lambda L, a: a.__setitem__(L.tensor([2]), L.zeros(1, 3)), np.zeros((2, 3), "float32"))

@@ -350,3 +350,8 @@ def test_tensordot_broadcasts_a_size_1_contracted_dim_and_needs_equal_dtypes():
     same_outcome(lambda L, a, b: L.tensordot(a, b, 1), np.ones(2, "float32"), np.ones(2))
     same_outcome(lambda L, a, b: L.inner(a, b), np.ones(0, "float32"), np.ones(1, "float32"))
     same_outcome(lambda L, a, b: L.bmm(a, b), np.ones((3, 0, 2), "int64"), np.ones((3, 2, 3)))
+
+
+def test_bmm_of_an_empty_float_batch_with_int64_needs_a_differentiable_result():
+    same_outcome(lambda L, a, b: L.bmm(a.requires_grad_(True), b), np.ones((3, 0, 2), "float32"),
+                 np.ones((3, 2, 3), "int64"))
