@@ -28,7 +28,7 @@ class Cumsum(Function):
     @staticmethod
     def forward(ctx, a, dim):
         ctx.dim = dim
-        return np.cumsum(a, axis=dim, dtype=a.dtype)
+        return np.add.accumulate(a, axis=dim, dtype=a.dtype)  # the ufunc itself: no numpy-side warnings
 
     @staticmethod
     def backward(ctx, grad):
@@ -52,7 +52,7 @@ class Cumprod(Function):
     @staticmethod
     def forward(ctx, a, dim):
         ctx.dim = dim
-        out = np.cumprod(a, axis=dim, dtype=a.dtype)
+        out = np.multiply.accumulate(a, axis=dim, dtype=a.dtype)
         ctx.save_for_backward(a, out)
         return out
 
