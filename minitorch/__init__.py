@@ -2,6 +2,14 @@
 
     import minitorch as torch
 """
+import warnings as _warnings
+
+# IEEE arithmetic in the ops (inf * 0, exp overflow, log(0), 0 / 0) gives inf/NaN silently in
+# torch; numpy warns. The numpy calls that warn run in minitorch's own modules, so one filter on
+# those modules silences them at no cost per op (an errstate around every op costs ~2 us);
+# warnings that minitorch code raises on purpose are UserWarnings and stay visible.
+_warnings.filterwarnings("ignore", category=RuntimeWarning, module=r"minitorch(\.|$)")
+
 from . import _dtype
 from ._threads import get_num_interop_threads, get_num_threads, set_num_interop_threads, set_num_threads
 from ._device import device

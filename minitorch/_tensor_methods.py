@@ -86,7 +86,7 @@ _attach(*_same_names(arithmetic, "add sub mul div floor_divide remainder fmod po
 
 # ----- functions of reals (_ops/math.py) ----------------------------------------------
 _attach(*_same_names(math, "exp exp2 log log2 log10 log1p expm1 sqrt rsqrt sin cos tan asin acos atan atan2 "
-                           "sinh cosh tanh asinh acosh atanh sigmoid relu erf erfc hypot nan_to_num deg2rad rad2deg "
+                           "sinh cosh tanh asinh acosh atanh sigmoid relu erf erfc hypot copysign nan_to_num deg2rad rad2deg "
                            "erfinv sinc logit"),
         arcsin=math.asin, arccos=math.acos, arctan=math.atan, arctan2=math.atan2, arcsinh=math.asinh,
         arccosh=math.acosh, arctanh=math.atanh)
@@ -167,7 +167,7 @@ _INPLACE_FUNCTIONS = {
 # Tensor methods only
 _INPLACE_METHODS = {
     arithmetic: "floor_divide remainder fmod pow sign sgn lerp",
-    math: "atan2 arctan2 hypot erfinv",
+    math: "atan2 arctan2 hypot copysign erfinv",
     compare: "eq ne lt le gt ge greater greater_equal less less_equal not_equal logical_and logical_or "
              "logical_xor logical_not bitwise_and bitwise_or bitwise_xor bitwise_not bitwise_left_shift "
              "bitwise_right_shift",

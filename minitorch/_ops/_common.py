@@ -51,6 +51,19 @@ def type_name(dt: _dtype.dtype) -> str:
     return _TYPE_NAMES[dt.name]
 
 
+def result_dtype(fn_name: str, input: Tensor, dtype: Any) -> Any:
+    """Check a reduction's `dtype=` argument like torch: a dtype object, and floating when the
+    result would need a gradient (torch: "Autograd not support dtype")."""
+    if dtype is None:
+        return None
+    if not isinstance(dtype, _dtype.dtype):
+        raise TypeError(f"{fn_name}() received an invalid combination of arguments - got "
+                        f"(dtype={type(dtype).__name__}), but expected torch.dtype dtype")
+    if not dtype.is_floating_point and input.requires_grad and grad_mode.is_grad_enabled():
+        raise RuntimeError(f"Autograd not support dtype: {type_name(dtype)}")
+    return dtype
+
+
 def renamed(op: type, node_name: str) -> type:
     """`op` (same forward and backward) under the node name torch prints for a particular use of it."""
     return type(node_name.split("Backward")[0], (op,),

@@ -255,7 +255,8 @@ class Pow(Function):
             if isinstance(b, Tensor):
                 grad_a = where(b == 0, 0.0, grad * b * a ** (b - 1))
             else:
-                grad_a = grad * b * a ** (b - 1) if b != 0 else zeros_like_grad(grad)
+                # (a bool exponent False is not special-cased by torch: 0 * nan**-1 stays NaN)
+                grad_a = grad * b * a ** (b - 1) if b != 0 or isinstance(b, bool) else zeros_like_grad(grad)
         if ctx.needs_input_grad[1]:
             # a**b * log(a), taken as 0 where a == 0 and b >= 0 (the limit from the right)
             if isinstance(a, Tensor):

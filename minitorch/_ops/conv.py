@@ -79,7 +79,8 @@ def _im2col(x: np.ndarray, g: Geometry) -> np.ndarray:
     """(N, G, C/G*K, L) columns of x, in a pooled buffer (give it back when done)."""
     out = _pool.take(_cols_shape(x.shape, g), x.dtype)
     cols = kernels.im2col(x, g.kernel, g.stride, g.padding, g.dilation, out=out)
-    return cols.reshape(cols.shape[0], g.groups, -1, cols.shape[2])
+    # explicit sizes, no -1: a batch of 0 images leaves nothing to infer it from
+    return cols.reshape(cols.shape[0], g.groups, cols.shape[1] // g.groups, cols.shape[2])
 
 
 def _conv_forward(x: np.ndarray, w: np.ndarray, g: Geometry, cols: np.ndarray | None = None):
@@ -98,8 +99,8 @@ def _conv_input_grad(gy: np.ndarray, w: np.ndarray, x_shape: tuple, g: Geometry)
     n, out_ch = gy.shape[:2]
     w3 = w.reshape(g.groups, out_ch // g.groups, -1)
     cols = _pool.take(_cols_shape(x_shape, g), gy.dtype)
-    np.matmul(w3.transpose(0, 2, 1), gy.reshape(n, g.groups, out_ch // g.groups, -1),
-              out=cols.reshape(n, g.groups, -1, cols.shape[2]))
+    np.matmul(w3.transpose(0, 2, 1), gy.reshape(n, g.groups, out_ch // g.groups, prod(gy.shape[2:])),
+              out=cols.reshape(n, g.groups, cols.shape[1] // g.groups, cols.shape[2]))
     gx = kernels.col2im(cols, x_shape, g.kernel, g.stride, g.padding, g.dilation)
     _pool.give(cols)
     return gx
@@ -112,7 +113,7 @@ def _conv_weight_grad(x: np.ndarray, gy: np.ndarray, w_shape: tuple, g: Geometry
     if own:
         cols = _im2col(x, g)
     n, out_ch = gy.shape[:2]
-    gy4 = gy.reshape(n, g.groups, out_ch // g.groups, -1)
+    gy4 = gy.reshape(n, g.groups, out_ch // g.groups, prod(gy.shape[2:]))
     gw = np.matmul(gy4, cols.transpose(0, 1, 3, 2)).sum(axis=0).reshape(w_shape)
     if own:
         _pool.give(cols.reshape(_cols_shape(x.shape, g)))
@@ -357,7 +358,7 @@ def _conv_transposend(nd: int, input: Tensor, weight: Tensor, bias, stride, padd
                                   "dilation) is not supported")
     out_sp = tuple(conv_transpose_output_size(i, k, s, p, op, d) for i, k, s, p, op, d in
                    zip(x.shape[2:], kernel, stride, padding, output_padding, dilation))
-    if any(o <= 0 for o in out_sp):
+    if any(o < 0 for o in out_sp):  # a size of 0 is an empty result, as in torch
         raise RuntimeError(f"Given input size per channel: {_fmt(x.shape[2:])}. Calculated output size "
                            f"per channel: {_fmt(out_sp)}. Output size is too small")
     out_shape = (x.shape[0], weight.shape[1] * groups) + out_sp

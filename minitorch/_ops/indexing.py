@@ -117,6 +117,9 @@ def _parse_key(input: Tensor, key: Any) -> tuple[tuple, bool, tuple | None]:
     """
     if not isinstance(key, tuple):
         key = (key,)
+    if sum(k is Ellipsis for k in key) > 1:  # torch lets the first take the free dims, the others none
+        first = next(i for i, k in enumerate(key) if k is Ellipsis)
+        key = key[:first + 1] + tuple(k for k in key[first + 1:] if k is not Ellipsis)
     items: list = []
     advanced = False
     for k in key:
@@ -238,7 +241,7 @@ def __setitem__(self: Tensor, key: Any, value: Any) -> None:
     if advanced and not (_is_one_mask(key) and isinstance(value, Tensor) and value._array.size == 1):
         _check_put_dtype(self, value)  # x[mask] = one-element tensor is a masked_fill_, which casts
     if isinstance(value, Tensor) and value._array.ndim > 0:
-        target = _move_block(_wrap(np.empty(np.shape(self._array[np_key]), np.bool_)), move).shape
+        target = _move_block(_wrap(np.empty(_indexed_shape(self._array, np_key), np.bool_)), move).shape
         try:  # value must broadcast *to* the target (not both ways)
             fits = np.broadcast_shapes(value._array.shape, tuple(target)) == tuple(target)
         except ValueError:
@@ -258,6 +261,15 @@ def __setitem__(self: Tensor, key: Any, value: Any) -> None:
         self._version_box[0] += 1
     except IndexError as e:
         raise _torch_index_error(e) from None
+
+
+def _indexed_shape(a: np.ndarray, np_key: tuple) -> tuple:
+    """The shape of a[np_key]. torch checks the value's shape before the indices' range, so an
+    out-of-range index array is replaced by zeros (same shape, same result shape) to find it."""
+    try:
+        return np.shape(a[np_key])
+    except IndexError:
+        return np.shape(a[tuple(np.zeros_like(k) if isinstance(k, np.ndarray) else k for k in np_key)])
 
 
 def _is_one_mask(key: Any) -> bool:
@@ -386,6 +398,8 @@ def _check_source(input: Tensor, dim: int, idx: np.ndarray, source: Tensor, op: 
         raise RuntimeError(f"{op}(): self ({SCALAR_NAMES[input.dtype.name]}) and source "
                            f"({SCALAR_NAMES[source.dtype.name]}) must have the same scalar type")
     n = source._array.shape[d] if source.ndim else 1
+    if len(idx) != n and op == "index_copy_":  # torch words and classes it differently for index_copy
+        raise IndexError(f"{op}(): Number of indices ({len(idx)}) should be equal to source.size(dim) ({n})")
     if len(idx) != n:
         raise RuntimeError(f"{op}(): Number of indices ({len(idx)}) should be equal to source.size(dim): "
                            f"({n}), for dim: {d}")

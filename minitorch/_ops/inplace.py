@@ -145,9 +145,10 @@ def in_place_arithmetic(fn: Any, ufunc: Any, name: str) -> Any:
     def method(self: Tensor, other: Any, **kwargs: Any) -> Tensor:
         a = self._array
         alpha = kwargs.pop("alpha", 1) if ufunc is np.add or ufunc is np.subtract else 1
-        if (kwargs or a.dtype.kind != "f" or needs_grad(self, other)
+        bool_alpha = isinstance(alpha, bool)  # True == 1, but torch refuses a bool alpha for float results
+        if (kwargs or bool_alpha or a.dtype.kind != "f" or needs_grad(self, other)
                 or not (type(other) in (int, float) or isinstance(other, Tensor) and other._array.dtype == a.dtype)):
-            if alpha != 1:
+            if bool_alpha or alpha != 1:
                 kwargs["alpha"] = alpha
             return general(self, other, **kwargs)
         operand = array_of(other) if alpha == 1 else array_of(other) * alpha

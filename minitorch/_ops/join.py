@@ -35,6 +35,8 @@ def narrow(input: Tensor, dim: int, start: Any, length: int) -> Tensor:
     """A view of `length` elements of dimension `dim` from `start`."""
     if input.ndim == 0:
         raise RuntimeError("narrow() cannot be applied to a 0-dim tensor.")
+    if length < 0:  # checked before `dim`, like torch
+        raise RuntimeError("narrow(): length must be non-negative.")
     d = wrap_dim(dim, input.ndim)
     n = input._array.shape[d]
     start = int(start)
@@ -174,7 +176,11 @@ def cat(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
     if not tensors:
         raise ValueError("torch.cat(): expected a non-empty list of Tensors")
     kept = [t for t in tensors if t._array.shape != (0,)] or list(tensors[:1])  # see Cat.forward
-    d = wrap_dim(dim, kept[0]._array.ndim)
+    for i, t in enumerate(kept):
+        if t._array.ndim == 0:
+            raise RuntimeError(f"zero-dimensional tensor (at position {i}) cannot be concatenated")
+    # only legacy empty (0,) tensors: torch accepts any dim and returns an empty tensor
+    d = 0 if kept[0]._array.shape == (0,) else wrap_dim(dim, kept[0]._array.ndim)
     try:
         return Cat.apply(d, *_same_dtype(tensors))
     except ValueError:  # numpy refused: find the reason in torch's words
@@ -183,9 +189,6 @@ def cat(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
 
 
 def _check_cat_shapes(kept: Sequence[Tensor], d: int) -> None:
-    for i, t in enumerate(kept):
-        if t._array.ndim == 0:
-            raise RuntimeError(f"zero-dimensional tensor (at position {i}) cannot be concatenated")
     ref = kept[0]._array.shape
     for i, t in enumerate(kept):
         shape = t._array.shape
@@ -387,4 +390,6 @@ def roll(input: Tensor, shifts: Any, dims: Any = None) -> Tensor:
         raise IndexError(f"Dimension specified as {dims[0]} but tensor has no dimensions")
     if len(shifts) != len(dims):
         raise RuntimeError(f"shifts and dimensions must align. shifts: {len(shifts)}, dims:{len(dims)}")
+    if input.numel() == 0:  # nothing to move: torch returns a copy without checking `dims`
+        return Roll.apply(input, (0,) * input.ndim, tuple(range(input.ndim)))
     return Roll.apply(input, shifts, tuple(wrap_dim(d, input.ndim) for d in dims))

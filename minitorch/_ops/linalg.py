@@ -17,7 +17,7 @@ import numpy as np
 from .. import _dtype
 from .._tensor import Tensor, _wrap, wrap_dim
 from ..autograd.function import Function
-from ._common import type_name
+from ._common import result_dtype, type_name
 from .inplace import writes_out
 
 __all__ = ["matmul", "mm", "bmm", "mv", "dot", "vdot", "inner", "outer", "ger", "addmm", "baddbmm", "addbmm",
@@ -132,6 +132,9 @@ def bmm(input: Tensor, mat2: Tensor) -> Tensor:
     if list(mat2.shape[:2]) != expected:
         raise RuntimeError(f"Expected size for first two dimensions of batch2 tensor to be: {expected} "
                            f"but got: {list(mat2.shape[:2])}.")
+    if input.dtype is not mat2.dtype and (input.numel() == 0 or mat2.numel() == 0):
+        # torch returns the empty or zero result in mat2's dtype without comparing dtypes
+        input = input.to(result_dtype("bmm", input, mat2.dtype))
     return matmul(input, mat2)
 
 
@@ -170,6 +173,9 @@ def inner(input: Tensor, other: Tensor) -> Tensor:
     """Sum of products over the last dims of both (a scalar times a tensor if either is 0-d)."""
     if input.ndim == 0 or other.ndim == 0:
         return input * other
+    if input.shape[-1] != other.shape[-1]:  # no size-1 broadcasting here, unlike tensordot
+        raise RuntimeError(f"inner() the last dimension must match on both input tensors but got shapes "
+                           f"{list(input.shape)} and {list(other.shape)}")
     return tensordot(input, other, ([-1], [-1]))
 
 
@@ -343,6 +349,10 @@ def _parse_einsum(equation: str, operands: Sequence[Tensor]) -> tuple[list, str,
     sizes: dict = {}
     for i, (term, op) in enumerate(zip(explicit, operands)):
         for letter, n in zip(term, op.shape):
+            first = op.shape[term.index(letter)]
+            if n != first:  # a diagonal ('ii') needs equal sizes: no broadcasting within an operand
+                raise RuntimeError(f"einsum(): subscript {letter} is repeated for operand {i} but the sizes "
+                                   f"don't match, {n} != {first}")
             seen = sizes.get(letter)
             if seen is None or seen == 1:
                 sizes[letter] = n
@@ -361,18 +371,45 @@ def einsum(equation: str, *operands: Any) -> Tensor:
     if len(operands) == 1 and isinstance(operands[0], (list, tuple)):
         operands = tuple(operands[0])
     terms, output, sizes = _parse_einsum(equation, operands)
+    summed = set("".join(terms)) - set(output)
+    if len(operands) == 2:
+        operands = _pair_operands(terms, summed, *operands)
+        terms, output, sizes = _parse_einsum(equation, operands)  # the pre-summed indices now have size 1
     first = operands[0]._array.dtype
     if any(o._array.dtype != first for o in operands):
         other = next(o for o in operands if o._array.dtype != first)
         raise RuntimeError(f"expected scalar type {type_name(operands[0].dtype)} but found "
                            f"{type_name(other.dtype)}")
-    summed = set("".join(terms)) - set(output)
     if summed and first.kind in "biu":
         if len(operands) == 1:  # torch sums a lone operand with sum(), which gives int64 for ints and bools
             operands = (operands[0].to(_dtype.int64),)
-        elif first == np.bool_:  # torch contracts several with bmm, which has no bool kernel
+        elif first == np.bool_ and len(operands) > 2:  # torch contracts them with bmm: no bool kernel
             raise NotImplementedError("\"bmm\" not implemented for 'Bool'")
     return Einsum.apply(terms, output, sizes, *operands)
+
+
+def _pair_operands(terms: list, summed: set, a: Tensor, b: Tensor) -> tuple[Tensor, Tensor]:
+    """Two operands in the dtype torch's einsum computes them in.
+
+    torch sums an index away first in the one operand where it is larger than 1 (sum() turns
+    integers and bools into int64); only the indices larger than 1 in both go through bmm,
+    which needs equal dtypes. Without a bmm the pair is multiplied, promoting like `mul`.
+    """
+    pair = [a, b]
+    through_bmm = False
+    for letter in sorted(summed):
+        big = [letter in term and t.shape[term.index(letter)] > 1 for term, t in zip(terms, pair)]
+        through_bmm = through_bmm or all(big)
+        for i in range(2):
+            if big[i] and not big[1 - i] and terms[i].count(letter) == 1:  # summed in its own dtype, kept as size 1
+                pair[i] = pair[i].sum(terms[i].index(letter), keepdim=True)
+    dtypes = [t.dtype for t in pair]
+    if through_bmm and dtypes[0] is _dtype.bool:  # checked before the dtypes agree, like torch
+        raise NotImplementedError("\"bmm\" not implemented for 'Bool'")
+    if through_bmm and dtypes[0] is not dtypes[1]:
+        raise RuntimeError(f"expected scalar type {type_name(dtypes[0])} but found {type_name(dtypes[1])}")
+    common = _dtype.promote_types(*dtypes)
+    return pair[0].to(common), pair[1].to(common)
 
 
 @writes_out(dtype_rule="same", message="tensordot: Expected the output tensor to have dtype {result}, but got an "
@@ -389,13 +426,15 @@ def tensordot(a: Tensor, b: Tensor, dims: Any = 2, out: Any = None) -> Tensor:
         dims_a, dims_b = ([d] if isinstance(d, int) else list(d) for d in dims)
     if len(dims_a) != len(dims_b):
         raise RuntimeError("both dimension lists should have same length")
+    if a.dtype is not b.dtype:  # torch contracts with mm, which does not promote
+        raise RuntimeError("both inputs should have same dtype")
     dims_a = [d % a.ndim for d in dims_a]
     dims_b = [d % b.ndim for d in dims_b]
     letters = iter(string.ascii_letters)
     sa = [next(letters) for _ in range(a.ndim)]
     sb = [next(letters) for _ in range(b.ndim)]
     for da, db in zip(dims_a, dims_b):
-        if a.shape[da] != b.shape[db]:
+        if a.shape[da] != b.shape[db] and 1 not in (a.shape[da], b.shape[db]):  # size 1 broadcasts
             raise RuntimeError(f"contracted dimensions need to match, but first has size {a.shape[da]} in "
                                f"dim {da} and second has size {b.shape[db]} in dim {db}")
         sb[db] = sa[da]

@@ -23,15 +23,15 @@ from .. import _dtype
 from .._tensor import Tensor, _wrap
 from ..autograd.function import Function
 from ..kernels import relu_backward, relu_forward
-from ._common import (apply_broadcasting, as_float, check_broadcastable, check_tensor, check_tensor_input, not_implemented, promote,
-                      promote_to_float)
-from .inplace import writes_out
+from ._common import (apply_broadcasting, as_float, check_broadcastable, check_tensor, check_tensor_input,
+                      constant_like, not_implemented, promote, promote_to_float, zeros_like_grad)
 from .compare import masked_grad, where
+from .inplace import writes_out
 
 __all__ = ["exp", "exp2", "log", "log2", "log10", "log1p", "expm1", "sqrt", "rsqrt", "sin", "cos", "tan",
            "asin", "acos", "atan", "arcsin", "arccos", "arctan", "atan2", "arctan2", "sinh", "cosh", "tanh",
            "asinh", "acosh", "atanh", "arcsinh", "arccosh", "arctanh", "sigmoid", "relu", "erf", "erfc",
-           "hypot", "nan_to_num", "deg2rad", "rad2deg", "erfinv", "sinc", "logit"]
+           "hypot", "copysign", "nan_to_num", "deg2rad", "rad2deg", "erfinv", "sinc", "logit"]
 
 
 def _unary_float(fn: type, doc: str) -> Any:
@@ -332,6 +332,26 @@ def hypot(input: Tensor, other: Tensor) -> Tensor:
     return apply_broadcasting(Hypot, a, b)
 
 
+class Copysign(Function):
+    @staticmethod
+    def forward(ctx, a, b):
+        out = np.copysign(a, b)
+        # d out / d a is out / a (+1 or -1: whether the sign was kept), set to 0 at a = 0; like torch
+        # it is NaN at +-inf (inf / inf). b only gives a sign: zero gradient
+        ctx.factor = np.where(a == 0, 0, out / np.where(a == 0, 1, a)).astype(out.dtype)
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        return grad * constant_like(ctx.factor, grad), zeros_like_grad(grad)
+
+
+def copysign(input: Tensor, other: Any) -> Tensor:
+    """|input| with the sign (bit) of `other`, broadcasting; integers are computed as floats."""
+    check_tensor_input("copysign", input)
+    a, b = promote_to_float(input, other)
+    check_broadcastable(a, b)
+    return apply_broadcasting(Copysign, a, b)
 
 
 # ----- special values ----------------------------------------------------------------

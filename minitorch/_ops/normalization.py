@@ -58,10 +58,12 @@ class Normalize(Function):
         if fixed is None:
             # statistics accumulated in float64 (from x itself: x - mean in float16 would lose digits);
             # the normalisation itself runs in x's dtype
-            mean64 = xs.mean(axis=spec.dims, keepdims=True, dtype=np.float64)
+            # (add.reduce / count rather than np.mean: an empty group gives NaN without numpy's warning)
+            count = prod(xs.shape[d] for d in spec.dims)
+            mean64 = np.add.reduce(xs, axis=spec.dims, keepdims=True, dtype=np.float64) / count
             mean = mean64.astype(x.dtype)
-            var = np.mean(np.square(xs - (mean64 if x.dtype == np.float16 else mean)), axis=spec.dims,
-                          keepdims=True, dtype=np.float64)
+            var = np.add.reduce(np.square(xs - (mean64 if x.dtype == np.float16 else mean)), axis=spec.dims,
+                                keepdims=True, dtype=np.float64) / count
         else:
             mean, var = fixed
         invstd = (1.0 / np.sqrt(var + spec.eps)).astype(x.dtype)
@@ -271,8 +273,9 @@ def instance_norm(input: Tensor, running_mean: Tensor | None = None, running_var
         return NativeBatchNorm.apply(input, weight, bias, spec, fixed)[0].view(input.shape)
     count = prod(input.shape[d] for d in dims)
     y, mean, var = NativeBatchNorm.apply(input, weight, bias, spec, None)
-    _update_running(running_mean, mean._array.mean(axis=0), momentum)
-    _update_running(running_var, (var._array * (count / (count - 1))).mean(axis=0), momentum)
+    if running_mean is not None or running_var is not None:  # (a batch of 0 has no mean to take)
+        _update_running(running_mean, mean._array.mean(axis=0), momentum)
+        _update_running(running_var, (var._array * (count / (count - 1))).mean(axis=0), momentum)
     # torch runs instance norm as a batch norm of a (1, N*C, ...) view, hence a view node last
     return y.view(input.shape)
 
@@ -294,21 +297,34 @@ def layer_norm(input: Tensor, normalized_shape: int | Sequence[int], weight: Ten
 
 
 def group_norm(input: Tensor, num_groups: int, weight: Tensor | None = None, bias: Tensor | None = None,
-               eps: float = 1e-5) -> Tensor:
-    """Normalise (N, C, *) over each group of C/num_groups channels and the spatial dims."""
+               eps: float = 1e-5, cudnn_enabled: bool = True) -> Tensor:
+    """Normalise (N, C, *) over each group of C/num_groups channels and the spatial dims.
+
+    This is torch.group_norm, which normalises a group of one value to 0; F.group_norm
+    (functional_group_norm) refuses that case first."""
     if input.ndim < 2:
         raise RuntimeError(f"Expected at least 2 dimensions for input tensor but received {input.ndim}")
     n, c = input.shape[:2]
-    # torch checks the (N * C / G, G, *) view of the input has more than one value per group
-    _verify_batch_size((n * c // num_groups, num_groups) + tuple(input.shape[2:]))
     if num_groups <= 0 or c % num_groups:
         raise RuntimeError(f"Expected number of channels in input to be divisible by num_groups, but got "
                            f"input of shape {list(input.shape)} and num_groups={num_groups}")
     _check_float(input, "GroupNormKernelImpl")
     if input.dtype is _dtype.float16:
         return half_as_float(group_norm, input, num_groups, weight, bias, eps)
-    spec = _spec(input, (n, num_groups, -1), (2,), (c,) + (1,) * (input.ndim - 2), eps)
+    group_size = c // num_groups * prod(input.shape[2:])  # explicit: a batch of 0 has no -1 to infer
+    spec = _spec(input, (n, num_groups, group_size), (2,), (c,) + (1,) * (input.ndim - 2), eps)
     return NativeGroupNorm.apply(input, weight, bias, spec, None)[0]
+
+
+def functional_group_norm(input: Tensor, num_groups: int, weight: Tensor | None = None,
+                          bias: Tensor | None = None, eps: float = 1e-5) -> Tensor:
+    """F.group_norm: group_norm after torch's check of more than one value per group."""
+    if input.ndim < 2:
+        raise RuntimeError(f"Expected at least 2 dimensions for input tensor but received {input.ndim}")
+    n, c = input.shape[:2]
+    # torch checks the (N * C / G, G, *) view of the input has more than one value per group
+    _verify_batch_size((n * c // num_groups, num_groups) + tuple(input.shape[2:]))
+    return group_norm(input, num_groups, weight, bias, eps)
 
 
 def local_response_norm(input: Tensor, size: int, alpha: float = 1e-4, beta: float = 0.75,

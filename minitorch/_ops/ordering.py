@@ -58,7 +58,12 @@ class Amax(Function):
     def backward(ctx, grad):
         # The gradient is shared evenly among the elements that tie for the extreme.
         a, out = ctx.saved_tensors
-        hit = a == restore_dims(out, ctx.dims, ctx.keepdim)
+        o = restore_dims(out, ctx.dims, ctx.keepdim)
+        hit = a == o
+        # amax/amin: a NaN result ties with nothing, so the gradient is NaN (as in torch); max()/min()
+        # of a whole tensor (WholeMax/WholeMin) count the NaN entries as tied with it
+        if getattr(ctx, "nan_ties", False):
+            hit = hit | (a.isnan() & o.isnan())
         share = restore_dims(grad, ctx.dims, ctx.keepdim) / sum(hit, ctx.dims, keepdim=True)
         return share * hit, None, None
 
@@ -206,7 +211,7 @@ def _extreme(name: str, tuple_t: type, fn: type, np_arg: Any, all_reduce: Any, b
         return getattr(input, binary)(dim if other is None else other)
     if dim is None:
         _check_nonempty(name, input, (), True)
-        return all_reduce.apply(input, tuple(range(input.ndim)), False)
+        return _whole[all_reduce].apply(input, tuple(range(input.ndim)), False)
     d = one_dim(dim, input.ndim)
     idx = _arg_extreme(name, np_arg, input, dim, True)
     values = _select(fn, input, idx, d, keepdim)
@@ -214,6 +219,29 @@ def _extreme(name: str, tuple_t: type, fn: type, np_arg: Any, all_reduce: Any, b
     if not keepdim and d is not None:
         indices = np.squeeze(indices, d)
     return tuple_t(values, _wrap(indices))
+
+
+class WholeMax(Amax):
+    """max() of a whole tensor: Amax, except that NaN entries tie with a NaN result."""
+    node_name = "MaxBackward1"
+
+    @staticmethod
+    def forward(ctx, a, dims, keepdim):
+        ctx.nan_ties = True
+        return Amax.forward(ctx, a, dims, keepdim)
+
+
+class WholeMin(Amin):
+    """min() of a whole tensor: Amin, except that NaN entries tie with a NaN result."""
+    node_name = "MinBackward1"
+
+    @staticmethod
+    def forward(ctx, a, dims, keepdim):
+        ctx.nan_ties = True
+        return Amin.forward(ctx, a, dims, keepdim)
+
+
+_whole = {Amax: WholeMax, Amin: WholeMin}
 
 
 @writes_out(dtype_rule="same")

@@ -17,8 +17,9 @@ import numpy as np
 from .. import _dtype
 from .._tensor import Tensor, _wrap, wrap_dim
 from ..autograd.function import Function
-from ._common import as_float, constant_like, constant_sign, reduced_dims, restore_dims, type_name
+from ._common import as_float, constant_like, constant_sign, reduced_dims, restore_dims, result_dtype, type_name
 from .inplace import writes_out
+from .join import cat
 
 __all__ = ["sum", "mean", "nansum", "nanmean", "var", "std", "var_mean", "std_mean", "prod", "norm", "logsumexp",
            "softmax", "log_softmax", "any", "all", "count_nonzero"]
@@ -31,7 +32,8 @@ class Sum(Function):
     @staticmethod
     def forward(ctx, a, dims, keepdim):
         ctx.dims, ctx.keepdim = dims, keepdim
-        return np.sum(a, axis=dims, keepdims=keepdim, dtype=a.dtype)  # int8 wraps, bool ors: as in torch
+        # int8 wraps, bool ors: as in torch (the ufunc's own reduce: its inf - inf is not warned from numpy)
+        return np.add.reduce(a, axis=dims, keepdims=keepdim, dtype=a.dtype)
 
     @staticmethod
     def backward(ctx, grad):
@@ -55,11 +57,13 @@ class Mean(Function):
 @writes_out(dtype_rule="computes_in")
 def sum(input: Tensor, dim: Any = None, keepdim: bool = False, *, dtype: _dtype.dtype | None = None) -> Tensor:
     """Sum over `dim` (all dims if None). Integer and bool inputs sum to int64, like torch."""
+    dims = reduced_dims(dim, input.ndim)  # a bad dim is reported before a bad dtype, like torch
+    dtype = result_dtype("sum", input, dtype)
     if dtype is None and not input.dtype.is_floating_point:
         dtype = _dtype.int64
     if dtype is not None and dtype is not input.dtype:
         input = input.to(dtype)
-    return Sum.apply(input, reduced_dims(dim, input.ndim), keepdim)
+    return Sum.apply(input, dims, keepdim)
 
 
 @writes_out
@@ -90,6 +94,8 @@ class Nansum(Function):
 @writes_out(dtype_rule="computes_in")
 def nansum(input: Tensor, dim: Any = None, keepdim: bool = False, *, dtype: _dtype.dtype | None = None) -> Tensor:
     """Sum over `dim` treating NaN as zero (NaN positions get zero gradient)."""
+    reduced_dims(dim, input.ndim)  # a bad dim is reported before a bad dtype, like torch
+    dtype = result_dtype("nansum", input, dtype)
     if not input.dtype.is_floating_point or (dtype is not None and not dtype.is_floating_point):
         return sum(input, dim, keepdim, dtype=dtype)
     if dtype is not None and dtype is not input.dtype:
@@ -171,7 +177,23 @@ def _var_mean(input: Tensor, dim: Any, unbiased: Any, keepdim: bool, correction:
     dim, correction = _correction(dim, unbiased, correction)
     dims = reduced_dims(dim, input.ndim)
     v = fn.apply(input, dims, keepdim, correction)
-    return (v, Mean.apply(input, dims, keepdim)) if with_mean else v
+    if not with_mean:
+        return v
+    mean = Mean.apply(input, dims, keepdim)
+    inf_not_last = _inf_before_last(input._array, dims, keepdim)
+    return v, (mean if inf_not_last is None else mean.where(~constant_like(inf_not_last, mean).bool(), math.nan))
+
+
+def _inf_before_last(a: np.ndarray, dims: tuple, keepdim: bool) -> np.ndarray | None:
+    """Where a slice holds an inf before its last entry: torch's one-pass (Welford) mean is NaN
+    there (inf - inf on the next update), and inf only when the inf comes last. None if no inf."""
+    if not np.isinf(a).any():
+        return None
+    kept = [d for d in range(a.ndim) if d not in dims]
+    rows = np.transpose(a, kept + list(dims)).reshape([a.shape[d] for d in kept] + [-1])
+    found = np.isinf(rows[..., :-1]).any(-1)
+    return found.reshape(restore_shape) if keepdim and (restore_shape := [1 if d in dims else n
+                                                                          for d, n in enumerate(a.shape)]) else found
 
 
 @writes_out
@@ -205,7 +227,7 @@ class Prod(Function):
     @staticmethod
     def forward(ctx, a, dims, keepdim):
         ctx.dims, ctx.keepdim = dims, keepdim
-        out = np.asarray(np.prod(a, axis=dims, keepdims=keepdim, dtype=a.dtype))
+        out = np.asarray(np.multiply.reduce(a, axis=dims, keepdims=keepdim, dtype=a.dtype))
         ctx.save_for_backward(a, out)
         return out
 
@@ -213,15 +235,25 @@ class Prod(Function):
     def backward(ctx, grad):
         a, out = ctx.saved_tensors
         g, o = restore_dims(grad, ctx.dims, ctx.keepdim), restore_dims(out, ctx.dims, ctx.keepdim)
-        zero = a == 0
-        if not zero._array.any():
+        if not (a == 0)._array.any():
             return g * o / a, None, None
-        # d(prod)/dx_i is the product of the others: out / x_i unless x_i is 0; for the one
-        # zero in a slice it is the product of the non-zero entries; with two zeros, 0.
-        safe = a.where(~zero, 1.0)
-        others = Prod.apply(safe, ctx.dims, True)
-        single_zero = sum(zero, ctx.dims, keepdim=True) == 1
-        return (g * others * single_zero).where(zero, g * o / safe), None, None
+        # with a zero anywhere, torch multiplies the products of the entries before and after
+        # each one (no division, so 0 and inf stay exact); a full reduction runs over the flat tensor
+        if len(ctx.dims) == 1:
+            return g * _products_of_others(a, ctx.dims[0]), None, None
+        if (a == 0)._array.sum() > 1:  # torch's full product: two zeros leave every gradient 0
+            return g * constant_like(np.zeros(a.shape), a), None, None
+        return g * _products_of_others(a.reshape(-1), 0).reshape(a.shape), None, None
+
+
+def _products_of_others(a: Tensor, dim: int) -> Tensor:
+    """For each entry of `a`, the product of the other entries along `dim` (exclusive scans)."""
+    n = a.shape[dim]
+    one = constant_like(np.ones((1,) * a.ndim, a._array.dtype), a).expand(
+        *[1 if d == dim else size for d, size in enumerate(a.shape)])
+    before = cat([one, a.narrow(dim, 0, n - 1)], dim).cumprod(dim)
+    after = cat([a.narrow(dim, 1, n - 1), one], dim).flip(dim).cumprod(dim).flip(dim)
+    return before * after
 
 
 @writes_out(dtype_rule="computes_in")
@@ -230,11 +262,12 @@ def prod(input: Tensor, dim: int | None = None, keepdim: bool = False, *,
     """Product over `dim` (all elements if None); integer inputs give int64. Exact gradient with zeros."""
     if isinstance(dim, (tuple, list)):
         raise TypeError("prod(): argument 'dim' must be int, not " + type(dim).__name__)
+    dims = reduced_dims(dim, input.ndim)  # a bad dim is reported before a bad dtype, like torch
+    dtype = result_dtype("prod", input, dtype)
     if dtype is None and not input.dtype.is_floating_point:
         dtype = _dtype.int64
     if dtype is not None and dtype is not input.dtype:
         input = input.to(dtype)
-    dims = reduced_dims(dim, input.ndim)
     return Prod.apply(input, dims, keepdim if dim is not None else False)
 
 

@@ -14,7 +14,7 @@ import numpy as np
 from .. import _dtype
 from .._tensor import Tensor, _wrap, wrap_dim
 from ..autograd.function import Function
-from ._common import not_implemented
+from ._common import not_implemented, result_dtype
 from .inplace import writes_out
 from .ordering import _return_type, _Select
 from .reduction import Prod
@@ -29,7 +29,7 @@ class Cumsum(Function):
     @staticmethod
     def forward(ctx, a, dim):
         ctx.dim = dim
-        return np.cumsum(a, axis=dim, dtype=a.dtype)
+        return np.add.accumulate(a, axis=dim, dtype=a.dtype)  # the ufunc itself: no numpy-side warnings
 
     @staticmethod
     def backward(ctx, grad):
@@ -53,7 +53,7 @@ class Cumprod(Function):
     @staticmethod
     def forward(ctx, a, dim):
         ctx.dim = dim
-        out = np.cumprod(a, axis=dim, dtype=a.dtype)
+        out = np.multiply.accumulate(a, axis=dim, dtype=a.dtype)
         ctx.save_for_backward(a, out)
         return out
 
@@ -75,11 +75,12 @@ class Cumprod(Function):
 
 
 def _scan(fn: type, input: Tensor, dim: int, dtype: Any) -> Tensor:
-    if dtype is None and not input.dtype.is_floating_point:
-        dtype = _dtype.int64
     d = wrap_dim(dim, input.ndim)
     if dtype is _dtype.bool and input.ndim and input.numel():  # torch has no bool scan kernel
         raise not_implemented(fn.__name__.lower() + "_out_cpu", dtype)
+    dtype = result_dtype(fn.__name__.lower(), input, dtype)
+    if dtype is None and not input.dtype.is_floating_point:
+        dtype = _dtype.int64
     if dtype is not None and dtype is not input.dtype:
         input = input.to(dtype)
     if input.ndim == 0:

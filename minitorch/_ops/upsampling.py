@@ -149,7 +149,7 @@ def interpolate(input: Tensor, size=None, scale_factor=None, mode: str = "neares
     if recompute_scale_factor and size is not None:
         raise ValueError("recompute_scale_factor is not meaningful with an explicit size.")
     sizes, scales = _output_size(input, dims, size, scale_factor, recompute_scale_factor)
-    if any(s <= 0 for s in sizes):
+    if any(s <= 0 for s in sizes) and mode != "area":  # area pools adaptively: a size of 0 is empty
         raise RuntimeError(f"Input and output sizes should be greater than 0, but got input "
                            f"({', '.join(map(str, input.shape[2:]))}) and output "
                            f"({', '.join(map(str, sizes))})")

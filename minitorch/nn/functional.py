@@ -21,7 +21,8 @@ from .._ops.loss import (binary_cross_entropy, binary_cross_entropy_with_logits,
                          cross_entropy, huber_loss, kl_div, l1_loss, margin_ranking_loss, mse_loss, nll_loss,
                          smooth_l1_loss)
 from .._ops.math import sigmoid, tanh
-from .._ops.normalization import batch_norm, group_norm, instance_norm, layer_norm, local_response_norm
+from .._ops.normalization import batch_norm, instance_norm, layer_norm, local_response_norm
+from .._ops.normalization import functional_group_norm as group_norm
 from .._ops.padding import pad
 from .._ops.pooling import (adaptive_avg_pool1d, adaptive_avg_pool2d, adaptive_avg_pool3d, adaptive_max_pool1d,
                             adaptive_max_pool2d, avg_pool1d, avg_pool2d, fractional_max_pool2d, lp_pool1d,

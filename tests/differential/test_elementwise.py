@@ -1,6 +1,5 @@
 """Elementwise binary and unary ops: broadcasting, type promotion across all dtypes and
 Python scalars, NaN/inf, gradients and error classes compared with torch."""
-import numpy as np
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -17,6 +16,7 @@ BINARY = {
     "logical_and": lambda L, a, b: L.logical_and(a, b), "bitwise_and": lambda L, a, b: a & b,
     "bitwise_xor": lambda L, a, b: a ^ b, "add_alpha": lambda L, a, b: L.add(a, b, alpha=2),
     "where": lambda L, a, b: L.where(a > 0 if a.dtype != L.bool else a, a, b),
+    "copysign": lambda L, a, b: L.copysign(a, b),
 }
 
 UNARY = {
@@ -34,51 +34,22 @@ UNARY = {
     "nan_to_num": lambda L, a: L.nan_to_num(a), "trunc": lambda L, a: L.trunc(a),
 }
 
-INTEGERS = {"uint8", "int8", "int16", "int32", "int64"}
-
-
-def _broadcastable(case) -> bool:
-    try:
-        np.broadcast_shapes(case["shape_a"], case["shape_b"])
-        return True
-    except ValueError:
-        return False
-
-
-def _operand_dtypes(case) -> set:
-    return {case["dtype_a"]} | ({type(case["b_scalar"]).__name__} if case["b_is_scalar"] else {case["dtype_b"]})
-
-
 KNOWN_BINARY = [
-    ("add(alpha=2) with a bool operand: torch keeps the promoted dtype (bool+bool -> bool, "
-     "int8+bool -> int8); minitorch returns int64",
-     lambda c: c["op"] == "add_alpha" and "bool" in _operand_dtypes(c)),
-    ("atan2 of an integer tensor and a float tensor: the float operand's gradient is wrong; with "
-     "float32 and float64 operands the float64 gradient is off by 1e-10",
-     lambda c: c["op"] == "atan2" and not c["b_is_scalar"] and c["dtype_a"] != c["dtype_b"]),
-    ("atan2/maximum/minimum/logical_and(python_scalar, tensor): torch raises TypeError "
-     "(input must be Tensor); minitorch computes or raises AttributeError",
-     lambda c: c["swap"] and c["b_is_scalar"] and c["op"] in ("atan2", "maximum", "minimum", "logical_and")),
-    ("bitwise_*/pow/remainder/floor_divide on unsupported dtypes with non-broadcastable shapes: torch "
-     "raises the shape RuntimeError first, minitorch NotImplementedError for the dtype",
-     lambda c: c["op"] in ("bitwise_and", "bitwise_xor", "pow", "remainder", "floor_divide")
-     and not c["b_is_scalar"] and not _broadcastable(c)),
-    ("integer floor_divide/remainder by a zero bool/int into an empty result: torch returns the empty "
-     "tensor, minitorch raises ZeroDivisionError",
-     lambda c: c["op"] in ("floor_divide", "remainder") and (0 in c["shape_a"] or 0 in c["shape_b"])),
-    ("signed with unsigned integers (uint8 / int16 scalar tensor ...): minitorch computes in uint8 "
-     "and wraps around; torch promotes to the signed type",
-     lambda c: c["op"] in ("div", "floor_divide", "remainder", "pow", "atan2", "sub")
-     and "uint8" in _operand_dtypes(c) and _operand_dtypes(c) & (INTEGERS - {"uint8"})),
+    ("atan2(uint8 tensor, float tensor): torch's gradient for the float operand negates the uint8 operand "
+     "in uint8 (-1 -> 255, a torch bug); minitorch gives the true derivative",
+     lambda c: c["op"] == "atan2" and not c["b_is_scalar"] and "uint8" in (c["dtype_a"], c["dtype_b"])
+     and ({c["dtype_a"], c["dtype_b"]} & {"float16", "float32", "float64"})),
+    ("atan2 of a float32 and a float64 tensor: torch squares the float32 operand in float32 inside the "
+     "float64 gradient; minitorch squares it in float64 (relative difference ~1e-9)",
+     lambda c: c["op"] == "atan2" and not c["b_is_scalar"] and {c["dtype_a"], c["dtype_b"]} in (
+         {"float32", "float64"}, {"float16", "float64"}, {"float16", "float32"})),
+    ("a float16 tensor with a 0-d float32/float64 tensor (result float16): torch computes the 0-d "
+     "operand's gradient in float16 (rounding ~1e-4), minitorch in the operand's own dtype",
+     lambda c: not c["b_is_scalar"] and "float16" in (c["dtype_a"], c["dtype_b"])
+     and {c["dtype_a"], c["dtype_b"]} & {"float32", "float64"} and () in (c["shape_a"], c["shape_b"])),
 ]
-KNOWN_UNARY = [
-    ("clamp(-1, 1) of a uint8 tensor: torch compares in the promoted type and gives 0/1; minitorch "
-     "wraps -1 to 255", lambda c: c["op"] in ("clamp", "clamp_bounds") and c["dtype"] == "uint8"),
-    ("reciprocal's float16 gradient: torch computes -g * y * y in float16 (inf for |x| < 0.004), "
-     "minitorch stays finite", lambda c: c["op"] == "reciprocal" and c["dtype"] == "float16"),
-    ("round(decimals=1) in float16: torch scales in float16 (2.0 -> 2.0 exactly, -3.55 -> -3.5); "
-     "minitorch differs by up to 0.1", lambda c: c["op"] == "round_decimals" and c["dtype"] == "float16"),
-]
+KNOWN_UNARY: list = []  # every difference found so far is fixed; add (description, predicate) entries
+
 
 scalar = st.one_of(st.booleans(), st.integers(-3, 3), st.sampled_from([0.5, -1.5, 2.0, 0.0]))
 

@@ -14,23 +14,19 @@ def _norm_group_size(case) -> int:
             "batch_norm_train": shape[0] * int(np.prod(shape[2:]))}.get(op, 99)
 
 
-def _transposed_size_not_positive(case) -> bool:
-    return any((size - 1) * case["stride"] - 2 * case["padding"] + case["dilation"] * (case["k"] - 1) + 1 <= 0
+def _transposed_size_is_zero(case) -> bool:
+    return any((size - 1) * case["stride"] - 2 * case["padding"] + case["dilation"] * (case["k"] - 1) + 1 == 0
                for size in (case["h"], case["w"]))
 
 
 KNOWN = [
-    ("conv_transpose2d whose output has a zero-size dim: torch returns the empty tensor, minitorch "
-     "raises 'Output size is too small'",
-     lambda c: c["op"] == "conv_transpose2d" and _transposed_size_not_positive(c)),
-    ("interpolate(scale_factor=0.5) of a size-1 dim: torch returns an empty tensor, minitorch raises",
-     lambda c: c["op"] == "interpolate" and c.get("scale") == 0.5 and min(c["shape"][2:]) == 1),
-    ("gelu of +-inf: torch gives inf / 0, minitorch NaN", lambda c: c["op"] == "gelu" and c["special"]),
-    ("softmax/log_softmax with +-inf in a row: torch gives 0/1 (or -inf/0), minitorch NaN",
-     lambda c: c["op"] in ("softmax", "log_softmax") and c["special"]),
-    ("group_norm on a 2-D (N, C) input, or with one value per group: torch raises ValueError "
-     "('Expected more than 1 value per channel') or normalises per sample; values/gradients differ",
-     lambda c: c["op"] == "group_norm" and (len(c["shape"]) == 2 or _norm_group_size(c) == 1)),
+    ("conv_transpose2d whose output has a zero-size dim: torch 2.13 returns the empty tensor on some "
+     "backends (stride 3, kernel 2) and raises 'Output size is too small' on others (kernel 1); "
+     "minitorch always returns the empty tensor",
+     lambda c: c["op"] == "conv_transpose2d" and _transposed_size_is_zero(c)),
+    ("group_norm with one value per group in float32: torch's x - mean rounding, amplified by "
+     "1/sqrt(eps), leaves ~5e-5 of noise where minitorch gives exactly the bias (and zero gradient)",
+     lambda c: c["op"] == "group_norm" and c["dtype"] == "float32" and _norm_group_size(c) == 1),
     ("float16 layer_norm/instance_norm/batch_norm: values off by up to 4e-2, gradients by 1e-2 "
      "(torch accumulates in float32)",
      lambda c: c["op"] in ("layer_norm", "layer_norm2", "instance_norm", "batch_norm_train", "group_norm")

@@ -14,34 +14,15 @@ PRODUCTS = {
 }
 EINSUMS = ["ij,jk->ik", "ij,ij->", "jl,lj->j", "bij,bjk->bik", "i,j->ij", "ii->i", "ij->ji", "ij,kj->ik"]
 
-def _einsum_broadcasts(case) -> bool:
-    sizes = {}
-    for term, shape in zip(case["equation"].split("->")[0].split(","), case["shapes"]):
-        for letter, size in zip(term, shape):
-            sizes.setdefault(letter, set()).add(size)
-    return any(1 in found and len(found) > 1 for found in sizes.values())
-
-
-def _has_empty_or_0d(case) -> bool:
-    return 0 in case["shape_a"] + case["shape_b"] or not case["shape_a"] or not case["shape_b"]
-
-
 KNOWN = [
-    ("einsum backward where a size-1 dim broadcasts against a larger one ('ij,ij->' with (1,1) and "
-     "(1,2)): torch differentiates, minitorch's backward raises a shape error",
-     lambda c: c["op"] == "einsum" and _einsum_broadcasts(c)),
-    ("einsum with operands of different dtypes: torch promotes, minitorch raises 'expected scalar type'",
-     lambda c: c["op"] == "einsum" and c["dtypes"][0] != c["dtypes"][1]),
-    ("einsum on bool operands: torch returns bool or raises (bmm on Bool); minitorch returns int64",
-     lambda c: c["op"] == "einsum" and "bool" in c["dtypes"]),
-    ("matmul/mm/bmm/mv/tensordot with mixed dtypes on empty tensors, and 0-d operands of "
-     "mv/tensordot: torch returns an empty result or raises IndexError/RuntimeError; minitorch raises "
-     "the dtype error / RuntimeError / ZeroDivisionError",
-     lambda c: c["op"] in ("matmul", "mm", "bmm", "mv", "tensordot") and _has_empty_or_0d(c)),
-    ("tensordot(a, b, 1) contracting a size-1 dim with a larger one: torch broadcasts the size-1 dim, "
-     "minitorch raises 'contracted dimensions need to match'",
-     lambda c: c["op"] == "tensordot" and 1 in (c["shape_a"][-1:] + c["shape_b"][:1])
-     and c["shape_a"][-1:] != c["shape_b"][:1]),
+    ("matmul of an empty batched (>= 3-D) operand with another dtype: torch's bmm path returns an "
+     "empty result without checking dtypes, minitorch raises the dtype RuntimeError",
+     lambda c: c["op"] == "matmul" and c["dtype_a"] != c["dtype_b"] and max(len(c["shape_a"]), len(c["shape_b"])) >= 3
+     and 0 in c["shape_a"] + c["shape_b"]),
+    ("inner with a 0-d operand of a wider float dtype (float64 0-d with float32): torch computes that "
+     "operand's gradient in the result's float32, minitorch in float64 (rounding ~1e-7)",
+     lambda c: c["op"] == "inner" and c["dtype_a"] != c["dtype_b"] and () in (c["shape_a"], c["shape_b"])
+     and "int64" not in (c["dtype_a"], c["dtype_b"])),
 ]
 
 

@@ -29,25 +29,12 @@ REDUCTIONS = {
 RESULT_DTYPES = [None, "float64", "int64", "float32"]
 
 KNOWN = [
-    ("amax/amin over an empty dim: torch RuntimeError, minitorch IndexError",
-     lambda c: c["op"] in ("amax", "amin") and 0 in c["shape"]),
-    ("sum/prod/nansum/cumsum/cumprod(dtype=int64) of a float tensor that requires grad: torch raises "
-     "'Autograd not support dtype: Long', minitorch computes",
-     lambda c: c["op"] in ("sum", "prod", "nansum", "cumsum", "cumprod") and c["result_dtype"] == "int64"
+    ("cumprod gradient of a slice holding a zero together with inf/NaN: torch's zero-aware formula and "
+     "minitorch's place the NaNs differently", lambda c: c["op"] == "cumprod" and not c["zeros"]
      and c["dtype"].startswith("float")),
-    ("prod/cumprod gradients with zeros or NaN (float16/float32 input or dtype=float32): NaN where "
-     "torch is finite, or off by 1e-7",
-     lambda c: c["op"] in ("prod", "cumprod") and (c["dtype"] in ("float16", "float32")
-                                                   or c["result_dtype"] == "float32" or not c["zeros"])),
-    ("softmax/log_softmax with +-inf in a row: torch gives 0/1 (or -inf/0), minitorch NaN",
-     lambda c: c["op"] in ("softmax", "log_softmax") and not c["zeros"] and c["dtype"].startswith("float")),
-    ("var_mean of a tensor holding +-inf: torch's mean is NaN (one Welford pass), minitorch's is inf",
-     lambda c: c["op"] == "var_mean" and c["dtype"].startswith("float") and not c["zeros"]),
-    ("max(dim) gradient of a row holding NaN: torch routes it to the NaN, minitorch elsewhere",
-     lambda c: c["op"] == "max_dim" and not c["zeros"] and c["dtype"].startswith("float")),
-    ("softmax/log_softmax of an empty integer/bool tensor: torch returns the empty tensor, minitorch "
-     "raises NotImplementedError", lambda c: c["op"] in ("softmax", "log_softmax") and 0 in c["shape"]
-     and not c["dtype"].startswith("float")),
+    ("cumsum/cumprod/prod(dtype=float32) of a float64 input: the float64 gradient is computed in float32, "
+     "rounding differs from torch's by ~1e-7", lambda c: c["op"] in ("prod", "cumprod", "cumsum")
+     and c["dtype"] == "float64" and c["result_dtype"] == "float32"),
 ]
 
 

@@ -346,3 +346,9 @@ def test_in_place_binary_methods_match_torch_for_every_dtype_pair(name, dtype, o
         same_outcome(call, x, y, atol=1e-2, rtol=1e-2)
     else:
         same_outcome(call, x, atol=1e-2, rtol=1e-2)
+
+
+@pytest.mark.parametrize("exponent", [False, True, 0, 0.0])
+def test_pow_gradient_at_exponent_0_matches_torch_also_for_bool(exponent):
+    # torch zeroes the gradient for a number 0 but not for False (0 * nan**-1 stays NaN)
+    assert_matches_torch(lambda L, a: a ** exponent, np.array([np.nan, 1.0, 0.0]))

@@ -155,3 +155,17 @@ def test_float16_convolutions_match_torch(name):
     call, shapes = HALF_CONV_CALLS[name]
     arrays = [randn(*s, seed=i).astype(np.float16) for i, s in enumerate(shapes)]
     assert_matches_torch(call, *arrays, atol=1e-2, rtol=1e-2)
+
+
+def test_conv_of_an_empty_batch_matches_torch_with_gradients():
+    assert_matches_torch(lambda L, x, w, b: L.nn.functional.conv2d(x, w, b), randn(0, 2, 4, 4), randn(3, 2, 2, 2),
+                         randn(3))
+    assert_matches_torch(lambda L, x, w: L.nn.functional.conv1d(x, w, groups=2), randn(0, 2, 5), randn(4, 1, 2))
+    assert_matches_torch(lambda L, x, w: L.nn.functional.conv_transpose2d(x, w), randn(0, 2, 3, 3),
+                         randn(2, 3, 2, 2))
+
+
+@pytest.mark.parametrize("shape, kw", [((2, 1, 1, 2), {"stride": 3, "padding": 1}), ((2, 1, 2, 3), {"padding": 2})])
+def test_conv_transpose_with_an_output_size_of_0_is_empty_like_torch(shape, kw):
+    assert_matches_torch(lambda L, x, w: L.nn.functional.conv_transpose2d(x, w, **kw), randn(*shape),
+                         randn(1, 2, 3, 3) if kw.get("padding") == 2 else randn(1, 2, 2, 2))

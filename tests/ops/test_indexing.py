@@ -432,3 +432,20 @@ def test_mask_shape_errors_match_torch():
     def set_rows(L, x):
         x[L.tensor([True, False])] = L.ones(2, 3)  # the value may broadcast to the target, not the other way
     same_error(set_rows, np.zeros((2, 3), np.float32))
+
+
+@pytest.mark.parametrize("key", [(Ellipsis, Ellipsis), (Ellipsis, 0, Ellipsis), (0, Ellipsis, Ellipsis),
+                                 (Ellipsis, None, Ellipsis), (Ellipsis, Ellipsis, Ellipsis)])
+def test_repeated_ellipsis_is_accepted_like_torch(key):
+    # torch lets the first Ellipsis take the free dims and the later ones none
+    same_outcome(lambda L, a: a[key], np.arange(24).reshape(2, 3, 4))
+    assert minitorch.arange(24).reshape(2, 3, 4)[..., minitorch.tensor([0, 1]), ...].shape == (2, 3, 2)
+
+
+def test_index_copy_with_the_wrong_number_of_indices_is_an_index_error():
+    same_outcome(lambda L, a: a.index_copy(0, L.tensor([0, 0, 0, 0]), L.zeros(1, 1)), np.zeros((1, 1), "float32"))
+
+
+def test_setitem_reports_a_bad_value_shape_before_an_out_of_range_index():
+    same_outcome(lambda L, a: a.__setitem__(L.tensor([3, 1, 1]), L.zeros(2, 4, 4)), np.zeros((2, 4, 4), "float32"))
+    same_outcome(lambda L, a: a.__setitem__(L.tensor([2]), L.zeros(1, 3)), np.zeros((2, 3), "float32"))

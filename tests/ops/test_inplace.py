@@ -140,3 +140,9 @@ def test_copy_gradients_flow_to_source_not_to_overwritten_history():
         w = minitorch.ones(3, requires_grad=True)
         w.copy_(minitorch.tensor([1.0, 2.0, 3.0])).mul_(2).zero_().fill_(4.0)
     assert w.tolist() == [4.0, 4.0, 4.0] and w.requires_grad and w.is_leaf
+
+
+@pytest.mark.parametrize("dtype", ["float32", "int64", "bool"])
+@pytest.mark.parametrize("method", ["add_", "sub_"])
+def test_a_bool_alpha_is_refused_for_non_bool_results_also_on_the_fast_path(dtype, method):
+    same_outcome(lambda L, a: getattr(a.clone(), method)(a, alpha=True), np.ones(2, dtype=dtype))

@@ -110,3 +110,18 @@ def test_splits_and_rearrangements_match_torch_at_the_edges(shape, call):
         out = JOIN_CALLS[call](L, x)
         return L.stack([L.tensor(list(p.shape)) for p in out]) if isinstance(out, tuple) and out else out
     same_outcome(fn, randn(*shape))
+
+
+# ----- 0-d and legacy empty (0,) tensors --------------------------------------------------
+
+@pytest.mark.parametrize("call", [
+    lambda L, a: L.cat([a, a], 2), lambda L, a: L.cat([a, a], 0),           # 0-d: RuntimeError
+    lambda L, a: L.cat([a.reshape(0), a.reshape(0)], -3),                  # legacy empty: any dim
+    lambda L, a: L.cat([a.reshape(1)[:0], a.reshape(1)], 3),               # one non-empty: checked
+    lambda L, a: L.roll(a.reshape(1)[:0], 3, 3), lambda L, a: L.roll(a.reshape(1)[:0].reshape(0, 1), 1, 5),
+    lambda L, a: L.roll(a, 1, 1),
+    lambda L, a: L.narrow(a.reshape(1)[:0], 2, 0, -1), lambda L, a: L.narrow(a.reshape(1), 0, 5, -1),
+    lambda L, a: L.narrow(a, 0, 0, -1), lambda L, a: L.narrow(a.reshape(1)[:0], 2, 0, 0),
+])
+def test_joins_of_0d_and_empty_tensors_match_torch(call):
+    same_outcome(call, np.array(2.5))

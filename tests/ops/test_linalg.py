@@ -326,3 +326,32 @@ DTYPE_ERROR_CALLS = [
 def test_product_dtype_errors_match_torch(call):
     """Bool products have no kernel (NotImplementedError naming torch's), mixed dtypes are refused."""
     same_error(lambda L: DTYPE_ERROR_CALLS[call](L))
+
+
+# ----- einsum's dtype rules for two operands ------------------------------------------------
+
+@pytest.mark.parametrize("equation", ["ij,jk->ik", "ij,ij->", "jl,lj->j", "bij,bjk->bik", "i,j->ij", "ij,kj->ik",
+                                      "ii,i->i"])
+@pytest.mark.parametrize("dtypes", [("bool", "bool"), ("float64", "float32"), ("int64", "float64"),
+                                    ("int64", "bool")])
+def test_einsum_pairs_follow_torchs_dtype_rules(equation, dtypes):
+    # torch sums an index larger than 1 in only one operand in that operand first (ints -> int64),
+    # promotes when nothing is left for bmm, and raises for bmm on bool or on different dtypes
+    import itertools
+    terms = equation.split("->")[0].split(",")
+    for sizes in itertools.product([1, 2], repeat=len(terms[0]) + len(terms[1])):
+        a = np.ones(sizes[:len(terms[0])], dtype=dtypes[0])
+        b = np.ones(sizes[len(terms[0]):], dtype=dtypes[1])
+        same_outcome(lambda L, x, y: L.einsum(equation, x, y), a, b)
+
+
+def test_tensordot_broadcasts_a_size_1_contracted_dim_and_needs_equal_dtypes():
+    same_outcome(lambda L, a, b: L.tensordot(a, b, 1), np.ones(1), np.ones(2))
+    same_outcome(lambda L, a, b: L.tensordot(a, b, 1), np.ones(2, "float32"), np.ones(2))
+    same_outcome(lambda L, a, b: L.inner(a, b), np.ones(0, "float32"), np.ones(1, "float32"))
+    same_outcome(lambda L, a, b: L.bmm(a, b), np.ones((3, 0, 2), "int64"), np.ones((3, 2, 3)))
+
+
+def test_bmm_of_an_empty_float_batch_with_int64_needs_a_differentiable_result():
+    same_outcome(lambda L, a, b: L.bmm(a.requires_grad_(True), b), np.ones((3, 0, 2), "float32"),
+                 np.ones((3, 2, 3), "int64"))

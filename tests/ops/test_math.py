@@ -188,3 +188,41 @@ def test_new_unary_in_place_variants_match_torch(name):
     same_outcome(lambda lib, t: getattr(t, name + "_")(), np.array([0, 1]))  # int self: result type Float refused
     if name != "erfinv":  # torch has no torch.erfinv_
         same_outcome(lambda lib, t: getattr(lib, name + "_")(t), x)
+
+
+# ----- copysign ---------------------------------------------------------------------------
+
+@pytest.mark.parametrize("other", [2.0, -1, np.array([-0.0, float("nan"), 1.5]), np.array([[-1.0], [1.0]])])
+@pytest.mark.parametrize("dtype", ["float32", "float64", "int64", "bool"])
+def test_copysign_matches_torch(other, dtype):
+    x = np.array([0.0, -2.0, 3.0]).astype(dtype)
+    assert_matches_torch(lambda L, a, b: L.copysign(a, b), x, other)  # values, dtype, gradients (0 at 0)
+    assert_matches_torch(lambda L, a, b: a.copysign(b), x, other)
+
+
+def test_copysign_needs_a_tensor_first_and_in_place_keeps_the_dtype():
+    with pytest.raises(TypeError):
+        minitorch.copysign(2.0, minitorch.tensor([1.0]))
+    a = minitorch.tensor([1.0, 2.0])
+    assert a.copysign_(-1.0) is a and a.tolist() == [-1.0, -2.0]
+    with pytest.raises(RuntimeError):  # a float result cannot go into an int64 tensor
+        minitorch.tensor([1]).copysign_(-1.0)
+
+
+def test_forward_ops_do_not_warn_where_torch_is_silent():
+    import warnings
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        warnings.filterwarnings("ignore", category=RuntimeWarning, module=r"minitorch(\.|$)")  # as on import
+        x = minitorch.tensor([float("inf"), 0.0, 1000.0, -1.0])
+        y = x * minitorch.tensor([0.0, 0.0, 1.0, 1.0])
+        assert np.isnan(y.numpy()[0]) and np.isinf(x.exp().numpy()[2]) and np.isnan(x.log().numpy()[3])
+        minitorch.nn.functional.layer_norm(minitorch.ones(2, 0), (0,))
+        minitorch.var_mean(minitorch.tensor([1.0, float("inf"), 2.0]))
+
+
+def test_the_warning_filter_is_installed_and_narrow():
+    import warnings
+    entries = [f for f in warnings.filters if f[2] is RuntimeWarning and f[3] is not None
+               and f[3].pattern == r"minitorch(\.|$)"]
+    assert entries and entries[0][0] == "ignore"

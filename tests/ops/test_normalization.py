@@ -173,3 +173,22 @@ def test_float16_norms_are_as_accurate_as_torch(name):
     x = (randn(2, 4, 3) * 100 + 300).astype(np.float16)
     w, b = randn(4, seed=1).astype(np.float16), randn(4, seed=2).astype(np.float16)
     assert_matches_torch(HALF_CALLS[name], x, w, b, atol=1e-2, rtol=5e-3)  # values agree to 1 ulp (~1e-3)
+
+
+# ----- batches of 0 and groups of one value ------------------------------------------------
+
+@pytest.mark.parametrize("call", [
+    lambda L, x: L.nn.functional.group_norm(x, 2), lambda L, x: L.nn.functional.layer_norm(x, x.shape[-1:]),
+    lambda L, x: L.nn.functional.instance_norm(x), lambda L, x: L.nn.functional.batch_norm(x, None, None,
+                                                                                           training=True),
+])
+def test_norms_of_an_empty_batch_match_torch(call):
+    x = np.ones((0, 4, 3), dtype="float32")
+    same_outcome(call, x)
+    same_outcome(lambda L, a: L.nn.functional.layer_norm(a, (0,)), np.ones((2, 0), dtype="float32"))
+
+
+def test_group_norm_of_one_value_per_group_normalises_in_torch_group_norm_and_raises_in_F():
+    same_outcome(lambda L, x: L.group_norm(x, 1), randn(1, 1, 1))
+    same_outcome(lambda L, x: L.nn.functional.group_norm(x, 1), randn(1, 1, 1))  # ValueError
+    same_outcome(lambda L, x: L.nn.GroupNorm(1, 1)(x), randn(1, 1, 1))

@@ -7,7 +7,7 @@ import pytest
 import torch
 
 import minitorch
-from conftest import ALL_DTYPES, check_results, randn, same_outcome
+from conftest import ALL_DTYPES, assert_matches_torch, check_results, randn, same_outcome
 
 
 @pytest.mark.parametrize("k,kw", [(1, {}), (3, {"dim": 0}), (2, {"dim": -1, "largest": False}),
@@ -110,3 +110,12 @@ def test_order_statistics_of_0d_empty_and_bool_inputs_match_torch(name, call, dt
     for shape in [(), (0,), (3, 0), (2, 3)]:
         x = (np.arange(int(np.prod(shape)), dtype=np.float64)[::-1] % 5).reshape(shape)
         same_outcome(call, x.astype(dtype) if dtype != "bool" else x.astype(bool))
+
+
+@pytest.mark.parametrize("name", ["max", "min", "amax", "amin"])
+def test_whole_tensor_extremes_with_nan_route_the_gradient_like_torch(name):
+    # max()/min() share it among the NaN entries; amax/amin give NaN everywhere
+    x = np.array([[-2.2, -1.2, np.nan], [1.2, np.nan, 2.1]])
+    assert_matches_torch(lambda L, a: getattr(L, name)(a), x)
+    assert getattr(minitorch, name)(minitorch.tensor(x, requires_grad=True)).grad_fn.name() == \
+        getattr(torch, name)(torch.tensor(x, requires_grad=True)).grad_fn.name()

@@ -371,3 +371,37 @@ def test_reduction_gradient_with_dtype_comes_back_in_the_input_dtype_like_torch(
 ])
 def test_bad_reduction_arguments_raise_torchs_exception_class(call):
     same_outcome(call, np.arange(6.0).reshape(2, 3))
+
+
+# ----- dtype= checks, prod gradient with zeros and inf, var_mean with inf ------------------
+
+@pytest.mark.parametrize("name", ["sum", "prod", "nansum", "cumsum", "cumprod"])
+@pytest.mark.parametrize("dtype", ["int64", "bool", "float", None])
+def test_result_dtype_checked_like_torch(name, dtype):
+    def call(L, a):
+        x = a.clone().requires_grad_(True)
+        dt = getattr(L, dtype) if dtype in ("int64", "bool") else dtype
+        args = (0,) if name.startswith("cum") else ()
+        return getattr(L, name)(x, *args, dtype=dt)
+    same_outcome(call, randn(3))  # "Autograd not support dtype: Long", TypeError for a str
+
+
+def test_a_bad_dim_is_reported_before_a_bad_result_dtype():
+    for name in ["sum", "prod", "nansum", "cumsum", "cumprod"]:
+        with pytest.raises(IndexError):
+            getattr(minitorch, name)(minitorch.randn(3, requires_grad=True), 5, dtype=minitorch.int64)
+
+
+@pytest.mark.parametrize("dtype", ["float16", "float32", "float64"])
+@pytest.mark.parametrize("dim", [None, 0, 1])
+def test_prod_gradient_with_zeros_and_inf_matches_torch(dtype, dim):
+    x = np.array([[-2.0, 0.0, np.inf], [0.0, 1.0, 2.0]], dtype=dtype)
+    fn = (lambda L, a: L.prod(a)) if dim is None else (lambda L, a: L.prod(a, dim))
+    assert_matches_torch(fn, x, atol=1e-3)
+
+
+@pytest.mark.parametrize("values", [[1.0, math.inf, 2.0], [1.0, 2.0, math.inf], [math.inf, -math.inf],
+                                    [[1.0, math.inf], [2.0, 3.0]]])
+@pytest.mark.parametrize("kwargs", [{}, {"dim": 0}, {"dim": -1, "keepdim": True}])
+def test_var_mean_with_inf_follows_torchs_one_pass_mean(values, kwargs):
+    same_outcome(lambda L, a: L.var_mean(a, **kwargs), np.array(values))

@@ -75,3 +75,9 @@ def test_interpolate_integer_inputs_raise_like_torch(dtype, mode, ndim):
     """torch has no integer kernels here but uint8 nearest; it names the kernel it lacks."""
     x = np.ones((1, 1) + (4,) * (ndim - 2), dtype)
     same_outcome(lambda L, x: L.nn.functional.interpolate(x, scale_factor=2, mode=mode), x)
+
+
+@pytest.mark.parametrize("kw", [{"scale_factor": 0.5}, {"size": (0, 1)}])
+def test_area_interpolation_to_size_0_is_empty_like_torch(kw):
+    # (torch cannot differentiate it: its adaptive pooling backward refuses an empty gradient)
+    assert_matches_torch(lambda L, x: L.nn.functional.interpolate(x, mode="area", **kw), randn(1, 1, 1, 1), grad=False)

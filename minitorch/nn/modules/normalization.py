@@ -163,7 +163,7 @@ class GroupNorm(Module):
         _affine_parameters(self, affine, bias, (num_channels,), dtype)
 
     def forward(self, input: Tensor) -> Tensor:
-        return N.group_norm(input, self.num_groups, self.weight, self.bias, self.eps)
+        return N.functional_group_norm(input, self.num_groups, self.weight, self.bias, self.eps)
 
     def extra_repr(self) -> str:
         return (f"{self.num_groups}, {self.num_channels}, eps={self.eps}, affine={self.affine}, "
