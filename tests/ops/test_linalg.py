@@ -1,4 +1,4 @@
-"""Matrix products, einsum, diagonals and triangles against torch; gradcheck; torch's errors."""
+"""Matrix products, einsum and tensordot, diagonals and triangles against torch; gradcheck; errors."""
 import numpy as np
 import pytest
 import torch
