@@ -12,7 +12,7 @@ _warnings.filterwarnings("ignore", category=RuntimeWarning, module=r"minitorch(\
 
 from . import _dtype
 from ._threads import get_num_interop_threads, get_num_threads, set_num_interop_threads, set_num_threads
-from ._device import device
+from ._device import device, get_default_device, set_default_device
 from ._dtype import (bool, can_cast, double, dtype, finfo, float, float16, float32, float64,
                      get_default_dtype, half, iinfo, int, int8, int16, int32, int64, layout, long,
                      promote_types, result_type, set_default_dtype, short, strided, uint8)
@@ -45,7 +45,7 @@ from .random import (Generator, default_generator, get_rng_state, initial_seed, 
                      set_rng_state)
 from ._tensor_str import set_printoptions
 from .serialization import load, save
-from . import backends, cuda, func, linalg, nn, optim, utils
+from . import accelerator, backends, cuda, func, linalg, nn, optim, utils
 from .utils import data as _utils_data  # noqa: F401  (minitorch.utils.data, as torch.utils.data)
 
 FloatTensor = DoubleTensor = LongTensor = Tensor  # legacy names, accepted by isinstance in old code

@@ -461,6 +461,8 @@ def randint(low: int = 0, high: Any = None, size: Any = None, *, generator: Gene
     int64 unless `dtype` says otherwise.
     """
     check_device(device)
+    if high is None and size is not None:  # randint(high, size)
+        low, high = 0, low
     if size is None:
         if isinstance(high, (tuple, list, Size)):
             low, high, size = 0, low, high

@@ -57,3 +57,13 @@ def check_device(d: Any) -> None:
     if device(d).type != "cpu":
         raise RuntimeError(f"Cannot place a tensor on device '{d}': minitorch runs on the CPU only "
                            "(supported devices: 'cpu')")
+
+
+def set_default_device(d: Any) -> None:
+    """Where factory functions put tensors by default; minitorch accepts only the CPU (or None)."""
+    check_device(d)
+
+
+def get_default_device() -> device:
+    """The default device for new tensors: always the CPU."""
+    return CPU

@@ -287,6 +287,18 @@ class Tensor:
                                "Use tensor.detach().numpy() instead.")
         return self._array
 
+    def share_memory_(self) -> "Tensor":
+        """Move the values into shared memory that child processes see (see minitorch.multiprocessing)."""
+        from . import multiprocessing
+        if not multiprocessing.is_shared(self._array):
+            self._array = multiprocessing.shared_array(self._array)
+        return self
+
+    def is_shared(self) -> bool:
+        """True if the values live in shared memory (after `share_memory_`)."""
+        from . import multiprocessing
+        return multiprocessing.is_shared(self._array)
+
     def __array__(self, dtype: Any = None, copy: Any = None) -> np.ndarray:
         return self._array if dtype is None else self._array.astype(dtype)
 

@@ -315,3 +315,20 @@ def test_generator_seed_and_api():
             lib.manual_seed(2 ** 64)
     with pytest.raises(RuntimeError, match="supported devices"):
         minitorch.Generator(device="cuda")
+
+
+@pytest.mark.parametrize("call", ["randint(10, size=(3,))", "randint(10, (2, 2))", "randint(3, 10, (4,))",
+                                  "randint(low=3, high=10, size=(4,))", "randint(high=5, size=(2,))",
+                                  "randint(7, size=(0,))"])
+def test_randint_overloads_like_torch(call):
+    ours, theirs = eval("minitorch." + call), eval("torch." + call)
+    assert tuple(ours.shape) == tuple(theirs.shape) and ours.dtype.is_floating_point is False
+    low = 3 if "3," in call or "low=3" in call else 0
+    assert all(low <= v < 10 for v in ours.flatten().tolist())
+
+
+@pytest.mark.parametrize("call", ["randint(10)", "randint(high=10)"])
+def test_randint_without_size_raises_type_error_like_torch(call):
+    for lib in ("minitorch", "torch"):
+        with pytest.raises(TypeError):
+            eval(f"{lib}.{call}")

@@ -94,6 +94,29 @@ def _conv_forward(x: np.ndarray, w: np.ndarray, g: Geometry, cols: np.ndarray | 
     return y.reshape(n, out_ch, *out_sp), cols
 
 
+# Without a weight gradient the columns are not kept, so the batch can go through in
+# slices whose columns stay cache-sized: a whole test batch of 1000 MNIST images would
+# otherwise fill (and page-fault) a 660 MB column matrix for one product.
+_COLUMN_BYTES_PER_SLICE = 8 * 2**20
+
+
+def _conv_forward_in_slices(x: np.ndarray, w: np.ndarray, g: Geometry) -> np.ndarray:
+    """y = conv(x, w) computed a few images at a time (the columns are thrown away)."""
+    n, c_k, cols_len = _cols_shape(x.shape, g)
+    per_image = max(1, c_k * cols_len * x.itemsize)
+    step = max(1, _COLUMN_BYTES_PER_SLICE // per_image)
+    if step >= n:
+        y, cols = _conv_forward(x, w, g)
+        _pool.give(cols.reshape(_cols_shape(x.shape, g)))
+        return y
+    y = np.empty((n, w.shape[0]) + _out_spatial(x.shape[2:], g), dtype=np.result_type(x, w))
+    for start in range(0, n, step):
+        y_part, cols = _conv_forward(x[start:start + step], w, g)
+        y[start:start + step] = y_part
+        _pool.give(cols.reshape(_cols_shape(x[start:start + step].shape, g)))
+    return y
+
+
 def _conv_input_grad(gy: np.ndarray, w: np.ndarray, x_shape: tuple, g: Geometry) -> np.ndarray:
     """The adjoint of conv in x: scatter W^T @ gy back over the windows (col2im)."""
     n, out_ch = gy.shape[:2]
@@ -135,14 +158,12 @@ class Conv(Function):
 
     @staticmethod
     def forward(ctx, x, w, b, geom):
-        y, cols = _conv_forward(x, w, geom)
         ctx.geom = geom
         # The columns are the expensive part of the weight gradient: keep them for backward.
         if ctx.needs_input_grad[1]:
-            ctx.cols = cols
+            y, ctx.cols = _conv_forward(x, w, geom)
         else:
-            ctx.cols = None
-            _pool.give(cols.reshape(_cols_shape(x.shape, geom)))
+            y, ctx.cols = _conv_forward_in_slices(x, w, geom), None
         ctx.save_for_backward(x, w)
         return _add_bias(y, b)
 

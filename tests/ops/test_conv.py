@@ -44,6 +44,27 @@ def test_conv_unbatched_input():
     assert_matches_torch(lambda lib, x, w: F(lib).conv2d(x, w, padding=1), randn(3, 5, 5), randn(2, 3, 3, 3))
 
 
+@pytest.mark.parametrize("groups", [1, 2])
+def test_conv_without_weight_grad_in_slices_matches_torch(monkeypatch, groups):
+    # Inference (no weight gradient) goes a few images at a time: make each slice 3 images
+    # of a 7-image batch, so slices of 3, 3 and 1 are all compared with torch.
+    from minitorch._ops import conv as conv_ops
+    x, w, b = randn(7, 4, 6, 5), randn(6, 4 // groups, 3, 3, seed=1), randn(6, seed=2)
+    per_image = 4 * 9 * (4 * 5) * x.itemsize  # C*K*L*itemsize of one image's columns (L: 4x5 outputs)
+    monkeypatch.setattr(conv_ops, "_COLUMN_BYTES_PER_SLICE", 3 * per_image)
+    expected = torch.nn.functional.conv2d(torch.from_numpy(x), torch.from_numpy(w), torch.from_numpy(b),
+                                          padding=(0, 1), groups=groups)
+    with minitorch.no_grad():
+        got = minitorch.nn.functional.conv2d(minitorch.tensor(x), minitorch.tensor(w), minitorch.tensor(b),
+                                             padding=(0, 1), groups=groups)
+    np.testing.assert_allclose(got.numpy(), expected.numpy(), rtol=1e-5, atol=1e-5)
+    # with a gradient wanted for the input only, the weight's columns are not needed either
+    xt = minitorch.tensor(x, requires_grad=True)
+    got = minitorch.nn.functional.conv2d(xt, minitorch.tensor(w), minitorch.tensor(b), padding=(0, 1),
+                                         groups=groups)
+    np.testing.assert_allclose(got.detach().numpy(), expected.numpy(), rtol=1e-5, atol=1e-5)
+
+
 TRANSPOSE_GRID = [
     (1, 2, 4, 3, (5,), (3,), dict(stride=2, padding=1, output_padding=1)),
     (2, 2, 4, 6, (4, 3), (3, 3), dict(stride=2, padding=1, output_padding=1, groups=2)),

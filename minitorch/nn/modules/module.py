@@ -448,6 +448,9 @@ class Module:
         return self
 
     def share_memory(self) -> "Module":
+        """Move every parameter and buffer into shared memory (`Tensor.share_memory_`)."""
+        for t in list(self.parameters()) + list(self.buffers()):
+            t.share_memory_()
         return self
 
     # ----- state_dict ------------------------------------------------------------------
