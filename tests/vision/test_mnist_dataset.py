@@ -222,7 +222,7 @@ def test_short_header():
 
 
 def test_copy_of_shared_layout_debian(tmp_path):
-    """The four files directly in root, as in ../shared/data/mnist and Debian's packages."""
+    """The four files directly in root, as in the MNIST downloads and Debian's packages."""
     for name in FILES[2:]:
         shutil.copy(VENDORED / (name + ".gz"), tmp_path)
     ds = datasets.MNIST(tmp_path, train=False)
