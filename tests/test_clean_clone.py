@@ -31,7 +31,7 @@ def _paths_outside_repo(source: str) -> list[str]:
 
 
 def test_detector_finds_a_shared_path():
-    assert _paths_outside_repo('DATA = os.path.join(HERE, "..", "..", "shared", "data")')
+    assert _paths_outside_repo('DATA = os.path.join(HERE, "..", "..", "shared")')
     assert _paths_outside_repo('ROOT = REPO.parent / "shared" / "data"')
     assert not _paths_outside_repo('"""From ../shared/seeds/002."""\nx = 1  # see ../shared')
 
