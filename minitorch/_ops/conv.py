@@ -10,9 +10,12 @@ Three array computations describe a convolution y = conv(x, w) with a fixed geom
 Each is linear in each argument, and the derivative of any one of them is another one
 of them. So there are three Functions, `Conv`, `ConvTranspose` and `ConvWeight`,
 whose backward passes are written with each other: double backward through a CNN
-comes for free. The columns are batch-major, (N, C*K, L): every product is a stacked
-matmul per image (and group) whose result is already in (N, O, L) order. That measured
-faster than one big (C*K, N*L) GEMM plus the transposing copies it needs.
+comes for free. The columns are channel-major, (C*K, N*L): each product is ONE GEMM
+over the whole batch (per group). One large GEMM keeps every BLAS thread busy, where a
+stacked matmul per image pays the threads' handoff once per image, and the weight
+gradient needs no per-image partial sums. The price is a transposing copy between the
+GEMM's (O, N*L) and the tensors' (N, O, L) order, one pass over the output, which
+also adds the bias on the way.
 """
 from __future__ import annotations
 
@@ -71,27 +74,57 @@ _pool = BufferPool()
 
 
 def _cols_shape(x_shape: tuple, g: Geometry) -> tuple:
+    """The channel-major column matrix of x: (C*K, N*L)."""
     n, c = x_shape[:2]
-    return (n, c * prod(g.kernel), prod(_out_spatial(x_shape[2:], g)))
+    return (c * prod(g.kernel), n * prod(_out_spatial(x_shape[2:], g)))
+
+
+def _by_group(a: np.ndarray, groups: int) -> np.ndarray:
+    """A (rows, N*L) matrix as (G, rows/G, N*L): the rows of each group (a view)."""
+    return a.reshape(groups, a.shape[0] // groups, a.shape[1])
 
 
 def _im2col(x: np.ndarray, g: Geometry) -> np.ndarray:
-    """(N, G, C/G*K, L) columns of x, in a pooled buffer (give it back when done)."""
+    """(C*K, N*L) columns of x, in a pooled buffer (give it back when done)."""
     out = _pool.take(_cols_shape(x.shape, g), x.dtype)
-    cols = kernels.im2col(x, g.kernel, g.stride, g.padding, g.dilation, out=out)
-    # explicit sizes, no -1: a batch of 0 images leaves nothing to infer it from
-    return cols.reshape(cols.shape[0], g.groups, cols.shape[1] // g.groups, cols.shape[2])
+    return kernels.im2col(x, g.kernel, g.stride, g.padding, g.dilation, out=out, batch_first=False)
 
 
-def _conv_forward(x: np.ndarray, w: np.ndarray, g: Geometry, cols: np.ndarray | None = None):
-    """y (N, O, *out) = conv(x (N, C, *in), w (O, C/G, *k)); also returns the columns."""
-    n, out_ch = x.shape[0], w.shape[0]
-    out_sp = _out_spatial(x.shape[2:], g)
-    if cols is None:
+def _channel_major(a: np.ndarray) -> np.ndarray:
+    """(N, C, *spatial) -> (C, N * prod(spatial)), copied into a pooled buffer."""
+    n, c, length = a.shape[0], a.shape[1], prod(a.shape[2:])
+    out = _pool.take((c, n * length), a.dtype)
+    np.copyto(out.reshape(c, n, length), a.reshape(n, c, length).transpose(1, 0, 2))
+    return out
+
+
+def _batch_major(a: np.ndarray, shape: tuple, b: np.ndarray | None) -> np.ndarray:
+    """(C, N*L) -> a fresh (N, C, *spatial) of `shape`, plus the bias b (C,) if given."""
+    n, c, length = shape[0], shape[1], prod(shape[2:])
+    out = np.empty(shape, dtype=a.dtype)
+    by_image = a.reshape(c, n, length).transpose(1, 0, 2)
+    if b is None:
+        np.copyto(out.reshape(n, c, length), by_image)
+    else:
+        np.add(by_image, b.reshape(c, 1), out=out.reshape(n, c, length))
+    return out
+
+
+def _conv_forward(x: np.ndarray, w: np.ndarray, b: np.ndarray | None, g: Geometry,
+                  cols: np.ndarray | None = None) -> np.ndarray:
+    """y (N, O, *out) = conv(x (N, C, *in), w (O, C/G, *k)) + b, from x's columns."""
+    own = cols is None
+    if own:
         cols = _im2col(x, g)
-    # one (O/G, C/G*K) @ (C/G*K, L) product per image and group, already in (N, O, L) order
-    y = np.matmul(w.reshape(g.groups, out_ch // g.groups, -1), cols)
-    return y.reshape(n, out_ch, *out_sp), cols
+    out_ch = w.shape[0]
+    y_by_channel = _pool.take((out_ch, cols.shape[1]), np.result_type(x, w))
+    np.matmul(w.reshape(g.groups, out_ch // g.groups, -1), _by_group(cols, g.groups),
+              out=_by_group(y_by_channel, g.groups))
+    y = _batch_major(y_by_channel, (x.shape[0], out_ch) + _out_spatial(x.shape[2:], g), b)
+    _pool.give(y_by_channel)
+    if own:
+        _pool.give(cols)
+    return y
 
 
 # Without a weight gradient the columns are not kept, so the batch can go through in
@@ -100,47 +133,42 @@ def _conv_forward(x: np.ndarray, w: np.ndarray, g: Geometry, cols: np.ndarray | 
 _COLUMN_BYTES_PER_SLICE = 8 * 2**20
 
 
-def _conv_forward_in_slices(x: np.ndarray, w: np.ndarray, g: Geometry) -> np.ndarray:
-    """y = conv(x, w) computed a few images at a time (the columns are thrown away)."""
-    n, c_k, cols_len = _cols_shape(x.shape, g)
-    per_image = max(1, c_k * cols_len * x.itemsize)
+def _conv_forward_in_slices(x: np.ndarray, w: np.ndarray, b: np.ndarray | None, g: Geometry) -> np.ndarray:
+    """y = conv(x, w) + b computed a few images at a time (the columns are thrown away)."""
+    n = x.shape[0]
+    c_k, cols_len = _cols_shape(x.shape, g)
+    per_image = max(1, c_k * cols_len // max(n, 1) * x.itemsize)
     step = max(1, _COLUMN_BYTES_PER_SLICE // per_image)
     if step >= n:
-        y, cols = _conv_forward(x, w, g)
-        _pool.give(cols.reshape(_cols_shape(x.shape, g)))
-        return y
-    y = np.empty((n, w.shape[0]) + _out_spatial(x.shape[2:], g), dtype=np.result_type(x, w))
-    for start in range(0, n, step):
-        y_part, cols = _conv_forward(x[start:start + step], w, g)
-        y[start:start + step] = y_part
-        _pool.give(cols.reshape(_cols_shape(x[start:start + step].shape, g)))
-    return y
+        return _conv_forward(x, w, b, g)
+    return np.concatenate([_conv_forward(x[start:start + step], w, b, g) for start in range(0, n, step)])
 
 
 def _conv_input_grad(gy: np.ndarray, w: np.ndarray, x_shape: tuple, g: Geometry) -> np.ndarray:
     """The adjoint of conv in x: scatter W^T @ gy back over the windows (col2im)."""
-    n, out_ch = gy.shape[:2]
+    out_ch = w.shape[0]
     w3 = w.reshape(g.groups, out_ch // g.groups, -1)
+    gy_by_channel = _channel_major(gy)
     cols = _pool.take(_cols_shape(x_shape, g), gy.dtype)
-    np.matmul(w3.transpose(0, 2, 1), gy.reshape(n, g.groups, out_ch // g.groups, prod(gy.shape[2:])),
-              out=cols.reshape(n, g.groups, cols.shape[1] // g.groups, cols.shape[2]))
-    gx = kernels.col2im(cols, x_shape, g.kernel, g.stride, g.padding, g.dilation)
+    np.matmul(w3.transpose(0, 2, 1), _by_group(gy_by_channel, g.groups), out=_by_group(cols, g.groups))
+    _pool.give(gy_by_channel)
+    gx = kernels.col2im(cols, x_shape, g.kernel, g.stride, g.padding, g.dilation, batch_first=False)
     _pool.give(cols)
     return gx
 
 
 def _conv_weight_grad(x: np.ndarray, gy: np.ndarray, w_shape: tuple, g: Geometry,
                       cols: np.ndarray | None = None) -> np.ndarray:
-    """The adjoint of conv in w: sum over images of gy @ im2col(x)^T, per group."""
+    """The adjoint of conv in w: gy @ im2col(x)^T, one GEMM over the batch per group."""
     own = cols is None
     if own:
         cols = _im2col(x, g)
-    n, out_ch = gy.shape[:2]
-    gy4 = gy.reshape(n, g.groups, out_ch // g.groups, prod(gy.shape[2:]))
-    gw = np.matmul(gy4, cols.transpose(0, 1, 3, 2)).sum(axis=0).reshape(w_shape)
+    gy_by_channel = _channel_major(gy)
+    gw = np.matmul(_by_group(gy_by_channel, g.groups), _by_group(cols, g.groups).transpose(0, 2, 1))
+    _pool.give(gy_by_channel)
     if own:
-        _pool.give(cols.reshape(_cols_shape(x.shape, g)))
-    return gw
+        _pool.give(cols)
+    return gw.reshape(w_shape)
 
 
 def _add_bias(y: np.ndarray, b: np.ndarray | None) -> np.ndarray:
@@ -159,13 +187,13 @@ class Conv(Function):
     @staticmethod
     def forward(ctx, x, w, b, geom):
         ctx.geom = geom
-        # The columns are the expensive part of the weight gradient: keep them for backward.
-        if ctx.needs_input_grad[1]:
-            y, ctx.cols = _conv_forward(x, w, geom)
-        else:
-            y, ctx.cols = _conv_forward_in_slices(x, w, geom), None
         ctx.save_for_backward(x, w)
-        return _add_bias(y, b)
+        if not ctx.needs_input_grad[1]:
+            ctx.cols = None
+            return _conv_forward_in_slices(x, w, b, geom)
+        # The columns are the expensive part of the weight gradient: keep them for backward.
+        ctx.cols = _im2col(x, geom)
+        return _conv_forward(x, w, b, geom, ctx.cols)
 
     @staticmethod
     def backward(ctx, grad):
@@ -174,9 +202,8 @@ class Conv(Function):
         gx = ConvTranspose.apply(grad, w, None, ctx.geom, tuple(x.shape)) if need[0] else None
         gw = ConvWeight.apply(x, grad, tuple(w.shape), ctx.geom, ctx.cols) if need[1] else None
         gb = _bias_grad(grad) if need[2] else None
-        if ctx.cols is not None:
-            _pool.give(ctx.cols.reshape(_cols_shape(tuple(x.shape), ctx.geom)))
-            ctx.cols = None
+        _pool.give(ctx.cols)
+        ctx.cols = None
         return gx, gw, gb, None
 
 

@@ -121,43 +121,52 @@ def _add_plane(block, b, e, plane, stride, padding, dilation):
                 dst[ix] += row[k]
 
 
-@njit(parallel=True, cache=True)
-def _im2col_kernel(x, cols, stride, padding, dilation):
-    """Fill ``cols`` (N, C, k1, k2, k3, o1, o2, o3) from ``x`` (N, C, D, H, W).
+@njit(cache=True, inline="always")
+def _block(cols, batch_first, n, c, a, b, e):
+    """The (o1, o2, o3) block of ``cols`` for image n, channel c and kernel tap (a, b, e)."""
+    return cols[n, c, a, b, e] if batch_first else cols[c, a, b, e, n]
 
-    Bounds: n, c, a, b, e and the output positions run over cols' own shape; every input
-    index (iz, iy, ix) is tested against [0, D/H/W) before the read (padding reads 0)."""
+
+@njit(parallel=True, cache=True)
+def _im2col_kernel(x, cols, batch_first, stride, padding, dilation):
+    """Fill ``cols`` (N, C, k1, k2, k3, o1, o2, o3), or (C, k1, k2, k3, N, o1, o2, o3)
+    when not ``batch_first``, from ``x`` (N, C, D, H, W).
+
+    Bounds: n and c run over x's first two dims and a, b, e over the kernel dims of cols,
+    which the wrapper shaped from x's (N, C) and the kernel; every input index (iz, iy, ix)
+    is tested against [0, D/H/W) before the read (padding reads 0)."""
     n_batch, n_chan = x.shape[:2]
-    k1, k2, k3 = cols.shape[2:5]
-    # Each task writes one (n, c) stretch of cols, so the threads stream through memory
-    # instead of scattering small writes.
+    k1, k2, k3 = cols.shape[2:5] if batch_first else cols.shape[1:4]
+    # Each task fills the blocks of one (n, c) pair, so the threads stream through
+    # memory instead of scattering small writes.
     for nc in prange(n_batch * n_chan):
         n, c = nc // n_chan, nc % n_chan
         for a in range(k1):
             for b in range(k2):
                 for e in range(k3):
-                    _fill_block(x, n, c, a, b, e, cols[n, c, a, b, e], stride, padding, dilation)
+                    _fill_block(x, n, c, a, b, e, _block(cols, batch_first, n, c, a, b, e),
+                                stride, padding, dilation)
     return cols
 
 
 @njit(parallel=True, cache=True)
-def _col2im_kernel(cols, x, stride, padding, dilation):
-    """Zero ``x`` (N, C, D, H, W), then add every entry of ``cols`` (N, C, k1, k2, k3,
-    o1, o2, o3) to the input position it was copied from.
+def _col2im_kernel(cols, batch_first, x, stride, padding, dilation):
+    """Zero ``x`` (N, C, D, H, W), then add every entry of ``cols`` (laid out as in
+    ``_im2col_kernel``) to the input position it was copied from.
 
     Bounds: as in ``_im2col_kernel``, every input index is tested against the input's
     extent before the write; positions in the padding are dropped."""
     n_batch, n_chan = x.shape[:2]
-    k1, k2, k3 = cols.shape[2:5]
-    # Tasks must own disjoint parts of x to add without races: each takes one (n, c)
-    # plane, whose columns are contiguous.
+    k1, k2, k3 = cols.shape[2:5] if batch_first else cols.shape[1:4]
+    # Tasks must own disjoint parts of x to add without races: each takes one (n, c) plane.
     for nc in prange(n_batch * n_chan):
         n, c = nc // n_chan, nc % n_chan
         x[n, c] = 0
         for a in range(k1):
             for b in range(k2):
                 for e in range(k3):
-                    _add_block(cols[n, c, a, b, e], n, c, a, b, e, x, stride, padding, dilation)
+                    _add_block(_block(cols, batch_first, n, c, a, b, e), n, c, a, b, e, x,
+                               stride, padding, dilation)
     return x
 
 
@@ -169,14 +178,21 @@ def _to_3d(values: Sequence[int], fill: int) -> tuple[int, int, int]:
     return (fill,) * (3 - len(values)) + tuple(int(v) for v in values)
 
 
-def _cols_shape(n: int, c: int, kernel: tuple, out_spatial: tuple) -> tuple:
-    """Shape of the column matrix: (N, C*K, L)."""
-    return (n, c * prod(kernel), prod(out_spatial))
+def _cols_shape(n: int, c: int, kernel: tuple, out_spatial: tuple, batch_first: bool) -> tuple:
+    """Shape of the column matrix: (N, C*K, L), or (C*K, N*L) when not batch_first."""
+    if batch_first:
+        return (n, c * prod(kernel), prod(out_spatial))
+    return (c * prod(kernel), n * prod(out_spatial))
 
 
-def _cols_8d(n: int, c: int, kernel: tuple, out_spatial: tuple) -> tuple:
-    """Shape the kernels index the column matrix with (padded to 3 spatial dims)."""
-    return (n, c, *_to_3d(kernel, 1), *_to_3d(out_spatial, 1))
+def _cols_8d(cols: np.ndarray, n: int, c: int, kernel: tuple, out_spatial: tuple,
+             batch_first: bool) -> np.ndarray:
+    """The column matrix as the kernels index it: (N, C, k1, k2, k3, o1, o2, o3), or
+    (C, k1, k2, k3, N, o1, o2, o3) when not batch_first (a reshape, no copy)."""
+    k3d, o3d = _to_3d(kernel, 1), _to_3d(out_spatial, 1)
+    if batch_first:
+        return cols.reshape(n, c, *k3d, *o3d)
+    return cols.reshape(c, *k3d, n, *o3d)
 
 
 def im2col(
@@ -186,11 +202,14 @@ def im2col(
     padding: Sequence[int],
     dilation: Sequence[int],
     out: np.ndarray | None = None,
+    batch_first: bool = True,
 ) -> np.ndarray:
     """Columns of every kernel window of ``x`` (N, C, *spatial), zero-padded.
 
-    Returns (N, C*K, L), with K the kernel volume and L the number of output positions (see the module docstring). ``out``,
-    if given, must be a C-contiguous array of exactly that shape and x's dtype.
+    Returns (N, C*K, L), with K the kernel volume and L the number of output positions
+    (see the module docstring); with ``batch_first=False`` the channel-major (C*K, N*L)
+    instead, whose one GEMM with the weight covers the whole batch. ``out``, if given,
+    must be a C-contiguous array of exactly that shape and x's dtype.
     """
     x = np.ascontiguousarray(x)
     n, c, *spatial = x.shape
@@ -198,7 +217,7 @@ def im2col(
     out_spatial = tuple(
         conv_output_size(*args) for args in zip(spatial, kernel, stride, padding, dilation)
     )
-    shape = _cols_shape(n, c, kernel, out_spatial)
+    shape = _cols_shape(n, c, kernel, out_spatial, batch_first)
     if out is None:
         out = np.empty(shape, dtype=x.dtype)
     elif out.shape != shape or out.dtype != x.dtype or not out.flags.c_contiguous:
@@ -208,7 +227,8 @@ def im2col(
         )
     _im2col_kernel(
         x.reshape(n, c, *_to_3d(spatial, 1)),
-        out.reshape(_cols_8d(n, c, kernel, out_spatial)),
+        _cols_8d(out, n, c, kernel, out_spatial, batch_first),
+        batch_first,
         _to_3d(stride, 1),
         _to_3d(padding, 0),
         _to_3d(dilation, 1),
@@ -224,10 +244,12 @@ def col2im(
     padding: Sequence[int],
     dilation: Sequence[int],
     out: np.ndarray | None = None,
+    batch_first: bool = True,
 ) -> np.ndarray:
     """Adjoint of ``im2col``: sum the columns back into an array of ``input_shape``.
 
-    ``cols`` is (N, C*K, L), as produced by ``im2col`` for an input of ``input_shape`` (N, C, *spatial). Entries that came from
+    ``cols`` is (N, C*K, L) (or (C*K, N*L) with ``batch_first=False``), as produced by
+    ``im2col`` for an input of ``input_shape`` (N, C, *spatial). Entries that came from
     the padding are dropped. Returns (N, C, *spatial) in cols' dtype, written into
     ``out`` if given (C-contiguous, that shape and dtype).
     """
@@ -236,7 +258,7 @@ def col2im(
     out_spatial = tuple(
         conv_output_size(*args) for args in zip(spatial, kernel, stride, padding, dilation)
     )
-    shape = _cols_shape(n, c, kernel, out_spatial)
+    shape = _cols_shape(n, c, kernel, out_spatial, batch_first)
     if cols.shape != shape:
         raise ValueError(f"col2im: expected cols of shape {shape} for input {tuple(input_shape)}, "
                          f"got {cols.shape}")
@@ -249,7 +271,8 @@ def col2im(
             f"got {out.dtype} {out.shape}"
         )
     _col2im_kernel(
-        cols.reshape(_cols_8d(n, c, kernel, out_spatial)),
+        _cols_8d(cols, n, c, kernel, out_spatial, batch_first),
+        batch_first,
         out.reshape(n, c, *_to_3d(spatial, 1)),
         _to_3d(stride, 1),
         _to_3d(padding, 0),
