@@ -17,6 +17,7 @@ import numpy as np
 
 from .. import _creation, kernels
 from .._tensor import Tensor, _wrap
+from ..autograd import grad_mode
 from ..autograd.function import Function, label_node
 from ._common import half_as_float, ntuple
 from ..kernels.window_pool import window_max
@@ -156,6 +157,12 @@ def _max_poolnd(nd, input, kernel_size, stride, padding, dilation, ceil_mode, re
         return half_as_float(_max_poolnd, nd, input, kernel_size, stride, padding, dilation, ceil_mode, return_indices)
     kernel, stride, padding, dilation = _pool_args(nd, kernel_size, stride, padding, dilation, name)
     _check_output(input, nd, kernel, stride, padding, dilation, ceil_mode)
+    if not return_indices and not (input.requires_grad and grad_mode.is_grad_enabled()):
+        # Inference: nothing will backpropagate, so the indices (int64, twice the values'
+        # bytes) are neither needed nor written.
+        values, _ = kernels.max_pool_forward(input._array, kernel, stride, padding, dilation, bool(ceil_mode),
+                                             with_indices=False)
+        return _wrap(values)
     values, indices = MaxPool.apply(input, kernel, stride, padding, dilation, bool(ceil_mode))
     return (values, indices) if return_indices else values
 

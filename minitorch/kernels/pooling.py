@@ -84,13 +84,14 @@ def _max_window_with_nan(plane, y0, ny, dy, x0, nx, dx):
 
 
 @njit(parallel=True, cache=True)
-def _max_pool_kernel(x, out, indices, kernel, stride, padding, dilation):
-    """Max of each window of ``x`` (P, H, W) into ``out`` (P, OH, OW) and the flat
-    h*W + w position of that max into ``indices`` (P, OH, OW).
+def _max_pool_kernel(x, out, indices, keep_indices, kernel, stride, padding, dilation):
+    """Max of each window of ``x`` (P, H, W) into ``out`` (P, OH, OW) and, if
+    ``keep_indices``, the flat h*W + w position of that max into ``indices`` (P, OH, OW).
 
     Bounds: ``_max_windows`` starts each window at its first tap >= 0 and counts only
     taps below min(window end, size), so every read x[p, y0 + b*dy, x0 + c*dx] has
-    0 <= y < H and 0 <= x < W; ``out`` and ``indices`` are indexed by their own shape."""
+    0 <= y < H and 0 <= x < W; ``out`` is indexed by its own shape, and ``indices`` only
+    when ``keep_indices``, in which case the wrapper made it out's shape."""
     n_planes, H, W = x.shape
     OH, OW = out.shape[1:]
     y_first, y_taps = _max_windows(OH, kernel[0], stride[0], padding[0], dilation[0], H)
@@ -121,7 +122,41 @@ def _max_pool_kernel(x, out, indices, kernel, stride, padding, dilation):
                 if saw_nan:
                     best, best_at = _max_window_with_nan(plane, y0, ny, dy, x0, nx, dx)
                 out[p, j, k] = best
-                indices[p, j, k] = best_at
+                if keep_indices:
+                    indices[p, j, k] = best_at
+    return out, indices
+
+
+@njit(parallel=True, cache=True)
+def _max_pool_2x2_kernel(x, out, indices, keep_indices):
+    """``_max_pool_kernel`` for the CNN's usual 2x2 windows at stride 2, no padding or
+    dilation: the four taps written out, ~5x faster than the general loops.
+
+    Bounds: the wrapper takes this path only when 2 * OH <= H and 2 * OW <= W, so the
+    reads x[p, 2j + 1, 2k + 1] with j < OH and k < OW stay inside the plane; ``out`` is
+    indexed by its own shape, ``indices`` only when ``keep_indices`` (then out's shape)."""
+    n_planes, H, W = x.shape
+    OH, OW = out.shape[1:]
+    for p in prange(n_planes):
+        plane = x[p]
+        for j in range(OH):
+            top, bottom = plane[2 * j], plane[2 * j + 1]
+            for k in range(OW):
+                # Taps in torch's scan order; strict '>' keeps the first of equal maxima.
+                best, best_at = top[2 * k], 2 * j * W + 2 * k
+                saw_nan = best != best
+                for v, at in ((top[2 * k + 1], 2 * j * W + 2 * k + 1),
+                              (bottom[2 * k], (2 * j + 1) * W + 2 * k),
+                              (bottom[2 * k + 1], (2 * j + 1) * W + 2 * k + 1)):
+                    greater = v > best
+                    best = v if greater else best
+                    best_at = at if greater else best_at
+                    saw_nan |= v != v
+                if saw_nan:
+                    best, best_at = _max_window_with_nan(plane, 2 * j, 2, 1, 2 * k, 2, 1)
+                out[p, j, k] = best
+                if keep_indices:
+                    indices[p, j, k] = best_at
     return out, indices
 
 
@@ -253,11 +288,14 @@ def max_pool_forward(
     padding: Sequence[int],
     dilation: Sequence[int],
     ceil_mode: bool = False,
-) -> tuple[np.ndarray, np.ndarray]:
+    with_indices: bool = True,
+) -> tuple[np.ndarray, np.ndarray | None]:
     """Max pooling of ``x`` (*batch, *spatial), padding read as -inf.
 
     Returns ``(values, indices)``, both (*batch, *out_spatial); indices are int64 flat
-    positions in each plane's unpadded spatial extent (torch's return_indices).
+    positions in each plane's unpadded spatial extent (torch's return_indices). With
+    ``with_indices=False`` (inference: nothing to backpropagate) indices is None and
+    never written, which saves twice the values' bytes.
     """
     n_planes, spatial = _split(x.shape, len(kernel_size))
     out_spatial = tuple(
@@ -266,17 +304,18 @@ def max_pool_forward(
     )
     out_shape = x.shape[: x.ndim - len(spatial)] + out_spatial
     values = np.empty(out_shape, dtype=x.dtype)
-    indices = np.empty(out_shape, dtype=np.int64)
-    _max_pool_kernel(
-        np.ascontiguousarray(x).reshape(n_planes, *_to_2d(spatial, 1)),
-        values.reshape(n_planes, *_to_2d(out_spatial, 1)),
-        indices.reshape(n_planes, *_to_2d(out_spatial, 1)),
-        _to_2d(kernel_size, 1),
-        _to_2d(stride, 1),
-        _to_2d(padding, 0),
-        _to_2d(dilation, 1),
-    )
-    return values, indices
+    planes_shape = (n_planes, *_to_2d(out_spatial, 1))
+    indices = np.empty(out_shape if with_indices else (0,), dtype=np.int64)
+    planes = np.ascontiguousarray(x).reshape(n_planes, *_to_2d(spatial, 1))
+    args = (planes, values.reshape(planes_shape), indices.reshape(planes_shape if with_indices else (0, 0, 0)),
+            with_indices)
+    geometry = (_to_2d(kernel_size, 1), _to_2d(stride, 1), _to_2d(padding, 0), _to_2d(dilation, 1))
+    whole_windows = 2 * planes_shape[1] <= planes.shape[1] and 2 * planes_shape[2] <= planes.shape[2]
+    if geometry == ((2, 2), (2, 2), (0, 0), (1, 1)) and whole_windows:
+        _max_pool_2x2_kernel(*args)
+    else:
+        _max_pool_kernel(*args, *geometry)
+    return values, (indices if with_indices else None)
 
 
 def max_pool_backward(

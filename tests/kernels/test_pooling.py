@@ -77,11 +77,23 @@ def test_max_pool_2d_matches_torch(shape, kernel, stride, padding, dilation, cei
 
 
 @pytest.mark.parametrize("ceil_mode", [False, True])
-def test_max_pool_ties_pick_the_first_maximum_like_torch(ceil_mode):
+@pytest.mark.parametrize("window", [((3, 3), (2, 1), (1, 1)), ((2, 2), (2, 2), (0, 0))])
+def test_max_pool_ties_pick_the_first_maximum_like_torch(ceil_mode, window):
     # Few distinct values: most windows hold several equal maxima, and overlapping
-    # windows (stride < kernel) send several gradients to the same input.
+    # windows (stride < kernel) send several gradients to the same input. The 2x2
+    # stride-2 windows take their own kernel (and, on the odd width with ceil_mode,
+    # the general one).
     x = np.random.default_rng(3).integers(0, 3, (2, 2, 8, 9)).astype(np.float32)
-    _check_max_pool(x, (3, 3), (2, 1), (1, 1), (1, 1), ceil_mode)
+    _check_max_pool(x, *window, (1, 1), ceil_mode)
+
+
+@pytest.mark.parametrize("window", [((2, 2), (2, 2), (0, 0)), ((3, 3), (2, 2), (1, 1))])
+def test_max_pool_without_indices_gives_the_same_values(window):
+    x = _rand((2, 3, 9, 10), np.float32)
+    x[0, 0, 1, 1] = np.nan
+    values, indices = max_pool_forward(x, *window, (1, 1), False, with_indices=False)
+    assert indices is None
+    np.testing.assert_array_equal(values, max_pool_forward(x, *window, (1, 1), False)[0])
 
 
 def test_max_pool_nan_and_infinities_like_torch():
