@@ -98,10 +98,10 @@ def _channel_major(a: np.ndarray) -> np.ndarray:
     return out
 
 
-def _batch_major(a: np.ndarray, shape: tuple, b: np.ndarray | None) -> np.ndarray:
-    """(C, N*L) -> a fresh (N, C, *spatial) of `shape`, plus the bias b (C,) if given."""
+def _batch_major(a: np.ndarray, shape: tuple, b: np.ndarray | None, out: np.ndarray | None = None) -> np.ndarray:
+    """(C, N*L) -> (N, C, *spatial) of `shape` (fresh, or written into `out`), plus the bias b (C,) if given."""
     n, c, length = shape[0], shape[1], prod(shape[2:])
-    out = np.empty(shape, dtype=a.dtype)
+    out = np.empty(shape, dtype=a.dtype) if out is None else out
     by_image = a.reshape(c, n, length).transpose(1, 0, 2)
     if b is None:
         np.copyto(out.reshape(n, c, length), by_image)
@@ -111,8 +111,8 @@ def _batch_major(a: np.ndarray, shape: tuple, b: np.ndarray | None) -> np.ndarra
 
 
 def _conv_forward(x: np.ndarray, w: np.ndarray, b: np.ndarray | None, g: Geometry,
-                  cols: np.ndarray | None = None) -> np.ndarray:
-    """y (N, O, *out) = conv(x (N, C, *in), w (O, C/G, *k)) + b, from x's columns."""
+                  cols: np.ndarray | None = None, out: np.ndarray | None = None) -> np.ndarray:
+    """y (N, O, *out) = conv(x (N, C, *in), w (O, C/G, *k)) + b, from x's columns (into `out` if given)."""
     own = cols is None
     if own:
         cols = _im2col(x, g)
@@ -120,7 +120,7 @@ def _conv_forward(x: np.ndarray, w: np.ndarray, b: np.ndarray | None, g: Geometr
     y_by_channel = _pool.take((out_ch, cols.shape[1]), np.result_type(x, w))
     np.matmul(w.reshape(g.groups, out_ch // g.groups, -1), _by_group(cols, g.groups),
               out=_by_group(y_by_channel, g.groups))
-    y = _batch_major(y_by_channel, (x.shape[0], out_ch) + _out_spatial(x.shape[2:], g), b)
+    y = _batch_major(y_by_channel, (x.shape[0], out_ch) + _out_spatial(x.shape[2:], g), b, out)
     _pool.give(y_by_channel)
     if own:
         _pool.give(cols)
@@ -141,7 +141,10 @@ def _conv_forward_in_slices(x: np.ndarray, w: np.ndarray, b: np.ndarray | None, 
     step = max(1, _COLUMN_BYTES_PER_SLICE // per_image)
     if step >= n:
         return _conv_forward(x, w, b, g)
-    return np.concatenate([_conv_forward(x[start:start + step], w, b, g) for start in range(0, n, step)])
+    y = np.empty((n, w.shape[0]) + _out_spatial(x.shape[2:], g), dtype=np.result_type(x, w))
+    for start in range(0, n, step):
+        _conv_forward(x[start:start + step], w, b, g, out=y[start:start + step])
+    return y
 
 
 def _conv_input_grad(gy: np.ndarray, w: np.ndarray, x_shape: tuple, g: Geometry) -> np.ndarray:
