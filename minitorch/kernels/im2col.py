@@ -21,6 +21,9 @@ Conventions shared by every function here:
 * The columns are (N, C*K, L). Rows are ordered (c, k1, k2, k3) exactly like
   ``weight.reshape(O, -1)`` and like ``torch.nn.functional.unfold``, so a batched
   matmul with the weight gives the output already in (N, O, L) order.
+  ``batch_first=False`` gives the channel-major (C*K, N*L) instead (the conv op's
+  layout): the same rows, each holding the whole batch's positions, so one GEMM with
+  the weight covers every image.
 * float32 and float64 are supported; the result has the input's dtype.
 * ``out=`` lets the caller pass a reused buffer. Writing into fresh memory costs a
   page fault per 4 KiB on the machines we target, often more than the copy itself.

@@ -116,6 +116,25 @@ def test_col2im_is_the_adjoint_of_im2col():
     assert abs(lhs - rhs) < 1e-10 * max(1.0, abs(lhs))
 
 
+@pytest.mark.parametrize("shape,kernel,stride,padding,dilation", [
+    ((3, 2, 9), (3,), (2,), (1,), (1,)),
+    ((3, 2, 6, 7), (3, 2), (1, 2), (1, 0), (1, 2)),
+    ((2, 3, 5, 6, 4), (2, 3, 2), (2, 1, 1), (1, 1, 0), (1, 1, 2)),
+])
+def test_channel_major_columns_are_the_batch_major_ones_regrouped(shape, kernel, stride, padding, dilation):
+    """batch_first=False: (C*K, N*L) holds the same rows as (N, C*K, L), images side by side;
+    col2im of either layout gives the same input gradient."""
+    x = _rand(shape, np.float32)
+    by_image = im2col(x, kernel, stride, padding, dilation)
+    n, c_k, length = by_image.shape
+    by_channel = im2col(x, kernel, stride, padding, dilation, batch_first=False)
+    assert by_channel.shape == (c_k, n * length)
+    np.testing.assert_array_equal(by_channel.reshape(c_k, n, length), by_image.transpose(1, 0, 2))
+    expected = col2im(by_image, shape, kernel, stride, padding, dilation)
+    got = col2im(by_channel, shape, kernel, stride, padding, dilation, batch_first=False)
+    np.testing.assert_allclose(got, expected, rtol=1e-6, atol=1e-6)
+
+
 def test_out_buffers_are_written_and_returned():
     x = _rand((2, 3, 6, 6), np.float32)
     args = ((3, 3), (1, 1), (1, 1), (1, 1))
