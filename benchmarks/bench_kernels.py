@@ -70,9 +70,15 @@ def conv_cases(rng: np.random.Generator):
         def fold(cols=nkl_t, h=h, w=w, k=k, p=p):
             return F.fold(cols, (h, w), k, padding=p)
 
+        by_channel = K.im2col(x, *geometry, batch_first=False)  # the conv op's layout
+
         yield "im2col", name, (lambda x=x, g=geometry, o=nkl: K.im2col(x, *g, out=o)), unfold
         yield "im2col fresh", name, (lambda x=x, g=geometry: K.im2col(x, *g)), unfold
+        yield "im2col (C*K, N*L)", name, (
+            lambda x=x, g=geometry, o=by_channel: K.im2col(x, *g, out=o, batch_first=False)), unfold
         yield "col2im", name, (lambda c=nkl, s=x.shape, g=geometry, o=image: K.col2im(c, s, *g, out=o)), fold
+        yield "col2im (C*K, N*L)", name, (
+            lambda c=by_channel, s=x.shape, g=geometry, o=image: K.col2im(c, s, *g, out=o, batch_first=False)), fold
 
 
 def pool_cases(rng: np.random.Generator):
@@ -90,6 +96,8 @@ def pool_cases(rng: np.random.Generator):
         yield "max_pool fwd", name, (lambda x=x: K.max_pool_forward(x, *window, (1, 1))), (
             lambda xt=xt: F.max_pool2d(xt, 2, return_indices=True)
         )
+        yield "max_pool fwd, no indices", name, (
+            lambda x=x: K.max_pool_forward(x, *window, (1, 1), with_indices=False)), (lambda xt=xt: F.max_pool2d(xt, 2))
         yield "max_pool bwd", name, (
             lambda g=grad, i=indices, s=x.shape: K.max_pool_backward(g, i, s, 2)
         ), (
@@ -127,7 +135,7 @@ def main() -> None:
     )
     print(f"{args.rounds} alternating blocks x {args.reps} calls; ms; ratio = torch / minitorch")
     header = (
-        f"{'kernel':<17} {'shape':<25} | {'minitorch':>9} {'torch':>8} {'ratio':>6} "
+        f"{'kernel':<24} {'shape':<25} | {'minitorch':>9} {'torch':>8} {'ratio':>6} "
         f"| {'best mt':>8} {'best th':>8} {'ratio':>6}"
     )
     print(f"{'':<43} | {'median of blocks':^25} | {'best block':^24}")
@@ -145,7 +153,7 @@ def main() -> None:
         med_o, med_t = statistics.median(ours_ms), statistics.median(theirs_ms)
         best_o, best_t = min(ours_ms), min(theirs_ms)
         print(
-            f"{kernel:<17} {shape:<25} | {med_o:9.3f} {med_t:8.3f} {med_t / med_o:6.2f} "
+            f"{kernel:<24} {shape:<25} | {med_o:9.3f} {med_t:8.3f} {med_t / med_o:6.2f} "
             f"| {best_o:8.3f} {best_t:8.3f} {best_t / best_o:6.2f}"
         )
 
