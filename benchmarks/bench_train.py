@@ -274,8 +274,11 @@ def main() -> None:
     parser.add_argument("--only", choices=("one", "own", "scaling", "all"), default="all")
     parser.add_argument("--threads", type=lambda text: [int(t) for t in text.split(",")], default=None,
                         help="thread counts of the scaling rows, e.g. 1,2,8,16 (default 1,2,all cores)")
+    parser.add_argument("--rounds", type=int, help="own-process rounds (default 3, 1 with --quick)")
+    parser.add_argument("--blocks", type=int, help="timed blocks per case (default 9, 3 with --quick)")
     args = parser.parse_args()
     blocks, rounds = (3, 1) if args.quick else (9, 3)
+    blocks, rounds = args.blocks or blocks, args.rounds or rounds
     import numpy as np
     weights_file = os.path.join(HERE, ".bench_weights.npz")
     np.savez(weights_file, **{f"{m}/{k}": v for m in ("lenet", "cnn", "mlp")
