@@ -3,6 +3,7 @@
 """
 from __future__ import annotations
 
+import math
 import numbers
 import warnings
 from collections.abc import Sequence
@@ -25,6 +26,14 @@ def _randint(low: int, high: int) -> int:
 def _happens(p: float) -> bool:
     """True with probability p."""
     return minitorch.rand(1).item() < p
+
+
+def _random_sides(area: int, scale: Sequence[float], ratio: Sequence[float]) -> tuple[int, int]:
+    """Sides (a, b) of a random rectangle: area a * b a uniform fraction in `scale` of `area`, and
+    a / b log-uniform in `ratio` (RandomResizedCrop's windows, RandomErasing's boxes)."""
+    target_area = area * _uniform(scale[0], scale[1])
+    aspect = math.exp(_uniform(math.log(ratio[0]), math.log(ratio[1])))
+    return int(round(math.sqrt(target_area * aspect))), int(round(math.sqrt(target_area / aspect)))
 
 
 # ----- argument checking -------------------------------------------------------------------

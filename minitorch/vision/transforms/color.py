@@ -1,7 +1,6 @@
 """Colour transforms (`ColorJitter`, `Grayscale`, `RandomGrayscale`), `GaussianBlur` and `RandomErasing`."""
 from __future__ import annotations
 
-import math
 import numbers
 import warnings
 from collections.abc import Sequence
@@ -11,7 +10,7 @@ import minitorch
 from minitorch import Tensor
 
 from . import functional as F
-from ._args import _happens, _randint, _setup_size, _uniform
+from ._args import _happens, _random_sides, _randint, _setup_size, _uniform
 
 __all__ = ["ColorJitter", "Grayscale", "RandomGrayscale", "GaussianBlur", "RandomErasing"]
 
@@ -168,13 +167,8 @@ class RandomErasing:
                    value: list[float] | None = None) -> tuple[int, int, int, int, Tensor]:
         """(top, left, h, w, values) of the rectangle; `value` None means normal noise."""
         c, img_h, img_w = img.shape[-3], img.shape[-2], img.shape[-1]
-        area = img_h * img_w
-        log_ratio = (math.log(ratio[0]), math.log(ratio[1]))
         for _ in range(10):
-            erase_area = area * _uniform(scale[0], scale[1])
-            aspect = math.exp(_uniform(*log_ratio))
-            h = int(round(math.sqrt(erase_area * aspect)))
-            w = int(round(math.sqrt(erase_area / aspect)))
+            h, w = _random_sides(img_h * img_w, scale, ratio)
             if not (h < img_h and w < img_w):
                 continue
             if value is None:

@@ -1,7 +1,6 @@
 """Geometric transforms: resizing, cropping, padding, flips, rotation and affine maps."""
 from __future__ import annotations
 
-import math
 import numbers
 import warnings
 from collections.abc import Sequence
@@ -9,7 +8,8 @@ from typing import Any
 
 
 from . import functional as F
-from ._args import _check_fill, _check_sequence, _happens, _old_names, _randint, _setup_angle, _setup_size, _uniform
+from ._args import (_check_fill, _check_sequence, _happens, _old_names, _random_sides, _randint, _setup_angle,
+                    _setup_size, _uniform)
 from .functional import InterpolationMode
 
 __all__ = ["Resize", "CenterCrop", "Pad", "RandomCrop", "RandomResizedCrop", "RandomHorizontalFlip",
@@ -140,13 +140,8 @@ class RandomResizedCrop:
         """(top, left, h, w) of the window; after 10 failed draws, the largest central
         window whose aspect ratio is within `ratio`."""
         _, height, width = F.get_dimensions(img)
-        area = height * width
-        log_ratio = (math.log(ratio[0]), math.log(ratio[1]))
         for _ in range(10):
-            target_area = area * _uniform(scale[0], scale[1])
-            aspect = math.exp(_uniform(*log_ratio))
-            w = int(round(math.sqrt(target_area * aspect)))
-            h = int(round(math.sqrt(target_area / aspect)))
+            w, h = _random_sides(height * width, scale, ratio)
             if 0 < w <= width and 0 < h <= height:
                 return _randint(0, height - h + 1), _randint(0, width - w + 1), h, w
         in_ratio = width / height
