@@ -150,7 +150,7 @@ _attach(*_same_names(linalg, "matmul mm bmm mv dot vdot inner outer addmm baddbm
         addmm_=in_place(linalg.addmm), baddbmm_=in_place(linalg.baddbmm), addbmm_=in_place(linalg.addbmm),
         __matmul__=linalg.matmul, __rmatmul__=_reflected(linalg.matmul))
 
-# ----- in-place fills, sampling, new_* (_creation.py) ---------------------------------
+# ----- in-place fills, sampling, new_* (_creation/) -----------------------------------
 _attach(*_same_names(_creation, "zero_ fill_ uniform_ normal_ exponential_ random_ bernoulli_ multinomial "
                                 "new_tensor new_zeros new_ones new_empty new_full"),
         bernoulli=lambda self, p=None, *, generator=None: _creation.bernoulli(self, p, generator=generator))

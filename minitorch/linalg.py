@@ -9,7 +9,6 @@ QR; Townsend 2016 for the SVD).
 """
 from __future__ import annotations
 
-import builtins
 import math
 from typing import Any, Sequence
 

@@ -361,8 +361,8 @@ def norm(input: Tensor, p: Any = "fro", dim: Any = None, keepdim: bool = False, 
     if p == "nuc":
         if dim is None:
             if input.ndim != 2:
-                raise RuntimeError(f"linalg.matrix_norm: The input tensor A must have at least 2 "
-                                   f"dimensions.") if input.ndim < 2 else \
+                raise RuntimeError("linalg.matrix_norm: The input tensor A must have at least 2 "
+                                   "dimensions.") if input.ndim < 2 else \
                     RuntimeError("nuclear norm without dim requires a 2-D input")
             dim = (0, 1)
         if not isinstance(dim, (tuple, list)) or len(dim) != 2:

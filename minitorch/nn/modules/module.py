@@ -7,7 +7,6 @@ A Module keeps three ordered registries, filled by plain attribute assignment:
 """
 from __future__ import annotations
 
-import itertools
 from collections import OrderedDict, namedtuple
 from typing import Any, Callable, Iterator
 
@@ -15,7 +14,7 @@ import numpy as np
 
 from ... import _dtype
 from ..._device import check_device
-from ..._tensor import Tensor, _wrap
+from ..._tensor import Tensor
 from ...utils.hooks import RemovableHandle
 from ...autograd import grad_mode
 from ...autograd.function import Function
