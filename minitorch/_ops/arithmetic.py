@@ -323,13 +323,13 @@ def _int_pow_negative(a: Any, b: np.ndarray) -> np.ndarray:
 def pow(input: Any, exponent: Any) -> Tensor:
     """input ** exponent, broadcasting (either may be a Python number)."""
     a, b = promote(input, exponent)
-    dt = (a if isinstance(a, Tensor) else b).dtype
-    check_broadcastable(a, b)
-    if dt is _dtype.bool:
+    kind = array_of(a if isinstance(a, Tensor) else b).dtype.kind
+    if kind == "b":
+        check_broadcastable(a, b)  # torch's shape error comes before its dtype error
         if isinstance(b, Tensor):
-            raise not_implemented("pow", dt)
+            raise not_implemented("pow", _dtype.bool)
         return pow(a.byte(), int(b)).bool()  # bool tensor ** bool number: 0/1 integers stay 0/1
-    if not dt.is_floating_point and isinstance(b, int) and b < 0:
+    if kind != "f" and isinstance(b, int) and b < 0:
         raise RuntimeError("Integers to negative integer powers are not allowed.")
     return apply_broadcasting(Pow, a, b)
 
