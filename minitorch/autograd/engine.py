@@ -44,7 +44,7 @@ def _root_gradients(outputs: tuple, grad_outputs: tuple, create_graph: bool) -> 
         if g is None:
             if out._array.size != 1:
                 raise RuntimeError("grad can be implicitly created only for scalar outputs")
-            g = _wrap(np.ones_like(out._array))
+            g = _wrap(np.ones(out._array.shape, dtype=out._array.dtype))
         elif not isinstance(g, Tensor):
             g = _wrap(np.asarray(g, dtype=out._array.dtype))
         elif g.shape != out.shape:
