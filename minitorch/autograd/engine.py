@@ -169,18 +169,18 @@ def _run(outputs: tuple, root_grads: list, retain_graph: bool, create_graph: boo
     order = _topological_order(roots, _discover(roots))
 
     # With `inputs`, capture gradients at their edges and run only nodes leading to them.
-    targets = {}
-    for i, t in enumerate(inputs):
-        targets.setdefault(tuple(t) if isinstance(t, GradientEdge) else gradient_edge(t), []).append(i)
+    targets: dict = {}
     captured: list = [None] * len(inputs)
-    target_nodes = {node for node, _ in targets}
+    target_nodes: set = set()
+    needed = None
     if inputs:
+        for i, t in enumerate(inputs):
+            targets.setdefault(tuple(t) if isinstance(t, GradientEdge) else gradient_edge(t), []).append(i)
+        target_nodes = {node for node, _ in targets}
         needed = set()
         for node in reversed(order):
             if node in target_nodes or any(c in needed for c, _ in node._edges):
                 needed.add(node)
-    else:
-        needed = None
 
     buffers: dict[Node, list] = {}
     for (node, nr), g in zip(root_edges, root_grads):
@@ -312,6 +312,7 @@ def _call_node(node: BackwardNode, grads: list) -> tuple:
     if len(grad_inputs) != len(edges):
         raise RuntimeError(f"function {node.name()} returned an incorrect number of gradients "
                            f"(expected {len(edges)}, got {len(grad_inputs)})")
+    check_nan = anomaly_mode._enabled and anomaly_mode._check_nan
     fixed = []
     for i, meta in enumerate(node._input_meta):
         g = grad_inputs[i]
@@ -325,7 +326,7 @@ def _call_node(node: BackwardNode, grads: list) -> tuple:
             g = sum_to_shape(g, shape, node, i)
         if g._array.dtype != dt:
             g = g.to(_dtype_of(dt))
-        if anomaly_mode._enabled and anomaly_mode._check_nan and np.isnan(g._array).any():
+        if check_nan and np.isnan(g._array).any():
             _raise_anomaly(node, i)
         fixed.append(g)
     return tuple(fixed)
