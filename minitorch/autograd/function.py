@@ -283,15 +283,17 @@ class Function:
             ctx = _ForwardOnly()  # no node to build, nothing to save
             ctx.needs_input_grad = (False,) * len(args)
         raw = cls.forward(ctx, *arrays, **kwargs)
-        if type(raw) is tuple:
-            outputs = tuple([None if r is None else _wrap(np.asarray(r)) for r in raw])
-        else:
+        single = not isinstance(raw, tuple)
+        if single:
             outputs = (_wrap(raw if type(raw) is np.ndarray else np.asarray(raw)),)
+            raw = (raw,)
+        else:
+            outputs = tuple([None if r is None else _wrap(np.asarray(r)) for r in raw])
         if cls.view:
             _mark_view(outputs[0], args[0], (cls, args[1:], kwargs))
         if record:
-            _record(ctx, args, arrays, raw if type(raw) is tuple else (raw,), outputs)
-        return outputs if type(raw) is tuple else outputs[0]
+            _record(ctx, args, arrays, raw, outputs)
+        return outputs[0] if single else outputs
 
 
 class _ForwardOnly:
