@@ -242,7 +242,9 @@ class Pow(Function):
             elif isinstance(b, float) and b in (0.5, -0.5):  # torch takes sqrt, rsqrt: -0.0 gives -0.0, -inf
                 out = np.sqrt(a) if b > 0 else np.reciprocal(np.sqrt(a))
             else:
-                out = np.power(a, b)
+                out = _integer_power(a, int(b)) if _is_small_integer(b) else None
+                if out is None:
+                    out = np.power(a, b)
         ctx.save_for_backward(a, b, out if ctx.needs_input_grad[1] else None)
         return out
 
@@ -255,8 +257,9 @@ class Pow(Function):
             if isinstance(b, Tensor):
                 grad_a = where(b == 0, 0.0, grad * b * a ** (b - 1))
             else:
-                # (a bool exponent False is not special-cased by torch: 0 * nan**-1 stays NaN)
-                grad_a = grad * b * a ** (b - 1) if b != 0 or isinstance(b, bool) else zeros_like_grad(grad)
+                # (a bool exponent False is not special-cased by torch: 0 * nan**-1 stays NaN);
+                # grouped as torch groups it, so the same products overflow
+                grad_a = grad * (b * a ** (b - 1)) if b != 0 or isinstance(b, bool) else zeros_like_grad(grad)
         if ctx.needs_input_grad[1]:
             # a**b * log(a), taken as 0 where a == 0 and b >= 0 (the limit from the right)
             if isinstance(a, Tensor):
@@ -268,6 +271,44 @@ class Pow(Function):
                 if a == 0:
                     grad_b = where(b >= 0, 0.0, grad_b)
         return grad_a, grad_b
+
+
+def _is_small_integer(b: Any) -> bool:
+    """A Python number exponent with an integer value for _integer_power (|b| <= 64; numpy's own
+    pow is already fast for 0, 1, 2 and -1)."""
+    return type(b) in (int, float) and -64 <= b <= 64 and b == int(b) and b not in (0, 1, 2, -1)
+
+
+def _integer_power(a: np.ndarray, n: int) -> np.ndarray | None:
+    """a ** n for a float32 or float64 array and an integer n, or None where np.power is the right call.
+
+    numpy's float pow runs a scalar libm call per element (~40 ns: most of a small
+    polynomial model's step). torch computes x**3 as x*x*x and x**-2 as 1/(x*x) in the
+    tensor's dtype, so those follow it exactly. Other powers of float32 are taken by
+    repeated squaring in float64 and rounded once, as close to the true power as torch's
+    pow; float64 has no wider type to square in, so it keeps np.power's rounding.
+    """
+    if a.dtype not in (np.float32, np.float64):
+        return None
+    if n == 3:
+        return a * a * a
+    if n == -2:
+        return np.reciprocal(a * a)
+    if a.dtype != np.float32:
+        return None
+    base = a.astype(np.float64)
+    result = None
+    k = builtins.abs(n)
+    while True:
+        if k & 1:
+            result = base.copy() if result is None else np.multiply(result, base, out=result)
+        k >>= 1
+        if not k:
+            break
+        np.multiply(base, base, out=base)
+    if n < 0:
+        np.reciprocal(result, out=result)
+    return result.astype(np.float32)
 
 
 def _int_pow_negative(a: Any, b: np.ndarray) -> np.ndarray:
@@ -282,13 +323,13 @@ def _int_pow_negative(a: Any, b: np.ndarray) -> np.ndarray:
 def pow(input: Any, exponent: Any) -> Tensor:
     """input ** exponent, broadcasting (either may be a Python number)."""
     a, b = promote(input, exponent)
-    dt = (a if isinstance(a, Tensor) else b).dtype
-    check_broadcastable(a, b)
-    if dt is _dtype.bool:
+    kind = array_of(a if isinstance(a, Tensor) else b).dtype.kind
+    if kind == "b":
+        check_broadcastable(a, b)  # torch's shape error comes before its dtype error
         if isinstance(b, Tensor):
-            raise not_implemented("pow", dt)
+            raise not_implemented("pow", _dtype.bool)
         return pow(a.byte(), int(b)).bool()  # bool tensor ** bool number: 0/1 integers stay 0/1
-    if not dt.is_floating_point and isinstance(b, int) and b < 0:
+    if kind != "f" and isinstance(b, int) and b < 0:
         raise RuntimeError("Integers to negative integer powers are not allowed.")
     return apply_broadcasting(Pow, a, b)
 

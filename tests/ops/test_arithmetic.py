@@ -265,6 +265,20 @@ def test_pow_with_a_number_exponent_matches_torch_at_zero_and_negative_bases(bas
     assert_matches_torch(lambda lib, t: lib.pow(t, exponent), base)
 
 
+@pytest.mark.parametrize("exponent", [3, 4, 5, 7, -2, -3, -5, 3.0, 6.0, 64, -64])
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_small_integer_powers_match_torch_to_rounding_with_special_values(exponent, dtype):
+    # These take the repeated-squaring path; x**3 and x**-2 are computed as torch computes them.
+    x = np.concatenate([randn(200, seed=3) * 3, [0.0, -0.0, np.inf, -np.inf, np.nan, 1e30, -1e-30]]).astype(dtype)
+    mine, theirs = (minitorch.tensor(x) ** exponent).numpy(), (torch.tensor(x) ** exponent).numpy()
+    assert mine.dtype == theirs.dtype
+    tiny = np.finfo(dtype).tiny  # torch's own pow loses digits in the subnormal range
+    np.testing.assert_allclose(mine, theirs, rtol=4 * np.finfo(dtype).eps, atol=tiny)
+    if exponent in (3, -2):
+        assert np.array_equal(mine, theirs, equal_nan=True)
+    assert_matches_torch(lambda lib, t: t ** exponent, x[:200])
+
+
 @pytest.mark.parametrize("scalar_base", [0.0, 2, -2.0, 0.5, 1])
 @pytest.mark.parametrize("exponent", BASES, ids=lambda x: str(x.tolist()))
 def test_pow_with_a_number_base_matches_torch(scalar_base, exponent):
