@@ -2,8 +2,9 @@
 
 - `datasets`: MNIST and FashionMNIST, read from IDX files, downloaded if asked;
 - `transforms`: image transforms on PIL images and tensors (Compose, ToTensor, ...);
+- `models`: resnet18 and resnet34 with torchvision's parameter names (no pretrained weights);
 - `utils`: make_grid and save_image.
 """
-from . import datasets, transforms, utils
+from . import datasets, models, transforms, utils
 
-__all__ = ["datasets", "transforms", "utils"]
+__all__ = ["datasets", "models", "transforms", "utils"]
