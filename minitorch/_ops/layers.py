@@ -47,7 +47,9 @@ class Addmm(Function):
         # the engine sums the broadcast rows of the bias's gradient away
         grad_bias = grad if ctx.needs_input_grad[0] else None
         grad_mat1 = grad @ mat2.mT if ctx.needs_input_grad[1] else None
-        grad_mat2 = mat1.mT @ grad if ctx.needs_input_grad[2] else None
+        # computed transposed: mat2 is usually weight.t(), so after TBackward0 the weight's
+        # gradient is row-major like the weight itself (as torch's gradient layout contract keeps it)
+        grad_mat2 = (grad.mT @ mat1).mT if ctx.needs_input_grad[2] else None
         return grad_bias, grad_mat1, grad_mat2
 
 
