@@ -35,6 +35,7 @@ def test_linear_matches_torch(shape, bias):
     ref = theirs(torch.tensor(randn(*shape)))
     ref.sum().backward()
     np.testing.assert_allclose(ours.weight.grad.numpy(), theirs.weight.grad.numpy(), rtol=1e-5, atol=1e-6)
+    assert ours.weight.grad.stride() == theirs.weight.grad.stride()   # laid out like the weight
     if bias:
         np.testing.assert_allclose(ours.bias.grad.numpy(), theirs.bias.grad.numpy(), rtol=1e-5, atol=1e-6)
 
