@@ -252,6 +252,7 @@ class Logit(Function):
         return where((a < ctx.eps) | (a > 1 - ctx.eps), 0.0, slope), None  # clamped: no gradient
 
 
+@writes_out
 def logit(input: Tensor, eps: float | None = None) -> Tensor:
     """log(p / (1 - p)), the inverse of sigmoid; with `eps`, p is first clamped to [eps, 1 - eps]."""
     return Logit.apply(as_float(input), eps)

@@ -162,11 +162,13 @@ def _cumulative_extreme(fn: type, tuple_t: type, np_extreme: Any, input: Tensor,
     return tuple_t(fn.apply(input, indices, d), _wrap(indices))
 
 
+@writes_out(dtype_rule="same", message="expected scalar_type {result} but found {out}")
 def cummax(input: Tensor, dim: int) -> Any:
     """Running maximum along `dim`: a named tuple (values, indices); nan, once met, stays."""
     return _cumulative_extreme(Cummax, _cummax_t, np.maximum, input, dim)
 
 
+@writes_out(dtype_rule="same", message="expected scalar_type {result} but found {out}")
 def cummin(input: Tensor, dim: int) -> Any:
     """Running minimum along `dim`: a named tuple (values, indices); nan, once met, stays."""
     return _cumulative_extreme(Cummin, _cummin_t, np.minimum, input, dim)
@@ -192,6 +194,7 @@ class LogCumSumExp(Function):
         return positive - negative, None
 
 
+@writes_out(dtype_rule="same", message="expected scalar_type {result} but found {out}")
 def logcumsumexp(input: Tensor, dim: int) -> Tensor:
     """log(cumsum(exp(input))) along `dim`, computed without overflow; floating tensors only."""
     d = wrap_dim(dim, input.ndim)
