@@ -17,7 +17,7 @@ from typing import Any, Callable, Iterator
 import numpy as np
 
 from . import _dtype
-from ._device import CPU, check_device, device
+from ._device import CPU, check_device
 from ._size import Size
 from ._tensor_str import tensor_repr
 from .utils.hooks import RemovableHandle
@@ -307,7 +307,7 @@ class Tensor:
 
     def __bool__(self) -> bool:
         if self._array.size != 1:
-            raise RuntimeError(f"Boolean value of Tensor with more than one value is ambiguous")
+            raise RuntimeError("Boolean value of Tensor with more than one value is ambiguous")
         return bool(self._array.reshape(-1)[0])
 
     def __float__(self) -> float:

@@ -14,7 +14,7 @@ Without `create_graph` backward runs under no_grad, so nothing is recorded.
 from __future__ import annotations
 
 import heapq
-from typing import Any, Sequence
+from typing import Any
 
 import numpy as np
 
