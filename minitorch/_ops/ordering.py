@@ -19,6 +19,7 @@ from ..autograd.function import Function
 from ._common import not_implemented, one_dim, reduced_dims, restore_dims
 from .inplace import writes_out
 from .reduction import sum
+from .tie_order import mode_index, quickselect_index
 
 __all__ = ["max", "min", "amax", "amin", "aminmax", "argmax", "argmin", "topk", "kthvalue", "sort", "argsort", "median",
            "mode", "unique"]
@@ -338,7 +339,19 @@ def kthvalue(input: Tensor, k: int, dim: int = -1, keepdim: bool = False) -> Any
         raise not_implemented("kthvalue_cpu", input.dtype)
     if not 1 <= k <= n:
         raise RuntimeError(f"kthvalue(): selected number k out of range for dimension {d}")
-    return _sorted_selection(Kthvalue, _kth_t, input, dim, False, k - 1, k, keepdim)
+    d = one_dim(dim, input.ndim)
+    if d is None:
+        return _kth_t(input.clone(), _wrap(np.zeros((), dtype=np.int64)))
+    rows = np.moveaxis(input._array, d, -1).reshape(-1, n)
+    idx = np.argsort(rows, axis=-1, kind="stable")[:, k - 1]
+    # a k-th value that occurs more than once: report the copy torch's quickselect picks
+    picked = rows[np.arange(len(rows)), idx][:, None]
+    same = (rows == picked) | (np.isnan(rows) & np.isnan(picked)) if rows.dtype.kind == "f" else rows == picked
+    for r in np.flatnonzero(same.sum(-1) > 1):
+        idx[r] = quickselect_index(rows[r].tolist(), k - 1)
+    idx = np.expand_dims(idx.reshape(np.delete(input.shape, d)), d)
+    values = Kthvalue.apply(input, idx, d, keepdim)
+    return _kth_t(values, _wrap(idx if keepdim else np.squeeze(idx, d)))
 
 
 @writes_out(dtype_rule="same")
@@ -390,19 +403,15 @@ def _lower_median(a: np.ndarray, dim: int) -> np.ndarray:
 
 @writes_out(dtype_rule="same")
 def mode(input: Tensor, dim: int = -1, keepdim: bool = False) -> Any:
-    """The most frequent value along `dim` (smallest on ties) and the index of its last occurrence."""
+    """The most frequent value along `dim` (smallest on ties) and an index of it: the one torch's
+    CPU kernel reports (the last occurrence for rows of up to 16 values; see tie_order.py)."""
     d = one_dim(dim, input.ndim)
     if d is not None and input.shape[d] == 0:
         raise IndexError(f"mode(): Expected reduction dim {d} to have non-zero size.")
     if d is None:
         return _mode_t(input.clone(), _wrap(np.zeros((), dtype=np.int64)))
     rows = np.moveaxis(input._array, d, -1)
-    flat = rows.reshape(-1, rows.shape[-1])
-    idx = np.empty(flat.shape[0], dtype=np.int64)
-    for r, row in enumerate(flat):
-        values, counts = np.unique(row, return_counts=True)
-        best = values[np.argmax(counts)]
-        idx[r] = len(row) - 1 - np.argmax(row[::-1] == best)
+    idx = np.array([mode_index(row) for row in rows.reshape(-1, rows.shape[-1]).tolist()], dtype=np.int64)
     idx = np.expand_dims(idx.reshape(rows.shape[:-1]), d)
     values = Mode.apply(input, idx, d, keepdim)
     return _mode_t(values, _wrap(idx if keepdim else np.squeeze(idx, d)))

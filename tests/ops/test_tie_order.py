@@ -1,0 +1,46 @@
+"""Tied values (_ops/tie_order.py): kthvalue and mode report the index torch's CPU kernels do.
+
+The rows repeat a few values (and some hold NaN) so most answers are ties; rows longer than 16
+reach the quicksort part of the sort that mode replays, short ones its insertion sort."""
+import numpy as np
+import pytest
+import torch
+
+import minitorch
+from conftest import check_results
+
+
+def _tied_rows(seed, shape, dtype, nan):
+    rng = np.random.default_rng(seed)
+    a = rng.integers(0, 4, shape).astype(dtype)
+    if nan:
+        a[rng.random(shape) < 0.15] = np.nan
+    return a
+
+
+@pytest.mark.parametrize("n", [5, 16, 17, 40, 300])
+@pytest.mark.parametrize("nan", [False, True])
+def test_kthvalue_ties_pick_torchs_index(n, nan):
+    a = _tied_rows(n, (6, n), "float64", nan)
+    for k in (1, n // 2 + 1, n):
+        check_results(lambda L, x: L.kthvalue(x, k, 1), a)
+        check_results(lambda L, x: L.kthvalue(x, k, 0, keepdim=True), a.T.copy())
+
+
+@pytest.mark.parametrize("n", [3, 16, 17, 40, 300])
+@pytest.mark.parametrize("dtype,nan", [("float32", False), ("float64", True), ("int64", False)])
+def test_mode_ties_pick_torchs_index(n, dtype, nan):
+    a = _tied_rows(n + 1, (5, n), dtype, nan)
+    check_results(lambda L, x: L.mode(x, 1), a, grad=dtype != "int64")
+    check_results(lambda L, x: L.mode(x, 0, keepdim=True), a.T.copy(), grad=dtype != "int64")
+
+
+def test_mode_of_sorted_and_constant_rows():
+    # presorted and constant rows are the inputs where introsort's pivots behave worst
+    for row in (np.zeros(1000), np.arange(600) % 3, np.sort(np.arange(500) % 7)[::-1].copy()):
+        assert minitorch.mode(minitorch.tensor(row)).indices.item() == torch.mode(torch.tensor(row)).indices.item()
+
+
+def test_mode_with_nan_runs():
+    x = [1., float("nan"), float("nan"), 1., 2.]
+    assert minitorch.mode(minitorch.tensor(x)).indices.item() == torch.mode(torch.tensor(x)).indices.item() == 0
