@@ -8,7 +8,6 @@ Extremes and sorting are in ordering.py, scans (cumsum, ...) in scan.py.
 """
 from __future__ import annotations
 
-import builtins
 import math
 from typing import Any
 
@@ -23,8 +22,6 @@ from .join import cat
 
 __all__ = ["sum", "mean", "nansum", "nanmean", "var", "std", "var_mean", "std_mean", "prod", "norm", "logsumexp",
            "softmax", "log_softmax", "any", "all", "count_nonzero"]
-
-_py_sum, _py_max = builtins.sum, builtins.max
 
 
 # ----- sum and mean -------------------------------------------------------------------
@@ -132,9 +129,9 @@ def _correction(dim: Any, unbiased: Any, correction: Any) -> tuple[Any, float]:
 
 def _variance(ctx: Any, a: np.ndarray, dims: tuple, keepdim: bool, correction: float) -> np.ndarray:
     ctx.dims, ctx.keepdim = dims, keepdim
-    ctx.denom = _py_max(math.prod(a.shape[d] for d in dims) - correction, 0)
-    # 1/denom as a factor; with no degrees of freedom it is inf, giving inf or nan like torch
-    ctx.scale = 1.0 / ctx.denom if ctx.denom else math.inf
+    ctx.dof = math.prod(a.shape[d] for d in dims) - correction
+    # 1/dof as a factor; with no degrees of freedom it is inf, giving inf or nan like torch
+    ctx.scale = 1.0 / ctx.dof if ctx.dof > 0 else math.inf
     centered = a - np.mean(a, axis=dims, keepdims=True)
     with np.errstate(invalid="ignore"):
         return np.asarray(np.sum(centered * centered, axis=dims, keepdims=keepdim) * ctx.scale, dtype=a.dtype)
@@ -142,20 +139,27 @@ def _variance(ctx: Any, a: np.ndarray, dims: tuple, keepdim: bool, correction: f
 
 class Var(Function):
     @staticmethod
-    def forward(ctx, a, dims, keepdim, correction):
+    def forward(ctx, a, dims, keepdim, correction, whole):
         ctx.save_for_backward(a)
+        ctx.whole = whole
         return _variance(ctx, a, dims, keepdim, correction)
 
     @staticmethod
     def backward(ctx, grad):
         a, = ctx.saved_tensors
+        g = restore_dims(grad, ctx.dims, ctx.keepdim)
+        if ctx.whole and ctx.dof <= 0:
+            # torch's rule for a whole-tensor variance without degrees of freedom: 2 / dof is inf,
+            # times x - mean; written as NaN where x equals its mean and inf elsewhere (also for NaN x)
+            factor = np.where(a._array == np.mean(a._array), math.nan, math.inf).astype(a._array.dtype)
+            return g * constant_like(factor, a), None, None, None, None
         centered = a - Mean.apply(a, ctx.dims, True)
-        return restore_dims(grad, ctx.dims, ctx.keepdim) * centered * (2.0 * ctx.scale), None, None, None
+        return g * centered * (2.0 / ctx.dof if ctx.dof else math.inf), None, None, None, None
 
 
 class Std(Function):
     @staticmethod
-    def forward(ctx, a, dims, keepdim, correction):
+    def forward(ctx, a, dims, keepdim, correction, whole):
         out = np.asarray(np.sqrt(_variance(ctx, a, dims, keepdim, correction)))
         ctx.save_for_backward(a, out)
         return out
@@ -167,7 +171,7 @@ class Std(Function):
         o = restore_dims(out, ctx.dims, ctx.keepdim)
         centered = a - Mean.apply(a, ctx.dims, True)
         g = restore_dims(grad, ctx.dims, ctx.keepdim) / o.where(o != 0, 1.0)
-        return g * centered * ctx.scale, None, None, None
+        return g * centered * ctx.scale, None, None, None, None
 
 
 def _var_mean(input: Tensor, dim: Any, unbiased: Any, keepdim: bool, correction: Any,
@@ -176,7 +180,7 @@ def _var_mean(input: Tensor, dim: Any, unbiased: Any, keepdim: bool, correction:
         raise RuntimeError("std and var only support floating point and complex dtypes")
     dim, correction = _correction(dim, unbiased, correction)
     dims = reduced_dims(dim, input.ndim)
-    v = fn.apply(input, dims, keepdim, correction)
+    v = fn.apply(input, dims, keepdim, correction, dim is None or input.ndim == 0)
     if not with_mean:
         return v
     mean = Mean.apply(input, dims, keepdim)

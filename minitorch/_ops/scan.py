@@ -1,7 +1,7 @@
 """Scans along a dim: running sums, products, extremes and log-sum-exps (cumsum, cumprod, cummax,
 cummin, logcumsumexp).
 
-Cumsum's backward is a reversed cumsum; cumprod's handles zeros exactly. The running
+Cumsum's backward is a reversed cumsum; cumprod's handles zeros exactly, as torch does. The running
 extremes pick values by index like ordering.py's `_Select`, but one input may be picked by
 a whole run of outputs, so their backward adds the gradients up at the indices.
 """
@@ -13,6 +13,7 @@ import numpy as np
 
 from .. import _dtype
 from .._tensor import Tensor, _wrap, wrap_dim
+from ..autograd import grad_mode
 from ..autograd.function import Function
 from ._common import not_implemented, result_dtype
 from .inplace import writes_out
@@ -62,8 +63,10 @@ class Cumprod(Function):
         a, out = ctx.saved_tensors
         if (a._array != 0).all():
             return _ReverseCumsum.apply(grad * out, ctx.dim) / a, None
-        # With zeros, divide-free: grad_i = prod_{k<i} x_k * sum_{j>=i} g_j prod_{i<k<=j} x_k,
-        # built from (n, n) matrices of masked inputs. O(n^2), only taken when zeros occur.
+        if not grad_mode.is_grad_enabled():
+            return _wrap(_cumprod_grad_with_zeros(a._array, out._array, grad._array, ctx.dim)), None
+        # create_graph with zeros, divide-free (torch's choice too): grad_i =
+        # prod_{k<i} x_k * sum_{j>=i} g_j prod_{i<k<=j} x_k, from (n, n) matrices of masked inputs, O(n^2)
         x, g = a.transpose(ctx.dim, -1), grad.transpose(ctx.dim, -1)
         n = x.shape[-1]
         i, k = np.arange(n)[:, None], np.arange(n)[None, :]
@@ -72,6 +75,30 @@ class Cumprod(Function):
         before = Prod.apply(rows.where(_wrap(k < i), 1.0), (x.ndim,), False)  # [i] = prod_{k<i} x_k
         tail = (g.unsqueeze(-2) * after * _wrap(k >= i)).sum(-1)
         return (before * tail).transpose(ctx.dim, -1), None
+
+
+def _cumprod_grad_with_zeros(x: np.ndarray, out: np.ndarray, g: np.ndarray, dim: int) -> np.ndarray:
+    """Cumprod's gradient in O(n) when x has zeros, torch's way (so inf and NaN land where torch's do).
+
+    Before the first zero of a slice, the no-zero formula (reverse cumsum of g * out, over x) holds.
+    At the first zero z: prod_{k<z} x_k * sum_{j>=z} g_j prod_{z<k<=j} x_k, the products running
+    up to the second zero. Every later entry only feeds outputs that are 0 anyway: gradient 0.
+    """
+    zeros_seen = np.cumsum(x == 0, axis=dim)
+    before_first = zeros_seen == 0
+    first_zero = (x == 0) & (zeros_seen == 1)
+    up_to_second = (zeros_seen == 1) & ~first_zero
+    with np.errstate(all="ignore"):  # inf and NaN are the answer here, as in torch
+        tail = np.flip(np.cumsum(np.flip(np.where(before_first, out * g, 0), dim), axis=dim), dim)
+        grad = np.where(before_first, tail / x, 0).astype(g.dtype)
+        runs = np.multiply.accumulate(np.where(up_to_second, x, 1), axis=dim, dtype=x.dtype)
+        at_zero = (runs * np.where(zeros_seen == 1, g, 0)).sum(axis=dim, keepdims=True)
+        first = [slice(None)] * x.ndim
+        first[dim] = slice(0, 1)
+        head = [slice(None)] * x.ndim
+        head[dim] = slice(0, x.shape[dim] - 1)
+        products_before = np.concatenate([np.ones_like(out[tuple(first)]), out[tuple(head)]], axis=dim)
+        return np.where(first_zero, at_zero * products_before, grad).astype(g.dtype)
 
 
 def _scan(fn: type, input: Tensor, dim: int, dtype: Any) -> Tensor:

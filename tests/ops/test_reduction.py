@@ -309,6 +309,23 @@ def test_cumprod_gradient_with_zeros_matches_torch(x, dim):
     assert_matches_torch(lambda lib, t: lib.cumprod(t, dim), x)
 
 
+@pytest.mark.parametrize("x", [np.array([[1., 0., np.inf, 2.]]), np.array([[np.nan, 0., 3., 0., np.inf]]),
+                               np.array([[2., 0., 1., -np.inf], [0., np.nan, 0., 1.]]), np.array([[np.inf, 2., 0.]])],
+                         ids=lambda x: str(x.tolist()))
+def test_cumprod_gradient_with_a_zero_and_inf_or_nan_matches_torch(x):
+    # torch's O(n) formula: only the first zero of a slice and what precedes it get a gradient
+    assert_matches_torch(lambda lib, t: lib.cumprod(t, 1), x)
+    assert_matches_torch(lambda lib, t: lib.cumprod(t, 0), x.T.copy())
+
+
+@pytest.mark.parametrize("x", [np.array(np.nan), np.array([np.inf]), np.array([[1.0, np.nan]])], ids=str)
+@pytest.mark.parametrize("kwargs", [{}, {"dim": 0}, {"dim": -1, "correction": 2}, {"correction": 3}], ids=str)
+@pytest.mark.parametrize("name", ["var", "var_mean", "std"])
+def test_variance_without_degrees_of_freedom_of_nan_or_inf_matches_torch(name, kwargs, x):
+    # a whole-tensor variance with dof <= 0 has gradient inf, or NaN where x equals its mean
+    assert_matches_torch(lambda lib, t: getattr(lib, name)(t, **kwargs), x)
+
+
 @pytest.mark.parametrize("x", [np.arange(6.0).reshape(2, 3) ** 2, np.array(3.0), np.ones((1, 3)), np.array([[1.0, 2]]),
                                np.zeros((0, 3))], ids=lambda x: str(x.tolist()))
 @pytest.mark.parametrize("kwargs", [{}, {"dim": 0}, {"dim": 1, "keepdim": True}, {"correction": 0},
