@@ -24,16 +24,10 @@ KNOWN = [
      "backends (stride 3, kernel 2) and raises 'Output size is too small' on others (kernel 1); "
      "minitorch always returns the empty tensor",
      lambda c: c["op"] == "conv_transpose2d" and _transposed_size_is_zero(c)),
-    ("group_norm with one value per group in float32: torch's x - mean rounding, amplified by "
-     "1/sqrt(eps), leaves ~5e-5 of noise where minitorch gives exactly the bias (and zero gradient)",
-     lambda c: c["op"] == "group_norm" and c["dtype"] == "float32" and _norm_group_size(c) == 1),
-    ("float16 layer_norm/instance_norm/batch_norm: values off by up to 4e-2, gradients by 1e-2 "
-     "(torch accumulates in float32)",
-     lambda c: c["op"] in ("layer_norm", "layer_norm2", "instance_norm", "batch_norm_train", "group_norm")
-     and c["dtype"] == "float16"),
-    ("layer_norm/instance_norm/group_norm gradients in float32 over groups of <= 4 values: differ from "
-     "torch by up to 1e-3", lambda c: c["op"] in ("layer_norm", "layer_norm2", "instance_norm", "group_norm")
-     and c["dtype"] == "float32" and _norm_group_size(c) <= 4),
+    ("group_norm in float32 over groups of fewer than 8 values: torch's GroupNorm kernel rounds its "
+     "x * scale + bias and its backward sums its own way (fused multiply-adds; not yet replayed), which over "
+     "a few values, where the terms nearly cancel, leaves up to ~1e-4 of noise in values and input gradients",
+     lambda c: c["op"] == "group_norm" and c["dtype"] == "float32" and _norm_group_size(c) < 8),
 ]
 
 side = st.integers(1, 6)
