@@ -238,9 +238,11 @@ class Prod(Function):
     @staticmethod
     def backward(ctx, grad):
         a, out = ctx.saved_tensors
+        if a.ndim == 0:  # torch passes a 0-d input's gradient through (no out / a: inf / inf is NaN)
+            return grad, None, None
         g, o = restore_dims(grad, ctx.dims, ctx.keepdim), restore_dims(out, ctx.dims, ctx.keepdim)
         if not (a == 0)._array.any():
-            return g * o / a, None, None
+            return g * (o / a), None, None  # torch's grouping, hence its rounding
         # with a zero anywhere, torch multiplies the products of the entries before and after
         # each one (no division, so 0 and inf stay exact); a full reduction runs over the flat tensor
         if len(ctx.dims) == 1:

@@ -422,3 +422,16 @@ def test_prod_gradient_with_zeros_and_inf_matches_torch(dtype, dim):
 @pytest.mark.parametrize("kwargs", [{}, {"dim": 0}, {"dim": -1, "keepdim": True}])
 def test_var_mean_with_inf_follows_torchs_one_pass_mean(values, kwargs):
     same_outcome(lambda L, a: L.var_mean(a, **kwargs), np.array(values))
+
+
+@pytest.mark.parametrize("kwargs", [{}, {"dim": 0}, {"dim": -1, "dtype": "float64"}], ids=str)
+def test_prod_of_a_0d_infinite_value_passes_the_gradient_like_torch(kwargs):
+    x = np.array(-np.inf, np.float16)
+    call = lambda L, t: L.prod(t, **{k: getattr(L, v) if k == "dtype" else v for k, v in kwargs.items()})  # noqa: E731
+    assert_matches_torch(call, x)
+
+
+def test_prod_to_float32_of_float64_input_rounds_like_torch():
+    # torch's gradient is grad * (prod / x), computed in float32 and cast back
+    x = np.random.default_rng(3).standard_normal((3, 4)) * 2
+    assert_matches_torch(lambda L, t: L.prod(t, 0, keepdim=True, dtype=L.float32), x, atol=1e-12, rtol=1e-9)
