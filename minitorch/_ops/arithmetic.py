@@ -73,8 +73,14 @@ class Div(Function):
     @staticmethod
     def backward(ctx, grad):
         a, b = ctx.saved_tensors
-        return (grad / b if ctx.needs_input_grad[0] else None,
-                -grad * a / (b * b) if ctx.needs_input_grad[1] else None)
+        grad_b = None
+        if ctx.needs_input_grad[1]:  # torch's groupings, so that float16 overflows where torch's does
+            if isinstance(a, Tensor):
+                grad_b = -grad * ((a / b) / b)
+            else:  # torch computes number / b as b.reciprocal() * number
+                r = 1 / b
+                grad_b = -(grad * a) * (r * r)
+        return grad / b if ctx.needs_input_grad[0] else None, grad_b
 
 
 class Neg(Function):
@@ -260,11 +266,11 @@ class Pow(Function):
         if ctx.needs_input_grad[1]:
             # a**b * log(a), taken as 0 where a == 0 and b >= 0 (the limit from the right)
             if isinstance(a, Tensor):
-                grad_b = where((a == 0) & (b >= 0), 0.0, grad * out * a.log())
+                grad_b = where((a == 0) & (b >= 0), 0.0, grad * (out * a.log()))
             else:
                 with np.errstate(divide="ignore", invalid="ignore"):
                     log_a = float(np.log(float(a)))
-                grad_b = grad * out * log_a
+                grad_b = grad * (out * log_a)
                 if a == 0:
                     grad_b = where(b >= 0, 0.0, grad_b)
         return grad_a, grad_b
