@@ -29,7 +29,11 @@ class Sum(Function):
     @staticmethod
     def forward(ctx, a, dims, keepdim):
         ctx.dims, ctx.keepdim = dims, keepdim
-        # int8 wraps, bool ors: as in torch (the ufunc's own reduce: its inf - inf is not warned from numpy)
+        # int8 wraps, bool ors: as in torch (the ufunc's own reduce: its inf - inf is not warned from numpy);
+        # half sums run in float32 and round once, as torch's do
+        if a.dtype == np.float16:
+            with np.errstate(over="ignore"):
+                return np.asarray(np.add.reduce(a, axis=dims, keepdims=keepdim, dtype=np.float32).astype(np.float16))
         return np.add.reduce(a, axis=dims, keepdims=keepdim, dtype=a.dtype)
 
     @staticmethod

@@ -435,3 +435,11 @@ def test_prod_to_float32_of_float64_input_rounds_like_torch():
     # torch's gradient is grad * (prod / x), computed in float32 and cast back
     x = np.random.default_rng(3).standard_normal((3, 4)) * 2
     assert_matches_torch(lambda L, t: L.prod(t, 0, keepdim=True, dtype=L.float32), x, atol=1e-12, rtol=1e-9)
+
+
+def test_half_sums_accumulate_in_float32_like_torch():
+    a = (np.random.default_rng(0).standard_normal((200, 37)) * 3).astype(np.float16)
+    for dim in (None, 0, 1):
+        ours = (minitorch.tensor(a).sum() if dim is None else minitorch.tensor(a).sum(dim)).numpy()
+        theirs = (torch.tensor(a).sum() if dim is None else torch.tensor(a).sum(dim)).numpy()
+        np.testing.assert_array_equal(ours, theirs)
