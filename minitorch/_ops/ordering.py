@@ -19,7 +19,7 @@ from ..autograd.function import Function
 from ._common import not_implemented, one_dim, reduced_dims, restore_dims
 from .inplace import writes_out
 from .reduction import sum
-from .tie_order import mode_index, quickselect_index
+from .tie_order import mode_index, quickselect_index, topk_indices
 
 __all__ = ["max", "min", "amax", "amin", "aminmax", "argmax", "argmin", "topk", "kthvalue", "sort", "argsort", "median",
            "mode", "unique"]
@@ -319,13 +319,38 @@ def argsort(input: Tensor, dim: int = -1, descending: bool = False, *, stable: b
 
 @writes_out(dtype_rule="same")
 def topk(input: Tensor, k: int, dim: int = -1, largest: bool = True, sorted: bool = True) -> Any:
-    """The k largest (or smallest) elements along `dim`, in sorted order, with their indices."""
+    """The k largest (or smallest) elements along `dim`, in sorted order (with sorted=False in the
+    order torch's selection leaves), with their indices; tied values report torch's indices."""
     n = input.shape[wrap_dim(dim, input.ndim)] if input.ndim else 1
     if not 0 <= k <= n:
         raise RuntimeError("selected index k out of range")
     if input.dtype is _dtype.bool:
         raise RuntimeError("topk does not support bool dtypes on CPU")
-    return _sorted_selection(Topk, _topk_t, input, dim, largest, 0, k, True)
+    d = one_dim(dim, input.ndim)
+    if d is None:
+        return _topk_t(input.clone(), _wrap(np.zeros((), dtype=np.int64)))
+    others = np.moveaxis(input._array, d, -1).shape[:-1]
+    rows = np.moveaxis(input._array, d, -1).reshape(int(np.prod(others)), n)
+    idx = _argsort(rows, 1, largest)[:, :k]
+    # where ties decide which indices (or their order) come out, replay torch's selection
+    for r in (range(len(rows)) if not sorted else np.flatnonzero(_ties_matter(rows, idx))):
+        idx[r] = topk_indices(rows[r].tolist(), k, largest, sorted)
+    idx = np.moveaxis(idx.reshape(others + (k,)), -1, d)
+    return _topk_t(Topk.apply(input, idx, d, True), _wrap(idx))
+
+
+def _ties_matter(rows: np.ndarray, idx: np.ndarray) -> np.ndarray:
+    """Per row: do the picked values (in order) repeat, or does the last one also occur unpicked?"""
+    if idx.shape[1] == 0:
+        return np.zeros(len(rows), dtype=bool)
+    picked = np.take_along_axis(rows, idx, 1)
+
+    def same(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+        return (x == y) | (np.isnan(x) & np.isnan(y)) if rows.dtype.kind == "f" else x == y
+
+    repeats = same(picked[:, 1:], picked[:, :-1]).any(1)
+    last = picked[:, -1:]
+    return repeats | (same(rows, last).sum(1) > same(picked, last).sum(1))
 
 
 @writes_out(dtype_rule="same")
@@ -342,7 +367,7 @@ def kthvalue(input: Tensor, k: int, dim: int = -1, keepdim: bool = False) -> Any
     d = one_dim(dim, input.ndim)
     if d is None:
         return _kth_t(input.clone(), _wrap(np.zeros((), dtype=np.int64)))
-    rows = np.moveaxis(input._array, d, -1).reshape(-1, n)
+    rows = np.moveaxis(input._array, d, -1).reshape(int(np.prod(np.delete(input.shape, d))), n)
     idx = np.argsort(rows, axis=-1, kind="stable")[:, k - 1]
     # a k-th value that occurs more than once: report the copy torch's quickselect picks
     picked = rows[np.arange(len(rows)), idx][:, None]
@@ -360,7 +385,7 @@ def median(input: Tensor, dim: int | None = None, keepdim: bool = False) -> Any:
     if dim is None:
         if input.dtype is _dtype.bool and input.numel():
             raise not_implemented("median_cpu", input.dtype)
-        if input.numel() == 0:  # NaN, converted like torch's C cast for integer dtypes
+        if input.numel() == 0 and not input.dtype.is_floating_point:  # NaN, cast like torch's C cast
             with np.errstate(invalid="ignore"):
                 return _wrap(np.asarray(np.nan).astype(input._array.dtype))
         return MedianAll.apply(input, tuple(range(input.ndim)), False)
@@ -383,9 +408,12 @@ class MedianAll(Amax):
 
     @staticmethod
     def forward(ctx, a, dims, keepdim):
-        ctx.dims, ctx.keepdim = dims, keepdim
+        ctx.dims, ctx.keepdim, ctx.nan_ties = dims, keepdim, True  # a NaN median: the NaN entries tie
         flat = a.reshape(-1)
-        out = np.asarray(flat[_lower_median(flat, 0)])
+        if flat.size == 0:  # NaN, as a float (the integer case never gets here)
+            out = np.asarray(np.nan, dtype=a.dtype)
+        else:
+            out = np.asarray(flat[_lower_median(flat, 0)])
         ctx.save_for_backward(a, out)
         return out
 

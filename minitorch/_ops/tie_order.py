@@ -7,6 +7,7 @@ that have ties; rows without ties have one answer, which the vectorised paths fi
 
 * kthvalue: the quickselect of Numerical Recipes (median-of-three pivot), with NaN larger
   than every number.
+* topk: std::partial_sort or std::nth_element (then std::sort) of (value, index) pairs.
 * mode: the row sorted as (value, index) pairs by value alone with C++'s std::sort
   (libstdc++'s introsort: insertion sort for 16 values or fewer, which is stable), then the
   index of the last pair of the longest run of equal values. NaN compares false with
@@ -79,6 +80,67 @@ def mode_index(row: list) -> int:
     return best_index
 
 
+def topk_indices(row: list, k: int, largest: bool, sorted: bool) -> list:
+    """The indices torch's CPU topk reports for `row`: the (value, index) pairs ordered by value
+    alone, NaN first when largest (last otherwise), with std::partial_sort when k * 64 <= len(row),
+    else std::nth_element then std::sort of the first k - 1 (the k-th is in place already)."""
+    def nan(v: float) -> bool:
+        return v != v
+
+    if largest:
+        def less(x: tuple, y: tuple) -> bool:
+            return (nan(x[0]) and not nan(y[0])) or x[0] > y[0]
+    else:
+        def less(x: tuple, y: tuple) -> bool:
+            return (not nan(x[0]) and nan(y[0])) or x[0] < y[0]
+    pairs = [(v, i) for i, v in enumerate(row)]
+    if k == 0:
+        return []
+    if k * 64 <= len(pairs):
+        pairs[:k] = _sort_heap(_heap_select(pairs, k, less), less)
+    else:
+        _introselect(pairs, 0, k - 1, len(pairs), 2 * (len(pairs).bit_length() - 1), less)
+        if sorted and k > 1:
+            head = pairs[:k - 1]
+            _introsort(head, less)
+            pairs[:k - 1] = head
+    return [i for _, i in pairs[:k]]
+
+
+def _heap_select(a: list, middle: int, less: Callable) -> list:
+    """std::__heap_select: a heap of the first `middle` that every later element smaller than its
+    top replaces (popping the top into the later place); returns that heap, `a` holds the rest."""
+    heap = a[:middle]
+    for parent in range((middle - 2) // 2, -1, -1):
+        _adjust_heap(heap, parent, middle, heap[parent], less)
+    for i in range(middle, len(a)):
+        if less(a[i], heap[0]):
+            value = a[i]
+            a[i] = heap[0]
+            _adjust_heap(heap, 0, middle, value, less)
+    a[:middle] = heap
+    return heap
+
+
+def _introselect(a: list, first: int, nth: int, last: int, depth: int, less: Callable) -> None:
+    """std::nth_element: quickselect around median-of-three pivots, heap select past the depth limit."""
+    while last - first > 3:
+        if depth == 0:
+            part = a[first:last]
+            heap = _heap_select(part, nth - first + 1, less)
+            heap[0], heap[nth - first] = heap[nth - first], heap[0]
+            part[:len(heap)] = heap
+            a[first:last] = part
+            return
+        depth -= 1
+        cut = _partition_around_median(a, first, last, less)
+        if cut <= nth:
+            first = cut
+        else:
+            last = cut
+    _insertion_sort(a, first, last, less)
+
+
 def _introsort(a: list, less: Callable) -> None:
     """libstdc++'s std::sort: quicksort down to ranges of 16, heapsort past a depth limit,
     then one insertion sort over everything."""
@@ -147,7 +209,12 @@ def _heapsort(a: list, less: Callable) -> list:
     n = len(a)
     for parent in range((n - 2) // 2, -1, -1):
         _adjust_heap(a, parent, n, a[parent], less)
-    for end in range(n - 1, 0, -1):
+    return _sort_heap(a, less)
+
+
+def _sort_heap(a: list, less: Callable) -> list:
+    """std::sort_heap: pop the top of the heap `a` to the end, over and over."""
+    for end in range(len(a) - 1, 0, -1):
         value = a[end]
         a[end] = a[0]
         _adjust_heap(a, 0, end, value, less)

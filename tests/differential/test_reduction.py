@@ -24,8 +24,22 @@ REDUCTIONS = {
     "any": lambda L, a, d, k, dt: L.any(a, d, keepdim=k) if d is not None else L.any(a),
     "norm": lambda L, a, d, k, dt: L.norm(a, dim=d, keepdim=k) if d is not None else L.norm(a),
     "softmax": lambda L, a, d, k, dt: L.softmax(a, d if d is not None else 0),
+    # order statistics: the zeros case gives ties, whose reported index follows torch's kernels
+    "kthvalue": lambda L, a, d, k, dt: L.kthvalue(a, _middle(a, d), d if d is not None else -1, keepdim=k),
+    "median": lambda L, a, d, k, dt: L.median(a, d, keepdim=k) if d is not None else L.median(a),
+    "mode": lambda L, a, d, k, dt: L.mode(a, d if d is not None else -1, keepdim=k),
+    "sort": lambda L, a, d, k, dt: L.sort(a, d if d is not None else -1, descending=k, stable=True),
+    "topk": lambda L, a, d, k, dt: L.topk(a, _middle(a, d), d if d is not None else -1, largest=k),
     "log_softmax": lambda L, a, d, k, dt: L.log_softmax(a, d if d is not None else 0),
 }
+
+
+def _middle(a, d) -> int:
+    """A k from the middle of dim d (1 if d is not a dim of a: the op reports that itself)."""
+    d = -1 if d is None else d
+    return max(1, (a.shape[d] + 1) // 2) if -a.ndim <= d < a.ndim else 1
+
+
 RESULT_DTYPES = [None, "float64", "int64", "float32"]
 
 KNOWN: list = []  # every difference found so far is fixed; add (description, predicate) entries

@@ -44,3 +44,12 @@ def test_mode_of_sorted_and_constant_rows():
 def test_mode_with_nan_runs():
     x = [1., float("nan"), float("nan"), 1., 2.]
     assert minitorch.mode(minitorch.tensor(x)).indices.item() == torch.mode(torch.tensor(x)).indices.item() == 0
+
+
+@pytest.mark.parametrize("n,k", [(6, 3), (20, 5), (200, 3), (200, 150), (640, 10)])  # k * 64 <= n: partial sort
+@pytest.mark.parametrize("largest", [True, False])
+@pytest.mark.parametrize("sorted_", [True, False])
+def test_topk_ties_pick_torchs_indices_and_order(n, k, largest, sorted_):
+    a = _tied_rows(n + k, (3, n), "float64", nan=n % 20 == 0)
+    check_results(lambda L, x: L.topk(x, k, 1, largest=largest, sorted=sorted_), a)
+    check_results(lambda L, x: L.topk(x, k, 0, largest=largest, sorted=sorted_), a.T.copy())
