@@ -19,7 +19,7 @@ from ..autograd.function import Function
 from ._common import not_implemented, one_dim, reduced_dims, restore_dims
 from .inplace import writes_out
 from .reduction import sum
-from .tie_order import mode_index, quickselect_index, topk_indices
+from .tie_order import mode_index, quickselect_index, sort_indices, topk_indices
 
 __all__ = ["max", "min", "amax", "amin", "aminmax", "argmax", "argmin", "topk", "kthvalue", "sort", "argsort", "median",
            "mode", "unique"]
@@ -290,13 +290,35 @@ def _argsort(a: np.ndarray, dim: int, descending: bool) -> np.ndarray:
     return (n - 1) - np.flip(np.argsort(np.flip(a, dim), axis=dim, kind="stable"), dim)
 
 
+def _sort_order(a: np.ndarray, dim: int, descending: bool, stable: bool) -> np.ndarray:
+    """The indices that sort `a` along dim as torch's CPU sort orders them: stable, or with
+    stable=False the order std::sort leaves tied values in (equal to the stable one up to 16
+    values, and in torch's radix sort of a long 1-D integer tensor)."""
+    idx = _argsort(a, dim, descending)
+    n = a.shape[dim]
+    radix = a.ndim == 1 and a.dtype.kind in "iu" and a.size >= 32768 and not descending
+    if stable or n <= 16 or radix:
+        return idx
+    moved = np.moveaxis(idx, dim, -1)
+    others = moved.shape[:-1]
+    order = moved.reshape(int(np.prod(others)), n).copy()
+    rows = np.moveaxis(a, dim, -1).reshape(order.shape)
+    ordered = np.take_along_axis(rows, order, 1)
+    tied = ordered[:, 1:] == ordered[:, :-1]
+    if a.dtype.kind == "f":
+        tied |= np.isnan(ordered[:, 1:]) & np.isnan(ordered[:, :-1])
+    for r in np.flatnonzero(tied.any(1)):
+        order[r] = sort_indices(rows[r].tolist(), descending)
+    return np.moveaxis(order.reshape(others + (n,)), -1, dim)
+
+
 def _sorted_selection(fn: type, tuple_t: type, input: Tensor, dim: int, descending: bool,
-                      start: int, stop: int, keepdim: bool) -> Any:
+                      start: int, stop: int, keepdim: bool, stable: bool = True) -> Any:
     """(values, indices) of sorted positions start:stop along dim."""
     d = one_dim(dim, input.ndim)
     if d is None:
         return tuple_t(input.clone(), _wrap(np.zeros((), dtype=np.int64)))
-    idx = _argsort(input._array, d, descending)
+    idx = _sort_order(input._array, d, descending, stable)
     idx = np.take(idx, np.arange(start, stop), axis=d)
     values = fn.apply(input, idx, d, keepdim)
     return tuple_t(values, _wrap(idx if keepdim else np.squeeze(idx, d)))
@@ -304,17 +326,18 @@ def _sorted_selection(fn: type, tuple_t: type, input: Tensor, dim: int, descendi
 
 @writes_out(dtype_rule="same")
 def sort(input: Tensor, dim: int = -1, descending: bool = False, *, stable: bool = False) -> Any:
-    """Values sorted along `dim` and their original indices (a stable sort)."""
+    """Values sorted along `dim` and their original indices; ties keep their order with
+    stable=True, otherwise they come out in torch's (std::sort's) order."""
     n = input.shape[wrap_dim(dim, input.ndim)] if input.ndim else 1
-    return _sorted_selection(Sort, _sort_t, input, dim, descending, 0, n, True)
+    return _sorted_selection(Sort, _sort_t, input, dim, descending, 0, n, True, bool(stable))
 
 
 def argsort(input: Tensor, dim: int = -1, descending: bool = False, *, stable: bool = False) -> Tensor:
-    """The indices that sort `input` along `dim` (stable), int64."""
+    """The indices that sort `input` along `dim`, int64; ties as in `sort`."""
     d = one_dim(dim, input.ndim)
     if d is None:
         return _wrap(np.zeros((), dtype=np.int64))
-    return _wrap(_argsort(input._array, d, descending))
+    return _wrap(_sort_order(input._array, d, descending, bool(stable)))
 
 
 @writes_out(dtype_rule="same")

@@ -7,6 +7,7 @@ that have ties; rows without ties have one answer, which the vectorised paths fi
 
 * kthvalue: the quickselect of Numerical Recipes (median-of-three pivot), with NaN larger
   than every number.
+* sort(stable=False): std::sort of (value, index) pairs, NaN largest.
 * topk: std::partial_sort or std::nth_element (then std::sort) of (value, index) pairs.
 * mode: the row sorted as (value, index) pairs by value alone with C++'s std::sort
   (libstdc++'s introsort: insertion sort for 16 values or fewer, which is stable), then the
@@ -80,19 +81,28 @@ def mode_index(row: list) -> int:
     return best_index
 
 
+def _nan_aware_less(largest_first: bool) -> Callable:
+    """torch's comparators of (value, index) pairs by value: NaN counts as the largest value."""
+    def nan(v: float) -> bool:
+        return v != v
+
+    if largest_first:
+        return lambda x, y: (nan(x[0]) and not nan(y[0])) or x[0] > y[0]
+    return lambda x, y: (not nan(x[0]) and nan(y[0])) or x[0] < y[0]
+
+
+def sort_indices(row: list, descending: bool) -> list:
+    """The order torch's CPU sort(stable=False) leaves `row` in: std::sort of (value, index) pairs."""
+    pairs = [(v, i) for i, v in enumerate(row)]
+    _introsort(pairs, _nan_aware_less(descending))
+    return [i for _, i in pairs]
+
+
 def topk_indices(row: list, k: int, largest: bool, sorted: bool) -> list:
     """The indices torch's CPU topk reports for `row`: the (value, index) pairs ordered by value
     alone, NaN first when largest (last otherwise), with std::partial_sort when k * 64 <= len(row),
     else std::nth_element then std::sort of the first k - 1 (the k-th is in place already)."""
-    def nan(v: float) -> bool:
-        return v != v
-
-    if largest:
-        def less(x: tuple, y: tuple) -> bool:
-            return (nan(x[0]) and not nan(y[0])) or x[0] > y[0]
-    else:
-        def less(x: tuple, y: tuple) -> bool:
-            return (not nan(x[0]) and nan(y[0])) or x[0] < y[0]
+    less = _nan_aware_less(largest)
     pairs = [(v, i) for i, v in enumerate(row)]
     if k == 0:
         return []

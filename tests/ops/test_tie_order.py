@@ -53,3 +53,13 @@ def test_topk_ties_pick_torchs_indices_and_order(n, k, largest, sorted_):
     a = _tied_rows(n + k, (3, n), "float64", nan=n % 20 == 0)
     check_results(lambda L, x: L.topk(x, k, 1, largest=largest, sorted=sorted_), a)
     check_results(lambda L, x: L.topk(x, k, 0, largest=largest, sorted=sorted_), a.T.copy())
+
+
+@pytest.mark.parametrize("n", [10, 17, 100, 500])
+@pytest.mark.parametrize("descending", [False, True])
+@pytest.mark.parametrize("stable", [False, True])
+def test_sort_ties_keep_torchs_order(n, descending, stable):
+    # stable=False is std::sort in torch: ties leave introsort's order (stable for 16 or fewer)
+    a = _tied_rows(n, (4, n), "float32", nan=n == 100)
+    check_results(lambda L, x: L.sort(x, dim=1, descending=descending, stable=stable), a)
+    check_results(lambda L, x: L.argsort(x, dim=0, descending=descending, stable=stable), a.T.copy(), grad=False)
