@@ -344,12 +344,12 @@ def argsort(input: Tensor, dim: int = -1, descending: bool = False, *, stable: b
 def topk(input: Tensor, k: int, dim: int = -1, largest: bool = True, sorted: bool = True) -> Any:
     """The k largest (or smallest) elements along `dim`, in sorted order (with sorted=False in the
     order torch's selection leaves), with their indices; tied values report torch's indices."""
-    n = input.shape[wrap_dim(dim, input.ndim)] if input.ndim else 1
+    d = one_dim(dim, input.ndim)  # a bad dim is reported first, also for a 0-d tensor
+    n = input.shape[d] if d is not None else 1
     if not 0 <= k <= n:
         raise RuntimeError("selected index k out of range")
     if input.dtype is _dtype.bool:
         raise RuntimeError("topk does not support bool dtypes on CPU")
-    d = one_dim(dim, input.ndim)
     if d is None:
         return _topk_t(input.clone(), _wrap(np.zeros((), dtype=np.int64)))
     others = np.moveaxis(input._array, d, -1).shape[:-1]

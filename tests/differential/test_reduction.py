@@ -28,7 +28,7 @@ REDUCTIONS = {
     "kthvalue": lambda L, a, d, k, dt: L.kthvalue(a, _middle(a, d), d if d is not None else -1, keepdim=k),
     "median": lambda L, a, d, k, dt: L.median(a, d, keepdim=k) if d is not None else L.median(a),
     "mode": lambda L, a, d, k, dt: L.mode(a, d if d is not None else -1, keepdim=k),
-    "sort": lambda L, a, d, k, dt: L.sort(a, d if d is not None else -1, descending=k, stable=True),
+    "sort": lambda L, a, d, k, dt: L.sort(a, dim=d if d is not None else -1, descending=k, stable=dt is None),
     "topk": lambda L, a, d, k, dt: L.topk(a, _middle(a, d), d if d is not None else -1, largest=k),
     "log_softmax": lambda L, a, d, k, dt: L.log_softmax(a, d if d is not None else 0),
 }
