@@ -28,6 +28,10 @@ KNOWN = [
      "x * scale + bias and its backward sums its own way (fused multiply-adds; not yet replayed), which over "
      "a few values, where the terms nearly cancel, leaves up to ~1e-4 of noise in values and input gradients",
      lambda c: c["op"] == "group_norm" and c["dtype"] == "float32" and _norm_group_size(c) < 8),
+    ("batch_norm (training) in float32 with 2 values per channel: xhat is +-1 whatever x is, so the input "
+     "gradient is pure rounding; torch's float32 kernel leaves ~1e-5 of noise where minitorch's float64 "
+     "kernel (kernels/batch_norm.py) is near exact",
+     lambda c: c["op"] == "batch_norm_train" and c["dtype"] == "float32" and _norm_group_size(c) == 2),
 ]
 
 side = st.integers(1, 6)
