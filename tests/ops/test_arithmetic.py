@@ -370,3 +370,10 @@ def test_div_and_pow_gradients_overflow_in_float16_where_torchs_do():
             assert (m is None) == (t is None)
             if m is not None:
                 assert np.array_equal(np.isinf(m), np.isinf(t)) and np.allclose(m, t, rtol=2e-3, equal_nan=True)
+
+
+def test_pow_gradient_takes_exponent_minus_one_in_the_exponents_dtype_like_torch():
+    # a float16 exponent beside a float32 base: torch rounds b - 1 to float16 inside the base's gradient
+    a = np.array([[1.1809825897216797], [2.2684693336486816]], np.float32)
+    b = np.array([[2.45703125], [-1.2275390625]], np.float16)
+    assert_matches_torch(lambda L, x, y: x ** y, a, b, atol=1e-7, rtol=1e-6)
