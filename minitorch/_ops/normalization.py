@@ -283,7 +283,25 @@ class NativeLayerNorm(Normalize):
 
 
 class NativeGroupNorm(Normalize):
-    pass
+    @staticmethod
+    def forward(ctx, x, weight, bias, spec, fixed):
+        y, mean, var = Normalize.forward(ctx, x, weight, bias, spec, fixed)
+        if x.dtype != np.float32 or x.size == 0:
+            return y, mean, var
+        # torch's GroupNorm kernel rounds its own way: rstd in double, then per channel
+        # scale = rstd * gamma, shift = beta - scale * mean, y = x * scale + shift (both fused)
+        n, groups, _ = spec.stats_shape
+        per_group = x.shape[1] // groups
+        rstd = (1.0 / np.sqrt(np.asarray(var, np.float64) + spec.eps)).astype(np.float32)
+        gamma = np.ones(x.shape[1], np.float32) if weight is None else weight
+        beta = np.zeros(x.shape[1], np.float32) if bias is None else bias
+        scale = rstd.reshape(n, groups, 1) * gamma.reshape(1, groups, per_group)
+        with np.errstate(all="ignore"):
+            shift = _fma32(-scale, ctx.mean.reshape(n, groups, 1), beta.reshape(1, groups, per_group))
+            xs = x.reshape(n, groups, per_group, -1)
+            y = _fma32(xs, scale[..., None], shift[..., None]).reshape(x.shape)
+        ctx.invstd = rstd
+        return y, mean, var
 
 
 def _update_running(buffer: Tensor | None, value: np.ndarray, momentum: float) -> None:

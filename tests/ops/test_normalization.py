@@ -220,3 +220,14 @@ def test_layer_norm_gradient_of_two_values_is_torchs_to_the_bit():
         lib.nn.functional.layer_norm(t, (2,)).mul(lib.tensor(w)).sum().backward()
         grads.append(t.grad.numpy())
     np.testing.assert_array_equal(grads[0], grads[1])
+
+
+@pytest.mark.parametrize("shape,groups", [((2, 3, 1), 3), ((4, 2, 2), 1), ((3, 4, 1), 2), ((2, 6, 1), 3)], ids=str)
+def test_group_norm_values_round_like_torchs_kernel(shape, groups):
+    # groups under 8 values (torch's scalar moments): rstd in double, then
+    # y = x * (rstd * gamma) + (beta - rstd * gamma * mean), fused: to the bit
+    rng = np.random.default_rng(sum(shape))
+    x = (rng.standard_normal(shape) * 2).astype(np.float32)
+    w, b = rng.standard_normal(shape[1]).astype(np.float32), rng.standard_normal(shape[1]).astype(np.float32)
+    ours = minitorch.group_norm(minitorch.tensor(x), groups, minitorch.tensor(w), minitorch.tensor(b)).numpy()
+    np.testing.assert_array_equal(ours, torch.group_norm(torch.tensor(x), groups, torch.tensor(w), torch.tensor(b)).numpy())
