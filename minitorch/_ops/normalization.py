@@ -260,6 +260,24 @@ class NativeBatchNorm(Normalize):
 
 class NativeLayerNorm(Normalize):
     @staticmethod
+    def forward(ctx, x, weight, bias, spec, fixed):
+        y, mean, var = Normalize.forward(ctx, x, weight, bias, spec, fixed)
+        if x.dtype != np.float32 or x.size == 0:
+            return y, mean, var
+        # torch's rounding: float32 rows take (x - mean) * rstd, half rows (computed in float32 here)
+        # a fused x * rstd - rstd * mean; then a fused xhat * weight + bias
+        n = prod(spec.affine_shape)
+        xs, m, r = x.reshape(-1, n), ctx.mean.reshape(-1, 1), np.asarray(ctx.invstd, np.float32).reshape(-1, 1)
+        with np.errstate(all="ignore"):
+            xhat = _fma32(xs, r, -(r * m)) if spec.half_statistics else (xs - m) * r
+            ctx.xhat = xhat.reshape(x.shape)
+            if weight is None and bias is None:
+                return ctx.xhat, mean, var
+            w = np.ones(n, np.float32) if weight is None else weight.reshape(-1)
+            b = np.zeros(n, np.float32) if bias is None else bias.reshape(-1)
+            return _fma32(xhat, w, b).reshape(x.shape), mean, var
+
+    @staticmethod
     def backward(ctx, grad, _mean, _var):
         x, weight = ctx.saved_tensors
         if grad_mode.is_grad_enabled() or x._array.dtype != np.float32 or not ctx.needs_input_grad[0]:
