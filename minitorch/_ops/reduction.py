@@ -286,7 +286,8 @@ class Norm(Function):
     @staticmethod
     def forward(ctx, a, p, dims, keepdim):
         ctx.p, ctx.dims, ctx.keepdim = p, dims, keepdim
-        mag = np.abs(a)
+        # half norms accumulate in float32 like torch's (squares of half values under- and overflow)
+        mag = np.abs(a.astype(np.float32) if a.dtype == np.float16 else a)
         if p == 0:
             out = np.sum(mag != 0, axis=dims, keepdims=keepdim).astype(a.dtype)
         elif p == math.inf:
@@ -296,7 +297,7 @@ class Norm(Function):
         elif p == 1:
             out = np.sum(mag, axis=dims, keepdims=keepdim)
         elif p == 2:
-            out = np.sqrt(np.sum(a * a, axis=dims, keepdims=keepdim))
+            out = np.sqrt(np.sum(mag * mag, axis=dims, keepdims=keepdim))
         else:
             out = np.sum(mag ** p, axis=dims, keepdims=keepdim) ** (1.0 / p)
         out = np.asarray(out, dtype=a.dtype)

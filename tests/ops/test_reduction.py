@@ -443,3 +443,12 @@ def test_half_sums_accumulate_in_float32_like_torch():
         ours = (minitorch.tensor(a).sum() if dim is None else minitorch.tensor(a).sum(dim)).numpy()
         theirs = (torch.tensor(a).sum() if dim is None else torch.tensor(a).sum(dim)).numpy()
         np.testing.assert_array_equal(ours, theirs)
+
+
+@pytest.mark.parametrize("call", [lambda L, t: L.norm(t, dim=1), lambda L, t: L.norm(t, 3),
+                                  lambda L, t: L.linalg.vector_norm(t, dim=1),
+                                  lambda L, t: L.nn.functional.normalize(t)])
+def test_half_norms_accumulate_in_float32_like_torch(call):
+    # 1.2e-4 squared underflows half, 300 squared overflows it: torch sums the squares in float32
+    x = np.array([[0.0789794921875, 0.00012, 300.0, -0.004, 0.5]], np.float16).T.copy()
+    assert_matches_torch(call, x, atol=1e-3, rtol=1e-3)
