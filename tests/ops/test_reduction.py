@@ -450,5 +450,6 @@ def test_half_sums_accumulate_in_float32_like_torch():
                                   lambda L, t: L.nn.functional.normalize(t)])
 def test_half_norms_accumulate_in_float32_like_torch(call):
     # 1.2e-4 squared underflows half, 300 squared overflows it: torch sums the squares in float32
+    # (values only: torch's half backward of the 3-norm overflows to NaN at 300, minitorch's does not)
     x = np.array([[0.0789794921875, 0.00012, 300.0, -0.004, 0.5]], np.float16).T.copy()
-    assert_matches_torch(call, x, atol=1e-3, rtol=1e-3)
+    assert_matches_torch(call, x, atol=1e-3, rtol=1e-3, grad=False)
