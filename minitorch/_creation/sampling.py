@@ -97,7 +97,7 @@ def _check_int_bounds(low: int, high: int, dtype: _Dtype) -> None:
         raise RuntimeError(f"to - 1 is out of bounds for {dtype.name} (to={high})")
 
 
-def randint(low: int = 0, high: Any = None, size: Any = None, *, generator: Generator | None = None,
+def randint(low: Any = None, high: Any = None, size: Any = None, *, generator: Generator | None = None,
             out: Any = None, dtype: _Dtype | None = None, layout: Any = None, device: Any = None,
             requires_grad: bool = False) -> Tensor:
     """Integers uniform on [low, high) of shape `size`: randint(high, size) or randint(low, high, size).
@@ -105,6 +105,11 @@ def randint(low: int = 0, high: Any = None, size: Any = None, *, generator: Gene
     int64 unless `dtype` says otherwise.
     """
     check_device(device)
+    if low is None:  # torch's signatures make `high` the one bound that must be given
+        if high is None:
+            raise TypeError("randint() received an invalid combination of arguments: expected "
+                            "(int high, tuple of ints size) or (int low, int high, tuple of ints size)")
+        low = 0
     if high is None and size is not None:  # randint(high, size)
         low, high = 0, low
     if size is None:

@@ -73,8 +73,14 @@ class Div(Function):
     @staticmethod
     def backward(ctx, grad):
         a, b = ctx.saved_tensors
-        return (grad / b if ctx.needs_input_grad[0] else None,
-                -grad * a / (b * b) if ctx.needs_input_grad[1] else None)
+        grad_b = None
+        if ctx.needs_input_grad[1]:  # torch's groupings, so that float16 overflows where torch's does
+            if isinstance(a, Tensor):
+                grad_b = -grad * ((a / b) / b)
+            else:  # torch computes number / b as b.reciprocal() * number
+                r = 1 / b
+                grad_b = -(grad * a) * (r * r)
+        return grad / b if ctx.needs_input_grad[0] else None, grad_b
 
 
 class Neg(Function):
@@ -234,8 +240,11 @@ def fmod(input: Any, other: Any) -> Tensor:
 
 
 class Pow(Function):
+    """a ** b of the promoted operands; `exponent_dtype` is the floating dtype b had before."""
+
     @staticmethod
-    def forward(ctx, a, b):
+    def forward(ctx, a, b, exponent_dtype=None):
+        ctx.exponent_dtype = exponent_dtype
         with np.errstate(divide="ignore", invalid="ignore"):
             if isinstance(b, np.ndarray) and b.dtype.kind in "iu" and (b < 0).any():
                 out = _int_pow_negative(a, b)
@@ -255,7 +264,9 @@ class Pow(Function):
         if ctx.needs_input_grad[0]:
             # b * a**(b-1), taken as 0 where b == 0 even at a == 0
             if isinstance(b, Tensor):
-                grad_a = where(b == 0, 0.0, grad * b * a ** (b - 1))
+                # torch takes b - 1 in the exponent's own dtype (float16 rounds it)
+                b_minus_1 = (b.to(ctx.exponent_dtype) - 1) if ctx.exponent_dtype is not None else b - 1
+                grad_a = where(b == 0, 0.0, grad * (b * a ** b_minus_1))
             else:
                 # (a bool exponent False is not special-cased by torch: 0 * nan**-1 stays NaN);
                 # grouped as torch groups it, so the same products overflow
@@ -263,14 +274,14 @@ class Pow(Function):
         if ctx.needs_input_grad[1]:
             # a**b * log(a), taken as 0 where a == 0 and b >= 0 (the limit from the right)
             if isinstance(a, Tensor):
-                grad_b = where((a == 0) & (b >= 0), 0.0, grad * out * a.log())
+                grad_b = where((a == 0) & (b >= 0), 0.0, grad * (out * a.log()))
             else:
                 with np.errstate(divide="ignore", invalid="ignore"):
                     log_a = float(np.log(float(a)))
-                grad_b = grad * out * log_a
+                grad_b = grad * (out * log_a)
                 if a == 0:
                     grad_b = where(b >= 0, 0.0, grad_b)
-        return grad_a, grad_b
+        return grad_a, grad_b, None
 
 
 def _is_small_integer(b: Any) -> bool:
@@ -331,7 +342,8 @@ def pow(input: Any, exponent: Any) -> Tensor:
         return pow(a.byte(), int(b)).bool()  # bool tensor ** bool number: 0/1 integers stay 0/1
     if kind != "f" and isinstance(b, int) and b < 0:
         raise RuntimeError("Integers to negative integer powers are not allowed.")
-    return apply_broadcasting(Pow, a, b)
+    own = exponent.dtype if isinstance(exponent, Tensor) and exponent.dtype.is_floating_point else None
+    return apply_broadcasting(Pow, a, b, own if own is not None and own is not dt else None)
 
 
 @writes_out(dtype_rule="same", message="Found dtype {out} but expected {result}")

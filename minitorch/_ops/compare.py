@@ -306,6 +306,7 @@ def _integer_bound(bound: Any, dt: _dtype.dtype) -> Any:
 @writes_out(dtype_rule="same", message="Found dtype {out} but expected {result}")
 def clamp(input: Tensor, min: Any = None, max: Any = None) -> Tensor:
     """input limited to [min, max] (numbers or broadcasting tensors); where min > max, max."""
+    check_tensor_input("clamp", input)
     if min is None and max is None:
         raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
     bounds = [as_tensor_operand(x) for x in (min, max) if x is not None]

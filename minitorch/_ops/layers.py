@@ -112,13 +112,15 @@ class VectorNorm(Function):
     def forward(ctx, x, p, dims, keepdim):
         ctx.save_for_backward(x)
         ctx.p, ctx.dims, ctx.keepdim = p, dims, keepdim
-        absx = np.abs(x)
+        # half norms accumulate in float32 like torch's (squares of half values under- and overflow)
+        absx = np.abs(x.astype(np.float32) if x.dtype == np.float16 else x)
         if p == float("inf"):
             out = absx.max(axis=dims, keepdims=True)
         elif p == 2:
-            out = np.sqrt((x * x).sum(axis=dims, keepdims=True))
+            out = np.sqrt((absx * absx).sum(axis=dims, keepdims=True))
         else:
             out = (absx ** p).sum(axis=dims, keepdims=True) ** (1 / p)
+        out = out.astype(x.dtype, copy=False)
         ctx.norm = out
         return out if keepdim else out.squeeze(dims)
 
