@@ -343,7 +343,9 @@ def pow(input: Any, exponent: Any) -> Tensor:
     if kind != "f" and isinstance(b, int) and b < 0:
         raise RuntimeError("Integers to negative integer powers are not allowed.")
     own = exponent.dtype if isinstance(exponent, Tensor) and exponent.dtype.is_floating_point else None
-    return apply_broadcasting(Pow, a, b, own if own is not None and own is not dt else None)
+    if own is not None and own is (a if isinstance(a, Tensor) else b).dtype:
+        own = None  # the exponent was not converted: nothing to remember
+    return apply_broadcasting(Pow, a, b, own)
 
 
 @writes_out(dtype_rule="same", message="Found dtype {out} but expected {result}")
