@@ -217,12 +217,13 @@ def own_process(rounds: int, blocks: int) -> dict:
     return {"rows": rows, "extra": extra}
 
 
-def scaling(rounds: int, blocks: int) -> dict:
-    """LeNet and CNN SGD steps with 1 and 2 threads, each library alone in its process."""
+def scaling(rounds: int, blocks: int, thread_counts: list | None = None) -> dict:
+    """LeNet and CNN SGD steps with each of `thread_counts` threads (default 1, 2 and every
+    core), each library alone in its process and set to that count by its own set_num_threads."""
     names = [CASES[0][0], CASES[2][0]]
     cpus = os.cpu_count() or 1
     out = {}
-    for threads in sorted({1, 2, cpus}):
+    for threads in sorted(set(thread_counts or (1, 2, cpus))):
         if threads > cpus:
             continue
         res = {lib: {n: [] for n in names} for lib in ("minitorch", "torch")}
@@ -270,9 +271,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="fewer blocks and rounds (a smoke run)")
     parser.add_argument("--json", default=os.path.join(HERE, "last_run.json"))
-    parser.add_argument("--only", choices=("one", "own", "all"), default="all")
+    parser.add_argument("--only", choices=("one", "own", "scaling", "all"), default="all")
+    parser.add_argument("--threads", type=lambda text: [int(t) for t in text.split(",")], default=None,
+                        help="thread counts of the scaling rows, e.g. 1,2,8,16 (default 1,2,all cores)")
+    parser.add_argument("--rounds", type=int, help="own-process rounds (default 3, 1 with --quick)")
+    parser.add_argument("--blocks", type=int, help="timed blocks per case (default 9, 3 with --quick)")
     args = parser.parse_args()
     blocks, rounds = (3, 1) if args.quick else (9, 3)
+    blocks, rounds = args.blocks or blocks, args.rounds or rounds
     import numpy as np
     weights_file = os.path.join(HERE, ".bench_weights.npz")
     np.savez(weights_file, **{f"{m}/{k}": v for m in ("lenet", "cnn", "mlp")
@@ -284,7 +290,9 @@ def main() -> None:
             run["one_process"] = one_process(blocks)
         if args.only in ("own", "all"):
             run["own_process"] = own_process(rounds, blocks)
-            run["scaling"] = scaling(rounds, max(3, blocks // 2))
+        if args.only in ("own", "scaling", "all"):
+            run["scaling"] = scaling(rounds, max(3, blocks // 2), args.threads)
+        if args.only in ("own", "all"):
             run["import_order"] = import_order(rounds + 1, max(3, blocks // 2))
     finally:
         os.remove(weights_file)

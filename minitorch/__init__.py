@@ -2,6 +2,7 @@
 
     import minitorch as torch
 """
+import builtins as _builtins  # names the bool/int types where minitorch.bool/int shadow them
 import warnings as _warnings
 
 # IEEE arithmetic in the ops (inf * 0, exp overflow, log(0), 0 / 0) gives inf/NaN silently in
@@ -51,17 +52,17 @@ from .utils import data as _utils_data  # noqa: F401  (minitorch.utils.data, as 
 FloatTensor = DoubleTensor = LongTensor = Tensor  # legacy names, accepted by isinstance in old code
 
 
-def is_tensor(obj) -> "builtins.bool":
+def is_tensor(obj) -> "_builtins.bool":
     """True if `obj` is a minitorch Tensor."""
     return isinstance(obj, Tensor)
 
 
-def numel(input: Tensor) -> "builtins.int":
+def numel(input: Tensor) -> "_builtins.int":
     """The number of elements of `input`."""
     return input.numel()
 
 
-def is_floating_point(input: Tensor) -> "builtins.bool":
+def is_floating_point(input: Tensor) -> "_builtins.bool":
     """True if `input` has a floating dtype."""
     return input.dtype.is_floating_point
 

@@ -17,7 +17,7 @@ from typing import Any, Callable, Iterator
 import numpy as np
 
 from . import _dtype
-from ._device import CPU, check_device, device
+from ._device import CPU, check_device
 from ._size import Size
 from ._tensor_str import tensor_repr
 from .utils.hooks import RemovableHandle
@@ -31,19 +31,7 @@ class Tensor:
     __array_priority__ = 1000  # numpy defers `ndarray + Tensor` to Tensor.__radd__
 
     def __new__(cls, *args: Any, **kwargs: Any) -> "Tensor":
-        self = object.__new__(cls)
-        self._array = _EMPTY
-        self._requires_grad = False
-        self._grad = None
-        self.grad_fn = None
-        self._output_nr = 0
-        self._version_box = [0]
-        self._base = None
-        self._view_chain = ()
-        self._grad_accumulator = None
-        self._hooks = None
-        self._retains_grad = False
-        return self
+        return _blank(cls, _EMPTY, False)
 
     def __init__(self, *args: Any, device: Any = None) -> None:
         # The legacy constructor: Tensor(2, 3) is uninitialised, Tensor([1, 2]) copies data.
@@ -319,7 +307,7 @@ class Tensor:
 
     def __bool__(self) -> bool:
         if self._array.size != 1:
-            raise RuntimeError(f"Boolean value of Tensor with more than one value is ambiguous")
+            raise RuntimeError("Boolean value of Tensor with more than one value is ambiguous")
         return bool(self._array.reshape(-1)[0])
 
     def __float__(self) -> float:
@@ -367,13 +355,32 @@ _EMPTY = np.empty(0, dtype=np.float32)
 
 def _wrap(array: np.ndarray, requires_grad: bool = False) -> Tensor:
     """Make a Tensor around an ndarray without copying (the fast internal constructor)."""
-    t = Tensor.__new__(Tensor)
+    return _blank(Tensor, array, requires_grad)
+
+
+def _blank(cls: type, array: np.ndarray, requires_grad: bool) -> Tensor:
+    """A `cls` instance around `array` with every autograd field at its default: the one place
+    that lists them. Every op's result is made here, so it skips __new__'s argument handling."""
+    t = _new_object(cls)
     t._array = array
     t._requires_grad = requires_grad
+    t._grad = None
+    t.grad_fn = None
+    t._output_nr = 0
+    t._version_box = [0]  # shared by views of one buffer (autograd.function._mark_view)
+    t._base = None
+    t._view_chain = ()
+    t._grad_accumulator = None
+    t._hooks = None
+    t._retains_grad = False
     return t
 
 
+_new_object = object.__new__
+
+
 def _rebuild(cls: type, array: np.ndarray, requires_grad: bool) -> Tensor:
+    """Unpickling: a `cls` made by its own __new__, around `array`."""
     t = cls.__new__(cls)
     t._array = array
     t._requires_grad = requires_grad

@@ -144,13 +144,13 @@ _attach(*_same_names(indexing, "__getitem__ __setitem__ index_select masked_sele
         *(in_place(fn, clone=False) for fn in _same_names(scatter, "scatter scatter_add scatter_reduce")))
 
 # ----- linear algebra (_ops/linalg.py) ------------------------------------------------
-_attach(*_same_names(linalg, "matmul mm bmm mv dot vdot inner outer addmm baddbmm addbmm trace diag diagonal tril "
+_attach(*_same_names(linalg, "matmul mm bmm mv dot vdot inner outer addmm addmv baddbmm addbmm trace diag diagonal tril "
                              "triu"),
         ger=linalg.outer, tril_=in_place(linalg.tril, clone=False), triu_=in_place(linalg.triu, clone=False),
-        addmm_=in_place(linalg.addmm), baddbmm_=in_place(linalg.baddbmm), addbmm_=in_place(linalg.addbmm),
+        addmm_=in_place(linalg.addmm), addmv_=in_place(linalg.addmv), baddbmm_=in_place(linalg.baddbmm), addbmm_=in_place(linalg.addbmm),
         __matmul__=linalg.matmul, __rmatmul__=_reflected(linalg.matmul))
 
-# ----- in-place fills, sampling, new_* (_creation.py) ---------------------------------
+# ----- in-place fills, sampling, new_* (_creation/) -----------------------------------
 _attach(*_same_names(_creation, "zero_ fill_ uniform_ normal_ exponential_ random_ bernoulli_ multinomial "
                                 "new_tensor new_zeros new_ones new_empty new_full"),
         bernoulli=lambda self, p=None, *, generator=None: _creation.bernoulli(self, p, generator=generator))

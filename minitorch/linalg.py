@@ -9,7 +9,6 @@ QR; Townsend 2016 for the SVD).
 """
 from __future__ import annotations
 
-import builtins
 import math
 from typing import Any, Sequence
 
@@ -60,7 +59,8 @@ def _diagonal(M: Tensor) -> Tensor:
 class VectorNorm(Function):
     @staticmethod
     def forward(ctx, x, ord, dims, keepdim):
-        ax = np.abs(x)
+        # half norms accumulate in float32 like torch's (squares of half values under- and overflow)
+        ax = np.abs(x.astype(np.float32) if x.dtype == np.float16 else x)
         if ord == math.inf:
             result = ax.max(axis=dims, keepdims=True) if ax.size else np.zeros_like(ax.sum(axis=dims, keepdims=True))
         elif ord == -math.inf:
@@ -74,6 +74,7 @@ class VectorNorm(Function):
         else:
             with np.errstate(divide="ignore"):
                 result = (ax ** ord).sum(axis=dims, keepdims=True) ** (1.0 / ord)
+        result = result.astype(x.dtype, copy=False)
         ctx.save_for_backward(x, result)
         ctx.ord, ctx.dims, ctx.keepdim = ord, dims, keepdim
         return result if keepdim else np.squeeze(result, axis=dims)

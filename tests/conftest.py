@@ -201,6 +201,32 @@ def check_results(fn, *arrays, **kwargs):
     assert_matches_torch(lambda L, *xs: _flatten(fn(L, *xs)), *arrays, **kwargs)
 
 
+# ----- case tables: rows of (id, fn(lib, *tensors), input shapes), one test run per row -----------
+CASE_DTYPES = [np.float32, np.float64, np.int64]
+
+
+def over_cases(cases):
+    """Parametrize a test over a case table: each run gets a row's `fn` and `shapes`, named by its id.
+
+        @over_cases([("flip", lambda L, x: x.flip(0), [(2, 3)])])
+        def test_gradcheck(fn, shapes):
+            gradcheck(fn, *case_inputs(shapes, np.float64))
+    """
+    return pytest.mark.parametrize("fn,shapes", [pytest.param(fn, shapes, id=name) for name, fn, shapes in cases])
+
+
+def case_inputs(shapes, dtype):
+    """One input array per shape: normal samples times 5 (so an integer dtype still gets distinct
+    values), seeded by position, cast to `dtype`."""
+    return [(randn(*s, seed=i) * 5).astype(dtype) for i, s in enumerate(shapes)]
+
+
+def distinct_inputs(shapes):
+    """float64 inputs whose values are all distinct and at least 0.25 from zero, so gradcheck's
+    finite-difference steps neither create ties (amax, amin) nor flip masks such as `x > 0`."""
+    return [np.arange(np.prod(s), dtype=np.float64).reshape(s) * (0.5 + i) - 2.25 for i, s in enumerate(shapes)]
+
+
 # ----- the dtype x dtype x shape grid (differential tests of elementwise ops and reductions) ---------
 ALL_DTYPES = ["bool", "uint8", "int8", "int16", "int32", "int64", "float16", "float32", "float64"]
 # pairs of operand shapes: equal, broadcasting, 0-d beside n-d (a 0-d tensor is "weak" in promotion), empty

@@ -327,8 +327,8 @@ def test_randint_overloads_like_torch(call):
     assert all(low <= v < 10 for v in ours.flatten().tolist())
 
 
-@pytest.mark.parametrize("call", ["randint(10)", "randint(high=10)"])
-def test_randint_without_size_raises_type_error_like_torch(call):
+@pytest.mark.parametrize("call", ["randint(10)", "randint(high=10)", "randint(size=(2,))", "randint()"])
+def test_randint_without_size_or_high_raises_type_error_like_torch(call):
     for lib in ("minitorch", "torch"):
         with pytest.raises(TypeError):
             eval(f"{lib}.{call}")

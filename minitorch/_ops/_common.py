@@ -30,6 +30,14 @@ def promote(a: Any, b: Any) -> tuple[Any, Any]:
     Tensors are cast (differentiably); Python scalars stay scalars, which numpy treats as
     weak exactly like torch does once the tensor has the result dtype.
     """
+    # The common cases first, since every binary op starts here: two tensors of one dtype,
+    # or a float tensor with a Python int or float (the tensor's dtype wins).
+    if isinstance(a, Tensor):
+        if isinstance(b, Tensor):
+            if a._array.dtype == b._array.dtype:
+                return a, b
+        elif type(b) in (float, int) and a._array.dtype.kind == "f":
+            return a, b
     a, b = as_tensor_operand(a), as_tensor_operand(b)
     if isinstance(a, Tensor) and isinstance(b, Tensor):
         if a._array.dtype == b._array.dtype:

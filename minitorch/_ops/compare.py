@@ -245,14 +245,18 @@ def _predicate(np_fn: Any, int_value: bool, name: str, doc: str) -> Any:
 isnan = _predicate(np.isnan, False, "isnan", "True where input is nan.")
 isinf = _predicate(np.isinf, False, "isinf", "True where input is +inf or -inf.")
 isfinite = _predicate(np.isfinite, True, "isfinite", "True where input is neither nan nor infinite.")
+@writes_out(dtype_rule="same", message="signbit does not support non-boolean outputs.")
 def signbit(input: Tensor) -> Tensor:
     """True where the sign bit is set: negative numbers, -0.0 and nan with a negative sign."""
     a = input._array
     return _wrap(np.asarray(np.signbit(a) if a.dtype.kind == "f" else a < 0))
 
 
-isposinf = _predicate(np.isposinf, False, "isposinf", "True where input is +inf.")
-isneginf = _predicate(np.isneginf, False, "isneginf", "True where input is -inf.")
+# unlike isnan/isinf/isfinite, these two take out= (a bool tensor only)
+isposinf = writes_out(_predicate(np.isposinf, False, "isposinf", "True where input is +inf."), dtype_rule="same",
+                      message="isposinf does not support non-boolean outputs.")
+isneginf = writes_out(_predicate(np.isneginf, False, "isneginf", "True where input is -inf."), dtype_rule="same",
+                      message="isneginf does not support non-boolean outputs.")
 
 
 # ----- clamp, maximum, minimum ---- --------------------------------------------------
@@ -302,6 +306,7 @@ def _integer_bound(bound: Any, dt: _dtype.dtype) -> Any:
 @writes_out(dtype_rule="same", message="Found dtype {out} but expected {result}")
 def clamp(input: Tensor, min: Any = None, max: Any = None) -> Tensor:
     """input limited to [min, max] (numbers or broadcasting tensors); where min > max, max."""
+    check_tensor_input("clamp", input)
     if min is None and max is None:
         raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
     bounds = [as_tensor_operand(x) for x in (min, max) if x is not None]

@@ -164,12 +164,14 @@ def _pair_operands(terms: list, summed: set, a: Tensor, b: Tensor) -> tuple[Tens
     """
     pair = [a, b]
     through_bmm = False
+    alone: list = [[], []]  # per operand, the dims summed in it alone: one sum in its own dtype, kept as size 1
     for letter in sorted(summed):
         big = [letter in term and t.shape[term.index(letter)] > 1 for term, t in zip(terms, pair)]
         through_bmm = through_bmm or all(big)
         for i in range(2):
-            if big[i] and not big[1 - i] and terms[i].count(letter) == 1:  # summed in its own dtype, kept as size 1
-                pair[i] = pair[i].sum(terms[i].index(letter), keepdim=True)
+            if big[i] and not big[1 - i] and terms[i].count(letter) == 1:
+                alone[i].append(terms[i].index(letter))
+    pair = [t.sum(tuple(sorted(dims)), keepdim=True) if dims else t for t, dims in zip(pair, alone)]
     dtypes = [t.dtype for t in pair]
     if through_bmm and dtypes[0] is _dtype.bool:  # checked before the dtypes agree, like torch
         raise NotImplementedError("\"bmm\" not implemented for 'Bool'")

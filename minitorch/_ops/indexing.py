@@ -344,6 +344,7 @@ def index_select(input: Tensor, dim: int, index: Tensor) -> Tensor:
     return read_at(input, _dim_key(d, idx))
 
 
+@writes_out(dtype_rule="same")
 def index_add(input: Tensor, dim: int, index: Tensor, source: Tensor, *, alpha: Any = 1) -> Tensor:
     """A copy of input with alpha * source[i] added at position index[i] along `dim` (repeats add up)."""
     idx = _vector_index(index, "index_add_")
@@ -361,6 +362,7 @@ def index_add(input: Tensor, dim: int, index: Tensor, source: Tensor, *, alpha: 
     return write_at(input, _dim_key(d, idx), source if alpha == 1 else source * alpha, True)
 
 
+@writes_out(dtype_rule="same")
 def index_copy(input: Tensor, dim: int, index: Tensor, source: Tensor) -> Tensor:
     """A copy of input with source[i] written at position index[i] along `dim`."""
     idx = _vector_index(index, "index_copy_")

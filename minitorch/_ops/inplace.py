@@ -214,7 +214,7 @@ _CPP_NAMES = {"bool": "bool", "uint8": "unsigned char", "int8": "signed char", "
 
 
 def writes_out(fn: Callable | None = None, *, dtype_rule: str = "castable", message: str | None = None,
-               error: type = RuntimeError) -> Any:
+               error: type = RuntimeError, warn_on_resize: bool = True) -> Any:
     """Decorator: `fn(..., out=t)` writes fn's result into `t` and returns `t` itself (torch's out=).
 
     A tuple result (max with dim, sort, ...) takes a tuple of outs. Each out is resized to
@@ -225,10 +225,12 @@ def writes_out(fn: Callable | None = None, *, dtype_rule: str = "castable", mess
       "same"      out must have exactly the result's dtype, else `message`;
       "computes_in"  any dtype: fn computes in out's dtype (its `dtype=` argument), as sum does.
     `message` may name {result}/{out} (Float, Long) or {result_cpp}/{out_cpp} (float, long int).
+    A few ops (addbmm) resize a wrong-shaped out silently: `warn_on_resize=False`.
     Tensor methods use `fn` itself (`.without_out`): torch's methods take no out=.
     """
     if fn is None:
-        return functools.partial(writes_out, dtype_rule=dtype_rule, message=message, error=error)
+        return functools.partial(writes_out, dtype_rule=dtype_rule, message=message, error=error,
+                                 warn_on_resize=warn_on_resize)
     message = message or (SAME_DTYPE if dtype_rule == "same" else CASTABLE)
 
     @functools.wraps(fn)
@@ -248,7 +250,7 @@ def writes_out(fn: Callable | None = None, *, dtype_rule: str = "castable", mess
             raise TypeError(f"{fn.__name__}(): argument 'out' must be "
                             f"{'tuple of ' + str(len(results)) + ' Tensors' if len(results) > 1 else 'Tensor'}")
         for target, value in zip(outs, results):
-            _write_out(target, value, dtype_rule, message, error)
+            _write_out(target, value, dtype_rule, message, error, warn_on_resize)
         if isinstance(result, tuple):
             return type(result)(*outs) if hasattr(result, "_fields") else outs
         return out
@@ -256,7 +258,8 @@ def writes_out(fn: Callable | None = None, *, dtype_rule: str = "castable", mess
     return with_out
 
 
-def _write_out(out: Tensor, value: Tensor, dtype_rule: str, message: str, error: type) -> None:
+def _write_out(out: Tensor, value: Tensor, dtype_rule: str, message: str, error: type,
+               warn_on_resize: bool = True) -> None:
     """Copy `value` into `out` (resized to fit), checking out's dtype by the op's rule."""
     source, target = value.dtype, out.dtype
     if dtype_rule == "same" and source is not target or \
@@ -266,7 +269,7 @@ def _write_out(out: Tensor, value: Tensor, dtype_rule: str, message: str, error:
     shape = value._array.shape
     resized = out._array.shape != shape
     if resized:
-        if out._array.size:
+        if out._array.size and warn_on_resize:
             warnings.warn(f"An output with one or more elements was resized since it had shape {list(out.shape)}, "
                           f"which does not match the required output shape {list(shape)}. This behavior is "
                           "deprecated, and in a future PyTorch release outputs will not be resized unless they "

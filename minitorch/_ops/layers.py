@@ -14,41 +14,51 @@ from .. import _dtype
 from .._tensor import Tensor, _wrap
 from ..autograd.function import Function
 from ..random import rng as _rng
-from ._common import type_name
+from ._common import renamed, type_name
 from .activation import _SELU_ALPHA, _SELU_SCALE
 from .compare import where
 from .inplace import maybe_in_place
-from .linalg import check_expandable, matmul
+from .linalg import MatMul, check_expandable, matmul
+from .shape import Reshape, View
 
 # public functions, re-exported by nn.functional
 __all__ = ["linear", "bilinear", "dropout", "dropout1d", "dropout2d", "dropout3d", "alpha_dropout",
            "one_hot", "embedding", "normalize", "cosine_similarity", "pairwise_distance"]
 
 
-class Linear(Function):
-    """x @ W.T + b in one node: one GEMM forward, two GEMMs and a sum backward."""
+class Addmm(Function):
+    """bias + mat1 @ mat2 in one node, bias broadcast to (n, m): torch's fused affine map.
+
+    The inputs come in torch's order (bias, mat1, mat2), so `grad_fn.next_functions` lists
+    them as torch does; linear passes weight.t() as mat2.
+    """
 
     @staticmethod
-    def forward(ctx, x, weight, bias):
-        ctx.save_for_backward(x if ctx.needs_input_grad[1] else None, weight)
-        out = np.matmul(x, weight.T)
-        if bias is not None:
-            out += bias
+    def forward(ctx, bias, mat1, mat2):
+        ctx.save_for_backward(mat1 if ctx.needs_input_grad[2] else None,
+                              mat2 if ctx.needs_input_grad[1] else None)
+        out = np.matmul(mat1, mat2)
+        out += bias
         return out
 
     @staticmethod
     def backward(ctx, grad):
-        x, weight = ctx.saved_tensors
-        grad_x = grad_w = grad_b = None
-        if ctx.needs_input_grad[0]:
-            grad_x = grad @ weight
-        # Leading dims of an N-D input are batch dims: flatten them into rows.
-        rows = grad.reshape(-1, grad.shape[-1])
-        if ctx.needs_input_grad[1]:
-            grad_w = rows.t() @ x.reshape(-1, x.shape[-1])
-        if len(ctx.needs_input_grad) > 2 and ctx.needs_input_grad[2]:
-            grad_b = rows.sum(0)
-        return grad_x, grad_w, grad_b
+        mat1, mat2 = ctx.saved_tensors
+        # the engine sums the broadcast rows of the bias's gradient away
+        grad_bias = grad if ctx.needs_input_grad[0] else None
+        grad_mat1 = grad @ mat2.mT if ctx.needs_input_grad[1] else None
+        # computed transposed: mat2 is usually weight.t(), so after TBackward0 the weight's
+        # gradient is row-major like the weight itself (as torch's gradient layout contract keeps it)
+        grad_mat2 = (grad.mT @ mat1).mT if ctx.needs_input_grad[2] else None
+        return grad_bias, grad_mat1, grad_mat2
+
+
+# A matrix product without bias is torch's mm, whose node is MmBackward0; a reshape that
+# torch does with _unsafe_view (of a fresh matmul result or copy) is named after it.
+Mm = renamed(MatMul, "MmBackward0")
+UnsafeView = renamed(Reshape, "UnsafeViewBackward0")
+# torch drops the vector input's added row with the in-place squeeze_(dim) overload
+SqueezeRow = renamed(View, "SqueezeBackward4")
 
 
 class Embedding(Function):
@@ -102,13 +112,15 @@ class VectorNorm(Function):
     def forward(ctx, x, p, dims, keepdim):
         ctx.save_for_backward(x)
         ctx.p, ctx.dims, ctx.keepdim = p, dims, keepdim
-        absx = np.abs(x)
+        # half norms accumulate in float32 like torch's (squares of half values under- and overflow)
+        absx = np.abs(x.astype(np.float32) if x.dtype == np.float16 else x)
         if p == float("inf"):
             out = absx.max(axis=dims, keepdims=True)
         elif p == 2:
-            out = np.sqrt((x * x).sum(axis=dims, keepdims=True))
+            out = np.sqrt((absx * absx).sum(axis=dims, keepdims=True))
         else:
             out = (absx ** p).sum(axis=dims, keepdims=True) ** (1 / p)
+        out = out.astype(x.dtype, copy=False)
         ctx.norm = out
         return out if keepdim else out.squeeze(dims)
 
@@ -151,7 +163,30 @@ def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
                            f"{type_name(input.dtype)} and {type_name(weight.dtype)}")
     if bias is not None:
         check_expandable(tuple(bias.shape), tuple(input.shape[:-1]) + (weight.shape[0],))
-    return Linear.apply(input, weight, bias)
+    return _affine(input, weight.t(), bias)
+
+
+def _affine(input: Tensor, weight_t: Tensor, bias: Tensor | None) -> Tensor:
+    """input @ weight_t + bias, built from the same nodes torch's linear records.
+
+    A matrix input is one addmm (or mm) node. Other ranks are flattened to a matrix and the
+    result viewed back to (*, out), except a non-contiguous input with a bias, which torch
+    multiplies through matmul and then adds the bias as a separate node.
+    """
+    if input.ndim == 2:
+        return Mm.apply(input, weight_t) if bias is None else Addmm.apply(bias, input, weight_t)
+    out_shape = tuple(input.shape[:-1]) + (weight_t.shape[1],)
+    if input.ndim == 1 and bias is None:
+        return SqueezeRow.apply(Mm.apply(input.unsqueeze(0), weight_t), out_shape)
+    rows = (math.prod(input.shape[:-1]), input.shape[-1])
+    if input.is_contiguous():
+        if bias is not None:
+            return Addmm.apply(bias, input.view(rows), weight_t).view(out_shape)
+        matrix = input.view(rows)
+    else:  # torch's reshape: a contiguous copy, then a view of it
+        matrix = UnsafeView.apply(input.contiguous(), rows)
+    out = UnsafeView.apply(Mm.apply(matrix, weight_t), out_shape)
+    return out if bias is None else out + bias
 
 
 def bilinear(input1: Tensor, input2: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:

@@ -20,7 +20,7 @@ from ._common import result_dtype, type_name
 from .einsum import tensordot
 from .inplace import writes_out
 
-__all__ = ["matmul", "mm", "bmm", "mv", "dot", "vdot", "inner", "outer", "ger", "addmm", "baddbmm", "addbmm",
+__all__ = ["matmul", "mm", "bmm", "mv", "dot", "vdot", "inner", "outer", "ger", "addmm", "addmv", "baddbmm", "addbmm",
            "trace", "diag", "diagonal", "tril", "triu"]
 
 
@@ -200,6 +200,22 @@ def addmm(input: Tensor, mat1: Tensor, mat2: Tensor, *, beta: Any = 1, alpha: An
     return _scaled_sum(input, mm(mat1, mat2), beta, alpha)
 
 
+@writes_out(dtype_rule="same")
+def addmv(input: Tensor, mat: Tensor, vec: Tensor, *, beta: Any = 1, alpha: Any = 1) -> Tensor:
+    """beta * input + alpha * (mat @ vec): (n, m) @ (m,), input broadcast to (n,)."""
+    if not input.dtype is mat.dtype is vec.dtype:
+        raise RuntimeError(f"addmv input tensors must have the same dtype, but got {type_name(input.dtype)}, "
+                           f"{type_name(mat.dtype)}, and {type_name(vec.dtype)}")
+    product = mv(mat, vec)
+    try:
+        check_expandable(tuple(input.shape), tuple(product.shape))
+    except RuntimeError:
+        raise RuntimeError(f"size mismatch, got input ({_shape_str(input.shape)}), mat ({_shape_str(mat.shape)}), "
+                           f"vec ({vec.shape[0]})") from None
+    return _scaled_sum(input, product, beta, alpha)
+
+
+@writes_out(dtype_rule="same")
 def baddbmm(input: Tensor, batch1: Tensor, batch2: Tensor, *, beta: Any = 1, alpha: Any = 1) -> Tensor:
     """beta * input + alpha * bmm(batch1, batch2): (b, n, k) @ (b, k, m), input broadcast to (b, n, m)."""
     _read_three_sizes(batch1, batch2)
@@ -211,6 +227,8 @@ def baddbmm(input: Tensor, batch1: Tensor, batch2: Tensor, *, beta: Any = 1, alp
     return _scaled_sum(input, bmm(batch1, batch2), beta, alpha)
 
 
+@writes_out(dtype_rule="same", message="self and mat2 must have the same dtype, but got {out} and {result}",
+            warn_on_resize=False)
 def addbmm(input: Tensor, batch1: Tensor, batch2: Tensor, *, beta: Any = 1, alpha: Any = 1) -> Tensor:
     """beta * input + alpha * (sum over the batch of batch1[i] @ batch2[i]); the result is (n, m)."""
     _read_three_sizes(batch1, batch2)

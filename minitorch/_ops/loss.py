@@ -173,6 +173,27 @@ class BinaryCrossEntropy(Function):
         return grad_x, grad_y
 
 
+class MseLoss(Function):
+    """(input - target)^2, reduced by 'none', 'mean' or 'sum', in one node (same shapes)."""
+
+    @staticmethod
+    def forward(ctx, input, target, reduction):
+        ctx.save_for_backward(input, target)
+        ctx.reduction = reduction
+        d = input - target
+        if reduction == "mean" and d.size == 0:
+            return np.array(np.nan, dtype=d.dtype)  # torch's mean of nothing, without numpy's warning
+        return _reduce(d * d, reduction)
+
+    @staticmethod
+    def backward(ctx, grad):
+        input, target = ctx.saved_tensors
+        scale = 2.0 / input.numel() if ctx.reduction == "mean" and input.numel() else 2.0
+        grad_d = grad * (input - target) * scale
+        return (grad_d if ctx.needs_input_grad[0] else None,
+                -grad_d if ctx.needs_input_grad[1] else None, None)
+
+
 class SmoothL1(Function):
     """0.5 d^2 / beta where |d| < beta, else |d| - beta / 2 (d is input - target)."""
 
@@ -330,11 +351,14 @@ def mse_loss(input: Tensor, target: Tensor, size_average: Any = None, reduce: An
     reduction = _reduction_from_legacy(size_average, reduce, reduction)
     _warn_broadcast(input, target)
     input, target = _promoted_pair(input, target, "mse_cpu")
-    d = input - target
-    loss = d * d
-    if weight is not None:
-        loss = loss * weight
-    return label_node(_reduce(loss, reduction), "MseLossBackward0")
+    if weight is not None:  # torch composes the weighted loss from elementwise ops too
+        d = input - target
+        return _reduce(d * d * weight, reduction)
+    _check_reduction(reduction)
+    shape = broadcast_shape(tuple(input.shape), tuple(target.shape))
+    # like torch, only an operand of another shape gets an expand node
+    input, target = (t if tuple(t.shape) == shape else t.expand(shape) for t in (input, target))
+    return MseLoss.apply(input, target, reduction)
 
 
 def l1_loss(input: Tensor, target: Tensor, size_average: Any = None, reduce: Any = None,

@@ -252,6 +252,7 @@ class Logit(Function):
         return where((a < ctx.eps) | (a > 1 - ctx.eps), 0.0, slope), None  # clamped: no gradient
 
 
+@writes_out
 def logit(input: Tensor, eps: float | None = None) -> Tensor:
     """log(p / (1 - p)), the inverse of sigmoid; with `eps`, p is first clamped to [eps, 1 - eps]."""
     return Logit.apply(as_float(input), eps)
@@ -283,17 +284,23 @@ def relu(input: Tensor) -> Tensor:
 
 # ----- functions of two reals ---------------------------------------------------------
 class Atan2(Function):
+    """atan2 of the promoted operands; `square_dtypes` are the floating dtypes they had before."""
+
     @staticmethod
-    def forward(ctx, a, b):
+    def forward(ctx, a, b, square_dtypes):
+        ctx.square_dtypes = square_dtypes
         ctx.save_for_backward(a, b)
         return np.arctan2(a, b)
 
     @staticmethod
     def backward(ctx, grad):
         a, b = ctx.saved_tensors
-        r2 = a * a + b * b
-        safe = where(r2 == 0, 1.0, r2)  # torch's gradient at the origin is 0
-        return grad * b / safe, grad * -a / safe
+        # torch squares each operand in its own dtype before the sum promotes (a float32 beside a
+        # float64 is squared in float32); the casts back are exact, the values came from there
+        (a_own, b_own) = (t.to(d) for t, d in zip((a, b), ctx.square_dtypes))
+        r2 = a_own * a_own + b_own * b_own
+        recip = 1 / where(r2 == 0, 1.0, r2)  # torch's gradient at the origin is 0
+        return grad * b * recip, grad * -a * recip, None
 
 
 @writes_out
@@ -301,7 +308,10 @@ def atan2(input: Tensor, other: Tensor) -> Tensor:
     """The angle of the point (other, input): atan(input / other) in the right quadrant."""
     check_tensor_input("atan2", input)
     check_tensor("atan2", other)
-    return apply_broadcasting(Atan2, *promote_to_float(input, other))
+    a, b = promote_to_float(input, other)
+    # an integer operand is squared in the computation dtype (torch squares a uint8 in uint8, wrapping)
+    square_dtypes = tuple(t.dtype if t.dtype.is_floating_point else a.dtype for t in (input, other))
+    return apply_broadcasting(Atan2, a, b, square_dtypes)
 
 
 arctan2 = atan2

@@ -41,6 +41,9 @@ class NormSpec(NamedTuple):
     # `repeat` times): batch and instance norm, which run on the fused numba kernels
     kernel_view: tuple | None = None
     repeat: int = 1
+    # a float16 layer norm computed in float32: torch keeps its statistics in float16, and its
+    # backward starts from those roundings
+    half_statistics: bool = False
 
 
 class Normalize(Function):
@@ -55,18 +58,24 @@ class Normalize(Function):
         if spec.kernel_view is not None:
             return _kernel_forward(ctx, x, weight, bias, spec, fixed)
         xs = x.reshape(spec.stats_shape)
-        if fixed is None:
-            # statistics accumulated in float64 (from x itself: x - mean in float16 would lose digits);
-            # the normalisation itself runs in x's dtype
-            # (add.reduce / count rather than np.mean: an empty group gives NaN without numpy's warning)
-            count = prod(xs.shape[d] for d in spec.dims)
-            mean64 = np.add.reduce(xs, axis=spec.dims, keepdims=True, dtype=np.float64) / count
-            mean = mean64.astype(x.dtype)
-            var = np.add.reduce(np.square(xs - (mean64 if x.dtype == np.float16 else mean)), axis=spec.dims,
-                                keepdims=True, dtype=np.float64) / count
+        count = prod(xs.shape[d] for d in spec.dims)
+        if fixed is None and x.dtype == np.float32 and 0 < count < _SHORT_ROW:
+            mean, var = _short_row_moments(xs.reshape(-1, count))
+            mean, var = mean.reshape(_keepdims_shape(spec)), var.reshape(_keepdims_shape(spec))
+            invstd = np.float32(1) / np.sqrt(var + np.float32(spec.eps))
         else:
-            mean, var = fixed
-        invstd = (1.0 / np.sqrt(var + spec.eps)).astype(x.dtype)
+            if fixed is None:
+                # statistics accumulated in float64 (from x itself: x - mean in float16 would lose digits);
+                # the normalisation itself runs in x's dtype
+                # (add.reduce / count rather than np.mean: an empty group gives NaN without numpy's warning)
+                mean64 = np.add.reduce(xs, axis=spec.dims, keepdims=True, dtype=np.float64) / count
+                mean = mean64.astype(x.dtype)
+                var = np.add.reduce(np.square(xs - (mean64 if x.dtype == np.float16 else mean)), axis=spec.dims,
+                                    keepdims=True, dtype=np.float64) / count
+            else:
+                mean, var = fixed
+            invstd = (1.0 / np.sqrt(var + spec.eps)).astype(x.dtype)
+        ctx.mean = mean
         if x.dtype == np.float16:  # torch's half batch norm: (x - mean) * invstd, each rounded to half
             xhat = (xs - mean.astype(x.dtype)) * invstd
         else:  # x * invstd - mean * invstd (rather than (x - mean) * invstd): torch's rounding
@@ -101,8 +110,7 @@ class Normalize(Function):
         else:
             xhat, invstd = _wrap(ctx.xhat), _wrap(ctx.invstd)
         need = ctx.needs_input_grad
-        gw = _sum_over(grad * xhat, spec.affine_dims).reshape(weight.shape) if need[1] else None
-        gb = _sum_over(grad, spec.affine_dims).reshape(ctx.input_shape(2)) if need[2] else None
+        gw, gb = _affine_grads(ctx, grad, xhat, weight)
         gx = None
         if need[0]:
             gxhat = (grad if weight is None else grad * weight.reshape(spec.affine_shape)).reshape(spec.stats_shape)
@@ -111,6 +119,84 @@ class Normalize(Function):
                 gxhat = gxhat - gxhat.mean(spec.dims, keepdim=True) - xh * (gxhat * xh).mean(spec.dims, keepdim=True)
             gx = (gxhat * invstd).reshape(x.shape)
         return gx, gw, gb, None, None
+
+
+# Rows shorter than one 8-float vector: torch's CPU kernels take their moments with a scalar
+# Welford loop in float32 instead of its vectorised one
+_SHORT_ROW = 8
+
+
+def _short_row_moments(rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Mean and biased variance of each row of a (M, N < 8) float32 array, rounded as torch's
+    RowwiseMoments rounds them: Welford's update in float32, then its merge with the (empty)
+    vector lanes, whose products with 0 turn an inf mean into NaN as torch's do."""
+    zero = np.float32(0)
+    mean, m2 = np.zeros(len(rows), np.float32), np.zeros(len(rows), np.float32)
+    with np.errstate(all="ignore"):
+        for n, column in enumerate(rows.T, start=1):
+            delta = column - mean
+            mean = mean + delta / np.float32(n)
+            m2 = m2 + delta * (column - mean)
+        delta = zero - mean
+        mean = mean + zero * delta
+        m2 = m2 + (zero + delta * delta * zero * np.float32(rows.shape[1]))
+        return mean, m2 / np.float32(rows.shape[1])
+
+
+def _fma32(a: np.ndarray, b: np.ndarray, c: np.ndarray) -> np.ndarray:
+    """a * b + c rounded once to float32, as the fused multiply-add in torch's compiled kernels
+    (a * b of two float32 values is exact in float64)."""
+    return (np.asarray(a, np.float64) * b + c).astype(np.float32)
+
+
+def _lane_row_sum(p: np.ndarray) -> np.ndarray:
+    """Row sums of (M, N) as torch's vectorised reductions add: left to right below 8 values,
+    otherwise 8 running lanes (the last partial vector into the first lanes), halved pairwise."""
+    n = p.shape[1]
+    if n < _SHORT_ROW:
+        total = p[:, 0].copy()
+        for j in range(1, n):
+            total += p[:, j]
+        return total
+    full = n // _SHORT_ROW * _SHORT_ROW
+    lanes = p[:, :_SHORT_ROW].copy()
+    for start in range(_SHORT_ROW, full, _SHORT_ROW):
+        lanes += p[:, start:start + _SHORT_ROW]
+    lanes[:, :n - full] += p[:, full:]
+    while lanes.shape[1] > 1:
+        half = lanes.shape[1] // 2
+        lanes = lanes[:, :half] + lanes[:, half:]
+    return lanes[:, 0]
+
+
+def _layer_norm_input_grad(dy: np.ndarray, x: np.ndarray, gamma: np.ndarray | None, mean: np.ndarray,
+                           rstd: np.ndarray) -> np.ndarray:
+    """Layer norm's input gradient for rows (M, N) of float32, in torch's algebra and rounding:
+
+        ds = sum(dy * x * gamma), db = sum(dy * gamma)
+        b  = (db * mean - ds) * rstd^3 / N,  c = -b * mean - db * rstd / N
+        dx = rstd * dy * gamma + b * x + c
+
+    (the closed form of the docstring at the top, regrouped so that each row needs two sums).
+    Over a few values the terms nearly cancel, so the rounding decides the answer."""
+    n = x.shape[1]
+    dyg = dy if gamma is None else dy * gamma
+    ds = _lane_row_sum(dy * x if gamma is None else dy * x * gamma)
+    db = _lane_row_sum(dyg)
+    a, mean, scale = rstd.reshape(-1), mean.reshape(-1), np.float32(1) / np.float32(n)
+    with np.errstate(all="ignore"):
+        b = _fma32(db, mean, -ds) * a * a * a * scale
+        c = _fma32(-b, mean, -(db * a * scale))
+        ady = a[:, None] * dy if gamma is None else a[:, None] * dy * gamma
+        return _fma32(b[:, None], x, ady) + c[:, None]
+
+
+def _affine_grads(ctx: Any, grad: Tensor, xhat: Tensor, weight: Tensor | None) -> tuple:
+    """The weight and bias gradients: grad * xhat and grad summed where they broadcast."""
+    dims, need = ctx.spec.affine_dims, ctx.needs_input_grad
+    gw = _sum_over(grad * xhat, dims).reshape(weight.shape) if need[1] else None
+    gb = _sum_over(grad, dims).reshape(ctx.input_shape(2)) if need[2] else None
+    return gw, gb
 
 
 def _sum_over(t: Tensor, dims: tuple) -> Tensor:
@@ -173,11 +259,67 @@ class NativeBatchNorm(Normalize):
 
 
 class NativeLayerNorm(Normalize):
-    pass
+    @staticmethod
+    def forward(ctx, x, weight, bias, spec, fixed):
+        y, mean, var = Normalize.forward(ctx, x, weight, bias, spec, fixed)
+        if x.dtype != np.float32 or x.size == 0:
+            return y, mean, var
+        # torch's rounding: float32 rows take (x - mean) * rstd, half rows (computed in float32 here)
+        # a fused x * rstd - rstd * mean; then a fused xhat * weight + bias
+        n = prod(spec.affine_shape)
+        xs, m, r = x.reshape(-1, n), ctx.mean.reshape(-1, 1), np.asarray(ctx.invstd, np.float32).reshape(-1, 1)
+        with np.errstate(all="ignore"):
+            xhat = _fma32(xs, r, -(r * m)) if spec.half_statistics else (xs - m) * r
+            ctx.xhat = xhat.reshape(x.shape)
+            if weight is None and bias is None:
+                return ctx.xhat, mean, var
+            w = np.ones(n, np.float32) if weight is None else weight.reshape(-1)
+            b = np.zeros(n, np.float32) if bias is None else bias.reshape(-1)
+            return _fma32(xhat, w, b).reshape(x.shape), mean, var
+
+    @staticmethod
+    def backward(ctx, grad, _mean, _var):
+        x, weight = ctx.saved_tensors
+        if grad_mode.is_grad_enabled() or x._array.dtype != np.float32 or not ctx.needs_input_grad[0]:
+            return Normalize.backward(ctx, grad, _mean, _var)
+        # float32 input gradient in torch's own formula; the affine gradients as Normalize's
+        n = prod(ctx.spec.affine_shape)
+        rows = (-1, n)
+        gamma = None if weight is None else weight._array.reshape(1, n)
+        mean, rstd = (np.asarray(s, np.float16 if ctx.spec.half_statistics else np.float32).astype(np.float32)
+                      for s in (ctx.mean, ctx.invstd))
+        dy, xs = grad._array.reshape(rows), x._array.reshape(rows)
+        gx = _layer_norm_input_grad(dy, xs, gamma, mean, rstd)
+        _, gb = _affine_grads(ctx, grad, _wrap(ctx.xhat), weight)
+        gw = None
+        if ctx.needs_input_grad[1]:  # torch's xhat here is a fused rstd * x - rstd * mean
+            a = rstd.reshape(-1, 1)
+            with np.errstate(all="ignore"):
+                xhat = _fma32(a, xs, -(a * mean.reshape(-1, 1)))
+            gw = _wrap(np.add.reduce(dy * xhat, axis=0).astype(weight._array.dtype).reshape(weight.shape))
+        return _wrap(gx.reshape(x.shape)), gw, gb, None, None
 
 
 class NativeGroupNorm(Normalize):
-    pass
+    @staticmethod
+    def forward(ctx, x, weight, bias, spec, fixed):
+        y, mean, var = Normalize.forward(ctx, x, weight, bias, spec, fixed)
+        if x.dtype != np.float32 or x.size == 0:
+            return y, mean, var
+        # torch's GroupNorm kernel rounds its own way: rstd in double, then per channel
+        # scale = rstd * gamma, shift = beta - scale * mean, y = x * scale + shift (both fused)
+        n, groups, _ = spec.stats_shape
+        per_group = x.shape[1] // groups
+        rstd = (1.0 / np.sqrt(np.asarray(var, np.float64) + spec.eps)).astype(np.float32)
+        gamma = np.ones(x.shape[1], np.float32) if weight is None else weight
+        beta = np.zeros(x.shape[1], np.float32) if bias is None else bias
+        scale = rstd.reshape(n, groups, 1) * gamma.reshape(1, groups, per_group)
+        with np.errstate(all="ignore"):
+            shift = _fma32(-scale, ctx.mean.reshape(n, groups, 1), beta.reshape(1, groups, per_group))
+            xs = x.reshape(n, groups, per_group, -1)
+            y = _fma32(xs, scale[..., None], shift[..., None]).reshape(x.shape)
+        ctx.invstd = rstd
+        return y, mean, var
 
 
 def _update_running(buffer: Tensor | None, value: np.ndarray, momentum: float) -> None:
@@ -290,9 +432,10 @@ def layer_norm(input: Tensor, normalized_shape: int | Sequence[int], weight: Ten
         raise RuntimeError(f"Given normalized_shape={list(shape)}, expected input with shape "
                            f"[*, {', '.join(map(str, shape))}], but got input of size{list(input.shape)}")
     _check_float(input, "LayerNormKernelImpl")
-    if input.dtype is _dtype.float16:
-        return half_as_float(layer_norm, input, shape, weight, bias, eps)
     spec = _spec(input, tuple(input.shape), tuple(range(input.ndim - k, input.ndim)), shape, eps)
+    if input.dtype is _dtype.float16:  # computed in float32 like torch's half kernel
+        spec = spec._replace(half_statistics=True)
+        return half_as_float(lambda *args: NativeLayerNorm.apply(*args, spec, None)[0], input, weight, bias)
     return NativeLayerNorm.apply(input, weight, bias, spec, None)[0]
 
 

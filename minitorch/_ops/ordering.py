@@ -19,6 +19,7 @@ from ..autograd.function import Function
 from ._common import not_implemented, one_dim, reduced_dims, restore_dims
 from .inplace import writes_out
 from .reduction import sum
+from .tie_order import mode_index, quickselect_index, sort_indices, topk_indices
 
 __all__ = ["max", "min", "amax", "amin", "aminmax", "argmax", "argmin", "topk", "kthvalue", "sort", "argsort", "median",
            "mode", "unique"]
@@ -289,13 +290,35 @@ def _argsort(a: np.ndarray, dim: int, descending: bool) -> np.ndarray:
     return (n - 1) - np.flip(np.argsort(np.flip(a, dim), axis=dim, kind="stable"), dim)
 
 
+def _sort_order(a: np.ndarray, dim: int, descending: bool, stable: bool) -> np.ndarray:
+    """The indices that sort `a` along dim as torch's CPU sort orders them: stable, or with
+    stable=False the order std::sort leaves tied values in (equal to the stable one up to 16
+    values, and in torch's radix sort of a long 1-D integer tensor)."""
+    idx = _argsort(a, dim, descending)
+    n = a.shape[dim]
+    radix = a.ndim == 1 and a.dtype.kind in "iu" and a.size >= 32768 and not descending
+    if stable or n <= 16 or radix:
+        return idx
+    moved = np.moveaxis(idx, dim, -1)
+    others = moved.shape[:-1]
+    order = moved.reshape(int(np.prod(others)), n).copy()
+    rows = np.moveaxis(a, dim, -1).reshape(order.shape)
+    ordered = np.take_along_axis(rows, order, 1)
+    tied = ordered[:, 1:] == ordered[:, :-1]
+    if a.dtype.kind == "f":
+        tied |= np.isnan(ordered[:, 1:]) & np.isnan(ordered[:, :-1])
+    for r in np.flatnonzero(tied.any(1)):
+        order[r] = sort_indices(rows[r].tolist(), descending)
+    return np.moveaxis(order.reshape(others + (n,)), -1, dim)
+
+
 def _sorted_selection(fn: type, tuple_t: type, input: Tensor, dim: int, descending: bool,
-                      start: int, stop: int, keepdim: bool) -> Any:
+                      start: int, stop: int, keepdim: bool, stable: bool = True) -> Any:
     """(values, indices) of sorted positions start:stop along dim."""
     d = one_dim(dim, input.ndim)
     if d is None:
         return tuple_t(input.clone(), _wrap(np.zeros((), dtype=np.int64)))
-    idx = _argsort(input._array, d, descending)
+    idx = _sort_order(input._array, d, descending, stable)
     idx = np.take(idx, np.arange(start, stop), axis=d)
     values = fn.apply(input, idx, d, keepdim)
     return tuple_t(values, _wrap(idx if keepdim else np.squeeze(idx, d)))
@@ -303,28 +326,54 @@ def _sorted_selection(fn: type, tuple_t: type, input: Tensor, dim: int, descendi
 
 @writes_out(dtype_rule="same")
 def sort(input: Tensor, dim: int = -1, descending: bool = False, *, stable: bool = False) -> Any:
-    """Values sorted along `dim` and their original indices (a stable sort)."""
+    """Values sorted along `dim` and their original indices; ties keep their order with
+    stable=True, otherwise they come out in torch's (std::sort's) order."""
     n = input.shape[wrap_dim(dim, input.ndim)] if input.ndim else 1
-    return _sorted_selection(Sort, _sort_t, input, dim, descending, 0, n, True)
+    return _sorted_selection(Sort, _sort_t, input, dim, descending, 0, n, True, bool(stable))
 
 
 def argsort(input: Tensor, dim: int = -1, descending: bool = False, *, stable: bool = False) -> Tensor:
-    """The indices that sort `input` along `dim` (stable), int64."""
+    """The indices that sort `input` along `dim`, int64; ties as in `sort`."""
     d = one_dim(dim, input.ndim)
     if d is None:
         return _wrap(np.zeros((), dtype=np.int64))
-    return _wrap(_argsort(input._array, d, descending))
+    return _wrap(_sort_order(input._array, d, descending, bool(stable)))
 
 
 @writes_out(dtype_rule="same")
 def topk(input: Tensor, k: int, dim: int = -1, largest: bool = True, sorted: bool = True) -> Any:
-    """The k largest (or smallest) elements along `dim`, in sorted order, with their indices."""
-    n = input.shape[wrap_dim(dim, input.ndim)] if input.ndim else 1
+    """The k largest (or smallest) elements along `dim`, in sorted order (with sorted=False in the
+    order torch's selection leaves), with their indices; tied values report torch's indices."""
+    d = one_dim(dim, input.ndim)  # a bad dim is reported first, also for a 0-d tensor
+    n = input.shape[d] if d is not None else 1
     if not 0 <= k <= n:
         raise RuntimeError("selected index k out of range")
     if input.dtype is _dtype.bool:
         raise RuntimeError("topk does not support bool dtypes on CPU")
-    return _sorted_selection(Topk, _topk_t, input, dim, largest, 0, k, True)
+    if d is None:
+        return _topk_t(input.clone(), _wrap(np.zeros((), dtype=np.int64)))
+    others = np.moveaxis(input._array, d, -1).shape[:-1]
+    rows = np.moveaxis(input._array, d, -1).reshape(int(np.prod(others)), n)
+    idx = _argsort(rows, 1, largest)[:, :k]
+    # where ties decide which indices (or their order) come out, replay torch's selection
+    for r in (range(len(rows)) if not sorted else np.flatnonzero(_ties_matter(rows, idx))):
+        idx[r] = topk_indices(rows[r].tolist(), k, largest, sorted)
+    idx = np.moveaxis(idx.reshape(others + (k,)), -1, d)
+    return _topk_t(Topk.apply(input, idx, d, True), _wrap(idx))
+
+
+def _ties_matter(rows: np.ndarray, idx: np.ndarray) -> np.ndarray:
+    """Per row: do the picked values (in order) repeat, or does the last one also occur unpicked?"""
+    if idx.shape[1] == 0:
+        return np.zeros(len(rows), dtype=bool)
+    picked = np.take_along_axis(rows, idx, 1)
+
+    def same(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+        return (x == y) | (np.isnan(x) & np.isnan(y)) if rows.dtype.kind == "f" else x == y
+
+    repeats = same(picked[:, 1:], picked[:, :-1]).any(1)
+    last = picked[:, -1:]
+    return repeats | (same(rows, last).sum(1) > same(picked, last).sum(1))
 
 
 @writes_out(dtype_rule="same")
@@ -338,7 +387,19 @@ def kthvalue(input: Tensor, k: int, dim: int = -1, keepdim: bool = False) -> Any
         raise not_implemented("kthvalue_cpu", input.dtype)
     if not 1 <= k <= n:
         raise RuntimeError(f"kthvalue(): selected number k out of range for dimension {d}")
-    return _sorted_selection(Kthvalue, _kth_t, input, dim, False, k - 1, k, keepdim)
+    d = one_dim(dim, input.ndim)
+    if d is None:
+        return _kth_t(input.clone(), _wrap(np.zeros((), dtype=np.int64)))
+    rows = np.moveaxis(input._array, d, -1).reshape(int(np.prod(np.delete(input.shape, d))), n)
+    idx = np.argsort(rows, axis=-1, kind="stable")[:, k - 1]
+    # a k-th value that occurs more than once: report the copy torch's quickselect picks
+    picked = rows[np.arange(len(rows)), idx][:, None]
+    same = (rows == picked) | (np.isnan(rows) & np.isnan(picked)) if rows.dtype.kind == "f" else rows == picked
+    for r in np.flatnonzero(same.sum(-1) > 1):
+        idx[r] = quickselect_index(rows[r].tolist(), k - 1)
+    idx = np.expand_dims(idx.reshape(np.delete(input.shape, d)), d)
+    values = Kthvalue.apply(input, idx, d, keepdim)
+    return _kth_t(values, _wrap(idx if keepdim else np.squeeze(idx, d)))
 
 
 @writes_out(dtype_rule="same")
@@ -347,7 +408,7 @@ def median(input: Tensor, dim: int | None = None, keepdim: bool = False) -> Any:
     if dim is None:
         if input.dtype is _dtype.bool and input.numel():
             raise not_implemented("median_cpu", input.dtype)
-        if input.numel() == 0:  # NaN, converted like torch's C cast for integer dtypes
+        if input.numel() == 0 and not input.dtype.is_floating_point:  # NaN, cast like torch's C cast
             with np.errstate(invalid="ignore"):
                 return _wrap(np.asarray(np.nan).astype(input._array.dtype))
         return MedianAll.apply(input, tuple(range(input.ndim)), False)
@@ -370,9 +431,12 @@ class MedianAll(Amax):
 
     @staticmethod
     def forward(ctx, a, dims, keepdim):
-        ctx.dims, ctx.keepdim = dims, keepdim
+        ctx.dims, ctx.keepdim, ctx.nan_ties = dims, keepdim, True  # a NaN median: the NaN entries tie
         flat = a.reshape(-1)
-        out = np.asarray(flat[_lower_median(flat, 0)])
+        if flat.size == 0:  # NaN, as a float (the integer case never gets here)
+            out = np.asarray(np.nan, dtype=a.dtype)
+        else:
+            out = np.asarray(flat[_lower_median(flat, 0)])
         ctx.save_for_backward(a, out)
         return out
 
@@ -390,19 +454,15 @@ def _lower_median(a: np.ndarray, dim: int) -> np.ndarray:
 
 @writes_out(dtype_rule="same")
 def mode(input: Tensor, dim: int = -1, keepdim: bool = False) -> Any:
-    """The most frequent value along `dim` (smallest on ties) and the index of its last occurrence."""
+    """The most frequent value along `dim` (smallest on ties) and an index of it: the one torch's
+    CPU kernel reports (the last occurrence for rows of up to 16 values; see tie_order.py)."""
     d = one_dim(dim, input.ndim)
     if d is not None and input.shape[d] == 0:
         raise IndexError(f"mode(): Expected reduction dim {d} to have non-zero size.")
     if d is None:
         return _mode_t(input.clone(), _wrap(np.zeros((), dtype=np.int64)))
     rows = np.moveaxis(input._array, d, -1)
-    flat = rows.reshape(-1, rows.shape[-1])
-    idx = np.empty(flat.shape[0], dtype=np.int64)
-    for r, row in enumerate(flat):
-        values, counts = np.unique(row, return_counts=True)
-        best = values[np.argmax(counts)]
-        idx[r] = len(row) - 1 - np.argmax(row[::-1] == best)
+    idx = np.array([mode_index(row) for row in rows.reshape(-1, rows.shape[-1]).tolist()], dtype=np.int64)
     idx = np.expand_dims(idx.reshape(rows.shape[:-1]), d)
     values = Mode.apply(input, idx, d, keepdim)
     return _mode_t(values, _wrap(idx if keepdim else np.squeeze(idx, d)))

@@ -8,7 +8,6 @@ Extremes and sorting are in ordering.py, scans (cumsum, ...) in scan.py.
 """
 from __future__ import annotations
 
-import builtins
 import math
 from typing import Any
 
@@ -24,15 +23,17 @@ from .join import cat
 __all__ = ["sum", "mean", "nansum", "nanmean", "var", "std", "var_mean", "std_mean", "prod", "norm", "logsumexp",
            "softmax", "log_softmax", "any", "all", "count_nonzero"]
 
-_py_sum, _py_max = builtins.sum, builtins.max
-
 
 # ----- sum and mean -------------------------------------------------------------------
 class Sum(Function):
     @staticmethod
     def forward(ctx, a, dims, keepdim):
         ctx.dims, ctx.keepdim = dims, keepdim
-        # int8 wraps, bool ors: as in torch (the ufunc's own reduce: its inf - inf is not warned from numpy)
+        # int8 wraps, bool ors: as in torch (the ufunc's own reduce: its inf - inf is not warned from numpy);
+        # half sums run in float32 and round once, as torch's do
+        if a.dtype == np.float16:
+            with np.errstate(over="ignore"):
+                return np.asarray(np.add.reduce(a, axis=dims, keepdims=keepdim, dtype=np.float32).astype(np.float16))
         return np.add.reduce(a, axis=dims, keepdims=keepdim, dtype=a.dtype)
 
     @staticmethod
@@ -132,9 +133,9 @@ def _correction(dim: Any, unbiased: Any, correction: Any) -> tuple[Any, float]:
 
 def _variance(ctx: Any, a: np.ndarray, dims: tuple, keepdim: bool, correction: float) -> np.ndarray:
     ctx.dims, ctx.keepdim = dims, keepdim
-    ctx.denom = _py_max(math.prod(a.shape[d] for d in dims) - correction, 0)
-    # 1/denom as a factor; with no degrees of freedom it is inf, giving inf or nan like torch
-    ctx.scale = 1.0 / ctx.denom if ctx.denom else math.inf
+    ctx.dof = math.prod(a.shape[d] for d in dims) - correction
+    # 1/dof as a factor; with no degrees of freedom it is inf, giving inf or nan like torch
+    ctx.scale = 1.0 / ctx.dof if ctx.dof > 0 else math.inf
     centered = a - np.mean(a, axis=dims, keepdims=True)
     with np.errstate(invalid="ignore"):
         return np.asarray(np.sum(centered * centered, axis=dims, keepdims=keepdim) * ctx.scale, dtype=a.dtype)
@@ -142,20 +143,27 @@ def _variance(ctx: Any, a: np.ndarray, dims: tuple, keepdim: bool, correction: f
 
 class Var(Function):
     @staticmethod
-    def forward(ctx, a, dims, keepdim, correction):
+    def forward(ctx, a, dims, keepdim, correction, whole):
         ctx.save_for_backward(a)
+        ctx.whole = whole
         return _variance(ctx, a, dims, keepdim, correction)
 
     @staticmethod
     def backward(ctx, grad):
         a, = ctx.saved_tensors
+        g = restore_dims(grad, ctx.dims, ctx.keepdim)
+        if ctx.whole and ctx.dof <= 0:
+            # torch's rule for a whole-tensor variance without degrees of freedom: 2 / dof is inf,
+            # times x - mean; written as NaN where x equals its mean and inf elsewhere (also for NaN x)
+            factor = np.where(a._array == np.mean(a._array), math.nan, math.inf).astype(a._array.dtype)
+            return g * constant_like(factor, a), None, None, None, None
         centered = a - Mean.apply(a, ctx.dims, True)
-        return restore_dims(grad, ctx.dims, ctx.keepdim) * centered * (2.0 * ctx.scale), None, None, None
+        return g * centered * (2.0 / ctx.dof if ctx.dof else math.inf), None, None, None, None
 
 
 class Std(Function):
     @staticmethod
-    def forward(ctx, a, dims, keepdim, correction):
+    def forward(ctx, a, dims, keepdim, correction, whole):
         out = np.asarray(np.sqrt(_variance(ctx, a, dims, keepdim, correction)))
         ctx.save_for_backward(a, out)
         return out
@@ -167,7 +175,7 @@ class Std(Function):
         o = restore_dims(out, ctx.dims, ctx.keepdim)
         centered = a - Mean.apply(a, ctx.dims, True)
         g = restore_dims(grad, ctx.dims, ctx.keepdim) / o.where(o != 0, 1.0)
-        return g * centered * ctx.scale, None, None, None
+        return g * centered * ctx.scale, None, None, None, None
 
 
 def _var_mean(input: Tensor, dim: Any, unbiased: Any, keepdim: bool, correction: Any,
@@ -176,7 +184,7 @@ def _var_mean(input: Tensor, dim: Any, unbiased: Any, keepdim: bool, correction:
         raise RuntimeError("std and var only support floating point and complex dtypes")
     dim, correction = _correction(dim, unbiased, correction)
     dims = reduced_dims(dim, input.ndim)
-    v = fn.apply(input, dims, keepdim, correction)
+    v = fn.apply(input, dims, keepdim, correction, dim is None or input.ndim == 0)
     if not with_mean:
         return v
     mean = Mean.apply(input, dims, keepdim)
@@ -234,9 +242,11 @@ class Prod(Function):
     @staticmethod
     def backward(ctx, grad):
         a, out = ctx.saved_tensors
+        if a.ndim == 0:  # torch passes a 0-d input's gradient through (no out / a: inf / inf is NaN)
+            return grad, None, None
         g, o = restore_dims(grad, ctx.dims, ctx.keepdim), restore_dims(out, ctx.dims, ctx.keepdim)
         if not (a == 0)._array.any():
-            return g * o / a, None, None
+            return g * (o / a), None, None  # torch's grouping, hence its rounding
         # with a zero anywhere, torch multiplies the products of the entries before and after
         # each one (no division, so 0 and inf stay exact); a full reduction runs over the flat tensor
         if len(ctx.dims) == 1:
@@ -276,7 +286,8 @@ class Norm(Function):
     @staticmethod
     def forward(ctx, a, p, dims, keepdim):
         ctx.p, ctx.dims, ctx.keepdim = p, dims, keepdim
-        mag = np.abs(a)
+        # half norms accumulate in float32 like torch's (squares of half values under- and overflow)
+        mag = np.abs(a.astype(np.float32) if a.dtype == np.float16 else a)
         if p == 0:
             out = np.sum(mag != 0, axis=dims, keepdims=keepdim).astype(a.dtype)
         elif p == math.inf:
@@ -286,7 +297,7 @@ class Norm(Function):
         elif p == 1:
             out = np.sum(mag, axis=dims, keepdims=keepdim)
         elif p == 2:
-            out = np.sqrt(np.sum(a * a, axis=dims, keepdims=keepdim))
+            out = np.sqrt(np.sum(mag * mag, axis=dims, keepdims=keepdim))
         else:
             out = np.sum(mag ** p, axis=dims, keepdims=keepdim) ** (1.0 / p)
         out = np.asarray(out, dtype=a.dtype)
@@ -361,8 +372,8 @@ def norm(input: Tensor, p: Any = "fro", dim: Any = None, keepdim: bool = False, 
     if p == "nuc":
         if dim is None:
             if input.ndim != 2:
-                raise RuntimeError(f"linalg.matrix_norm: The input tensor A must have at least 2 "
-                                   f"dimensions.") if input.ndim < 2 else \
+                raise RuntimeError("linalg.matrix_norm: The input tensor A must have at least 2 "
+                                   "dimensions.") if input.ndim < 2 else \
                     RuntimeError("nuclear norm without dim requires a 2-D input")
             dim = (0, 1)
         if not isinstance(dim, (tuple, list)) or len(dim) != 2:

@@ -1,7 +1,7 @@
 """Scans along a dim: running sums, products, extremes and log-sum-exps (cumsum, cumprod, cummax,
 cummin, logcumsumexp).
 
-Cumsum's backward is a reversed cumsum; cumprod's handles zeros exactly. The running
+Cumsum's backward is a reversed cumsum; cumprod's handles zeros exactly, as torch does. The running
 extremes pick values by index like ordering.py's `_Select`, but one input may be picked by
 a whole run of outputs, so their backward adds the gradients up at the indices.
 """
@@ -13,6 +13,7 @@ import numpy as np
 
 from .. import _dtype
 from .._tensor import Tensor, _wrap, wrap_dim
+from ..autograd import grad_mode
 from ..autograd.function import Function
 from ._common import not_implemented, result_dtype
 from .inplace import writes_out
@@ -25,15 +26,33 @@ _cummax_t, _cummin_t = _return_type("cummax", "values indices"), _return_type("c
 
 
 # ----- scans --------------------------------------------------------------------------
+# torch's CPU scans carry a wider running value than they store: double for float, float for half
+_WIDER = {np.dtype(np.float16): np.float32, np.dtype(np.float32): np.float64}
+
+
+def _accumulate(ufunc: np.ufunc, a: np.ndarray, dim: int, out_dtype: Any) -> np.ndarray:
+    """ufunc.accumulate of `a` cast to out_dtype, run in torch's wider type and rounded back."""
+    out_dtype = np.dtype(out_dtype or a.dtype)
+    wide = _WIDER.get(out_dtype)
+    if wide is None:  # the ufunc itself: no numpy-side warnings
+        return ufunc.accumulate(a, axis=dim, dtype=out_dtype)
+    with np.errstate(over="ignore"):  # (a running value past the stored type's range becomes inf there)
+        return ufunc.accumulate(a.astype(out_dtype, copy=False), axis=dim, dtype=wide).astype(out_dtype)
+
+
 class Cumsum(Function):
+    """Running sums in `out_dtype`; like torch, the gradient is cast to the input's dtype first and
+    the backward runs there."""
+
     @staticmethod
-    def forward(ctx, a, dim):
-        ctx.dim = dim
-        return np.add.accumulate(a, axis=dim, dtype=a.dtype)  # the ufunc itself: no numpy-side warnings
+    def forward(ctx, a, dim, out_dtype=None):
+        ctx.dim, ctx.in_dtype = dim, _dtype.from_numpy_dtype(a.dtype)
+        # the ufunc itself: no numpy-side warnings
+        return _accumulate(np.add, a, dim, out_dtype)
 
     @staticmethod
     def backward(ctx, grad):
-        return _ReverseCumsum.apply(grad, ctx.dim), None
+        return _ReverseCumsum.apply(grad.to(ctx.in_dtype), ctx.dim), None, None
 
 
 class _ReverseCumsum(Function):
@@ -46,32 +65,67 @@ class _ReverseCumsum(Function):
 
     @staticmethod
     def backward(ctx, grad):
-        return Cumsum.apply(grad, ctx.dim), None
+        return Cumsum.apply(grad, ctx.dim, None), None
 
 
 class Cumprod(Function):
+    """Running products in `out_dtype`; the backward runs in the input's dtype like torch's."""
+
     @staticmethod
-    def forward(ctx, a, dim):
-        ctx.dim = dim
-        out = np.multiply.accumulate(a, axis=dim, dtype=a.dtype)
+    def forward(ctx, a, dim, out_dtype=None):
+        ctx.dim, ctx.in_dtype = dim, _dtype.from_numpy_dtype(a.dtype)
+        out = _accumulate(np.multiply, a, dim, out_dtype)
         ctx.save_for_backward(a, out)
         return out
 
     @staticmethod
     def backward(ctx, grad):
+        grad = grad.to(ctx.in_dtype)
+        if ctx.input_shape(0)[ctx.dim] <= 1:  # each output is its input: torch passes the gradient through
+            return grad, None, None
+        return Cumprod._input_grad(ctx, grad).to(ctx.in_dtype), None, None
+
+    @staticmethod
+    def _input_grad(ctx, grad):
         a, out = ctx.saved_tensors
         if (a._array != 0).all():
-            return _ReverseCumsum.apply(grad * out, ctx.dim) / a, None
-        # With zeros, divide-free: grad_i = prod_{k<i} x_k * sum_{j>=i} g_j prod_{i<k<=j} x_k,
-        # built from (n, n) matrices of masked inputs. O(n^2), only taken when zeros occur.
+            return _ReverseCumsum.apply(grad * out, ctx.dim) / a
+        if not grad_mode.is_grad_enabled():
+            return _wrap(_cumprod_grad_with_zeros(a._array, out._array, grad._array, ctx.dim))
+        # create_graph with zeros, divide-free (torch's choice too): grad_i =
+        # prod_{k<i} x_k * sum_{j>=i} g_j prod_{i<k<=j} x_k, from (n, n) matrices of masked inputs, O(n^2)
         x, g = a.transpose(ctx.dim, -1), grad.transpose(ctx.dim, -1)
         n = x.shape[-1]
         i, k = np.arange(n)[:, None], np.arange(n)[None, :]
         rows = x.unsqueeze(-2)
-        after = Cumprod.apply(rows.where(_wrap(k > i), 1.0), x.ndim)     # [i, j] = prod_{i<k<=j} x_k
+        after = Cumprod.apply(rows.where(_wrap(k > i), 1.0), x.ndim, None)  # [i, j] = prod_{i<k<=j} x_k
         before = Prod.apply(rows.where(_wrap(k < i), 1.0), (x.ndim,), False)  # [i] = prod_{k<i} x_k
         tail = (g.unsqueeze(-2) * after * _wrap(k >= i)).sum(-1)
-        return (before * tail).transpose(ctx.dim, -1), None
+        return (before * tail).transpose(ctx.dim, -1)
+
+
+def _cumprod_grad_with_zeros(x: np.ndarray, out: np.ndarray, g: np.ndarray, dim: int) -> np.ndarray:
+    """Cumprod's gradient in O(n) when x has zeros, torch's way (so inf and NaN land where torch's do).
+
+    Before the first zero of a slice, the no-zero formula (reverse cumsum of g * out, over x) holds.
+    At the first zero z: prod_{k<z} x_k * sum_{j>=z} g_j prod_{z<k<=j} x_k, the products running
+    up to the second zero. Every later entry only feeds outputs that are 0 anyway: gradient 0.
+    """
+    zeros_seen = np.cumsum(x == 0, axis=dim)
+    before_first = zeros_seen == 0
+    first_zero = (x == 0) & (zeros_seen == 1)
+    up_to_second = (zeros_seen == 1) & ~first_zero
+    with np.errstate(all="ignore"):  # inf and NaN are the answer here, as in torch
+        tail = np.flip(np.cumsum(np.flip(np.where(before_first, out * g, 0), dim), axis=dim), dim)
+        grad = np.where(before_first, tail / x, 0).astype(g.dtype)
+        runs = np.multiply.accumulate(np.where(up_to_second, x, 1), axis=dim, dtype=x.dtype)
+        at_zero = (runs * np.where(zeros_seen == 1, g, 0)).sum(axis=dim, keepdims=True)
+        first = [slice(None)] * x.ndim
+        first[dim] = slice(0, 1)
+        head = [slice(None)] * x.ndim
+        head[dim] = slice(0, x.shape[dim] - 1)
+        products_before = np.concatenate([np.ones_like(out[tuple(first)]), out[tuple(head)]], axis=dim)
+        return np.where(first_zero, at_zero * products_before, grad).astype(g.dtype)
 
 
 def _scan(fn: type, input: Tensor, dim: int, dtype: Any) -> Tensor:
@@ -81,11 +135,10 @@ def _scan(fn: type, input: Tensor, dim: int, dtype: Any) -> Tensor:
     dtype = result_dtype(fn.__name__.lower(), input, dtype)
     if dtype is None and not input.dtype.is_floating_point:
         dtype = _dtype.int64
-    if dtype is not None and dtype is not input.dtype:
-        input = input.to(dtype)
+    out_dtype = None if dtype is None or dtype is input.dtype else dtype.np
     if input.ndim == 0:
-        return fn.apply(input.reshape(1), 0).reshape(())
-    return fn.apply(input, d)
+        return fn.apply(input.reshape(1), 0, out_dtype).reshape(())
+    return fn.apply(input, d, out_dtype)
 
 
 @writes_out(dtype_rule="computes_in")
@@ -162,11 +215,13 @@ def _cumulative_extreme(fn: type, tuple_t: type, np_extreme: Any, input: Tensor,
     return tuple_t(fn.apply(input, indices, d), _wrap(indices))
 
 
+@writes_out(dtype_rule="same", message="expected scalar_type {result} but found {out}")
 def cummax(input: Tensor, dim: int) -> Any:
     """Running maximum along `dim`: a named tuple (values, indices); nan, once met, stays."""
     return _cumulative_extreme(Cummax, _cummax_t, np.maximum, input, dim)
 
 
+@writes_out(dtype_rule="same", message="expected scalar_type {result} but found {out}")
 def cummin(input: Tensor, dim: int) -> Any:
     """Running minimum along `dim`: a named tuple (values, indices); nan, once met, stays."""
     return _cumulative_extreme(Cummin, _cummin_t, np.minimum, input, dim)
@@ -192,6 +247,7 @@ class LogCumSumExp(Function):
         return positive - negative, None
 
 
+@writes_out(dtype_rule="same", message="expected scalar_type {result} but found {out}")
 def logcumsumexp(input: Tensor, dim: int) -> Tensor:
     """log(cumsum(exp(input))) along `dim`, computed without overflow; floating tensors only."""
     d = wrap_dim(dim, input.ndim)

@@ -74,6 +74,7 @@ class ScatterMultiply(Function):
         raise RuntimeError("the derivative for 'scatter' with reduce='multiply' is not implemented")
 
 
+@writes_out(dtype_rule="same")
 def scatter(input: Tensor, dim: int, index: Tensor, src: Any = None, value: Any = None, *,
             reduce: str | None = None) -> Tensor:
     """A copy of input with src (a tensor) or value (a number) written at index along dim.
@@ -99,11 +100,13 @@ def scatter(input: Tensor, dim: int, index: Tensor, src: Any = None, value: Any 
     raise RuntimeError("reduce argument must be either add or multiply.")
 
 
+@writes_out(dtype_rule="same")
 def scatter_add(input: Tensor, dim: int, index: Tensor, src: Tensor) -> Tensor:
     """A copy of input with src added at index along dim; repeated indices accumulate."""
     return scatter(input, dim, index, src, reduce="add")
 
 
+@writes_out(dtype_rule="same")
 def scatter_reduce(input: Tensor, dim: int, index: Tensor, src: Tensor, reduce: str, *,
                    include_self: bool = True) -> Tensor:
     """Reduce src's entries into input at index along dim with 'sum', 'prod', 'mean', 'amax' or 'amin'.
@@ -188,6 +191,7 @@ class ScatterProd(Function):
         return grad * out / a * _wrap(used), None, read_at(grad * out, ctx.key) / src, None
 
 
+@writes_out(dtype_rule="same")
 def take_along_dim(input: Tensor, indices: Tensor, dim: int | None = None) -> Tensor:
     """gather along dim after broadcasting input and indices in the other dims (flattened if dim is None)."""
     if dim is None:

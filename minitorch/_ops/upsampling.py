@@ -10,7 +10,6 @@ how a row of that matrix is built.
 from __future__ import annotations
 
 import math
-from typing import Sequence
 
 import numpy as np
 

@@ -14,7 +14,7 @@ Without `create_graph` backward runs under no_grad, so nothing is recorded.
 from __future__ import annotations
 
 import heapq
-from typing import Any, Sequence
+from typing import Any
 
 import numpy as np
 
@@ -44,7 +44,7 @@ def _root_gradients(outputs: tuple, grad_outputs: tuple, create_graph: bool) -> 
         if g is None:
             if out._array.size != 1:
                 raise RuntimeError("grad can be implicitly created only for scalar outputs")
-            g = _wrap(np.ones_like(out._array))
+            g = _wrap(np.ones(out._array.shape, dtype=out._array.dtype))
         elif not isinstance(g, Tensor):
             g = _wrap(np.asarray(g, dtype=out._array.dtype))
         elif g.shape != out.shape:
@@ -169,18 +169,18 @@ def _run(outputs: tuple, root_grads: list, retain_graph: bool, create_graph: boo
     order = _topological_order(roots, _discover(roots))
 
     # With `inputs`, capture gradients at their edges and run only nodes leading to them.
-    targets = {}
-    for i, t in enumerate(inputs):
-        targets.setdefault(tuple(t) if isinstance(t, GradientEdge) else gradient_edge(t), []).append(i)
+    targets: dict = {}
     captured: list = [None] * len(inputs)
-    target_nodes = {node for node, _ in targets}
+    target_nodes: set = set()
+    needed = None
     if inputs:
+        for i, t in enumerate(inputs):
+            targets.setdefault(tuple(t) if isinstance(t, GradientEdge) else gradient_edge(t), []).append(i)
+        target_nodes = {node for node, _ in targets}
         needed = set()
         for node in reversed(order):
             if node in target_nodes or any(c in needed for c, _ in node._edges):
                 needed.add(node)
-    else:
-        needed = None
 
     buffers: dict[Node, list] = {}
     for (node, nr), g in zip(root_edges, root_grads):
@@ -224,15 +224,15 @@ def _execute(order: list, needed: set | None, buffers: dict, targets: dict, targ
     # torch computes inf * 0 or log(0) silently; so do the backward rules (numpy would warn).
     with grad_mode._Fixed(create_graph), np.errstate(all="ignore"):
         for node in order:
-            if needed is not None and node not in needed:
-                continue
             grads = buffers.pop(node, None)
-            if grads is None:
+            if grads is None or needed is not None and node not in needed:
                 continue
-            grads = _call_tensor_hooks(node, grads, create_graph)
-            for nr, g in enumerate(grads):
-                for i in targets.get((node, nr), ()):
-                    captured[i] = g
+            if node._tensor_hooks or node._retained:
+                grads = _call_tensor_hooks(node, grads, create_graph)
+            if targets:
+                for nr, g in enumerate(grads):
+                    for i in targets.get((node, nr), ()):
+                        captured[i] = g
             if isinstance(node, AccumulateGrad):
                 if accumulate and (needed is None or node in target_nodes):
                     if node._pre_hooks:
@@ -274,25 +274,21 @@ def _call_post_hooks(node: Node, grad_inputs: tuple, grads: list) -> tuple:
 
 
 def _add_to_buffer(buffers: dict, node: Node, nr: int, g: Tensor) -> None:
+    """Sum `g` into the gradient arriving at output `nr` of `node`."""
     buffer = buffers.get(node)
     if buffer is None:
-        n = len(node._output_meta) if isinstance(node, BackwardNode) else 1
-        buffer = buffers[node] = [None] * max(n, nr + 1)
+        buffer = buffers[node] = [None] * max(len(node._output_meta), nr + 1)
     buffer[nr] = g if buffer[nr] is None else buffer[nr] + g
 
 
 def _call_tensor_hooks(node: Node, grads: list, create_graph: bool) -> list:
     """Run hooks registered with Tensor.register_hook, then fill retained .grad fields."""
-    hooks = node.variable._hooks if isinstance(node, AccumulateGrad) else node._tensor_hooks
-    if hooks:
-        if isinstance(node, AccumulateGrad):
-            hooks = {0: hooks}
-        for nr, by_id in hooks.items():
-            for hook in tuple(by_id.values()):
-                if grads[nr] is not None:
-                    new = hook(grads[nr])
-                    if new is not None:
-                        grads[nr] = new
+    for nr, by_id in (node._tensor_hooks or {}).items():
+        for hook in tuple(by_id.values()):
+            if grads[nr] is not None:
+                new = hook(grads[nr])
+                if new is not None:
+                    grads[nr] = new
     for nr, t in (node._retained or {}).items():
         if grads[nr] is not None:
             _accumulate(t, grads[nr], create_graph)
@@ -312,23 +308,25 @@ def _call_node(node: BackwardNode, grads: list) -> tuple:
         if anomaly_mode._enabled:
             anomaly_mode.warn_forward_traceback(node)
         raise
-    n_inputs = len(node._edges)
-    if len(grad_inputs) != n_inputs:
+    edges = node._edges
+    if len(grad_inputs) != len(edges):
         raise RuntimeError(f"function {node.name()} returned an incorrect number of gradients "
-                           f"(expected {n_inputs}, got {len(grad_inputs)})")
+                           f"(expected {len(edges)}, got {len(grad_inputs)})")
+    check_nan = anomaly_mode._enabled and anomaly_mode._check_nan
     fixed = []
-    for i, (g, meta) in enumerate(zip(grad_inputs, node._input_meta)):
-        if g is None or meta is None or node._edges[i][0] is None:
+    for i, meta in enumerate(node._input_meta):
+        g = grad_inputs[i]
+        if g is None or meta is None or edges[i][0] is None:
             fixed.append(None)
             continue
-        if not isinstance(g, Tensor):
-            g = _wrap(np.asarray(g, dtype=meta[1]))
         shape, dt = meta
+        if not isinstance(g, Tensor):
+            g = _wrap(np.asarray(g, dtype=dt))
         if g._array.shape != shape:
             g = sum_to_shape(g, shape, node, i)
         if g._array.dtype != dt:
             g = g.to(_dtype_of(dt))
-        if anomaly_mode._enabled and anomaly_mode._check_nan and np.isnan(g._array).any():
+        if check_nan and np.isnan(g._array).any():
             _raise_anomaly(node, i)
         fixed.append(g)
     return tuple(fixed)
@@ -348,6 +346,10 @@ def sum_to_shape(g: Tensor, shape: tuple, node: Node | None = None, index: int =
         raise RuntimeError(f"{where}got {list(g.shape)} but expected shape compatible with {list(shape)}")
     dims = tuple(range(lead)) + tuple(lead + i for i, s in enumerate(shape)
                                       if s == 1 and g._array.shape[lead + i] != 1)
+    if not grad_mode._enabled:
+        # No graph is being recorded (backward without create_graph): the same sum, done on
+        # the array, skips two ops' dispatch for every broadcast operand.
+        return _wrap(np.add.reduce(g._array, axis=dims, keepdims=True, dtype=g._array.dtype).reshape(shape))
     if dims:
         g = g.sum(dim=dims, keepdim=True)
     return g.reshape(shape) if lead else g

@@ -61,6 +61,7 @@ class Node:
     _pre_hooks: dict | None = None      # id -> fn(grad_outputs)
     _tensor_hooks: dict | None = None   # output index -> {id: hook} from Tensor.register_hook
     _retained: dict | None = None       # output index -> tensor that asked retain_grad()
+    _output_meta: tuple = ()            # (shape, np dtype) per output, for nodes made by an op
     _metadata: dict | None = None
 
     def __init__(self) -> None:
@@ -122,6 +123,11 @@ class AccumulateGrad(Node):
         super().__init__()
         self.variable = variable
 
+    @property
+    def _tensor_hooks(self) -> dict | None:
+        """The leaf's own Tensor.register_hook hooks, as the hooks of this node's one output."""
+        return {0: self.variable._hooks} if self.variable._hooks else None
+
     def apply(self, *grads: Tensor) -> tuple:
         return ()
 
@@ -137,7 +143,6 @@ class BackwardNode(Node):
     _saved_roles: tuple = ()            # per saved value: "self"/"other"/"input<i>", "result<i>", or None
     _unpack_hook: Any = None            # set when saved_tensors_hooks packed the saved values
     _non_differentiable: tuple = ()
-    _output_meta: tuple = ()            # (shape, np dtype) per output
     materialize_grads = True
 
     def save_for_backward(self, *values: Any) -> None:
@@ -256,22 +261,38 @@ class Function:
     @classmethod
     def apply(cls, *args: Any, **kwargs: Any) -> Any:
         """Run forward on the arguments' arrays and, if needed, record the graph node."""
-        arrays = [a._array if isinstance(a, Tensor) else a for a in args]
-        record = grad_mode._enabled and any(isinstance(a, Tensor) and a._requires_grad for a in args)
-        if record:
+        # This runs once per op, backward's ops included, so it is written for speed: plain
+        # loops (cheaper than comprehensions for a few items), and no graph work unless
+        # grad mode is on and some input requires grad.
+        arrays = []
+        record = False
+        for a in args:
+            if isinstance(a, Tensor):
+                arrays.append(a._array)
+                record = record or a._requires_grad
+            else:
+                arrays.append(a)
+        if record and grad_mode._enabled:
             ctx = cls._node_class()
-            ctx.needs_input_grad = tuple(isinstance(a, Tensor) and a._requires_grad for a in args)
+            needs = []
+            for a in args:
+                needs.append(isinstance(a, Tensor) and a._requires_grad)
+            ctx.needs_input_grad = tuple(needs)
         else:
+            record = False
             ctx = _ForwardOnly()  # no node to build, nothing to save
             ctx.needs_input_grad = (False,) * len(args)
         raw = cls.forward(ctx, *arrays, **kwargs)
         single = not isinstance(raw, tuple)
-        outputs = tuple(_wrap(np.asarray(r)) if r is not None else None
-                        for r in ((raw,) if single else raw))
+        if single:
+            outputs = (_wrap(raw if type(raw) is np.ndarray else np.asarray(raw)),)
+            raw = (raw,)
+        else:
+            outputs = tuple([None if r is None else _wrap(np.asarray(r)) for r in raw])
         if cls.view:
             _mark_view(outputs[0], args[0], (cls, args[1:], kwargs))
         if record:
-            _record(ctx, args, arrays, raw if not single else (raw,), outputs)
+            _record(ctx, args, arrays, raw, outputs)
         return outputs[0] if single else outputs
 
 
@@ -303,22 +324,37 @@ def _mark_view(view: Tensor, source: Tensor, step: tuple) -> None:
 
 def _record(ctx: BackwardNode, args: tuple, arrays: list, raw: tuple, outputs: tuple) -> None:
     """Connect `ctx` into the graph: edges to the inputs, saved tensors, output metadata."""
-    ctx._edges = tuple(gradient_edge(a) if isinstance(a, Tensor) else (None, 0) for a in args)
-    ctx._input_meta = tuple((a._array.shape, a._array.dtype) if isinstance(a, Tensor) else None
-                            for a in args)
+    edges, input_meta = [], []
+    for a in args:
+        if isinstance(a, Tensor):
+            edges.append(gradient_edge(a))
+            input_meta.append((a._array.shape, a._array.dtype))
+        else:
+            edges.append(_NO_EDGE)
+            input_meta.append(None)
+    ctx._edges, ctx._input_meta = tuple(edges), tuple(input_meta)
     non_diff = ctx._non_differentiable
+    output_meta = []
     for i, out in enumerate(outputs):
-        if out is None or not out._array.dtype.kind == "f" or any(raw[i] is n for n in non_diff):
+        if out is None:
+            output_meta.append(None)
+            continue
+        output_meta.append((out._array.shape, out._array.dtype))
+        if out._array.dtype.kind != "f" or non_diff and any(raw[i] is n for n in non_diff):
             continue
         out._requires_grad = True
         out.grad_fn = ctx
         out._output_nr = i
-    ctx._output_meta = tuple((o._array.shape, o._array.dtype) if o is not None else None for o in outputs)
+    ctx._output_meta = tuple(output_meta)
     if ctx._to_save:
         roles: list = []  # torch's `_saved_<role>` name of each saved value, found while matching it
-        saved = tuple(_as_saved_tensor(v, args, arrays, raw, outputs, roles) for v in ctx._to_save)
-        ctx._saved = saved
-        ctx._saved_versions = tuple(t._version_box[0] if isinstance(t, Tensor) else 0 for t in saved)
+        saved, versions = [], []
+        for value in ctx._to_save:
+            t = _as_saved_tensor(value, args, arrays, raw, outputs, roles)
+            saved.append(t)
+            versions.append(t._version_box[0] if isinstance(t, Tensor) else 0)
+        ctx._saved = saved = tuple(saved)
+        ctx._saved_versions = tuple(versions)
         ctx._saved_roles = tuple(roles)
         if saved_hooks.stack:
             pack, ctx._unpack_hook = saved_hooks.stack[-1]
@@ -327,6 +363,9 @@ def _record(ctx: BackwardNode, args: tuple, arrays: list, raw: tuple, outputs: t
         ctx._to_save = ()
     if anomaly_mode._enabled:
         ctx.metadata["traceback_"] = _user_stack()
+
+
+_NO_EDGE = (None, 0)  # the edge of an argument that is not a tensor, or needs no gradient
 
 
 _PACKAGE_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -390,7 +429,7 @@ def gradient_edge(t: Tensor) -> tuple:
         if t._grad_accumulator is None:
             t._grad_accumulator = AccumulateGrad(t)
         return (t._grad_accumulator, 0)
-    return (None, 0)
+    return _NO_EDGE
 
 
 class GradientEdge(NamedTuple):

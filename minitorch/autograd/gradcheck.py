@@ -6,7 +6,7 @@ product with a unit vector). Both are compared elementwise with atol + rtol * |n
 """
 from __future__ import annotations
 
-from typing import Any, Callable, Sequence
+from typing import Any, Callable
 
 import numpy as np
 

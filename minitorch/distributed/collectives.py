@@ -12,7 +12,7 @@ from typing import Any, Callable
 import numpy as np
 
 from .._tensor import Tensor
-from .process_group import GroupMember, ProcessGroup, _import_mpi, _resolve
+from .process_group import ProcessGroup, _import_mpi, _resolve
 
 
 class ReduceOp(enum.Enum):

@@ -1,8 +1,6 @@
 """`Parameter`: a Tensor that a Module registers as one of its learnable weights."""
 from __future__ import annotations
 
-from typing import Any
-
 import numpy as np
 
 from .._tensor import Tensor

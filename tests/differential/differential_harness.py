@@ -7,6 +7,9 @@ grad), runs `call(lib, *tensors)` with lib = minitorch and lib = torch, and chec
 * the outputs: same count, shapes, dtypes, and values, NaN and +-inf in the same places;
 * the gradients of every floating input under the same random weighting of the outputs.
 
+Values agree to the tolerance of the least precise floating dtype among the inputs and outputs:
+torch computes through it, so its own result is no more precise than that.
+
 A mismatch raises AssertionError naming the op and what differed, unless MINITORCH_FUZZ_LOG
 names a file: then one JSON line per mismatch is appended there and the run goes on.
 `known(case)` entries in each module's KNOWN_DIFFERENCES keep confirmed bugs of the op
@@ -104,9 +107,25 @@ def _values_differ(m: np.ndarray, t: np.ndarray, dtype: str) -> str | None:
     return None if np.array_equal(m, t) else "values differ"
 
 
+def _coarsest(dtype: str, arrays) -> str:
+    """The least precise of `dtype` and the floating dtypes of `arrays`: a float64 result computed
+    from float32 operands (as torch computes it, e.g. a float32 partial sum promoted afterwards)
+    can only agree to float32's precision. (Never looser than float32 for a wider result: torch does
+    not compute a float32 or float64 result in half.)"""
+    if dtype not in TOLERANCE or dtype == "float16":
+        return dtype
+    names = [dtype] + [str(a.dtype) for a in arrays if isinstance(a, np.ndarray) and a.dtype.kind == "f"]
+    return min((n for n in names if n != "float16"), key=FLOATS.index)
+
+
 def describe(arrays) -> str:
-    return ", ".join(f"np.array({a.tolist()!r}, dtype='{a.dtype}')" if isinstance(a, np.ndarray) else repr(a)
-                     for a in arrays)
+    def one(a) -> str:
+        if not isinstance(a, np.ndarray):
+            return repr(a)
+        if a.size == 0:  # tolist() of shape (0, 3) and of (0,) both print []
+            return f"np.zeros({a.shape}, dtype='{a.dtype}')"
+        return f"np.array({a.tolist()!r}, dtype='{a.dtype}')"
+    return ", ".join(one(a) for a in arrays)
 
 
 def compare(op: str, call, arrays, *, code: str = "", grad: bool = True, weight_seed: int = 0) -> None:
@@ -134,15 +153,16 @@ def compare(op: str, call, arrays, *, code: str = "", grad: bool = True, weight_
             return _fail(op, "shape differs", f"output {i}: {tuple(m.shape)} vs {tuple(t.shape)}", repro)
         if str(m.dtype) != str(t.dtype):
             return _fail(op, "dtype differs", f"output {i}: {m.dtype} vs {t.dtype}", repro)
-        problem = _values_differ(m.detach().numpy(), t.detach().numpy(), str(t.dtype).split(".")[-1])
+        problem = _values_differ(m.detach().numpy(), t.detach().numpy(),
+                                 _coarsest(str(t.dtype).split(".")[-1], arrays))
         if problem:
             return _fail(op, "value differs", f"output {i}: {problem}", repro)
     if grad:
-        _compare_gradients(op, m_in, m_out, t_in, t_out, weight_seed, repro)
+        _compare_gradients(op, m_in, m_out, t_in, t_out, weight_seed, repro, arrays)
     return None
 
 
-def _compare_gradients(op, m_in, m_out, t_in, t_out, weight_seed, repro):
+def _compare_gradients(op, m_in, m_out, t_in, t_out, weight_seed, repro, arrays):
     pairs = [(m, t) for m, t in zip(m_out, t_out) if isinstance(t, torch.Tensor) and t.requires_grad]
     leaves = [(m, t) for m, t in zip(m_in, t_in) if isinstance(t, torch.Tensor) and t.requires_grad]
     if not pairs or not leaves:
@@ -167,7 +187,8 @@ def _compare_gradients(op, m_in, m_out, t_in, t_out, weight_seed, repro):
         if tuple(mg.shape) != tuple(tg.shape) or str(mg.dtype) != str(tg.dtype):
             return _fail(op, "gradient shape/dtype differs", f"input {i}: {mg.shape} {mg.dtype} vs "
                          f"{tuple(tg.shape)} {tg.dtype}", repro)
-        problem = _values_differ(mg.numpy(), tg.numpy(), str(tg.dtype).split(".")[-1])
+        precision = _coarsest(str(tg.dtype).split(".")[-1], list(arrays) + [t.detach().numpy() for _, t in pairs])
+        problem = _values_differ(mg.numpy(), tg.numpy(force=True), precision)  # (force: torch's ZeroTensor)
         if problem:
             return _fail(op, "gradient differs", f"input {i}: {problem}", repro)
     return None

@@ -20,20 +20,22 @@ def _transposed_size_is_zero(case) -> bool:
 
 
 KNOWN = [
-    ("conv_transpose2d whose output has a zero-size dim: torch 2.13 returns the empty tensor on some "
-     "backends (stride 3, kernel 2) and raises 'Output size is too small' on others (kernel 1); "
-     "minitorch always returns the empty tensor",
+    ("conv_transpose2d whose output has a zero-size dim: torch 2.13 picks its backend by dtype and batch "
+     "(float32 with a batch of 2 or more: oneDNN, which returns the empty tensor; float64 or a batch of 1: "
+     "the native kernel, which raises 'Output size is too small'); minitorch always returns the empty tensor",
      lambda c: c["op"] == "conv_transpose2d" and _transposed_size_is_zero(c)),
-    ("group_norm with one value per group in float32: torch's x - mean rounding, amplified by "
-     "1/sqrt(eps), leaves ~5e-5 of noise where minitorch gives exactly the bias (and zero gradient)",
-     lambda c: c["op"] == "group_norm" and c["dtype"] == "float32" and _norm_group_size(c) == 1),
-    ("float16 layer_norm/instance_norm/batch_norm: values off by up to 4e-2, gradients by 1e-2 "
-     "(torch accumulates in float32)",
-     lambda c: c["op"] in ("layer_norm", "layer_norm2", "instance_norm", "batch_norm_train", "group_norm")
-     and c["dtype"] == "float16"),
-    ("layer_norm/instance_norm/group_norm gradients in float32 over groups of <= 4 values: differ from "
-     "torch by up to 1e-3", lambda c: c["op"] in ("layer_norm", "layer_norm2", "instance_norm", "group_norm")
-     and c["dtype"] == "float32" and _norm_group_size(c) <= 4),
+    ("group_norm gradients in float32 (and float16) over groups of fewer than 8 values: torch's GroupNorm backward sums "
+     "and fuses its own way (not yet replayed; the forward is), which over a few values, where the terms "
+     "nearly cancel, leaves up to ~1e-3 of rounding noise in the gradients",
+     lambda c: c["op"] == "group_norm" and c["dtype"] in ("float32", "float16") and _norm_group_size(c) < 8),
+    ("batch_norm (training) and instance_norm in float32 over 2 values: xhat is +-1 whatever x is, so the "
+     "input gradient is pure rounding; torch's float32 kernel leaves ~1e-5 of noise where minitorch's float64 "
+     "kernel (kernels/batch_norm.py) is near exact",
+     lambda c: c["op"] in ("batch_norm_train", "instance_norm") and c["dtype"] == "float32"
+     and _norm_group_size(c) == 2),
+    ("gelu of +inf in float32: torch 2.13 itself gives inf for a one-element tensor (scalar loop) and NaN "
+     "for longer ones (vectorised erf); minitorch gives NaN", lambda c: c["op"] == "gelu" and c["special"]
+     and c["dtype"] == "float32" and int(np.prod(c["shape"])) == 1),
 ]
 
 side = st.integers(1, 6)

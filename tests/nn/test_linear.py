@@ -35,6 +35,7 @@ def test_linear_matches_torch(shape, bias):
     ref = theirs(torch.tensor(randn(*shape)))
     ref.sum().backward()
     np.testing.assert_allclose(ours.weight.grad.numpy(), theirs.weight.grad.numpy(), rtol=1e-5, atol=1e-6)
+    assert ours.weight.grad.stride() == theirs.weight.grad.stride()   # laid out like the weight
     if bias:
         np.testing.assert_allclose(ours.bias.grad.numpy(), theirs.bias.grad.numpy(), rtol=1e-5, atol=1e-6)
 
@@ -182,3 +183,44 @@ LAYER_EDGE_CALLS = [
 def test_linear_dropout_normalize_edges_match_torch(call):
     """A 1-D weight makes linear a dot product; bias must expand to the output; integer inputs refused."""
     same_outcome(lambda L: LAYER_EDGE_CALLS[call](L))
+
+
+def _node_tree(fn, depth=4):
+    """The graph under `fn` as nested (name, children) tuples; None for an input without history."""
+    if fn is None or depth == 0:
+        return None
+    name = fn.name() if hasattr(fn, "name") else type(fn).__name__
+    name = name.replace("torch::autograd::", "")
+    return name, tuple(_node_tree(child, depth - 1) for child, _ in fn.next_functions)
+
+
+@pytest.mark.parametrize("shape", [(3,), (5, 3), (2, 5, 3), (2, 2, 5, 3), "transposed"])
+@pytest.mark.parametrize("bias", [True, False])
+@pytest.mark.parametrize("input_grad", [True, False])
+def test_linear_records_the_nodes_torch_records(shape, bias, input_grad):
+    """AddmmBackward0(bias, input, TBackward0(weight)) for a matrix, views around it for other ranks."""
+    def graph(lib):
+        x = lib.tensor(randn(5, 2, 3) if shape == "transposed" else randn(*shape), requires_grad=input_grad)
+        if shape == "transposed":
+            x = x.transpose(0, 1)   # non-contiguous: torch multiplies, then adds the bias
+        w = lib.tensor(randn(4, 3), requires_grad=True)
+        b = lib.tensor(randn(4), requires_grad=True) if bias else None
+        return _node_tree(lib.nn.functional.linear(x, w, b).grad_fn)
+    assert graph(minitorch) == graph(torch)
+
+
+@pytest.mark.parametrize("reduction", ["mean", "sum", "none"])
+@pytest.mark.parametrize("shapes", [((5, 4), (5, 4)), ((5, 4), (4,)), ((4,), (5, 4))])
+def test_mse_loss_of_a_linear_layer_is_one_node_like_torch(reduction, shapes):
+    """blitz/neural_networks_tutorial prints loss.grad_fn and its next_functions."""
+    import warnings
+
+    def graph(lib):
+        x = lib.tensor(randn(*shapes[0]), requires_grad=True)
+        layer = lib.nn.Linear(4, 4)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # the broadcast-target warning
+            loss = lib.nn.functional.mse_loss(layer(x) if x.ndim == 2 else x, lib.tensor(randn(*shapes[1])),
+                                              reduction=reduction)
+        return _node_tree(loss.grad_fn)
+    assert graph(minitorch) == graph(torch)

@@ -287,3 +287,23 @@ def test_kl_div_gradients_at_zero_and_negative_targets_match_torch(log_target, r
         outputs.append([y.detach().numpy(), xs.grad.numpy(), ts.grad.numpy()])
     for got, expected in zip(outputs[1], outputs[0]):
         np.testing.assert_allclose(got, expected, rtol=1e-5, atol=1e-6)
+
+
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+@pytest.mark.parametrize("shapes", [((3, 4), (3, 4)), ((3, 4), (4,)), ((4,), (3, 4)), ((0, 2), (0, 2))])
+def test_mse_loss_node_gradients_and_double_backward_match_torch(reduction, shapes):
+    """mse_loss is one MseLossBackward0 node: first and second derivatives for input and target."""
+    import warnings
+    warnings.simplefilter("ignore")  # the broadcast-target warning
+
+    def grads(lib, x, y):
+        x, y = x.detach().requires_grad_(), y.detach().requires_grad_()
+        loss = lib.nn.functional.mse_loss(x, y, reduction=reduction)
+        assert loss.grad_fn.name() == "MseLossBackward0"
+        gx, gy = lib.autograd.grad(loss.sum(), (x, y), create_graph=True)
+        ggx, = lib.autograd.grad((gx * gx).sum() + (gy * gy).sum(), x, allow_unused=True)
+        return loss, gx, gy, ggx
+
+    x, y = randn(*shapes[0], dtype=np.float64), randn(*shapes[1], seed=3, dtype=np.float64)
+    assert_matches_torch(grads, x, y, grad=False)
+    gradcheck(lambda lib, x, y: lib.nn.functional.mse_loss(x, y, reduction=reduction), x, y)

@@ -102,6 +102,22 @@ def test_attribute_assignment_registers_and_unregisters():
         m.nothing
 
 
+def test_reassigning_a_child_or_parameter_keeps_its_place_like_torch():
+    """siamese_network replaces resnet.conv1, then keeps children()[:-1]: conv1 must still come first."""
+    def orders(lib):
+        m = lib.nn.Module()
+        m.a, m.b, m.c = lib.nn.ReLU(), lib.nn.Tanh(), lib.nn.Sigmoid()
+        m.p, m.q = lib.nn.Parameter(lib.ones(1)), lib.nn.Parameter(lib.ones(1))
+        m.register_buffer("x", lib.ones(1))
+        m.register_buffer("y", lib.ones(1))
+        m.a = lib.nn.Identity()
+        m.p = lib.nn.Parameter(lib.zeros(1))
+        m.x = lib.zeros(1)
+        m.y = lib.nn.ELU()   # a buffer name taken by a module moves to the modules, at the end
+        return [list(m._modules), list(m._parameters), list(m._buffers), [type(c).__name__ for c in m.children()]]
+    assert orders(minitorch) == orders(torch)
+
+
 def _errors(lib):
     m = lib.nn.Module()
     m.w = lib.nn.Parameter(lib.ones(2))

@@ -265,6 +265,20 @@ def test_pow_with_a_number_exponent_matches_torch_at_zero_and_negative_bases(bas
     assert_matches_torch(lambda lib, t: lib.pow(t, exponent), base)
 
 
+@pytest.mark.parametrize("exponent", [3, 4, 5, 7, -2, -3, -5, 3.0, 6.0, 64, -64])
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_small_integer_powers_match_torch_to_rounding_with_special_values(exponent, dtype):
+    # These take the repeated-squaring path; x**3 and x**-2 are computed as torch computes them.
+    x = np.concatenate([randn(200, seed=3) * 3, [0.0, -0.0, np.inf, -np.inf, np.nan, 1e30, -1e-30]]).astype(dtype)
+    mine, theirs = (minitorch.tensor(x) ** exponent).numpy(), (torch.tensor(x) ** exponent).numpy()
+    assert mine.dtype == theirs.dtype
+    tiny = np.finfo(dtype).tiny  # torch's own pow loses digits in the subnormal range
+    np.testing.assert_allclose(mine, theirs, rtol=4 * np.finfo(dtype).eps, atol=tiny)
+    if exponent in (3, -2):
+        assert np.array_equal(mine, theirs, equal_nan=True)
+    assert_matches_torch(lambda lib, t: t ** exponent, x[:200])
+
+
 @pytest.mark.parametrize("scalar_base", [0.0, 2, -2.0, 0.5, 1])
 @pytest.mark.parametrize("exponent", BASES, ids=lambda x: str(x.tolist()))
 def test_pow_with_a_number_base_matches_torch(scalar_base, exponent):
@@ -352,3 +366,28 @@ def test_in_place_binary_methods_match_torch_for_every_dtype_pair(name, dtype, o
 def test_pow_gradient_at_exponent_0_matches_torch_also_for_bool(exponent):
     # torch zeroes the gradient for a number 0 but not for False (0 * nan**-1 stays NaN)
     assert_matches_torch(lambda L, a: a ** exponent, np.array([np.nan, 1.0, 0.0]))
+
+
+def test_div_and_pow_gradients_overflow_in_float16_where_torchs_do():
+    # torch's groupings: -grad * ((a / b) / b), number / b as b.reciprocal() * number, grad * (a**b * log a)
+    a = np.array([1.4814453125, -0.369873046875, 2.73828125, 0.0019512176513671875], np.float16)
+    b = np.array([0.056182861328125, 0.75, 1.5, 0.001], np.float16)
+    for call in (lambda L, x, y: x / y, lambda L, x, y: 0.5 / x, lambda L, x, y: y ** (x * 0 - 3.560546875),
+                 lambda L, x, y: 2.0 ** (x * 9)):
+        same_outcome(call, a, b)
+        ours, theirs = [], []
+        for lib, grads in ((minitorch, ours), (torch, theirs)):
+            x, y = lib.tensor(a, requires_grad=True), lib.tensor(b, requires_grad=True)
+            call(lib, x, y).backward(lib.tensor(np.full(4, 0.7, np.float16)))
+            grads += [None if t.grad is None else t.grad.float().numpy() for t in (x, y)]
+        for m, t in zip(ours, theirs):
+            assert (m is None) == (t is None)
+            if m is not None:
+                assert np.array_equal(np.isinf(m), np.isinf(t)) and np.allclose(m, t, rtol=2e-3, equal_nan=True)
+
+
+def test_pow_gradient_takes_exponent_minus_one_in_the_exponents_dtype_like_torch():
+    # a float16 exponent beside a float32 base: torch rounds b - 1 to float16 inside the base's gradient
+    a = np.array([[1.1809825897216797], [2.2684693336486816]], np.float32)
+    b = np.array([[2.45703125], [-1.2275390625]], np.float16)
+    assert_matches_torch(lambda L, x, y: x ** y, a, b, atol=1e-7, rtol=1e-6)

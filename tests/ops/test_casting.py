@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 import minitorch
-from conftest import assert_matches_torch, gradcheck, randn
+from conftest import CASE_DTYPES, assert_matches_torch, case_inputs, gradcheck, over_cases
 
 # (id, fn(lib, *tensors), input shapes)
 CASES = [
@@ -13,16 +13,15 @@ CASES = [
 ]
 
 
-@pytest.mark.parametrize("dtype", [np.float32, np.float64, np.int64])
-@pytest.mark.parametrize("name,fn,shapes", CASES, ids=[c[0] for c in CASES])
-def test_matches_torch(name, fn, shapes, dtype):
-    arrays = [(randn(*s, seed=i) * 5).astype(dtype) for i, s in enumerate(shapes)]
-    assert_matches_torch(fn, *arrays)
+@pytest.mark.parametrize("dtype", CASE_DTYPES)
+@over_cases(CASES)
+def test_matches_torch(fn, shapes, dtype):
+    assert_matches_torch(fn, *case_inputs(shapes, dtype))
 
 
-@pytest.mark.parametrize("name,fn,shapes", CASES, ids=[c[0] for c in CASES])
-def test_gradcheck(name, fn, shapes):
-    gradcheck(fn, *[randn(*s, dtype=np.float64, seed=i) for i, s in enumerate(shapes)])
+@over_cases(CASES)
+def test_gradcheck(fn, shapes):
+    gradcheck(fn, *case_inputs(shapes, np.float64))
 
 
 def test_copies_do_not_share_memory():

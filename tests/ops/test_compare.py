@@ -267,3 +267,7 @@ def test_shape_mismatch_is_reported_before_an_unsupported_dtype_like_torch(name,
 ])
 def test_clamp_of_bool_tensors_matches_torch(call):
     same_outcome(call, np.array([True, False]))
+
+
+def test_clamp_of_a_number_raises_type_error_like_torch():
+    same_outcome(lambda lib, t: lib.clamp(1, min=t), np.array([0.5, 2.0]))  # TypeError in both

@@ -6,6 +6,7 @@ import sys
 
 import numpy as np
 import pytest
+import torch
 
 import minitorch
 from conftest import (ALL_DTYPES, above_one, anything, assert_matches_torch, away_from_zero, gradcheck, positive,
@@ -235,3 +236,17 @@ def test_importing_minitorch_silences_only_its_own_runtime_warnings():
                           cwd=os.path.join(os.path.dirname(__file__), "..", ".."))
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "raised"
+
+
+@pytest.mark.parametrize("dtypes", [("float32", "float64"), ("float64", "float32"), ("float16", "float32")])
+def test_atan2_gradient_squares_each_operand_in_its_own_dtype_like_torch(dtypes):
+    a = np.array([0.49, -1.3, 2.2], dtypes[0])
+    b = np.array([0.76, 0.3, -1.7], dtypes[1])
+    grads = []
+    for lib in (minitorch, torch):
+        x, y = lib.tensor(a, requires_grad=True), lib.tensor(b, requires_grad=True)
+        lib.atan2(x, y).sum().backward()
+        grads.append((x.grad.numpy(), y.grad.numpy()))
+    for m, t in zip(*grads):
+        assert m.dtype == t.dtype
+        np.testing.assert_allclose(m, t, rtol=1e-13 if m.dtype == np.float64 else 1e-6)

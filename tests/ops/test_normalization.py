@@ -192,3 +192,42 @@ def test_group_norm_of_one_value_per_group_normalises_in_torch_group_norm_and_ra
     same_outcome(lambda L, x: L.group_norm(x, 1), randn(1, 1, 1))
     same_outcome(lambda L, x: L.nn.functional.group_norm(x, 1), randn(1, 1, 1))  # ValueError
     same_outcome(lambda L, x: L.nn.GroupNorm(1, 1)(x), randn(1, 1, 1))
+
+
+# ----- layer norm over a few values: the rounding decides the gradient --------------------
+
+@pytest.mark.parametrize("dtype", ["float32", "float16"])
+@pytest.mark.parametrize("normalized", [(1,), (2,), (3,), (2, 3), (7,), (9,)], ids=str)
+@pytest.mark.parametrize("affine", [False, True])
+def test_layer_norm_over_a_few_values_matches_torchs_rounding(dtype, normalized, affine):
+    # with 2 values xhat is +-1 whatever x is, so the input gradient is pure rounding: torch's
+    # float32 moments (Welford), its regrouped backward formula, and float16 statistics for half
+    rng = np.random.default_rng(len(normalized) * 10 + normalized[-1])
+    x = (rng.standard_normal((5,) + normalized) * 2).astype(dtype)
+    w = rng.standard_normal(normalized).astype(dtype)
+    b = rng.standard_normal(normalized).astype(dtype)
+    loose = {"atol": 1e-2, "rtol": 1e-2} if dtype == "float16" else {"atol": 1e-7, "rtol": 1e-5}
+    assert_matches_torch(lambda L, t, ww, bb: L.nn.functional.layer_norm(t, normalized, ww if affine else None,
+                                                                         bb if affine else None), x, w, b, **loose)
+
+
+def test_layer_norm_gradient_of_two_values_is_torchs_to_the_bit():
+    x = np.array([[[1.134, -1.021], [-3.071, -3.149]]], np.float32)
+    w = np.array([[[0.3, -1.2], [0.7, 2.1]]], np.float32)
+    grads = []
+    for lib in (minitorch, torch):
+        t = lib.tensor(x, requires_grad=True)
+        lib.nn.functional.layer_norm(t, (2,)).mul(lib.tensor(w)).sum().backward()
+        grads.append(t.grad.numpy())
+    np.testing.assert_array_equal(grads[0], grads[1])
+
+
+@pytest.mark.parametrize("shape,groups", [((2, 3, 1), 3), ((4, 2, 2), 1), ((3, 4, 1), 2), ((2, 6, 1), 3)], ids=str)
+def test_group_norm_values_round_like_torchs_kernel(shape, groups):
+    # groups under 8 values (torch's scalar moments): rstd in double, then
+    # y = x * (rstd * gamma) + (beta - rstd * gamma * mean), fused: to the bit
+    rng = np.random.default_rng(sum(shape))
+    x = (rng.standard_normal(shape) * 2).astype(np.float32)
+    w, b = rng.standard_normal(shape[1]).astype(np.float32), rng.standard_normal(shape[1]).astype(np.float32)
+    ours = minitorch.group_norm(minitorch.tensor(x), groups, minitorch.tensor(w), minitorch.tensor(b)).numpy()
+    np.testing.assert_array_equal(ours, torch.group_norm(torch.tensor(x), groups, torch.tensor(w), torch.tensor(b)).numpy())

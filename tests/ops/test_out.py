@@ -75,6 +75,22 @@ SINGLE = {
     "index_select": (lambda lib, a, out: lib.index_select(a, 1, lib.tensor([2, 0]), out=out), (X,)),
     "gather": (lambda lib, a, out: lib.gather(a, 1, lib.tensor([[1], [0], [3]]), out=out), (X,)),
     "masked_select": (lambda lib, a, m, out: lib.masked_select(a, m, out=out), (X, MASK)),
+    "addmv": (lambda lib, a, v, out: lib.addmv(a[:, 0], a, v, alpha=2, out=out), (X, V)),
+    "baddbmm": (lambda lib, b, out: lib.baddbmm(b[:, :, :3], b, b.transpose(1, 2), beta=0.5, out=out), (B3,)),
+    "addbmm": (lambda lib, b, out: lib.addbmm(b[0, :, :3], b, b.transpose(1, 2), out=out), (B3,)),
+    "logcumsumexp": (lambda lib, a, out: lib.logcumsumexp(a, 1, out=out), (X,)),
+    "isposinf": (lambda lib, a, out: lib.isposinf(a / 0, out=out), (X,)),
+    "isneginf": (lambda lib, a, out: lib.isneginf(a / 0, out=out), (X,)),
+    "signbit": (lambda lib, a, out: lib.signbit(a, out=out), (X,)),
+    "logit": (lambda lib, a, out: lib.logit(a.sigmoid(), out=out), (X,)),
+    "scatter": (lambda lib, a, b, out: lib.scatter(a, 1, lib.tensor([[1], [0], [3]]), b, out=out), (X, Y)),
+    "scatter_value": (lambda lib, a, out: lib.scatter(a, 0, lib.tensor([[2, 0, 1, 1]]), 7.0, out=out), (X,)),
+    "scatter_add": (lambda lib, a, b, out: lib.scatter_add(a, 0, lib.tensor([[2, 0, 2, 1]]), b, out=out), (X, Y)),
+    "scatter_reduce": (lambda lib, a, b, out: lib.scatter_reduce(a, 1, lib.tensor([[1, 1], [0, 2], [3, 3]]), b,
+                                                                 "amax", out=out), (X, Y)),
+    "index_add": (lambda lib, a, b, out: lib.index_add(a, 0, lib.tensor([2, 0, 2]), b, alpha=3, out=out), (X, Y)),
+    "index_copy": (lambda lib, a, b, out: lib.index_copy(a, 1, lib.tensor([3, 1, 0, 2]), b, out=out), (X, Y)),
+    "take_along_dim": (lambda lib, a, out: lib.take_along_dim(a, lib.tensor([[1], [0], [3]]), 1, out=out), (X,)),
 }
 # ops whose result is (values, indices): out is a pair
 PAIRS = {
@@ -85,6 +101,8 @@ PAIRS = {
     "kthvalue": (lambda lib, a, out: lib.kthvalue(a, 2, 1, out=out), (X,)),
     "median": (lambda lib, a, out: lib.median(a, 1, out=out), (X,)),
     "mode": (lambda lib, a, out: lib.mode(a.round(), 1, out=out), (X,)),
+    "cummax": (lambda lib, a, out: lib.cummax(a, 1, out=out), (X,)),
+    "cummin": (lambda lib, a, out: lib.cummin(a, 0, out=out), (X,)),
 }
 # torch words these refusals its own way per op (or per output); the error type still matches
 MESSAGE_DIFFERS = {"logsumexp", "mv", "kthvalue", "median", "mode", "cumsum", "cumprod_ints"}

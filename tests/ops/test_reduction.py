@@ -309,6 +309,23 @@ def test_cumprod_gradient_with_zeros_matches_torch(x, dim):
     assert_matches_torch(lambda lib, t: lib.cumprod(t, dim), x)
 
 
+@pytest.mark.parametrize("x", [np.array([[1., 0., np.inf, 2.]]), np.array([[np.nan, 0., 3., 0., np.inf]]),
+                               np.array([[2., 0., 1., -np.inf], [0., np.nan, 0., 1.]]), np.array([[np.inf, 2., 0.]])],
+                         ids=lambda x: str(x.tolist()))
+def test_cumprod_gradient_with_a_zero_and_inf_or_nan_matches_torch(x):
+    # torch's O(n) formula: only the first zero of a slice and what precedes it get a gradient
+    assert_matches_torch(lambda lib, t: lib.cumprod(t, 1), x)
+    assert_matches_torch(lambda lib, t: lib.cumprod(t, 0), x.T.copy())
+
+
+@pytest.mark.parametrize("x", [np.array(np.nan), np.array([np.inf]), np.array([[1.0, np.nan]])], ids=str)
+@pytest.mark.parametrize("kwargs", [{}, {"dim": 0}, {"dim": -1, "correction": 2}, {"correction": 3}], ids=str)
+@pytest.mark.parametrize("name", ["var", "var_mean", "std"])
+def test_variance_without_degrees_of_freedom_of_nan_or_inf_matches_torch(name, kwargs, x):
+    # a whole-tensor variance with dof <= 0 has gradient inf, or NaN where x equals its mean
+    assert_matches_torch(lambda lib, t: getattr(lib, name)(t, **kwargs), x)
+
+
 @pytest.mark.parametrize("x", [np.arange(6.0).reshape(2, 3) ** 2, np.array(3.0), np.ones((1, 3)), np.array([[1.0, 2]]),
                                np.zeros((0, 3))], ids=lambda x: str(x.tolist()))
 @pytest.mark.parametrize("kwargs", [{}, {"dim": 0}, {"dim": 1, "keepdim": True}, {"correction": 0},
@@ -405,3 +422,34 @@ def test_prod_gradient_with_zeros_and_inf_matches_torch(dtype, dim):
 @pytest.mark.parametrize("kwargs", [{}, {"dim": 0}, {"dim": -1, "keepdim": True}])
 def test_var_mean_with_inf_follows_torchs_one_pass_mean(values, kwargs):
     same_outcome(lambda L, a: L.var_mean(a, **kwargs), np.array(values))
+
+
+@pytest.mark.parametrize("kwargs", [{}, {"dim": 0}, {"dim": -1, "dtype": "float64"}], ids=str)
+def test_prod_of_a_0d_infinite_value_passes_the_gradient_like_torch(kwargs):
+    x = np.array(-np.inf, np.float16)
+    call = lambda L, t: L.prod(t, **{k: getattr(L, v) if k == "dtype" else v for k, v in kwargs.items()})  # noqa: E731
+    assert_matches_torch(call, x)
+
+
+def test_prod_to_float32_of_float64_input_rounds_like_torch():
+    # torch's gradient is grad * (prod / x), computed in float32 and cast back
+    x = np.random.default_rng(3).standard_normal((3, 4)) * 2
+    assert_matches_torch(lambda L, t: L.prod(t, 0, keepdim=True, dtype=L.float32), x, atol=1e-12, rtol=1e-9)
+
+
+def test_half_sums_accumulate_in_float32_like_torch():
+    a = (np.random.default_rng(0).standard_normal((200, 37)) * 3).astype(np.float16)
+    for dim in (None, 0, 1):
+        ours = (minitorch.tensor(a).sum() if dim is None else minitorch.tensor(a).sum(dim)).numpy()
+        theirs = (torch.tensor(a).sum() if dim is None else torch.tensor(a).sum(dim)).numpy()
+        np.testing.assert_array_equal(ours, theirs)
+
+
+@pytest.mark.parametrize("call", [lambda L, t: L.norm(t, dim=1), lambda L, t: L.norm(t, 3),
+                                  lambda L, t: L.linalg.vector_norm(t, dim=1),
+                                  lambda L, t: L.nn.functional.normalize(t)])
+def test_half_norms_accumulate_in_float32_like_torch(call):
+    # 1.2e-4 squared underflows half, 300 squared overflows it: torch sums the squares in float32
+    # (values only: torch's half backward of the 3-norm overflows to NaN at 300, minitorch's does not)
+    x = np.array([[0.0789794921875, 0.00012, 300.0, -0.004, 0.5]], np.float16).T.copy()
+    assert_matches_torch(call, x, atol=1e-3, rtol=1e-3, grad=False)

@@ -49,3 +49,33 @@ def test_running_extremes_print_like_torch_return_types():
         out = lib.cummax(lib.tensor([1, 3, 2]), 0)
         assert out.values.tolist() == [1, 3, 3] and out.indices.tolist() == [0, 1, 1]
     assert repr(minitorch.cummin(minitorch.tensor([3, 1]), 0)) == repr(torch.cummin(torch.tensor([3, 1]), 0))
+
+
+def test_float_scans_carry_a_double_running_value_like_torch():
+    # torch's CPU cumsum/cumprod of float32 accumulate in float64 and round each output once
+    x = (np.random.default_rng(0).standard_normal((50, 7)) * 2).astype(np.float32)
+    for name in ("cumsum", "cumprod"):
+        ours = getattr(minitorch, name)(minitorch.tensor(x), 1).numpy()
+        np.testing.assert_array_equal(ours, getattr(torch, name)(torch.tensor(x), 1).numpy())
+
+
+@pytest.mark.parametrize("name", ["cumsum", "cumprod"])
+@pytest.mark.parametrize("zeros", [False, True])
+def test_scan_to_float32_of_float64_input_differentiates_in_float64_like_torch(name, zeros):
+    # torch casts the gradient back to the input's dtype before its backward formula runs
+    x = np.random.default_rng(1).standard_normal((4, 3, 5)) * 2
+    if zeros:
+        x[1, 2, 3] = x[0, 0, 0] = 0.0
+    w = np.random.default_rng(2).standard_normal((4, 3, 5)).astype(np.float32)
+    grads = []
+    for lib in (minitorch, torch):
+        t = lib.tensor(x, requires_grad=True)
+        (getattr(lib, name)(t, 0, dtype=lib.float32) * lib.tensor(w)).sum().backward()
+        grads.append(t.grad.numpy())
+    np.testing.assert_allclose(grads[0], grads[1], rtol=1e-12, atol=1e-12)
+
+
+def test_cumprod_of_one_element_and_float16_to_float64_pass_the_gradient_like_torch():
+    assert_matches_torch(lambda L, t: L.cumprod(t, 0, dtype=L.float32), np.array([-0.5209756609742717]), atol=0, rtol=0)
+    x = np.array([[0.55, -1.6, 4.55, -2.85], [3.5, 1.63, -3.1, np.nan]], np.float16)
+    assert_matches_torch(lambda L, t: L.cumprod(t, 1, dtype=L.float64), x)

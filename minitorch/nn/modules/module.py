@@ -7,7 +7,6 @@ A Module keeps three ordered registries, filled by plain attribute assignment:
 """
 from __future__ import annotations
 
-import itertools
 from collections import OrderedDict, namedtuple
 from typing import Any, Callable, Iterator
 
@@ -15,7 +14,7 @@ import numpy as np
 
 from ... import _dtype
 from ..._device import check_device
-from ..._tensor import Tensor, _wrap
+from ..._tensor import Tensor
 from ...utils.hooks import RemovableHandle
 from ...autograd import grad_mode
 from ...autograd.function import Function
@@ -151,7 +150,7 @@ class Module:
         if isinstance(value, Parameter):
             if params is None:
                 raise AttributeError("cannot assign parameters before Module.__init__() call")
-            self._forget(name)
+            self._forget(name, keep="_parameters")
             self.register_parameter(name, value)
         elif params is not None and name in params:
             if value is not None:
@@ -161,7 +160,7 @@ class Module:
         elif isinstance(value, Module):
             if params is None:
                 raise AttributeError("cannot assign module before Module.__init__() call")
-            self._forget(name)
+            self._forget(name, keep="_modules")
             d["_modules"][name] = value
         elif params is not None and name in d["_modules"]:
             if value is not None:
@@ -176,11 +175,14 @@ class Module:
         else:
             object.__setattr__(self, name, value)
 
-    def _forget(self, name: str) -> None:
+    def _forget(self, name: str, keep: str) -> None:
+        """Drop `name` from every registry but `keep`: reassigning a child or parameter keeps its
+        place in the order (children(), state_dict()), as in torch."""
         d = self.__dict__
         d.pop(name, None)
         for registry in ("_parameters", "_buffers", "_modules"):
-            d[registry].pop(name, None)
+            if registry != keep:
+                d[registry].pop(name, None)
         d["_non_persistent_buffers_set"].discard(name)
 
     def __getattr__(self, name: str) -> Any:
