@@ -325,15 +325,34 @@ def _sorted_selection(fn: type, tuple_t: type, input: Tensor, dim: int, descendi
 
 
 @writes_out(dtype_rule="same")
-def sort(input: Tensor, dim: int = -1, descending: bool = False, *, stable: bool = False) -> Any:
+def _sort_arguments(name: str, positional: tuple, stable: bool | None, dim: int,
+                    descending: bool) -> tuple[int, bool, bool]:
+    """(dim, descending, stable) from torch's two overloads: (input, dim=-1, descending=False)
+    and (input, *, stable, dim=-1, descending=False); naming `stable` makes the others keywords."""
+    if len(positional) > 2 or (positional and stable is not None):
+        got = ", ".join(["Tensor"] + [type(v).__name__ for v in positional]
+                        + ([f"stable={type(stable).__name__}"] if stable is not None else []))
+        raise TypeError(f"{name}() received an invalid combination of arguments - got ({got}), but expected "
+                        "one of: (Tensor input, *, bool stable, int dim = -1, bool descending = False) or "
+                        "(Tensor input, int dim = -1, bool descending = False)")
+    if positional:
+        dim, descending = (*positional, descending) if len(positional) == 1 else positional
+    return dim, descending, bool(stable)
+
+
+def sort(input: Tensor, *positional: Any, stable: bool | None = None, dim: int = -1,
+         descending: bool = False) -> Any:
     """Values sorted along `dim` and their original indices; ties keep their order with
     stable=True, otherwise they come out in torch's (std::sort's) order."""
+    dim, descending, stable = _sort_arguments("sort", positional, stable, dim, descending)
     n = input.shape[wrap_dim(dim, input.ndim)] if input.ndim else 1
-    return _sorted_selection(Sort, _sort_t, input, dim, descending, 0, n, True, bool(stable))
+    return _sorted_selection(Sort, _sort_t, input, dim, descending, 0, n, True, stable)
 
 
-def argsort(input: Tensor, dim: int = -1, descending: bool = False, *, stable: bool = False) -> Tensor:
+def argsort(input: Tensor, *positional: Any, stable: bool | None = None, dim: int = -1,
+            descending: bool = False) -> Tensor:
     """The indices that sort `input` along `dim`, int64; ties as in `sort`."""
+    dim, descending, stable = _sort_arguments("argsort", positional, stable, dim, descending)
     d = one_dim(dim, input.ndim)
     if d is None:
         return _wrap(np.zeros((), dtype=np.int64))

@@ -21,6 +21,17 @@ def test_kthvalue(k, kw):
     check_results(lambda L, x: L.kthvalue(x, k, **kw), randn(4, 5))
 
 
+@pytest.mark.parametrize("call", [
+    "lib.sort(t, 0, stable=True)", "lib.sort(t, stable=True, dim=0)", "lib.sort(t, 0, False, stable=True)",
+    "t.sort(0, stable=True)", "lib.sort(t, 0, True)", "lib.sort(t, 0, True, True)",
+    "lib.sort(t, stable=False, descending=True)", "t.sort(-1, True)", "lib.argsort(t, 0, stable=True)",
+    "lib.argsort(t, 0, True)", "t.argsort(descending=True, stable=True)"])
+def test_sort_overloads_stable_only_with_keyword_dim_like_torch(call):
+    # torch has (input, dim, descending) and (input, *, stable, dim, descending): naming `stable`
+    # makes dim and descending keyword-only, so mixing raises TypeError
+    same_outcome(lambda lib, t: eval(call), np.array([3.0, 1.0, 2.0, 1.0], dtype=np.float32))
+
+
 def test_sort_descending_and_stable_ties():
     x = np.array([[2., 1, 2, 3, 1, 2], [0, 0, 5, 5, 0, 1]], np.float32)
     for kw in [{}, {"descending": True}, {"stable": True, "descending": True}, {"dim": 0}]:
