@@ -324,7 +324,6 @@ def _sorted_selection(fn: type, tuple_t: type, input: Tensor, dim: int, descendi
     return tuple_t(values, _wrap(idx if keepdim else np.squeeze(idx, d)))
 
 
-@writes_out(dtype_rule="same")
 def _sort_arguments(name: str, positional: tuple, stable: bool | None, dim: int,
                     descending: bool) -> tuple[int, bool, bool]:
     """(dim, descending, stable) from torch's two overloads: (input, dim=-1, descending=False)
@@ -340,6 +339,7 @@ def _sort_arguments(name: str, positional: tuple, stable: bool | None, dim: int,
     return dim, descending, bool(stable)
 
 
+@writes_out(dtype_rule="same")
 def sort(input: Tensor, *positional: Any, stable: bool | None = None, dim: int = -1,
          descending: bool = False) -> Any:
     """Values sorted along `dim` and their original indices; ties keep their order with
