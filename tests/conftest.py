@@ -221,6 +221,25 @@ def case_inputs(shapes, dtype):
     return [(randn(*s, seed=i) * 5).astype(dtype) for i, s in enumerate(shapes)]
 
 
+def case_table_tests(cases, grad_inputs=lambda shapes: case_inputs(shapes, np.float64)):
+    """The two tests a case table gets, to bind at module level:
+
+        test_matches_torch, test_gradcheck = case_table_tests(CASES)
+
+    values, dtypes and shapes against torch for each of CASE_DTYPES, and gradcheck on
+    `grad_inputs(shapes)` (float64 samples unless given)."""
+    @pytest.mark.parametrize("dtype", CASE_DTYPES)
+    @over_cases(cases)
+    def test_matches_torch(fn, shapes, dtype):
+        assert_matches_torch(fn, *case_inputs(shapes, dtype))
+
+    @over_cases(cases)
+    def test_gradcheck(fn, shapes):
+        gradcheck(fn, *grad_inputs(shapes))
+
+    return test_matches_torch, test_gradcheck
+
+
 def distinct_inputs(shapes):
     """float64 inputs whose values are all distinct and at least 0.25 from zero, so gradcheck's
     finite-difference steps neither create ties (amax, amin) nor flip masks such as `x > 0`."""

@@ -77,6 +77,17 @@ def _grads(outputs: tuple, inputs: tuple, grad_outputs: tuple | None, create_gra
     return tuple(result)
 
 
+def _input_vector(v: Any, inputs: tuple, fn_name: str) -> tuple:
+    """The vector multiplying the inputs' side of a Jacobian or Hessian: `v` checked against the
+    inputs, or 1 when there is one input of one element and no `v`."""
+    if v is not None:
+        return _check_v(v, inputs, fn_name)
+    if len(inputs) != 1 or inputs[0].numel() != 1:
+        raise RuntimeError("The vector v can only be None if the input to the user-provided "
+                           "function is a single Tensor with a single element.")
+    return (inputs[0].detach() * 0 + 1,)
+
+
 def _check_v(v: Any, outputs: tuple, fn_name: str) -> tuple:
     if v is None:
         if len(outputs) != 1 or outputs[0].numel() != 1:
@@ -113,13 +124,7 @@ def jvp(func: Callable, inputs: Any, v: Any = None, create_graph: bool = False,
     """(func(inputs), J v): the Jacobian-vector product, shaped like the outputs."""
     in_tuple, ins = _as_tuple(inputs, "inputs", "jvp")
     ins = _differentiable_copies(ins, create_graph)
-    if v is None:
-        if len(ins) != 1 or ins[0].numel() != 1:
-            raise RuntimeError("The vector v can only be None if the input to the user-provided "
-                               "function is a single Tensor with a single element.")
-        vs = (ins[0].detach() * 0 + 1,)
-    else:
-        vs = _check_v(v, ins, "jvp")
+    vs = _input_vector(v, ins, "jvp")
     out_tuple, outs = _call(func, ins, "jvp")
     result = _jvp_by_double_backward(outs, ins, vs, create_graph, strict)
     return _unpack(_finish(outs, create_graph), out_tuple), _unpack(_finish(result, create_graph), out_tuple)
@@ -198,13 +203,7 @@ def _hessian_product(func: Callable, inputs: Any, v: Any, create_graph: bool, st
                      fn_name: str) -> tuple:
     in_tuple, ins = _as_tuple(inputs, "inputs", fn_name)
     ins = _differentiable_copies(ins, create_graph)
-    if v is None:
-        if len(ins) != 1 or ins[0].numel() != 1:
-            raise RuntimeError("The vector v can only be None if the input to the user-provided "
-                               "function is a single Tensor with a single element.")
-        vs = (ins[0].detach() * 0 + 1,)
-    else:
-        vs = _check_v(v, ins, fn_name)
+    vs = _input_vector(v, ins, fn_name)
     out_tuple, outs = _call(func, ins, fn_name)
     if out_tuple or outs[0].numel() != 1:
         raise RuntimeError(f"The function given to {fn_name} should return a single Tensor with a "

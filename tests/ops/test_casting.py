@@ -1,10 +1,7 @@
 """Copies and dtype conversion (_ops/casting.py) against torch: clone, contiguous, and copies that
 own their memory."""
-import numpy as np
-import pytest
-
 import minitorch
-from conftest import CASE_DTYPES, assert_matches_torch, case_inputs, gradcheck, over_cases
+from conftest import case_table_tests
 
 # (id, fn(lib, *tensors), input shapes)
 CASES = [
@@ -13,15 +10,7 @@ CASES = [
 ]
 
 
-@pytest.mark.parametrize("dtype", CASE_DTYPES)
-@over_cases(CASES)
-def test_matches_torch(fn, shapes, dtype):
-    assert_matches_torch(fn, *case_inputs(shapes, dtype))
-
-
-@over_cases(CASES)
-def test_gradcheck(fn, shapes):
-    gradcheck(fn, *case_inputs(shapes, np.float64))
+test_matches_torch, test_gradcheck = case_table_tests(CASES)
 
 
 def test_copies_do_not_share_memory():

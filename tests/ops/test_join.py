@@ -3,8 +3,7 @@ dtype promotion, copies that own their memory, and errors."""
 import numpy as np
 import pytest
 
-from conftest import (CASE_DTYPES, assert_matches_torch, case_inputs, gradcheck, over_cases, randn, same_error,
-                      same_outcome)
+from conftest import assert_matches_torch, case_table_tests, randn, same_error, same_outcome
 
 # (id, fn(lib, *tensors), input shapes)
 CASES = [
@@ -48,15 +47,7 @@ CASES = [
 ]
 
 
-@pytest.mark.parametrize("dtype", CASE_DTYPES)
-@over_cases(CASES)
-def test_matches_torch(fn, shapes, dtype):
-    assert_matches_torch(fn, *case_inputs(shapes, dtype))
-
-
-@over_cases(CASES)
-def test_gradcheck(fn, shapes):
-    gradcheck(fn, *case_inputs(shapes, np.float64))
+test_matches_torch, test_gradcheck = case_table_tests(CASES)
 
 
 def test_cat_stack_promote_dtypes():

@@ -4,8 +4,8 @@ import numpy as np
 import pytest
 
 import minitorch
-from conftest import (CASE_DTYPES, assert_matches_torch, case_inputs, distinct_inputs, gradcheck, over_cases,
-                      randn, same_error, same_outcome)
+from conftest import (assert_matches_torch, case_table_tests, distinct_inputs, gradcheck, randn, same_error,
+                      same_outcome)
 
 idx = lambda L, v: L.tensor(v)  # noqa: E731
 
@@ -33,15 +33,7 @@ OPS = [
 ]
 
 
-@pytest.mark.parametrize("dtype", CASE_DTYPES)
-@over_cases(OPS)
-def test_ops_match_torch(fn, shapes, dtype):
-    assert_matches_torch(fn, *case_inputs(shapes, dtype))
-
-
-@over_cases(OPS)
-def test_ops_gradcheck(fn, shapes):
-    gradcheck(fn, *distinct_inputs(shapes))
+test_ops_match_torch, test_ops_gradcheck = case_table_tests(OPS, grad_inputs=distinct_inputs)
 
 
 @pytest.mark.parametrize("reduce", ["add", "multiply"])

@@ -84,3 +84,14 @@ def _check_fill(fill: Any) -> Any:
     if isinstance(fill, str) or not isinstance(fill, (Sequence, numbers.Number)):
         raise TypeError(f"Fill should be either a sequence or a number, got {type(fill)}.")
     return fill
+
+
+def _check_scale_ratio(scale: Any, ratio: Any) -> None:
+    """torchvision's checks of a (min, max) area `scale` and aspect `ratio` pair: sequences,
+    with a warning when a pair is given as (max, min)."""
+    if not isinstance(scale, Sequence):
+        raise TypeError(f"Scale should be a sequence, got {type(scale)}")
+    if not isinstance(ratio, Sequence):
+        raise TypeError(f"Ratio should be a sequence, got {type(ratio)}")
+    if scale[0] > scale[1] or ratio[0] > ratio[1]:
+        warnings.warn("Scale and ratio should be of kind (min, max)")

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import numbers
-import warnings
 from collections.abc import Sequence
 from typing import Any
 
@@ -10,7 +9,7 @@ import minitorch
 from minitorch import Tensor
 
 from . import functional as F
-from ._args import _happens, _random_sides, _randint, _setup_size, _uniform
+from ._args import _check_scale_ratio, _happens, _random_sides, _randint, _setup_size, _uniform
 
 __all__ = ["ColorJitter", "Grayscale", "RandomGrayscale", "GaussianBlur", "RandomErasing"]
 
@@ -146,12 +145,7 @@ class RandomErasing:
                  value: float | str | Sequence[float] = 0, inplace: bool = False) -> None:
         if not isinstance(value, (numbers.Number, str, tuple, list)):
             raise TypeError(f"Argument value should be either a number or str or a sequence, got {type(value)}")
-        if not isinstance(scale, Sequence):
-            raise TypeError(f"Scale should be a sequence, got {type(scale)}")
-        if not isinstance(ratio, Sequence):
-            raise TypeError(f"Ratio should be a sequence, got {type(ratio)}")
-        if scale[0] > scale[1] or ratio[0] > ratio[1]:
-            warnings.warn("Scale and ratio should be of kind (min, max)")
+        _check_scale_ratio(scale, ratio)
         if scale[0] < 0 or scale[1] > 1:
             raise ValueError(f"Scale should be between 0 and 1, got {scale}")
         if p < 0 or p > 1:

@@ -2,14 +2,13 @@
 from __future__ import annotations
 
 import numbers
-import warnings
 from collections.abc import Sequence
 from typing import Any
 
 
 from . import functional as F
-from ._args import (_check_fill, _check_sequence, _happens, _old_names, _random_sides, _randint, _setup_angle,
-                    _setup_size, _uniform)
+from ._args import (_check_fill, _check_scale_ratio, _check_sequence, _happens, _old_names, _random_sides, _randint,
+                    _setup_angle, _setup_size, _uniform)
 from .functional import InterpolationMode
 
 __all__ = ["Resize", "CenterCrop", "Pad", "RandomCrop", "RandomResizedCrop", "RandomHorizontalFlip",
@@ -124,12 +123,7 @@ class RandomResizedCrop:
                  ratio: tuple[float, float] = (3.0 / 4.0, 4.0 / 3.0),
                  interpolation: InterpolationMode = InterpolationMode.BILINEAR, antialias: bool | None = True) -> None:
         self.size = _setup_size(size, "Please provide only two dimensions (h, w) for size.")
-        if not isinstance(scale, Sequence):
-            raise TypeError(f"Scale should be a sequence, got {type(scale)}")
-        if not isinstance(ratio, Sequence):
-            raise TypeError(f"Ratio should be a sequence, got {type(ratio)}")
-        if scale[0] > scale[1] or ratio[0] > ratio[1]:
-            warnings.warn("Scale and ratio should be of kind (min, max)")
+        _check_scale_ratio(scale, ratio)
         self.scale = scale
         self.ratio = ratio
         self.interpolation = F._interpolation(interpolation)
