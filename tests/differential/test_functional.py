@@ -1,5 +1,6 @@
 """nn.functional: conv, pooling (padding, ceil_mode, dilation), norms, losses, pad, interpolate, fold."""
 import numpy as np
+import torch
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -36,6 +37,9 @@ KNOWN = [
     ("gelu of +inf in float32: torch 2.13 itself gives inf for a one-element tensor (scalar loop) and NaN "
      "for longer ones (vectorised erf); minitorch gives NaN", lambda c: c["op"] == "gelu" and c["special"]
      and c["dtype"] == "float32" and int(np.prod(c["shape"])) == 1),
+    ("gelu of +inf in float16: torch 2.13's result depends on the CPU's vector unit (inf with AVX512, NaN "
+     "with AVX2); minitorch gives inf", lambda c: c["op"] == "gelu" and c["special"] and c["dtype"] == "float16"
+     and torch.backends.cpu.get_cpu_capability() != "AVX512"),
 ]
 
 side = st.integers(1, 6)
