@@ -144,10 +144,11 @@ _attach(*_same_names(indexing, "__getitem__ __setitem__ index_select masked_sele
         *(in_place(fn, clone=False) for fn in _same_names(scatter, "scatter scatter_add scatter_reduce")))
 
 # ----- linear algebra (_ops/linalg.py) ------------------------------------------------
-_attach(*_same_names(linalg, "matmul mm bmm mv dot vdot inner outer addmm addmv baddbmm addbmm trace diag diagonal tril "
+_attach(*_same_names(linalg, "matmul mm bmm mv dot vdot inner outer addmm addmv addr baddbmm addbmm trace diag diagonal tril "
                              "triu"),
         ger=linalg.outer, tril_=in_place(linalg.tril, clone=False), triu_=in_place(linalg.triu, clone=False),
         addmm_=in_place(linalg.addmm), addmv_=in_place(linalg.addmv), baddbmm_=in_place(linalg.baddbmm), addbmm_=in_place(linalg.addbmm),
+        addr_=in_place(linalg.addr),
         __matmul__=linalg.matmul, __rmatmul__=_reflected(linalg.matmul))
 
 # ----- in-place fills, sampling, new_* (_creation/) -----------------------------------
