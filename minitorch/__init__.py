@@ -40,6 +40,12 @@ from ._ops.conv import *  # noqa: F401,F403
 from ._ops.pooling import *  # noqa: F401,F403
 from ._ops.normalization import *  # noqa: F401,F403
 from ._ops.upsampling import *  # noqa: F401,F403
+# searching, order statistics, structured products, differences, index grids (issue 10)
+from ._ops.searching import *  # noqa: F401,F403
+from ._ops.quantiles import *  # noqa: F401,F403
+from ._ops.vector_products import *  # noqa: F401,F403
+from ._ops.differences import *  # noqa: F401,F403
+from ._ops.grids import *  # noqa: F401,F403
 from ._creation import *  # noqa: F401,F403
 from ._tensor_methods import *  # noqa: F401,F403  (attaches the methods; exports torch.exp_, ...)
 from .random import (Generator, default_generator, get_rng_state, initial_seed, manual_seed, seed,

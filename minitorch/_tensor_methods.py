@@ -19,6 +19,7 @@ import numpy as np
 from . import _creation, _dtype
 from ._ops import (arithmetic, casting, compare, indexing, join, linalg, math, ordering, reduction, scan, scatter,
                    shape)
+from ._ops import differences, quantiles, vector_products
 from ._ops._common import type_name
 from ._ops.inplace import copy_, in_place, in_place_arithmetic
 from ._tensor import Tensor
@@ -150,6 +151,10 @@ _attach(*_same_names(linalg, "matmul mm bmm mv dot vdot inner outer addmm addmv 
         addmm_=in_place(linalg.addmm), addmv_=in_place(linalg.addmv), baddbmm_=in_place(linalg.baddbmm), addbmm_=in_place(linalg.addbmm),
         addr_=in_place(linalg.addr),
         __matmul__=linalg.matmul, __rmatmul__=_reflected(linalg.matmul))
+
+# ----- order statistics, structured products, differences (issue 10's files) -----------
+_attach(quantiles.quantile, quantiles.nanquantile, quantiles.histc, vector_products.cross, vector_products.kron,
+        differences.diff)
 
 # ----- in-place fills, sampling, new_* (_creation/) -----------------------------------
 _attach(*_same_names(_creation, "zero_ fill_ uniform_ normal_ exponential_ random_ bernoulli_ multinomial "

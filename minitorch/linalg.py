@@ -18,9 +18,10 @@ from . import _dtype
 from ._creation import eye, tensor
 from ._tensor import Tensor
 from .autograd.function import Function
+from ._ops.vector_products import linalg_cross as cross
 
 __all__ = ["LinAlgError", "vector_norm", "matrix_norm", "norm", "inv", "det", "solve", "eigh",
-           "eigvalsh", "svd", "svdvals", "qr", "cholesky"]
+           "eigvalsh", "svd", "svdvals", "qr", "cholesky", "cross"]
 
 
 class LinAlgError(RuntimeError):
