@@ -35,9 +35,12 @@ class Cross(Function):
 
 
 def _cross(input: Tensor, other: Tensor, dim: int | None) -> Tensor:
-    """The cross product of 3-vectors along `dim` of the broadcast shape (None: its first size-3 dim)."""
+    """The cross product of 3-vectors along `dim` of the broadcast shape (None: its first size-3 dim);
+    both inputs have the same number of dims and size 3 along `dim`."""
     check_tensor_input("linalg_cross", input)
     check_tensor("linalg_cross", other)
+    if input.ndim != other.ndim:
+        raise RuntimeError("linalg.cross: inputs must have the same number of dimensions.")
     if input.dtype is not other.dtype:
         raise RuntimeError(f"expected scalar type {type_name(input.dtype)} but found "
                            f"{type_name(other.dtype)}")
