@@ -27,7 +27,8 @@ from ._ops.arithmetic import *  # noqa: F401,F403
 from ._ops.math import *  # noqa: F401,F403
 from ._ops.compare import *  # noqa: F401,F403
 from ._ops.reduction import *  # noqa: F401,F403
-from ._ops.ordering import *  # noqa: F401,F403
+from ._ops.extremes import *  # noqa: F401,F403
+from ._ops.sorting import *  # noqa: F401,F403
 from ._ops.scan import *  # noqa: F401,F403
 from ._ops.shape import *  # noqa: F401,F403
 from ._ops.join import *  # noqa: F401,F403

@@ -17,9 +17,8 @@ from typing import Any, Callable
 import numpy as np
 
 from . import _creation, _dtype
-from ._ops import (arithmetic, casting, compare, indexing, join, linalg, math, ordering, reduction, scan, scatter,
-                   shape)
-from ._ops import differences, quantiles, vector_products
+from ._ops import (arithmetic, casting, compare, differences, extremes, indexing, join, linalg, math, quantiles,
+                   reduction, scan, scatter, shape, sorting, vector_products)
 from ._ops._common import type_name
 from ._ops.inplace import copy_, in_place, in_place_arithmetic
 from ._tensor import Tensor
@@ -107,11 +106,11 @@ _attach(*_same_names(compare, "eq ne lt le gt ge logical_and logical_or logical_
         __rlshift__=_reflected(compare.bitwise_left_shift), __rshift__=compare.bitwise_right_shift,
         __rrshift__=_reflected(compare.bitwise_right_shift))
 
-# ----- reductions (_ops/reduction.py), ordering (_ops/ordering.py), scans (_ops/scan.py) ----
+# ----- reductions (_ops/reduction.py), extremes and sorting (_ops/extremes.py, sorting.py), scans (_ops/scan.py)
 _attach(*_same_names(reduction, "sum mean nansum nanmean var std prod norm logsumexp softmax log_softmax any all "
                                 "count_nonzero"),
-        *_same_names(ordering, "max min amax amin aminmax argmax argmin topk kthvalue sort argsort median mode "
-                               "unique"),
+        *_same_names(extremes, "max min amax amin aminmax argmax argmin"),
+        *_same_names(sorting, "topk kthvalue sort argsort median mode unique"),
         *_same_names(scan, "cumsum cumprod cummax cummin logcumsumexp"))
 
 # ----- views (_ops/shape.py) ----------------------------------------------------------
