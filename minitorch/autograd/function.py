@@ -262,8 +262,8 @@ class Function:
     def apply(cls, *args: Any, **kwargs: Any) -> Any:
         """Run forward on the arguments' arrays and, if needed, record the graph node."""
         # This runs once per op, backward's ops included, so it is written for speed: plain
-        # loops (cheaper than comprehensions for a few items), and no graph work unless
-        # grad mode is on and some input requires grad.
+        # loops (cheaper than comprehensions for a few items), no graph work unless grad
+        # mode is on and some input requires grad, and a short path for one output.
         arrays = []
         record = False
         for a in args:
@@ -281,19 +281,32 @@ class Function:
         else:
             record = False
             ctx = _ForwardOnly()  # no node to build, nothing to save
-            ctx.needs_input_grad = (False,) * len(args)
+            ctx.needs_input_grad = _NO_GRADS[len(args)]
         raw = cls.forward(ctx, *arrays, **kwargs)
-        single = not isinstance(raw, tuple)
-        if single:
-            outputs = (_wrap(raw if type(raw) is np.ndarray else np.asarray(raw)),)
-            raw = (raw,)
-        else:
-            outputs = tuple([None if r is None else _wrap(np.asarray(r)) for r in raw])
+        if type(raw) is not tuple:  # one output
+            out = _wrap(raw if type(raw) is np.ndarray else np.asarray(raw))
+            if cls.view:
+                _mark_view(out, args[0], (cls, args[1:], kwargs))
+            if record:
+                _record(ctx, args, arrays, (raw,), (out,))
+            return out
+        outputs = tuple([None if r is None else _wrap(np.asarray(r)) for r in raw])
         if cls.view:
             _mark_view(outputs[0], args[0], (cls, args[1:], kwargs))
         if record:
             _record(ctx, args, arrays, raw, outputs)
-        return outputs[0] if single else outputs
+        return outputs
+
+
+class _AllFalse(dict):
+    """n -> (False,) * n, made once per n: the needs_input_grad of calls that record nothing."""
+
+    def __missing__(self, n: int) -> tuple:
+        self[n] = value = (False,) * n
+        return value
+
+
+_NO_GRADS = _AllFalse()
 
 
 class _ForwardOnly:
@@ -324,10 +337,13 @@ def _mark_view(view: Tensor, source: Tensor, step: tuple) -> None:
 
 def _record(ctx: BackwardNode, args: tuple, arrays: list, raw: tuple, outputs: tuple) -> None:
     """Connect `ctx` into the graph: edges to the inputs, saved tensors, output metadata."""
+    # Once per recorded op, so the common cases are written out inline (gradient_edge's
+    # non-leaf case, a saved None) rather than through the general helpers.
     edges, input_meta = [], []
     for a in args:
         if isinstance(a, Tensor):
-            edges.append(gradient_edge(a))
+            fn = a.grad_fn
+            edges.append((fn, a._output_nr) if fn is not None else gradient_edge(a))
             input_meta.append((a._array.shape, a._array.dtype))
         else:
             edges.append(_NO_EDGE)
@@ -339,30 +355,40 @@ def _record(ctx: BackwardNode, args: tuple, arrays: list, raw: tuple, outputs: t
         if out is None:
             output_meta.append(None)
             continue
-        output_meta.append((out._array.shape, out._array.dtype))
-        if out._array.dtype.kind != "f" or non_diff and any(raw[i] is n for n in non_diff):
+        array = out._array
+        output_meta.append((array.shape, array.dtype))
+        if array.dtype.kind != "f" or non_diff and any(raw[i] is n for n in non_diff):
             continue
         out._requires_grad = True
         out.grad_fn = ctx
         out._output_nr = i
     ctx._output_meta = tuple(output_meta)
     if ctx._to_save:
-        roles: list = []  # torch's `_saved_<role>` name of each saved value, found while matching it
-        saved, versions = [], []
-        for value in ctx._to_save:
-            t = _as_saved_tensor(value, args, arrays, raw, outputs, roles)
-            saved.append(t)
-            versions.append(t._version_box[0] if isinstance(t, Tensor) else 0)
-        ctx._saved = saved = tuple(saved)
-        ctx._saved_versions = tuple(versions)
-        ctx._saved_roles = tuple(roles)
-        if saved_hooks.stack:
-            pack, ctx._unpack_hook = saved_hooks.stack[-1]
-            ctx._saved = tuple(pack(t) if role is not None else t
-                               for t, role in zip(saved, ctx._saved_roles))
-        ctx._to_save = ()
+        _save(ctx, args, arrays, raw, outputs)
     if anomaly_mode._enabled:
         ctx.metadata["traceback_"] = _user_stack()
+
+
+def _save(ctx: BackwardNode, args: tuple, arrays: list, raw: tuple, outputs: tuple) -> None:
+    """Keep what forward passed to save_for_backward as Tensors, with their versions and roles."""
+    roles: list = []  # torch's `_saved_<role>` name of each saved value, found while matching it
+    saved, versions = [], []
+    for value in ctx._to_save:
+        if value is None:  # an input whose gradient is not needed: nothing kept
+            saved.append(None)
+            versions.append(0)
+            roles.append(None)
+            continue
+        t = _as_saved_tensor(value, args, arrays, raw, outputs, roles)
+        saved.append(t)
+        versions.append(t._version_box[0] if isinstance(t, Tensor) else 0)
+    ctx._saved = tuple(saved)
+    ctx._saved_versions = tuple(versions)
+    ctx._saved_roles = tuple(roles)
+    if saved_hooks.stack:
+        pack, ctx._unpack_hook = saved_hooks.stack[-1]
+        ctx._saved = tuple(pack(t) if role is not None else t for t, role in zip(ctx._saved, ctx._saved_roles))
+    ctx._to_save = ()
 
 
 _NO_EDGE = (None, 0)  # the edge of an argument that is not a tensor, or needs no gradient
