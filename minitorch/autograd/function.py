@@ -403,6 +403,9 @@ def _user_stack() -> list[str]:
     return traceback.format_list(frames)
 
 
+_INPUT_ROLES = ("self", "other", "input2", "input3", "input4", "input5")
+
+
 def _as_saved_tensor(value: Any, args: tuple, arrays: list, raw: tuple, outputs: tuple, roles: list) -> Any:
     """The Tensor to keep for a saved value: the input or output it is, else a new one. Appends
     its torch name to `roles`: "self"/"other" for the first two arguments (x * x saves x as
@@ -412,13 +415,13 @@ def _as_saved_tensor(value: Any, args: tuple, arrays: list, raw: tuple, outputs:
         roles.append(_tensor_role(value, args, outputs, roles) if isinstance(value, Tensor) else None)
         return value
     first = None
-    for i, (a, arr) in enumerate(zip(args, arrays)):
-        if value is arr and isinstance(a, Tensor):
-            role = ("self", "other")[i] if i < 2 else f"input{i}"
+    for i, arr in enumerate(arrays):
+        if value is arr and isinstance(args[i], Tensor):
+            role = _INPUT_ROLES[i] if i < len(_INPUT_ROLES) else f"input{i}"
             if role not in roles:
                 roles.append(role)
-                return a
-            first = first or (a, role)
+                return args[i]
+            first = first or (args[i], role)
     if first is not None:
         roles.append(first[1])
         return first[0]
