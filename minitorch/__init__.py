@@ -47,6 +47,7 @@ from ._ops.quantiles import *  # noqa: F401,F403
 from ._ops.vector_products import *  # noqa: F401,F403
 from ._ops.differences import *  # noqa: F401,F403
 from ._ops.grids import *  # noqa: F401,F403
+from ._ops.decompositions import *  # noqa: F401,F403
 from ._creation import *  # noqa: F401,F403
 from ._tensor_methods import *  # noqa: F401,F403  (attaches the methods; exports torch.exp_, ...)
 from .random import (Generator, default_generator, get_rng_state, initial_seed, manual_seed, seed,

@@ -17,8 +17,8 @@ from typing import Any, Callable
 import numpy as np
 
 from . import _creation, _dtype
-from ._ops import (arithmetic, casting, compare, differences, extremes, indexing, join, linalg, math, quantiles,
-                   reduction, scan, scatter, shape, sorting, vector_products)
+from ._ops import (arithmetic, casting, compare, decompositions, differences, extremes, indexing, join, linalg,
+                   math, quantiles, reduction, scan, scatter, shape, sorting, vector_products)
 from ._ops._common import type_name
 from ._ops.inplace import copy_, in_place, in_place_arithmetic
 from ._tensor import Tensor
@@ -153,7 +153,7 @@ _attach(*_same_names(linalg, "matmul mm bmm mv dot vdot inner outer addmm addmv 
 
 # ----- order statistics, structured products, differences (issue 10's files) -----------
 _attach(quantiles.quantile, quantiles.nanquantile, quantiles.histc, vector_products.cross, vector_products.kron,
-        differences.diff)
+        differences.diff, decompositions.svd)
 
 # ----- in-place fills, sampling, new_* (_creation/) -----------------------------------
 _attach(*_same_names(_creation, "zero_ fill_ uniform_ normal_ exponential_ random_ bernoulli_ multinomial "
