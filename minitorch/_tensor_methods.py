@@ -76,8 +76,9 @@ _attach(*_same_names(arithmetic, "add sub mul div floor_divide remainder fmod po
                                  "square sign sgn floor ceil trunc frac round lerp"),
         subtract=arithmetic.sub, multiply=arithmetic.mul, divide=arithmetic.div, true_divide=arithmetic.div,
         negative=arithmetic.neg, absolute=arithmetic.abs, fix=arithmetic.trunc,
-        __add__=arithmetic.add, __radd__=_reflected(arithmetic.add), __sub__=arithmetic.sub,
-        __rsub__=_reflected(arithmetic.sub), __mul__=arithmetic.mul, __rmul__=_reflected(arithmetic.mul),
+        # number + tensor and number * tensor are tensor.add(number), tensor.mul(number), as in torch
+        __add__=arithmetic.add, __radd__=arithmetic.add, __sub__=arithmetic.sub,
+        __rsub__=_reflected(arithmetic.sub), __mul__=arithmetic.mul, __rmul__=arithmetic.mul,
         __truediv__=arithmetic.div, __rtruediv__=_reflected(arithmetic.div),
         __floordiv__=arithmetic.floor_divide, __rfloordiv__=_reflected(arithmetic.floor_divide),
         __mod__=arithmetic.remainder, __rmod__=_reflected(arithmetic.remainder),

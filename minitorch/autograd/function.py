@@ -67,12 +67,16 @@ class Node:
     def __init__(self) -> None:
         self._sequence_nr = next(_sequence_numbers)
 
+    _wraps_numbers = False  # see Function.wraps_numbers
+
     @property
     def next_functions(self) -> tuple:
-        """((node, output_index), ...) towards the leaves, one pair per tensor input."""
+        """((node, output_index), ...) towards the leaves, one pair per tensor input (and, for
+        ops that wrap a number `other` operand as a tensor, (None, 0) for that number)."""
         if not self._input_meta:
             return self._edges
-        return tuple(edge for edge, meta in zip(self._edges, self._input_meta) if meta is not None)
+        return tuple(edge for i, (edge, meta) in enumerate(zip(self._edges, self._input_meta))
+                     if meta is not None or self._wraps_numbers and i > 0)
 
     _fused: str | None = None  # what a node named after torch's op really computes, if more
 
@@ -238,6 +242,9 @@ class Function:
     """
 
     view = False
+    # torch turns a Python number `other` of add/sub/mul/div into a 0-d tensor that needs no
+    # gradient, so the node lists it in next_functions as (None, 0): set True on such ops.
+    wraps_numbers = False
     _node_suffix = "Backward0"
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
@@ -247,8 +254,8 @@ class Function:
         # (CrossEntropy is named NllLossBackward0 but also does log_softmax): say so.
         summary = (cls.__doc__ or "").strip().splitlines()[:1] or ["computes more than its node's name says"]
         fused = None if name.startswith(cls.__name__) else f"{cls.__name__}: {summary[0]}"
-        cls._node_class = type(name, (BackwardNode,),
-                               {"_function": cls, "__module__": cls.__module__, "_fused": fused})
+        cls._node_class = type(name, (BackwardNode,), {"_function": cls, "__module__": cls.__module__,
+                                                       "_fused": fused, "_wraps_numbers": cls.wraps_numbers})
 
     @staticmethod
     def forward(ctx: BackwardNode, *args: Any, **kwargs: Any) -> Any:
