@@ -1,20 +1,25 @@
-"""Products that build structure rather than contract it: the cross product and the Kronecker product.
+"""Products that build structure rather than contract it: the cross product, the Kronecker product,
+and block_diag (the block matrix with the inputs on its diagonal).
 
 `cross` is one primitive, because its gradient is again a cross product:
 d(a x b)/da applied to g is b x g, and d(a x b)/db applied to g is g x a. `kron` is a
-broadcast multiply of two interleaved reshapes, so its gradient comes from those ops.
+broadcast multiply of two interleaved reshapes and block_diag a join of zero-padded rows,
+so their gradients come from those ops.
 """
 from __future__ import annotations
 
 import warnings
+
 import numpy as np
 
-from .._tensor import Tensor, wrap_dim
+from .. import _dtype
+from .._tensor import Tensor, _wrap, wrap_dim
 from ..autograd.function import Function, label_node
 from ._common import broadcast_shape, check_tensor, check_tensor_input, type_name
 from .inplace import writes_out
+from .join import cat
 
-__all__ = ["cross", "kron"]
+__all__ = ["cross", "kron", "block_diag"]
 
 
 class Cross(Function):
@@ -88,3 +93,24 @@ def kron(input: Tensor, other: Tensor) -> Tensor:
     b = other.reshape([s for n in b_shape for s in (1, n)])
     product = (a * b).reshape([m * n for m, n in zip(a_shape, b_shape)])
     return label_node(product, "UnsafeViewBackward0")
+
+
+def block_diag(*tensors: Tensor) -> Tensor:
+    """The block matrix with the inputs (0-d, 1-d as one row, or 2-d) along its diagonal and zeros
+    elsewhere; the result has their promoted dtype."""
+    for i, t in enumerate(tensors):
+        if t.ndim > 2:
+            raise RuntimeError(f"torch.block_diag: Input tensors must have 2 or fewer dimensions. Input {i} has "
+                               f"{t.ndim} dimensions")
+    dt = _dtype.result_type(*tensors) if tensors else _dtype.get_default_dtype()
+    blocks = [t.reshape(1, -1) if t.ndim < 2 else t for t in tensors]
+    width = sum(b.shape[1] for b in blocks)
+    rows, left = [], 0
+    for b in blocks:  # each block's rows, with zeros to its left and right
+        r, c = b.shape
+        zeros = [_wrap(np.zeros((r, n), dtype=dt.np)) for n in (left, width - left - c)]
+        rows.append(cat([zeros[0], b.to(dt), zeros[1]], dim=1))
+        left += c
+    if not rows:
+        return _wrap(np.zeros((1, 0), dtype=dt.np))
+    return label_node(cat(rows, dim=0), "BlockDiagBackward0")

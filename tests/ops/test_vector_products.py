@@ -79,3 +79,18 @@ def test_cross_without_a_size_3_dim_raises_like_torch():
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         same_error(lambda L, a, b: L.cross(a, b), randn(4, 2), randn(4, 2))
+
+
+@pytest.mark.parametrize("shapes", [[(2, 2), (1,), (1, 3)], [(3,)], [(2, 3), (3, 2)], [()]])
+def test_block_diag_matches_torch_and_gradcheck(shapes):
+    arrays = [randn(*s, seed=i) if s else np.array(1.5, np.float32) for i, s in enumerate(shapes)]
+    assert_matches_torch(lambda L, *xs: L.block_diag(*xs), *arrays)
+    gradcheck(lambda L, *xs: L.block_diag(*xs), *arrays)
+
+
+def test_block_diag_dtypes_node_and_errors_like_torch():
+    assert_matches_torch(lambda L, a, b: L.block_diag(a, b), np.ones((2, 2), np.float32), np.arange(2), grad=False)
+    for L in (minitorch, torch):
+        assert L.block_diag(L.ones(2, 2, requires_grad=True)).grad_fn.name() == "BlockDiagBackward0"
+        assert tuple(L.block_diag().shape) == (1, 0)
+    same_error(lambda L, a: L.block_diag(a), randn(2, 2, 2))
