@@ -22,6 +22,7 @@ from ._ops import (arithmetic, casting, compare, decompositions, differences, ex
 from ._ops._common import type_name
 from ._ops.inplace import copy_, in_place, in_place_arithmetic
 from ._tensor import Tensor
+from .autograd.function import label_node
 
 __all__: list = []  # the torch.<name>_ functions are added below
 
@@ -57,6 +58,16 @@ def _equality(op: Callable) -> Callable:
     return operator
 
 
+def _rsub(self: Tensor, other: Any) -> Tensor:
+    """number - self: one node named as torch's rsub (RsubBackward1), its only edge to self."""
+    return label_node(arithmetic.sub(other, self), "RsubBackward1")
+
+
+def _rdiv(self: Tensor, other: Any) -> Tensor:
+    """number / self, computed as torch computes it: self.reciprocal() * number."""
+    return arithmetic.mul(arithmetic.reciprocal(self), other)
+
+
 def _invert(self: Tensor) -> Tensor:
     """~self: bitwise not, refused for floats with the TypeError torch raises."""
     if self._array.dtype.kind == "f":
@@ -78,8 +89,8 @@ _attach(*_same_names(arithmetic, "add sub mul div floor_divide remainder fmod po
         negative=arithmetic.neg, absolute=arithmetic.abs, fix=arithmetic.trunc,
         # number + tensor and number * tensor are tensor.add(number), tensor.mul(number), as in torch
         __add__=arithmetic.add, __radd__=arithmetic.add, __sub__=arithmetic.sub,
-        __rsub__=_reflected(arithmetic.sub), __mul__=arithmetic.mul, __rmul__=arithmetic.mul,
-        __truediv__=arithmetic.div, __rtruediv__=_reflected(arithmetic.div),
+        __rsub__=_rsub, __mul__=arithmetic.mul, __rmul__=arithmetic.mul,
+        __truediv__=arithmetic.div, __rtruediv__=_rdiv,
         __floordiv__=arithmetic.floor_divide, __rfloordiv__=_reflected(arithmetic.floor_divide),
         __mod__=arithmetic.remainder, __rmod__=_reflected(arithmetic.remainder),
         __pow__=arithmetic.pow, __rpow__=_reflected(arithmetic.pow),
