@@ -350,7 +350,10 @@ def _record(ctx: BackwardNode, args: tuple, arrays: list, raw: tuple, outputs: t
     for a in args:
         if isinstance(a, Tensor):
             fn = a.grad_fn
-            edges.append((fn, a._output_nr) if fn is not None else gradient_edge(a))
+            if fn is not None:
+                edges.append((fn, a._output_nr))
+            else:  # a leaf: its AccumulateGrad if it requires grad
+                edges.append(gradient_edge(a) if a._requires_grad else _NO_EDGE)
             input_meta.append((a._array.shape, a._array.dtype))
         else:
             edges.append(_NO_EDGE)
