@@ -1,4 +1,5 @@
-"""Index grids and combinations: meshgrid, cartesian_prod, combinations, tril_indices, triu_indices.
+"""Index grids and combinations: meshgrid, cartesian_prod, combinations, tril_indices, triu_indices,
+unravel_index.
 
 meshgrid's grids are expanded views of the inputs, and cartesian_prod and combinations
 pick input elements by index, so gradients flow back through expand, stack and indexing.
@@ -16,7 +17,7 @@ from .._tensor import Tensor, _wrap
 from ._common import not_implemented
 from .join import stack
 
-__all__ = ["meshgrid", "cartesian_prod", "combinations", "tril_indices", "triu_indices"]
+__all__ = ["meshgrid", "cartesian_prod", "combinations", "tril_indices", "triu_indices", "unravel_index"]
 
 
 def _check_vectors(tensors: Sequence[Tensor]) -> None:
@@ -98,3 +99,21 @@ def triu_indices(row: int, col: int, offset: int = 0, *, dtype: Any = None, devi
                  layout: Any = None) -> Tensor:
     """The (2, N) row and column indices of the upper triangle (on or above diagonal `offset`)."""
     return _indices("triu_indices", row, col, offset, dtype, np.triu_indices)
+
+
+def unravel_index(indices: Tensor, shape: Any) -> tuple:
+    """The coordinates in an array of `shape` of each flat (row-major) index: one int64 tensor per dim,
+    shaped like `indices`. As in torch, an index outside the array wraps around (negative ones too)."""
+    if not isinstance(indices, Tensor):
+        raise TypeError(f"expected 'indices' to be integer tensor, but got {type(indices).__name__}")
+    if indices.dtype.is_floating_point or indices.dtype is _dtype.bool:
+        raise TypeError(f"expected 'indices' to be integer dtype, but got {indices.dtype}")
+    shape = (shape,) if isinstance(shape, int) else tuple(shape)
+    if any(n < 0 for n in shape):
+        raise ValueError(f"'shape' cannot have negative values, but got {shape}")
+    flat = indices._array.astype(np.int64)
+    coords, stride = [], 1
+    for n in reversed(shape):  # the last dim varies fastest
+        coords.append(_wrap(np.floor_divide(flat, stride) % n if n else np.zeros_like(flat)))
+        stride *= n
+    return tuple(reversed(coords))

@@ -55,3 +55,19 @@ def test_special_cases_match_torch():
 ])
 def test_errors_match_torch(fn):
     same_error(fn, np.arange(3.0))
+
+
+@pytest.mark.parametrize("indices, shape", [([4, 7], (3, 4)), (5, (2, 3)), ([[1, -1]], (2, 3)), ([12, -13], (3, 4)),
+                                            ([3], ()), ([0, 5, 11], 12)])
+def test_unravel_index_matches_torch(indices, shape):
+    got = minitorch.unravel_index(minitorch.tensor(indices), shape)
+    expected = torch.unravel_index(torch.tensor(indices), shape)
+    assert len(got) == len(expected)
+    for g, e in zip(got, expected):
+        assert g.dtype.name == "int64" and g.tolist() == e.tolist()
+
+
+@pytest.mark.parametrize("call", [lambda L: L.unravel_index(L.tensor([1.0]), (3, 4)),
+                                  lambda L: L.unravel_index(L.tensor([1]), (3, -4))])
+def test_unravel_index_errors_match_torch(call):
+    same_error(lambda L: call(L))
