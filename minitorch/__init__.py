@@ -27,7 +27,8 @@ from ._ops.arithmetic import *  # noqa: F401,F403
 from ._ops.math import *  # noqa: F401,F403
 from ._ops.compare import *  # noqa: F401,F403
 from ._ops.reduction import *  # noqa: F401,F403
-from ._ops.ordering import *  # noqa: F401,F403
+from ._ops.extremes import *  # noqa: F401,F403
+from ._ops.sorting import *  # noqa: F401,F403
 from ._ops.scan import *  # noqa: F401,F403
 from ._ops.shape import *  # noqa: F401,F403
 from ._ops.join import *  # noqa: F401,F403
@@ -40,13 +41,21 @@ from ._ops.conv import *  # noqa: F401,F403
 from ._ops.pooling import *  # noqa: F401,F403
 from ._ops.normalization import *  # noqa: F401,F403
 from ._ops.upsampling import *  # noqa: F401,F403
+# searching, order statistics, structured products, differences, index grids (issue 10)
+from ._ops.searching import *  # noqa: F401,F403
+from ._ops.quantiles import *  # noqa: F401,F403
+from ._ops.vector_products import *  # noqa: F401,F403
+from ._ops.differences import *  # noqa: F401,F403
+from ._ops.grids import *  # noqa: F401,F403
+from ._ops.decompositions import *  # noqa: F401,F403
+from ._ops.distances import *  # noqa: F401,F403
 from ._creation import *  # noqa: F401,F403
 from ._tensor_methods import *  # noqa: F401,F403  (attaches the methods; exports torch.exp_, ...)
 from .random import (Generator, default_generator, get_rng_state, initial_seed, manual_seed, seed,
                      set_rng_state)
 from ._tensor_str import set_printoptions
 from .serialization import load, save
-from . import accelerator, backends, cuda, func, linalg, nn, optim, utils
+from . import accelerator, backends, cuda, func, functional, linalg, nn, optim, utils
 from .utils import data as _utils_data  # noqa: F401  (minitorch.utils.data, as torch.utils.data)
 
 FloatTensor = DoubleTensor = LongTensor = Tensor  # legacy names, accepted by isinstance in old code

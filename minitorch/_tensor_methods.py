@@ -17,11 +17,12 @@ from typing import Any, Callable
 import numpy as np
 
 from . import _creation, _dtype
-from ._ops import (arithmetic, casting, compare, indexing, join, linalg, math, ordering, reduction, scan, scatter,
-                   shape)
+from ._ops import (arithmetic, casting, compare, decompositions, differences, extremes, indexing, join, linalg,
+                   math, quantiles, reduction, scan, scatter, shape, sorting, vector_products)
 from ._ops._common import type_name
 from ._ops.inplace import copy_, in_place, in_place_arithmetic
 from ._tensor import Tensor
+from .autograd.function import label_node
 
 __all__: list = []  # the torch.<name>_ functions are added below
 
@@ -57,6 +58,16 @@ def _equality(op: Callable) -> Callable:
     return operator
 
 
+def _rsub(self: Tensor, other: Any) -> Tensor:
+    """number - self: one node named as torch's rsub (RsubBackward1), its only edge to self."""
+    return label_node(arithmetic.sub(other, self), "RsubBackward1")
+
+
+def _rdiv(self: Tensor, other: Any) -> Tensor:
+    """number / self, computed as torch computes it: self.reciprocal() * number."""
+    return arithmetic.mul(arithmetic.reciprocal(self), other)
+
+
 def _invert(self: Tensor) -> Tensor:
     """~self: bitwise not, refused for floats with the TypeError torch raises."""
     if self._array.dtype.kind == "f":
@@ -76,9 +87,10 @@ _attach(*_same_names(arithmetic, "add sub mul div floor_divide remainder fmod po
                                  "square sign sgn floor ceil trunc frac round lerp"),
         subtract=arithmetic.sub, multiply=arithmetic.mul, divide=arithmetic.div, true_divide=arithmetic.div,
         negative=arithmetic.neg, absolute=arithmetic.abs, fix=arithmetic.trunc,
-        __add__=arithmetic.add, __radd__=_reflected(arithmetic.add), __sub__=arithmetic.sub,
-        __rsub__=_reflected(arithmetic.sub), __mul__=arithmetic.mul, __rmul__=_reflected(arithmetic.mul),
-        __truediv__=arithmetic.div, __rtruediv__=_reflected(arithmetic.div),
+        # number + tensor and number * tensor are tensor.add(number), tensor.mul(number), as in torch
+        __add__=arithmetic.add, __radd__=arithmetic.add, __sub__=arithmetic.sub,
+        __rsub__=_rsub, __mul__=arithmetic.mul, __rmul__=arithmetic.mul,
+        __truediv__=arithmetic.div, __rtruediv__=_rdiv,
         __floordiv__=arithmetic.floor_divide, __rfloordiv__=_reflected(arithmetic.floor_divide),
         __mod__=arithmetic.remainder, __rmod__=_reflected(arithmetic.remainder),
         __pow__=arithmetic.pow, __rpow__=_reflected(arithmetic.pow),
@@ -106,11 +118,11 @@ _attach(*_same_names(compare, "eq ne lt le gt ge logical_and logical_or logical_
         __rlshift__=_reflected(compare.bitwise_left_shift), __rshift__=compare.bitwise_right_shift,
         __rrshift__=_reflected(compare.bitwise_right_shift))
 
-# ----- reductions (_ops/reduction.py), ordering (_ops/ordering.py), scans (_ops/scan.py) ----
+# ----- reductions (_ops/reduction.py), extremes and sorting (_ops/extremes.py, sorting.py), scans (_ops/scan.py)
 _attach(*_same_names(reduction, "sum mean nansum nanmean var std prod norm logsumexp softmax log_softmax any all "
                                 "count_nonzero"),
-        *_same_names(ordering, "max min amax amin aminmax argmax argmin topk kthvalue sort argsort median mode "
-                               "unique"),
+        *_same_names(extremes, "max min amax amin aminmax argmax argmin"),
+        *_same_names(sorting, "topk kthvalue sort argsort median mode unique"),
         *_same_names(scan, "cumsum cumprod cummax cummin logcumsumexp"))
 
 # ----- views (_ops/shape.py) ----------------------------------------------------------
@@ -144,11 +156,16 @@ _attach(*_same_names(indexing, "__getitem__ __setitem__ index_select masked_sele
         *(in_place(fn, clone=False) for fn in _same_names(scatter, "scatter scatter_add scatter_reduce")))
 
 # ----- linear algebra (_ops/linalg.py) ------------------------------------------------
-_attach(*_same_names(linalg, "matmul mm bmm mv dot vdot inner outer addmm addmv baddbmm addbmm trace diag diagonal tril "
+_attach(*_same_names(linalg, "matmul mm bmm mv dot vdot inner outer addmm addmv addr baddbmm addbmm trace diag diagonal tril "
                              "triu"),
         ger=linalg.outer, tril_=in_place(linalg.tril, clone=False), triu_=in_place(linalg.triu, clone=False),
         addmm_=in_place(linalg.addmm), addmv_=in_place(linalg.addmv), baddbmm_=in_place(linalg.baddbmm), addbmm_=in_place(linalg.addbmm),
+        addr_=in_place(linalg.addr),
         __matmul__=linalg.matmul, __rmatmul__=_reflected(linalg.matmul))
+
+# ----- order statistics, structured products, differences (issue 10's files) -----------
+_attach(quantiles.quantile, quantiles.nanquantile, quantiles.histc, vector_products.cross, vector_products.kron,
+        differences.diff, decompositions.svd)
 
 # ----- in-place fills, sampling, new_* (_creation/) -----------------------------------
 _attach(*_same_names(_creation, "zero_ fill_ uniform_ normal_ exponential_ random_ bernoulli_ multinomial "

@@ -16,11 +16,17 @@ import numpy as np
 
 from . import _dtype
 from ._creation import eye, tensor
+from ._ops.inplace import writes_out
 from ._tensor import Tensor
 from .autograd.function import Function
+from ._ops.vector_products import linalg_cross as cross
 
 __all__ = ["LinAlgError", "vector_norm", "matrix_norm", "norm", "inv", "det", "solve", "eigh",
-           "eigvalsh", "svd", "svdvals", "qr", "cholesky"]
+           "eigvalsh", "svd", "svdvals", "qr", "cholesky", "cross"]
+
+
+# torch.linalg's functions take out= (tuples for the factorisations), of exactly the result's dtype
+_OUT_DTYPE = "Expected out tensor to have dtype {result_cpp}, but got {out_cpp} instead"
 
 
 class LinAlgError(RuntimeError):
@@ -112,6 +118,7 @@ def _dims(dim: Any, ndim: int) -> tuple:
     return tuple(sorted(d % max(ndim, 1) for d in dims))
 
 
+@writes_out(dtype_rule="same", message=_OUT_DTYPE)
 def vector_norm(x: Tensor, ord: float = 2, dim: Any = None, keepdim: bool = False, *,
                 dtype: Any = None) -> Tensor:
     """The `ord`-norm of `x` over `dim` (all elements when None): (sum |x|^ord)^(1/ord),
@@ -128,12 +135,14 @@ def vector_norm(x: Tensor, ord: float = 2, dim: Any = None, keepdim: bool = Fals
     return VectorNorm.apply(x, float(ord), dims, keepdim)
 
 
+@writes_out(dtype_rule="same", message=_OUT_DTYPE)
 def svdvals(A: Tensor) -> Tensor:
     """The singular values of each matrix of A (..., m, n), descending: shape (..., min(m, n))."""
     _check_matrices("svd", A, square=False)
     return svd(A, full_matrices=False)[1]
 
 
+@writes_out(dtype_rule="same", message="linalg.matrix_norm expected out tensor dtype {result} but got: {out}")
 def matrix_norm(A: Tensor, ord: Any = "fro", dim: Sequence[int] = (-2, -1), keepdim: bool = False, *,
                 dtype: Any = None) -> Tensor:
     """A matrix norm over the two dims `dim`: 'fro', 'nuc', inf/-inf (max/min row sum),
@@ -161,6 +170,7 @@ def matrix_norm(A: Tensor, ord: Any = "fro", dim: Sequence[int] = (-2, -1), keep
     return result if keepdim else result.squeeze((rows, cols))
 
 
+@writes_out(dtype_rule="same", message="linalg.norm expected out tensor dtype {result} but got: {out}")
 def norm(A: Tensor, ord: Any = None, dim: Any = None, keepdim: bool = False, *,
          dtype: Any = None) -> Tensor:
     """`vector_norm` or `matrix_norm` as torch picks: a matrix norm for a string `ord`, a
@@ -208,6 +218,7 @@ class Inv(Function):
         return -(A_inv.mT @ grad @ A_inv.mT)
 
 
+@writes_out(dtype_rule="same", message=_OUT_DTYPE)
 def inv(A: Tensor) -> Tensor:
     """The inverse of each square matrix of A (..., n, n); LinAlgError if one is singular."""
     _check_matrices("inv", A)
@@ -245,6 +256,7 @@ class Det(Function):
         return grad.unsqueeze(-1).unsqueeze(-1) * adj_T
 
 
+@writes_out(dtype_rule="same", message=_OUT_DTYPE)
 def det(A: Tensor) -> Tensor:
     """The determinant of each square matrix of A (..., n, n): shape (...)."""
     _check_matrices("det", A)
@@ -275,6 +287,7 @@ class Solve(Function):
         return grad_A, grad_B
 
 
+@writes_out(dtype_rule="same", message=_OUT_DTYPE)
 def solve(A: Tensor, B: Tensor, *, left: bool = True) -> Tensor:
     """X with A X = B (or X A = B when left=False) for square A (..., n, n); B is (..., n, k)
     or a (batch of) vector(s) (..., n). Batch dims broadcast."""
@@ -319,6 +332,7 @@ class Eigh(Function):
         return V @ inner @ V.mT, None
 
 
+@writes_out(dtype_rule="same", message=_OUT_DTYPE)
 def eigh(A: Tensor, UPLO: str = "L") -> tuple[Tensor, Tensor]:
     """Eigenvalues (ascending, (..., n)) and orthonormal eigenvectors (columns of (..., n, n)) of
     the symmetric matrices A, read from the lower (UPLO='L') or upper triangle."""
@@ -328,6 +342,7 @@ def eigh(A: Tensor, UPLO: str = "L") -> tuple[Tensor, Tensor]:
     return Eigh.apply(A, UPLO)
 
 
+@writes_out(dtype_rule="same", message=_OUT_DTYPE)
 def eigvalsh(A: Tensor, UPLO: str = "L") -> Tensor:
     """The eigenvalues of the symmetric matrices A, ascending: (..., n)."""
     return eigh(A, UPLO)[0]
@@ -363,6 +378,7 @@ class Svd(Function):
         return grad_A, None
 
 
+@writes_out(dtype_rule="same", message=_OUT_DTYPE)
 def svd(A: Tensor, full_matrices: bool = True) -> tuple[Tensor, Tensor, Tensor]:
     """A = U diag(S) Vh for each matrix of A (..., m, n): U (..., m, m or k), S (..., k) descending,
     Vh (..., n or k, n), with k = min(m, n). Gradients need full_matrices=False (as in torch)."""
@@ -401,6 +417,7 @@ class Qr(Function):
         return solve(R, B.mT).mT, None
 
 
+@writes_out(dtype_rule="same", message=_OUT_DTYPE)
 def qr(A: Tensor, mode: str = "reduced") -> tuple[Tensor, Tensor]:
     """A = Q R with orthonormal columns Q and upper-triangular R; mode 'reduced' (k = min(m, n)
     columns), 'complete' (Q square) or 'r' (Q empty)."""
@@ -452,6 +469,7 @@ def _cholesky_failure(A: np.ndarray) -> str:
     return "linalg.cholesky: The factorization could not be completed"
 
 
+@writes_out(dtype_rule="same", message=_OUT_DTYPE)
 def cholesky(A: Tensor, *, upper: bool = False) -> Tensor:
     """The lower-triangular L with A = L L^T for symmetric positive-definite A (..., n, n)
     (read from its lower triangle); L^T when upper=True. LinAlgError if A is not positive-definite."""

@@ -30,6 +30,8 @@ __all__ = ["add", "sub", "subtract", "mul", "multiply", "div", "divide", "true_d
 
 # ----- arithmetic ---------------------------------------------------------------------
 class Add(Function):
+    wraps_numbers = True
+
     @staticmethod
     def forward(ctx, a, b):
         return a + b
@@ -40,6 +42,8 @@ class Add(Function):
 
 
 class Sub(Function):
+    wraps_numbers = True
+
     @staticmethod
     def forward(ctx, a, b):
         return a - b
@@ -50,6 +54,8 @@ class Sub(Function):
 
 
 class Mul(Function):
+    wraps_numbers = True
+
     @staticmethod
     def forward(ctx, a, b):
         need_a, need_b = ctx.needs_input_grad
@@ -64,6 +70,8 @@ class Mul(Function):
 
 
 class Div(Function):
+    wraps_numbers = True
+
     @staticmethod
     def forward(ctx, a, b):
         ctx.save_for_backward(a if ctx.needs_input_grad[1] else None, b)

@@ -15,12 +15,12 @@ import numpy as np
 
 from .. import _dtype
 from .._tensor import Tensor, _wrap, wrap_dim
-from ..autograd.function import Function
+from ..autograd.function import Function, label_node
 from ._common import result_dtype, type_name
 from .einsum import tensordot
 from .inplace import writes_out
 
-__all__ = ["matmul", "mm", "bmm", "mv", "dot", "vdot", "inner", "outer", "ger", "addmm", "addmv", "baddbmm", "addbmm",
+__all__ = ["matmul", "mm", "bmm", "mv", "dot", "vdot", "inner", "outer", "ger", "addmm", "addmv", "addr", "baddbmm", "addbmm",
            "trace", "diag", "diagonal", "tril", "triu"]
 
 
@@ -197,7 +197,7 @@ def addmm(input: Tensor, mat1: Tensor, mat2: Tensor, *, beta: Any = 1, alpha: An
         raise RuntimeError("mat2 must be a matrix, got " + f"{mat2.ndim}-D tensor")
     _check_same_dtype("mat1", mat1, "mat2", mat2)
     _check_same_dtype("self", input, "mat2", mat2)
-    return _scaled_sum(input, mm(mat1, mat2), beta, alpha)
+    return _scaled_sum(input, mm(mat1, mat2), beta, alpha, "AddmmBackward0")
 
 
 @writes_out(dtype_rule="same")
@@ -212,7 +212,16 @@ def addmv(input: Tensor, mat: Tensor, vec: Tensor, *, beta: Any = 1, alpha: Any 
     except RuntimeError:
         raise RuntimeError(f"size mismatch, got input ({_shape_str(input.shape)}), mat ({_shape_str(mat.shape)}), "
                            f"vec ({vec.shape[0]})") from None
-    return _scaled_sum(input, product, beta, alpha)
+    return _scaled_sum(input, product, beta, alpha, "AddmvBackward0")
+
+
+@writes_out(dtype_rule="same")
+def addr(input: Tensor, vec1: Tensor, vec2: Tensor, *, beta: Any = 1, alpha: Any = 1) -> Tensor:
+    """beta * input + alpha * outer(vec1, vec2): (n,) x (m,), input broadcast to (n, m)."""
+    for name, t in (("vec1", vec1), ("vec2", vec2)):
+        if t.ndim != 1:
+            raise RuntimeError(f"addr: Expected 1-D argument {name}, but got {t.ndim}-D")
+    return _scaled_sum(input, vec1.unsqueeze(1) * vec2, beta, alpha, "AddrBackward0")
 
 
 @writes_out(dtype_rule="same")
@@ -224,7 +233,7 @@ def baddbmm(input: Tensor, batch1: Tensor, batch2: Tensor, *, beta: Any = 1, alp
                            f"{_dtype_name(batch1)}, batch2: {_dtype_name(batch2)}")
     if input.dtype is _dtype.bool:
         raise NotImplementedError("\"baddbmm\" not implemented for 'Bool'")
-    return _scaled_sum(input, bmm(batch1, batch2), beta, alpha)
+    return _scaled_sum(input, bmm(batch1, batch2), beta, alpha, "BaddbmmBackward0")
 
 
 @writes_out(dtype_rule="same", message="self and mat2 must have the same dtype, but got {out} and {result}",
@@ -233,7 +242,7 @@ def addbmm(input: Tensor, batch1: Tensor, batch2: Tensor, *, beta: Any = 1, alph
     """beta * input + alpha * (sum over the batch of batch1[i] @ batch2[i]); the result is (n, m)."""
     _read_three_sizes(batch1, batch2)
     _check_same_dtype("self", input, "mat2", batch2)
-    return _scaled_sum(input, bmm(batch1, batch2).sum(0), beta, alpha)
+    return _scaled_sum(input, bmm(batch1, batch2).sum(0), beta, alpha, "AddbmmBackward0")
 
 
 def _check_same_dtype(name_a: str, a: Tensor, name_b: str, b: Tensor) -> None:
@@ -249,16 +258,17 @@ def _read_three_sizes(batch1: Tensor, batch2: Tensor) -> None:
             wrap_dim(d, t.ndim)
 
 
-def _scaled_sum(input: Tensor, product: Tensor, beta: Any, alpha: Any) -> Tensor:
+def _scaled_sum(input: Tensor, product: Tensor, beta: Any, alpha: Any, node_name: str) -> Tensor:
     """beta * input + alpha * product, input expanded (never the product) to the product's shape.
 
-    With beta == 0 `input` is ignored, NaNs included, like torch's add*/ba* functions."""
+    With beta == 0 `input` is ignored, NaNs included, like torch's add*/ba* functions. The last
+    node is named `node_name` (torch's one node for the whole op, e.g. AddmmBackward0)."""
     if alpha != 1:
         product = product * alpha
     check_expandable(tuple(input.shape), tuple(product.shape))
     if beta == 0:  # input still gets a (zero) gradient
-        return product + input.where(_wrap(np.zeros((), dtype=bool)), 0.0)
-    return product + (input if beta == 1 else input * beta)
+        return label_node(product + input.where(_wrap(np.zeros((), dtype=bool)), 0.0), node_name)
+    return label_node(product + (input if beta == 1 else input * beta), node_name)
 
 
 def check_expandable(shape: tuple, target: tuple) -> None:

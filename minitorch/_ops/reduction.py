@@ -4,7 +4,7 @@
 Prod, Norm, Softmax and LogSoftmax; mean, var, std, logsumexp, nansum, ... are
 compositions of these and the elementwise ops. Each backward re-inserts the reduced
 dims as size 1 (`restore_dims`) so the gradient broadcasts back over the input.
-Extremes and sorting are in ordering.py, scans (cumsum, ...) in scan.py.
+Extremes and sorting are in extremes.py and sorting.py, scans (cumsum, ...) in scan.py.
 """
 from __future__ import annotations
 

@@ -2,7 +2,7 @@
 cummin, logcumsumexp).
 
 Cumsum's backward is a reversed cumsum; cumprod's handles zeros exactly, as torch does. The running
-extremes pick values by index like ordering.py's `_Select`, but one input may be picked by
+extremes pick values by index like extremes.py's `_Select`, but one input may be picked by
 a whole run of outputs, so their backward adds the gradients up at the indices.
 """
 from __future__ import annotations
@@ -17,7 +17,7 @@ from ..autograd import grad_mode
 from ..autograd.function import Function
 from ._common import not_implemented, result_dtype
 from .inplace import writes_out
-from .ordering import _return_type, _Select
+from .extremes import _return_type, _Select
 from .reduction import Prod
 
 __all__ = ["cumsum", "cumprod", "cummax", "cummin", "logcumsumexp"]

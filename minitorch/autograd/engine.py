@@ -277,7 +277,8 @@ def _add_to_buffer(buffers: dict, node: Node, nr: int, g: Tensor) -> None:
     """Sum `g` into the gradient arriving at output `nr` of `node`."""
     buffer = buffers.get(node)
     if buffer is None:
-        buffer = buffers[node] = [None] * max(len(node._output_meta), nr + 1)
+        size = len(node._output_meta)  # one slot per output; an AccumulateGrad has none recorded
+        buffer = buffers[node] = [None] * (size if nr < size else nr + 1)
     buffer[nr] = g if buffer[nr] is None else buffer[nr] + g
 
 
@@ -314,9 +315,8 @@ def _call_node(node: BackwardNode, grads: list) -> tuple:
                            f"(expected {len(edges)}, got {len(grad_inputs)})")
     check_nan = anomaly_mode._enabled and anomaly_mode._check_nan
     fixed = []
-    for i, meta in enumerate(node._input_meta):
-        g = grad_inputs[i]
-        if g is None or meta is None or edges[i][0] is None:
+    for i, (g, meta, edge) in enumerate(zip(grad_inputs, node._input_meta, edges)):
+        if g is None or meta is None or edge[0] is None:
             fixed.append(None)
             continue
         shape, dt = meta
@@ -324,7 +324,7 @@ def _call_node(node: BackwardNode, grads: list) -> tuple:
             g = _wrap(np.asarray(g, dtype=dt))
         if g._array.shape != shape:
             g = sum_to_shape(g, shape, node, i)
-        if g._array.dtype != dt:
+        if g._array.dtype is not dt and g._array.dtype != dt:  # `is` first: the dtypes are usually one object
             g = g.to(_dtype_of(dt))
         if check_nan and np.isnan(g._array).any():
             _raise_anomaly(node, i)

@@ -67,12 +67,16 @@ class Node:
     def __init__(self) -> None:
         self._sequence_nr = next(_sequence_numbers)
 
+    _wraps_numbers = False  # see Function.wraps_numbers
+
     @property
     def next_functions(self) -> tuple:
-        """((node, output_index), ...) towards the leaves, one pair per tensor input."""
+        """((node, output_index), ...) towards the leaves, one pair per tensor input (and, for
+        ops that wrap a number `other` operand as a tensor, (None, 0) for that number)."""
         if not self._input_meta:
             return self._edges
-        return tuple(edge for edge, meta in zip(self._edges, self._input_meta) if meta is not None)
+        return tuple(edge for i, (edge, meta) in enumerate(zip(self._edges, self._input_meta))
+                     if meta is not None or self._wraps_numbers and i > 0)
 
     _fused: str | None = None  # what a node named after torch's op really computes, if more
 
@@ -238,6 +242,9 @@ class Function:
     """
 
     view = False
+    # torch turns a Python number `other` of add/sub/mul/div into a 0-d tensor that needs no
+    # gradient, so the node lists it in next_functions as (None, 0): set True on such ops.
+    wraps_numbers = False
     _node_suffix = "Backward0"
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
@@ -247,8 +254,8 @@ class Function:
         # (CrossEntropy is named NllLossBackward0 but also does log_softmax): say so.
         summary = (cls.__doc__ or "").strip().splitlines()[:1] or ["computes more than its node's name says"]
         fused = None if name.startswith(cls.__name__) else f"{cls.__name__}: {summary[0]}"
-        cls._node_class = type(name, (BackwardNode,),
-                               {"_function": cls, "__module__": cls.__module__, "_fused": fused})
+        cls._node_class = type(name, (BackwardNode,), {"_function": cls, "__module__": cls.__module__,
+                                                       "_fused": fused, "_wraps_numbers": cls.wraps_numbers})
 
     @staticmethod
     def forward(ctx: BackwardNode, *args: Any, **kwargs: Any) -> Any:
@@ -262,8 +269,8 @@ class Function:
     def apply(cls, *args: Any, **kwargs: Any) -> Any:
         """Run forward on the arguments' arrays and, if needed, record the graph node."""
         # This runs once per op, backward's ops included, so it is written for speed: plain
-        # loops (cheaper than comprehensions for a few items), and no graph work unless
-        # grad mode is on and some input requires grad.
+        # loops (cheaper than comprehensions for a few items), no graph work unless grad
+        # mode is on and some input requires grad, and a short path for one output.
         arrays = []
         record = False
         for a in args:
@@ -281,19 +288,32 @@ class Function:
         else:
             record = False
             ctx = _ForwardOnly()  # no node to build, nothing to save
-            ctx.needs_input_grad = (False,) * len(args)
+            ctx.needs_input_grad = _NO_GRADS[len(args)]
         raw = cls.forward(ctx, *arrays, **kwargs)
-        single = not isinstance(raw, tuple)
-        if single:
-            outputs = (_wrap(raw if type(raw) is np.ndarray else np.asarray(raw)),)
-            raw = (raw,)
-        else:
-            outputs = tuple([None if r is None else _wrap(np.asarray(r)) for r in raw])
+        if type(raw) is not tuple:  # one output
+            out = _wrap(raw if type(raw) is np.ndarray else np.asarray(raw))
+            if cls.view:
+                _mark_view(out, args[0], (cls, args[1:], kwargs))
+            if record:
+                _record(ctx, args, arrays, (raw,), (out,))
+            return out
+        outputs = tuple([None if r is None else _wrap(np.asarray(r)) for r in raw])
         if cls.view:
             _mark_view(outputs[0], args[0], (cls, args[1:], kwargs))
         if record:
             _record(ctx, args, arrays, raw, outputs)
-        return outputs[0] if single else outputs
+        return outputs
+
+
+class _AllFalse(dict):
+    """n -> (False,) * n, made once per n: the needs_input_grad of calls that record nothing."""
+
+    def __missing__(self, n: int) -> tuple:
+        self[n] = value = (False,) * n
+        return value
+
+
+_NO_GRADS = _AllFalse()
 
 
 class _ForwardOnly:
@@ -324,10 +344,16 @@ def _mark_view(view: Tensor, source: Tensor, step: tuple) -> None:
 
 def _record(ctx: BackwardNode, args: tuple, arrays: list, raw: tuple, outputs: tuple) -> None:
     """Connect `ctx` into the graph: edges to the inputs, saved tensors, output metadata."""
+    # Once per recorded op, so the common cases are written out inline (gradient_edge's
+    # non-leaf case, a saved None) rather than through the general helpers.
     edges, input_meta = [], []
     for a in args:
         if isinstance(a, Tensor):
-            edges.append(gradient_edge(a))
+            fn = a.grad_fn
+            if fn is not None:
+                edges.append((fn, a._output_nr))
+            else:  # a leaf: its AccumulateGrad if it requires grad
+                edges.append(gradient_edge(a) if a._requires_grad else _NO_EDGE)
             input_meta.append((a._array.shape, a._array.dtype))
         else:
             edges.append(_NO_EDGE)
@@ -339,30 +365,40 @@ def _record(ctx: BackwardNode, args: tuple, arrays: list, raw: tuple, outputs: t
         if out is None:
             output_meta.append(None)
             continue
-        output_meta.append((out._array.shape, out._array.dtype))
-        if out._array.dtype.kind != "f" or non_diff and any(raw[i] is n for n in non_diff):
+        array = out._array
+        output_meta.append((array.shape, array.dtype))
+        if array.dtype.kind != "f" or non_diff and any(raw[i] is n for n in non_diff):
             continue
         out._requires_grad = True
         out.grad_fn = ctx
         out._output_nr = i
     ctx._output_meta = tuple(output_meta)
     if ctx._to_save:
-        roles: list = []  # torch's `_saved_<role>` name of each saved value, found while matching it
-        saved, versions = [], []
-        for value in ctx._to_save:
-            t = _as_saved_tensor(value, args, arrays, raw, outputs, roles)
-            saved.append(t)
-            versions.append(t._version_box[0] if isinstance(t, Tensor) else 0)
-        ctx._saved = saved = tuple(saved)
-        ctx._saved_versions = tuple(versions)
-        ctx._saved_roles = tuple(roles)
-        if saved_hooks.stack:
-            pack, ctx._unpack_hook = saved_hooks.stack[-1]
-            ctx._saved = tuple(pack(t) if role is not None else t
-                               for t, role in zip(saved, ctx._saved_roles))
-        ctx._to_save = ()
+        _save(ctx, args, arrays, raw, outputs)
     if anomaly_mode._enabled:
         ctx.metadata["traceback_"] = _user_stack()
+
+
+def _save(ctx: BackwardNode, args: tuple, arrays: list, raw: tuple, outputs: tuple) -> None:
+    """Keep what forward passed to save_for_backward as Tensors, with their versions and roles."""
+    roles: list = []  # torch's `_saved_<role>` name of each saved value, found while matching it
+    saved, versions = [], []
+    for value in ctx._to_save:
+        if value is None:  # an input whose gradient is not needed: nothing kept
+            saved.append(None)
+            versions.append(0)
+            roles.append(None)
+            continue
+        t = _as_saved_tensor(value, args, arrays, raw, outputs, roles)
+        saved.append(t)
+        versions.append(t._version_box[0] if isinstance(t, Tensor) else 0)
+    ctx._saved = tuple(saved)
+    ctx._saved_versions = tuple(versions)
+    ctx._saved_roles = tuple(roles)
+    if saved_hooks.stack:
+        pack, ctx._unpack_hook = saved_hooks.stack[-1]
+        ctx._saved = tuple(pack(t) if role is not None else t for t, role in zip(ctx._saved, ctx._saved_roles))
+    ctx._to_save = ()
 
 
 _NO_EDGE = (None, 0)  # the edge of an argument that is not a tensor, or needs no gradient
@@ -377,6 +413,9 @@ def _user_stack() -> list[str]:
     return traceback.format_list(frames)
 
 
+_INPUT_ROLES = ("self", "other", "input2", "input3", "input4", "input5")
+
+
 def _as_saved_tensor(value: Any, args: tuple, arrays: list, raw: tuple, outputs: tuple, roles: list) -> Any:
     """The Tensor to keep for a saved value: the input or output it is, else a new one. Appends
     its torch name to `roles`: "self"/"other" for the first two arguments (x * x saves x as
@@ -386,13 +425,13 @@ def _as_saved_tensor(value: Any, args: tuple, arrays: list, raw: tuple, outputs:
         roles.append(_tensor_role(value, args, outputs, roles) if isinstance(value, Tensor) else None)
         return value
     first = None
-    for i, (a, arr) in enumerate(zip(args, arrays)):
-        if value is arr and isinstance(a, Tensor):
-            role = ("self", "other")[i] if i < 2 else f"input{i}"
+    for i, arr in enumerate(arrays):
+        if value is arr and isinstance(args[i], Tensor):
+            role = _INPUT_ROLES[i] if i < len(_INPUT_ROLES) else f"input{i}"
             if role not in roles:
                 roles.append(role)
-                return a
-            first = first or (a, role)
+                return args[i]
+            first = first or (args[i], role)
     if first is not None:
         roles.append(first[1])
         return first[0]

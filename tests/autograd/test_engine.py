@@ -134,7 +134,7 @@ def test_grad_fn_graph_is_inspectable():
     assert mul.name() == "MulBackward0"
     acc = mul.next_functions[0][0]
     assert acc.name() == "AccumulateGrad" and acc.variable is x
-    assert len(mul.next_functions) == 1  # one edge per tensor input; the scalar 2 has none
+    assert mul.next_functions[1] == (None, 0)  # torch wraps the number 2 as a 0-d tensor needing no gradient
     z = x * minitorch.ones(1)
     assert z.grad_fn.next_functions[1] == (None, 0)  # a tensor input that needs no gradient
 
@@ -301,3 +301,20 @@ def test_overwriting_inplace_ops_cut_the_old_history():
         z.zero_()
         return y * a + z
     assert_matches_torch(overwrite, randn(4))
+
+
+@pytest.mark.parametrize("expression", ["x + 1", "1 + x", "x - 1", "1 - x", "x * 2", "2 * x", "x / 2", "2 / x", "x ** 2",
+                                        "x.add(1, alpha=2)", "x.exp() * 3", "(x * 2 + 1).sum()"])
+def test_next_functions_list_number_operands_like_torch(expression):
+    """torch wraps a number `other` of add/sub/mul/div as a tensor needing no gradient: (None, 0)."""
+    def name(node):
+        return node.name().replace("torch::autograd::", "")
+
+    def edges(lib):
+        node = eval(expression, {"x": lib.ones(2, requires_grad=True)}).grad_fn
+        chain = []
+        while node is not None:  # down the first edge to the leaf
+            chain.append([name(node)] + [None if n is None else name(n) for n, _ in node.next_functions])
+            node = node.next_functions[0][0] if node.next_functions else None
+        return chain
+    assert edges(minitorch) == edges(torch)

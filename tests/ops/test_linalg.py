@@ -48,6 +48,9 @@ PRODUCTS = {
     "addmv_scaled": (lambda L, c, x, v: L.addmv(c, x, v, beta=0.5, alpha=-2.0), [(1,), (3, 4), (4,)]),
     "addmv_method": (lambda L, c, x, v: c.addmv(x, v, alpha=3), [(3,), (3, 4), (4,)]),
     "addmv_in_place": (lambda L, c, x, v: c.clone().addmv_(x, v, beta=2), [(3,), (3, 4), (4,)]),
+    "addr": (lambda L, c, x, y: L.addr(c, x, y), [(3, 4), (3,), (4,)]),
+    "addr_scaled": (lambda L, c, x, y: L.addr(c, x, y, beta=0.5, alpha=-2.0), [(4,), (3,), (4,)]),
+    "addr_in_place": (lambda L, c, x, y: c.clone().addr_(x, y, alpha=3), [(3, 4), (3,), (4,)]),
     "trace": (lambda L, x: L.trace(x), [(4, 4)]),
     "trace_rect": (lambda L, x: x.trace(), [(3, 5)]),
     "diag_1d": (lambda L, x: L.diag(x), [(4,)]),
@@ -70,6 +73,32 @@ def test_products_match_torch_and_gradcheck(name):
     arrays = [randn(*s, seed=i) for i, s in enumerate(shapes)]
     assert_matches_torch(fn, *arrays)
     gradcheck(fn, *arrays)
+
+
+@pytest.mark.parametrize("call, shapes", [
+    (lambda L, c, a, b: L.addmm(c, a, b), [(3, 5), (3, 4), (4, 5)]),
+    (lambda L, c, a, b: L.addmm(c, a, b, beta=0, alpha=2), [(5,), (3, 4), (4, 5)]),
+    (lambda L, c, a, b: c.clone().addmm_(a, b), [(3, 5), (3, 4), (4, 5)]),
+    (lambda L, c, a, b: L.addmv(c, a, b), [(3,), (3, 4), (4,)]),
+    (lambda L, c, a, b: L.addmv(c, a, b, beta=2), [(1,), (3, 4), (4,)]),
+    (lambda L, c, a, b: L.addr(c, a, b), [(3, 4), (3,), (4,)]),
+    (lambda L, c, a, b: L.baddbmm(c, a, b), [(2, 3, 5), (2, 3, 4), (2, 4, 5)]),
+    (lambda L, c, a, b: L.addbmm(c, a, b, alpha=0.5), [(3, 5), (2, 3, 4), (2, 4, 5)]),
+])
+@pytest.mark.parametrize("needing", [0, 1])
+def test_fused_products_name_their_node_like_torch(call, shapes, needing):
+    """addmm and friends are one node in torch (AddmmBackward0, ...), whichever input needs grad."""
+    arrays = [randn(*s, seed=i) for i, s in enumerate(shapes)]
+    names = []
+    for lib in (minitorch, torch):
+        inputs = [lib.tensor(a, requires_grad=i == needing) for i, a in enumerate(arrays)]
+        names.append(call(lib, *inputs).grad_fn.name())
+    assert names[0] == names[1]
+
+
+def test_addr_promotes_dtypes_like_torch():
+    assert_matches_torch(lambda L, c, a, b: L.addr(c, a, b, beta=2), np.ones(3, np.int64), np.arange(2),
+                         randn(3, dtype=np.float64), grad=False)
 
 
 def test_addmm_beta_zero_ignores_nan():
@@ -177,6 +206,8 @@ ERRORS = [
     (lambda L, a, b: L.dot(a, b), [randn(3), randn(3, dtype=F64)]),
     (lambda L, a, b: L.outer(a, b), [randn(2, 3), randn(3)]),
     (lambda L, a, b: L.outer(a, b), [randn(3), randn(3, 1)]),
+    (lambda L, c, a, b: L.addr(c, a, b), [randn(2, 3), randn(2, 1), randn(3)]),
+    (lambda L, c, a, b: L.addr(c, a, b), [randn(3, 3), randn(2), randn(3)]),
     (lambda L, c, a, b: L.addmm(c, a, b), [randn(2, 5), randn(2, 3), randn(4, 5)]),
     (lambda L, c, a, b: L.addmm(c, a, b), [randn(3, 5), randn(2, 3), randn(3, 5)]),
     (lambda L, c, a, b: L.addmm(c, a, b), [randn(2, 5), randn(3), randn(3, 5)]),

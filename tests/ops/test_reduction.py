@@ -1,5 +1,5 @@
 """Reductions against torch (_ops/reduction.py, and the table-driven checks that also cover
-_ops/ordering.py): values, dtypes, gradients, errors; ordering's own cases are in test_ordering.py."""
+_ops/extremes.py): values, dtypes, gradients, errors; sorting's own cases are in test_sorting.py."""
 import math
 
 import numpy as np

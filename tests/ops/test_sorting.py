@@ -1,4 +1,4 @@
-"""Extremes and sorting (_ops/ordering.py) against torch: topk, kthvalue, sort, median, mode,
+"""Sorting and extremes (_ops/sorting.py, _ops/extremes.py) against torch: topk, kthvalue, sort, median, mode,
 unique, argmax, ties sharing the gradient, and the named tuples printed like torch.return_types."""
 import math
 

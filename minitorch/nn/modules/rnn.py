@@ -1,0 +1,330 @@
+"""Recurrent layers: RNN, LSTM, GRU and their single-step cells.
+
+Each time step is a few matrix products and elementwise gates, written with ordinary
+differentiable ops, so backpropagation through time is the autograd engine walking the
+unrolled loop. The input-to-hidden products of a whole sequence are one matrix product
+before the loop; only the hidden-to-hidden product runs per step. Parameter names,
+shapes, gate order (LSTM: i, f, g, o; GRU: r, z, n) and initialisation follow torch, so
+a state_dict moves between the two.
+"""
+from __future__ import annotations
+
+import math
+import warnings
+from typing import Any
+
+from ... import _creation
+from ..._ops.join import cat, stack
+from ..._tensor import Tensor
+from .. import functional as F
+from .. import init
+from ..parameter import Parameter
+from .module import Module
+
+__all__ = ["RNNBase", "RNN", "LSTM", "GRU", "RNNCellBase", "RNNCell", "LSTMCell", "GRUCell"]
+
+_GATES = {"RNN_TANH": 1, "RNN_RELU": 1, "LSTM": 4, "GRU": 3}
+
+
+# ----- one time step of each kind; x_proj = x @ W_ih.T + b_ih already computed ------------
+def _rnn_step(x_proj: Tensor, h: Tensor, w_hh: Tensor, b_hh: Tensor | None, relu: bool) -> Tensor:
+    pre = x_proj + F.linear(h, w_hh, b_hh)
+    return F.relu(pre) if relu else pre.tanh()
+
+
+def _lstm_step(x_proj: Tensor, state: tuple, w_hh: Tensor, b_hh: Tensor | None) -> tuple:
+    h, c = state
+    i, f, g, o = (x_proj + F.linear(h, w_hh, b_hh)).chunk(4, -1)
+    c = f.sigmoid() * c + i.sigmoid() * g.tanh()
+    return o.sigmoid() * c.tanh(), c
+
+
+def _gru_step(x_proj: Tensor, h: Tensor, w_hh: Tensor, b_hh: Tensor | None) -> Tensor:
+    x_r, x_z, x_n = x_proj.chunk(3, -1)
+    h_r, h_z, h_n = F.linear(h, w_hh, b_hh).chunk(3, -1)
+    r, z = (x_r + h_r).sigmoid(), (x_z + h_z).sigmoid()
+    n = (x_n + r * h_n).tanh()
+    return (1 - z) * n + z * h
+
+
+class RNNBase(Module):
+    """The shared machinery: parameters per layer and direction, input checks, the time loop."""
+
+    def __init__(self, mode: str, input_size: int, hidden_size: int, num_layers: int = 1, bias: bool = True,
+                 batch_first: bool = False, dropout: float = 0.0, bidirectional: bool = False,
+                 proj_size: int = 0, device: Any = None, dtype: Any = None) -> None:
+        super().__init__()
+        if not 0 <= dropout <= 1 or isinstance(dropout, bool):
+            raise ValueError("dropout should be a number in range [0, 1] representing the probability of an "
+                             "element being zeroed")
+        if dropout > 0 and num_layers == 1:
+            warnings.warn("dropout option adds dropout after all but last recurrent layer, so non-zero dropout "
+                          f"expects num_layers greater than 1, but got dropout={dropout} and "
+                          f"num_layers={num_layers}")
+        if hidden_size <= 0 or num_layers <= 0:
+            raise ValueError("hidden_size and num_layers must be greater than 0")
+        if proj_size:
+            raise NotImplementedError("minitorch's LSTM has no proj_size (projections) yet")
+        self.mode, self.input_size, self.hidden_size = mode, input_size, hidden_size
+        self.num_layers, self.bias, self.batch_first = num_layers, bias, batch_first
+        self.dropout, self.bidirectional, self.proj_size = float(dropout), bidirectional, proj_size
+        gate_size = _GATES[mode] * hidden_size
+        directions = 2 if bidirectional else 1
+        self._flat_weights_names: list = []
+        for layer in range(num_layers):
+            layer_input = input_size if layer == 0 else hidden_size * directions
+            for suffix in ("", "_reverse")[:directions]:
+                shapes = {"weight_ih": (gate_size, layer_input), "weight_hh": (gate_size, hidden_size)}
+                if bias:
+                    shapes.update(bias_ih=(gate_size,), bias_hh=(gate_size,))
+                for kind, shape in shapes.items():
+                    name = f"{kind}_l{layer}{suffix}"
+                    setattr(self, name, Parameter(_creation.empty(shape, device=device, dtype=dtype)))
+                    self._flat_weights_names.append(name)
+        self.reset_parameters()
+
+    def reset_parameters(self) -> None:
+        """Every weight and bias ~ U(-1/sqrt(hidden_size), 1/sqrt(hidden_size)), as torch."""
+        bound = 1.0 / math.sqrt(self.hidden_size)
+        for weight in self.parameters():
+            init.uniform_(weight, -bound, bound)
+
+    def flatten_parameters(self) -> None:
+        """Accepted for torch compatibility (cuDNN's weight layout); nothing to do on the CPU."""
+
+    @property
+    def all_weights(self) -> list:
+        """The parameters grouped per layer and direction: [[w_ih, w_hh, b_ih, b_hh], ...]."""
+        per = 4 if self.bias else 2
+        weights = [getattr(self, n) for n in self._flat_weights_names]
+        return [weights[i:i + per] for i in range(0, len(weights), per)]
+
+    def extra_repr(self) -> str:
+        s = f"{self.input_size}, {self.hidden_size}"
+        if self.num_layers != 1:
+            s += f", num_layers={self.num_layers}"
+        if not self.bias:
+            s += ", bias=False"
+        if self.batch_first:
+            s += ", batch_first=True"
+        if self.dropout:
+            s += f", dropout={self.dropout}"
+        if self.bidirectional:
+            s += ", bidirectional=True"
+        return s
+
+    def _check_input(self, input: Tensor) -> bool:
+        """torch's checks; returns whether the input is batched (3-D)."""
+        if input.ndim not in (2, 3):
+            raise ValueError(f"{type(self).__name__}: Expected input to be 2D or 3D, got {input.ndim}D tensor "
+                             "instead")
+        if input.shape[-1] != self.input_size:
+            raise RuntimeError(f"input.size(-1) must be equal to input_size. Expected {self.input_size}, got "
+                               f"{input.shape[-1]}")
+        return input.ndim == 3
+
+    def _initial_state(self, hx: Tensor | None, input: Tensor, batch: int, index: str = "") -> Tensor:
+        shape = (self.num_layers * (2 if self.bidirectional else 1), batch, self.hidden_size)
+        if hx is None:
+            return _creation.zeros(shape, dtype=input.dtype)
+        if tuple(hx.shape) != shape:
+            raise RuntimeError(f"Expected hidden{index} size {shape}, got {list(hx.shape)}")
+        return hx
+
+    def _run(self, input: Tensor, states: list) -> tuple:
+        """input (L, N, H_in), states [one per layer and direction] -> (output (L, N, D*H), final states)."""
+        directions = 2 if self.bidirectional else 1
+        finals = []
+        for layer in range(self.num_layers):
+            outputs = []
+            for d in range(directions):
+                suffix = f"_l{layer}" + ("_reverse" if d else "")
+                w_ih, w_hh = getattr(self, "weight_ih" + suffix), getattr(self, "weight_hh" + suffix)
+                b_ih = getattr(self, "bias_ih" + suffix) if self.bias else None
+                b_hh = getattr(self, "bias_hh" + suffix) if self.bias else None
+                x_proj = F.linear(input, w_ih, b_ih)  # every time step's input product at once
+                state = states[layer * directions + d]
+                steps = range(input.shape[0] - 1, -1, -1) if d else range(input.shape[0])
+                hs = [None] * input.shape[0]
+                for t in steps:
+                    state = self._step(x_proj[t], state, w_hh, b_hh)
+                    hs[t] = state[0] if isinstance(state, tuple) else state
+                outputs.append(stack(hs))
+                finals.append(state)
+            input = outputs[0] if directions == 1 else cat(outputs, dim=-1)  # directions side by side
+            if self.dropout and self.training and layer < self.num_layers - 1:
+                input = F.dropout(input, self.dropout, training=True)
+        return input, finals
+
+    def _step(self, x_proj: Tensor, state: Any, w_hh: Tensor, b_hh: Tensor | None) -> Any:
+        raise NotImplementedError
+
+    def _layout(self, input: Tensor) -> tuple[Tensor, bool]:
+        """input as (L, N, H_in) and whether it was batched."""
+        batched = self._check_input(input)
+        if not batched:
+            return input.unsqueeze(1), False
+        return (input.transpose(0, 1) if self.batch_first else input), True
+
+    def _restore(self, output: Tensor, batched: bool) -> Tensor:
+        if not batched:
+            return output.squeeze(1)
+        return output.transpose(0, 1) if self.batch_first else output
+
+
+class RNN(RNNBase):
+    """Elman RNN: h_t = tanh(x_t W_ih^T + b_ih + h_{t-1} W_hh^T + b_hh) (or relu), per layer.
+
+    input (L, N, H_in) ((N, L, H_in) with batch_first, or unbatched (L, H_in)); returns the last
+    layer's h_t for every t and the final h of every layer and direction (D*num_layers, N, H)."""
+
+    def __init__(self, input_size: int, hidden_size: int, num_layers: int = 1, nonlinearity: str = "tanh",
+                 bias: bool = True, batch_first: bool = False, dropout: float = 0.0, bidirectional: bool = False,
+                 device: Any = None, dtype: Any = None) -> None:
+        if nonlinearity not in ("tanh", "relu"):
+            raise ValueError(f"Unknown nonlinearity '{nonlinearity}'. Select from 'tanh' or 'relu'.")
+        self.nonlinearity = nonlinearity
+        super().__init__("RNN_" + nonlinearity.upper(), input_size, hidden_size, num_layers, bias, batch_first,
+                         dropout, bidirectional, device=device, dtype=dtype)
+
+    def _step(self, x_proj, state, w_hh, b_hh):
+        return _rnn_step(x_proj, state, w_hh, b_hh, self.nonlinearity == "relu")
+
+    def forward(self, input: Tensor, hx: Tensor | None = None) -> tuple[Tensor, Tensor]:
+        x, batched = self._layout(input)
+        h0 = self._initial_state(hx if hx is None or batched else hx.unsqueeze(1), x, x.shape[1])
+        output, finals = self._run(x, list(h0.unbind(0)))
+        h_n = stack(finals)
+        return self._restore(output, batched), (h_n if batched else h_n.squeeze(1))
+
+
+class LSTM(RNNBase):
+    """Long short-term memory: gates i, f, g, o from x_t and h_{t-1}; c_t = f*c_{t-1} + i*g,
+    h_t = o*tanh(c_t). Returns (output, (h_n, c_n)); shapes as RNN's."""
+
+    def __init__(self, input_size: int, hidden_size: int, num_layers: int = 1, bias: bool = True,
+                 batch_first: bool = False, dropout: float = 0.0, bidirectional: bool = False,
+                 proj_size: int = 0, device: Any = None, dtype: Any = None) -> None:
+        super().__init__("LSTM", input_size, hidden_size, num_layers, bias, batch_first, dropout, bidirectional,
+                         proj_size, device=device, dtype=dtype)
+
+    def _step(self, x_proj, state, w_hh, b_hh):
+        return _lstm_step(x_proj, state, w_hh, b_hh)
+
+    def forward(self, input: Tensor, hx: tuple | None = None) -> tuple[Tensor, tuple[Tensor, Tensor]]:
+        x, batched = self._layout(input)
+        if hx is not None and not batched:
+            hx = (hx[0].unsqueeze(1), hx[1].unsqueeze(1))
+        h0 = self._initial_state(None if hx is None else hx[0], x, x.shape[1], "[0]")
+        c0 = self._initial_state(None if hx is None else hx[1], x, x.shape[1], "[1]")
+        output, finals = self._run(x, list(zip(h0.unbind(0), c0.unbind(0))))
+        h_n, c_n = stack([h for h, _ in finals]), stack([c for _, c in finals])
+        if not batched:
+            h_n, c_n = h_n.squeeze(1), c_n.squeeze(1)
+        return self._restore(output, batched), (h_n, c_n)
+
+
+class GRU(RNNBase):
+    """Gated recurrent unit: reset r and update z gates, candidate n = tanh(x W_in + r*(h W_hn)),
+    h_t = (1-z)*n + z*h_{t-1}. Returns (output, h_n); shapes as RNN's."""
+
+    def __init__(self, input_size: int, hidden_size: int, num_layers: int = 1, bias: bool = True,
+                 batch_first: bool = False, dropout: float = 0.0, bidirectional: bool = False,
+                 device: Any = None, dtype: Any = None) -> None:
+        super().__init__("GRU", input_size, hidden_size, num_layers, bias, batch_first, dropout, bidirectional,
+                         device=device, dtype=dtype)
+
+    def _step(self, x_proj, state, w_hh, b_hh):
+        return _gru_step(x_proj, state, w_hh, b_hh)
+
+    forward = RNN.forward
+
+
+# ----- cells: one time step, the state handled by the caller --------------------------
+class RNNCellBase(Module):
+    """weight_ih (G*H, H_in), weight_hh (G*H, H), bias_ih, bias_hh (G*H) for G gates."""
+
+    def __init__(self, input_size: int, hidden_size: int, bias: bool, gates: int, device: Any = None,
+                 dtype: Any = None) -> None:
+        super().__init__()
+        self.input_size, self.hidden_size, self.bias = input_size, hidden_size, bias
+        self.weight_ih = Parameter(_creation.empty((gates * hidden_size, input_size), device=device, dtype=dtype))
+        self.weight_hh = Parameter(_creation.empty((gates * hidden_size, hidden_size), device=device, dtype=dtype))
+        if bias:
+            self.bias_ih = Parameter(_creation.empty(gates * hidden_size, device=device, dtype=dtype))
+            self.bias_hh = Parameter(_creation.empty(gates * hidden_size, device=device, dtype=dtype))
+        else:
+            self.register_parameter("bias_ih", None)
+            self.register_parameter("bias_hh", None)
+        self.reset_parameters()
+
+    reset_parameters = RNNBase.reset_parameters
+
+    def extra_repr(self) -> str:
+        s = f"{self.input_size}, {self.hidden_size}"
+        if not self.bias:
+            s += ", bias=False"
+        if getattr(self, "nonlinearity", "tanh") != "tanh":
+            s += f", nonlinearity={self.nonlinearity}"
+        return s
+
+    def _prepare(self, input: Tensor, hx: Any) -> tuple[Tensor, bool]:
+        if input.ndim not in (1, 2):
+            raise ValueError(f"{type(self).__name__}: Expected input to be 1D or 2D, got {input.ndim}D instead")
+        if input.shape[-1] != self.input_size:
+            raise RuntimeError(f"input has inconsistent input_size: got {input.shape[-1]} expected "
+                               f"{self.input_size}")
+        batched = input.ndim == 2
+        return (input if batched else input.unsqueeze(0)), batched
+
+    def _zeros(self, x: Tensor) -> Tensor:
+        return _creation.zeros((x.shape[0], self.hidden_size), dtype=x.dtype)
+
+
+class RNNCell(RNNCellBase):
+    """One Elman step: h' = tanh(x W_ih^T + b_ih + h W_hh^T + b_hh) (or relu); input (N, H_in) or (H_in)."""
+
+    def __init__(self, input_size: int, hidden_size: int, bias: bool = True, nonlinearity: str = "tanh",
+                 device: Any = None, dtype: Any = None) -> None:
+        if nonlinearity not in ("tanh", "relu"):
+            raise ValueError(f"Unknown nonlinearity: {nonlinearity}")
+        self.nonlinearity = nonlinearity
+        super().__init__(input_size, hidden_size, bias, 1, device, dtype)
+
+    def forward(self, input: Tensor, hx: Tensor | None = None) -> Tensor:
+        x, batched = self._prepare(input, hx)
+        h = self._zeros(x) if hx is None else (hx if batched else hx.unsqueeze(0))
+        h = _rnn_step(F.linear(x, self.weight_ih, self.bias_ih), h, self.weight_hh, self.bias_hh,
+                      self.nonlinearity == "relu")
+        return h if batched else h.squeeze(0)
+
+
+class LSTMCell(RNNCellBase):
+    """One LSTM step: (h', c') from x and (h, c) (zeros if not given)."""
+
+    def __init__(self, input_size: int, hidden_size: int, bias: bool = True, device: Any = None,
+                 dtype: Any = None) -> None:
+        super().__init__(input_size, hidden_size, bias, 4, device, dtype)
+
+    def forward(self, input: Tensor, hx: tuple | None = None) -> tuple[Tensor, Tensor]:
+        x, batched = self._prepare(input, hx)
+        if hx is None:
+            hx = (self._zeros(x), self._zeros(x))
+        elif not batched:
+            hx = (hx[0].unsqueeze(0), hx[1].unsqueeze(0))
+        h, c = _lstm_step(F.linear(x, self.weight_ih, self.bias_ih), hx, self.weight_hh, self.bias_hh)
+        return (h, c) if batched else (h.squeeze(0), c.squeeze(0))
+
+
+class GRUCell(RNNCellBase):
+    """One GRU step: h' from x and h (zeros if not given)."""
+
+    def __init__(self, input_size: int, hidden_size: int, bias: bool = True, device: Any = None,
+                 dtype: Any = None) -> None:
+        super().__init__(input_size, hidden_size, bias, 3, device, dtype)
+
+    def forward(self, input: Tensor, hx: Tensor | None = None) -> Tensor:
+        x, batched = self._prepare(input, hx)
+        h = self._zeros(x) if hx is None else (hx if batched else hx.unsqueeze(0))
+        h = _gru_step(F.linear(x, self.weight_ih, self.bias_ih), h, self.weight_hh, self.bias_hh)
+        return h if batched else h.squeeze(0)

@@ -1,0 +1,122 @@
+"""RNN, LSTM, GRU and their cells (nn/modules/rnn.py) against torch with the same weights:
+outputs, final states, gradients of inputs, states and weights; names, repr, errors."""
+import numpy as np
+import pytest
+import torch
+
+import minitorch
+from conftest import randn
+
+
+def _pair(name, *args, **kwargs):
+    th = getattr(torch.nn, name)(*args, **kwargs).double()
+    mt = getattr(minitorch.nn, name)(*args, **kwargs).double()
+    mt.load_state_dict({k: minitorch.tensor(v.detach().numpy()) for k, v in th.state_dict().items()})
+    return mt, th
+
+
+def _flat(out):
+    """Every tensor in a (nested) tuple result, in order."""
+    if isinstance(out, tuple):
+        return [t for o in out for t in _flat(o)]
+    return [out]
+
+
+def _compare(mt, th, *arrays):
+    """Same outputs, and same gradients of inputs and weights under the same random upstream weights."""
+    mt_in = [minitorch.tensor(a, requires_grad=True) for a in arrays]
+    th_in = [torch.tensor(a, requires_grad=True) for a in arrays]
+    mt_args = mt_in if len(mt_in) < 3 else [mt_in[0], tuple(mt_in[1:])]
+    th_args = th_in if len(th_in) < 3 else [th_in[0], tuple(th_in[1:])]
+    mt_out, th_out = _flat(mt(*mt_args)), _flat(th(*th_args))
+    assert len(mt_out) == len(th_out)
+    for m, t in zip(mt_out, th_out):
+        assert tuple(m.shape) == tuple(t.shape)
+        np.testing.assert_allclose(m.detach().numpy(), t.detach().numpy(), atol=1e-10)
+    weights = [randn(*t.shape, dtype=np.float64, seed=i) for i, t in enumerate(th_out)]
+    sum((o * minitorch.tensor(w)).sum() for o, w in zip(mt_out, weights)).backward()
+    sum((o * torch.tensor(w)).sum() for o, w in zip(th_out, weights)).backward()
+    for m, t in zip(mt_in, th_in):
+        np.testing.assert_allclose(m.grad.numpy(), t.grad.numpy(), atol=1e-10)
+    for (name, p), (_, q) in zip(mt.named_parameters(), th.named_parameters()):
+        np.testing.assert_allclose(p.grad.numpy(), q.grad.numpy(), atol=1e-10, err_msg=name)
+
+
+@pytest.mark.parametrize("name", ["RNN", "LSTM", "GRU"])
+@pytest.mark.parametrize("kwargs, shape", [
+    ({}, (4, 2, 3)),
+    ({"num_layers": 2, "bidirectional": True}, (4, 2, 3)),
+    ({"batch_first": True, "bias": False}, (2, 5, 3)),
+    ({"num_layers": 2}, (4, 3)),  # unbatched
+])
+def test_layers_match_torch(name, kwargs, shape):
+    mt, th = _pair(name, 3, 5, **kwargs)
+    _compare(mt, th, randn(*shape, dtype=np.float64))
+
+
+@pytest.mark.parametrize("name", ["RNN", "GRU", "LSTM"])
+def test_given_initial_states_match_torch(name):
+    mt, th = _pair(name, 3, 4, num_layers=2, bidirectional=True)
+    states = [randn(4, 2, 4, dtype=np.float64, seed=s) for s in ((1, 2) if name == "LSTM" else (1,))]
+    _compare(mt, th, randn(5, 2, 3, dtype=np.float64), *states)
+
+
+def test_relu_rnn_matches_torch():
+    mt, th = _pair("RNN", 3, 4, nonlinearity="relu")
+    _compare(mt, th, randn(6, 2, 3, dtype=np.float64))
+
+
+@pytest.mark.parametrize("name, kwargs", [("RNNCell", {}), ("RNNCell", {"nonlinearity": "relu"}), ("LSTMCell", {}),
+                                          ("GRUCell", {"bias": False})])
+@pytest.mark.parametrize("shape", [(3, 4), (4,)])
+def test_cells_match_torch(name, kwargs, shape):
+    mt, th = _pair(name, 4, 5, **kwargs)
+    _compare(mt, th, randn(*shape, dtype=np.float64))
+    batch = shape[:-1]
+    states = [randn(*batch, 5, dtype=np.float64, seed=s) for s in ((1, 2) if name == "LSTMCell" else (1,))]
+    _compare(mt, th, randn(*shape, dtype=np.float64), *states)
+
+
+def test_names_repr_and_init_range_match_torch():
+    for name, args, kwargs in [("LSTM", (10, 20), {"num_layers": 2, "batch_first": True, "dropout": 0.1,
+                                                  "bidirectional": True}),
+                               ("GRU", (3, 4), {"bias": False}), ("RNN", (3, 4), {"nonlinearity": "relu"}),
+                               ("LSTMCell", (3, 4), {}), ("RNNCell", (3, 4), {"nonlinearity": "relu"})]:
+        mt, th = getattr(minitorch.nn, name)(*args, **kwargs), getattr(torch.nn, name)(*args, **kwargs)
+        assert repr(mt) == repr(th)
+        assert [(n, tuple(p.shape)) for n, p in mt.named_parameters()] == \
+               [(n, tuple(p.shape)) for n, p in th.named_parameters()]
+        bound = 1 / np.sqrt(args[1])
+        assert all(np.abs(p.detach().numpy()).max() <= bound for p in mt.parameters())
+
+
+@pytest.mark.parametrize("call", [
+    lambda L: L.nn.LSTM(10, 20)(L.randn(5, 2, 7)),
+    lambda L: L.nn.RNN(10, 20)(L.randn(5, 2, 3, 10)),
+    lambda L: L.nn.LSTM(10, 20)(L.randn(5, 2, 10), (L.randn(1, 3, 20), L.randn(1, 3, 20))),
+    lambda L: L.nn.GRU(10, 20)(L.randn(5, 2, 10), L.randn(2, 2, 20)),
+    lambda L: L.nn.RNN(10, 20, nonlinearity="sigmoid"),
+    lambda L: L.nn.LSTMCell(10, 20)(L.randn(3, 7)),
+])
+def test_errors_match_torch(call):
+    with pytest.raises(Exception) as expected:
+        call(torch)
+    with pytest.raises(type(expected.value)) as got:
+        call(minitorch)
+    assert str(got.value) == str(expected.value)
+
+
+def test_dropout_with_one_layer_warns_like_torch():
+    with pytest.warns(UserWarning, match="non-zero dropout expects num_layers greater than 1"):
+        minitorch.nn.LSTM(3, 4, dropout=0.5)
+
+
+def test_dropout_between_layers_only_while_training():
+    mt, th = _pair("LSTM", 3, 4, num_layers=2, dropout=0.5)
+    x = randn(5, 2, 3, dtype=np.float64)
+    mt.eval(), th.eval()
+    np.testing.assert_allclose(mt(minitorch.tensor(x))[0].detach().numpy(), th(torch.tensor(x))[0].detach().numpy(),
+                               atol=1e-10)
+    mt.train()
+    a, b = mt(minitorch.tensor(x))[0], mt(minitorch.tensor(x))[0]
+    assert not np.allclose(a.detach().numpy(), b.detach().numpy())
