@@ -5,7 +5,7 @@ inside tensors and wires the results into the autograd graph.
 
 * ``im2col`` / ``col2im``: windows of a (N, C, *spatial) array as GEMM-ready columns,
   and the adjoint scatter-add; ``conv_output_size``.
-* ``relu_forward`` / ``relu_backward``: ReLU and its gradient in one pass each.
+* ``relu_forward`` / ``relu_backward``: ReLU and its gradient (from the output) in one pass each.
 * ``max_pool_forward`` / ``max_pool_backward``, ``avg_pool_forward`` /
   ``avg_pool_backward``: torch-exact pooling; ``pool_output_size``.
 

@@ -30,7 +30,7 @@ Conventions shared by every function here:
   glibc recycles freed blocks below 32 MiB without new faults, but larger ones (the
   columns of a 32->64 3x3 conv on 26x26 at batch 64 are 42 MB) come back as fresh
   pages every time: im2col then takes 3x longer than into a reused buffer (the conv
-  op keeps its buffers in ``_ops/conv.py``'s ``BufferPool``).
+  ops take theirs from ``buffers.empty``, which reuses them).
 
 The numba kernels always work on 3 spatial dims: 1-d and 2-d inputs are viewed with
 leading spatial dims of size 1 (a reshape, no copy); the extra loops of trip count one

@@ -12,7 +12,8 @@ Conventions shared by every function here:
 * Output sizes follow torch's rule, ceil_mode included (``pool_output_size``).
 * Max-pool indices are int64 flat offsets into the *unpadded* spatial extent of each
   plane (h * W + w in 2-d), as ``torch.nn.functional.max_pool2d(return_indices=True)``.
-* Results have the input's dtype (float32 or float64).
+* Results have the input's dtype (float32 or float64); large ones are reused buffers
+  (``buffers.empty``), so a training loop does not page-fault fresh memory every step.
 
 The numba kernels work on (planes, H, W); a 1-d input is viewed with H = 1, which is a
 reshape. Window bounds along each dim depend only on the output position, so they are
@@ -27,6 +28,8 @@ from typing import Sequence
 
 import numpy as np
 from numba import njit, prange
+
+from . import buffers
 
 
 def pool_output_size(
@@ -303,9 +306,9 @@ def max_pool_forward(
         for args in zip(spatial, kernel_size, stride, padding, dilation)
     )
     out_shape = x.shape[: x.ndim - len(spatial)] + out_spatial
-    values = np.empty(out_shape, dtype=x.dtype)
+    values = buffers.empty(out_shape, x.dtype)
     planes_shape = (n_planes, *_to_2d(out_spatial, 1))
-    indices = np.empty(out_shape if with_indices else (0,), dtype=np.int64)
+    indices = buffers.empty(out_shape if with_indices else (0,), np.int64)
     planes = np.ascontiguousarray(x).reshape(n_planes, *_to_2d(spatial, 1))
     args = (planes, values.reshape(planes_shape), indices.reshape(planes_shape if with_indices else (0, 0, 0)),
             with_indices)
@@ -329,7 +332,7 @@ def max_pool_backward(
     position add up.
     """
     n_planes, _ = _split(input_shape, spatial_dims)
-    grad_in = np.empty(tuple(input_shape), dtype=grad_out.dtype)
+    grad_in = buffers.empty(tuple(input_shape), grad_out.dtype)
     _max_pool_backward_kernel(
         np.ascontiguousarray(grad_out).reshape(n_planes, -1),
         np.ascontiguousarray(indices).reshape(n_planes, -1),
@@ -358,7 +361,7 @@ def avg_pool_forward(
         pool_output_size(size, k, s, p, 1, ceil_mode)
         for size, k, s, p in zip(spatial, kernel_size, stride, padding)
     )
-    out = np.empty(x.shape[: x.ndim - len(spatial)] + out_spatial, dtype=x.dtype)
+    out = buffers.empty(x.shape[: x.ndim - len(spatial)] + out_spatial, x.dtype)
     _avg_pool_kernel(
         np.ascontiguousarray(x).reshape(n_planes, *_to_2d(spatial, 1)),
         out.reshape(n_planes, *_to_2d(out_spatial, 1)),
@@ -387,7 +390,7 @@ def avg_pool_backward(
     """
     n_planes, spatial = _split(input_shape, len(kernel_size))
     _, out_spatial = _split(grad_out.shape, len(kernel_size))
-    grad_in = np.empty(tuple(input_shape), dtype=grad_out.dtype)
+    grad_in = buffers.empty(tuple(input_shape), grad_out.dtype)
     _avg_pool_backward_kernel(
         np.ascontiguousarray(grad_out).reshape(n_planes, *_to_2d(out_spatial, 1)),
         grad_in.reshape(n_planes, *_to_2d(spatial, 1)),
