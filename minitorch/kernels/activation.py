@@ -9,49 +9,46 @@ too, and no mask. A dead position's gradient becomes exactly 0 even when it is i
 a reused buffer (`buffers.empty`); other layouts and dtypes (float16) take the numpy
 route, which computes the same values.
 
-Bounds: each kernel's index i runs over range(x.size) (or grad.size; prange splits the
-same range among threads), and the wrappers hand it flat views of arrays of exactly that
+Bounds: each kernel's index i runs over range(xs.size) of one block's slices, which numpy
+slicing cuts at the array's end, and the wrappers hand it flat views of arrays of exactly that
 size (out is made like x; backward checks that grad and the output have the same shape),
 so no index leaves an array.
 
-Large arrays (a CNN's activations are millions of values) go to the parallel twins,
-whose thread count follows `minitorch.set_num_threads`; small ones stay serial, since
-waking the threads costs about what one core needs for _PARALLEL_MIN_SIZE values.
+Each kernel is a pair of twins (`parallel.twins`): large arrays (a CNN's activations are
+millions of values) run on numba's threads, whose count follows
+`minitorch.set_num_threads`, small ones serially. The loop runs over blocks of
+_BLOCK values, the threads taking whole blocks, and the loop inside a block runs over
+slices from 0: a plain counted loop the compiler vectorises (a `prange` over single
+values, or a block loop over [start, end), measured 1.6x to 10x slower).
 """
 from __future__ import annotations
 
 import numpy as np
-from numba import njit, prange
+from numba import prange
 
 from . import buffers
+from .parallel import twins
 
-_PARALLEL_MIN_SIZE = 1 << 18
+_BLOCK = 1 << 14
 
 
-@njit(cache=True)
+@twins(cache=True)
 def _relu_forward_kernel(x, out):
-    for i in range(x.size):
-        v = x[i]
-        out[i] = 0 if v < 0 else v
+    for block in prange((x.size + _BLOCK - 1) // _BLOCK):
+        start = block * _BLOCK
+        xs, outs = x[start:start + _BLOCK], out[start:start + _BLOCK]
+        for i in range(xs.size):
+            v = xs[i]
+            outs[i] = 0 if v < 0 else v
 
 
-@njit(cache=True)
+@twins(cache=True)
 def _relu_backward_kernel(grad, y, out):
-    for i in range(grad.size):
-        out[i] = 0 if y[i] <= 0 else grad[i]
-
-
-@njit(parallel=True, cache=True)
-def _relu_forward_parallel(x, out):
-    for i in prange(x.size):
-        v = x[i]
-        out[i] = 0 if v < 0 else v
-
-
-@njit(parallel=True, cache=True)
-def _relu_backward_parallel(grad, y, out):
-    for i in prange(grad.size):
-        out[i] = 0 if y[i] <= 0 else grad[i]
+    for block in prange((grad.size + _BLOCK - 1) // _BLOCK):
+        start = block * _BLOCK
+        gs, ys, outs = grad[start:start + _BLOCK], y[start:start + _BLOCK], out[start:start + _BLOCK]
+        for i in range(gs.size):
+            outs[i] = 0 if ys[i] <= 0 else gs[i]
 
 
 def _compiled(a: np.ndarray) -> bool:
@@ -64,8 +61,7 @@ def relu_forward(x: np.ndarray) -> np.ndarray:
     if not _compiled(x):
         return np.clip(x, 0, np.inf)
     out = buffers.empty(x.shape, x.dtype)
-    kernel = _relu_forward_parallel if x.size >= _PARALLEL_MIN_SIZE else _relu_forward_kernel
-    kernel(x.reshape(-1), out.reshape(-1))
+    _relu_forward_kernel(x.size, x.reshape(-1), out.reshape(-1))
     return out
 
 
@@ -74,6 +70,5 @@ def relu_backward(grad: np.ndarray, y: np.ndarray) -> np.ndarray:
     if not (_compiled(grad) and _compiled(y) and grad.shape == y.shape and grad.dtype == y.dtype):
         return np.where(y <= 0, np.zeros((), dtype=grad.dtype), grad)
     out = buffers.empty(grad.shape, grad.dtype)
-    kernel = _relu_backward_parallel if grad.size >= _PARALLEL_MIN_SIZE else _relu_backward_kernel
-    kernel(grad.reshape(-1), y.reshape(-1), out.reshape(-1))
+    _relu_backward_kernel(grad.size, grad.reshape(-1), y.reshape(-1), out.reshape(-1))
     return out

@@ -30,6 +30,7 @@ import numpy as np
 from numba import njit, prange
 
 from . import buffers
+from .parallel import twins
 
 
 def pool_output_size(
@@ -86,7 +87,7 @@ def _max_window_with_nan(plane, y0, ny, dy, x0, nx, dx):
     return best, best_at
 
 
-@njit(parallel=True, cache=True)
+@twins(cache=True)
 def _max_pool_kernel(x, out, indices, keep_indices, kernel, stride, padding, dilation):
     """Max of each window of ``x`` (P, H, W) into ``out`` (P, OH, OW) and, if
     ``keep_indices``, the flat h*W + w position of that max into ``indices`` (P, OH, OW).
@@ -130,7 +131,7 @@ def _max_pool_kernel(x, out, indices, keep_indices, kernel, stride, padding, dil
     return out, indices
 
 
-@njit(parallel=True, cache=True)
+@twins(cache=True)
 def _max_pool_2x2_kernel(x, out, indices, keep_indices):
     """``_max_pool_kernel`` for the CNN's usual 2x2 windows at stride 2, no padding or
     dilation: the four taps written out, ~5x faster than the general loops.
@@ -163,7 +164,7 @@ def _max_pool_2x2_kernel(x, out, indices, keep_indices):
     return out, indices
 
 
-@njit(parallel=True, cache=True)
+@twins(cache=True)
 def _max_pool_backward_kernel(grad_out, indices, grad_in):
     """Zero ``grad_in`` (P, S) and add each ``grad_out`` (P, L) entry at its index.
 
@@ -223,7 +224,7 @@ def _avg_divisors(ys, ye, yl, xs, xe, xl, count_include_pad, divisor_override):
 
 
 # error_model="numpy": the divisors are never zero, so skip numba's per-division check.
-@njit(parallel=True, cache=True, error_model="numpy")
+@twins(cache=True, error_model="numpy")
 def _avg_pool_kernel(x, out, kernel, stride, padding, count_include_pad, divisor_override):
     """Mean of each window of ``x`` (P, H, W) into ``out`` (P, OH, OW).
 
@@ -245,7 +246,7 @@ def _avg_pool_kernel(x, out, kernel, stride, padding, count_include_pad, divisor
     return out
 
 
-@njit(parallel=True, cache=True, error_model="numpy")
+@twins(cache=True, error_model="numpy")
 def _avg_pool_backward_kernel(
     grad_out, grad_in, kernel, stride, padding, count_include_pad, divisor_override
 ):
@@ -315,9 +316,9 @@ def max_pool_forward(
     geometry = (_to_2d(kernel_size, 1), _to_2d(stride, 1), _to_2d(padding, 0), _to_2d(dilation, 1))
     whole_windows = 2 * planes_shape[1] <= planes.shape[1] and 2 * planes_shape[2] <= planes.shape[2]
     if geometry == ((2, 2), (2, 2), (0, 0), (1, 1)) and whole_windows:
-        _max_pool_2x2_kernel(*args)
+        _max_pool_2x2_kernel(x.size, *args)
     else:
-        _max_pool_kernel(*args, *geometry)
+        _max_pool_kernel(x.size, *args, *geometry)
     return values, (indices if with_indices else None)
 
 
@@ -334,6 +335,7 @@ def max_pool_backward(
     n_planes, _ = _split(input_shape, spatial_dims)
     grad_in = buffers.empty(tuple(input_shape), grad_out.dtype)
     _max_pool_backward_kernel(
+        grad_in.size,
         np.ascontiguousarray(grad_out).reshape(n_planes, -1),
         np.ascontiguousarray(indices).reshape(n_planes, -1),
         grad_in.reshape(n_planes, -1),
@@ -363,6 +365,7 @@ def avg_pool_forward(
     )
     out = buffers.empty(x.shape[: x.ndim - len(spatial)] + out_spatial, x.dtype)
     _avg_pool_kernel(
+        x.size,
         np.ascontiguousarray(x).reshape(n_planes, *_to_2d(spatial, 1)),
         out.reshape(n_planes, *_to_2d(out_spatial, 1)),
         _to_2d(kernel_size, 1),
@@ -392,6 +395,7 @@ def avg_pool_backward(
     _, out_spatial = _split(grad_out.shape, len(kernel_size))
     grad_in = buffers.empty(tuple(input_shape), grad_out.dtype)
     _avg_pool_backward_kernel(
+        grad_in.size,
         np.ascontiguousarray(grad_out).reshape(n_planes, *_to_2d(out_spatial, 1)),
         grad_in.reshape(n_planes, *_to_2d(spatial, 1)),
         _to_2d(kernel_size, 1),

@@ -21,6 +21,7 @@ def _torch_relu(x: np.ndarray, grad: np.ndarray) -> tuple[np.ndarray, np.ndarray
     return yt.detach().numpy(), xt.grad.numpy()
 
 
+@pytest.mark.usefixtures("twin")
 @pytest.mark.parametrize("dtype", [np.float32, np.float64, np.float16])
 @pytest.mark.parametrize("layout", ["contiguous", "transposed"])
 def test_relu_matches_torch(dtype, layout):
@@ -37,12 +38,13 @@ def test_relu_matches_torch(dtype, layout):
     np.testing.assert_array_equal(relu_backward(grad, out), expected_grad)
 
 
+@pytest.mark.usefixtures("twin")
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
 def test_relu_of_a_large_array_matches_torch(dtype):
-    """Past _PARALLEL_MIN_SIZE values the work is split among numba's threads; an odd
-    size leaves the threads unequal shares."""
-    from minitorch.kernels.activation import _PARALLEL_MIN_SIZE
-    size = _PARALLEL_MIN_SIZE + 12345
+    """Several blocks of values, the last one cut short (in the parallel twin, threads take
+    whole blocks)."""
+    from minitorch.kernels.activation import _BLOCK
+    size = 5 * _BLOCK + 12345
     rng = np.random.default_rng(1)
     x = rng.standard_normal(size).astype(dtype)
     grad = rng.standard_normal(size).astype(dtype)
