@@ -1,177 +1,28 @@
-"""Convolution, transposed convolution, unfold and fold: im2col + one GEMM.
+"""Convolution, transposed convolution, unfold and fold, as differentiable ops.
 
-Three array computations describe a convolution y = conv(x, w) with a fixed geometry
-(kernel, stride, padding, dilation, groups):
-
-    _conv_forward(x, w)        y   = W @ im2col(x)
-    _conv_input_grad(gy, w)    gx  = col2im(W^T @ gy)      (a transposed convolution)
-    _conv_weight_grad(x, gy)   gw  = gy @ im2col(x)^T
-
-Each is linear in each argument, and the derivative of any one of them is another one
-of them. So there are three Functions, `Conv`, `ConvTranspose` and `ConvWeight`,
-whose backward passes are written with each other: double backward through a CNN
-comes for free. The columns are channel-major, (C*K, N*L): each product is ONE GEMM
-over the whole batch (per group). One large GEMM keeps every BLAS thread busy, where a
-stacked matmul per image pays the threads' handoff once per image, and the weight
-gradient needs no per-image partial sums. The price is a transposing copy between the
-GEMM's (O, N*L) and the tensors' (N, O, L) order, one pass over the output, which
-also adds the bias on the way.
+The arrays are computed in `kernels/conv_gemm.py` (im2col + one GEMM; its docstring
+explains the layout). A convolution y = conv(x, w) with a fixed geometry is linear in each
+argument, and the derivative of any of its three products (y from x and w, x's gradient,
+w's gradient) is another one of them. So there are three Functions, `Conv`,
+`ConvTranspose` and `ConvWeight`, whose backward passes are written with each other:
+double backward through a CNN comes for free.
 """
 from __future__ import annotations
 
 from math import prod
-from typing import NamedTuple, Sequence
+from typing import Sequence
 
 import numpy as np
 
 from .. import kernels
 from .._tensor import Tensor
 from ..autograd.function import Function
+from ..kernels.conv_gemm import (Geometry, channel_major, conv_forward, conv_forward_in_slices, conv_input_grad,
+                                 conv_weight_grad, im2col_by_channel, out_spatial)
 from ._common import half_as_float, ntuple
 from .padding import pad as _pad
 
 __all__ = ["conv1d", "conv2d", "conv3d", "conv_transpose1d", "conv_transpose2d", "conv_transpose3d"]
-
-
-class Geometry(NamedTuple):
-    kernel: tuple
-    stride: tuple
-    padding: tuple
-    dilation: tuple
-    groups: int
-
-
-def _out_spatial(spatial: Sequence[int], g: Geometry) -> tuple:
-    return tuple(kernels.conv_output_size(*a) for a in zip(spatial, g.kernel, g.stride, g.padding, g.dilation))
-
-
-class BufferPool:
-    """Column buffers handed back after use, to be reused by the next call of the same shape.
-
-    The column matrices are the largest temporaries of a CNN step (tens of MB) and writing
-    fresh pages costs more than filling them, so steady-state training should touch none:
-    a conv's forward takes its columns from the pool, and its backward gives them back.
-    A buffer is only ever handed out while nobody holds it, so reuse is safe.
-    """
-
-    def __init__(self, per_shape: int = 2) -> None:
-        self._free: dict = {}
-        self._per_shape = per_shape
-
-    def take(self, shape: tuple, dtype: np.dtype) -> np.ndarray:
-        free = self._free.get((shape, dtype))
-        return free.pop() if free else np.empty(shape, dtype=dtype)
-
-    def give(self, array: np.ndarray | None) -> None:
-        if array is None:
-            return
-        free = self._free.setdefault((array.shape, array.dtype), [])
-        if len(free) < self._per_shape:
-            free.append(array)
-
-
-_pool = BufferPool()
-
-
-def _cols_shape(x_shape: tuple, g: Geometry) -> tuple:
-    """The channel-major column matrix of x: (C*K, N*L)."""
-    n, c = x_shape[:2]
-    return (c * prod(g.kernel), n * prod(_out_spatial(x_shape[2:], g)))
-
-
-def _by_group(a: np.ndarray, groups: int) -> np.ndarray:
-    """A (rows, N*L) matrix as (G, rows/G, N*L): the rows of each group (a view)."""
-    return a.reshape(groups, a.shape[0] // groups, a.shape[1])
-
-
-def _im2col(x: np.ndarray, g: Geometry) -> np.ndarray:
-    """(C*K, N*L) columns of x, in a pooled buffer (give it back when done)."""
-    out = _pool.take(_cols_shape(x.shape, g), x.dtype)
-    return kernels.im2col(x, g.kernel, g.stride, g.padding, g.dilation, out=out, batch_first=False)
-
-
-def _channel_major(a: np.ndarray) -> np.ndarray:
-    """(N, C, *spatial) -> (C, N * prod(spatial)), copied into a pooled buffer."""
-    n, c, length = a.shape[0], a.shape[1], prod(a.shape[2:])
-    out = _pool.take((c, n * length), a.dtype)
-    np.copyto(out.reshape(c, n, length), a.reshape(n, c, length).transpose(1, 0, 2))
-    return out
-
-
-def _batch_major(a: np.ndarray, shape: tuple, b: np.ndarray | None, out: np.ndarray | None = None) -> np.ndarray:
-    """(C, N*L) -> (N, C, *spatial) of `shape` (fresh, or written into `out`), plus the bias b (C,) if given."""
-    n, c, length = shape[0], shape[1], prod(shape[2:])
-    out = np.empty(shape, dtype=a.dtype) if out is None else out
-    by_image = a.reshape(c, n, length).transpose(1, 0, 2)
-    if b is None:
-        np.copyto(out.reshape(n, c, length), by_image)
-    else:
-        np.add(by_image, b.reshape(c, 1), out=out.reshape(n, c, length))
-    return out
-
-
-def _conv_forward(x: np.ndarray, w: np.ndarray, b: np.ndarray | None, g: Geometry,
-                  cols: np.ndarray | None = None, out: np.ndarray | None = None) -> np.ndarray:
-    """y (N, O, *out) = conv(x (N, C, *in), w (O, C/G, *k)) + b, from x's columns (into `out` if given)."""
-    own = cols is None
-    if own:
-        cols = _im2col(x, g)
-    out_ch = w.shape[0]
-    y_by_channel = _pool.take((out_ch, cols.shape[1]), np.result_type(x, w))
-    np.matmul(w.reshape(g.groups, out_ch // g.groups, -1), _by_group(cols, g.groups),
-              out=_by_group(y_by_channel, g.groups))
-    y = _batch_major(y_by_channel, (x.shape[0], out_ch) + _out_spatial(x.shape[2:], g), b, out)
-    _pool.give(y_by_channel)
-    if own:
-        _pool.give(cols)
-    return y
-
-
-# Without a weight gradient the columns are not kept, so the batch can go through in
-# slices whose columns stay cache-sized: a whole test batch of 1000 MNIST images would
-# otherwise fill (and page-fault) a 660 MB column matrix for one product.
-_COLUMN_BYTES_PER_SLICE = 8 * 2**20
-
-
-def _conv_forward_in_slices(x: np.ndarray, w: np.ndarray, b: np.ndarray | None, g: Geometry) -> np.ndarray:
-    """y = conv(x, w) + b computed a few images at a time (the columns are thrown away)."""
-    n = x.shape[0]
-    c_k, cols_len = _cols_shape(x.shape, g)
-    per_image = max(1, c_k * cols_len // max(n, 1) * x.itemsize)
-    step = max(1, _COLUMN_BYTES_PER_SLICE // per_image)
-    if step >= n:
-        return _conv_forward(x, w, b, g)
-    y = np.empty((n, w.shape[0]) + _out_spatial(x.shape[2:], g), dtype=np.result_type(x, w))
-    for start in range(0, n, step):
-        _conv_forward(x[start:start + step], w, b, g, out=y[start:start + step])
-    return y
-
-
-def _conv_input_grad(gy: np.ndarray, w: np.ndarray, x_shape: tuple, g: Geometry) -> np.ndarray:
-    """The adjoint of conv in x: scatter W^T @ gy back over the windows (col2im)."""
-    out_ch = w.shape[0]
-    w3 = w.reshape(g.groups, out_ch // g.groups, -1)
-    gy_by_channel = _channel_major(gy)
-    cols = _pool.take(_cols_shape(x_shape, g), gy.dtype)
-    np.matmul(w3.transpose(0, 2, 1), _by_group(gy_by_channel, g.groups), out=_by_group(cols, g.groups))
-    _pool.give(gy_by_channel)
-    gx = kernels.col2im(cols, x_shape, g.kernel, g.stride, g.padding, g.dilation, batch_first=False)
-    _pool.give(cols)
-    return gx
-
-
-def _conv_weight_grad(x: np.ndarray, gy: np.ndarray, w_shape: tuple, g: Geometry,
-                      cols: np.ndarray | None = None) -> np.ndarray:
-    """The adjoint of conv in w: gy @ im2col(x)^T, one GEMM over the batch per group."""
-    own = cols is None
-    if own:
-        cols = _im2col(x, g)
-    gy_by_channel = _channel_major(gy)
-    gw = np.matmul(_by_group(gy_by_channel, g.groups), _by_group(cols, g.groups).transpose(0, 2, 1))
-    _pool.give(gy_by_channel)
-    if own:
-        _pool.give(cols)
-    return gw.reshape(w_shape)
 
 
 def _add_bias(y: np.ndarray, b: np.ndarray | None) -> np.ndarray:
@@ -193,20 +44,21 @@ class Conv(Function):
         ctx.save_for_backward(x, w)
         if not ctx.needs_input_grad[1]:
             ctx.cols = None
-            return _conv_forward_in_slices(x, w, b, geom)
+            return conv_forward_in_slices(x, w, b, geom)
         # The columns are the expensive part of the weight gradient: keep them for backward.
-        ctx.cols = _im2col(x, geom)
-        return _conv_forward(x, w, b, geom, ctx.cols)
+        ctx.cols = im2col_by_channel(x, geom)
+        return conv_forward(x, w, b, geom, ctx.cols)
 
     @staticmethod
     def backward(ctx, grad):
         x, w = ctx.saved_tensors
         need = ctx.needs_input_grad
-        gx = ConvTranspose.apply(grad, w, None, ctx.geom, tuple(x.shape)) if need[0] else None
-        gw = ConvWeight.apply(x, grad, tuple(w.shape), ctx.geom, ctx.cols) if need[1] else None
+        # Both products read the gradient channel-major: transpose it once for the two.
+        gy_by_channel = channel_major(grad._array) if need[0] or need[1] else None
+        gx = ConvTranspose.apply(grad, w, None, ctx.geom, tuple(x.shape), gy_by_channel) if need[0] else None
+        gw = ConvWeight.apply(x, grad, tuple(w.shape), ctx.geom, ctx.cols, gy_by_channel) if need[1] else None
         gb = _bias_grad(grad) if need[2] else None
-        _pool.give(ctx.cols)
-        ctx.cols = None
+        ctx.cols = None  # free for the next step's columns (a second backward makes them again)
         return gx, gw, gb, None
 
 
@@ -215,42 +67,50 @@ class ConvTranspose(Function):
 
     x lives in the convolution's output space, `out_shape` is its input space, and w
     has conv's (O, C/G, *k) layout, which is conv_transpose's (C_in, C_out/G, *k).
+    `x_by_channel` is x in channel-major layout, or None to make it here.
     """
 
     node_name = "ConvolutionBackward0"
 
     @staticmethod
-    def forward(ctx, x, w, b, geom, out_shape):
+    def forward(ctx, x, w, b, geom, out_shape, x_by_channel):
         ctx.geom = geom
         ctx.save_for_backward(x, w)
-        return _add_bias(_conv_input_grad(x, w, out_shape, geom), b)
+        if x_by_channel is None:
+            x_by_channel = channel_major(x)
+        return _add_bias(conv_input_grad(x_by_channel, w, out_shape, geom), b)
 
     @staticmethod
     def backward(ctx, grad):
         x, w = ctx.saved_tensors
         need = ctx.needs_input_grad
         gx = Conv.apply(grad, w, None, ctx.geom) if need[0] else None
-        gw = ConvWeight.apply(grad, x, tuple(w.shape), ctx.geom, None) if need[1] else None
+        gw = ConvWeight.apply(grad, x, tuple(w.shape), ctx.geom, None, None) if need[1] else None
         gb = _bias_grad(grad) if need[2] else None
-        return gx, gw, gb, None, None
+        return gx, gw, gb, None, None, None
 
 
 class ConvWeight(Function):
-    """The weight-gradient of `Conv`: a function of the conv input x and output-gradient gy."""
+    """The weight-gradient of `Conv`: a function of the conv input x and output-gradient gy.
+
+    `cols` and `gy_by_channel` are x's columns and gy in channel-major layout, or None to make them here.
+    """
 
     @staticmethod
-    def forward(ctx, x, gy, w_shape, geom, cols):
+    def forward(ctx, x, gy, w_shape, geom, cols, gy_by_channel):
         ctx.geom = geom
         ctx.save_for_backward(x, gy)
-        return _conv_weight_grad(x, gy, w_shape, geom, cols)
+        if gy_by_channel is None:
+            gy_by_channel = channel_major(gy)
+        return conv_weight_grad(x, gy_by_channel, w_shape, geom, cols)
 
     @staticmethod
     def backward(ctx, grad):
         x, gy = ctx.saved_tensors
         need = ctx.needs_input_grad
-        gx = ConvTranspose.apply(gy, grad, None, ctx.geom, tuple(x.shape)) if need[0] else None
+        gx = ConvTranspose.apply(gy, grad, None, ctx.geom, tuple(x.shape), None) if need[0] else None
         ggy = Conv.apply(x, grad, None, ctx.geom) if need[1] else None
-        return gx, ggy, None, None, None
+        return gx, ggy, None, None, None, None
 
 
 # --------------------------------------------------------------------------- argument checks
@@ -413,7 +273,7 @@ def _conv_transposend(nd: int, input: Tensor, weight: Tensor, bias, stride, padd
         raise RuntimeError(f"Given input size per channel: {_fmt(x.shape[2:])}. Calculated output size "
                            f"per channel: {_fmt(out_sp)}. Output size is too small")
     out_shape = (x.shape[0], weight.shape[1] * groups) + out_sp
-    y = ConvTranspose.apply(x, weight, bias, Geometry(kernel, stride, padding, dilation, groups), out_shape)
+    y = ConvTranspose.apply(x, weight, bias, Geometry(kernel, stride, padding, dilation, groups), out_shape, None)
     return y if batched else y.squeeze(0)
 
 
@@ -531,7 +391,7 @@ def _check_blocks(spatial: tuple, g: Geometry) -> tuple:
         raise RuntimeError(f"kernel_size, stride and dilation should be greater than zero and padding "
                            f"non-negative, but got kernel_size={g.kernel} stride={g.stride} "
                            f"dilation={g.dilation} padding={g.padding}")
-    blocks = _out_spatial(spatial, g)
+    blocks = out_spatial(spatial, g)
     if any(b < 1 for b in blocks):
         raise RuntimeError(f"Given input with spatial size {spatial}, kernel_size={g.kernel}, "
                            f"dilation={g.dilation}, padding={g.padding}, calculated shape of the array of "

@@ -264,15 +264,16 @@ class Relu(Function):
     def forward(ctx, a):
         if a.dtype.kind != "f":
             return np.maximum(a, 0)  # integers never need a gradient
-        # dead = a <= 0, not `a > 0`: nan passes its gradient, as in torch
-        out, ctx.dead = relu_forward(a)
+        out = relu_forward(a)
+        ctx.save_for_backward(out)  # out <= 0 exactly where a <= 0 (nan passes its gradient, as in torch)
         return out
 
     @staticmethod
     def backward(ctx, grad):
+        out, = ctx.saved_tensors
         if grad.requires_grad:  # create_graph: the gradient itself must stay differentiable
-            return where(_wrap(ctx.dead), 0.0, grad)
-        return _wrap(relu_backward(grad._array, ctx.dead))
+            return where(out <= 0, 0.0, grad)
+        return _wrap(relu_backward(grad._array, out._array))
 
 
 def relu(input: Tensor) -> Tensor:

@@ -5,9 +5,13 @@ inside tensors and wires the results into the autograd graph.
 
 * ``im2col`` / ``col2im``: windows of a (N, C, *spatial) array as GEMM-ready columns,
   and the adjoint scatter-add; ``conv_output_size``.
-* ``relu_forward`` / ``relu_backward``: ReLU and its gradient in one pass each.
+* ``relu_forward`` / ``relu_backward``: ReLU and its gradient (from the output) in one pass each.
 * ``max_pool_forward`` / ``max_pool_backward``, ``avg_pool_forward`` /
   ``avg_pool_backward``: torch-exact pooling; ``pool_output_size``.
+
+``conv_gemm`` composes im2col with BLAS products for the conv ops; ``buffers.empty``
+hands out reused result arrays (no page faults on a training loop's hot path);
+``parallel.twins`` compiles each parallel loop serially too and runs the faster twin.
 
 im2col/col2im take 1, 2 or 3 spatial dims, pooling 1 or 2; all take float32 or
 float64 and stay correct (if slow) under ``NUMBA_DISABLE_JIT=1``.

@@ -30,7 +30,7 @@ Conventions shared by every function here:
   glibc recycles freed blocks below 32 MiB without new faults, but larger ones (the
   columns of a 32->64 3x3 conv on 26x26 at batch 64 are 42 MB) come back as fresh
   pages every time: im2col then takes 3x longer than into a reused buffer (the conv
-  op keeps its buffers in ``_ops/conv.py``'s ``BufferPool``).
+  ops take theirs from ``buffers.empty``, which reuses them).
 
 The numba kernels always work on 3 spatial dims: 1-d and 2-d inputs are viewed with
 leading spatial dims of size 1 (a reshape, no copy); the extra loops of trip count one
@@ -44,6 +44,8 @@ from typing import Sequence
 
 import numpy as np
 from numba import njit, prange
+
+from .parallel import twins
 
 def conv_output_size(size: int, kernel: int, stride: int, padding: int, dilation: int) -> int:
     """Number of window positions along one dim: floor((size + 2p - d(k-1) - 1) / s) + 1."""
@@ -130,7 +132,7 @@ def _block(cols, batch_first, n, c, a, b, e):
     return cols[n, c, a, b, e] if batch_first else cols[c, a, b, e, n]
 
 
-@njit(parallel=True, cache=True)
+@twins(cache=True)
 def _im2col_kernel(x, cols, batch_first, stride, padding, dilation):
     """Fill ``cols`` (N, C, k1, k2, k3, o1, o2, o3), or (C, k1, k2, k3, N, o1, o2, o3)
     when not ``batch_first``, from ``x`` (N, C, D, H, W).
@@ -152,7 +154,7 @@ def _im2col_kernel(x, cols, batch_first, stride, padding, dilation):
     return cols
 
 
-@njit(parallel=True, cache=True)
+@twins(cache=True)
 def _col2im_kernel(cols, batch_first, x, stride, padding, dilation):
     """Zero ``x`` (N, C, D, H, W), then add every entry of ``cols`` (laid out as in
     ``_im2col_kernel``) to the input position it was copied from.
@@ -229,6 +231,7 @@ def im2col(
             f"got {out.dtype} {out.shape}"
         )
     _im2col_kernel(
+        out.size,
         x.reshape(n, c, *_to_3d(spatial, 1)),
         _cols_8d(out, n, c, kernel, out_spatial, batch_first),
         batch_first,
@@ -274,6 +277,7 @@ def col2im(
             f"got {out.dtype} {out.shape}"
         )
     _col2im_kernel(
+        cols.size,
         _cols_8d(cols, n, c, kernel, out_spatial, batch_first),
         batch_first,
         out.reshape(n, c, *_to_3d(spatial, 1)),

@@ -12,7 +12,8 @@ Conventions shared by every function here:
 * Output sizes follow torch's rule, ceil_mode included (``pool_output_size``).
 * Max-pool indices are int64 flat offsets into the *unpadded* spatial extent of each
   plane (h * W + w in 2-d), as ``torch.nn.functional.max_pool2d(return_indices=True)``.
-* Results have the input's dtype (float32 or float64).
+* Results have the input's dtype (float32 or float64); large ones are reused buffers
+  (``buffers.empty``), so a training loop does not page-fault fresh memory every step.
 
 The numba kernels work on (planes, H, W); a 1-d input is viewed with H = 1, which is a
 reshape. Window bounds along each dim depend only on the output position, so they are
@@ -27,6 +28,9 @@ from typing import Sequence
 
 import numpy as np
 from numba import njit, prange
+
+from . import buffers
+from .parallel import twins
 
 
 def pool_output_size(
@@ -83,7 +87,7 @@ def _max_window_with_nan(plane, y0, ny, dy, x0, nx, dx):
     return best, best_at
 
 
-@njit(parallel=True, cache=True)
+@twins(cache=True)
 def _max_pool_kernel(x, out, indices, keep_indices, kernel, stride, padding, dilation):
     """Max of each window of ``x`` (P, H, W) into ``out`` (P, OH, OW) and, if
     ``keep_indices``, the flat h*W + w position of that max into ``indices`` (P, OH, OW).
@@ -127,7 +131,7 @@ def _max_pool_kernel(x, out, indices, keep_indices, kernel, stride, padding, dil
     return out, indices
 
 
-@njit(parallel=True, cache=True)
+@twins(cache=True)
 def _max_pool_2x2_kernel(x, out, indices, keep_indices):
     """``_max_pool_kernel`` for the CNN's usual 2x2 windows at stride 2, no padding or
     dilation: the four taps written out, ~5x faster than the general loops.
@@ -160,7 +164,7 @@ def _max_pool_2x2_kernel(x, out, indices, keep_indices):
     return out, indices
 
 
-@njit(parallel=True, cache=True)
+@twins(cache=True)
 def _max_pool_backward_kernel(grad_out, indices, grad_in):
     """Zero ``grad_in`` (P, S) and add each ``grad_out`` (P, L) entry at its index.
 
@@ -220,7 +224,7 @@ def _avg_divisors(ys, ye, yl, xs, xe, xl, count_include_pad, divisor_override):
 
 
 # error_model="numpy": the divisors are never zero, so skip numba's per-division check.
-@njit(parallel=True, cache=True, error_model="numpy")
+@twins(cache=True, error_model="numpy")
 def _avg_pool_kernel(x, out, kernel, stride, padding, count_include_pad, divisor_override):
     """Mean of each window of ``x`` (P, H, W) into ``out`` (P, OH, OW).
 
@@ -242,7 +246,7 @@ def _avg_pool_kernel(x, out, kernel, stride, padding, count_include_pad, divisor
     return out
 
 
-@njit(parallel=True, cache=True, error_model="numpy")
+@twins(cache=True, error_model="numpy")
 def _avg_pool_backward_kernel(
     grad_out, grad_in, kernel, stride, padding, count_include_pad, divisor_override
 ):
@@ -303,18 +307,18 @@ def max_pool_forward(
         for args in zip(spatial, kernel_size, stride, padding, dilation)
     )
     out_shape = x.shape[: x.ndim - len(spatial)] + out_spatial
-    values = np.empty(out_shape, dtype=x.dtype)
+    values = buffers.empty(out_shape, x.dtype)
     planes_shape = (n_planes, *_to_2d(out_spatial, 1))
-    indices = np.empty(out_shape if with_indices else (0,), dtype=np.int64)
+    indices = buffers.empty(out_shape if with_indices else (0,), np.int64)
     planes = np.ascontiguousarray(x).reshape(n_planes, *_to_2d(spatial, 1))
     args = (planes, values.reshape(planes_shape), indices.reshape(planes_shape if with_indices else (0, 0, 0)),
             with_indices)
     geometry = (_to_2d(kernel_size, 1), _to_2d(stride, 1), _to_2d(padding, 0), _to_2d(dilation, 1))
     whole_windows = 2 * planes_shape[1] <= planes.shape[1] and 2 * planes_shape[2] <= planes.shape[2]
     if geometry == ((2, 2), (2, 2), (0, 0), (1, 1)) and whole_windows:
-        _max_pool_2x2_kernel(*args)
+        _max_pool_2x2_kernel(x.size, *args)
     else:
-        _max_pool_kernel(*args, *geometry)
+        _max_pool_kernel(x.size, *args, *geometry)
     return values, (indices if with_indices else None)
 
 
@@ -329,8 +333,9 @@ def max_pool_backward(
     position add up.
     """
     n_planes, _ = _split(input_shape, spatial_dims)
-    grad_in = np.empty(tuple(input_shape), dtype=grad_out.dtype)
+    grad_in = buffers.empty(tuple(input_shape), grad_out.dtype)
     _max_pool_backward_kernel(
+        grad_in.size,
         np.ascontiguousarray(grad_out).reshape(n_planes, -1),
         np.ascontiguousarray(indices).reshape(n_planes, -1),
         grad_in.reshape(n_planes, -1),
@@ -358,8 +363,9 @@ def avg_pool_forward(
         pool_output_size(size, k, s, p, 1, ceil_mode)
         for size, k, s, p in zip(spatial, kernel_size, stride, padding)
     )
-    out = np.empty(x.shape[: x.ndim - len(spatial)] + out_spatial, dtype=x.dtype)
+    out = buffers.empty(x.shape[: x.ndim - len(spatial)] + out_spatial, x.dtype)
     _avg_pool_kernel(
+        x.size,
         np.ascontiguousarray(x).reshape(n_planes, *_to_2d(spatial, 1)),
         out.reshape(n_planes, *_to_2d(out_spatial, 1)),
         _to_2d(kernel_size, 1),
@@ -387,8 +393,9 @@ def avg_pool_backward(
     """
     n_planes, spatial = _split(input_shape, len(kernel_size))
     _, out_spatial = _split(grad_out.shape, len(kernel_size))
-    grad_in = np.empty(tuple(input_shape), dtype=grad_out.dtype)
+    grad_in = buffers.empty(tuple(input_shape), grad_out.dtype)
     _avg_pool_backward_kernel(
+        grad_in.size,
         np.ascontiguousarray(grad_out).reshape(n_planes, *_to_2d(out_spatial, 1)),
         grad_in.reshape(n_planes, *_to_2d(spatial, 1)),
         _to_2d(kernel_size, 1),

@@ -21,6 +21,7 @@ def _torch_relu(x: np.ndarray, grad: np.ndarray) -> tuple[np.ndarray, np.ndarray
     return yt.detach().numpy(), xt.grad.numpy()
 
 
+@pytest.mark.usefixtures("twin")
 @pytest.mark.parametrize("dtype", [np.float32, np.float64, np.float16])
 @pytest.mark.parametrize("layout", ["contiguous", "transposed"])
 def test_relu_matches_torch(dtype, layout):
@@ -29,27 +30,28 @@ def test_relu_matches_torch(dtype, layout):
     grad = np.concatenate([np.array(GRADS), rng.standard_normal(40)]).astype(dtype).reshape(6, 8)
     if layout == "transposed":
         x, grad = x.T, grad.T
-    out, dead = relu_forward(x)
+    out = relu_forward(x)
     expected_out, expected_grad = _torch_relu(np.ascontiguousarray(x), np.ascontiguousarray(grad))
     np.testing.assert_array_equal(out, expected_out)
     np.testing.assert_array_equal(np.signbit(out), np.signbit(expected_out))
-    assert out.dtype == dtype and dead.shape == x.shape
-    np.testing.assert_array_equal(relu_backward(grad, dead), expected_grad)
+    assert out.dtype == dtype and out.shape == x.shape
+    np.testing.assert_array_equal(relu_backward(grad, out), expected_grad)
 
 
+@pytest.mark.usefixtures("twin")
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
 def test_relu_of_a_large_array_matches_torch(dtype):
-    """Past _PARALLEL_MIN_SIZE values the work is split among numba's threads; an odd
-    size leaves the threads unequal shares."""
-    from minitorch.kernels.activation import _PARALLEL_MIN_SIZE
-    size = _PARALLEL_MIN_SIZE + 12345
+    """Several blocks of values, the last one cut short (in the parallel twin, threads take
+    whole blocks)."""
+    from minitorch.kernels.activation import _BLOCK
+    size = 5 * _BLOCK + 12345
     rng = np.random.default_rng(1)
     x = rng.standard_normal(size).astype(dtype)
     grad = rng.standard_normal(size).astype(dtype)
     x[:len(EDGES)], x[-len(EDGES):] = EDGES, EDGES
     grad[:len(GRADS)], grad[-len(GRADS):] = GRADS, GRADS
-    out, dead = relu_forward(x.reshape(-1, 1))
+    out = relu_forward(x.reshape(-1, 1))
     expected_out, expected_grad = _torch_relu(x, grad)
     np.testing.assert_array_equal(out.reshape(-1), expected_out)
     np.testing.assert_array_equal(np.signbit(out.reshape(-1)), np.signbit(expected_out))
-    np.testing.assert_array_equal(relu_backward(grad.reshape(-1, 1), dead).reshape(-1), expected_grad)
+    np.testing.assert_array_equal(relu_backward(grad.reshape(-1, 1), out).reshape(-1), expected_grad)

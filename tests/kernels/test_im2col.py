@@ -36,6 +36,7 @@ CASES_2D = [
 GRID_2D = [case + (dtype,) for case, dtype in itertools.product(CASES_2D, DTYPES)]
 
 
+@pytest.mark.usefixtures("twin")
 @pytest.mark.parametrize("shape,kernel,stride,padding,dilation,dtype", GRID_2D)
 def test_im2col_2d_matches_unfold(shape, kernel, stride, padding, dilation, dtype):
     x = _rand(shape, dtype)
@@ -45,6 +46,7 @@ def test_im2col_2d_matches_unfold(shape, kernel, stride, padding, dilation, dtyp
     np.testing.assert_array_equal(cols, expected)  # a pure copy: bit-exact
 
 
+@pytest.mark.usefixtures("twin")
 @pytest.mark.parametrize("shape,kernel,stride,padding,dilation,dtype", GRID_2D)
 def test_col2im_2d_matches_fold_and_unfold_backward(shape, kernel, stride, padding, dilation, dtype):
     n, c, h, w = shape
@@ -78,6 +80,7 @@ def test_1d_matches_unfold_of_height_one_image(shape, kernel, stride, padding, d
     np.testing.assert_allclose(got, expected.numpy()[:, :, 0, :], rtol=1e-5, atol=1e-5)
 
 
+@pytest.mark.usefixtures("twin")
 @pytest.mark.parametrize("dtype", DTYPES)
 @pytest.mark.parametrize(
     "shape,kernel,stride,padding,dilation",
@@ -116,6 +119,7 @@ def test_col2im_is_the_adjoint_of_im2col():
     assert abs(lhs - rhs) < 1e-10 * max(1.0, abs(lhs))
 
 
+@pytest.mark.usefixtures("twin")
 @pytest.mark.parametrize("shape,kernel,stride,padding,dilation", [
     ((3, 2, 9), (3,), (2,), (1,), (1,)),
     ((3, 2, 6, 7), (3, 2), (1, 2), (1, 0), (1, 2)),

@@ -71,11 +71,13 @@ def _check_max_pool(x, kernel, stride, padding, dilation, ceil_mode):
     np.testing.assert_allclose(got, grad_x.numpy(), **_tol(dtype))
 
 
+@pytest.mark.usefixtures("twin")
 @pytest.mark.parametrize("shape,kernel,stride,padding,dilation,ceil_mode,dtype", MAX_GRID)
 def test_max_pool_2d_matches_torch(shape, kernel, stride, padding, dilation, ceil_mode, dtype):
     _check_max_pool(_rand(shape, dtype), kernel, stride, padding, dilation, ceil_mode)
 
 
+@pytest.mark.usefixtures("twin")
 @pytest.mark.parametrize("ceil_mode", [False, True])
 @pytest.mark.parametrize("window", [((3, 3), (2, 1), (1, 1)), ((2, 2), (2, 2), (0, 0))])
 def test_max_pool_ties_pick_the_first_maximum_like_torch(ceil_mode, window):
@@ -96,6 +98,7 @@ def test_max_pool_without_indices_gives_the_same_values(window):
     np.testing.assert_array_equal(values, max_pool_forward(x, *window, (1, 1), False)[0])
 
 
+@pytest.mark.usefixtures("twin")
 def test_max_pool_nan_and_infinities_like_torch():
     x = _rand((2, 2, 8, 8), np.float64)
     x[0, 0, 1, 1] = np.nan  # one NaN in a window
@@ -155,6 +158,7 @@ def _check_avg_pool(x, kernel, stride, padding, ceil_mode, count_include_pad, di
     np.testing.assert_allclose(got, grad_x.numpy(), **_tol(dtype))
 
 
+@pytest.mark.usefixtures("twin")
 @pytest.mark.parametrize(
     "shape,kernel,stride,padding,ceil_mode,count_include_pad,divisor_override,dtype", AVG_GRID
 )

@@ -1,0 +1,139 @@
+"""Convolution as matrix products over channel-major columns: the arrays behind `_ops/conv.py`.
+
+Three array computations describe a convolution y = conv(x, w) with a fixed geometry
+(kernel, stride, padding, dilation, groups):
+
+    conv_forward(x, w)          y   = W @ im2col(x)
+    conv_input_grad(gy, w)      gx  = col2im(W^T @ gy)      (a transposed convolution)
+    conv_weight_grad(x, gy)     gw  = gy @ im2col(x)^T
+
+The columns are channel-major, (C*K, N*L): each product is ONE GEMM over the whole batch
+(per group). One large GEMM keeps every BLAS thread busy, where a stacked matmul per image
+pays the threads' handoff once per image, and the weight gradient needs no per-image
+partial sums. The price is a transposing copy between the GEMM's (O, N*L) order and the
+tensors' (N, O, L) order, one pass over the output, which also adds the bias on the way;
+a backward pass makes that copy of the output gradient once and hands it to both of its
+products (the `gy_by_channel` arguments).
+
+Every large array here, the columns, the GEMM results and the returned outputs, comes
+from `buffers.empty`, so a training loop reuses the same memory step after step instead
+of page-faulting fresh memory in.
+"""
+from __future__ import annotations
+
+from math import prod
+from typing import NamedTuple, Sequence
+
+import numpy as np
+
+from . import buffers
+from .im2col import col2im, conv_output_size, im2col
+
+__all__ = ["Geometry", "channel_major", "conv_forward", "conv_forward_in_slices", "conv_input_grad",
+           "conv_weight_grad", "im2col_by_channel", "out_spatial"]
+
+
+class Geometry(NamedTuple):
+    kernel: tuple
+    stride: tuple
+    padding: tuple
+    dilation: tuple
+    groups: int
+
+
+def out_spatial(spatial: Sequence[int], g: Geometry) -> tuple:
+    """The output's spatial size for an input of spatial size `spatial`."""
+    return tuple(conv_output_size(*a) for a in zip(spatial, g.kernel, g.stride, g.padding, g.dilation))
+
+
+def _cols_shape(x_shape: tuple, g: Geometry) -> tuple:
+    """The channel-major column matrix of x: (C*K, N*L)."""
+    n, c = x_shape[:2]
+    return (c * prod(g.kernel), n * prod(out_spatial(x_shape[2:], g)))
+
+
+def _by_group(a: np.ndarray, groups: int) -> np.ndarray:
+    """A (rows, N*L) matrix as (G, rows/G, N*L): the rows of each group (a view)."""
+    return a.reshape(groups, a.shape[0] // groups, a.shape[1])
+
+
+def im2col_by_channel(x: np.ndarray, g: Geometry) -> np.ndarray:
+    """The (C*K, N*L) columns of x (N, C, *spatial)."""
+    out = buffers.empty(_cols_shape(x.shape, g), x.dtype)
+    return im2col(x, g.kernel, g.stride, g.padding, g.dilation, out=out, batch_first=False)
+
+
+def channel_major(a: np.ndarray) -> np.ndarray:
+    """(N, C, *spatial) -> (C, N * prod(spatial)), copied."""
+    n, c, length = a.shape[0], a.shape[1], prod(a.shape[2:])
+    out = buffers.empty((c, n * length), a.dtype)
+    np.copyto(out.reshape(c, n, length), a.reshape(n, c, length).transpose(1, 0, 2))
+    return out
+
+
+def _batch_major(a: np.ndarray, shape: tuple, b: np.ndarray | None, out: np.ndarray | None = None) -> np.ndarray:
+    """(C, N*L) -> (N, C, *spatial) of `shape` (written into `out` if given), plus the bias b (C,) if given."""
+    n, c, length = shape[0], shape[1], prod(shape[2:])
+    out = buffers.empty(shape, a.dtype) if out is None else out
+    by_image = a.reshape(c, n, length).transpose(1, 0, 2)
+    if b is None:
+        np.copyto(out.reshape(n, c, length), by_image)
+    else:
+        np.add(by_image, b.reshape(c, 1), out=out.reshape(n, c, length))
+    return out
+
+
+def conv_forward(x: np.ndarray, w: np.ndarray, b: np.ndarray | None, g: Geometry,
+                 cols: np.ndarray | None = None, out: np.ndarray | None = None) -> np.ndarray:
+    """y (N, O, *out) = conv(x (N, C, *in), w (O, C/G, *k)) + b, from x's columns if given
+    (into `out` if given)."""
+    if cols is None:
+        cols = im2col_by_channel(x, g)
+    out_ch = w.shape[0]
+    y_by_channel = buffers.empty((out_ch, cols.shape[1]), np.result_type(x, w))
+    np.matmul(w.reshape(g.groups, out_ch // g.groups, -1), _by_group(cols, g.groups),
+              out=_by_group(y_by_channel, g.groups))
+    return _batch_major(y_by_channel, (x.shape[0], out_ch) + out_spatial(x.shape[2:], g), b, out)
+
+
+# Without a weight gradient the columns are not kept, so the batch can go through in
+# slices whose columns stay cache-sized: a whole test batch of 1000 MNIST images would
+# otherwise fill (and page-fault) a 660 MB column matrix for one product.
+_COLUMN_BYTES_PER_SLICE = 8 * 2**20
+
+
+def conv_forward_in_slices(x: np.ndarray, w: np.ndarray, b: np.ndarray | None, g: Geometry) -> np.ndarray:
+    """y = conv(x, w) + b computed a few images at a time (the columns are thrown away)."""
+    n = x.shape[0]
+    c_k, cols_len = _cols_shape(x.shape, g)
+    per_image = max(1, c_k * cols_len // max(n, 1) * x.itemsize)
+    step = max(1, _COLUMN_BYTES_PER_SLICE // per_image)
+    if step >= n:
+        return conv_forward(x, w, b, g)
+    y = buffers.empty((n, w.shape[0]) + out_spatial(x.shape[2:], g), np.result_type(x, w))
+    for start in range(0, n, step):
+        conv_forward(x[start:start + step], w, b, g, out=y[start:start + step])
+    return y
+
+
+def conv_input_grad(gy_by_channel: np.ndarray, w: np.ndarray, x_shape: tuple, g: Geometry) -> np.ndarray:
+    """The adjoint of conv in x, from the output gradient's channel-major form (O, N*L):
+    scatter W^T @ gy back over the windows (col2im)."""
+    out_ch = w.shape[0]
+    w3 = w.reshape(g.groups, out_ch // g.groups, -1)
+    cols = buffers.empty(_cols_shape(x_shape, g), gy_by_channel.dtype)
+    np.matmul(w3.transpose(0, 2, 1), _by_group(gy_by_channel, g.groups), out=_by_group(cols, g.groups))
+    gx = buffers.empty(tuple(x_shape), cols.dtype)
+    return col2im(cols, x_shape, g.kernel, g.stride, g.padding, g.dilation, out=gx, batch_first=False)
+
+
+def conv_weight_grad(x: np.ndarray, gy_by_channel: np.ndarray, w_shape: tuple, g: Geometry,
+                     cols: np.ndarray | None = None) -> np.ndarray:
+    """The adjoint of conv in w, from x's columns (if given) and the output gradient's
+    channel-major form (O, N*L): one GEMM over the batch per group."""
+    if cols is None:
+        cols = im2col_by_channel(x, g)
+    # cols @ gy^T, then a transpose of the small result: for the few output channels of a
+    # small CNN, BLAS runs this long product about twice as fast as gy @ cols^T.
+    gw_t = np.matmul(_by_group(cols, g.groups), _by_group(gy_by_channel, g.groups).transpose(0, 2, 1))
+    return np.ascontiguousarray(gw_t.transpose(0, 2, 1)).reshape(w_shape)
