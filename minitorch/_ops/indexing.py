@@ -28,6 +28,8 @@ __all__ = ["index_put"]
 
 # ----- the three primitives -----------------------------------------------------------
 class Index(Function):
+    """a[key] for an advanced-indexing key: a copy; backward adds grad into zeros at key (IndexPut)."""
+
     @staticmethod
     def forward(ctx, a, key):
         ctx.key = key
@@ -40,6 +42,8 @@ class Index(Function):
 
 
 class IndexPut(Function):
+    """A copy of a with values written (or added, if accumulate) at a[key]; backward reads grad at key (Index)."""
+
     @staticmethod
     def forward(ctx, a, key, values, accumulate):
         ctx.key, ctx.accumulate = key, accumulate

@@ -386,6 +386,7 @@ class Module(_ModuleHooks, _ModuleStateDict):
         return self
 
     def cuda(self, device: Any = None) -> "Module":
+        """Raise as torch does without CUDA: only the cpu device exists."""
         check_device("cuda")
         return self
 

@@ -88,4 +88,5 @@ def get_image_size(img: Any) -> list[int]:
 
 
 def get_image_num_channels(img: Any) -> int:
+    """The number of channels C."""
     return get_dimensions(img)[0]
