@@ -132,11 +132,17 @@ class _BackwardHookState:
         return grad_input
 
 
-class _OutputHook(Function):
+class _HookPoint(Function):
+    """Identity on the tensors of one module call, keeping the call's `_BackwardHookState` for backward."""
+
     @staticmethod
-    def forward(ctx, state, *outputs):
+    def forward(ctx, state, *tensors):
         ctx.state = state
-        return outputs if len(outputs) > 1 else outputs[0]
+        return tensors if len(tensors) > 1 else tensors[0]
+
+
+class _OutputHook(_HookPoint):
+    """Placed on a call's outputs: its backward receives grad_output."""
 
     @staticmethod
     def backward(ctx, *grads):
@@ -149,11 +155,8 @@ class _OutputHook(Function):
         return (None,) + tuple(grads)
 
 
-class _InputHook(Function):
-    @staticmethod
-    def forward(ctx, state, *inputs):
-        ctx.state = state
-        return inputs if len(inputs) > 1 else inputs[0]
+class _InputHook(_HookPoint):
+    """Placed on a call's tensor inputs: its backward receives grad_input and runs the hooks."""
 
     @staticmethod
     def backward(ctx, *grads):
