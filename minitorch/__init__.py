@@ -36,6 +36,7 @@ from ._ops.casting import *  # noqa: F401,F403
 from ._ops.linalg import *  # noqa: F401,F403
 from ._ops.einsum import *  # noqa: F401,F403
 from ._ops.indexing import *  # noqa: F401,F403
+from ._ops.selection import *  # noqa: F401,F403
 from ._ops.scatter import *  # noqa: F401,F403
 from ._ops.conv import *  # noqa: F401,F403
 from ._ops.pooling import *  # noqa: F401,F403

@@ -18,7 +18,7 @@ import numpy as np
 
 from . import _creation, _dtype
 from ._ops import (arithmetic, casting, compare, decompositions, differences, extremes, indexing, join, linalg,
-                   math, quantiles, reduction, scan, scatter, shape, sorting, vector_products)
+                   math, quantiles, reduction, scan, scatter, selection, shape, sorting, vector_products)
 from ._ops._common import type_name
 from ._ops.inplace import copy_, in_place, in_place_arithmetic
 from ._tensor import Tensor
@@ -148,11 +148,13 @@ _attach(casting.clone, casting.contiguous, casting.to, casting.type_as, copy_, t
         char=_caster(_dtype.int8), byte=_caster(_dtype.uint8), bool=_caster(_dtype.bool),
         cpu=lambda self, memory_format=None: self)
 
-# ----- indexing (_ops/indexing.py), gather and scatter (_ops/scatter.py) --------------
-_attach(*_same_names(indexing, "__getitem__ __setitem__ index_select masked_select masked_fill masked_fill_ "
-                               "index_add index_fill index_copy index_put take put nonzero argwhere"),
+# ----- indexing (_ops/indexing.py, _ops/selection.py), gather and scatter (_ops/scatter.py)
+_attach(*_same_names(indexing, "__getitem__ __setitem__ index_put"),
+        *_same_names(selection, "index_select masked_select masked_fill masked_fill_ index_add index_fill index_copy "
+                                "take put nonzero argwhere"),
         *_same_names(scatter, "gather scatter scatter_add scatter_reduce take_along_dim"),
-        *(in_place(fn, clone=False) for fn in _same_names(indexing, "index_add index_fill index_copy index_put put")),
+        *(in_place(fn, clone=False) for fn in (indexing.index_put,
+                                               *_same_names(selection, "index_add index_fill index_copy put"))),
         *(in_place(fn, clone=False) for fn in _same_names(scatter, "scatter scatter_add scatter_reduce")))
 
 # ----- linear algebra (_ops/linalg.py) ------------------------------------------------

@@ -22,7 +22,7 @@ from ._common import (apply_broadcasting, array_of, as_tensor_operand, broadcast
                       check_tensor, check_tensor_first, check_tensor_input, not_implemented, promote, type_name,
                       wrap_overflowing_ints)
 from .inplace import writes_out
-from .indexing import nonzero
+from .selection import nonzero
 
 __all__ = ["eq", "ne", "lt", "le", "gt", "ge", "greater", "greater_equal", "less", "less_equal", "not_equal",
            "logical_and", "logical_or", "logical_xor", "logical_not", "bitwise_and", "bitwise_or",

@@ -8,27 +8,28 @@ accumulated (so repeated indices add up). Each one's backward is the other:
     out = a.copy(); out[key] = v      grad_a = grad with grad[key] = 0;  grad_v = grad[key]
 
 Basic keys (ints, slices, None, Ellipsis) read through `Slice` instead, a view of `a`.
-`__getitem__`, `__setitem__`, gather, scatter, index_select, index_add, masked_fill, ...
-only translate their arguments into such a key and call these.
+`__getitem__`, `__setitem__`, index_put here, and gather, scatter (scatter.py), index_select,
+index_add, take, masked_fill, ... (selection.py) only translate their arguments into such a
+key and call these.
 """
 from __future__ import annotations
 
-import math
 from typing import Any, Sequence
 
 import numpy as np
 
-from .._tensor import Tensor, _wrap, wrap_dim
+from .._tensor import Tensor, _wrap
 from ..autograd.function import Function
-from ._common import array_of, broadcast_shape, needs_grad, renamed
-from .inplace import check_inplace, inplace_update, writes_out
+from ._common import needs_grad, renamed
+from .inplace import check_inplace, inplace_update
 
-__all__ = ["index_select", "masked_select", "masked_fill", "index_add", "index_fill", "index_copy", "index_put",
-           "take", "put", "nonzero", "argwhere"]
+__all__ = ["index_put"]
 
 
 # ----- the three primitives -----------------------------------------------------------
 class Index(Function):
+    """a[key] for an advanced-indexing key: a copy; backward adds grad into zeros at key (IndexPut)."""
+
     @staticmethod
     def forward(ctx, a, key):
         ctx.key = key
@@ -41,6 +42,8 @@ class Index(Function):
 
 
 class IndexPut(Function):
+    """A copy of a with values written (or added, if accumulate) at a[key]; backward reads grad at key (Index)."""
+
     @staticmethod
     def forward(ctx, a, key, values, accumulate):
         ctx.key, ctx.accumulate = key, accumulate
@@ -296,152 +299,6 @@ def _leading_ones_match(value_shape: tuple, target_shape: tuple) -> bool:
         np.broadcast_shapes(value_shape[lead:], target_shape) == target_shape
 
 
-# ----- selecting along a dimension ----------------------------------------------------
-def _vector_index(index: Tensor, op: str) -> np.ndarray:
-    """The index of index_select/index_add/...: a 0-d or 1-D int32/int64 tensor, as a 1-D array."""
-    a = index._array
-    if a.dtype not in (np.int32, np.int64):
-        raise RuntimeError(f"{op}(): Expected dtype int32 or int64 for index")
-    if a.ndim > 1:
-        raise IndexError(f"{op}(): Index is supposed to be a vector")
-    return a.reshape(-1)
-
-
-def first_out_of_range(index: np.ndarray, n: int, allow_negative: bool) -> int | None:
-    """The first entry of `index` outside [0, n) (or [-n, n) when negative entries count from the end)."""
-    low = -n if allow_negative else 0
-    bad = (index < low) | (index >= n)
-    return int(index[bad][0]) if bad.any() else None
-
-
-def _dim_key(dim: int, index: np.ndarray) -> tuple:
-    """The key that applies `index` (already range-checked) along the wrapped `dim`."""
-    return (slice(None),) * dim + (index,)
-
-
-def _dim_size(input: Tensor, dim: int) -> tuple[int, int]:
-    """(wrapped dim, its size); a 0-d tensor counts as one entry along dim 0."""
-    d = wrap_dim(dim, input.ndim)
-    return d, input._array.shape[d] if input.ndim else 1
-
-
-@writes_out(dtype_rule="same", message="index_select(): self and result must have the same scalar type")
-def index_select(input: Tensor, dim: int, index: Tensor) -> Tensor:
-    """The entries of `input` at positions `index` (1-D) along `dim`; that dim gets len(index).
-
-    Unlike `input[index]`, negative positions are errors, as in torch."""
-    idx = _vector_index(index, "index_select")
-    if input.ndim == 0:  # a scalar counts as one entry along dim 0
-        if idx.size != 1:
-            raise RuntimeError(f"index_select(): Index to scalar can have only 1 value, got {idx.size} value(s)")
-        return index_select(input.reshape(1), dim, index.reshape(1)).reshape(())
-    d, n = _dim_size(input, dim)
-    bad = first_out_of_range(idx, n, allow_negative=False)
-    if bad is not None:  # the class follows the kernel torch's CPU code picks for this dim
-        if input.ndim >= 2 and d == 1:
-            raise RuntimeError(f"INDICES element is out of DATA bounds, id={bad} axis_dim={n}")
-        raise IndexError("index out of range in self")
-    return read_at(input, _dim_key(d, idx))
-
-
-@writes_out(dtype_rule="same")
-def index_add(input: Tensor, dim: int, index: Tensor, source: Tensor, *, alpha: Any = 1) -> Tensor:
-    """A copy of input with alpha * source[i] added at position index[i] along `dim` (repeats add up)."""
-    idx = _vector_index(index, "index_add_")
-    _check_source(input, dim, idx, source, "index_add_")
-    if input.ndim == 0:
-        if idx.size != 1:
-            raise IndexError("Dimension specified as 0 but tensor has no dimensions")
-        return index_add(input.reshape(1), dim, index.reshape(1), source.reshape(1), alpha=alpha).reshape(())
-    d, n = _dim_size(input, dim)
-    bad = first_out_of_range(idx, n, allow_negative=False)
-    if bad is not None:  # the class follows the kernel torch's CPU code picks for this dim
-        if input.ndim >= 2 and d in (0, input.ndim - 1):
-            raise RuntimeError(f"index {bad} is out of bounds for dimension {d} with size {n}")
-        raise IndexError("index out of range in self")
-    return write_at(input, _dim_key(d, idx), source if alpha == 1 else source * alpha, True)
-
-
-@writes_out(dtype_rule="same")
-def index_copy(input: Tensor, dim: int, index: Tensor, source: Tensor) -> Tensor:
-    """A copy of input with source[i] written at position index[i] along `dim`."""
-    idx = _vector_index(index, "index_copy_")
-    _check_source(input, dim, idx, source, "index_copy_")
-    if input.ndim == 0:
-        if idx.size != 1:
-            raise IndexError(f"index_copy_(): When source is scalar, index should have one element (got {idx.size})")
-        return index_copy(input.reshape(1), dim, index.reshape(1), source.reshape(1)).reshape(())
-    d, n = _dim_size(input, dim)
-    bad = first_out_of_range(idx, n, allow_negative=False)
-    if bad is not None:
-        raise IndexError(f"index_copy_(): index {bad} is out of bounds for dimension {d} with size {n}")
-    return write_at(input, _dim_key(d, idx), source)
-
-
-def index_fill(input: Tensor, dim: int, index: Tensor, value: Any) -> Tensor:
-    """A copy of input with `value` (a number or 0-d tensor) at positions `index` along `dim`.
-
-    Negative positions count from the end here (torch allows them in index_fill only)."""
-    _check_scalar_value(value, "index_fill_")
-    idx = _vector_index(index, "index_fill_")
-    d, n = _dim_size(input, dim)
-    bad = first_out_of_range(idx, n, allow_negative=True)
-    if bad is not None:
-        raise IndexError(f"index {bad} is out of bounds for dimension {d} with size {n}")
-    check_fill_value(input, value)
-    if input.ndim == 0:
-        return write_at(input.reshape(1), (idx,), value).reshape(())
-    return write_at(input, _dim_key(d, idx), value)
-
-
-def _check_source(input: Tensor, dim: int, idx: np.ndarray, source: Tensor, op: str) -> None:
-    d = wrap_dim(dim, input.ndim)
-    if source.dtype is not input.dtype:
-        raise RuntimeError(f"{op}(): self ({SCALAR_NAMES[input.dtype.name]}) and source "
-                           f"({SCALAR_NAMES[source.dtype.name]}) must have the same scalar type")
-    n = source._array.shape[d] if source.ndim else 1
-    if len(idx) != n and op == "index_copy_":  # torch words and classes it differently for index_copy
-        raise IndexError(f"{op}(): Number of indices ({len(idx)}) should be equal to source.size(dim) ({n})")
-    if len(idx) != n:
-        raise RuntimeError(f"{op}(): Number of indices ({len(idx)}) should be equal to source.size(dim): "
-                           f"({n}), for dim: {d}")
-    expected = input._array.shape[:d] + (n,) + input._array.shape[d + 1:]
-    if source.ndim and source._array.shape != expected:
-        raise RuntimeError(f"{op}(): Source/destination tensor must have same slice shapes: source "
-                           f"{list(source.shape)} but destination {list(input.shape)} at dim {d}")
-
-
-# the C++ types torch names when a fill value overflows
-_FILL_TYPE_NAMES = {"float16": "c10::Half", "float32": "float", "float64": "double", "int64": "int64_t",
-                    "int32": "int32_t", "int16": "int16_t", "int8": "int8_t", "uint8": "uint8_t"}
-
-
-def check_fill_value(input: Tensor, value: Any) -> None:
-    """Refuse a fill value that input's dtype cannot hold (numpy would wrap it or store INT64_MIN).
-
-    Like torch: NaN and infinities fit only floats; an integer dtype takes the value's
-    range before truncation; uint8 also takes negative Python ints down to -255 (they wrap).
-    """
-    v = value._array.item() if isinstance(value, Tensor) else value
-    dt = input._array.dtype
-    if dt == np.bool_ or isinstance(v, bool):
-        return
-    if dt.kind == "f":
-        fits = not math.isfinite(v) or abs(v) <= np.finfo(dt).max
-    else:
-        info = np.iinfo(dt)
-        low = -info.max if dt.kind == "u" and isinstance(v, (int, np.integer)) else info.min
-        fits = math.isfinite(v) and low <= v <= info.max
-    if not fits:
-        raise RuntimeError(f"value cannot be converted to type {_FILL_TYPE_NAMES[dt.name]} without overflow")
-
-
-def _check_scalar_value(value: Any, op: str) -> None:
-    if isinstance(value, Tensor) and value.ndim:
-        raise RuntimeError(f"{op} only supports a 0-dimensional value tensor, but got tensor with "
-                           f"{value.ndim} dimension(s).")
-
-
 def index_put(input: Tensor, indices: Sequence[Tensor], values: Tensor, accumulate: bool = False) -> Tensor:
     """A copy of input with input[indices] = values (or += with accumulate, where repeats add up)."""
     _check_put_dtype(input, values)
@@ -449,98 +306,14 @@ def index_put(input: Tensor, indices: Sequence[Tensor], values: Tensor, accumula
     return write_at(input, key, values, accumulate)
 
 
-@writes_out(dtype_rule="same")
-def take(input: Tensor, index: Tensor) -> Tensor:
-    """input viewed as 1-D, read at `index`; the result has index's shape."""
-    if index._array.dtype != np.int64:
-        raise RuntimeError(f"take(): Expected a long tensor for index, but got {SCALAR_NAMES[index.dtype.name]}")
-    _check_flat_index(input, index)
-    return read_at(input.reshape(-1), (index._array,))
-
-
-def put(input: Tensor, index: Tensor, source: Tensor, accumulate: bool = False) -> Tensor:
-    """A copy of input, viewed as 1-D, with source's entries written (or added) at `index` (negatives count
-    from the end); index and source need the same number of elements, any shapes."""
-    if index._array.dtype != np.int64:
-        raise RuntimeError(f"put_(): Expected a long tensor for index, but got {SCALAR_NAMES[index.dtype.name]}")
-    if source.dtype is not input.dtype:
-        raise RuntimeError(f"put_(): self and source expected to have the same dtype, but got self.dtype = "
-                           f"{SCALAR_NAMES[input.dtype.name]} and source.dtype = {SCALAR_NAMES[source.dtype.name]}")
-    if index._array.size != source._array.size:
-        raise IndexError(f"put_(): Expected source and index to have the same number of elements, but got "
-                         f"source.numel() = {source._array.size}, index.numel() = {index._array.size}")
-    _check_flat_index(input, index)
-    flat = write_at(input.reshape(-1), (index._array.reshape(-1),), source.reshape(-1), accumulate)
-    return flat.reshape(input.shape)
-
-
-def _check_flat_index(input: Tensor, index: Tensor) -> None:
-    """take/put address input's entries in order, counting negatives from the end."""
-    n = input._array.size
-    bad = first_out_of_range(index._array.reshape(-1), n, allow_negative=True)
-    if bad is not None:
-        raise IndexError(f"out of range: tried to access index {bad} on a tensor of {n} elements.")
-
-
-# ----- masks --------------------------------------------------------------------------
-# the C++ names torch's messages use for dtypes
-_C_NAMES = {"float32": "float", "float64": "double", "float16": "c10::Half", "int64": "long int",
-            "int32": "int", "int16": "short int", "int8": "signed char", "uint8": "unsigned char"}
+# ----- checks shared with selection.py and scatter.py ------------------------------------
 # torch's ScalarType names
 SCALAR_NAMES = {"float32": "Float", "float64": "Double", "float16": "Half", "int64": "Long", "int32": "Int",
                  "int16": "Short", "int8": "Char", "uint8": "Byte", "bool": "Bool"}
 
 
-def _check_mask(mask: Tensor, message: str) -> None:
-    if mask._array.dtype != np.bool_:
-        raise RuntimeError(message.format(dtype=_C_NAMES.get(mask.dtype.name, mask.dtype.name)))
-
-
-@writes_out(dtype_rule="same", message="masked_select(): self and result must have the same scalar type")
-def masked_select(input: Tensor, mask: Tensor) -> Tensor:
-    """The 1-D tensor of input's entries where the (broadcast) bool mask is True."""
-    _check_mask(mask, "masked_select: expected BoolTensor for mask")
-    shape = broadcast_shape(mask._array.shape, input._array.shape)  # (torch names the mask first)
-    m = np.broadcast_to(mask._array, shape)
-    return read_at(input.expand(shape), np.nonzero(m))
-
-
-def masked_fill(input: Tensor, mask: Tensor, value: Any) -> Tensor:
-    """A copy of input with `value` (a number or 0-d tensor) wherever the bool mask is True."""
-    _check_mask(mask, "masked_fill_ only supports boolean masks, but got mask with dtype {dtype}")
-    _check_scalar_value(value, "masked_fill_")
-    check_fill_value(input, value)
-    shape = broadcast_shape(mask._array.shape, input._array.shape)  # (torch names the mask first)
-    if shape != input._array.shape:
-        input = input.expand(shape)
-    return write_at(input, np.nonzero(np.broadcast_to(mask._array, shape)), value)
-
-
-def masked_fill_(self: Tensor, mask: Tensor, value: Any) -> Tensor:
-    """In-place masked_fill; the mask must broadcast to self's shape."""
-    if needs_grad(self, value):
-        return inplace_update(self, masked_fill(self, mask, value))
-    _check_mask(mask, "masked_fill_ only supports boolean masks, but got mask with dtype {dtype}")
-    _check_scalar_value(value, "masked_fill_")
-    check_fill_value(self, value)
-    check_inplace(self)
-    # through an array: Python ints that torch wraps (-1 into uint8) or that overflow C long (into bool)
-    np.copyto(self._array, np.asarray(array_of(value)).astype(self._array.dtype), where=mask._array,
-              casting="unsafe")
-    self._version_box[0] += 1
-    return self
-
-
-# ----- finding nonzero entries --------------------------------------------------------
-@writes_out(dtype_rule="same")
-def nonzero(input: Tensor, *, as_tuple: bool = False) -> Any:
-    """Indices of nonzero entries: an (n, ndim) int64 tensor, or one 1-D tensor per dim if as_tuple."""
-    a = input._array
-    if as_tuple:
-        return tuple(_wrap(i.astype(np.int64, copy=False)) for i in np.nonzero(np.atleast_1d(a)))
-    return _wrap(np.argwhere(a).astype(np.int64, copy=False))
-
-
-def argwhere(input: Tensor) -> Tensor:
-    """The (n, ndim) int64 tensor of indices of nonzero entries."""
-    return nonzero(input)
+def first_out_of_range(index: np.ndarray, n: int, allow_negative: bool) -> int | None:
+    """The first entry of `index` outside [0, n) (or [-n, n) when negative entries count from the end)."""
+    low = -n if allow_negative else 0
+    bad = (index < low) | (index >= n)
+    return int(index[bad][0]) if bad.any() else None

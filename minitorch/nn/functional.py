@@ -3,11 +3,12 @@
 Every function here lives in `minitorch/_ops/`, next to the primitives it uses; this
 module only gathers them under torch's names:
 
-    activations            _ops/activation.py      losses          _ops/loss.py
-    linear, dropout,       _ops/layers.py          convolution     _ops/conv.py
-      embedding, distances                         pooling         _ops/pooling.py
-    normalization          _ops/normalization.py   padding         _ops/padding.py
-    upsampling             _ops/upsampling.py
+    activations            _ops/activation.py      regression and  _ops/loss.py
+    linear, dropout,       _ops/layers.py            margin losses
+      embedding, distances                         cross entropy,  _ops/cross_entropy.py
+    normalization          _ops/normalization.py     nll, bce, kl
+    upsampling             _ops/upsampling.py      convolution     _ops/conv.py
+    padding                _ops/padding.py         pooling         _ops/pooling.py
 """
 from .._ops.activation import (celu, elu, elu_, gelu, hardshrink, hardsigmoid, hardswish, hardtanh, hardtanh_,
                                leaky_relu, leaky_relu_, log_softmax, logsigmoid, mish, prelu, relu, relu6, relu_,
@@ -15,11 +16,11 @@ from .._ops.activation import (celu, elu, elu_, gelu, hardshrink, hardsigmoid, h
                                threshold_)
 from .._ops.conv import (conv1d, conv2d, conv3d, conv_transpose1d, conv_transpose2d, conv_transpose3d, fold,
                          unfold)
+from .._ops.cross_entropy import (binary_cross_entropy, binary_cross_entropy_with_logits, cross_entropy, kl_div,
+                                  nll_loss)
 from .._ops.layers import (alpha_dropout, bilinear, cosine_similarity, dropout, dropout1d, dropout2d, dropout3d,
                            embedding, linear, normalize, one_hot, pairwise_distance)
-from .._ops.loss import (binary_cross_entropy, binary_cross_entropy_with_logits, cosine_embedding_loss,
-                         cross_entropy, huber_loss, kl_div, l1_loss, margin_ranking_loss, mse_loss, nll_loss,
-                         smooth_l1_loss)
+from .._ops.loss import cosine_embedding_loss, huber_loss, l1_loss, margin_ranking_loss, mse_loss, smooth_l1_loss
 from .._ops.math import sigmoid, tanh
 from .._ops.normalization import batch_norm, instance_norm, layer_norm, local_response_norm
 from .._ops.normalization import functional_group_norm as group_norm

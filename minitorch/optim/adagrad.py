@@ -14,7 +14,7 @@ class Adagrad(Optimizer):
 
     def __init__(self, params: Iterable, lr: float = 1e-2, lr_decay: float = 0, weight_decay: float = 0,
                  initial_accumulator_value: float = 0, eps: float = 1e-10, foreach: bool | None = None,
-                 *, maximize: bool = False, differentiable: bool = False, fused: bool | None = None):
+                 *, maximize: bool = False, differentiable: bool = False, fused: bool | None = None) -> None:
         check_non_negative(("learning rate", lr), ("lr_decay value", lr_decay),
                             ("weight_decay value", weight_decay),
                             ("initial_accumulator_value value", initial_accumulator_value),

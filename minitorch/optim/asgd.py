@@ -18,7 +18,7 @@ class ASGD(Optimizer):
 
     def __init__(self, params: Iterable, lr: float = 1e-2, lambd: float = 1e-4, alpha: float = 0.75,
                  t0: float = 1e6, weight_decay: float = 0, foreach: bool | None = None,
-                 maximize: bool = False, differentiable: bool = False, capturable: bool = False):
+                 maximize: bool = False, differentiable: bool = False, capturable: bool = False) -> None:
         check_non_negative(("learning rate", lr), ("weight_decay value", weight_decay))
         super().__init__(params, dict(lr=lr, lambd=lambd, alpha=alpha, t0=t0, weight_decay=weight_decay,
                                       foreach=foreach, maximize=maximize, capturable=capturable,

@@ -21,7 +21,7 @@ class LBFGS(Optimizer):
 
     def __init__(self, params: Iterable, lr: float = 1, max_iter: int = 20, max_eval: int | None = None,
                  tolerance_grad: float = 1e-7, tolerance_change: float = 1e-9, history_size: int = 100,
-                 line_search_fn: str | None = None):
+                 line_search_fn: str | None = None) -> None:
         check_non_negative(("learning rate", lr))
         if max_eval is None:
             max_eval = max_iter * 5 // 4

@@ -15,7 +15,7 @@ from .optimizer import Optimizer
 class LRScheduler:
     """Base class: subclasses implement `get_lr()` returning the lr of each group for `last_epoch`."""
 
-    def __init__(self, optimizer: Optimizer, last_epoch: int = -1):
+    def __init__(self, optimizer: Optimizer, last_epoch: int = -1) -> None:
         if not isinstance(optimizer, Optimizer):
             raise TypeError(f"{type(optimizer).__name__} is not an Optimizer")
         self.optimizer = optimizer
@@ -33,6 +33,7 @@ class LRScheduler:
         self.step()
 
     def get_lr(self) -> list[float]:
+        """The lr of each param group at epoch `last_epoch` (each subclass's schedule)."""
         raise NotImplementedError
 
     def get_last_lr(self) -> list[float]:
@@ -72,7 +73,7 @@ _LRScheduler = LRScheduler
 class StepLR(LRScheduler):
     """lr * gamma every `step_size` epochs."""
 
-    def __init__(self, optimizer: Optimizer, step_size: int, gamma: float = 0.1, last_epoch: int = -1):
+    def __init__(self, optimizer: Optimizer, step_size: int, gamma: float = 0.1, last_epoch: int = -1) -> None:
         self.step_size, self.gamma = step_size, gamma
         super().__init__(optimizer, last_epoch)
 
@@ -89,7 +90,7 @@ class MultiStepLR(LRScheduler):
     """lr * gamma at each milestone epoch (a repeated milestone applies gamma again)."""
 
     def __init__(self, optimizer: Optimizer, milestones: Sequence[int], gamma: float = 0.1,
-                 last_epoch: int = -1):
+                 last_epoch: int = -1) -> None:
         self.milestones = {m: list(milestones).count(m) for m in milestones}
         self.gamma = gamma
         super().__init__(optimizer, last_epoch)
@@ -102,7 +103,7 @@ class MultiStepLR(LRScheduler):
 class ExponentialLR(LRScheduler):
     """lr * gamma every epoch."""
 
-    def __init__(self, optimizer: Optimizer, gamma: float, last_epoch: int = -1):
+    def __init__(self, optimizer: Optimizer, gamma: float, last_epoch: int = -1) -> None:
         self.gamma = gamma
         super().__init__(optimizer, last_epoch)
 
@@ -115,7 +116,7 @@ class ExponentialLR(LRScheduler):
 class CosineAnnealingLR(LRScheduler):
     """Half a cosine from the base lr down to eta_min over T_max epochs (then back up, periodically)."""
 
-    def __init__(self, optimizer: Optimizer, T_max: int, eta_min: float = 0.0, last_epoch: int = -1):
+    def __init__(self, optimizer: Optimizer, T_max: int, eta_min: float = 0.0, last_epoch: int = -1) -> None:
         self.T_max, self.eta_min = T_max, eta_min
         super().__init__(optimizer, last_epoch)
 
@@ -135,7 +136,7 @@ class CosineAnnealingLR(LRScheduler):
 class LambdaLR(LRScheduler):
     """base_lr * lr_lambda(epoch), with one function or one per group."""
 
-    def __init__(self, optimizer: Optimizer, lr_lambda: Callable | Sequence[Callable], last_epoch: int = -1):
+    def __init__(self, optimizer: Optimizer, lr_lambda: Callable | Sequence[Callable], last_epoch: int = -1) -> None:
         n = len(optimizer.param_groups)
         if callable(lr_lambda):
             self.lr_lambdas = [lr_lambda] * n
@@ -153,7 +154,7 @@ class LinearLR(LRScheduler):
     """Scale the lr linearly from start_factor to end_factor over total_iters epochs."""
 
     def __init__(self, optimizer: Optimizer, start_factor: float = 1.0 / 3, end_factor: float = 1.0,
-                 total_iters: int = 5, last_epoch: int = -1):
+                 total_iters: int = 5, last_epoch: int = -1) -> None:
         if not 0 < start_factor <= 1:
             raise ValueError("Starting multiplicative factor expected to be greater than 0 and less or "
                              "equal to 1.")
@@ -179,7 +180,7 @@ class OneCycleLR(LRScheduler):
                  epochs: int | None = None, steps_per_epoch: int | None = None, pct_start: float = 0.3,
                  anneal_strategy: str = "cos", cycle_momentum: bool = True, base_momentum: Any = 0.85,
                  max_momentum: Any = 0.95, div_factor: float = 25.0, final_div_factor: float = 1e4,
-                 three_phase: bool = False, last_epoch: int = -1):
+                 three_phase: bool = False, last_epoch: int = -1) -> None:
         if total_steps is None:
             if epochs is None or steps_per_epoch is None:
                 raise ValueError("You must define either total_steps OR (epochs AND steps_per_epoch)")
@@ -259,7 +260,7 @@ class ReduceLROnPlateau:
 
     def __init__(self, optimizer: Optimizer, mode: str = "min", factor: float = 0.1, patience: int = 10,
                  threshold: float = 1e-4, threshold_mode: str = "rel", cooldown: int = 0,
-                 min_lr: Any = 0, eps: float = 1e-8):
+                 min_lr: Any = 0, eps: float = 1e-8) -> None:
         if factor >= 1.0:
             raise ValueError("Factor should be < 1.0.")
         if mode not in ("min", "max"):
@@ -292,7 +293,7 @@ class ReduceLROnPlateau:
             self.best, self.num_bad_epochs = current, 0
         else:
             self.num_bad_epochs += 1
-        if self.cooldown_counter > 0:
+        if self.in_cooldown:
             self.cooldown_counter -= 1
             self.num_bad_epochs = 0
         if self.num_bad_epochs > self.patience:
@@ -310,6 +311,7 @@ class ReduceLROnPlateau:
 
     @property
     def in_cooldown(self) -> bool:
+        """True while the epochs of rest after a reduction are running (no new reduction then)."""
         return self.cooldown_counter > 0
 
     def state_dict(self) -> dict:

@@ -19,7 +19,7 @@ class NAdam(Optimizer):
     def __init__(self, params: Iterable, lr: float = 2e-3, betas: tuple = (0.9, 0.999), eps: float = 1e-8,
                  weight_decay: float = 0, momentum_decay: float = 4e-3, decoupled_weight_decay: bool = False,
                  *, foreach: bool | None = None, maximize: bool = False, capturable: bool = False,
-                 differentiable: bool = False):
+                 differentiable: bool = False) -> None:
         check_non_negative(("learning rate", lr), ("epsilon value", eps))
         check_betas(betas)
         check_non_negative(("weight_decay value", weight_decay), ("momentum_decay value", momentum_decay))

@@ -28,7 +28,7 @@ required = _RequiredParameter()
 class Optimizer:
     """Base class: holds `param_groups` (dicts with 'params' and hyperparameters) and `state`."""
 
-    def __init__(self, params: Iterable, defaults: dict):
+    def __init__(self, params: Iterable, defaults: dict) -> None:
         self.defaults = defaults
         self.state: dict = defaultdict(dict)
         self.param_groups: list[dict] = []

@@ -16,7 +16,7 @@ class RAdam(Optimizer):
     def __init__(self, params: Iterable, lr: float = 1e-3, betas: tuple = (0.9, 0.999), eps: float = 1e-8,
                  weight_decay: float = 0, decoupled_weight_decay: bool = False, *,
                  foreach: bool | None = None, maximize: bool = False, capturable: bool = False,
-                 differentiable: bool = False):
+                 differentiable: bool = False) -> None:
         check_non_negative(("learning rate", lr), ("epsilon value", eps))
         check_betas(betas)
         check_non_negative(("weight_decay value", weight_decay))

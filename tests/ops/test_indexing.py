@@ -1,4 +1,5 @@
-"""Indexing, gather and scatter against torch: values, dtypes, gradients, views and errors."""
+"""Indexing (_ops/indexing.py) and selection by indices and masks (_ops/selection.py) against torch: values,
+dtypes, gradients, views and errors; their shared case tables mix both, so one file tests the two modules."""
 import numpy as np
 import pytest
 import torch

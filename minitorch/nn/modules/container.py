@@ -198,12 +198,15 @@ class ModuleDict(Module):
         return module
 
     def keys(self) -> Iterable[str]:
+        """The names, in insertion order."""
         return self._modules.keys()
 
     def items(self) -> Iterable[tuple[str, Module]]:
+        """(name, module) pairs, in insertion order."""
         return self._modules.items()
 
     def values(self) -> Iterable[Module]:
+        """The modules, in insertion order."""
         return self._modules.values()
 
     def update(self, modules: Any) -> None:
@@ -308,12 +311,15 @@ class ParameterDict(Module):
         return key in self._keys
 
     def keys(self) -> Iterable[str]:
+        """The names, in insertion order."""
         return self._keys.keys()
 
     def items(self) -> Iterable[tuple[str, Any]]:
+        """(name, parameter) pairs, in insertion order."""
         return ((k, self[k]) for k in self._keys)
 
     def values(self) -> Iterable[Any]:
+        """The parameters, in insertion order."""
         return (self[k] for k in self._keys)
 
     def pop(self, key: str) -> Any:

@@ -1,6 +1,8 @@
 """Fold and Unfold: sliding blocks to columns and back."""
 from __future__ import annotations
 
+from typing import Any
+
 from ..._ops import conv as C
 from ..._tensor import Tensor
 from .module import Module
@@ -11,7 +13,8 @@ __all__ = ["Fold", "Unfold"]
 class Fold(Module):
     """(N, C*prod(kernel_size), L) -> (N, C, *output_size), summing overlapping blocks."""
 
-    def __init__(self, output_size, kernel_size, dilation=1, padding=0, stride=1) -> None:
+    def __init__(self, output_size: Any, kernel_size: Any, dilation: Any = 1, padding: Any = 0,
+                 stride: Any = 1) -> None:
         super().__init__()
         self.output_size, self.kernel_size = output_size, kernel_size
         self.dilation, self.padding, self.stride = dilation, padding, stride
@@ -27,7 +30,7 @@ class Fold(Module):
 class Unfold(Module):
     """(N, C, H, W) -> (N, C*prod(kernel_size), L): every sliding block as a column."""
 
-    def __init__(self, kernel_size, dilation=1, padding=0, stride=1) -> None:
+    def __init__(self, kernel_size: Any, dilation: Any = 1, padding: Any = 0, stride: Any = 1) -> None:
         super().__init__()
         self.kernel_size, self.dilation, self.padding, self.stride = kernel_size, dilation, padding, stride
 

@@ -4,10 +4,13 @@ A Module keeps three ordered registries, filled by plain attribute assignment:
 `_parameters` (Parameters), `_buffers` (non-learnable tensors, e.g. running stats) and
 `_modules` (child Modules). Everything else (state_dict keys, `parameters()`, `to()`,
 `repr`) walks those registries recursively, in registration order, like torch.
+
+The class reads in three files: this one (registration, iteration, modes, conversion, repr),
+`module_hooks.py` (forward/backward hooks) and `module_state_dict.py` (saving and loading).
 """
 from __future__ import annotations
 
-from collections import OrderedDict, namedtuple
+from collections import OrderedDict
 from typing import Any, Callable, Iterator
 
 import numpy as np
@@ -15,23 +18,11 @@ import numpy as np
 from ... import _dtype
 from ..._device import check_device
 from ..._tensor import Tensor
-from ...utils.hooks import RemovableHandle
-from ...autograd import grad_mode
-from ...autograd.function import Function
 from ..parameter import Parameter
+from .module_hooks import _ModuleHooks
+from .module_state_dict import _ModuleStateDict
 
 __all__ = ["Module"]
-
-
-class _IncompatibleKeys(namedtuple("IncompatibleKeys", ["missing_keys", "unexpected_keys"])):
-    """What load_state_dict returns: keys the model wanted but did not get, and the reverse."""
-
-    def __repr__(self) -> str:
-        if not self.missing_keys and not self.unexpected_keys:
-            return "<All keys matched successfully>"
-        return f"_IncompatibleKeys(missing_keys={self.missing_keys}, unexpected_keys={self.unexpected_keys})"
-
-    __str__ = __repr__
 
 
 def _addindent(text: str, spaces: int) -> str:
@@ -56,8 +47,11 @@ def _torch_type_name(value: Any) -> str:
     return type(value).__qualname__ if module == "builtins" else f"{module}.{type(value).__qualname__}"
 
 
-class Module:
-    """Base class for neural network layers; subclasses set submodules as attributes and define `forward`."""
+class Module(_ModuleHooks, _ModuleStateDict):
+    """Base class for neural network layers; subclasses set submodules as attributes and define `forward`.
+
+    Hook registration comes from `_ModuleHooks`, `state_dict`/`load_state_dict` from `_ModuleStateDict`.
+    """
 
     training: bool
     _version = 1
@@ -81,67 +75,13 @@ class Module:
     def forward(self, *args: Any, **kwargs: Any) -> Any:
         raise NotImplementedError(f'Module [{type(self).__name__}] is missing the required "forward" function')
 
-    # ----- calling: forward with hooks -------------------------------------------------
+    # ----- calling: forward, through the hooks when any is registered -------------------
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         d = self.__dict__
         if not (d["_forward_pre_hooks"] or d["_forward_hooks"] or d["_backward_hooks"]
                 or d["_backward_pre_hooks"]):
             return self.forward(*args, **kwargs)
         return self._call_with_hooks(args, kwargs)
-
-    def _call_with_hooks(self, args: tuple, kwargs: dict) -> Any:
-        for hid, hook in list(self._forward_pre_hooks.items()):
-            if hid in self._forward_pre_hooks_with_kwargs:
-                new = hook(self, args, kwargs)
-                if new is not None:
-                    args, kwargs = new
-            else:
-                new = hook(self, args)
-                if new is not None:
-                    args = new if isinstance(new, tuple) else (new,)
-        state = None
-        if self._backward_hooks or self._backward_pre_hooks:
-            state = _BackwardHookState(self)
-            args = state.wrap_inputs(args)
-        result = self.forward(*args, **kwargs)
-        for hid, hook in list(self._forward_hooks.items()):
-            new = hook(self, args, kwargs, result) if hid in self._forward_hooks_with_kwargs \
-                else hook(self, args, result)
-            if new is not None:
-                result = new
-        if state is not None:
-            result = state.wrap_outputs(result)
-        return result
-
-    def register_forward_pre_hook(self, hook: Callable, *, prepend: bool = False,
-                                  with_kwargs: bool = False) -> RemovableHandle:
-        """Call `hook(module, args)` before forward; a returned value replaces the args."""
-        return self._add_hook(self._forward_pre_hooks, hook, prepend,
-                              self._forward_pre_hooks_with_kwargs if with_kwargs else None)
-
-    def register_forward_hook(self, hook: Callable, *, prepend: bool = False, with_kwargs: bool = False,
-                              always_call: bool = False) -> RemovableHandle:
-        """Call `hook(module, args, output)` after forward; a returned value replaces the output."""
-        return self._add_hook(self._forward_hooks, hook, prepend,
-                              self._forward_hooks_with_kwargs if with_kwargs else None)
-
-    def register_full_backward_hook(self, hook: Callable, prepend: bool = False) -> RemovableHandle:
-        """Call `hook(module, grad_input, grad_output)` once the gradients w.r.t. the
-        module's tensor inputs are computed; a returned tuple replaces grad_input."""
-        return self._add_hook(self._backward_hooks, hook, prepend, None)
-
-    def register_full_backward_pre_hook(self, hook: Callable, prepend: bool = False) -> RemovableHandle:
-        """Call `hook(module, grad_output)` before the module's backward; may return new grad_output."""
-        return self._add_hook(self._backward_pre_hooks, hook, prepend, None)
-
-    @staticmethod
-    def _add_hook(hooks: OrderedDict, hook: Callable, prepend: bool, kwargs_set: set | None) -> RemovableHandle:
-        handle = RemovableHandle(hooks, hook)
-        if prepend:
-            hooks.move_to_end(handle.id, last=False)
-        if kwargs_set is not None:
-            kwargs_set.add(handle.id)
-        return handle
 
     # ----- registration ----------------------------------------------------------------
     def __setattr__(self, name: str, value: Any) -> None:
@@ -446,6 +386,7 @@ class Module:
         return self
 
     def cuda(self, device: Any = None) -> "Module":
+        """Raise as torch does without CUDA: only the cpu device exists."""
         check_device("cuda")
         return self
 
@@ -454,92 +395,6 @@ class Module:
         for t in list(self.parameters()) + list(self.buffers()):
             t.share_memory_()
         return self
-
-    # ----- state_dict ------------------------------------------------------------------
-    def state_dict(self, *args: Any, destination: dict | None = None, prefix: str = "",
-                   keep_vars: bool = False) -> dict:
-        """An ordered dict of every parameter and persistent buffer, by dotted name.
-
-        Order: a module's own parameters, then its buffers, then each child's entries.
-        Values share storage with the module but are detached unless `keep_vars`.
-        """
-        if args:  # the deprecated positional form state_dict(destination, prefix, keep_vars)
-            destination, prefix, keep_vars = (list(args) + [destination, prefix, keep_vars][len(args):])[:3]
-        if destination is None:
-            destination = OrderedDict()
-        for name, p in self._parameters.items():
-            if p is not None:
-                destination[prefix + name] = p if keep_vars else p.detach()
-        for name, b in self._buffers.items():
-            if b is not None and name not in self._non_persistent_buffers_set:
-                destination[prefix + name] = b if keep_vars else b.detach()
-        for name, module in self._modules.items():
-            if module is not None:
-                module.state_dict(destination=destination, prefix=prefix + name + ".", keep_vars=keep_vars)
-        return destination
-
-    def _load_local(self, state_dict: dict, prefix: str, strict: bool, assign: bool,
-                    missing: list, unexpected: list, errors: list) -> None:
-        persistent = {k: v for k, v in self._buffers.items() if k not in self._non_persistent_buffers_set}
-        local = {**{k: v for k, v in self._parameters.items() if v is not None},
-                 **{k: v for k, v in persistent.items() if v is not None}}
-        for name, target in local.items():
-            key = prefix + name
-            if key not in state_dict:
-                missing.append(key)
-                continue
-            value = state_dict[key]
-            if not isinstance(value, Tensor):
-                errors.append(f'While copying the parameter named "{key}", expected torch.Tensor or '
-                              f"Tensor-like object from checkpoint but received {type(value)}")
-                continue
-            if value.shape != target.shape:
-                errors.append(f"size mismatch for {key}: copying a param with shape {value.shape} from "
-                              f"checkpoint, the shape in current model is {target.shape}.")
-                continue
-            if assign:
-                if name in self._parameters:
-                    new = value if isinstance(value, Parameter) else Parameter(value, target.requires_grad)
-                    self._parameters[name] = new
-                else:
-                    self._buffers[name] = value
-            else:
-                np.copyto(target._array, value._array, casting="unsafe")
-                target._bump_version()
-        if strict:
-            for key in state_dict:
-                if not key.startswith(prefix):
-                    continue
-                rest = key[len(prefix):]
-                head = rest.split(".", 1)[0]
-                if head not in self._modules and rest not in local:
-                    unexpected.append(key)
-
-    def load_state_dict(self, state_dict: dict, strict: bool = True, assign: bool = False) -> _IncompatibleKeys:
-        """Copy values from `state_dict` into the parameters and buffers with the same names.
-
-        Returns (missing_keys, unexpected_keys). With `strict`, any missing or unexpected
-        key raises; a shape mismatch always raises, listing every problem at once.
-        """
-        if not isinstance(state_dict, dict):
-            raise TypeError(f"Expected state_dict to be dict-like, got {type(state_dict)}.")
-        missing: list = []
-        unexpected: list = []
-        errors: list = []
-        for prefix, module in self.named_modules(prefix=""):
-            module._load_local(state_dict, prefix + "." if prefix else "", True, assign,
-                               missing, unexpected, errors)
-        if strict:
-            if unexpected:
-                errors.insert(0, "Unexpected key(s) in state_dict: {}. ".format(
-                    ", ".join(f'"{k}"' for k in unexpected)))
-            if missing:
-                errors.insert(0, "Missing key(s) in state_dict: {}. ".format(
-                    ", ".join(f'"{k}"' for k in missing)))
-        if errors:
-            raise RuntimeError("Error(s) in loading state_dict for {}:\n\t{}".format(
-                type(self).__name__, "\n\t".join(errors)))
-        return _IncompatibleKeys(missing, unexpected)
 
     # ----- printing ---------------------------------------------------------------------
     def extra_repr(self) -> str:
@@ -563,89 +418,3 @@ class Module:
 
     def __setstate__(self, state: dict) -> None:
         self.__dict__.update(state)
-
-
-# ----- full backward hooks ------------------------------------------------------------
-class _BackwardHookState:
-    """Connects one forward call of a module to its backward hooks.
-
-    Inputs and outputs pass through identity Functions: the output node sees the
-    gradients w.r.t. the outputs (grad_output); the input node sees the gradients w.r.t.
-    the inputs (grad_input) and is where the hooks run.
-    """
-
-    def __init__(self, module: Module):
-        self.module = module
-        self.grad_output: tuple | None = None
-        self.n_inputs = 0
-        self.input_positions: list = []
-        self.inputs_hooked = False
-
-    def wrap_inputs(self, args: tuple) -> tuple:
-        positions = [i for i, a in enumerate(args) if isinstance(a, Tensor)]
-        self.n_inputs = len(positions)
-        self.input_positions = positions
-        if not any(args[i]._requires_grad for i in positions) or not grad_mode._enabled:
-            return args
-        wrapped = _InputHook.apply(self, *[args[i] for i in positions])
-        wrapped = wrapped if isinstance(wrapped, tuple) else (wrapped,)
-        args = list(args)
-        for i, w in zip(positions, wrapped):
-            args[i] = w
-        self.inputs_hooked = True
-        return tuple(args)
-
-    def wrap_outputs(self, result: Any) -> Any:
-        single = isinstance(result, Tensor)
-        outs = (result,) if single else result
-        if not isinstance(outs, tuple) or not any(isinstance(o, Tensor) and o._requires_grad for o in outs) \
-                or not grad_mode._enabled:
-            return result
-        wrapped = _OutputHook.apply(self, *outs)
-        return wrapped if single else tuple(wrapped) if isinstance(wrapped, tuple) else (wrapped,)
-
-    def run_pre_hooks(self, grads: tuple) -> tuple:
-        for hook in list(self.module._backward_pre_hooks.values()):
-            new = hook(self.module, grads)
-            if new is not None:
-                grads = tuple(new)
-        return grads
-
-    def run_hooks(self, grad_input: tuple) -> tuple:
-        for hook in list(self.module._backward_hooks.values()):
-            new = hook(self.module, grad_input, self.grad_output)
-            if new is not None:
-                if len(new) != len(grad_input):
-                    raise RuntimeError(f"Backward hook returned an invalid number of grad_input, got "
-                                       f"{len(new)}, but expected {len(grad_input)}")
-                grad_input = tuple(new)
-        return grad_input
-
-
-class _OutputHook(Function):
-    @staticmethod
-    def forward(ctx, state, *outputs):
-        ctx.state = state
-        return outputs if len(outputs) > 1 else outputs[0]
-
-    @staticmethod
-    def backward(ctx, *grads):
-        state = ctx.state
-        grads = state.run_pre_hooks(tuple(grads))
-        state.grad_output = grads
-        if not state.inputs_hooked:
-            # No input needs a gradient: the hooks run now, with grad_input all None.
-            state.run_hooks((None,) * max(state.n_inputs, 1))
-        return (None,) + tuple(grads)
-
-
-class _InputHook(Function):
-    @staticmethod
-    def forward(ctx, state, *inputs):
-        ctx.state = state
-        return inputs if len(inputs) > 1 else inputs[0]
-
-    @staticmethod
-    def backward(ctx, *grads):
-        grads = tuple(g if need else None for g, need in zip(grads, ctx.needs_input_grad[1:]))
-        return (None,) + tuple(ctx.state.run_hooks(grads))

@@ -2,6 +2,8 @@
 LocalResponseNorm."""
 from __future__ import annotations
 
+from typing import Any
+
 from ... import _creation, _dtype
 from ..._ops import normalization as N
 from ..._tensor import Tensor
@@ -136,8 +138,8 @@ class InstanceNorm3d(_InstanceNorm):
 class LayerNorm(Module):
     """Normalise over the trailing normalized_shape dims, with an elementwise affine map."""
 
-    def __init__(self, normalized_shape, eps: float = 1e-5, elementwise_affine: bool = True, bias: bool = True,
-                 device=None, dtype=None) -> None:
+    def __init__(self, normalized_shape: int | tuple[int, ...], eps: float = 1e-5, elementwise_affine: bool = True,
+                 bias: bool = True, device: Any = None, dtype: Any = None) -> None:
         super().__init__()
         shape = (normalized_shape,) if isinstance(normalized_shape, int) else tuple(normalized_shape)
         self.normalized_shape, self.eps, self.elementwise_affine = shape, eps, elementwise_affine
@@ -155,7 +157,7 @@ class GroupNorm(Module):
     """Normalise (N, C, *) over groups of C/num_groups channels, then a per-channel affine map."""
 
     def __init__(self, num_groups: int, num_channels: int, eps: float = 1e-5, affine: bool = True,
-                 device=None, dtype=None, *, bias: bool = True) -> None:
+                 device: Any = None, dtype: Any = None, *, bias: bool = True) -> None:
         super().__init__()
         if num_channels % num_groups != 0:
             raise ValueError(f"num_channels ({num_channels}) must be divisible by num_groups ({num_groups})")

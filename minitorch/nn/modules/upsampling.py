@@ -1,6 +1,8 @@
 """Upsample, UpsamplingNearest2d, UpsamplingBilinear2d."""
 from __future__ import annotations
 
+from typing import Any
+
 from ..._ops.upsampling import interpolate
 from ..._tensor import Tensor
 from .module import Module
@@ -11,8 +13,8 @@ __all__ = ["Upsample", "UpsamplingNearest2d", "UpsamplingBilinear2d"]
 class Upsample(Module):
     """Resample (N, C, *spatial) to `size` or `scale_factor` times the input (see F.interpolate)."""
 
-    def __init__(self, size=None, scale_factor=None, mode: str = "nearest", align_corners: bool | None = None,
-                 recompute_scale_factor: bool | None = None) -> None:
+    def __init__(self, size: Any = None, scale_factor: Any = None, mode: str = "nearest",
+                 align_corners: bool | None = None, recompute_scale_factor: bool | None = None) -> None:
         super().__init__()
         self.name = type(self).__name__
         self.size = size
@@ -36,12 +38,12 @@ class Upsample(Module):
 class UpsamplingNearest2d(Upsample):
     """Nearest-neighbour 2-d upsampling."""
 
-    def __init__(self, size=None, scale_factor=None) -> None:
+    def __init__(self, size: Any = None, scale_factor: Any = None) -> None:
         super().__init__(size, scale_factor, mode="nearest")
 
 
 class UpsamplingBilinear2d(Upsample):
     """Bilinear 2-d upsampling with align_corners=True."""
 
-    def __init__(self, size=None, scale_factor=None) -> None:
+    def __init__(self, size: Any = None, scale_factor: Any = None) -> None:
         super().__init__(size, scale_factor, mode="bilinear", align_corners=True)

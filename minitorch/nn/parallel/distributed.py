@@ -23,7 +23,7 @@ from ..modules.module import Module
 class _Bucket:
     """Parameters whose gradients are reduced together in one flat buffer."""
 
-    def __init__(self, params: list[Tensor]):
+    def __init__(self, params: list[Tensor]) -> None:
         self.params = params
         self.offsets = np.cumsum([0] + [p.numel() for p in params]).tolist()
         self.buffer = np.empty(self.offsets[-1], dtype=params[0]._array.dtype)
@@ -48,7 +48,7 @@ class DistributedDataParallel(Module):
                  broadcast_buffers: bool = True, process_group: ProcessGroup | None = None,
                  bucket_cap_mb: float | None = None, find_unused_parameters: bool = False,
                  check_reduction: bool = False, gradient_as_bucket_view: bool = False,
-                 static_graph: bool = False, **kwargs: Any):
+                 static_graph: bool = False, **kwargs: Any) -> None:
         super().__init__()
         if find_unused_parameters:
             raise NotImplementedError("find_unused_parameters=True is not supported: every parameter "

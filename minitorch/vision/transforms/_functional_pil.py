@@ -56,10 +56,12 @@ def _through_array(img: Image.Image, fn: Callable[[np.ndarray], np.ndarray]) -> 
 
 
 def hflip(img: Image.Image) -> Image.Image:
+    """Mirror left to right."""
     return img.transpose(Image.Transpose.FLIP_LEFT_RIGHT)
 
 
 def vflip(img: Image.Image) -> Image.Image:
+    """Mirror top to bottom."""
     return img.transpose(Image.Transpose.FLIP_TOP_BOTTOM)
 
 
@@ -91,14 +93,17 @@ def affine(img: Image.Image, matrix: Sequence[float], resample: int, fill: Any) 
 
 
 def adjust_brightness(img: Image.Image, factor: float) -> Image.Image:
+    """Blend with black: factor 0 is black, 1 the image."""
     return ImageEnhance.Brightness(img).enhance(factor)
 
 
 def adjust_contrast(img: Image.Image, factor: float) -> Image.Image:
+    """Blend with the mean grey: factor 0 is flat grey, 1 the image."""
     return ImageEnhance.Contrast(img).enhance(factor)
 
 
 def adjust_saturation(img: Image.Image, factor: float) -> Image.Image:
+    """Blend with the greyscale image: factor 0 is grey, 1 the image."""
     return ImageEnhance.Color(img).enhance(factor)
 
 
@@ -121,4 +126,5 @@ def to_grayscale(img: Image.Image, num_output_channels: int) -> Image.Image:
 
 
 def gaussian_blur(img: Image.Image, kernel_size: Sequence[int], sigma: Sequence[float]) -> Image.Image:
+    """The tensor kernel's blur, through an array (Pillow's own blur rounds its kernel differently)."""
     return _through_array(img, lambda a: A.gaussian_blur(a, kernel_size, sigma))

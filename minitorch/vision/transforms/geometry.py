@@ -9,7 +9,8 @@ from typing import Any
 from . import functional as F
 from ._args import (_check_fill, _check_scale_ratio, _check_sequence, _happens, _old_names, _random_sides, _randint,
                     _setup_angle, _setup_size, _uniform)
-from .functional import InterpolationMode
+from ._functional_geometry import _PADDING_MODES, _parse_padding
+from ._functional_image import InterpolationMode, _interpolation
 
 __all__ = ["Resize", "CenterCrop", "Pad", "RandomCrop", "RandomResizedCrop", "RandomHorizontalFlip",
            "RandomVerticalFlip", "RandomRotation", "RandomAffine"]
@@ -27,7 +28,7 @@ class Resize:
             raise ValueError(f"If size is a sequence, it should have 1 or 2 values, got {len(size)}")
         self.size = size
         self.max_size = max_size
-        self.interpolation = F._interpolation(interpolation)
+        self.interpolation = _interpolation(interpolation)
         self.antialias = antialias
 
     def __call__(self, img: Any) -> Any:
@@ -56,10 +57,10 @@ class Pad:
 
     def __init__(self, padding: int | Sequence[int], fill: float | Sequence[float] = 0,
                  padding_mode: str = "constant") -> None:
-        F._parse_padding(padding)  # reject bad padding now rather than at the first image
+        _parse_padding(padding)  # reject bad padding now rather than at the first image
         if not isinstance(fill, (numbers.Number, tuple, list)):
             raise TypeError(f"Got inappropriate fill arg: {fill!r}")
-        if padding_mode not in F._PADDING_MODES:
+        if padding_mode not in _PADDING_MODES:
             raise ValueError(f"Padding mode should be either constant, edge, reflect or symmetric, got {padding_mode!r}")
         self.padding = padding
         self.fill = fill
@@ -84,7 +85,7 @@ class RandomCrop:
                  padding_mode: str = "constant") -> None:
         self.size = _setup_size(size, "Please provide only two dimensions (h, w) for size.")
         if padding is not None:
-            F._parse_padding(padding)
+            _parse_padding(padding)
         self.padding = padding
         self.pad_if_needed = pad_if_needed
         self.fill = fill
@@ -126,7 +127,7 @@ class RandomResizedCrop:
         _check_scale_ratio(scale, ratio)
         self.scale = scale
         self.ratio = ratio
-        self.interpolation = F._interpolation(interpolation)
+        self.interpolation = _interpolation(interpolation)
         self.antialias = antialias
 
     @staticmethod
@@ -198,7 +199,7 @@ class RandomRotation:
         if center is not None:
             _check_sequence(center, "center", (2,))
         self.center = center
-        self.interpolation = F._interpolation(interpolation)
+        self.interpolation = _interpolation(interpolation)
         self.expand = expand
         self.fill = _check_fill(fill)
 
@@ -244,7 +245,7 @@ class RandomAffine:
         if center is not None:
             _check_sequence(center, "center", (2,))
         self.center = center
-        self.interpolation = F._interpolation(interpolation)
+        self.interpolation = _interpolation(interpolation)
         self.fill = _check_fill(fill)
 
     @staticmethod
