@@ -17,7 +17,7 @@ import numpy as np
 
 from .. import _dtype
 from .._tensor import Tensor, _wrap
-from ..autograd.function import Function
+from ..autograd.function import Function, label_node
 from ._common import (apply_broadcasting, array_of, as_tensor_operand, broadcast_shape, check_broadcastable,
                       check_tensor, check_tensor_first, check_tensor_input, not_implemented, promote, type_name,
                       wrap_overflowing_ints)
@@ -326,7 +326,8 @@ def clamp(input: Tensor, min: Any = None, max: Any = None) -> Tensor:
     if tensor_bounds:
         min, max = (None if x is None else x.to(dt) if isinstance(x, Tensor) else _wrap(np.asarray(x, dt.np))
                     for x in (min, max))
-    return apply_broadcasting(Clamp, a, min, max)
+    # torch's overloads name the node: Tensor bounds ClampBackward0, number bounds ClampBackward1
+    return label_node(apply_broadcasting(Clamp, a, min, max), f"ClampBackward{0 if tensor_bounds else 1}")
 
 
 clip = clamp
@@ -339,7 +340,7 @@ def clamp_min(input: Tensor, min: Any) -> Tensor:
         raise TypeError("clamp_min() received an invalid combination of arguments - got (Tensor, NoneType), but "
                         "expected one of:\n * (Tensor input, Tensor min, *, Tensor out = None)\n"
                         " * (Tensor input, Number min, *, Tensor out = None)\n")
-    return clamp(input, min=min)
+    return label_node(clamp(input, min=min), f"ClampMinBackward{int(isinstance(min, Tensor))}")
 
 
 @writes_out(dtype_rule="same", message="Found dtype {out} but expected {result}")
@@ -349,7 +350,7 @@ def clamp_max(input: Tensor, max: Any) -> Tensor:
         raise TypeError("clamp_max() received an invalid combination of arguments - got (Tensor, NoneType), but "
                         "expected one of:\n * (Tensor input, Tensor max, *, Tensor out = None)\n"
                         " * (Tensor input, Number max, *, Tensor out = None)\n")
-    return clamp(input, max=max)
+    return label_node(clamp(input, max=max), f"ClampMaxBackward{int(isinstance(max, Tensor))}")
 
 
 class Maximum(Function):

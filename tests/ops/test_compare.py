@@ -1,6 +1,7 @@
 """Comparisons, logic, where, clamp and the isnan family (_ops/compare.py) against torch."""
 import numpy as np
 import pytest
+import torch
 
 import minitorch
 from conftest import (ALL_DTYPES, BROADCASTS, assert_matches_torch, gradcheck, randn, same_error, same_outcome,
@@ -189,6 +190,22 @@ def test_clamp_with_tensor_bounds_passes_gradients_like_torch(bounds, dtype):
         assert_matches_torch(lambda lib, t, low, high: lib.clamp(t, low, high), x, lo, hi)
     else:
         assert_matches_torch(lambda lib, t, low, high: lib.clamp(t, low, high), x.reshape(9, 1)[:4], lo[:3], hi[:3])
+
+
+CLAMP_CALLS = {
+    "numbers": lambda lib, x: x.clamp(0, 1), "number_min": lambda lib, x: x.clamp(min=0),
+    "tensors": lambda lib, x: x.clamp(lib.zeros(3), lib.ones(3)), "tensor_max": lambda lib, x: x.clamp(max=lib.ones(3)),
+    "clip": lambda lib, x: x.clip(0, 1.0), "clamp_min_number": lambda lib, x: x.clamp_min(0),
+    "clamp_min_tensor": lambda lib, x: lib.clamp_min(x, lib.zeros(3)), "clamp_max_number": lambda lib, x: x.clamp_max(1),
+    "clamp_max_tensor": lambda lib, x: x.clamp_max(lib.ones(3)),
+}
+
+
+@pytest.mark.parametrize("call", CLAMP_CALLS)
+def test_clamp_node_names_follow_torchs_overloads(call):
+    """torch names the node by overload: number bounds end in 1 for clamp, tensor bounds in 1 for clamp_min/max."""
+    ours, theirs = (CLAMP_CALLS[call](lib, lib.ones(3, requires_grad=True)).grad_fn.name() for lib in (minitorch, torch))
+    assert ours == theirs
 
 
 def test_clamp_argument_errors_match_torch():
