@@ -54,7 +54,7 @@ class Mul(Function):
     def forward(ctx, a, b):
         need_a, need_b = ctx.needs_input_grad
         ctx.save_for_backward(a if need_b else None, b if need_a else None)
-        return a * b
+        return _rounded_like(a * b, a)
 
     @staticmethod
     def backward(ctx, grad):
@@ -68,7 +68,11 @@ class Div(Function):
     def forward(ctx, a, b):
         ctx.save_for_backward(a if ctx.needs_input_grad[1] else None, b)
         with np.errstate(divide="ignore", invalid="ignore"):
-            return a / b
+            if isinstance(a, np.ndarray):
+                return _rounded_like(a / b, a)
+            # number / b: torch's b.reciprocal() * number, the number read in float32 for float16
+            r = np.reciprocal(b)
+            return (r.astype(np.float32) * a).astype(np.float16) if r.dtype == np.float16 else r * a
 
     @staticmethod
     def backward(ctx, grad):
@@ -91,6 +95,33 @@ class Neg(Function):
     @staticmethod
     def backward(ctx, grad):
         return -grad
+
+
+def _with_scalar_in_float32(a: Any, b: Any) -> tuple[Any, Any]:
+    """promote(a, b) for mul and the divisions, except that a single-value `b` (a Python number or
+    a 0-d tensor) beside a float16 tensor `a` with a float16 result becomes a 0-d float32 tensor.
+
+    torch's CPU kernels for these ops read such a second operand in their computation type,
+    float32 for float16, and round only the result; rounding the value to float16 first would
+    be off by up to an ulp (0.1, a float64 0-d tensor) or more (2049 becomes 2048). The forwards
+    round the float32 result back with _rounded_like. (add, sub, pow and the others round the
+    value to float16 first, as torch does.)
+    """
+    if isinstance(a, Tensor) and a._array.dtype == np.float16:
+        if type(b) in (bool, int, float) and builtins.abs(b) <= np.finfo(np.float32).max:
+            return a, _wrap(np.asarray(b, dtype=np.float32))
+        if (isinstance(b, Tensor) and b._array.ndim == 0 and b._array.dtype != np.float16
+                and _dtype.result_type(a, b) is _dtype.float16):
+            return a, b.to(_dtype.float32)
+    return promote(a, b)
+
+
+def _rounded_like(out: np.ndarray, a: Any) -> np.ndarray:
+    """The float32 result of a float16 `a` with a float32 scalar (see _with_scalar_in_float32)
+    rounded to float16, once, as torch rounds it; any other result as it is."""
+    if isinstance(a, np.ndarray) and a.dtype == np.float16 and out.dtype != np.float16:
+        return out.astype(np.float16)
+    return out
 
 
 def _scaled(a: Any, b: Any, alpha: Any) -> tuple[Any, Any]:
@@ -134,7 +165,9 @@ def sub(input: Any, other: Any, *, alpha: Any = 1) -> Tensor:
 @writes_out
 def mul(input: Any, other: Any) -> Tensor:
     """input * other, broadcasting."""
-    return apply_broadcasting(Mul, *promote(input, other))
+    if isinstance(other, Tensor) and not isinstance(input, Tensor):
+        input, other = other, input  # number * tensor is tensor * number, as torch's __rmul__ computes it
+    return apply_broadcasting(Mul, *_with_scalar_in_float32(input, other))
 
 
 class _DivRounded(ZeroGrad):
@@ -142,9 +175,9 @@ class _DivRounded(ZeroGrad):
     def forward(ctx, a, b, mode):
         with np.errstate(divide="ignore", invalid="ignore"):
             if mode == "floor":
-                return np.floor_divide(a, b)
+                return _rounded_like(np.floor_divide(a, b), a)
             if np.result_type(a, b).kind == "f":
-                return np.trunc(a / b)
+                return _rounded_like(np.trunc(a / b), a)
             return (a - np.fmod(a, b)) // b  # exact: a - fmod(a, b) is a multiple of b
 
 
@@ -152,7 +185,7 @@ class FloorDivide(Function):
     @staticmethod
     def forward(ctx, a, b):
         with np.errstate(divide="ignore", invalid="ignore"):
-            return np.floor_divide(a, b)
+            return _rounded_like(np.floor_divide(a, b), a)
 
     @staticmethod
     def backward(ctx, grad):
@@ -179,11 +212,13 @@ def div(input: Any, other: Any, *, rounding_mode: str | None = None) -> Tensor:
     """input / other, broadcasting; integers divide as floats unless `rounding_mode` is
     'trunc' (round toward zero) or 'floor' (round down), which keep the dtype and have zero gradient."""
     if rounding_mode is None:
+        if isinstance(input, Tensor) and input._array.dtype == np.float16:
+            return apply_broadcasting(Div, *_with_scalar_in_float32(input, other))
         return apply_broadcasting(Div, *promote_to_float(input, other))
     if rounding_mode not in ("trunc", "floor"):
         raise RuntimeError(f"div expected rounding_mode to be one of None, 'trunc', or 'floor' but "
                          f"found '{rounding_mode}'")
-    a, b = promote(input, other)
+    a, b = _with_scalar_in_float32(input, other)
     _integer_operands("div_" + rounding_mode + "_cpu", a, b)
     return apply_broadcasting(_DivRounded, a, b, rounding_mode)
 
@@ -191,7 +226,7 @@ def div(input: Any, other: Any, *, rounding_mode: str | None = None) -> Tensor:
 @writes_out
 def floor_divide(input: Any, other: Any) -> Tensor:
     """input // other: the quotient rounded down, in the promoted dtype (not differentiable)."""
-    a, b = promote(input, other)
+    a, b = _with_scalar_in_float32(input, other)
     _integer_operands("div_floor_cpu", a, b)
     return apply_broadcasting(FloorDivide, a, b)
 
@@ -511,10 +546,13 @@ class Lerp(Function):
     @staticmethod
     def forward(ctx, start, end, weight):
         ctx.save_for_backward(start, end, weight)
+        dt = start.dtype
+        if dt == np.float16:  # torch computes float16 in float32 and rounds once
+            start, end = start.astype(np.float32), end.astype(np.float32)
+            weight = weight.astype(np.float32) if isinstance(weight, np.ndarray) else np.float32(weight)
         diff = end - start
         # torch's two-sided formula: exact at weight 0 and weight 1
-        return np.where(np.abs(weight) < 0.5, start + weight * diff, end - diff * (1 - weight)) \
-            .astype(np.result_type(start, end), copy=False)
+        return np.where(np.abs(weight) < 0.5, start + weight * diff, end - diff * (1 - weight)).astype(dt, copy=False)
 
     @staticmethod
     def backward(ctx, grad):
@@ -528,6 +566,8 @@ class Lerp(Function):
 def lerp(input: Tensor, end: Tensor, weight: Any) -> Tensor:
     """input + weight * (end - input), broadcasting; weight a number or a tensor."""
     check_tensor("lerp", end)
+    if isinstance(weight, Tensor) and weight._array.ndim == 0 and weight._array.dtype != input._array.dtype:
+        weight = weight.to(input.dtype)  # torch takes a 0-d weight of any dtype, cast to the input's
     for name, x in (("end", end), ("weight", weight)):
         if isinstance(x, Tensor) and x._array.dtype != input._array.dtype:
             raise RuntimeError(f"expected dtype {_dtype_word(input.dtype)} for `{name}` but got dtype "

@@ -53,16 +53,12 @@ KNOWN_BINARY = [
      "in uint8 (-1 -> 255, a torch bug); minitorch gives the true derivative",
      lambda c: c["op"] == "atan2" and not c["b_is_scalar"] and "uint8" in (c["dtype_a"], c["dtype_b"])
      and ({c["dtype_a"], c["dtype_b"]} & {"float16", "float32", "float64"})),
-    ("a float16 tensor with a 0-d float32/float64 tensor (result float16): torch's CPU-scalar path computes "
-     "with that operand's value in float32, minitorch rounds it to float16 first (1 float16 ulp in values and "
-     "in the 0-d operand's gradient); the fix belongs to the promotion in arithmetic dispatch",
-     lambda c: not c["b_is_scalar"] and "float16" in (c["dtype_a"], c["dtype_b"])
-     and {c["dtype_a"], c["dtype_b"]} & {"float32", "float64"} and () in (c["shape_a"], c["shape_b"])),
 ]
 KNOWN_UNARY: list = []  # every difference found so far is fixed; add (description, predicate) entries
 
 
-scalar = st.one_of(st.booleans(), st.integers(-3, 3), st.sampled_from([0.5, -1.5, 2.0, 0.0]))
+# 0.1 and 2049 are not float16 values: torch reads them in float32 beside float16 in mul and div
+scalar = st.one_of(st.booleans(), st.integers(-3, 3), st.sampled_from([0.5, -1.5, 2.0, 0.0, 0.1, 2049]))
 
 
 @given(op=st.sampled_from(sorted(BINARY)), shape_a=shapes(), shape_b=shapes(max_dims=2),
