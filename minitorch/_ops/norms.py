@@ -49,7 +49,7 @@ class VectorNorm(Function):
         a, out = ctx.saved_tensors
         p = ctx.p
         g, o = restore_dims(grad, ctx.dims, ctx.keepdim), restore_dims(out, ctx.dims, ctx.keepdim)
-        if p == 0:
+        if p == 0:  # a count: torch leaves the input without a gradient
             return None, None, None, None
         if p == 1:
             return g * constant_sign(a), None, None, None
@@ -64,10 +64,14 @@ class VectorNorm(Function):
             # sign(x) |x|^(p-1) * ||x||^(1-p), 0 where x is 0: a zero norm (p <= 0) then gives 0, not a
             # division by it
             return g * constant_sign(a) * safe_mag ** (p - 1) * o ** (1 - p) * nonzero, None, None, None
-        safe_o = o.where(o != 0, 1.0)
+        # p > 1: the factor g / ||x||^(p-1) is set to 0 where the norm is 0, NaN upstream gradients
+        # included (torch's masked_fill), so normalize of a zero float16 row gets torch's +-inf
+        zero_norm = o == 0
+        safe_o = o.where(~zero_norm, 1.0)
         if p == 2:
-            return g * a / safe_o, None, None, None
-        return g * a * safe_mag ** (p - 2) / safe_o ** (p - 1), None, None, None
+            return g * (a / safe_o).where(~zero_norm, 0.0), None, None, None
+        scaled = constant_sign(a) * safe_mag ** (p - 1) * nonzero if p < 2 else a * safe_mag ** (p - 2)
+        return scaled * (g / safe_o ** (p - 1)).where(~zero_norm, 0.0), None, None, None
 
 
 class NuclearNorm(Function):
