@@ -23,12 +23,13 @@ import numba
 import numpy as np
 
 from .. import _dtype
-from .._tensor import Tensor
+from .._tensor import Tensor, _wrap
 from ..autograd.function import Function
 from ._common import (apply_broadcasting, check_broadcastable, check_tensor, check_tensor_input, not_implemented,
                       promote_to_float)
 from .inplace import writes_out
-from .math import A, _real, exp, exp2
+from .compare import where
+from .math import A, _real, exp, exp2, log
 
 __all__ = ["lgamma", "digamma", "polygamma", "xlogy", "logaddexp", "logaddexp2"]
 
@@ -161,14 +162,19 @@ class Xlogy(Function):
     def backward(ctx, grad):
         a, b = ctx.saved_tensors
         need_a, need_b = ctx.needs_input_grad
-        return (grad * xlogy((a != 0).to(grad.dtype), b) if need_a else None,
+        # d/dx = log y, set to 0 where x == 0 and y <= 0 (torch's choice: there x log y is 0 for every x near 0)
+        return (grad * where((a == 0) & (b <= 0), 0.0, log(b)) if need_a else None,
                 grad * a / b if need_b else None)
 
 
 @writes_out
 def xlogy(input: Any, other: Any) -> Tensor:
     """input * log(other), 0 where input is 0 (unless other is nan), broadcasting; integers give floats."""
-    return apply_broadcasting(Xlogy, *promote_to_float(input, other))
+    a, b = promote_to_float(input, other)
+    dt = (a if isinstance(a, Tensor) else b)._array.dtype
+    # a number operand as a 0-d tensor of the computation dtype, so that the backward has tensors on both sides
+    a, b = (x if isinstance(x, Tensor) else _wrap(np.asarray(x, dtype=dt)) for x in (a, b))
+    return apply_broadcasting(Xlogy, a, b)
 
 
 def _log_add(name: str, np_fn: Any, rel_exp: Any, doc: str) -> Any:
