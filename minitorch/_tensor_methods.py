@@ -226,7 +226,8 @@ def _polygamma_method(self: Tensor, n: int) -> Tensor:
 
 
 _polygamma_method.__name__ = _polygamma_method.__qualname__ = "polygamma"
-_attach(*_same_names(special, "lgamma digamma xlogy logaddexp logaddexp2"), polygamma=_polygamma_method,
+_attach(*_same_names(special, "lgamma digamma mvlgamma xlogy logaddexp logaddexp2"), polygamma=_polygamma_method,
+        mvlgamma_=in_place(special.mvlgamma, "mvlgamma_"),
         lgamma_=in_place(special.lgamma, "lgamma_"), digamma_=in_place(special.digamma, "digamma_"),
         xlogy_=_cast_checked_first(in_place(special.xlogy, "xlogy_")),
         polygamma_=in_place(_polygamma_method, "polygamma_"))

@@ -31,7 +31,7 @@ from .inplace import writes_out
 from .compare import where
 from .math import A, _real, exp, exp2, log
 
-__all__ = ["lgamma", "digamma", "polygamma", "xlogy", "logaddexp", "logaddexp2"]
+__all__ = ["lgamma", "digamma", "polygamma", "mvlgamma", "xlogy", "logaddexp", "logaddexp2"]
 
 # B_2k / (2k)!, k = 1..10, for Euler-Maclaurin
 _BERNOULLI_OVER_FACTORIAL = (1 / 12, -1 / 720, 1 / 30240, -1 / 1209600, 1 / 47900160, -691 / 1307674368000,
@@ -147,6 +147,18 @@ def polygamma(n: int, input: Tensor) -> Tensor:
     if n == 0:
         return digamma(input)
     return Polygamma.apply(input if input.dtype.is_floating_point else input.to(_dtype.get_default_dtype()), int(n))
+
+
+@writes_out
+def mvlgamma(input: Tensor, p: int) -> Tensor:
+    """The multivariate log-gamma of dimension p: p(p-1)/4 log(pi) + sum_{j<p} lgamma(input - j/2), elementwise."""
+    if p < 1:
+        raise RuntimeError("p has to be greater than or equal to 1")
+    if input.dtype is _dtype.bool:
+        raise RuntimeError("The input tensor may not be a boolean tensor.")
+    x = input if input.dtype.is_floating_point else input.to(_dtype.get_default_dtype())
+    shifts = sum(lgamma(x - j / 2) for j in range(1, p))
+    return lgamma(x) + shifts + p * (p - 1) / 4 * math.log(math.pi)
 
 
 # ----- xlogy, logaddexp ------------------------------------------------------------------

@@ -50,6 +50,7 @@ UNARY = {
     "isinf": lambda L, a: L.isinf(a), "isfinite": lambda L, a: L.isfinite(a), "positive": lambda L, a: +a,
     "lgamma": lambda L, a: L.lgamma(a), "digamma": lambda L, a: L.digamma(a),
     "polygamma1": lambda L, a: L.polygamma(1, a), "polygamma2": lambda L, a: a.polygamma(2),
+    "mvlgamma": lambda L, a: L.mvlgamma(a, 3),
 }
 
 KNOWN_BINARY = [
