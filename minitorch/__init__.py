@@ -25,6 +25,7 @@ from .autograd.anomaly_mode import is_anomaly_check_nan_enabled, is_anomaly_enab
 from . import _ops
 from ._ops.arithmetic import *  # noqa: F401,F403
 from ._ops.math import *  # noqa: F401,F403
+from ._ops.special import *  # noqa: F401,F403  (lgamma, digamma, polygamma, xlogy, logaddexp[2]: correctness helper)
 from ._ops.compare import *  # noqa: F401,F403
 from ._ops.reduction import *  # noqa: F401,F403
 from ._ops.extremes import *  # noqa: F401,F403

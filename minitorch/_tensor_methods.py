@@ -234,3 +234,19 @@ for _names in _INPLACE_FUNCTIONS.values():
     for _name in _names.split():
         globals()[_name + "_"] = _inplace[_name + "_"]
         __all__.append(_name + "_")
+
+# ----- special functions (_ops/special.py), one block added by the correctness helper ----------------
+from ._ops import special  # noqa: E402
+
+
+def _polygamma_method(self: Tensor, n: int) -> Tensor:
+    """polygamma(n, self): torch's method takes n first, like the function."""
+    return special.polygamma(n, self)
+
+
+_polygamma_method.__name__ = _polygamma_method.__qualname__ = "polygamma"
+_attach(*_same_names(special, "lgamma digamma mvlgamma xlogy logaddexp logaddexp2"), polygamma=_polygamma_method,
+        mvlgamma_=in_place(special.mvlgamma, "mvlgamma_"),
+        lgamma_=in_place(special.lgamma, "lgamma_"), digamma_=in_place(special.digamma, "digamma_"),
+        xlogy_=_cast_checked_first(in_place(special.xlogy, "xlogy_")),
+        polygamma_=in_place(_polygamma_method, "polygamma_"))

@@ -17,9 +17,10 @@ import numpy as np
 from . import _dtype
 from ._creation import eye, tensor
 from ._ops.inplace import writes_out
+from ._ops.norms import vector_norm as _vector_norm
+from ._ops.vector_products import linalg_cross as cross
 from ._tensor import Tensor
 from .autograd.function import Function
-from ._ops.vector_products import linalg_cross as cross
 
 __all__ = ["LinAlgError", "vector_norm", "matrix_norm", "norm", "inv", "det", "solve", "eigh",
            "eigvalsh", "svd", "svdvals", "qr", "cholesky", "cross"]
@@ -62,51 +63,6 @@ def _diagonal(M: Tensor) -> Tensor:
 
 
 # ----- norms -----------------------------------------------------------------------------
-class VectorNorm(Function):
-    @staticmethod
-    def forward(ctx, x, ord, dims, keepdim):
-        # half norms accumulate in float32 like torch's (squares of half values under- and overflow)
-        ax = np.abs(x.astype(np.float32) if x.dtype == np.float16 else x)
-        if ord == math.inf:
-            result = ax.max(axis=dims, keepdims=True) if ax.size else np.zeros_like(ax.sum(axis=dims, keepdims=True))
-        elif ord == -math.inf:
-            result = ax.min(axis=dims, keepdims=True)
-        elif ord == 0:
-            result = (ax != 0).sum(axis=dims, keepdims=True).astype(x.dtype)
-        elif ord == 1:
-            result = ax.sum(axis=dims, keepdims=True)
-        elif ord == 2:
-            result = np.sqrt((ax * ax).sum(axis=dims, keepdims=True))
-        else:
-            with np.errstate(divide="ignore"):
-                result = (ax ** ord).sum(axis=dims, keepdims=True) ** (1.0 / ord)
-        result = result.astype(x.dtype, copy=False)
-        ctx.save_for_backward(x, result)
-        ctx.ord, ctx.dims, ctx.keepdim = ord, dims, keepdim
-        return result if keepdim else np.squeeze(result, axis=dims)
-
-    @staticmethod
-    def backward(ctx, grad):
-        x, norm = ctx.saved_tensors
-        ord, dims = ctx.ord, ctx.dims
-        if not ctx.keepdim:
-            for d in sorted(dims):
-                grad = grad.unsqueeze(d)
-        if ord == 0:
-            return x * 0, None, None, None
-        if ord in (math.inf, -math.inf):
-            # torch spreads the gradient evenly over the entries that attain the norm
-            hits = (x.abs() == norm).to(x.dtype)
-            return grad * x.sign() * hits / hits.sum(dims, keepdim=True), None, None, None
-        if ord == 1:
-            return grad * x.sign(), None, None, None
-        safe = norm + (norm == 0).to(x.dtype)  # the gradient at a zero norm is zero, as in torch
-        if ord == 2:
-            return grad * x / safe, None, None, None
-        scale = x.sign() * x.abs() ** (ord - 1) / safe ** (ord - 1)
-        return grad * scale * (norm != 0).to(x.dtype), None, None, None
-
-
 def _dims(dim: Any, ndim: int) -> tuple:
     if dim is None:
         return tuple(range(ndim))
@@ -128,11 +84,7 @@ def vector_norm(x: Tensor, ord: float = 2, dim: Any = None, keepdim: bool = Fals
                            f"input. Got {_TYPE_TITLE.get(x.dtype.name, x.dtype.name)}")
     if dtype is not None:
         x = x.to(dtype)
-    dims = _dims(dim, x.ndim) if x.ndim else ()
-    if x.numel() == 0 and ord < 0 or (ord == math.inf and any(x.shape[d] == 0 for d in dims)):
-        raise RuntimeError(f"linalg.vector_norm cannot compute the {ord} norm on an empty tensor "
-                           "because the operation does not have an identity")
-    return VectorNorm.apply(x, float(ord), dims, keepdim)
+    return _vector_norm(x, ord, _dims(dim, x.ndim) if x.ndim and dim is not None else dim, keepdim)
 
 
 @writes_out(dtype_rule="same", message=_OUT_DTYPE)

@@ -1,4 +1,4 @@
-"""Arithmetic with broadcasting: + - * / // % **, abs, reciprocal, rounding and lerp.
+"""Arithmetic with broadcasting: + - * / // %, abs, rounding and lerp (** in power.py).
 
 Binary ops first promote their operands to torch's result dtype (see _common.promote);
 their backward returns gradients in the broadcast shape and the engine sums them back
@@ -18,10 +18,10 @@ import numpy as np
 from .. import _dtype
 from .._tensor import Tensor, _wrap
 from ..autograd.function import Function
-from ._common import (ZeroGrad, apply_broadcasting, array_of, as_float, check_broadcastable, check_tensor,
-                      check_tensor_first, not_implemented, promote, promote_to_float, zeros_like_grad)
+from ._common import (ZeroGrad, apply_broadcasting, array_of, check_broadcastable, check_tensor, check_tensor_first,
+                      not_implemented, promote, promote_to_float)
 from .inplace import writes_out
-from .compare import where
+from .power import pow, reciprocal, square  # noqa: F401 (re-exported with the other arithmetic)
 
 __all__ = ["add", "sub", "subtract", "mul", "multiply", "div", "divide", "true_divide", "floor_divide",
            "remainder", "fmod", "pow", "neg", "negative", "positive", "abs", "absolute", "reciprocal",
@@ -60,7 +60,7 @@ class Mul(Function):
     def forward(ctx, a, b):
         need_a, need_b = ctx.needs_input_grad
         ctx.save_for_backward(a if need_b else None, b if need_a else None)
-        return a * b
+        return _rounded_like(a * b, a)
 
     @staticmethod
     def backward(ctx, grad):
@@ -76,18 +76,18 @@ class Div(Function):
     def forward(ctx, a, b):
         ctx.save_for_backward(a if ctx.needs_input_grad[1] else None, b)
         with np.errstate(divide="ignore", invalid="ignore"):
-            return a / b
+            if isinstance(a, np.ndarray):
+                return _rounded_like(a / b, a)
+            # torch.div(number, b) divides by b with the number in b's dtype (number / b is
+            # b.reciprocal() * number, in _tensor_methods._rdiv)
+            return np.asarray(a, dtype=b.dtype) / b if b.dtype.kind == "f" else a / b
 
     @staticmethod
     def backward(ctx, grad):
         a, b = ctx.saved_tensors
         grad_b = None
-        if ctx.needs_input_grad[1]:  # torch's groupings, so that float16 overflows where torch's does
-            if isinstance(a, Tensor):
-                grad_b = -grad * ((a / b) / b)
-            else:  # torch computes number / b as b.reciprocal() * number
-                r = 1 / b
-                grad_b = -(grad * a) * (r * r)
+        if ctx.needs_input_grad[1]:  # torch's grouping, so that float16 overflows where torch's does
+            grad_b = -grad * (div(a, b) / b)
         return grad / b if ctx.needs_input_grad[0] else None, grad_b
 
 
@@ -99,6 +99,33 @@ class Neg(Function):
     @staticmethod
     def backward(ctx, grad):
         return -grad
+
+
+def _with_scalar_in_float32(a: Any, b: Any) -> tuple[Any, Any]:
+    """promote(a, b) for mul and the divisions, except that a single-value `b` (a Python number or
+    a 0-d tensor) beside a float16 tensor `a` with a float16 result becomes a 0-d float32 tensor.
+
+    torch's CPU kernels for these ops read such a second operand in their computation type,
+    float32 for float16, and round only the result; rounding the value to float16 first would
+    be off by up to an ulp (0.1, a float64 0-d tensor) or more (2049 becomes 2048). The forwards
+    round the float32 result back with _rounded_like. (add, sub, pow and the others round the
+    value to float16 first, as torch does.)
+    """
+    if isinstance(a, Tensor) and a._array.dtype == np.float16:
+        if type(b) in (bool, int, float) and builtins.abs(b) <= np.finfo(np.float32).max:
+            return a, _wrap(np.asarray(b, dtype=np.float32))
+        if (isinstance(b, Tensor) and b._array.ndim == 0 and b._array.dtype != np.float16
+                and _dtype.result_type(a, b) is _dtype.float16):
+            return a, b.to(_dtype.float32)
+    return promote(a, b)
+
+
+def _rounded_like(out: np.ndarray, a: Any) -> np.ndarray:
+    """The float32 result of a float16 `a` with a float32 scalar (see _with_scalar_in_float32)
+    rounded to float16, once, as torch rounds it; any other result as it is."""
+    if isinstance(a, np.ndarray) and a.dtype == np.float16 and out.dtype != np.float16:
+        return out.astype(np.float16)
+    return out
 
 
 def _scaled(a: Any, b: Any, alpha: Any) -> tuple[Any, Any]:
@@ -142,7 +169,9 @@ def sub(input: Any, other: Any, *, alpha: Any = 1) -> Tensor:
 @writes_out
 def mul(input: Any, other: Any) -> Tensor:
     """input * other, broadcasting."""
-    return apply_broadcasting(Mul, *promote(input, other))
+    if isinstance(other, Tensor) and not isinstance(input, Tensor):
+        input, other = other, input  # number * tensor is tensor * number, as torch's __rmul__ computes it
+    return apply_broadcasting(Mul, *_with_scalar_in_float32(input, other))
 
 
 class _DivRounded(ZeroGrad):
@@ -150,9 +179,9 @@ class _DivRounded(ZeroGrad):
     def forward(ctx, a, b, mode):
         with np.errstate(divide="ignore", invalid="ignore"):
             if mode == "floor":
-                return np.floor_divide(a, b)
+                return _rounded_like(np.floor_divide(a, b), a)
             if np.result_type(a, b).kind == "f":
-                return np.trunc(a / b)
+                return _rounded_like(np.trunc(a / b), a)
             return (a - np.fmod(a, b)) // b  # exact: a - fmod(a, b) is a multiple of b
 
 
@@ -160,7 +189,7 @@ class FloorDivide(Function):
     @staticmethod
     def forward(ctx, a, b):
         with np.errstate(divide="ignore", invalid="ignore"):
-            return np.floor_divide(a, b)
+            return _rounded_like(np.floor_divide(a, b), a)
 
     @staticmethod
     def backward(ctx, grad):
@@ -187,11 +216,13 @@ def div(input: Any, other: Any, *, rounding_mode: str | None = None) -> Tensor:
     """input / other, broadcasting; integers divide as floats unless `rounding_mode` is
     'trunc' (round toward zero) or 'floor' (round down), which keep the dtype and have zero gradient."""
     if rounding_mode is None:
+        if isinstance(input, Tensor) and input._array.dtype == np.float16:
+            return apply_broadcasting(Div, *_with_scalar_in_float32(input, other))
         return apply_broadcasting(Div, *promote_to_float(input, other))
     if rounding_mode not in ("trunc", "floor"):
         raise RuntimeError(f"div expected rounding_mode to be one of None, 'trunc', or 'floor' but "
                          f"found '{rounding_mode}'")
-    a, b = promote(input, other)
+    a, b = _with_scalar_in_float32(input, other)
     _integer_operands("div_" + rounding_mode + "_cpu", a, b)
     return apply_broadcasting(_DivRounded, a, b, rounding_mode)
 
@@ -199,7 +230,7 @@ def div(input: Any, other: Any, *, rounding_mode: str | None = None) -> Tensor:
 @writes_out
 def floor_divide(input: Any, other: Any) -> Tensor:
     """input // other: the quotient rounded down, in the promoted dtype (not differentiable)."""
-    a, b = promote(input, other)
+    a, b = _with_scalar_in_float32(input, other)
     _integer_operands("div_floor_cpu", a, b)
     return apply_broadcasting(FloorDivide, a, b)
 
@@ -247,115 +278,6 @@ def fmod(input: Any, other: Any) -> Tensor:
     return apply_broadcasting(Fmod, a, b)
 
 
-class Pow(Function):
-    """a ** b of the promoted operands; `exponent_dtype` is the floating dtype b had before."""
-
-    @staticmethod
-    def forward(ctx, a, b, exponent_dtype=None):
-        ctx.exponent_dtype = exponent_dtype
-        with np.errstate(divide="ignore", invalid="ignore"):
-            if isinstance(b, np.ndarray) and b.dtype.kind in "iu" and (b < 0).any():
-                out = _int_pow_negative(a, b)
-            elif isinstance(b, float) and b in (0.5, -0.5):  # torch takes sqrt, rsqrt: -0.0 gives -0.0, -inf
-                out = np.sqrt(a) if b > 0 else np.reciprocal(np.sqrt(a))
-            else:
-                out = _integer_power(a, int(b)) if _is_small_integer(b) else None
-                if out is None:
-                    out = np.power(a, b)
-        ctx.save_for_backward(a, b, out if ctx.needs_input_grad[1] else None)
-        return out
-
-    @staticmethod
-    def backward(ctx, grad):
-        a, b, out = ctx.saved_tensors
-        grad_a = grad_b = None
-        if ctx.needs_input_grad[0]:
-            # b * a**(b-1), taken as 0 where b == 0 even at a == 0
-            if isinstance(b, Tensor):
-                # torch takes b - 1 in the exponent's own dtype (float16 rounds it)
-                b_minus_1 = (b.to(ctx.exponent_dtype) - 1) if ctx.exponent_dtype is not None else b - 1
-                grad_a = where(b == 0, 0.0, grad * (b * a ** b_minus_1))
-            else:
-                # (a bool exponent False is not special-cased by torch: 0 * nan**-1 stays NaN);
-                # grouped as torch groups it, so the same products overflow
-                grad_a = grad * (b * a ** (b - 1)) if b != 0 or isinstance(b, bool) else zeros_like_grad(grad)
-        if ctx.needs_input_grad[1]:
-            # a**b * log(a), taken as 0 where a == 0 and b >= 0 (the limit from the right)
-            if isinstance(a, Tensor):
-                grad_b = where((a == 0) & (b >= 0), 0.0, grad * (out * a.log()))
-            else:
-                with np.errstate(divide="ignore", invalid="ignore"):
-                    log_a = float(np.log(float(a)))
-                grad_b = grad * (out * log_a)
-                if a == 0:
-                    grad_b = where(b >= 0, 0.0, grad_b)
-        return grad_a, grad_b, None
-
-
-def _is_small_integer(b: Any) -> bool:
-    """A Python number exponent with an integer value for _integer_power (|b| <= 64; numpy's own
-    pow is already fast for 0, 1, 2 and -1)."""
-    return type(b) in (int, float) and -64 <= b <= 64 and b == int(b) and b not in (0, 1, 2, -1)
-
-
-def _integer_power(a: np.ndarray, n: int) -> np.ndarray | None:
-    """a ** n for a float32 or float64 array and an integer n, or None where np.power is the right call.
-
-    numpy's float pow runs a scalar libm call per element (~40 ns: most of a small
-    polynomial model's step). torch computes x**3 as x*x*x and x**-2 as 1/(x*x) in the
-    tensor's dtype, so those follow it exactly. Other powers of float32 are taken by
-    repeated squaring in float64 and rounded once, as close to the true power as torch's
-    pow; float64 has no wider type to square in, so it keeps np.power's rounding.
-    """
-    if a.dtype not in (np.float32, np.float64):
-        return None
-    if n == 3:
-        return a * a * a
-    if n == -2:
-        return np.reciprocal(a * a)
-    if a.dtype != np.float32:
-        return None
-    base = a.astype(np.float64)
-    result = None
-    k = builtins.abs(n)
-    while True:
-        if k & 1:
-            result = base.copy() if result is None else np.multiply(result, base, out=result)
-        k >>= 1
-        if not k:
-            break
-        np.multiply(base, base, out=base)
-    if n < 0:
-        np.reciprocal(result, out=result)
-    return result.astype(np.float32)
-
-
-def _int_pow_negative(a: Any, b: np.ndarray) -> np.ndarray:
-    """Integer a**b where some b < 0: torch gives 1 for a == 1, +-1 for a == -1, else 0."""
-    a = np.asarray(a, dtype=np.result_type(a, b))
-    positive = np.power(a, np.maximum(b, 0))
-    small = np.where(a == 1, 1, np.where(a == -1, np.where(b % 2 == 0, 1, -1), 0))
-    return np.where(b < 0, small, positive).astype(positive.dtype)
-
-
-@writes_out
-def pow(input: Any, exponent: Any) -> Tensor:
-    """input ** exponent, broadcasting (either may be a Python number)."""
-    a, b = promote(input, exponent)
-    kind = array_of(a if isinstance(a, Tensor) else b).dtype.kind
-    if kind == "b":
-        check_broadcastable(a, b)  # torch's shape error comes before its dtype error
-        if isinstance(b, Tensor):
-            raise not_implemented("pow", _dtype.bool)
-        return pow(a.byte(), int(b)).bool()  # bool tensor ** bool number: 0/1 integers stay 0/1
-    if kind != "f" and isinstance(b, int) and b < 0:
-        raise RuntimeError("Integers to negative integer powers are not allowed.")
-    own = exponent.dtype if isinstance(exponent, Tensor) and exponent.dtype.is_floating_point else None
-    if own is not None and own is (a if isinstance(a, Tensor) else b).dtype:
-        own = None  # the exponent was not converted: nothing to remember
-    return apply_broadcasting(Pow, a, b, own)
-
-
 @writes_out(dtype_rule="same", message="Found dtype {out} but expected {result}")
 def neg(input: Tensor) -> Tensor:
     """-input."""
@@ -390,32 +312,6 @@ def abs(input: Tensor) -> Tensor:
     if input._array.dtype == np.bool_:
         raise not_implemented("abs_cpu", input.dtype)
     return Abs.apply(input)
-
-
-class Reciprocal(Function):
-    @staticmethod
-    def forward(ctx, a):
-        with np.errstate(divide="ignore"):
-            out = np.reciprocal(a)
-        ctx.save_for_backward(out)
-        return out
-
-    @staticmethod
-    def backward(ctx, grad):
-        out, = ctx.saved_tensors
-        return -grad * out * out
-
-
-@writes_out
-def reciprocal(input: Tensor) -> Tensor:
-    """1 / input, elementwise, in a float dtype."""
-    return Reciprocal.apply(as_float(input))
-
-
-@writes_out
-def square(input: Tensor) -> Tensor:
-    """input ** 2 (integers stay integers; bool becomes int64)."""
-    return pow(input, 2)
 
 
 # ----- rounding and sign (piecewise constant: zero gradient) ---------------------------
@@ -519,10 +415,13 @@ class Lerp(Function):
     @staticmethod
     def forward(ctx, start, end, weight):
         ctx.save_for_backward(start, end, weight)
+        dt = start.dtype
+        if dt == np.float16:  # torch computes float16 in float32 and rounds once
+            start, end = start.astype(np.float32), end.astype(np.float32)
+            weight = weight.astype(np.float32) if isinstance(weight, np.ndarray) else np.float32(weight)
         diff = end - start
         # torch's two-sided formula: exact at weight 0 and weight 1
-        return np.where(np.abs(weight) < 0.5, start + weight * diff, end - diff * (1 - weight)) \
-            .astype(np.result_type(start, end), copy=False)
+        return np.where(np.abs(weight) < 0.5, start + weight * diff, end - diff * (1 - weight)).astype(dt, copy=False)
 
     @staticmethod
     def backward(ctx, grad):
@@ -536,6 +435,8 @@ class Lerp(Function):
 def lerp(input: Tensor, end: Tensor, weight: Any) -> Tensor:
     """input + weight * (end - input), broadcasting; weight a number or a tensor."""
     check_tensor("lerp", end)
+    if isinstance(weight, Tensor) and weight._array.ndim == 0 and weight._array.dtype != input._array.dtype:
+        weight = weight.to(input.dtype)  # torch takes a 0-d weight of any dtype, cast to the input's
     for name, x in (("end", end), ("weight", weight)):
         if isinstance(x, Tensor) and x._array.dtype != input._array.dtype:
             raise RuntimeError(f"expected dtype {_dtype_word(input.dtype)} for `{name}` but got dtype "

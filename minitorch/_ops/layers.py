@@ -19,6 +19,7 @@ from .activation import _SELU_ALPHA, _SELU_SCALE
 from .compare import where
 from .inplace import maybe_in_place
 from .linalg import MatMul, check_expandable, matmul
+from .norms import vector_norm
 from .shape import Reshape, View
 
 # public functions, re-exported by nn.functional
@@ -103,45 +104,6 @@ class EmbeddingBackward(Function):
         if ctx.factor is not None:
             picked = picked * _wrap(ctx.factor)
         return picked, None, None, None, None
-
-
-class VectorNorm(Function):
-    """The p-norm of `x` over `dims` (p > 0, or inf for the largest magnitude)."""
-
-    @staticmethod
-    def forward(ctx, x, p, dims, keepdim):
-        ctx.save_for_backward(x)
-        ctx.p, ctx.dims, ctx.keepdim = p, dims, keepdim
-        # half norms accumulate in float32 like torch's (squares of half values under- and overflow)
-        absx = np.abs(x.astype(np.float32) if x.dtype == np.float16 else x)
-        if p == float("inf"):
-            out = absx.max(axis=dims, keepdims=True)
-        elif p == 2:
-            out = np.sqrt((absx * absx).sum(axis=dims, keepdims=True))
-        else:
-            out = (absx ** p).sum(axis=dims, keepdims=True) ** (1 / p)
-        out = out.astype(x.dtype, copy=False)
-        ctx.norm = out
-        return out if keepdim else out.squeeze(dims)
-
-    @staticmethod
-    def backward(ctx, grad):
-        x, = ctx.saved_tensors
-        p, dims = ctx.p, ctx.dims
-        if not ctx.keepdim:
-            for d in dims:
-                grad = grad.unsqueeze(d)
-        norm = _wrap(ctx.norm)
-        safe = where(norm == 0, 1.0, norm)   # a zero vector gets a zero gradient, like torch
-        sign = _wrap(np.sign(x._array))
-        if p == float("inf"):
-            hits = (np.abs(x._array) == ctx.norm).astype(x._array.dtype)
-            share = hits / hits.sum(axis=dims, keepdims=True)
-            return grad * sign * _wrap(share) * (norm != 0), None, None, None
-        if p == 2:
-            return grad * x / safe * (norm != 0), None, None, None
-        absx = x * sign
-        return grad * sign * absx ** (p - 1) / safe ** (p - 1) * (norm != 0), None, None, None
 
 
 # ----- linear layers --------------------------------------------------------------------
@@ -329,7 +291,7 @@ def _renorm_rows(weight: Tensor, rows: np.ndarray, max_norm: float, norm_type: f
 
 # ----- distances ----------------------------------------------------------------------
 def _norm(x: Tensor, p: float, dim: int, keepdim: bool) -> Tensor:
-    return VectorNorm.apply(x, float(p), (x._wrap_dim(dim),), keepdim)
+    return vector_norm(x, p, x._wrap_dim(dim), keepdim)
 
 
 def _clamp_min(x: Tensor, low: float) -> Tensor:

@@ -15,6 +15,7 @@ import numpy as np
 
 from .. import _dtype
 from .._tensor import Tensor, _wrap, wrap_dim
+from ..autograd import grad_mode
 from ..autograd.function import Function, label_node
 from ._common import result_dtype, type_name
 from .einsum import tensordot
@@ -73,13 +74,57 @@ def matmul(input: Tensor, other: Tensor) -> Tensor:
     if sa[-1] != (sb[-2] if len(sb) > 1 else sb[0]) or (len(sa) > 2 and len(sb) > 2 and sa[:-2] != sb[:-2]):
         _check_matmul_shapes(sa, sb)
     if input._array.dtype != other._array.dtype:
-        raise RuntimeError(f"expected m1 and m2 to have the same dtype, but got: "
-                           f"{_dtype_name(input)} != {_dtype_name(other)}")
+        return _matmul_of_two_dtypes(input, other)
     if input._array.dtype == np.bool_:  # BLAS has no bool kernel; torch names the one it would have used
         kernel = "dot" if len(sa) == len(sb) == 1 else "addmv_impl_cpu" if len(sb) == 1 else \
             "bmm" if len(sa) == len(sb) == 3 else "addmm_impl_cpu_"
         raise NotImplementedError(f"\"{kernel}\" not implemented for 'Bool'")
     return MatMul.apply(input, other)
+
+
+def _matmul_of_two_dtypes(a: Tensor, b: Tensor) -> Tensor:
+    """torch's outcome for operands of different dtypes: the dtype error of the kernel its matmul
+    dispatches to (dot, mv, mm after folding batch dims into rows, or bmm), except that bmm with
+    nothing to compute (an empty result, or k == 0) returns zeros in b's dtype before it checks."""
+    da, db = a.ndim, b.ndim
+    if da == db == 1:
+        raise RuntimeError(f"dot : expected both vectors to have same dtype, but found "
+                           f"{type_name(a.dtype)} and {type_name(b.dtype)}")
+    folds = _folds(a, b)
+    if folds and db > da:  # torch folds b.mT and multiplies it by a's transpose (or the vector a)
+        a, b = b, a
+    if da <= 2 and db <= 2 or folds:
+        if b.ndim == 1:
+            raise RuntimeError(f"addmv input tensors must have the same dtype, but got {type_name(b.dtype)}, "
+                               f"{type_name(a.dtype)}, and {type_name(b.dtype)}")
+        raise RuntimeError(f"expected m1 and m2 to have the same dtype, but got: "
+                           f"{_dtype_name(a)} != {_dtype_name(b)}")
+    if da == db == 3 and a.shape[0] != b.shape[0]:  # torch drops a batch of 1 that needs a gradient
+        if a.shape[0] == 1 and a.requires_grad:
+            return _matmul_of_two_dtypes(a.squeeze(0), b)
+        if b.shape[0] == 1 and b.requires_grad:
+            return _matmul_of_two_dtypes(a, b.squeeze(0))
+    out_shape = np.broadcast_shapes(a.shape[:-2], b.shape[:-2]) + a.shape[-2:-1] + b.shape[-1:] * (db > 1)
+    if math.prod(out_shape) and a.shape[-1]:
+        raise RuntimeError(f"expected scalar type {type_name(a.dtype)} but found {type_name(b.dtype)}")
+    if not b.dtype.is_floating_point and a.requires_grad and grad_mode.is_grad_enabled():
+        raise RuntimeError(f"Autograd not support dtype: {type_name(b.dtype)}")
+    return MatMul.apply(a.to(b.dtype), b)  # zeros, or nothing; a's gradient comes back in a's dtype
+
+
+def _folds(a: Tensor, b: Tensor) -> bool:
+    """torch's should_fold: whether matmul multiplies a (or b.mT) with its batch dims folded into rows."""
+    t1, t2 = (a, b) if a.ndim >= b.ndim else (b.mT, a)
+    if not (t1.ndim >= 3 and t2.ndim <= 2):
+        return False
+    if t2.requires_grad:
+        return True
+    if a.ndim == 2:
+        return False
+    if t1.numel() == 0:
+        return True
+    shape, strides = t1._array.shape, t1._array.strides
+    return all(strides[i] == strides[i + 1] * shape[i + 1] for i in range(t1.ndim - 2))
 
 
 def _check_matmul_shapes(sa: tuple, sb: tuple) -> None:

@@ -1,7 +1,7 @@
-"""Reductions over dimensions: sums and means, variance, product, norms, log-sum-exp and softmax.
+"""Reductions over dimensions: sums and means, variance, product, log-sum-exp and softmax.
 
 `dim` may be None, an int or a tuple. A handful of primitives carry the gradients: Sum,
-Prod, Norm, Softmax and LogSoftmax; mean, var, std, logsumexp, nansum, ... are
+Prod, Softmax and LogSoftmax (norms are in norms.py); mean, var, std, logsumexp, nansum, ... are
 compositions of these and the elementwise ops. Each backward re-inserts the reduced
 dims as size 1 (`restore_dims`) so the gradient broadcasts back over the input.
 Extremes and sorting are in extremes.py and sorting.py, scans (cumsum, ...) in scan.py.
@@ -16,9 +16,10 @@ import numpy as np
 from .. import _dtype
 from .._tensor import Tensor, _wrap, wrap_dim
 from ..autograd.function import Function
-from ._common import as_float, constant_like, constant_sign, reduced_dims, restore_dims, result_dtype, type_name
+from ._common import as_float, constant_like, reduced_dims, restore_dims, result_dtype, type_name
 from .inplace import writes_out
 from .join import cat
+from .norms import norm  # noqa: F401 (re-exported: torch.norm is a reduction)
 
 __all__ = ["sum", "mean", "nansum", "nanmean", "var", "std", "var_mean", "std_mean", "prod", "norm", "logsumexp",
            "softmax", "log_softmax", "any", "all", "count_nonzero"]
@@ -279,112 +280,6 @@ def prod(input: Tensor, dim: int | None = None, keepdim: bool = False, *,
     if dtype is not None and dtype is not input.dtype:
         input = input.to(dtype)
     return Prod.apply(input, dims, keepdim if dim is not None else False)
-
-
-# ----- norms --------------------------------------------------------------------------
-class Norm(Function):
-    @staticmethod
-    def forward(ctx, a, p, dims, keepdim):
-        ctx.p, ctx.dims, ctx.keepdim = p, dims, keepdim
-        # half norms accumulate in float32 like torch's (squares of half values under- and overflow)
-        mag = np.abs(a.astype(np.float32) if a.dtype == np.float16 else a)
-        if p == 0:
-            out = np.sum(mag != 0, axis=dims, keepdims=keepdim).astype(a.dtype)
-        elif p == math.inf:
-            out = np.max(mag, axis=dims, keepdims=keepdim)
-        elif p == -math.inf:
-            out = np.min(mag, axis=dims, keepdims=keepdim)
-        elif p == 1:
-            out = np.sum(mag, axis=dims, keepdims=keepdim)
-        elif p == 2:
-            out = np.sqrt(np.sum(mag * mag, axis=dims, keepdims=keepdim))
-        else:
-            out = np.sum(mag ** p, axis=dims, keepdims=keepdim) ** (1.0 / p)
-        out = np.asarray(out, dtype=a.dtype)
-        ctx.save_for_backward(a, out)
-        return out
-
-    @staticmethod
-    def backward(ctx, grad):
-        a, out = ctx.saved_tensors
-        p = ctx.p
-        g, o = restore_dims(grad, ctx.dims, ctx.keepdim), restore_dims(out, ctx.dims, ctx.keepdim)
-        if p == 0:
-            return None, None, None, None
-        if p == 1:
-            return g * constant_sign(a), None, None, None
-        if math.isinf(p):
-            hit = _wrap(np.abs(a._array)) == o
-            return g * constant_sign(a) * hit / sum(hit, ctx.dims, keepdim=True), None, None, None
-        # d||x||_p/dx = x |x|^(p-2) / ||x||^(p-1); taken as 0 where x or the norm is 0 (torch's
-        # convention), with safe denominators so that double backward sees no NaN.
-        nonzero = a != 0
-        safe_mag = (a * constant_sign(a)).where(nonzero, 1.0)
-        if p < 1:
-            # sign(x) |x|^(p-1) * ||x||^(1-p), 0 where x is 0: a zero norm (p <= 0) then gives 0, not a
-            # division by it
-            return g * constant_sign(a) * safe_mag ** (p - 1) * o ** (1 - p) * nonzero, None, None, None
-        safe_o = o.where(o != 0, 1.0)
-        if p == 2:
-            return g * a / safe_o, None, None, None
-        return g * a * safe_mag ** (p - 2) / safe_o ** (p - 1), None, None, None
-
-
-class NuclearNorm(Function):
-    @staticmethod
-    def forward(ctx, a):
-        u, s, vh = np.linalg.svd(a, full_matrices=False)
-        ctx.uvh = u @ vh
-        return s.sum(-1).astype(a.dtype)
-
-    @staticmethod
-    def backward(ctx, grad):
-        return grad.unsqueeze(-1).unsqueeze(-1) * constant_like(ctx.uvh, grad)
-
-
-def _vector_norm(input: Tensor, p: float, dim: Any, keepdim: bool) -> Tensor:
-    dims = reduced_dims(dim, input.ndim)
-    if p < 0 or p == math.inf:  # max, min and sums of |x|^p with p < 0 have no value over nothing
-        if dim is None and input.numel() == 0:
-            raise RuntimeError(f"linalg.vector_norm cannot compute the {p:g} norm on an empty tensor because "
-                               "the operation does not have an identity")
-        for d in (dims if input.ndim and dim is not None else ()):
-            if input.shape[d] == 0:
-                raise RuntimeError(f"linalg.vector_norm cannot compute the {p:g} norm on the dimension {d}"
-                                   "because this dimension is empty and the operation does not have an identity")
-    return Norm.apply(input, float(p), dims, keepdim)
-
-
-@writes_out(dtype_rule="same")
-def norm(input: Tensor, p: Any = "fro", dim: Any = None, keepdim: bool = False, out: Any = None,
-         dtype: _dtype.dtype | None = None) -> Tensor:
-    """The p-norm over `dim` (all elements if None): p a number (incl. inf, -inf, 0), 'fro' or 'nuc'."""
-    if not input.dtype.is_floating_point:  # checked before `dtype` applies, like torch
-        raise RuntimeError("linalg.vector_norm: Expected a floating point or complex tensor as input. "
-                           f"Got {type_name(input.dtype)}")
-    if dtype is not None:
-        if _dtype.promote_types(input.dtype, dtype) is not dtype:
-            raise RuntimeError(f"linalg.vector_norm: the dtype of the input ({type_name(input.dtype)}) should be "
-                               f"convertible without narrowing to the specified dtype ({type_name(dtype)})")
-        input = input.to(dtype)
-    if p == "fro" or p is None:
-        return _vector_norm(input, 2, dim, keepdim)
-    if p == "nuc":
-        if dim is None:
-            if input.ndim != 2:
-                raise RuntimeError("linalg.matrix_norm: The input tensor A must have at least 2 "
-                                   "dimensions.") if input.ndim < 2 else \
-                    RuntimeError("nuclear norm without dim requires a 2-D input")
-            dim = (0, 1)
-        if not isinstance(dim, (tuple, list)) or len(dim) != 2:
-            raise RuntimeError(f"linalg.matrix_norm: dim must be a 2-tuple. Got {dim}")
-        d0, d1 = (wrap_dim(d, input.ndim) for d in dim)
-        rest = [d for d in range(input.ndim) if d not in (d0, d1)]
-        result = NuclearNorm.apply(input.permute(*rest, d0, d1))
-        return restore_dims(result, tuple(sorted((d0, d1))), False) if keepdim else result
-    if isinstance(p, str):
-        raise RuntimeError(f"norm(): unsupported p '{p}'")
-    return _vector_norm(input, p, dim, keepdim)
 
 
 # ----- log-sum-exp and softmax --------------------------------------------------------

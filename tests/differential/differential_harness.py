@@ -13,7 +13,7 @@ torch computes through it, so its own result is no more precise than that.
 A mismatch raises AssertionError naming the op and what differed, unless MINITORCH_FUZZ_LOG
 names a file: then one JSON line per mismatch is appended there and the run goes on.
 `known(case)` entries in each module's KNOWN_DIFFERENCES keep confirmed bugs of the op
-layer out of CI; /work/notes/correctness-todo.md lists them for fixing.
+layer out of CI; each entry's description says what differs and why (see known.py).
 """
 from __future__ import annotations
 

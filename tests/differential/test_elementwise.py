@@ -23,6 +23,8 @@ BINARY = {
     "right_shift": lambda L, a, b: a >> b, "clamp_tensor": lambda L, a, b: L.clamp(a, min=b),
     "fmax": lambda L, a, b: L.fmax(a, b),
     "true_divide_trunc": lambda L, a, b: L.div(a, b, rounding_mode="trunc"),
+    "xlogy": lambda L, a, b: L.xlogy(a, b), "logaddexp": lambda L, a, b: L.logaddexp(a, b),
+    "logaddexp2": lambda L, a, b: L.logaddexp2(a, b),
 }
 
 UNARY = {
@@ -46,6 +48,9 @@ UNARY = {
     "logit": lambda L, a: L.logit(a), "sgn": lambda L, a: L.sgn(a), "signbit": lambda L, a: L.signbit(a),
     "sinc": lambda L, a: L.sinc(a), "deg2rad": lambda L, a: L.deg2rad(a), "erfc": lambda L, a: L.erfc(a),
     "isinf": lambda L, a: L.isinf(a), "isfinite": lambda L, a: L.isfinite(a), "positive": lambda L, a: +a,
+    "lgamma": lambda L, a: L.lgamma(a), "digamma": lambda L, a: L.digamma(a),
+    "polygamma1": lambda L, a: L.polygamma(1, a), "polygamma2": lambda L, a: a.polygamma(2),
+    "mvlgamma": lambda L, a: L.mvlgamma(a, 3),
 }
 
 KNOWN_BINARY = [
@@ -53,16 +58,18 @@ KNOWN_BINARY = [
      "in uint8 (-1 -> 255, a torch bug); minitorch gives the true derivative",
      lambda c: c["op"] == "atan2" and not c["b_is_scalar"] and "uint8" in (c["dtype_a"], c["dtype_b"])
      and ({c["dtype_a"], c["dtype_b"]} & {"float16", "float32", "float64"})),
-    ("a float16 tensor with a 0-d float32/float64 tensor (result float16): torch's CPU-scalar path computes "
-     "with that operand's value in float32, minitorch rounds it to float16 first (1 float16 ulp in values and "
-     "in the 0-d operand's gradient); the fix belongs to the promotion in arithmetic dispatch",
-     lambda c: not c["b_is_scalar"] and "float16" in (c["dtype_a"], c["dtype_b"])
-     and {c["dtype_a"], c["dtype_b"]} & {"float32", "float64"} and () in (c["shape_a"], c["shape_b"])),
 ]
-KNOWN_UNARY: list = []  # every difference found so far is fixed; add (description, predicate) entries
+KNOWN_UNARY = [
+    ("polygamma(1, x) (trigamma) at the negative integers, which integer inputs (computed in float32) hit: "
+     "torch's reflection divides by sin(pi x)^2, a rounding error away from 0 there, and returns a large finite "
+     "number that depends on its float32 sin (1.3e15 at -1); minitorch replays torch's trigamma in float64 "
+     "(6.6e32, which is torch's float64 value) and rounds it to float32: inf",
+     lambda c: c["op"] == "polygamma1" and c["dtype"] not in ("float16", "float32", "float64")),
+]
 
 
-scalar = st.one_of(st.booleans(), st.integers(-3, 3), st.sampled_from([0.5, -1.5, 2.0, 0.0]))
+# 0.1 and 2049 are not float16 values: torch reads them in float32 beside float16 in mul and div
+scalar = st.one_of(st.booleans(), st.integers(-3, 3), st.sampled_from([0.5, -1.5, 2.0, 0.0, 0.1, 2049]))
 
 
 @given(op=st.sampled_from(sorted(BINARY)), shape_a=shapes(), shape_b=shapes(max_dims=2),
@@ -87,7 +94,8 @@ def test_unary(op, shape, dtype, seed):
     compare(op, UNARY[op], [random_array(seed, shape, dtype)], code=op, weight_seed=seed)
 
 
-@given(op=st.sampled_from(["exp", "log", "sqrt", "tanh", "sigmoid", "abs", "round_decimals"]),
+@given(op=st.sampled_from(["exp", "log", "sqrt", "tanh", "sigmoid", "abs", "round_decimals", "lgamma", "digamma",
+                           "polygamma1", "polygamma2"]),
        shape=shapes(min_dims=1, min_side=1), dtype=st.sampled_from(FLOATS), seed=st.integers(0, 2**16))
 def test_unary_on_floats(op, shape, dtype, seed):
     # the float-only ops get extra examples: the gradients are where the differences hide

@@ -391,3 +391,45 @@ def test_pow_gradient_takes_exponent_minus_one_in_the_exponents_dtype_like_torch
     a = np.array([[1.1809825897216797], [2.2684693336486816]], np.float32)
     b = np.array([[2.45703125], [-1.2275390625]], np.float16)
     assert_matches_torch(lambda L, x, y: x ** y, a, b, atol=1e-7, rtol=1e-6)
+
+
+
+SCALAR_SECOND = {"mul": lambda L, x, s: x * s, "div": lambda L, x, s: x / s,
+                 "floor_divide": lambda L, x, s: x.detach() // (s.detach() if isinstance(s, L.Tensor) else s) + x,
+                 "div_trunc": lambda L, x, s: L.div(x, s, rounding_mode="trunc"), "add": lambda L, x, s: x + s}
+
+
+@pytest.mark.parametrize("kind", ["number", "float32", "float64", "int64"])
+@pytest.mark.parametrize("value", [0.1, 1 / 3, 7.77, 2049])
+@pytest.mark.parametrize("name", sorted(SCALAR_SECOND))
+def test_float16_with_a_single_value_operand_is_exact_like_torch(name, value, kind):
+    # torch's mul and div kernels read a number or 0-d tensor after a float16 tensor in float32 and
+    # round once (0.1 and 2049 are not float16 values); add rounds it to float16 first. Exact match.
+    if kind == "int64" and not isinstance(value, int):
+        pytest.skip("an int64 0-d tensor holds integers only")
+    x = np.random.default_rng(0).standard_normal(300).astype(np.float16) * 3
+    results = []
+    for L in (minitorch, torch):
+        a = L.tensor(x, requires_grad=True)
+        s = value if kind == "number" else L.tensor(value, dtype=getattr(L, kind), requires_grad=kind != "int64")
+        out = SCALAR_SECOND[name](L, a, s)
+        out.backward(L.tensor(np.linspace(-1, 1, 300), dtype=L.float16))
+        results.append([out.detach().float().numpy(), a.grad.float().numpy()]
+                       + ([s.grad.item()] if isinstance(s, L.Tensor) and s.grad is not None else []))
+    (out_m, grad_m, *sgrad_m), (out_t, grad_t, *sgrad_t) = results
+    assert np.array_equal(out_m, out_t, equal_nan=True)
+    assert np.array_equal(grad_m, grad_t, equal_nan=True)
+    assert np.allclose(sgrad_m, sgrad_t, rtol=1e-2)  # a float16 sum: torch accumulates in float32
+
+
+@pytest.mark.parametrize("weight", [0.1, 7.77, 1 / 3])
+def test_lerp_computes_float16_in_float32_with_a_number_weight_like_torch(weight):
+    x, y = np.random.default_rng(1).standard_normal((2, 300)).astype(np.float16) * 3
+    outs = [L.lerp(L.tensor(x), L.tensor(y), weight).float().numpy() for L in (minitorch, torch)]
+    assert np.array_equal(*outs)
+
+
+@pytest.mark.parametrize("dtype", ["float64", "int64", "float16"])
+def test_lerp_takes_a_0d_weight_of_any_dtype_like_torch(dtype):
+    assert_matches_torch(lambda L, a, b, w: L.lerp(a, b, w), np.array([1.0, -2.0], np.float32),
+                         np.array([3.0, 0.5], np.float32), np.array(0.25 if dtype != "int64" else 1, dtype))

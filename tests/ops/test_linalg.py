@@ -394,3 +394,31 @@ def test_tensordot_broadcasts_a_size_1_contracted_dim_and_needs_equal_dtypes():
 def test_bmm_of_an_empty_float_batch_with_int64_needs_a_differentiable_result():
     same_outcome(lambda L, a, b: L.bmm(a.requires_grad_(True), b), np.ones((3, 0, 2), "float32"),
                  np.ones((3, 2, 3), "int64"))
+
+
+@pytest.mark.parametrize("grad", [False, True])
+@pytest.mark.parametrize("dtypes", [("float32", "float64"), ("float64", "float32"), ("float16", "float32"),
+                                    ("float32", "int64")])
+@pytest.mark.parametrize("shapes", [((0, 2, 3), (0, 3, 4)), ((2, 0, 3), (2, 3, 4)), ((2, 2, 0), (2, 0, 4)),
+                                    ((2, 3), (0, 3, 4)), ((1, 2, 3), (0, 3, 4)), ((2, 2, 3), (2, 3, 4)),
+                                    ((2, 3), (3,)), ((3,), (0, 3, 2)), ((3,), (3, 4)), ((3,), (3,)),
+                                    ((0, 3), (3, 4)), ((2, 2, 3), (3, 4))])
+def test_matmul_of_two_dtypes_gives_torchs_zeros_or_error(shapes, dtypes, grad):
+    # torch's bmm returns zeros in the second operand's dtype when there is nothing to compute; every
+    # other path raises its kernel's dtype error (which path depends on requires_grad, as in torch)
+    results = []
+    for L in (minitorch, torch):
+        a, b = (L.ones(s, dtype=getattr(L, d)) for s, d in zip(shapes, dtypes))
+        if grad:
+            a.requires_grad_(True)
+        try:
+            out = L.matmul(a, b)
+        except RuntimeError as e:
+            results.append(str(e))
+            continue
+        res = [tuple(out.shape), str(out.dtype).split(".")[-1], out.detach().numpy().tolist()]
+        if grad and out.requires_grad:
+            out.sum().backward()
+            res += [str(a.grad.dtype).split(".")[-1], a.grad.numpy().tolist()]
+        results.append(res)
+    assert results[0] == results[1]

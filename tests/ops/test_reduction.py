@@ -453,3 +453,19 @@ def test_half_norms_accumulate_in_float32_like_torch(call):
     # (values only: torch's half backward of the 3-norm overflows to NaN at 300, minitorch's does not)
     x = np.array([[0.0789794921875, 0.00012, 300.0, -0.004, 0.5]], np.float16).T.copy()
     assert_matches_torch(call, x, atol=1e-3, rtol=1e-3, grad=False)
+
+
+@pytest.mark.parametrize("dtype", ["float16", "float32", "float64"])
+@pytest.mark.parametrize("p", [3, 0.5, -1, 1.5, 2, 1, float("inf"), -float("inf"), 0, 4])
+@pytest.mark.parametrize("via", ["norm", "linalg.vector_norm", "normalize"])
+def test_the_three_norm_entry_points_share_torchs_values_and_gradients(via, p, dtype):
+    # torch.norm, torch.linalg.vector_norm and F.normalize use one VectorNorm (_ops/norms.py)
+    if via == "normalize" and p <= 0:
+        pytest.skip("normalize divides by the norm: p > 0 only")
+    x = (np.random.default_rng(0).standard_normal((4, 5)) * 2).astype(dtype)
+    x[0, 0] = 0
+    x[1] = 0  # a zero row: the gradient there is 0, as in torch
+    calls = {"norm": lambda L, t: L.norm(t, p, 1), "linalg.vector_norm": lambda L, t: L.linalg.vector_norm(t, p, 1),
+             "normalize": lambda L, t: L.nn.functional.normalize(t, p, 1)}
+    tol = {"float16": 1e-2, "float32": 1e-5, "float64": 1e-10}[dtype]
+    assert_matches_torch(calls[via], x, rtol=tol, atol=tol)
