@@ -141,7 +141,7 @@ class Reciprocal(Function):
     @staticmethod
     def backward(ctx, grad):
         out, = ctx.saved_tensors
-        return -grad * out * out
+        return -grad * (out * out)  # torch's grouping
 
 
 @writes_out

@@ -433,3 +433,23 @@ def test_lerp_computes_float16_in_float32_with_a_number_weight_like_torch(weight
 def test_lerp_takes_a_0d_weight_of_any_dtype_like_torch(dtype):
     assert_matches_torch(lambda L, a, b, w: L.lerp(a, b, w), np.array([1.0, -2.0], np.float32),
                          np.array([3.0, 0.5], np.float32), np.array(0.25 if dtype != "int64" else 1, dtype))
+
+
+@pytest.mark.parametrize("dtype", [np.float16, np.float32, np.float64])
+@pytest.mark.parametrize("number", [3.7, 2049.0, 0.1])
+@pytest.mark.parametrize("form", ["div", "operator", "reciprocal"])
+def test_a_number_divided_by_a_tensor_is_bit_exact_with_torch(form, number, dtype):
+    """torch.div(n, t) divides (the number in t's dtype); n / t is t.reciprocal() * n; the gradients group as torch's."""
+    x = np.random.RandomState(0).uniform(0.5, 1.5, 2000).astype(dtype)
+    calls = {"div": lambda L, t: L.div(number, t), "operator": lambda L, t: number / t,
+             "reciprocal": lambda L, t: t.reciprocal()}
+    results = []
+    for L in (torch, minitorch):
+        t = L.tensor(x, requires_grad=True)
+        y = calls[form](L, t)
+        y.backward(L.ones_like(y) * 1.3)
+        results.append((y.detach().numpy(), t.grad.numpy(), y.grad_fn.name()))
+    (ty, tg, tname), (my, mg, mname) = results
+    assert mname == tname
+    np.testing.assert_array_equal(my, ty)
+    np.testing.assert_array_equal(mg, tg)
