@@ -17,9 +17,9 @@ import numpy as np
 
 from .. import _dtype
 from .._tensor import Tensor, _wrap
-from ..autograd.function import Function, label_node
+from ..autograd.function import Function
 from ._common import (apply_broadcasting, array_of, as_tensor_operand, broadcast_shape, check_broadcastable,
-                      check_tensor, check_tensor_first, check_tensor_input, not_implemented, promote, type_name,
+                      check_tensor, check_tensor_first, check_tensor_input, not_implemented, promote, renamed, type_name,
                       wrap_overflowing_ints)
 from .inplace import writes_out
 from .selection import nonzero
@@ -303,9 +303,19 @@ def _integer_bound(bound: Any, dt: _dtype.dtype) -> Any:
     return np.array(bound).astype(dt.np) if bound < info.min else bound
 
 
+# torch names the node by overload: clamp's ends in 0 for tensor bounds, clamp_min/max's in 0 for a number
+_CLAMP_NODES = {("Clamp", True): Clamp, ("Clamp", False): renamed(Clamp, "ClampBackward1"),
+                **{(kind, tensor_bound): renamed(Clamp, f"{kind}Backward{int(tensor_bound)}")
+                   for kind in ("ClampMin", "ClampMax") for tensor_bound in (False, True)}}
+
+
 @writes_out(dtype_rule="same", message="Found dtype {out} but expected {result}")
 def clamp(input: Tensor, min: Any = None, max: Any = None) -> Tensor:
     """input limited to [min, max] (numbers or broadcasting tensors); where min > max, max."""
+    return _clamp(input, min, max, "Clamp")
+
+
+def _clamp(input: Tensor, min: Any, max: Any, kind: str) -> Tensor:
     check_tensor_input("clamp", input)
     if min is None and max is None:
         raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
@@ -326,8 +336,7 @@ def clamp(input: Tensor, min: Any = None, max: Any = None) -> Tensor:
     if tensor_bounds:
         min, max = (None if x is None else x.to(dt) if isinstance(x, Tensor) else _wrap(np.asarray(x, dt.np))
                     for x in (min, max))
-    # torch's overloads name the node: Tensor bounds ClampBackward0, number bounds ClampBackward1
-    return label_node(apply_broadcasting(Clamp, a, min, max), f"ClampBackward{0 if tensor_bounds else 1}")
+    return apply_broadcasting(_CLAMP_NODES[kind, tensor_bounds], a, min, max)
 
 
 clip = clamp
@@ -340,7 +349,7 @@ def clamp_min(input: Tensor, min: Any) -> Tensor:
         raise TypeError("clamp_min() received an invalid combination of arguments - got (Tensor, NoneType), but "
                         "expected one of:\n * (Tensor input, Tensor min, *, Tensor out = None)\n"
                         " * (Tensor input, Number min, *, Tensor out = None)\n")
-    return label_node(clamp(input, min=min), f"ClampMinBackward{int(isinstance(min, Tensor))}")
+    return _clamp(input, min, None, "ClampMin")
 
 
 @writes_out(dtype_rule="same", message="Found dtype {out} but expected {result}")
@@ -350,7 +359,7 @@ def clamp_max(input: Tensor, max: Any) -> Tensor:
         raise TypeError("clamp_max() received an invalid combination of arguments - got (Tensor, NoneType), but "
                         "expected one of:\n * (Tensor input, Tensor max, *, Tensor out = None)\n"
                         " * (Tensor input, Number max, *, Tensor out = None)\n")
-    return label_node(clamp(input, max=max), f"ClampMaxBackward{int(isinstance(max, Tensor))}")
+    return _clamp(input, None, max, "ClampMax")
 
 
 class Maximum(Function):
