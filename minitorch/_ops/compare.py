@@ -19,8 +19,8 @@ from .. import _dtype
 from .._tensor import Tensor, _wrap
 from ..autograd.function import Function
 from ._common import (apply_broadcasting, array_of, as_tensor_operand, broadcast_shape, check_broadcastable,
-                      check_tensor, check_tensor_first, check_tensor_input, not_implemented, promote, renamed, type_name,
-                      wrap_overflowing_ints)
+                      check_tensor, check_tensor_first, check_tensor_input, not_implemented, promote, renamed,
+                      type_name, wrap_overflowing_ints)
 from .inplace import writes_out
 from .selection import nonzero
 

@@ -439,7 +439,7 @@ def test_lerp_takes_a_0d_weight_of_any_dtype_like_torch(dtype):
 @pytest.mark.parametrize("number", [3.7, 2049.0, 0.1])
 @pytest.mark.parametrize("form", ["div", "operator", "reciprocal"])
 def test_a_number_divided_by_a_tensor_is_bit_exact_with_torch(form, number, dtype):
-    """torch.div(n, t) divides (the number in t's dtype); n / t is t.reciprocal() * n; the gradients group as torch's."""
+    """torch.div(n, t) divides (the number in t's dtype); n / t is t.reciprocal() * n; gradients group as torch's."""
     x = np.random.RandomState(0).uniform(0.5, 1.5, 2000).astype(dtype)
     calls = {"div": lambda L, t: L.div(number, t), "operator": lambda L, t: number / t,
              "reciprocal": lambda L, t: t.reciprocal()}

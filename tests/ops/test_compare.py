@@ -196,7 +196,8 @@ CLAMP_CALLS = {
     "numbers": lambda lib, x: x.clamp(0, 1), "number_min": lambda lib, x: x.clamp(min=0),
     "tensors": lambda lib, x: x.clamp(lib.zeros(3), lib.ones(3)), "tensor_max": lambda lib, x: x.clamp(max=lib.ones(3)),
     "clip": lambda lib, x: x.clip(0, 1.0), "clamp_min_number": lambda lib, x: x.clamp_min(0),
-    "clamp_min_tensor": lambda lib, x: lib.clamp_min(x, lib.zeros(3)), "clamp_max_number": lambda lib, x: x.clamp_max(1),
+    "clamp_min_tensor": lambda lib, x: lib.clamp_min(x, lib.zeros(3)),
+    "clamp_max_number": lambda lib, x: x.clamp_max(1),
     "clamp_max_tensor": lambda lib, x: x.clamp_max(lib.ones(3)),
 }
 
@@ -204,7 +205,8 @@ CLAMP_CALLS = {
 @pytest.mark.parametrize("call", CLAMP_CALLS)
 def test_clamp_node_names_follow_torchs_overloads(call):
     """torch names the node by overload: number bounds end in 1 for clamp, tensor bounds in 1 for clamp_min/max."""
-    ours, theirs = (CLAMP_CALLS[call](lib, lib.ones(3, requires_grad=True)).grad_fn.name() for lib in (minitorch, torch))
+    ours, theirs = (CLAMP_CALLS[call](lib, lib.ones(3, requires_grad=True)).grad_fn.name()
+                    for lib in (minitorch, torch))
     assert ours == theirs
 
 
