@@ -154,6 +154,8 @@ def _raise_if_singular(name: str, A: np.ndarray) -> None:
 
 
 class Inv(Function):
+    node_name = "LinalgInvExBackward0"
+
     @staticmethod
     def forward(ctx, A):
         try:
@@ -188,6 +190,8 @@ def _adjugate(A: np.ndarray) -> np.ndarray:
 
 
 class Det(Function):
+    node_name = "LinalgDetBackward0"
+
     @staticmethod
     def forward(ctx, A):
         ctx.save_for_backward(A)
@@ -221,6 +225,8 @@ def _is_vector_rhs(A: Tensor, B: Tensor) -> bool:
 
 
 class Solve(Function):
+    node_name = "LinalgSolveExBackward0"
+
     @staticmethod
     def forward(ctx, A, B):
         try:
@@ -268,6 +274,8 @@ def _pairwise_inverse_gaps(values: Tensor) -> Tensor:
 
 
 class Eigh(Function):
+    node_name = "LinalgEighBackward0"
+
     @staticmethod
     def forward(ctx, A, uplo):
         L, V = np.linalg.eigh(A, UPLO=uplo)
@@ -301,6 +309,8 @@ def eigvalsh(A: Tensor, UPLO: str = "L") -> Tensor:
 
 
 class Svd(Function):
+    node_name = "LinalgSvdBackward0"
+
     @staticmethod
     def forward(ctx, A, full_matrices):
         U, S, Vh = np.linalg.svd(A, full_matrices=full_matrices)
@@ -345,6 +355,8 @@ def _copy_lower_to_upper(M: Tensor) -> Tensor:
 
 
 class Qr(Function):
+    node_name = "LinalgQrBackward0"
+
     @staticmethod
     def forward(ctx, A, mode):
         Q, R = np.linalg.qr(A, mode="complete" if mode == "complete" else "reduced")
@@ -384,6 +396,8 @@ def qr(A: Tensor, mode: str = "reduced") -> tuple[Tensor, Tensor]:
 
 
 class Cholesky(Function):
+    node_name = "LinalgCholeskyExBackward0"
+
     @staticmethod
     def forward(ctx, A, upper):
         try:
