@@ -46,6 +46,6 @@ __all__ = ["celu", "elu", "elu_", "gelu", "hardshrink", "hardsigmoid", "hardswis
            "upsample", "upsample_bilinear", "upsample_nearest"]
 
 # attention (_ops/attention.py, nn/modules/attention.py): kept in one block for the attention work
-from .._ops.attention import scaled_dot_product_attention  # noqa: E402
+from .._ops.attention import multi_head_attention_forward, scaled_dot_product_attention  # noqa: E402
 
-__all__ += ["scaled_dot_product_attention"]
+__all__ += ["multi_head_attention_forward", "scaled_dot_product_attention"]

@@ -15,3 +15,5 @@ from .upsampling import *  # noqa: F401,F403
 from .padding import *  # noqa: F401,F403
 from .pixelshuffle import *  # noqa: F401,F403
 from .rnn import *  # noqa: F401,F403
+# attention and transformers (nn/modules/attention.py, transformer.py)
+from .attention import *  # noqa: F401,F403
