@@ -17,3 +17,4 @@ from .pixelshuffle import *  # noqa: F401,F403
 from .rnn import *  # noqa: F401,F403
 # attention and transformers (nn/modules/attention.py, transformer.py)
 from .attention import *  # noqa: F401,F403
+from .transformer import *  # noqa: F401,F403
