@@ -158,3 +158,25 @@ def test_errors_match_torch(call, error):
                 call(lib)
         messages.append(str(err.value))
     assert messages[0] == messages[1]
+
+
+def test_whole_model_save_and_load_with_safe_globals(tmp_path):
+    """word_language_model's checkpoint: torch.save(model), then torch.load under safe_globals
+    naming classes by torch's module paths (nn.modules.activation.MultiheadAttention, ...)."""
+    nn = minitorch.nn
+    model = nn.TransformerEncoder(nn.TransformerEncoderLayer(8, 2, 16, batch_first=True), 2)
+    minitorch.save(model, tmp_path / "model.pt")
+    with pytest.raises(Exception, match="Weights only load failed"):
+        minitorch.load(tmp_path / "model.pt")
+    allowed = [minitorch.nn.functional.relu, nn.modules.activation.MultiheadAttention, nn.modules.container.ModuleList,
+               nn.modules.dropout.Dropout, nn.modules.linear.Linear, nn.modules.linear.NonDynamicallyQuantizableLinear,
+               nn.modules.normalization.LayerNorm, nn.modules.transformer.TransformerEncoder,
+               nn.modules.transformer.TransformerEncoderLayer]
+    with minitorch.serialization.safe_globals(allowed):
+        loaded = minitorch.load(tmp_path / "model.pt")
+    assert minitorch.serialization.get_safe_globals() == []
+    assert list(loaded.state_dict()) == list(model.state_dict())
+    x = minitorch.tensor(randn(2, 5, 8))
+    model.eval()
+    loaded.eval()
+    np.testing.assert_array_equal(loaded(x).detach().numpy(), model(x).detach().numpy())
