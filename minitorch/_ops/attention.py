@@ -6,6 +6,7 @@ derives its gradients; nn.functional re-exports it and nn.MultiheadAttention bui
 from __future__ import annotations
 
 import math
+import warnings
 from typing import Optional
 
 from .. import _creation, _dtype
@@ -125,6 +126,13 @@ def _as_bias(mask: Optional[Tensor], name: str, dtype: _dtype.dtype) -> Optional
     return mask
 
 
+def _warn_if_mismatched(mask: Optional[Tensor], other: Optional[Tensor], name: str, other_name: str) -> None:
+    """torch deprecates a bool mask beside a float one (each is turned into a bias on its own)."""
+    if mask is not None and other is not None and mask.dtype != other.dtype:
+        warnings.warn(f"Support for mismatched {name} and {other_name} is deprecated. Use same type for both "
+                      "instead.")
+
+
 def _pad_last(mask: Optional[Tensor]) -> Optional[Tensor]:
     """One more allowed (zero-bias) key column, for the key added by bias_k or add_zero_attn."""
     if mask is None:
@@ -164,6 +172,7 @@ def multi_head_attention_forward(
                              f"{value.shape[:2]}")
     if not use_separate_proj_weight and key.shape != value.shape:
         raise AssertionError(f"key shape {key.shape} does not match value shape {value.shape}")
+    _warn_if_mismatched(key_padding_mask, attn_mask, "key_padding_mask", "attn_mask")
     key_padding_mask = _as_bias(key_padding_mask, "key_padding_mask", query.dtype)
     if is_causal and attn_mask is None:
         raise RuntimeError("Need attn_mask if specifying the is_causal hint. You may use the Transformer "

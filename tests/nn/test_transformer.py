@@ -180,3 +180,25 @@ def test_whole_model_save_and_load_with_safe_globals(tmp_path):
     model.eval()
     loaded.eval()
     np.testing.assert_array_equal(loaded(x).detach().numpy(), model(x).detach().numpy())
+
+
+@pytest.mark.parametrize("build, call", [
+    (lambda lib: lib.nn.TransformerEncoder(lib.nn.TransformerEncoderLayer(8, 2, 16), 1, enable_nested_tensor=False),
+     lambda lib, m: m(lib.zeros(5, 3, 8), mask=lib.nn.Transformer.generate_square_subsequent_mask(5),
+                      src_key_padding_mask=lib.zeros(3, 5, dtype=lib.bool))),
+    (lambda lib: lib.nn.TransformerEncoderLayer(8, 2, 16),
+     lambda lib, m: m(lib.zeros(5, 3, 8), src_mask=lib.nn.Transformer.generate_square_subsequent_mask(5),
+                      src_key_padding_mask=lib.zeros(3, 5, dtype=lib.bool))),
+    (lambda lib: lib.nn.MultiheadAttention(8, 2),
+     lambda lib, m: m(lib.zeros(5, 3, 8), lib.zeros(5, 3, 8), lib.zeros(5, 3, 8), attn_mask=lib.zeros(5, 5),
+                      key_padding_mask=lib.zeros(3, 5, dtype=lib.bool))),
+])
+def test_mismatched_mask_types_warn_as_torch(build, call):
+    seen = []
+    for lib in (torch, minitorch):
+        module = build(lib)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            call(lib, module)
+        seen.append({str(w.message) for w in caught})
+    assert seen[0] and seen[0] == seen[1]

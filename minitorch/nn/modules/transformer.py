@@ -7,6 +7,7 @@ from typing import Any, Callable, Optional, Union
 
 from ... import _creation, _dtype
 from ...autograd.grad_mode import is_grad_enabled
+from ..._ops.attention import _warn_if_mismatched
 from ..._tensor import Tensor
 from .. import functional as F
 from .. import init
@@ -87,6 +88,7 @@ class TransformerEncoderLayer(Module):
     def forward(self, src: Tensor, src_mask: Optional[Tensor] = None,
                 src_key_padding_mask: Optional[Tensor] = None, is_causal: bool = False) -> Tensor:
         """Masks as in nn.MultiheadAttention (bool True = not allowed, or an additive float bias)."""
+        _warn_if_mismatched(src_key_padding_mask, src_mask, "src_key_padding_mask", "src_mask")
         src_mask = _as_float_mask(src_mask, src.dtype)
         src_key_padding_mask = _as_float_mask(src_key_padding_mask, src.dtype)
         x = src
@@ -165,6 +167,7 @@ class TransformerEncoder(Module):
     def forward(self, src: Tensor, mask: Optional[Tensor] = None, src_key_padding_mask: Optional[Tensor] = None,
                 is_causal: Optional[bool] = None) -> Tensor:
         """Masks as in TransformerEncoderLayer; is_causal=None detects a square subsequent mask."""
+        _warn_if_mismatched(src_key_padding_mask, mask, "src_key_padding_mask", "mask")
         padding = _as_float_mask(src_key_padding_mask, src.dtype)
         mask = _as_float_mask(mask, src.dtype)
         skip_padding = self._skips_padding(src, mask, padding)
