@@ -1,7 +1,7 @@
-"""Scaled dot-product attention (torch.nn.functional.scaled_dot_product_attention).
+"""Attention: scaled_dot_product_attention and multi_head_attention_forward (torch.nn.functional's).
 
 Written with differentiable ops (matmul, masked_fill, softmax, dropout), so autograd
-derives its gradients; nn.functional re-exports it and nn.MultiheadAttention builds on it.
+derives their gradients; nn.functional re-exports both and nn.MultiheadAttention calls the second.
 """
 from __future__ import annotations
 
@@ -35,8 +35,8 @@ def _bias_from_mask(attn_mask: Tensor, query: Tensor) -> Tensor:
                                                                                  float("-inf"))
     if attn_mask.dtype != query.dtype:
         raise RuntimeError("Expected attn_mask dtype to be bool or float or to match query dtype, but got "
-                           f"attn_mask.dtype: {_cpp_name(attn_mask.dtype)} and  query.dtype: {_cpp_name(query.dtype)} "
-                           "instead.")
+                           f"attn_mask.dtype: {_cpp_name(attn_mask.dtype)} and  query.dtype: "
+                           f"{_cpp_name(query.dtype)} instead.")
     return attn_mask
 
 
@@ -68,8 +68,7 @@ def scaled_dot_product_attention(query: Tensor, key: Tensor, value: Tensor, attn
         value = value.repeat_interleave(query.shape[-3] // value.shape[-3], -3)
     scores = query @ key.transpose(-2, -1) * scale
     if is_causal:
-        allowed = _creation.ones((length, source), dtype=_dtype.bool).tril()
-        attn_mask = allowed
+        attn_mask = _creation.ones((length, source), dtype=_dtype.bool).tril()
     if attn_mask is not None:
         scores = scores + _bias_from_mask(attn_mask, query)
         # rows with nothing to attend to: softmax of all -inf is NaN; torch returns zeros there

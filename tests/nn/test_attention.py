@@ -159,8 +159,8 @@ def test_mha_dropout_only_in_training():
 @pytest.mark.parametrize("build, call, error", [
     (lambda lib: lib.nn.MultiheadAttention(0, 2), None, ValueError),
     (lambda lib: lib.nn.MultiheadAttention(6, 4), None, AssertionError),
-    (lambda lib: lib.nn.MultiheadAttention(8, 2), lambda lib, m: m(lib.zeros(5, 3, 8), lib.zeros(4, 8), lib.zeros(4, 8)),
-     AssertionError),
+    (lambda lib: lib.nn.MultiheadAttention(8, 2), lambda lib, m: m(lib.zeros(5, 3, 8), lib.zeros(4, 8),
+                                                                   lib.zeros(4, 8)), AssertionError),
     (lambda lib: lib.nn.MultiheadAttention(8, 2), lambda lib, m: m(lib.zeros(5, 3, 6), lib.zeros(4, 3, 6),
                                                                    lib.zeros(4, 3, 6)), AssertionError),
     (lambda lib: lib.nn.MultiheadAttention(8, 2), lambda lib, m: m(lib.zeros(5, 3, 8), lib.zeros(4, 3, 8),

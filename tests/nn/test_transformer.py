@@ -202,3 +202,19 @@ def test_mismatched_mask_types_warn_as_torch(build, call):
             call(lib, module)
         seen.append({str(w.message) for w in caught})
     assert seen[0] and seen[0] == seen[1]
+
+
+@pytest.mark.parametrize("activation", ["relu", "gelu", "ReLU", "GELU", "silu"])
+def test_activation_flag_and_nested_tensor_warning_match_torch(activation):
+    """activation_relu_or_gelu (1, 2 or 0) decides whether an encoder may use nested tensors."""
+    results = []
+    for lib in (torch, minitorch):
+        act = {"ReLU": lib.nn.ReLU(), "GELU": lib.nn.GELU(), "silu": lib.nn.functional.silu}.get(activation,
+                                                                                                  activation)
+        layer = lib.nn.TransformerEncoderLayer(8, 2, 16, activation=act, batch_first=True)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            encoder = lib.nn.TransformerEncoder(layer, 1)
+        results.append((layer.activation_relu_or_gelu, encoder.use_nested_tensor, [str(w.message) for w in caught],
+                        repr(layer)))
+    assert results[0] == results[1]
