@@ -107,10 +107,10 @@ def test_batch_first_transformer_in_training_and_inference():
 
 
 def test_decoder_detects_causal_mask():
-    layer_t, layer_m = torch.nn.TransformerDecoderLayer(8, 2, 16, 0.0), None
-    th = torch.nn.TransformerDecoder(layer_t, 2, norm=torch.nn.LayerNorm(8)).double()
-    layer_m = minitorch.nn.TransformerDecoderLayer(8, 2, 16, 0.0)
-    mt = minitorch.nn.TransformerDecoder(layer_m, 2, norm=minitorch.nn.LayerNorm(8)).double()
+    th = torch.nn.TransformerDecoder(torch.nn.TransformerDecoderLayer(8, 2, 16, 0.0), 2,
+                                     norm=torch.nn.LayerNorm(8)).double()
+    mt = minitorch.nn.TransformerDecoder(minitorch.nn.TransformerDecoderLayer(8, 2, 16, 0.0), 2,
+                                         norm=minitorch.nn.LayerNorm(8)).double()
     mt.load_state_dict({k: minitorch.tensor(v.detach().numpy()) for k, v in th.state_dict().items()})
     _compare(mt, th, [(5, 3, 8), (4, 3, 8)], {"tgt_mask": _CAUSAL})
 

@@ -52,7 +52,7 @@ class PackedSequence(NamedTuple):
 def _steps(batch_sizes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """(time step, sorted batch position) of every row of a packed `data`, in order."""
     times = np.repeat(np.arange(len(batch_sizes)), batch_sizes)
-    positions = np.concatenate([np.arange(b) for b in batch_sizes]) if len(batch_sizes) else times
+    positions = np.concatenate([np.arange(b) for b in batch_sizes])
     return times, positions
 
 
