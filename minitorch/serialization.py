@@ -55,6 +55,44 @@ _SAFE_GLOBALS = {
 }
 
 
+# what the user allowed beyond _SAFE_GLOBALS: add_safe_globals, or safe_globals for one block
+_USER_GLOBALS: dict = {}
+
+
+def _key(obj: Any) -> tuple[str, str]:
+    return obj.__module__, obj.__qualname__
+
+
+def add_safe_globals(safe_globals: list) -> None:
+    """Let weights_only load rebuild these classes and functions (torch.serialization.add_safe_globals)."""
+    _USER_GLOBALS.update((_key(obj), obj) for obj in safe_globals)
+
+
+def get_safe_globals() -> list:
+    """The classes and functions added by add_safe_globals."""
+    return list(_USER_GLOBALS.values())
+
+
+def clear_safe_globals() -> None:
+    """Forget everything add_safe_globals allowed."""
+    _USER_GLOBALS.clear()
+
+
+class safe_globals:
+    """Context manager: add_safe_globals(safe_globals) for the duration of a `with` block."""
+
+    def __init__(self, safe_globals: list) -> None:
+        self.safe_globals = safe_globals
+
+    def __enter__(self) -> None:
+        self.saved = dict(_USER_GLOBALS)
+        add_safe_globals(self.safe_globals)
+
+    def __exit__(self, *exc: Any) -> None:
+        _USER_GLOBALS.clear()
+        _USER_GLOBALS.update(self.saved)
+
+
 class _Unpickler(pickle.Unpickler):
     def __init__(self, file: BinaryIO, archive: zipfile.ZipFile, weights_only: bool):
         super().__init__(file)
@@ -66,6 +104,8 @@ class _Unpickler(pickle.Unpickler):
             return super().find_class(module, name)
         if (module, name) in _SAFE_GLOBALS:
             return _SAFE_GLOBALS[(module, name)]
+        if (module, name) in _USER_GLOBALS:
+            return _USER_GLOBALS[(module, name)]
         raise pickle.UnpicklingError(
             f"Weights only load failed: the file refers to {module}.{name}, which is not an allowed "
             "type. Re-run load with weights_only=False only if you trust the file's source: it can "

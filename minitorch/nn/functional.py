@@ -45,3 +45,8 @@ __all__ = ["celu", "elu", "elu_", "gelu", "hardshrink", "hardsigmoid", "hardswis
            "avg_pool1d", "avg_pool2d", "fractional_max_pool2d", "lp_pool1d", "lp_pool2d", "max_pool1d",
            "max_pool2d", "max_unpool1d", "max_unpool2d", "interpolate", "pixel_shuffle", "pixel_unshuffle",
            "upsample", "upsample_bilinear", "upsample_nearest"]
+
+# attention (_ops/attention.py, nn/modules/attention.py): kept in one block for the attention work
+from .._ops.attention import multi_head_attention_forward, scaled_dot_product_attention  # noqa: E402
+
+__all__ += ["multi_head_attention_forward", "scaled_dot_product_attention"]

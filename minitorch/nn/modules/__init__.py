@@ -15,3 +15,11 @@ from .upsampling import *  # noqa: F401,F403
 from .padding import *  # noqa: F401,F403
 from .pixelshuffle import *  # noqa: F401,F403
 from .rnn import *  # noqa: F401,F403
+# attention and transformers (nn/modules/attention.py, transformer.py)
+from .attention import *  # noqa: F401,F403
+from .transformer import *  # noqa: F401,F403
+from . import activation as _activation, attention as _attention, linear as _linear  # noqa: E402
+
+# torch's module paths for these classes, which programs spell out (e.g. in torch.load's safe_globals)
+_activation.MultiheadAttention = _attention.MultiheadAttention
+_linear.NonDynamicallyQuantizableLinear = _attention.NonDynamicallyQuantizableLinear

@@ -13,12 +13,16 @@ import math
 import warnings
 from typing import Any
 
+import numpy as np
+
 from ... import _creation
+from ..._ops.compare import where
 from ..._ops.join import cat, stack
 from ..._tensor import Tensor
 from .. import functional as F
 from .. import init
 from ..parameter import Parameter
+from ..utils.rnn import PackedSequence, _pack_sorted, _pad_sorted
 from .module import Module
 
 __all__ = ["RNNBase", "RNN", "LSTM", "GRU", "RNNCellBase", "RNNCell", "LSTMCell", "GRUCell"]
@@ -45,6 +49,13 @@ def _gru_step(x_proj: Tensor, h: Tensor, w_hh: Tensor, b_hh: Tensor | None) -> T
     r, z = (x_r + h_r).sigmoid(), (x_z + h_z).sigmoid()
     n = (x_n + r * h_n).tanh()
     return (1 - z) * n + z * h
+
+
+def _hold(running: Tensor, new: Any, old: Any) -> Any:
+    """The new state where `running` (N, 1) is True, the old one elsewhere (h, or LSTM's (h, c))."""
+    if isinstance(new, tuple):
+        return tuple(where(running, n, o) for n, o in zip(new, old))
+    return where(running, new, old)
 
 
 class RNNBase(Module):
@@ -131,9 +142,16 @@ class RNNBase(Module):
             raise RuntimeError(f"Expected hidden{index} size {shape}, got {list(hx.shape)}")
         return hx
 
-    def _run(self, input: Tensor, states: list) -> tuple:
-        """input (L, N, H_in), states [one per layer and direction] -> (output (L, N, D*H), final states)."""
+    def _run(self, input: Tensor, states: list, batch_sizes: Any = None) -> tuple:
+        """input (L, N, H_in), states [one per layer and direction] -> (output (L, N, D*H), final states).
+
+        batch_sizes (packed input, batch sorted by decreasing length): at step t only the first
+        batch_sizes[t] entries advance; the others hold their state, so each sequence's final state
+        is its last real step's and the reverse direction starts at its own last step.
+        """
         directions = 2 if self.bidirectional else 1
+        running = None if batch_sizes is None else [
+            _creation.tensor((np.arange(input.shape[1]) < b)[:, None]) for b in batch_sizes]
         finals = []
         for layer in range(self.num_layers):
             outputs = []
@@ -147,7 +165,8 @@ class RNNBase(Module):
                 steps = range(input.shape[0] - 1, -1, -1) if d else range(input.shape[0])
                 hs = [None] * input.shape[0]
                 for t in steps:
-                    state = self._step(x_proj[t], state, w_hh, b_hh)
+                    new = self._step(x_proj[t], state, w_hh, b_hh)
+                    state = new if running is None else _hold(running[t], new, state)
                     hs[t] = state[0] if isinstance(state, tuple) else state
                 outputs.append(stack(hs))
                 finals.append(state)
@@ -159,17 +178,34 @@ class RNNBase(Module):
     def _step(self, x_proj: Tensor, state: Any, w_hh: Tensor, b_hh: Tensor | None) -> Any:
         raise NotImplementedError
 
-    def _layout(self, input: Tensor) -> tuple[Tensor, bool]:
-        """input as (L, N, H_in) and whether it was batched."""
+    def _layout(self, input: Tensor | PackedSequence) -> tuple[Tensor, bool]:
+        """input as (L, N, H_in) (a PackedSequence padded, in its sorted order) and whether it was batched."""
+        if isinstance(input, PackedSequence):
+            self._check_input(input.data.unsqueeze(1))
+            batch_sizes = input.batch_sizes.numpy()
+            return _pad_sorted(input.data, batch_sizes, 0.0, len(batch_sizes)), True
         batched = self._check_input(input)
         if not batched:
             return input.unsqueeze(1), False
         return (input.transpose(0, 1) if self.batch_first else input), True
 
-    def _restore(self, output: Tensor, batched: bool) -> Tensor:
+    def _restore(self, output: Tensor, batched: bool, input: Tensor | PackedSequence) -> Tensor | PackedSequence:
+        if isinstance(input, PackedSequence):
+            return input._replace(data=_pack_sorted(output, input.batch_sizes.numpy()))
         if not batched:
             return output.squeeze(1)
         return output.transpose(0, 1) if self.batch_first else output
+
+    @staticmethod
+    def _permuted(state: Tensor | None, input: Any, indices: str) -> Tensor | None:
+        """A state (D*num_layers, N, H) reordered for a PackedSequence input: into its sorted batch order
+        (indices="sorted_indices") or back out of it ("unsorted_indices")."""
+        order = getattr(input, indices, None)
+        return state if state is None or order is None else state.index_select(1, order)
+
+    @staticmethod
+    def _batch_sizes(input: Any) -> Any:
+        return input.batch_sizes.numpy() if isinstance(input, PackedSequence) else None
 
 
 class RNN(RNNBase):
@@ -190,12 +226,13 @@ class RNN(RNNBase):
     def _step(self, x_proj, state, w_hh, b_hh):
         return _rnn_step(x_proj, state, w_hh, b_hh, self.nonlinearity == "relu")
 
-    def forward(self, input: Tensor, hx: Tensor | None = None) -> tuple[Tensor, Tensor]:
+    def forward(self, input: Tensor | PackedSequence, hx: Tensor | None = None) -> tuple[Any, Tensor]:
         x, batched = self._layout(input)
+        hx = self._permuted(hx, input, "sorted_indices")
         h0 = self._initial_state(hx if hx is None or batched else hx.unsqueeze(1), x, x.shape[1])
-        output, finals = self._run(x, list(h0.unbind(0)))
-        h_n = stack(finals)
-        return self._restore(output, batched), (h_n if batched else h_n.squeeze(1))
+        output, finals = self._run(x, list(h0.unbind(0)), self._batch_sizes(input))
+        h_n = self._permuted(stack(finals), input, "unsorted_indices")
+        return self._restore(output, batched, input), (h_n if batched else h_n.squeeze(1))
 
 
 class LSTM(RNNBase):
@@ -211,17 +248,19 @@ class LSTM(RNNBase):
     def _step(self, x_proj, state, w_hh, b_hh):
         return _lstm_step(x_proj, state, w_hh, b_hh)
 
-    def forward(self, input: Tensor, hx: tuple | None = None) -> tuple[Tensor, tuple[Tensor, Tensor]]:
+    def forward(self, input: Tensor | PackedSequence, hx: tuple | None = None) -> tuple[Any, tuple[Tensor, Tensor]]:
         x, batched = self._layout(input)
         if hx is not None and not batched:
             hx = (hx[0].unsqueeze(1), hx[1].unsqueeze(1))
+        if hx is not None:
+            hx = tuple(self._permuted(s, input, "sorted_indices") for s in hx)
         h0 = self._initial_state(None if hx is None else hx[0], x, x.shape[1], "[0]")
         c0 = self._initial_state(None if hx is None else hx[1], x, x.shape[1], "[1]")
-        output, finals = self._run(x, list(zip(h0.unbind(0), c0.unbind(0))))
-        h_n, c_n = stack([h for h, _ in finals]), stack([c for _, c in finals])
+        output, finals = self._run(x, list(zip(h0.unbind(0), c0.unbind(0))), self._batch_sizes(input))
+        h_n, c_n = (self._permuted(stack(s), input, "unsorted_indices") for s in zip(*finals))
         if not batched:
             h_n, c_n = h_n.squeeze(1), c_n.squeeze(1)
-        return self._restore(output, batched), (h_n, c_n)
+        return self._restore(output, batched, input), (h_n, c_n)
 
 
 class GRU(RNNBase):
