@@ -23,7 +23,8 @@ from ._tensor import Tensor
 from .autograd.function import Function
 
 __all__ = ["LinAlgError", "vector_norm", "matrix_norm", "norm", "inv", "det", "solve", "eigh",
-           "eigvalsh", "svd", "svdvals", "qr", "cholesky", "cross"]
+           "eigvalsh", "svd", "svdvals", "qr", "cholesky", "cross",
+           "slogdet", "matrix_power", "pinv", "matrix_rank", "multi_dot", "vecdot"]
 
 
 # torch.linalg's functions take out= (tuples for the factorisations), of exactly the result's dtype
@@ -441,3 +442,7 @@ def cholesky(A: Tensor, *, upper: bool = False) -> Tensor:
     (read from its lower triangle); L^T when upper=True. LinAlgError if A is not positive-definite."""
     _check_matrices("cholesky", A)
     return Cholesky.apply(A, upper)
+
+
+# composites of the above (log-determinants, powers, pseudo-inverse, rank, chained products)
+from .linalg_extras import matrix_power, matrix_rank, multi_dot, pinv, slogdet, vecdot  # noqa: E402

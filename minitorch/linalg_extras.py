@@ -1,0 +1,105 @@
+"""Linear-algebra functions composed from `minitorch.linalg`'s differentiable pieces: log-
+determinants, matrix powers, the pseudo-inverse and rank, chained and vector products.
+
+They are written with tensor ops (det, inv, svd, matmul), so their gradients are those of the
+pieces, which equal torch's for the invertible / full-rank inputs their formulas assume.
+"""
+from __future__ import annotations
+
+from typing import Any, Sequence
+
+from ._creation import eye
+from ._dtype import finfo
+from ._ops.extremes import _return_type
+from ._tensor import Tensor
+from .linalg import _check_matrices, det, inv, svd, svdvals
+
+__all__ = ["slogdet", "logdet", "matrix_power", "pinv", "matrix_rank", "multi_dot", "vecdot"]
+
+_slogdet_t = _return_type("slogdet", "sign logabsdet")
+
+
+def slogdet(A: Tensor) -> Any:
+    """(sign, log|det|) of each square matrix of A (..., n, n), both (...); sign is 0 and
+    logabsdet -inf for a singular matrix. Only logabsdet carries a gradient (A^{-T})."""
+    _check_matrices("slogdet", A)
+    d = det(A)
+    return _slogdet_t(d.detach().sign(), d.abs().log())
+
+
+def logdet(A: Tensor) -> Tensor:
+    """log det(A) for square A (..., n, n): nan where det < 0, -inf where det = 0 (as torch)."""
+    _check_matrices("logdet", A)
+    return det(A).log()
+
+
+def matrix_power(A: Tensor, n: int) -> Tensor:
+    """A^n for square A (..., k, k) by repeated squaring; n = 0 gives I, n < 0 uses inv(A)."""
+    if A.ndim < 2 or A.shape[-1] != A.shape[-2]:
+        raise RuntimeError(f"linalg.matrix_power: A must be batches of square matrices, but they are "
+                           f"{A.shape[-2] if A.ndim > 1 else 1} by {A.shape[-1]} matrices")
+    if n == 0:
+        return A * 0 + eye(A.shape[-1], dtype=A.dtype)  # still a function of A, as torch's (zero gradient)
+    if n < 0:
+        A, n = inv(A), -n
+    result, square = None, A
+    while n:
+        if n & 1:
+            result = square if result is None else result @ square
+        n >>= 1
+        if n:
+            square = square @ square
+    return result
+
+
+def _rank_tolerance(S: Tensor, shape: Sequence[int], atol: Any, rtol: Any) -> Tensor:
+    """max(atol, rtol * sigma_max) per matrix, (..., 1); torch's default rtol is eps * max(m, n)
+    when atol is not given, else 0."""
+    if rtol is None:
+        rtol = finfo(S.dtype).eps * max(shape[-2:]) if atol is None or atol == 0 else 0.0
+    cutoff = rtol * S.amax(-1, keepdim=True) if S.shape[-1] else S.sum(-1, keepdim=True)
+    return cutoff.clamp(min=atol) if atol is not None else cutoff
+
+
+def pinv(A: Tensor, *, atol: Any = None, rtol: Any = None, hermitian: bool = False) -> Tensor:
+    """The Moore-Penrose pseudo-inverse of each matrix of A (..., m, n): (..., n, m), through the
+    SVD with singular values at or below max(atol, rtol * sigma_max) treated as zero."""
+    _check_matrices("pinv", A, square=False)
+    U, S, Vh = svd(A, full_matrices=False)
+    keep = S > _rank_tolerance(S.detach(), A.shape, atol, rtol)
+    S_inv = (1 / S.masked_fill(~keep, 1)).masked_fill(~keep, 0)
+    return (Vh.mT * S_inv.unsqueeze(-2)) @ U.mT
+
+
+def matrix_rank(A: Tensor, *, atol: Any = None, rtol: Any = None, hermitian: bool = False) -> Tensor:
+    """The number of singular values of each matrix of A (..., m, n) above the tolerance: int64 (...)."""
+    _check_matrices("matrix_rank", A, square=False)
+    S = svdvals(A.detach())
+    return (S > _rank_tolerance(S, A.shape, atol, rtol)).sum(-1)
+
+
+def multi_dot(tensors: Sequence[Tensor]) -> Tensor:
+    """The product of a chain of matrices, left to right; the first may be a row vector (1-D) and
+    the last a column vector (1-D), whose dims are dropped from the result."""
+    if len(tensors) < 2:
+        raise RuntimeError(f"multi_dot(): expected at least 2 tensors but got {len(tensors)}")
+    for t, which in ((tensors[0], "first"), (tensors[-1], "last")):
+        if t.ndim not in (1, 2):
+            raise RuntimeError(f"multi_dot(): the {which} tensor must be 1D or 2D but got {t.ndim}D")
+    first, last = tensors[0].ndim == 1, tensors[-1].ndim == 1
+    chain = [tensors[0].unsqueeze(0) if first else tensors[0], *tensors[1:-1],
+             tensors[-1].unsqueeze(-1) if last else tensors[-1]]
+    for i, t in enumerate(chain[1:-1], 1):
+        if t.ndim != 2:
+            raise RuntimeError(f"multi_dot(): tensor {i} must be 2D but got {t.ndim}D")
+    result = chain[0]
+    for t in chain[1:]:
+        result = result @ t
+    if first:
+        result = result.squeeze(0)
+    return result.squeeze(-1) if last else result
+
+
+def vecdot(x: Tensor, y: Tensor, *, dim: int = -1) -> Tensor:
+    """The dot product of x and y along dim, after broadcasting: sum(x * y, dim)."""
+    return (x * y).sum(dim)
