@@ -10,11 +10,14 @@ from typing import Any, Sequence
 
 from ._creation import eye
 from ._dtype import finfo
+from ._ops.join import cat
+from ._ops.linalg import diagonal as _diagonal, matmul
 from ._ops.extremes import _return_type
 from ._tensor import Tensor
-from .linalg import _check_matrices, det, inv, svd, svdvals
+from .linalg import _check_matrices, det, inv, matrix_norm, svd, svdvals
 
-__all__ = ["slogdet", "logdet", "matrix_power", "pinv", "matrix_rank", "multi_dot", "vecdot"]
+__all__ = ["slogdet", "logdet", "matrix_power", "pinv", "matrix_rank", "multi_dot", "vecdot", "matmul",
+           "diagonal", "vander", "cond"]
 
 _slogdet_t = _return_type("slogdet", "sign logabsdet")
 
@@ -103,3 +106,31 @@ def multi_dot(tensors: Sequence[Tensor]) -> Tensor:
 def vecdot(x: Tensor, y: Tensor, *, dim: int = -1) -> Tensor:
     """The dot product of x and y along dim, after broadcasting: sum(x * y, dim)."""
     return (x * y).sum(dim)
+
+
+def diagonal(A: Tensor, *, offset: int = 0, dim1: int = -2, dim2: int = -1) -> Tensor:
+    """The diagonals of the matrices A (..., m, n): torch.diagonal over the last two dims."""
+    return _diagonal(A, offset, dim1, dim2)
+
+
+def vander(x: Tensor, N: Any = None) -> Tensor:
+    """The Vandermonde matrices of x (..., n): (..., n, N) with columns x^0, x^1, ..., x^(N-1),
+    built by a running product so that the gradient at x = 0 is finite (as torch's)."""
+    N = x.shape[-1] if N is None and x.ndim else N
+    if x.ndim == 0 or N is None or N <= 1:
+        raise RuntimeError("N must be greater than 1.")
+    column = x.unsqueeze(-1)
+    powers = column.expand(*x.shape, N - 1).cumprod(-1)
+    return cat([column ** 0, powers], -1)
+
+
+def cond(A: Tensor, p: Any = None) -> Tensor:
+    """The condition number of each matrix of A: sigma_max / sigma_min for p = None or 2 (any
+    shape), sigma_min / sigma_max for -2, else ||A||_p ||A^{-1}||_p (square A)."""
+    if p in (None, 2, -2):
+        _check_matrices("cond", A, square=False)
+        S = svdvals(A)
+        ratio = S[..., 0] / S[..., -1]
+        return 1 / ratio if p == -2 else ratio
+    _check_matrices("cond", A)
+    return matrix_norm(A, p) * matrix_norm(inv(A), p)

@@ -141,3 +141,34 @@ def test_deprecated_names_warn_like_torch(torch_deprecations, name, args):
 def test_chain_matmul():
     arrays = [randn(2, 3, dtype=np.float64), randn(3, 4, dtype=np.float64, seed=1), randn(4, 2, dtype=np.float64, seed=2)]
     assert_matches_torch(lambda L, *ts: L.chain_matmul(*ts), *arrays, atol=1e-10)
+
+
+def test_matmul_and_diagonal():
+    a, b = randn(2, 3, 4, dtype=np.float64), randn(4, 5, dtype=np.float64, seed=1)
+    assert_matches_torch(lambda L, t, u: L.linalg.matmul(t, u), a, b, atol=1e-10)
+    assert_matches_torch(lambda L, t: L.linalg.diagonal(t), a, atol=0)
+    assert_matches_torch(lambda L, t: L.linalg.diagonal(t, offset=1, dim1=0, dim2=2), a, atol=0)
+
+
+@pytest.mark.parametrize("N", [None, 2, 5])
+def test_vander(N):
+    x = np.array([[0.0, 2.0, -1.5], [1.0, 0.5, 3.0]])
+    assert_matches_torch(lambda L, t: L.linalg.vander(t, N=N), x, atol=1e-12)
+    gradcheck(lambda L, t: L.linalg.vander(t, N=N), x)
+    assert_matches_torch(lambda L, t: L.linalg.vander(t, N=N), np.array([1, 2, 3]), atol=0)
+    for bad in (dict(x=np.array(1.0)), dict(x=x, N=1), dict(x=x, N=0)):
+        with pytest.raises(RuntimeError) as theirs:
+            torch.linalg.vander(torch.tensor(bad["x"]), N=bad.get("N"))
+        with pytest.raises(RuntimeError) as ours:
+            minitorch.linalg.vander(minitorch.tensor(bad["x"]), N=bad.get("N"))
+        assert str(ours.value) == str(theirs.value)
+
+
+@pytest.mark.parametrize("p", [None, 2, -2, "fro", "nuc", 1, -1, float("inf")])
+def test_cond(p):
+    a = square()
+    # torch's backward fails for the norm-based p (it writes into inv's saved output): values only
+    assert_matches_torch(lambda L, t: L.linalg.cond(t, p), a, atol=1e-9, grad=p in (None, 2, -2))
+    gradcheck(lambda L, t: L.linalg.cond(t, p), a)
+    if p in (None, 2, -2):
+        assert_matches_torch(lambda L, t: L.linalg.cond(t, p), randn(2, 3, 5, dtype=np.float64), atol=1e-9)
