@@ -25,7 +25,7 @@ from .autograd.function import Function
 __all__ = ["LinAlgError", "vector_norm", "matrix_norm", "norm", "inv", "det", "solve", "eigh",
            "eigvalsh", "svd", "svdvals", "qr", "cholesky", "cross",
            "slogdet", "matrix_power", "pinv", "matrix_rank", "multi_dot", "vecdot",
-           "matmul", "diagonal", "vander", "cond"]
+           "matmul", "diagonal", "vander", "cond", "solve_triangular"]
 
 
 # torch.linalg's functions take out= (tuples for the factorisations), of exactly the result's dtype
@@ -447,4 +447,4 @@ def cholesky(A: Tensor, *, upper: bool = False) -> Tensor:
 
 # composites of the above (log-determinants, powers, pseudo-inverse, rank, chained products)
 from .linalg_extras import (cond, diagonal, matmul, matrix_power, matrix_rank, multi_dot,  # noqa: E402
-                            pinv, slogdet, vander, vecdot)
+                            pinv, slogdet, solve_triangular, vander, vecdot)

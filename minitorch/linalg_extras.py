@@ -14,10 +14,10 @@ from ._ops.join import cat
 from ._ops.linalg import diagonal as _diagonal, matmul
 from ._ops.extremes import _return_type
 from ._tensor import Tensor
-from .linalg import _check_matrices, det, inv, matrix_norm, svd, svdvals
+from .linalg import _check_matrices, det, inv, matrix_norm, solve, svd, svdvals
 
 __all__ = ["slogdet", "logdet", "matrix_power", "pinv", "matrix_rank", "multi_dot", "vecdot", "matmul",
-           "diagonal", "vander", "cond"]
+           "diagonal", "vander", "cond", "solve_triangular"]
 
 _slogdet_t = _return_type("slogdet", "sign logabsdet")
 
@@ -134,3 +134,22 @@ def cond(A: Tensor, p: Any = None) -> Tensor:
         return 1 / ratio if p == -2 else ratio
     _check_matrices("cond", A)
     return matrix_norm(A, p) * matrix_norm(inv(A), p)
+
+
+def solve_triangular(A: Tensor, B: Tensor, *, upper: bool, left: bool = True,
+                     unitriangular: bool = False) -> Tensor:
+    """X with A X = B (X A = B when left=False), reading only the upper (or lower) triangle of
+    A (..., n, n) and taking its diagonal as ones if unitriangular; B is (..., n, k)."""
+    _check_matrices("solve_triangular", A)
+    if B.ndim < 2:
+        raise RuntimeError("linalg.solve_triangular: The input tensor B must have at least 2 dimensions.")
+    rows, cols = (B.shape[-2], B.shape[-1]) if left else (B.shape[-1], B.shape[-2])
+    if rows != A.shape[-1]:
+        equation = "AX = B" if left else "XA = B"
+        raise RuntimeError(f"linalg.solve_triangular: Incompatible shapes of A and B for the equation "
+                           f"{equation} ({A.shape[-2]}x{A.shape[-1]} and {B.shape[-2]}x{B.shape[-1]})")
+    # the triangle as a differentiable mask, so A's gradient lands on that triangle only, as torch's
+    T = (A.triu(1) if upper else A.tril(-1)) if unitriangular else (A.triu() if upper else A.tril())
+    if unitriangular:
+        T = T + eye(A.shape[-1], dtype=A.dtype)
+    return solve(T, B, left=left)

@@ -172,3 +172,24 @@ def test_cond(p):
     gradcheck(lambda L, t: L.linalg.cond(t, p), a)
     if p in (None, 2, -2):
         assert_matches_torch(lambda L, t: L.linalg.cond(t, p), randn(2, 3, 5, dtype=np.float64), atol=1e-9)
+
+
+@pytest.mark.parametrize("upper", [True, False])
+@pytest.mark.parametrize("left", [True, False])
+@pytest.mark.parametrize("unitriangular", [True, False])
+def test_solve_triangular(upper, left, unitriangular):
+    a = square()       # both triangles full: only the chosen one may be read
+    b = randn(2, 3, 4, dtype=np.float64, seed=5)
+    b = b if left else np.swapaxes(b, -1, -2)
+    call = lambda L, t, u: L.linalg.solve_triangular(t, u, upper=upper, left=left, unitriangular=unitriangular)
+    assert_matches_torch(call, a, b, atol=1e-9)
+    gradcheck(call, a, b)
+
+
+def test_solve_triangular_errors_like_torch():
+    for shapes in (((3, 3), (3,)), ((3, 3), (4, 2))):
+        with pytest.raises(RuntimeError) as theirs:
+            torch.linalg.solve_triangular(torch.ones(*shapes[0]), torch.ones(*shapes[1]), upper=True)
+        with pytest.raises(RuntimeError) as ours:
+            minitorch.linalg.solve_triangular(minitorch.ones(*shapes[0]), minitorch.ones(*shapes[1]), upper=True)
+        assert str(ours.value) == str(theirs.value)
