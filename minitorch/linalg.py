@@ -25,7 +25,7 @@ from .autograd.function import Function
 __all__ = ["LinAlgError", "vector_norm", "matrix_norm", "norm", "inv", "det", "solve", "eigh",
            "eigvalsh", "svd", "svdvals", "qr", "cholesky", "cross",
            "slogdet", "matrix_power", "pinv", "matrix_rank", "multi_dot", "vecdot",
-           "matmul", "diagonal", "vander", "cond", "solve_triangular"]
+           "matmul", "diagonal", "vander", "cond", "solve_triangular", "lstsq"]
 
 
 # torch.linalg's functions take out= (tuples for the factorisations), of exactly the result's dtype
@@ -446,5 +446,5 @@ def cholesky(A: Tensor, *, upper: bool = False) -> Tensor:
 
 
 # composites of the above (log-determinants, powers, pseudo-inverse, rank, chained products)
-from .linalg_extras import (cond, diagonal, matmul, matrix_power, matrix_rank, multi_dot,  # noqa: E402
+from .linalg_extras import (cond, diagonal, lstsq, matmul, matrix_power, matrix_rank, multi_dot,  # noqa: E402
                             pinv, slogdet, solve_triangular, vander, vecdot)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any, Sequence
 
-from ._creation import eye
+from ._creation import empty, eye
 from ._dtype import finfo
 from ._ops.join import cat
 from ._ops.linalg import diagonal as _diagonal, matmul
@@ -17,9 +17,11 @@ from ._tensor import Tensor
 from .linalg import _check_matrices, det, inv, matrix_norm, solve, svd, svdvals
 
 __all__ = ["slogdet", "logdet", "matrix_power", "pinv", "matrix_rank", "multi_dot", "vecdot", "matmul",
-           "diagonal", "vander", "cond", "solve_triangular"]
+           "diagonal", "vander", "cond", "solve_triangular",
+           "lstsq"]
 
 _slogdet_t = _return_type("slogdet", "sign logabsdet")
+_lstsq_t = _return_type("lstsq", "solution residuals rank singular_values")
 
 
 def slogdet(A: Tensor) -> Any:
@@ -153,3 +155,28 @@ def solve_triangular(A: Tensor, B: Tensor, *, upper: bool, left: bool = True,
     if unitriangular:
         T = T + eye(A.shape[-1], dtype=A.dtype)
     return solve(T, B, left=left)
+
+
+_LSTSQ_DRIVERS = ("gels", "gelsy", "gelsd", "gelss")
+
+
+def lstsq(A: Tensor, B: Tensor, rcond: Any = None, *, driver: Any = None) -> Any:
+    """The least-squares solution X (..., n, k) of A X ~ B for A (..., m, n), B (..., m, k), with
+    singular values below rcond * sigma_max (default eps * max(m, n)) dropped (the minimum-norm
+    solution). As torch on the CPU (default driver 'gelsy'): rank for all drivers but 'gels',
+    singular_values for 'gelsd'/'gelss', residuals (..., k) for the others when m > n and every
+    matrix has full rank; the fields not computed are empty."""
+    driver = "gelsy" if driver is None else driver
+    if driver not in _LSTSQ_DRIVERS:
+        raise RuntimeError("torch.linalg.lstsq: parameter `driver` should be one of (gels, gelsy, gelsd, gelss)")
+    _check_matrices("lstsq", A, square=False)
+    rtol = finfo(A.dtype).eps * max(A.shape[-2:]) if rcond is None else rcond
+    X = pinv(A, rtol=rtol) @ B
+    S = svdvals(A.detach())
+    rank = (S > _rank_tolerance(S, A.shape, None, rtol)).sum(-1)
+    nothing = empty(0, dtype=A.dtype)
+    m, n = A.shape[-2], A.shape[-1]
+    full_rank = bool((rank == min(m, n)).all().item())
+    residuals = ((A @ X - B) ** 2).sum(-2) if driver != "gelsy" and m > n and full_rank else nothing
+    return _lstsq_t(X, residuals, rank if driver != "gels" else empty(0, dtype=rank.dtype),
+                    S if driver in ("gelsd", "gelss") else nothing)

@@ -193,3 +193,24 @@ def test_solve_triangular_errors_like_torch():
         with pytest.raises(RuntimeError) as ours:
             minitorch.linalg.solve_triangular(minitorch.ones(*shapes[0]), minitorch.ones(*shapes[1]), upper=True)
         assert str(ours.value) == str(theirs.value)
+
+
+@pytest.mark.parametrize("driver", [None, "gels", "gelsy", "gelsd", "gelss"])
+@pytest.mark.parametrize("shape", [(2, 5, 3), (2, 3, 3)])
+def test_lstsq_fields_as_torch_fills_them_on_the_cpu(driver, shape):
+    a, b = randn(*shape, dtype=np.float64), randn(*shape[:-1], 2, dtype=np.float64, seed=1)
+    call = lambda L, t, u: tuple(L.linalg.lstsq(t, u, driver=driver))
+    assert_matches_torch(call, a, b, atol=1e-9, grad=False)
+    assert_matches_torch(lambda L, t, u: L.linalg.lstsq(t, u, driver=driver).solution, a, b, atol=1e-9)
+
+
+def test_lstsq_rank_deficient_and_errors():
+    a = randn(4, 2, dtype=np.float64) @ randn(2, 3, dtype=np.float64, seed=1)
+    b = randn(4, 2, dtype=np.float64, seed=2)
+    for driver in ("gelsy", "gelsd"):
+        assert_matches_torch(lambda L, t, u: tuple(L.linalg.lstsq(t, u, driver=driver)), a, b, atol=1e-9, grad=False)
+    with pytest.raises(RuntimeError) as theirs:
+        torch.linalg.lstsq(torch.tensor(a), torch.tensor(b), driver="x")
+    with pytest.raises(RuntimeError) as ours:
+        minitorch.linalg.lstsq(minitorch.tensor(a), minitorch.tensor(b), driver="x")
+    assert str(ours.value) == str(theirs.value)
