@@ -25,7 +25,8 @@ from .autograd.function import Function
 __all__ = ["LinAlgError", "vector_norm", "matrix_norm", "norm", "inv", "det", "solve", "eigh",
            "eigvalsh", "svd", "svdvals", "qr", "cholesky", "cross",
            "slogdet", "matrix_power", "pinv", "matrix_rank", "multi_dot", "vecdot",
-           "matmul", "diagonal", "vander", "cond", "solve_triangular", "lstsq"]
+           "matmul", "diagonal", "vander", "cond", "solve_triangular", "lstsq",
+           "inv_ex", "solve_ex", "cholesky_ex"]
 
 
 # torch.linalg's functions take out= (tuples for the factorisations), of exactly the result's dtype
@@ -446,5 +447,5 @@ def cholesky(A: Tensor, *, upper: bool = False) -> Tensor:
 
 
 # composites of the above (log-determinants, powers, pseudo-inverse, rank, chained products)
-from .linalg_extras import (cond, diagonal, lstsq, matmul, matrix_power, matrix_rank, multi_dot,  # noqa: E402
+from .linalg_extras import (cholesky_ex, cond, diagonal, inv_ex, lstsq, matmul, solve_ex, matrix_power, matrix_rank, multi_dot,  # noqa: E402
                             pinv, slogdet, solve_triangular, vander, vecdot)

@@ -6,21 +6,26 @@ pieces, which equal torch's for the invertible / full-rank inputs their formulas
 """
 from __future__ import annotations
 
-from typing import Any, Sequence
+from typing import Any, Callable, Sequence
 
-from ._creation import empty, eye
+import numpy as np
+
+from ._creation import empty, eye, tensor
 from ._dtype import finfo
 from ._ops.join import cat
 from ._ops.linalg import diagonal as _diagonal, matmul
 from ._ops.extremes import _return_type
 from ._tensor import Tensor
-from .linalg import _check_matrices, det, inv, matrix_norm, solve, svd, svdvals
+from .linalg import LinAlgError, _check_matrices, cholesky, det, inv, matrix_norm, solve, svd, svdvals
 
 __all__ = ["slogdet", "logdet", "matrix_power", "pinv", "matrix_rank", "multi_dot", "vecdot", "matmul",
            "diagonal", "vander", "cond", "solve_triangular",
-           "lstsq"]
+           "lstsq", "inv_ex", "solve_ex", "cholesky_ex"]
 
 _slogdet_t = _return_type("slogdet", "sign logabsdet")
+_inv_ex_t = _return_type("linalg_inv_ex", "inverse info")
+_solve_ex_t = _return_type("linalg_solve_ex", "result info")
+_cholesky_ex_t = _return_type("linalg_cholesky_ex", "L info")
 _lstsq_t = _return_type("lstsq", "solution residuals rank singular_values")
 
 
@@ -180,3 +185,65 @@ def lstsq(A: Tensor, B: Tensor, rcond: Any = None, *, driver: Any = None) -> Any
     residuals = ((A @ X - B) ** 2).sum(-2) if driver != "gelsy" and m > n and full_rank else nothing
     return _lstsq_t(X, residuals, rank if driver != "gels" else empty(0, dtype=rank.dtype),
                     S if driver in ("gelsd", "gelss") else nothing)
+
+
+# ----- the *_ex variants: an int32 `info` per matrix instead of (or before) raising --------
+def _zero_pivot(M: np.ndarray) -> int:
+    """1-based index of the first zero pivot of M's LU factorisation with partial pivoting, or 0."""
+    U = M.astype(np.float64, copy=True)
+    for k in range(U.shape[0]):
+        p = k + int(np.argmax(np.abs(U[k:, k])))
+        if U[p, k] == 0:
+            return k + 1
+        U[[k, p]] = U[[p, k]]
+        U[k + 1:] -= np.outer(U[k + 1:, k] / U[k, k], U[k])
+    return 0
+
+
+def _failed_order(M: np.ndarray) -> int:
+    """The order of M's first leading minor that is not positive-definite, or 0."""
+    for order in range(1, M.shape[-1] + 1):
+        try:
+            np.linalg.cholesky(M[:order, :order])
+        except np.linalg.LinAlgError:
+            return order
+    return 0
+
+
+def _ex(name: str, A: Tensor, solver: Callable, check: Callable, check_errors: bool) -> tuple:
+    """solver(A) and info (...) int32; matrices with info != 0 come out as nan (torch leaves
+    LAPACK's partial result there), or raise as the plain function does if check_errors."""
+    array = A.detach().numpy()
+    info = np.zeros(array.shape[:-2], dtype=np.int32)
+    for index in np.ndindex(info.shape):
+        info[index] = check(array[index])
+    if check_errors or not info.any():
+        try:
+            return solver(A), tensor(info)
+        except LinAlgError as error:
+            raise LinAlgError(str(error).replace(f"linalg.{name}:", f"linalg.{name}_ex:", 1)) from None
+    failed = tensor(info != 0)[(...,) + (None,) * 2]
+    safe = A.masked_fill(failed, 0) + eye(A.shape[-1], dtype=A.dtype).masked_fill(~failed, 0)
+    return solver(safe).masked_fill(failed, float("nan")), tensor(info)
+
+
+def inv_ex(A: Tensor, *, check_errors: bool = False) -> Any:
+    """(inverse, info): inv(A) with info the first zero LU pivot (1-based) of each matrix, 0 if none."""
+    _check_matrices("inv_ex", A)
+    return _inv_ex_t(*_ex("inv", A, inv, _zero_pivot, check_errors))
+
+
+def solve_ex(A: Tensor, B: Tensor, *, left: bool = True, check_errors: bool = False) -> Any:
+    """(result, info): solve(A, B) with info as in inv_ex."""
+    _check_matrices("solve_ex", A)
+    X, info = _ex("solve", A.expand(*np.broadcast_shapes(tuple(A.shape[:-2]), tuple(B.shape[:-2])),
+                                    *A.shape[-2:]) if B.ndim > 2 else A,
+                  lambda M: solve(M, B, left=left), _zero_pivot, check_errors)
+    return _solve_ex_t(X, info)
+
+
+def cholesky_ex(A: Tensor, *, upper: bool = False, check_errors: bool = False) -> Any:
+    """(L, info): cholesky(A) with info the order of the first leading minor of each matrix that is
+    not positive-definite, 0 if none."""
+    _check_matrices("cholesky_ex", A)
+    return _cholesky_ex_t(*_ex("cholesky", A, lambda M: cholesky(M, upper=upper), _failed_order, check_errors))

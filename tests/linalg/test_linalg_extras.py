@@ -214,3 +214,27 @@ def test_lstsq_rank_deficient_and_errors():
     with pytest.raises(RuntimeError) as ours:
         minitorch.linalg.lstsq(minitorch.tensor(a), minitorch.tensor(b), driver="x")
     assert str(ours.value) == str(theirs.value)
+
+
+EX_CALLS = {
+    "inv_ex": lambda L, t, **kw: L.linalg.inv_ex(t, **kw),
+    "solve_ex": lambda L, t, **kw: L.linalg.solve_ex(t, L.ones(*t.shape[:-1], 2, dtype=t.dtype), **kw),
+    "cholesky_ex": lambda L, t, **kw: L.linalg.cholesky_ex(t, **kw),
+}
+
+
+@pytest.mark.parametrize("name", list(EX_CALLS))
+def test_ex_variants_report_info_like_torch(name):
+    good = square(3, (2,))
+    good = good @ np.swapaxes(good, -1, -2)
+    assert_matches_torch(lambda L, t: tuple(EX_CALLS[name](L, t)), good, atol=1e-9, grad=False)
+    assert_matches_torch(lambda L, t: EX_CALLS[name](L, t)[0], good, atol=1e-9)
+    bad = np.stack([good[0], np.array([[1.0, 2, 3], [2, 4, 6], [0, 1, 5]]), np.diag([1.0, -1, 2])])
+    ours, theirs = EX_CALLS[name](minitorch, minitorch.tensor(bad)), EX_CALLS[name](torch, torch.tensor(bad))
+    assert ours.info.tolist() == theirs.info.tolist() and str(ours.info.dtype) == str(theirs.info.dtype)
+    np.testing.assert_allclose(ours[0][0].numpy(), theirs[0][0].numpy(), atol=1e-9)
+    assert type(ours).__name__ == type(theirs).__name__ and repr(ours).split("=")[0] == repr(theirs).split("=")[0]
+    with pytest.raises(torch.linalg.LinAlgError):
+        EX_CALLS[name](torch, torch.tensor(bad), check_errors=True)
+    with pytest.raises(minitorch.linalg.LinAlgError, match=f"linalg.{name}: "):
+        EX_CALLS[name](minitorch, minitorch.tensor(bad), check_errors=True)
