@@ -145,15 +145,29 @@ def norm(A: Tensor, ord: Any = None, dim: Any = None, keepdim: bool = False, *,
 
 
 # ----- inverse, determinant, solve -------------------------------------------------------
+def _zero_pivot(M: np.ndarray) -> int:
+    """1-based index of the first zero pivot of M's LU factorisation with partial pivoting, or 0."""
+    U = M.astype(np.float64, copy=True)
+    for k in range(U.shape[0]):
+        p = k + int(np.argmax(np.abs(U[k:, k])))
+        if U[p, k] == 0:
+            return k + 1
+        U[[k, p]] = U[[p, k]]
+        U[k + 1:] -= np.outer(U[k + 1:, k] / U[k, k], U[k])
+    return 0
+
+
 def _raise_if_singular(name: str, A: np.ndarray) -> None:
-    """LinAlgError naming the first zero pivot of LU, as torch's message does."""
+    """LinAlgError naming the first zero pivot of LU, as torch's messages do."""
     for index in np.ndindex(A.shape[:-2]):
-        try:
-            np.linalg.inv(A[index])
-        except np.linalg.LinAlgError:
+        pivot = _zero_pivot(A[index])
+        if pivot:
             batch = f"(Batch element {np.ravel_multi_index(index, A.shape[:-2])}): " if A.ndim > 2 else ""
-            raise LinAlgError(f"linalg.{name}: {batch}The diagonal element is zero, the inversion could "
-                              "not be completed because the input matrix is singular.") from None
+            if name == "solve":
+                raise LinAlgError(f"torch.linalg.solve: {batch}The solver failed because the input matrix "
+                                  "is singular.")
+            raise LinAlgError(f"linalg.{name}: {batch}The diagonal element {pivot} is zero, the inversion "
+                              "could not be completed because the input matrix is singular.")
 
 
 class Inv(Function):

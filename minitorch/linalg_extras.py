@@ -16,7 +16,7 @@ from ._ops.join import cat
 from ._ops.linalg import diagonal as _diagonal, matmul
 from ._ops.extremes import _return_type
 from ._tensor import Tensor
-from .linalg import LinAlgError, _check_matrices, cholesky, det, inv, matrix_norm, solve, svd, svdvals
+from .linalg import LinAlgError, _check_matrices, _zero_pivot, cholesky, det, inv, matrix_norm, solve, svd, svdvals
 
 __all__ = ["slogdet", "logdet", "matrix_power", "pinv", "matrix_rank", "multi_dot", "vecdot", "matmul",
            "diagonal", "vander", "cond", "solve_triangular",
@@ -188,18 +188,6 @@ def lstsq(A: Tensor, B: Tensor, rcond: Any = None, *, driver: Any = None) -> Any
 
 
 # ----- the *_ex variants: an int32 `info` per matrix instead of (or before) raising --------
-def _zero_pivot(M: np.ndarray) -> int:
-    """1-based index of the first zero pivot of M's LU factorisation with partial pivoting, or 0."""
-    U = M.astype(np.float64, copy=True)
-    for k in range(U.shape[0]):
-        p = k + int(np.argmax(np.abs(U[k:, k])))
-        if U[p, k] == 0:
-            return k + 1
-        U[[k, p]] = U[[p, k]]
-        U[k + 1:] -= np.outer(U[k + 1:, k] / U[k, k], U[k])
-    return 0
-
-
 def _failed_order(M: np.ndarray) -> int:
     """The order of M's first leading minor that is not positive-definite, or 0."""
     for order in range(1, M.shape[-1] + 1):

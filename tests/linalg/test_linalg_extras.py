@@ -238,3 +238,15 @@ def test_ex_variants_report_info_like_torch(name):
         EX_CALLS[name](torch, torch.tensor(bad), check_errors=True)
     with pytest.raises(minitorch.linalg.LinAlgError, match=f"linalg.{name}: "):
         EX_CALLS[name](minitorch, minitorch.tensor(bad), check_errors=True)
+
+
+@pytest.mark.parametrize("call", [lambda L, t: L.linalg.inv(t), lambda L, t: L.linalg.inv_ex(t, check_errors=True),
+                                  lambda L, t: L.linalg.solve(t, L.ones(*t.shape[:-1], 1, dtype=t.dtype))])
+@pytest.mark.parametrize("batch", [(), (2,)])
+def test_singular_messages_name_the_zero_pivot_like_torch(call, batch):
+    a = np.broadcast_to(np.array([[1.0, 2], [2, 4]]), batch + (2, 2)).copy()
+    with pytest.raises(torch.linalg.LinAlgError) as theirs:
+        call(torch, torch.tensor(a))
+    with pytest.raises(minitorch.linalg.LinAlgError) as ours:
+        call(minitorch, minitorch.tensor(a))
+    assert str(ours.value) == str(theirs.value)
