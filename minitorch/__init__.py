@@ -52,6 +52,8 @@ from ._ops.grids import *  # noqa: F401,F403
 from ._ops.decompositions import *  # noqa: F401,F403
 from ._ops.distances import *  # noqa: F401,F403
 from ._creation import *  # noqa: F401,F403
+# torch.inverse, torch.det, torch.slogdet, ...: top-level aliases of minitorch.linalg
+from ._linalg_aliases import *  # noqa: F401,F403
 from ._tensor_methods import *  # noqa: F401,F403  (attaches the methods; exports torch.exp_, ...)
 from .random import (Generator, default_generator, get_rng_state, initial_seed, manual_seed, seed,
                      set_rng_state)

@@ -23,7 +23,10 @@ from ._tensor import Tensor
 from .autograd.function import Function
 
 __all__ = ["LinAlgError", "vector_norm", "matrix_norm", "norm", "inv", "det", "solve", "eigh",
-           "eigvalsh", "svd", "svdvals", "qr", "cholesky", "cross"]
+           "eigvalsh", "svd", "svdvals", "qr", "cholesky", "cross",
+           "slogdet", "matrix_power", "pinv", "matrix_rank", "multi_dot", "vecdot",
+           "matmul", "diagonal", "vander", "cond", "solve_triangular", "lstsq",
+           "inv_ex", "solve_ex", "cholesky_ex"]
 
 
 # torch.linalg's functions take out= (tuples for the factorisations), of exactly the result's dtype
@@ -142,15 +145,29 @@ def norm(A: Tensor, ord: Any = None, dim: Any = None, keepdim: bool = False, *,
 
 
 # ----- inverse, determinant, solve -------------------------------------------------------
+def _zero_pivot(M: np.ndarray) -> int:
+    """1-based index of the first zero pivot of M's LU factorisation with partial pivoting, or 0."""
+    U = M.astype(np.float64, copy=True)
+    for k in range(U.shape[0]):
+        p = k + int(np.argmax(np.abs(U[k:, k])))
+        if U[p, k] == 0:
+            return k + 1
+        U[[k, p]] = U[[p, k]]
+        U[k + 1:] -= np.outer(U[k + 1:, k] / U[k, k], U[k])
+    return 0
+
+
 def _raise_if_singular(name: str, A: np.ndarray) -> None:
-    """LinAlgError naming the first zero pivot of LU, as torch's message does."""
+    """LinAlgError naming the first zero pivot of LU, as torch's messages do."""
     for index in np.ndindex(A.shape[:-2]):
-        try:
-            np.linalg.inv(A[index])
-        except np.linalg.LinAlgError:
+        pivot = _zero_pivot(A[index])
+        if pivot:
             batch = f"(Batch element {np.ravel_multi_index(index, A.shape[:-2])}): " if A.ndim > 2 else ""
-            raise LinAlgError(f"linalg.{name}: {batch}The diagonal element is zero, the inversion could "
-                              "not be completed because the input matrix is singular.") from None
+            if name == "solve":
+                raise LinAlgError(f"torch.linalg.solve: {batch}The solver failed because the input matrix "
+                                  "is singular.")
+            raise LinAlgError(f"linalg.{name}: {batch}The diagonal element {pivot} is zero, the inversion "
+                              "could not be completed because the input matrix is singular.")
 
 
 class Inv(Function):
@@ -441,3 +458,8 @@ def cholesky(A: Tensor, *, upper: bool = False) -> Tensor:
     (read from its lower triangle); L^T when upper=True. LinAlgError if A is not positive-definite."""
     _check_matrices("cholesky", A)
     return Cholesky.apply(A, upper)
+
+
+# composites of the above (log-determinants, powers, pseudo-inverse, rank, chained products)
+from .linalg_extras import (cholesky_ex, cond, diagonal, inv_ex, lstsq, matmul, solve_ex, matrix_power, matrix_rank, multi_dot,  # noqa: E402
+                            pinv, slogdet, solve_triangular, vander, vecdot)

@@ -1,0 +1,237 @@
+"""Linear-algebra functions composed from `minitorch.linalg`'s differentiable pieces: log-
+determinants, matrix powers, the pseudo-inverse and rank, chained and vector products.
+
+They are written with tensor ops (det, inv, svd, matmul), so their gradients are those of the
+pieces, which equal torch's for the invertible / full-rank inputs their formulas assume.
+"""
+from __future__ import annotations
+
+from typing import Any, Callable, Sequence
+
+import numpy as np
+
+from ._creation import empty, eye, tensor
+from ._dtype import finfo
+from ._ops.join import cat
+from ._ops.linalg import diagonal as _diagonal, matmul
+from ._ops.extremes import _return_type
+from ._tensor import Tensor
+from .linalg import LinAlgError, _check_matrices, _zero_pivot, cholesky, det, inv, matrix_norm, solve, svd, svdvals
+
+__all__ = ["slogdet", "logdet", "matrix_power", "pinv", "matrix_rank", "multi_dot", "vecdot", "matmul",
+           "diagonal", "vander", "cond", "solve_triangular",
+           "lstsq", "inv_ex", "solve_ex", "cholesky_ex"]
+
+_slogdet_t = _return_type("slogdet", "sign logabsdet")
+_inv_ex_t = _return_type("linalg_inv_ex", "inverse info")
+_solve_ex_t = _return_type("linalg_solve_ex", "result info")
+_cholesky_ex_t = _return_type("linalg_cholesky_ex", "L info")
+_lstsq_t = _return_type("lstsq", "solution residuals rank singular_values")
+
+
+def slogdet(A: Tensor) -> Any:
+    """(sign, log|det|) of each square matrix of A (..., n, n), both (...); sign is 0 and
+    logabsdet -inf for a singular matrix. Only logabsdet carries a gradient (A^{-T})."""
+    _check_matrices("slogdet", A)
+    d = det(A)
+    return _slogdet_t(d.detach().sign(), d.abs().log())
+
+
+def logdet(A: Tensor) -> Tensor:
+    """log det(A) for square A (..., n, n): nan where det < 0, -inf where det = 0 (as torch)."""
+    _check_matrices("logdet", A)
+    return det(A).log()
+
+
+def matrix_power(A: Tensor, n: int) -> Tensor:
+    """A^n for square A (..., k, k) by repeated squaring; n = 0 gives I, n < 0 uses inv(A)."""
+    if A.ndim < 2 or A.shape[-1] != A.shape[-2]:
+        raise RuntimeError(f"linalg.matrix_power: A must be batches of square matrices, but they are "
+                           f"{A.shape[-2] if A.ndim > 1 else 1} by {A.shape[-1]} matrices")
+    if n == 0:
+        return A * 0 + eye(A.shape[-1], dtype=A.dtype)  # still a function of A, as torch's (zero gradient)
+    if n < 0:
+        A, n = inv(A), -n
+    result, square = None, A
+    while n:
+        if n & 1:
+            result = square if result is None else result @ square
+        n >>= 1
+        if n:
+            square = square @ square
+    return result
+
+
+def _rank_tolerance(S: Tensor, shape: Sequence[int], atol: Any, rtol: Any) -> Tensor:
+    """max(atol, rtol * sigma_max) per matrix, (..., 1); torch's default rtol is eps * max(m, n)
+    when atol is not given, else 0."""
+    if rtol is None:
+        rtol = finfo(S.dtype).eps * max(shape[-2:]) if atol is None or atol == 0 else 0.0
+    cutoff = rtol * S.amax(-1, keepdim=True) if S.shape[-1] else S.sum(-1, keepdim=True)
+    return cutoff.clamp(min=atol) if atol is not None else cutoff
+
+
+def pinv(A: Tensor, *, atol: Any = None, rtol: Any = None, hermitian: bool = False) -> Tensor:
+    """The Moore-Penrose pseudo-inverse of each matrix of A (..., m, n): (..., n, m), through the
+    SVD with singular values at or below max(atol, rtol * sigma_max) treated as zero."""
+    _check_matrices("pinv", A, square=False)
+    U, S, Vh = svd(A, full_matrices=False)
+    keep = S > _rank_tolerance(S.detach(), A.shape, atol, rtol)
+    S_inv = (1 / S.masked_fill(~keep, 1)).masked_fill(~keep, 0)
+    return (Vh.mT * S_inv.unsqueeze(-2)) @ U.mT
+
+
+def matrix_rank(A: Tensor, *, atol: Any = None, rtol: Any = None, hermitian: bool = False) -> Tensor:
+    """The number of singular values of each matrix of A (..., m, n) above the tolerance: int64 (...)."""
+    _check_matrices("matrix_rank", A, square=False)
+    S = svdvals(A.detach())
+    return (S > _rank_tolerance(S, A.shape, atol, rtol)).sum(-1)
+
+
+def multi_dot(tensors: Sequence[Tensor]) -> Tensor:
+    """The product of a chain of matrices, left to right; the first may be a row vector (1-D) and
+    the last a column vector (1-D), whose dims are dropped from the result."""
+    if len(tensors) < 2:
+        raise RuntimeError(f"multi_dot(): expected at least 2 tensors but got {len(tensors)}")
+    for t, which in ((tensors[0], "first"), (tensors[-1], "last")):
+        if t.ndim not in (1, 2):
+            raise RuntimeError(f"multi_dot(): the {which} tensor must be 1D or 2D but got {t.ndim}D")
+    first, last = tensors[0].ndim == 1, tensors[-1].ndim == 1
+    chain = [tensors[0].unsqueeze(0) if first else tensors[0], *tensors[1:-1],
+             tensors[-1].unsqueeze(-1) if last else tensors[-1]]
+    for i, t in enumerate(chain[1:-1], 1):
+        if t.ndim != 2:
+            raise RuntimeError(f"multi_dot(): tensor {i} must be 2D but got {t.ndim}D")
+    result = chain[0]
+    for t in chain[1:]:
+        result = result @ t
+    if first:
+        result = result.squeeze(0)
+    return result.squeeze(-1) if last else result
+
+
+def vecdot(x: Tensor, y: Tensor, *, dim: int = -1) -> Tensor:
+    """The dot product of x and y along dim, after broadcasting: sum(x * y, dim)."""
+    return (x * y).sum(dim)
+
+
+def diagonal(A: Tensor, *, offset: int = 0, dim1: int = -2, dim2: int = -1) -> Tensor:
+    """The diagonals of the matrices A (..., m, n): torch.diagonal over the last two dims."""
+    return _diagonal(A, offset, dim1, dim2)
+
+
+def vander(x: Tensor, N: Any = None) -> Tensor:
+    """The Vandermonde matrices of x (..., n): (..., n, N) with columns x^0, x^1, ..., x^(N-1),
+    built by a running product so that the gradient at x = 0 is finite (as torch's)."""
+    N = x.shape[-1] if N is None and x.ndim else N
+    if x.ndim == 0 or N is None or N <= 1:
+        raise RuntimeError("N must be greater than 1.")
+    column = x.unsqueeze(-1)
+    powers = column.expand(*x.shape, N - 1).cumprod(-1)
+    return cat([column ** 0, powers], -1)
+
+
+def cond(A: Tensor, p: Any = None) -> Tensor:
+    """The condition number of each matrix of A: sigma_max / sigma_min for p = None or 2 (any
+    shape), sigma_min / sigma_max for -2, else ||A||_p ||A^{-1}||_p (square A)."""
+    if p in (None, 2, -2):
+        _check_matrices("cond", A, square=False)
+        S = svdvals(A)
+        ratio = S[..., 0] / S[..., -1]
+        return 1 / ratio if p == -2 else ratio
+    _check_matrices("cond", A)
+    return matrix_norm(A, p) * matrix_norm(inv(A), p)
+
+
+def solve_triangular(A: Tensor, B: Tensor, *, upper: bool, left: bool = True,
+                     unitriangular: bool = False) -> Tensor:
+    """X with A X = B (X A = B when left=False), reading only the upper (or lower) triangle of
+    A (..., n, n) and taking its diagonal as ones if unitriangular; B is (..., n, k)."""
+    _check_matrices("solve_triangular", A)
+    if B.ndim < 2:
+        raise RuntimeError("linalg.solve_triangular: The input tensor B must have at least 2 dimensions.")
+    rows, cols = (B.shape[-2], B.shape[-1]) if left else (B.shape[-1], B.shape[-2])
+    if rows != A.shape[-1]:
+        equation = "AX = B" if left else "XA = B"
+        raise RuntimeError(f"linalg.solve_triangular: Incompatible shapes of A and B for the equation "
+                           f"{equation} ({A.shape[-2]}x{A.shape[-1]} and {B.shape[-2]}x{B.shape[-1]})")
+    # the triangle as a differentiable mask, so A's gradient lands on that triangle only, as torch's
+    T = (A.triu(1) if upper else A.tril(-1)) if unitriangular else (A.triu() if upper else A.tril())
+    if unitriangular:
+        T = T + eye(A.shape[-1], dtype=A.dtype)
+    return solve(T, B, left=left)
+
+
+_LSTSQ_DRIVERS = ("gels", "gelsy", "gelsd", "gelss")
+
+
+def lstsq(A: Tensor, B: Tensor, rcond: Any = None, *, driver: Any = None) -> Any:
+    """The least-squares solution X (..., n, k) of A X ~ B for A (..., m, n), B (..., m, k), with
+    singular values below rcond * sigma_max (default eps * max(m, n)) dropped (the minimum-norm
+    solution). As torch on the CPU (default driver 'gelsy'): rank for all drivers but 'gels',
+    singular_values for 'gelsd'/'gelss', residuals (..., k) for the others when m > n and every
+    matrix has full rank; the fields not computed are empty."""
+    driver = "gelsy" if driver is None else driver
+    if driver not in _LSTSQ_DRIVERS:
+        raise RuntimeError("torch.linalg.lstsq: parameter `driver` should be one of (gels, gelsy, gelsd, gelss)")
+    _check_matrices("lstsq", A, square=False)
+    rtol = finfo(A.dtype).eps * max(A.shape[-2:]) if rcond is None else rcond
+    X = pinv(A, rtol=rtol) @ B
+    S = svdvals(A.detach())
+    rank = (S > _rank_tolerance(S, A.shape, None, rtol)).sum(-1)
+    nothing = empty(0, dtype=A.dtype)
+    m, n = A.shape[-2], A.shape[-1]
+    full_rank = bool((rank == min(m, n)).all().item())
+    residuals = ((A @ X - B) ** 2).sum(-2) if driver != "gelsy" and m > n and full_rank else nothing
+    return _lstsq_t(X, residuals, rank if driver != "gels" else empty(0, dtype=rank.dtype),
+                    S if driver in ("gelsd", "gelss") else nothing)
+
+
+# ----- the *_ex variants: an int32 `info` per matrix instead of (or before) raising --------
+def _failed_order(M: np.ndarray) -> int:
+    """The order of M's first leading minor that is not positive-definite, or 0."""
+    for order in range(1, M.shape[-1] + 1):
+        try:
+            np.linalg.cholesky(M[:order, :order])
+        except np.linalg.LinAlgError:
+            return order
+    return 0
+
+
+def _ex(name: str, A: Tensor, solver: Callable, check: Callable, check_errors: bool) -> tuple:
+    """solver(A) and info (...) int32; matrices with info != 0 come out as nan (torch leaves
+    LAPACK's partial result there), or raise as the plain function does if check_errors."""
+    array = A.detach().numpy()
+    info = np.zeros(array.shape[:-2], dtype=np.int32)
+    for index in np.ndindex(info.shape):
+        info[index] = check(array[index])
+    if check_errors or not info.any():
+        try:
+            return solver(A), tensor(info)
+        except LinAlgError as error:
+            raise LinAlgError(str(error).replace(f"linalg.{name}:", f"linalg.{name}_ex:", 1)) from None
+    failed = tensor(info != 0)[(...,) + (None,) * 2]
+    safe = A.masked_fill(failed, 0) + eye(A.shape[-1], dtype=A.dtype).masked_fill(~failed, 0)
+    return solver(safe).masked_fill(failed, float("nan")), tensor(info)
+
+
+def inv_ex(A: Tensor, *, check_errors: bool = False) -> Any:
+    """(inverse, info): inv(A) with info the first zero LU pivot (1-based) of each matrix, 0 if none."""
+    _check_matrices("inv_ex", A)
+    return _inv_ex_t(*_ex("inv", A, inv, _zero_pivot, check_errors))
+
+
+def solve_ex(A: Tensor, B: Tensor, *, left: bool = True, check_errors: bool = False) -> Any:
+    """(result, info): solve(A, B) with info as in inv_ex."""
+    _check_matrices("solve_ex", A)
+    X, info = _ex("solve", A.expand(*np.broadcast_shapes(tuple(A.shape[:-2]), tuple(B.shape[:-2])),
+                                    *A.shape[-2:]) if B.ndim > 2 else A,
+                  lambda M: solve(M, B, left=left), _zero_pivot, check_errors)
+    return _solve_ex_t(X, info)
+
+
+def cholesky_ex(A: Tensor, *, upper: bool = False, check_errors: bool = False) -> Any:
+    """(L, info): cholesky(A) with info the order of the first leading minor of each matrix that is
+    not positive-definite, 0 if none."""
+    _check_matrices("cholesky_ex", A)
+    return _cholesky_ex_t(*_ex("cholesky", A, lambda M: cholesky(M, upper=upper), _failed_order, check_errors))
