@@ -27,7 +27,7 @@ __all__ = ["empty"]
 
 _MIN_BYTES = 1 << 17           # below this, glibc's free lists recycle blocks without page faults
 _PER_SHAPE = 4                 # a CNN step has at most ~3 live arrays of one activation shape
-_BUDGET = 1 << 29              # bytes of arrays kept, free or in use
+_BUDGET = 1 << 28              # bytes of arrays kept, free or in use (512 MiB put peak RSS above torch's)
 
 _kept: dict = {}               # (shape, dtype) -> arrays handed out; oldest use first
 _kept_bytes = 0
