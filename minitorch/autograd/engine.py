@@ -349,7 +349,10 @@ def sum_to_shape(g: Tensor, shape: tuple, node: Node | None = None, index: int =
     if not grad_mode._enabled:
         # No graph is being recorded (backward without create_graph): the same sum, done on
         # the array, skips two ops' dispatch for every broadcast operand.
-        return _wrap(np.add.reduce(g._array, axis=dims, keepdims=True, dtype=g._array.dtype).reshape(shape))
+        # float16 accumulates in float32, as torch's sum does
+        acc = np.float32 if g._array.dtype == np.float16 else g._array.dtype
+        return _wrap(np.add.reduce(g._array, axis=dims, keepdims=True, dtype=acc)
+                     .astype(g._array.dtype, copy=False).reshape(shape))
     if dims:
         g = g.sum(dim=dims, keepdim=True)
     return g.reshape(shape) if lead else g

@@ -318,3 +318,16 @@ def test_next_functions_list_number_operands_like_torch(expression):
             node = node.next_functions[0][0] if node.next_functions else None
         return chain
     assert edges(minitorch) == edges(torch)
+
+
+@pytest.mark.parametrize("shape", [(), (300,), (64, 1)], ids=str)
+def test_float16_gradient_of_a_broadcast_input_is_summed_in_float32_like_torch(shape):
+    """The gradient of a broadcast float16 input sums 64 or more terms: in float16 it drifts by whole ulps."""
+    rng = np.random.default_rng(0)
+    x, w = (rng.standard_normal((64, 300)).astype(np.float16) for _ in range(2))
+    grads = []
+    for L in (torch, minitorch):
+        X, B = L.tensor(x, requires_grad=True), L.tensor(np.full(shape, 0.5, np.float16), requires_grad=True)
+        (X * B + B).backward(L.tensor(w))
+        grads.append(B.grad.numpy())
+    np.testing.assert_array_equal(grads[1], grads[0])
