@@ -5,7 +5,7 @@ from .engine import backward, grad
 from .explain import explain_backward, step_backward
 from .dot import make_dot
 from .check import check_graph, record_inputs
-from .function import AccumulateGrad, BackwardNode, Node
+from .node import AccumulateGrad, BackwardNode, Node
 from . import functional, graph, profiler
 from .grad_mode import enable_grad, inference_mode, is_grad_enabled, no_grad, set_grad_enabled
 from .gradcheck import GradcheckError, gradcheck, gradgradcheck

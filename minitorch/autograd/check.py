@@ -30,6 +30,7 @@ import numpy as np
 from .._tensor import Tensor, _wrap
 from . import custom_function, engine, function, grad_mode
 from .graph import tape
+from .node import AccumulateGrad
 
 __all__ = ["record_inputs", "check_graph", "GraphCheck", "NodeCheck"]
 
@@ -105,7 +106,7 @@ def check_graph(output: Tensor, eps: float = 1e-6, rtol: float = 1e-3, atol: flo
     rng = np.random.default_rng(seed)
     report = GraphCheck()
     for node in tape(output):
-        if isinstance(node, function.AccumulateGrad):
+        if isinstance(node, AccumulateGrad):
             continue
         call = getattr(node, "_recorded_call", None)
         if call is None:

@@ -25,7 +25,7 @@ import numpy as np
 
 from .._tensor import Tensor
 from .engine import _discover
-from .function import AccumulateGrad, BackwardNode, Node, gradient_edge
+from .node import AccumulateGrad, BackwardNode, Node, gradient_edge
 
 __all__ = ["make_dot", "Digraph"]
 

@@ -21,7 +21,7 @@ import numpy as np
 from .._dtype import from_numpy_dtype
 from .._tensor import Tensor, _wrap
 from . import anomaly_mode, grad_mode
-from .function import AccumulateGrad, BackwardNode, GradientEdge, Node, gradient_edge
+from .node import AccumulateGrad, BackwardNode, GradientEdge, Node, gradient_edge
 
 
 def _as_tuple(x: Any) -> tuple:

@@ -25,7 +25,7 @@ import numpy as np
 
 from .._tensor import Tensor
 from . import engine
-from .function import AccumulateGrad, BackwardNode, Node
+from .node import AccumulateGrad, BackwardNode, Node
 
 __all__ = ["explain_backward", "step_backward", "BackwardTrace", "BackwardStep"]
 

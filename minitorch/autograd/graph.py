@@ -14,7 +14,7 @@ from .dot import Digraph, make_dot
 from .engine import _discover, _topological_order
 from . import saved
 from .saved_hooks import disable_saved_tensors_hooks, save_on_cpu, saved_tensors_hooks
-from .function import AccumulateGrad, GradientEdge, Node, gradient_edge
+from .node import AccumulateGrad, GradientEdge, Node, gradient_edge
 
 __all__ = ["Node", "GradientEdge", "get_gradient_edge", "register_multi_grad_hook", "walk", "tape",
            "to_dot", "make_dot", "Digraph", "saved_memory", "saved_tensors_hooks", "disable_saved_tensors_hooks", "save_on_cpu"]

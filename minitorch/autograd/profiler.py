@@ -17,6 +17,7 @@ import time
 from typing import Any, Callable
 
 from . import custom_function, function
+from .node import BackwardNode
 
 __all__ = ["profile", "record_function", "FunctionEvent", "FunctionEventAvg", "EventList"]
 
@@ -133,7 +134,7 @@ class profile:
         self._start = time.perf_counter()
         self._patch(function.Function, "apply", classmethod, lambda cls, args: cls.__name__)
         self._patch(custom_function.Function, "apply", classmethod, lambda cls, args: cls.__name__)
-        self._patch(function.BackwardNode, "apply", None,
+        self._patch(BackwardNode, "apply", None,
                     lambda node, args: node.name())
         return self
 

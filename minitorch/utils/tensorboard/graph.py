@@ -17,7 +17,7 @@ from tensorboardX.proto.versions_pb2 import VersionDef
 
 from ..._tensor import Tensor
 from ...autograd import grad_mode
-from ...autograd.function import AccumulateGrad
+from ...autograd.node import AccumulateGrad
 
 
 def _shape_attr(shape: Any) -> AttrValue:
