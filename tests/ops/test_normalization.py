@@ -37,6 +37,21 @@ def test_batch_norm_eval_matches_torch():
     assert_matches_torch(fn, randn(4, 3, 2, 2), randn(3, seed=1), randn(3, seed=2), rm, rv)
 
 
+@pytest.mark.parametrize("training", [True, False])
+def test_batch_norm_of_a_cnn_sized_batch_matches_torch(training):
+    """A plane of 17x23 values per image: the kernels' vectorised sums run over full and
+    partial lanes; values, gradients and running statistics against torch."""
+    x = randn(6, 4, 17, 23) * 3 + 2
+    stats = {lib: (lib.tensor(randn(4, seed=4)), lib.tensor(np.abs(randn(4, seed=5)) + 0.5))
+             for lib in (minitorch, torch)}
+
+    def fn(lib, x, w, b):
+        return F(lib).batch_norm(x, *stats[lib], w, b, training, 0.2)
+    assert_matches_torch(fn, x, randn(4, seed=1), randn(4, seed=2), atol=1e-4)
+    for m, t in zip(stats[minitorch], stats[torch]):
+        assert_close(m, t)
+
+
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
 @pytest.mark.parametrize("normalized", [(5,), (4, 5), (3, 4, 5)])
 def test_layer_norm_matches_torch(normalized, dtype):
