@@ -64,3 +64,16 @@ def test_kernels_refuse_per_channel_arrays_of_another_length():
         bn.normalize(x, np.zeros(3), np.ones(3), np.ones(2), np.zeros(3))
     with pytest.raises(ValueError, match=r"g must have x's shape \(2, 3, 4\)"):
         bn.backward(x, x[:, :2], np.zeros(3), np.ones(3), np.ones(3), True)
+
+
+def test_fixed_statistics_backward_ignores_an_inf_input_like_torch():
+    """Eval mode: gx = g * invstd * scale does not read x, so an inf in x leaves it finite."""
+    x, g = _view((3, 2, 11), np.float32), _view((3, 2, 11), np.float32, seed=1)
+    x[1, 0, 4] = np.inf
+    mean, var, weight = np.array([0.5, -1.0]), np.array([2.0, 0.25]), np.array([1.5, -0.5])
+    gx, _, _ = bn.backward(x, g, mean, 1 / np.sqrt(var + 1e-5), weight, batch_stats=False)
+    xt = torch.tensor(x, requires_grad=True)
+    torch.nn.functional.batch_norm(xt, torch.tensor(mean, dtype=torch.float32), torch.tensor(var, dtype=torch.float32),
+                                   torch.tensor(weight, dtype=torch.float32)).backward(torch.tensor(g))
+    np.testing.assert_allclose(gx, xt.grad.numpy(), rtol=1e-6, atol=1e-7)
+    assert gx.dtype == np.float32
