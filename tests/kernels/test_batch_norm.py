@@ -1,6 +1,6 @@
 """Batch-norm kernels against float64 numpy and torch: moments, normalize and backward on
 odd (A, K, B) views (partial vector lanes), a large mean (the vectorised sums' accuracy),
-and nan/inf staying in their own channel."""
+and nan/inf staying in their own channel; each with the serial and the parallel twin."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ def _view(shape, dtype, offset=0.0, seed=0):
     return (rng.standard_normal(shape) * 2 + offset).astype(dtype)
 
 
+@pytest.mark.usefixtures("twin")
 @pytest.mark.parametrize("shape", [(1, 1, 1), (3, 5, 37), (2, 3, 8), (7, 4, 130)])
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
 @pytest.mark.parametrize("offset", [0.0, 1000.0])
@@ -27,6 +28,7 @@ def test_moments_match_float64_numpy(shape, dtype, offset):
     np.testing.assert_allclose(var, ref.var(axis=(0, 2)), rtol=1e-9, atol=1e-12)
 
 
+@pytest.mark.usefixtures("twin")
 @pytest.mark.parametrize("batch_stats", [True, False])
 @pytest.mark.parametrize("shape", [(3, 5, 37), (4, 2, 9)])
 def test_backward_matches_the_closed_form_in_float64(batch_stats, shape):
@@ -46,6 +48,7 @@ def test_backward_matches_the_closed_form_in_float64(batch_stats, shape):
     np.testing.assert_allclose(gx, expected, rtol=1e-10, atol=1e-12)
 
 
+@pytest.mark.usefixtures("twin")
 @pytest.mark.parametrize("bad", [np.nan, np.inf])
 def test_a_nan_or_inf_stays_in_its_channel_like_torch(bad):
     x = _view((4, 3, 19), np.float32)
