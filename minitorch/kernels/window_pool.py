@@ -3,14 +3,18 @@
 Window ``(i, j)`` of plane ``p`` covers rows ``[h_start[p, i], h_end[p, i])`` and
 columns ``[w_start[p, j], w_end[p, j])`` of ``x[p]``. Returns the max of each window
 and its flat position ``h * W + w`` in the plane (torch's return_indices format).
+The kernel is a pair of twins (`parallel.twins`): planes run on numba's threads only when
+there are enough values to repay waking them.
 """
 from __future__ import annotations
 
 import numpy as np
-from numba import njit, prange
+from numba import prange
+
+from .parallel import twins
 
 
-@njit(parallel=True, cache=True)
+@twins(cache=True)
 def _window_max_kernel(x, h_start, h_end, w_start, w_end, out, indices):
     """Max and flat position of each window; bounds are checked by ``window_max``."""
     n_planes, H, W = x.shape
@@ -50,5 +54,5 @@ def window_max(x: np.ndarray, h_start: np.ndarray, h_end: np.ndarray, w_start: n
         if bound.size and (bound.min() < 0 or bound.max() > limit):
             raise IndexError(f"window_max: {name} must lie in [0, {limit}], got "
                              f"[{bound.min()}, {bound.max()}]")
-    _window_max_kernel(np.ascontiguousarray(x), *bounds, out, indices)
+    _window_max_kernel(x.size, np.ascontiguousarray(x), *bounds, out, indices)
     return out, indices
