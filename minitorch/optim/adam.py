@@ -6,6 +6,7 @@ from typing import Iterable
 
 import numpy as np
 
+from ..kernels import optimizer_steps
 from ._checks import check_betas, check_non_negative
 from .optimizer import Optimizer
 
@@ -38,17 +39,21 @@ class Adam(Optimizer):
         step = self._next_step(state)
         m = self._buffer(state, "exp_avg", param)
         v = self._buffer(state, "exp_avg_sq", param)
+        v_max = self._buffer(state, "max_exp_avg_sq", param) if group["amsgrad"] else None
+        step_size = lr / (1 - beta1 ** step)
+        bias_correction2_sqrt = math.sqrt(1 - beta2 ** step)
+        arrays = (param, grad, m, v) + (() if v_max is None else (v_max,))
+        if optimizer_steps.takes(*arrays):  # the same arithmetic in one compiled pass
+            optimizer_steps.adam_step(param, grad, m, v, v_max, beta1, beta2, eps, step_size, bias_correction2_sqrt)
+            return
         m += (1 - beta1) * (grad - m)
         v *= beta2
         v += (1 - beta2) * grad * grad
-        if group["amsgrad"]:
-            v_max = self._buffer(state, "max_exp_avg_sq", param)
+        if v_max is not None:
             np.maximum(v_max, v, out=v_max)
             v = v_max
-        bias_correction1 = 1 - beta1 ** step
-        bias_correction2_sqrt = math.sqrt(1 - beta2 ** step)
         denom = np.sqrt(v) / bias_correction2_sqrt + eps
-        param -= (lr / bias_correction1) * m / denom
+        param -= step_size * m / denom
 
 
 class AdamW(Adam):
