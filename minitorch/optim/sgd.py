@@ -5,6 +5,7 @@ from typing import Iterable
 
 import numpy as np
 
+from ..kernels import optimizer_steps
 from .optimizer import Optimizer, required
 
 
@@ -30,11 +31,15 @@ class SGD(Optimizer):
         d = grad + group["weight_decay"] * param if group["weight_decay"] else grad
         momentum = group["momentum"]
         if momentum:
-            if "momentum_buffer" not in state:
-                buf = self._buffer(state, "momentum_buffer", param)
+            first = "momentum_buffer" not in state
+            buf = self._buffer(state, "momentum_buffer", param)
+            if optimizer_steps.takes(param, d, buf):  # the same arithmetic in one compiled pass
+                optimizer_steps.sgd_momentum_step(param, d, buf, first, momentum, group["dampening"],
+                                                  group["nesterov"], group["lr"])
+                return
+            if first:
                 buf[...] = d
             else:
-                buf = state["momentum_buffer"]._array
                 buf *= momentum
                 buf += (1 - group["dampening"]) * d
             d = d + momentum * buf if group["nesterov"] else buf

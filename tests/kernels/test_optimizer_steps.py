@@ -82,3 +82,41 @@ def test_takes_only_contiguous_arrays_of_one_float_dtype():
     assert not optimizer_steps.takes(a, a.T.copy().T)          # a transposed layout
     assert not optimizer_steps.takes(a, a.astype(np.float64))  # mixed dtypes
     assert not optimizer_steps.takes(a.astype(np.float16), a.astype(np.float16))
+
+
+def _numpy_sgd(param, d, buf, first, momentum, dampening, nesterov, lr):
+    """optim/sgd.py's numpy route with momentum, which the kernel must reproduce exactly."""
+    if first:
+        buf[...] = d
+    else:
+        buf *= momentum
+        buf += (1 - dampening) * d
+    param -= lr * (d + momentum * buf if nesterov else buf)
+
+
+@pytest.mark.usefixtures("twin")
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("first", [True, False])
+@pytest.mark.parametrize("dampening, nesterov", [(0.0, False), (0.3, False), (0.0, True)])
+def test_sgd_momentum_step_gives_numpys_bits(dtype, first, dampening, nesterov):
+    ours, expected = _state(40_000, dtype, seed=1), _state(40_000, dtype, seed=1)
+    param, d, buf = ours[0], ours[1], ours[2]
+    optimizer_steps.sgd_momentum_step(param, d, buf, first, 0.9, dampening, nesterov, 0.01)
+    _numpy_sgd(expected[0], expected[1], expected[2], first, 0.9, dampening, nesterov, 0.01)
+    np.testing.assert_array_equal(param, expected[0])
+    np.testing.assert_array_equal(buf, expected[2])
+
+
+@pytest.mark.parametrize("nesterov", [False, True])
+def test_sgd_momentum_steps_follow_torchs_trajectory(nesterov):
+    rng = np.random.default_rng(4)
+    start = rng.standard_normal((21, 5)).astype(np.float32)
+    grads = [rng.standard_normal((21, 5)).astype(np.float32) for _ in range(4)]
+    p = torch.tensor(start.copy(), requires_grad=True)
+    opt = torch.optim.SGD([p], lr=0.05, momentum=0.8, nesterov=nesterov, foreach=False)
+    param, buf = start.copy(), np.zeros_like(start)
+    for step, g in enumerate(grads):
+        p.grad = torch.tensor(g)
+        opt.step()
+        optimizer_steps.sgd_momentum_step(param, g, buf, step == 0, 0.8, 0.0, nesterov, 0.05)
+    np.testing.assert_allclose(param, p.detach().numpy(), rtol=3e-7, atol=1e-7)
