@@ -42,6 +42,23 @@ CASES = textwrap.dedent(
         out["avg"] = avg
         out["avg_grad"] = K.avg_pool_backward(avg, x2.shape, (3, 2), (2, 2), (1, 1), False, None)
         out["avg_div"] = K.avg_pool_forward(x2, (2, 2), (1, 2), (1, 0), False, True, 3)
+        from minitorch.kernels import batch_norm, optimizer_steps, window_pool
+        x3k = x2[1].reshape(3, 7, 6)
+        mean, var = batch_norm.moments(x3k)
+        out["bn_mean"], out["bn_var"] = mean, var
+        invstd, scale = 1 / np.sqrt(var + 1e-5), np.linspace(0.5, 2, 7)
+        out["bn_y"] = batch_norm.normalize(x3k, mean, invstd, scale, -scale)
+        out["bn_gx"], out["bn_sum_g"], out["bn_sum_gxhat"] = batch_norm.backward(x3k, x3k * 2, mean, invstd, scale, True)
+        out["bn_gx_fixed"] = batch_norm.backward(x3k, x3k * 2, mean, invstd, scale, False)[0]
+        starts, ends = np.array([[0, 2]]), np.array([[4, 7]])
+        out["window_max"], out["window_at"] = window_pool.window_max(x2[1], starts, ends, starts[:, :1], ends[:, :1] - 1)
+        p, g, m, v = (rng.standard_normal(50).astype(np.float32) for _ in range(4))
+        v = np.abs(v)
+        v_max = v * 2
+        optimizer_steps.adam_step(p, g, m, v, v_max, 0.9, 0.999, 1e-8, 0.01, 0.5)
+        out["adam_param"], out["adam_v_max"] = p, v_max
+        optimizer_steps.sgd_momentum_step(p, g, m, False, 0.9, 0.1, True, 0.01)
+        out["sgd_param"], out["sgd_buf"] = p, m
         return out
     """
 )
