@@ -1,5 +1,6 @@
-"""The compiled Adam step against numpy's formula (bit for bit: the same operations in the
-same order and dtype) and against torch's Adam, amsgrad and eps = 0 included."""
+"""The compiled Adam and SGD-momentum steps: bit for bit the optimizers' own numpy route (the
+same operations in the same order and dtype), over several blocks and with both twins;
+and against torch's optimizers."""
 
 from __future__ import annotations
 
@@ -9,47 +10,48 @@ import numpy as np
 import pytest
 import torch
 
+import minitorch
 from minitorch.kernels import optimizer_steps
 
 
-def _numpy_adam(param, grad, m, v, v_max, beta1, beta2, eps, step_size, bc2_sqrt):
-    """optim/adam.py's numpy route, which the kernel must reproduce exactly."""
-    m += (1 - beta1) * (grad - m)
-    v *= beta2
-    v += (1 - beta2) * grad * grad
-    if v_max is not None:
-        np.maximum(v_max, v, out=v_max)
-        v = v_max
-    param -= step_size * m / (np.sqrt(v) / bc2_sqrt + eps)
+def _three_steps(make, dtype, compiled, monkeypatch):
+    """A 40000-value parameter (several kernel blocks) after three steps of `make([param])`, and
+    the optimizer's state arrays; compiled=False forces the numpy route. The first three
+    gradient entries are 0, so with eps = 0 Adam divides 0 by 0 there."""
+    rng = np.random.default_rng(0)
+    param = minitorch.tensor(rng.standard_normal(40_000).astype(dtype), requires_grad=True)
+    grads = [rng.standard_normal(40_000).astype(dtype) for _ in range(3)]
+    with monkeypatch.context() as patch:
+        if not compiled:
+            patch.setattr(optimizer_steps, "takes", lambda *arrays: False)
+        opt = make([param])
+        with np.errstate(all="ignore"):
+            for g in grads:
+                g[:3] = 0
+                param.grad = minitorch.tensor(g)
+                opt.step()
+    return [param.detach().numpy()] + [v.numpy() for k, v in opt.state[param].items() if k != "step"]
 
 
-def _state(size, dtype, seed=0):
-    rng = np.random.default_rng(seed)
-    param, grad = rng.standard_normal(size).astype(dtype), rng.standard_normal(size).astype(dtype)
-    m, v = (rng.standard_normal(size) * 0.1).astype(dtype), np.abs(rng.standard_normal(size) * 0.01).astype(dtype)
-    grad[:3] = 0  # with eps = 0 and v = 0 below: 0 / 0
-    v[:3] = 0
-    m[:3] = 0
-    return param, grad, m, v, (v * 2).astype(dtype)
+OPTIMIZERS = [
+    lambda p: minitorch.optim.Adam(p, lr=0.01),
+    lambda p: minitorch.optim.Adam(p, lr=0.01, amsgrad=True, weight_decay=0.1),
+    lambda p: minitorch.optim.Adam(p, lr=0.01, eps=0.0, maximize=True),
+    lambda p: minitorch.optim.AdamW(p, lr=0.01, weight_decay=0.1, amsgrad=True),
+    lambda p: minitorch.optim.SGD(p, lr=0.01, momentum=0.9),
+    lambda p: minitorch.optim.SGD(p, lr=0.01, momentum=0.9, dampening=0.3, weight_decay=0.1),
+    lambda p: minitorch.optim.SGD(p, lr=0.01, momentum=0.9, nesterov=True, maximize=True),
+]
 
 
 @pytest.mark.usefixtures("twin")
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
-@pytest.mark.parametrize("amsgrad", [False, True])
-@pytest.mark.parametrize("size, eps", [(7, 1e-8), (40_000, 1e-8), (5, 0.0)])  # 40000: several blocks
-def test_adam_step_gives_numpys_bits(dtype, amsgrad, size, eps):
-    ours, expected = _state(size, dtype), _state(size, dtype)
-    hyper = dict(beta1=0.9, beta2=0.999, eps=eps, step_size=1e-3 / (1 - 0.9 ** 3),
-                 bc2_sqrt=math.sqrt(1 - 0.999 ** 3))
-    param, grad, m, v, v_max = ours
-    optimizer_steps.adam_step(param, grad, m, v, v_max if amsgrad else None, hyper["beta1"], hyper["beta2"],
-                              hyper["eps"], hyper["step_size"], hyper["bc2_sqrt"])
-    e_param, e_grad, e_m, e_v, e_vmax = expected
-    with np.errstate(all="ignore"):
-        _numpy_adam(e_param, e_grad, e_m, e_v, e_vmax if amsgrad else None, **hyper)
-    for got, want in ((param, e_param), (m, e_m), (v, e_v), (v_max, e_vmax)):
+@pytest.mark.parametrize("make", OPTIMIZERS)
+def test_compiled_step_gives_the_numpy_routes_bits(make, dtype, monkeypatch):
+    compiled, numpy_route = (_three_steps(make, dtype, c, monkeypatch) for c in (True, False))
+    assert len(compiled) == len(numpy_route) > 1
+    for got, want in zip(compiled, numpy_route):
         np.testing.assert_array_equal(got, want)
-    assert np.isnan(param[:3]).all() == (eps == 0)
 
 
 @pytest.mark.parametrize("amsgrad", [False, True])
@@ -70,43 +72,6 @@ def test_adam_steps_follow_torchs_trajectory(amsgrad):
     np.testing.assert_allclose(param, p.detach().numpy(), rtol=3e-7, atol=1e-7)
 
 
-def test_adam_step_refuses_arrays_of_other_shapes():
-    param, grad, m, v, _ = _state(6, np.float32)
-    with pytest.raises(ValueError, match=r"parameter's shape \(6,\)"):
-        optimizer_steps.adam_step(param, grad[:5], m, v, None, 0.9, 0.999, 1e-8, 1e-3, 1.0)
-
-
-def test_takes_only_contiguous_arrays_of_one_float_dtype():
-    a = np.zeros((4, 3), np.float32)
-    assert optimizer_steps.takes(a, a.copy())
-    assert not optimizer_steps.takes(a, a.T.copy().T)          # a transposed layout
-    assert not optimizer_steps.takes(a, a.astype(np.float64))  # mixed dtypes
-    assert not optimizer_steps.takes(a.astype(np.float16), a.astype(np.float16))
-
-
-def _numpy_sgd(param, d, buf, first, momentum, dampening, nesterov, lr):
-    """optim/sgd.py's numpy route with momentum, which the kernel must reproduce exactly."""
-    if first:
-        buf[...] = d
-    else:
-        buf *= momentum
-        buf += (1 - dampening) * d
-    param -= lr * (d + momentum * buf if nesterov else buf)
-
-
-@pytest.mark.usefixtures("twin")
-@pytest.mark.parametrize("dtype", [np.float32, np.float64])
-@pytest.mark.parametrize("first", [True, False])
-@pytest.mark.parametrize("dampening, nesterov", [(0.0, False), (0.3, False), (0.0, True)])
-def test_sgd_momentum_step_gives_numpys_bits(dtype, first, dampening, nesterov):
-    ours, expected = _state(40_000, dtype, seed=1), _state(40_000, dtype, seed=1)
-    param, d, buf = ours[0], ours[1], ours[2]
-    optimizer_steps.sgd_momentum_step(param, d, buf, first, 0.9, dampening, nesterov, 0.01)
-    _numpy_sgd(expected[0], expected[1], expected[2], first, 0.9, dampening, nesterov, 0.01)
-    np.testing.assert_array_equal(param, expected[0])
-    np.testing.assert_array_equal(buf, expected[2])
-
-
 @pytest.mark.parametrize("nesterov", [False, True])
 def test_sgd_momentum_steps_follow_torchs_trajectory(nesterov):
     rng = np.random.default_rng(4)
@@ -120,3 +85,19 @@ def test_sgd_momentum_steps_follow_torchs_trajectory(nesterov):
         opt.step()
         optimizer_steps.sgd_momentum_step(param, g, buf, step == 0, 0.8, 0.0, nesterov, 0.05)
     np.testing.assert_allclose(param, p.detach().numpy(), rtol=3e-7, atol=1e-7)
+
+
+def test_steps_refuse_arrays_of_other_shapes():
+    a = np.zeros(6, np.float32)
+    with pytest.raises(ValueError, match=r"adam_step: every array must have the parameter's shape \(6,\)"):
+        optimizer_steps.adam_step(a, a[:5], a.copy(), a.copy(), None, 0.9, 0.999, 1e-8, 1e-3, 1.0)
+    with pytest.raises(ValueError, match=r"sgd_momentum_step: every array must have the parameter's shape"):
+        optimizer_steps.sgd_momentum_step(a, a.copy(), a[:5], True, 0.9, 0.0, False, 0.1)
+
+
+def test_takes_only_contiguous_arrays_of_one_float_dtype():
+    a = np.zeros((4, 3), np.float32)
+    assert optimizer_steps.takes(a, a.copy())
+    assert not optimizer_steps.takes(a, a.T.copy().T)          # a transposed layout
+    assert not optimizer_steps.takes(a, a.astype(np.float64))  # mixed dtypes
+    assert not optimizer_steps.takes(a.astype(np.float16), a.astype(np.float16))
