@@ -8,6 +8,9 @@ inside tensors and wires the results into the autograd graph.
 * ``relu_forward`` / ``relu_backward``: ReLU and its gradient (from the output) in one pass each.
 * ``max_pool_forward`` / ``max_pool_backward``, ``avg_pool_forward`` /
   ``avg_pool_backward``: torch-exact pooling; ``pool_output_size``.
+* ``batch_norm``: per-channel moments, normalisation and backward; ``window_pool``: max
+  over per-plane windows (adaptive/fractional pooling); ``optimizer_steps``: Adam's and
+  SGD-momentum's updates in one pass (used by optim/adam.py and optim/sgd.py).
 
 ``conv_gemm`` composes im2col with BLAS products for the conv ops; ``buffers.empty``
 hands out reused result arrays (no page faults on a training loop's hot path);
