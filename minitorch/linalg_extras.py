@@ -2,7 +2,8 @@
 determinants, matrix powers, the pseudo-inverse and rank, chained and vector products.
 
 They are written with tensor ops (det, inv, svd, matmul), so their gradients are those of the
-pieces, which equal torch's for the invertible / full-rank inputs their formulas assume.
+pieces, which equal torch's for the invertible / full-rank inputs their formulas assume; the
+triangular solve is its own substitution, which like torch's trsm does not refuse a zero pivot.
 """
 from __future__ import annotations
 
@@ -11,11 +12,13 @@ from typing import Any, Callable, Sequence
 import numpy as np
 
 from ._creation import empty, eye, tensor
-from ._dtype import finfo
+from ._dtype import finfo, float32, float64
+from ._ops._common import broadcast_shape, not_implemented
 from ._ops.join import cat
 from ._ops.linalg import diagonal as _diagonal, matmul
 from ._ops.extremes import _return_type
 from ._tensor import Tensor
+from .autograd.function import Function
 from .linalg import LinAlgError, _check_matrices, _zero_pivot, cholesky, det, inv, matrix_norm, solve, svd, svdvals
 
 __all__ = ["slogdet", "logdet", "matrix_power", "pinv", "matrix_rank", "multi_dot", "vecdot", "matmul",
@@ -143,23 +146,60 @@ def cond(A: Tensor, p: Any = None) -> Tensor:
     return matrix_norm(A, p) * matrix_norm(inv(A), p)
 
 
+class _TriangularSolve(Function):
+    node_name = "LinalgSolveTriangularBackward0"
+
+    @staticmethod
+    def forward(ctx, T, B, upper):
+        """X with T X = B by back (upper) or forward substitution, as BLAS's trsm: a zero on the
+        diagonal divides by zero (inf and nan, as torch returns) instead of refusing."""
+        n = T.shape[-1]
+        X = np.empty(B.shape, dtype=B.dtype)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            for i in (range(n - 1, -1, -1) if upper else range(n)):
+                solved = slice(i + 1, n) if upper else slice(0, i)
+                known = (T[..., i, solved, None] * X[..., solved, :]).sum(-2)  # 0 * inf is nan, as in trsm
+                X[..., i, :] = (B[..., i, :] - known) / T[..., i, i, None]
+        ctx.save_for_backward(T, X)
+        ctx.upper = upper
+        return X
+
+    @staticmethod
+    def backward(ctx, grad):
+        T, X = ctx.saved_tensors
+        grad_B = _TriangularSolve.apply(T.mT, grad, not ctx.upper)  # T^T is triangular the other way
+        grad_T = -(grad_B @ X.mT) if ctx.needs_input_grad[0] else None
+        return grad_T, grad_B, None
+
+
 def solve_triangular(A: Tensor, B: Tensor, *, upper: bool, left: bool = True,
                      unitriangular: bool = False) -> Tensor:
     """X with A X = B (X A = B when left=False), reading only the upper (or lower) triangle of
-    A (..., n, n) and taking its diagonal as ones if unitriangular; B is (..., n, k)."""
-    _check_matrices("solve_triangular", A)
+    A (..., n, n) and taking its diagonal as ones if unitriangular; B is (..., n, k). Batch dims
+    broadcast. A zero on the diagonal gives inf/nan, as in torch (no singularity check)."""
+    name = "linalg.solve_triangular"
+    if A.ndim < 2:
+        raise RuntimeError(f"{name}: The input tensor A must have at least 2 dimensions.")
+    if A.shape[-1] != A.shape[-2]:
+        raise RuntimeError(f"{name}: A must be batches of square matrices, but they are {A.shape[-2]} by "
+                           f"{A.shape[-1]} matrices")
     if B.ndim < 2:
-        raise RuntimeError("linalg.solve_triangular: The input tensor B must have at least 2 dimensions.")
-    rows, cols = (B.shape[-2], B.shape[-1]) if left else (B.shape[-1], B.shape[-2])
-    if rows != A.shape[-1]:
-        equation = "AX = B" if left else "XA = B"
-        raise RuntimeError(f"linalg.solve_triangular: Incompatible shapes of A and B for the equation "
-                           f"{equation} ({A.shape[-2]}x{A.shape[-1]} and {B.shape[-2]}x{B.shape[-1]})")
+        raise RuntimeError(f"{name}: The input tensor B must have at least 2 dimensions.")
+    if (B.shape[-2] if left else B.shape[-1]) != A.shape[-1]:
+        raise RuntimeError(f"{name}: Incompatible shapes of A and B for the equation {'AX = B' if left else 'XA = B'} "
+                           f"({A.shape[-2]}x{A.shape[-1]} and {B.shape[-2]}x{B.shape[-1]})")
+    batch = broadcast_shape(tuple(B.shape[:-2]), tuple(A.shape[:-2]))  # torch names B's sizes first
+    if A.dtype not in (float32, float64):  # torch checks the dtype last, and computes in A's
+        raise not_implemented("triangular_solve_cpu", A.dtype)
+    B = B.to(A.dtype)
     # the triangle as a differentiable mask, so A's gradient lands on that triangle only, as torch's
     T = (A.triu(1) if upper else A.tril(-1)) if unitriangular else (A.triu() if upper else A.tril())
     if unitriangular:
         T = T + eye(A.shape[-1], dtype=A.dtype)
-    return solve(T, B, left=left)
+    if not left:  # X A = B is A^T X^T = B^T, and A^T is triangular the other way
+        T, B, upper = T.mT, B.mT, not upper
+    X = _TriangularSolve.apply(T.expand(*batch, *T.shape[-2:]), B.expand(*batch, *B.shape[-2:]), upper)
+    return X if left else X.mT
 
 
 _LSTSQ_DRIVERS = ("gels", "gelsy", "gelsd", "gelss")

@@ -187,13 +187,44 @@ def test_solve_triangular(upper, left, unitriangular):
 
 
 def test_solve_triangular_errors_like_torch():
-    for shapes in (((3, 3), (3,)), ((3, 3), (4, 2))):
+    for shapes in (((3, 3), (3,)), ((3, 3), (4, 2)), ((3, 2, 2), (2, 2, 1)), ((2, 3), (2, 1))):
         with pytest.raises(RuntimeError) as theirs:
             torch.linalg.solve_triangular(torch.ones(*shapes[0]), torch.ones(*shapes[1]), upper=True)
         with pytest.raises(RuntimeError) as ours:
             minitorch.linalg.solve_triangular(minitorch.ones(*shapes[0]), minitorch.ones(*shapes[1]), upper=True)
         assert str(ours.value) == str(theirs.value)
 
+
+
+@pytest.mark.parametrize("upper", [True, False])
+@pytest.mark.parametrize("left", [True, False])
+def test_solve_triangular_divides_by_a_zero_diagonal_like_torch(upper, left):
+    # torch's trsm has no singularity check: inf where b / 0, nan where 0 / 0 or 0 * inf, and the
+    # substitution carries them on; the gradients (through the transposed solve) are inf/nan alike
+    a = np.stack([square(3, ())] * 4)
+    a[0, 1, 1] = 0
+    a[1, 0, 0] = a[1, 2, 2] = 0
+    a[2, 1, 1] = 0
+    a[2, 0, 2] = a[2, 2, 0] = a[2, 0, 1] = a[2, 1, 0] = 0
+    b = randn(4, 3, 2, dtype=np.float64, seed=3)
+    b[3] = 0
+    a[3, 1, 1] = 0  # 0 / 0
+    b = b if left else np.swapaxes(b, -1, -2)
+    assert_matches_torch(lambda L, t, u: L.linalg.solve_triangular(t, u, upper=upper, left=left), a, b, atol=1e-9)
+
+
+def test_solve_triangular_computes_in_As_dtype_like_torch():
+    # torch casts B to A's dtype and refuses A's that its trsm lacks (NotImplementedError, after the shape checks)
+    for dtypes in ((np.float32, np.float64), (np.float64, np.float32), (np.float32, np.int64)):
+        a, b = square(2, ()).astype(dtypes[0]), np.array([[1, 2], [3, 4]], dtypes[1])
+        assert_matches_torch(lambda L, t, u: L.linalg.solve_triangular(t, u, upper=True), a, b, atol=1e-5)
+    for dtype in ("int64", "float16", "bool"):
+        with pytest.raises(NotImplementedError) as theirs:
+            torch.linalg.solve_triangular(torch.ones(2, 2, dtype=getattr(torch, dtype)), torch.ones(2, 1), upper=True)
+        with pytest.raises(NotImplementedError) as ours:
+            minitorch.linalg.solve_triangular(minitorch.ones(2, 2, dtype=getattr(minitorch, dtype)),
+                                              minitorch.ones(2, 1), upper=True)
+        assert str(ours.value) == str(theirs.value)
 
 @pytest.mark.parametrize("driver", [None, "gels", "gelsy", "gelsd", "gelss"])
 @pytest.mark.parametrize("shape", [(2, 5, 3), (2, 3, 3)])
