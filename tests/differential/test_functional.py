@@ -23,7 +23,8 @@ def _transposed_size_is_zero(case) -> bool:
 KNOWN = [
     ("conv_transpose2d whose output has a zero-size dim: torch 2.13 picks its backend by dtype and batch "
      "(float32 with a batch of 2 or more: oneDNN, which returns the empty tensor; float64 or a batch of 1: "
-     "the native kernel, which raises 'Output size is too small'); minitorch always returns the empty tensor",
+     "the native kernel, which raises 'Output size is too small'); minitorch always returns the empty tensor "
+     "(tests/ops/test_conv.py pins it)",
      lambda c: c["op"] == "conv_transpose2d" and _transposed_size_is_zero(c)),
     ("group_norm gradients in float32 (and float16) over groups of fewer than 8 values: torch's GroupNorm backward sums "
      "and fuses its own way (not yet replayed; the forward is), which over a few values, where the terms "
@@ -35,7 +36,7 @@ KNOWN = [
      lambda c: c["op"] in ("batch_norm_train", "instance_norm") and c["dtype"] == "float32"
      and _norm_group_size(c) == 2),
     ("gelu of +inf in float32: torch 2.13 itself gives inf for a one-element tensor (scalar loop) and NaN "
-     "for longer ones (vectorised erf); minitorch gives NaN", lambda c: c["op"] == "gelu" and c["special"]
+     "for longer ones (vectorised erf); minitorch gives NaN for every length (test_known.py pins both)", lambda c: c["op"] == "gelu" and c["special"]
      and c["dtype"] == "float32" and int(np.prod(c["shape"])) == 1),
     ("gelu of +inf in float16: torch 2.13's result depends on the CPU's vector unit (inf with AVX512, NaN "
      "with AVX2); minitorch gives inf", lambda c: c["op"] == "gelu" and c["special"] and c["dtype"] == "float16"
