@@ -462,7 +462,11 @@ class Lerp(Function):
 @writes_out
 def lerp(input: Tensor, end: Tensor, weight: Any) -> Tensor:
     """input + weight * (end - input), broadcasting; weight a number or a tensor."""
-    check_tensor("lerp", end)
+    if not isinstance(input, Tensor) or not isinstance(end, Tensor):
+        raise TypeError(f"lerp() received an invalid combination of arguments - got ({type(input).__name__}, "
+                        f"{type(end).__name__}, {type(weight).__name__}), but expected one of:\n"
+                        " * (Tensor input, Tensor end, Tensor weight, *, Tensor out = None)\n"
+                        " * (Tensor input, Tensor end, Number weight, *, Tensor out = None)\n")
     if isinstance(weight, Tensor) and weight._array.ndim == 0 and weight._array.dtype != input._array.dtype:
         weight = weight.to(input.dtype)  # torch takes a 0-d weight of any dtype, cast to the input's
     for name, x in (("end", end), ("weight", weight)):

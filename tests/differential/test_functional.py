@@ -17,15 +17,15 @@ def _norm_group_size(case) -> int:
 
 def _transposed_size_is_zero(case) -> bool:
     return any((size - 1) * case["stride"] - 2 * case["padding"] + case["dilation"] * (case["k"] - 1) + 1 == 0
-               for size in (case["h"], case["w"]))
+               for size in ((case["w"],) if case["op"] == "conv_transpose1d" else (case["h"], case["w"])))
 
 
 KNOWN = [
-    ("conv_transpose2d whose output has a zero-size dim: torch 2.13 picks its backend by dtype and batch "
+    ("conv_transpose1d/2d whose output has a zero-size dim: torch 2.13 picks its backend by dtype and batch "
      "(float32 with a batch of 2 or more: oneDNN, which returns the empty tensor; float64 or a batch of 1: "
      "the native kernel, which raises 'Output size is too small'); minitorch always returns the empty tensor "
      "(tests/ops/test_conv.py pins it)",
-     lambda c: c["op"] == "conv_transpose2d" and _transposed_size_is_zero(c)),
+     lambda c: c["op"] in ("conv_transpose1d", "conv_transpose2d") and _transposed_size_is_zero(c)),
     ("group_norm gradients in float32 (and float16) over groups of fewer than 8 values: torch's GroupNorm backward sums "
      "and fuses its own way (not yet replayed; the forward is), which over a few values, where the terms "
      "nearly cancel, leaves up to ~1e-3 of rounding noise in the gradients",
@@ -61,7 +61,7 @@ def _a_window_lies_in_padding(size, k, stride, padding, dilation, ceil_mode):
        padding=st.integers(0, 2), dilation=st.integers(1, 2), ceil_mode=st.booleans(),
        op=st.sampled_from(["max_pool2d", "avg_pool2d", "max_pool1d", "avg_pool1d", "conv2d", "conv1d",
                            "conv_transpose2d", "unfold", "fold", "lp_pool2d", "adaptive_avg_pool2d",
-                           "adaptive_max_pool2d"]),
+                           "adaptive_max_pool2d", "conv3d", "conv_transpose1d", "avg_pool3d", "max_pool3d"]),
        dtype=st.sampled_from(["float32", "float64"]), seed=st.integers(0, 2**16))
 def test_windows(n, c, h, w, k, stride, padding, dilation, ceil_mode, op, dtype, seed):
     if is_known(KNOWN, op=op, dtype=dtype, h=h, w=w, k=k, stride=stride, padding=padding, dilation=dilation,
@@ -79,6 +79,14 @@ def test_windows(n, c, h, w, k, stride, padding, dilation, ceil_mode, op, dtype,
                                                            dilation), [x, weight]),
         "conv_transpose2d": (lambda L, a, wt: L.nn.functional.conv_transpose2d(
             a, wt.transpose(0, 1), None, stride, padding, 0, 1, dilation), [x, weight]),
+        "conv3d": (lambda L, a, wt: L.nn.functional.conv3d(a[:, :, None], wt[:, :, None], None, stride, padding,
+                                                           dilation), [x, weight]),
+        "conv_transpose1d": (lambda L, a, wt: L.nn.functional.conv_transpose1d(
+            a[:, :, 0], wt[:, :, 0].transpose(0, 1), None, stride, padding, 0, 1, dilation), [x, weight]),
+        "avg_pool3d": (lambda L, a: L.nn.functional.avg_pool3d(a[:, :, None], (1, k, k), stride, (0, padding, padding),
+                                                               ceil_mode), [x]),
+        "max_pool3d": (lambda L, a: L.nn.functional.max_pool3d(a[:, :, None], (1, k, k), stride, (0, padding, padding),
+                                                               dilation, ceil_mode), [x]),
         "unfold": (lambda L, a: L.nn.functional.unfold(a, k, dilation, padding, stride), [x]),
         "fold": (lambda L, a: L.nn.functional.fold(a.reshape(n, -1, h * w), (h + k - 1, w + k - 1), k),
                  [random_array(seed, (n, c * k * k, h, w), dtype, special=False)]),
@@ -89,7 +97,7 @@ def test_windows(n, c, h, w, k, stride, padding, dilation, ceil_mode, op, dtype,
     fn, arrays = calls[op]
     torch_backward_aborts = op.startswith("max_pool") and (
         _a_window_lies_in_padding(w, k, stride, padding, dilation, ceil_mode)
-        or op == "max_pool2d" and _a_window_lies_in_padding(h, k, stride, padding, dilation, ceil_mode))
+        or op != "max_pool1d" and _a_window_lies_in_padding(h, k, stride, padding, dilation, ceil_mode))
     compare(op, fn, arrays, code=f"{op}(k={k}, stride={stride}, padding={padding}, dilation={dilation}, "
             f"ceil_mode={ceil_mode})", weight_seed=seed, grad=not torch_backward_aborts)
 
