@@ -61,7 +61,7 @@ def _a_window_lies_in_padding(size, k, stride, padding, dilation, ceil_mode):
        padding=st.integers(0, 2), dilation=st.integers(1, 2), ceil_mode=st.booleans(),
        op=st.sampled_from(["max_pool2d", "avg_pool2d", "max_pool1d", "avg_pool1d", "conv2d", "conv1d",
                            "conv_transpose2d", "unfold", "fold", "lp_pool2d", "adaptive_avg_pool2d",
-                           "adaptive_max_pool2d", "conv3d", "conv_transpose1d", "avg_pool3d", "max_pool3d"]),
+                           "adaptive_max_pool2d", "conv3d", "conv_transpose1d"]),
        dtype=st.sampled_from(["float32", "float64"]), seed=st.integers(0, 2**16))
 def test_windows(n, c, h, w, k, stride, padding, dilation, ceil_mode, op, dtype, seed):
     if is_known(KNOWN, op=op, dtype=dtype, h=h, w=w, k=k, stride=stride, padding=padding, dilation=dilation,
@@ -83,10 +83,6 @@ def test_windows(n, c, h, w, k, stride, padding, dilation, ceil_mode, op, dtype,
                                                            dilation), [x, weight]),
         "conv_transpose1d": (lambda L, a, wt: L.nn.functional.conv_transpose1d(
             a[:, :, 0], wt[:, :, 0].transpose(0, 1), None, stride, padding, 0, 1, dilation), [x, weight]),
-        "avg_pool3d": (lambda L, a: L.nn.functional.avg_pool3d(a[:, :, None], (1, k, k), stride, (0, padding, padding),
-                                                               ceil_mode), [x]),
-        "max_pool3d": (lambda L, a: L.nn.functional.max_pool3d(a[:, :, None], (1, k, k), stride, (0, padding, padding),
-                                                               dilation, ceil_mode), [x]),
         "unfold": (lambda L, a: L.nn.functional.unfold(a, k, dilation, padding, stride), [x]),
         "fold": (lambda L, a: L.nn.functional.fold(a.reshape(n, -1, h * w), (h + k - 1, w + k - 1), k),
                  [random_array(seed, (n, c * k * k, h, w), dtype, special=False)]),
