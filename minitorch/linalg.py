@@ -287,6 +287,9 @@ def _solve_operands(A: Tensor, B: Tensor, left: bool) -> tuple[Tensor, Tensor, b
         raise RuntimeError(f"linalg.solve: Incompatible shapes of A and B for the equation "
                            f"{'AX = B' if left else 'XA = B'} ({A.shape[-2]}x{A.shape[-1]} and "
                            f"{rhs.shape[-2]}x{rhs.shape[-1]})")
+    if vector and not left:  # passes the shape check only for 1 x 1 matrices
+        raise RuntimeError("linalg.solve: Vector broadcasting of the left hand side is not supported for left=False. "
+                           "In this case linalg.solve is equivalent to B / A.squeeze(-1)")
     batch = broadcast_shape(tuple(rhs.shape[:-2]), tuple(A.shape[:-2]))  # torch names B's sizes first
     return A.expand(*batch, *A.shape[-2:]), rhs.expand(*batch, *rhs.shape[-2:]), vector
 

@@ -266,9 +266,11 @@ def _lu_solve_left_over(A: np.ndarray, B: np.ndarray, left: bool) -> np.ndarray:
     return X.T
 
 
-def _ex(name: str, A: Tensor, solver: Callable, check: Callable, left_over: Callable, check_errors: bool) -> tuple:
-    """solver(A) and info (...) int32; a matrix with info != 0 comes out as left_over(index), what
-    LAPACK leaves there, or raises as the plain function does if check_errors."""
+def _ex(name: str, A: Tensor, solver: Callable, check: Callable, left_over: Callable, check_errors: bool,
+        batch: tuple | None = None) -> tuple:
+    """solver(A) and info (...) int32, one per matrix of A; a result with info != 0 (results have
+    `batch`, A's batch or a broadcast of it) comes out as left_over(index), what LAPACK leaves there,
+    or raises as the plain function does if check_errors."""
     array = A.detach().numpy()
     info = np.zeros(array.shape[:-2], dtype=np.int32)
     for index in np.ndindex(info.shape):
@@ -278,19 +280,19 @@ def _ex(name: str, A: Tensor, solver: Callable, check: Callable, left_over: Call
             return solver(A), tensor(info)
         except LinAlgError as error:
             raise LinAlgError(str(error).replace(f"linalg.{name}:", f"linalg.{name}_ex:", 1)) from None
-    replay = np.array(info != 0)
-    failed = tensor(replay)[(...,) + (None,) * 2]
+    replay = np.array(np.broadcast_to(info != 0, info.shape if batch is None else batch))
+    failed = tensor(info != 0)[(...,) + (None,) * 2]
     try:
         result = solver(A.masked_fill(failed, 0) + eye(A.shape[-1], dtype=A.dtype).masked_fill(~failed, 0))
     except (LinAlgError, np.linalg.LinAlgError):  # numpy's LAPACK rounded a pivot to zero that getf2 does not
         replay[...] = True  # replay them all
-        failed = tensor(replay)[(...,) + (None,) * 2]
+        failed = tensor(np.ones(info.shape, bool))[(...,) + (None,) * 2]
         result = solver(eye(A.shape[-1], dtype=A.dtype).expand(A.shape))
     partial = np.zeros(result.shape, dtype=array.dtype)
-    for index in np.ndindex(info.shape):
+    for index in np.ndindex(replay.shape):
         if replay[index]:
             partial[index] = left_over(index)
-    return where(failed, tensor(partial), result), tensor(info)
+    return where(tensor(replay)[(...,) + (None,) * 2], tensor(partial), result), tensor(info)
 
 
 def inv_ex(A: Tensor, *, check_errors: bool = False) -> Any:
@@ -305,10 +307,10 @@ def inv_ex(A: Tensor, *, check_errors: bool = False) -> Any:
 def solve_ex(A: Tensor, B: Tensor, *, left: bool = True, check_errors: bool = False) -> Any:
     """(result, info): solve(A, B) with info as in inv_ex."""
     _check_matrices("solve_ex", A)
-    A, rhs, vector = _solve_operands(A, B, left)
-    a, b = A.detach().numpy(), rhs.detach().numpy()
+    expanded, rhs, vector = _solve_operands(A, B, left)
+    a, b = expanded.detach().numpy(), rhs.detach().numpy()  # info is one per matrix of A itself
     X, info = _ex("solve", A, lambda M: solve(M, rhs, left=left), _zero_pivot,
-                  lambda i: _lu_solve_left_over(a[i], b[i], left), check_errors)
+                  lambda i: _lu_solve_left_over(a[i], b[i], left), check_errors, batch=a.shape[:-2])
     return _solve_ex_t(X.squeeze(-1) if vector else X, info)
 
 

@@ -34,3 +34,16 @@ def test_gelu_of_inf_in_float32_is_nan_whatever_the_length():
         assert np.isnan(minitorch.nn.functional.gelu(minitorch.tensor([float("inf")] * n)).numpy()).all()
     assert torch.nn.functional.gelu(torch.tensor([float("inf")])).item() == float("inf")
     assert torch.nn.functional.gelu(torch.tensor([float("inf")] * 16)).isnan().all()
+
+
+def test_det_gradient_at_a_singular_matrix_is_the_cofactor_matrix():
+    # d det(A) / dA = adj(A)^T, nonzero at rank n - 1; torch 2.13 returns zeros here
+    a = np.array([[2.0, -1.0], [2.0, -1.0]])
+    grads = []
+    for L in (minitorch, torch):
+        t = L.tensor(a, requires_grad=True)
+        L.linalg.det(t).backward()
+        grads.append(t.grad.numpy())
+    ours, theirs = grads
+    assert np.allclose(ours, [[-1.0, -2.0], [1.0, 2.0]], atol=1e-12)  # the cofactors of a
+    assert np.array_equal(theirs, np.zeros((2, 2)))
