@@ -478,7 +478,8 @@ def _cholesky_failure(A: np.ndarray) -> str:
 @writes_out(dtype_rule="same", message=_OUT_DTYPE)
 def cholesky(A: Tensor, *, upper: bool = False) -> Tensor:
     """The lower-triangular L with A = L L^T for symmetric positive-definite A (..., n, n)
-    (read from its lower triangle); upper=True reads the upper one and gives L^T. LinAlgError if A is not positive-definite."""
+    (read from its lower triangle); upper=True reads the upper one and gives
+    L^T. LinAlgError if A is not positive-definite."""
     _check_matrices("cholesky", A)
     return Cholesky.apply(A, upper)
 

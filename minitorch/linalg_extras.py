@@ -20,7 +20,8 @@ from ._ops.linalg import diagonal as _diagonal, matmul
 from ._ops.extremes import _return_type
 from ._tensor import Tensor
 from .autograd.function import Function
-from .linalg import LinAlgError, _check_matrices, _lu, _solve_operands, _zero_pivot, cholesky, det, inv, matrix_norm, solve, svd, svdvals
+from .linalg import (LinAlgError, _check_matrices, _lu, _solve_operands, _zero_pivot, cholesky, det, inv, matrix_norm,
+                     solve, svd, svdvals)
 
 __all__ = ["slogdet", "logdet", "matrix_power", "pinv", "matrix_rank", "multi_dot", "vecdot", "matmul",
            "diagonal", "vander", "cond", "solve_triangular",
@@ -192,7 +193,8 @@ def solve_triangular(A: Tensor, B: Tensor, *, upper: bool, left: bool = True,
     if B.ndim < 2:
         raise RuntimeError(f"{name}: The input tensor B must have at least 2 dimensions.")
     if (B.shape[-2] if left else B.shape[-1]) != A.shape[-1]:
-        raise RuntimeError(f"{name}: Incompatible shapes of A and B for the equation {'AX = B' if left else 'XA = B'} "
+        equation = "AX = B" if left else "XA = B"
+        raise RuntimeError(f"{name}: Incompatible shapes of A and B for the equation {equation} "
                            f"({A.shape[-2]}x{A.shape[-1]} and {B.shape[-2]}x{B.shape[-1]})")
     batch = broadcast_shape(tuple(B.shape[:-2]), tuple(A.shape[:-2]))  # torch names B's sizes first
     if A.dtype not in (float32, float64):  # torch checks the dtype last, and computes in A's
@@ -282,11 +284,11 @@ def _ex(name: str, A: Tensor, solver: Callable, check: Callable, left_over: Call
             raise LinAlgError(str(error).replace(f"linalg.{name}:", f"linalg.{name}_ex:", 1)) from None
     replay = np.array(np.broadcast_to(info != 0, info.shape if batch is None else batch))
     failed = tensor(info != 0)[(...,) + (None,) * 2]
+    safe = A.masked_fill(failed, 0) + eye(A.shape[-1], dtype=A.dtype).masked_fill(~failed, 0) if info.any() else A
     try:
-        result = solver(A.masked_fill(failed, 0) + eye(A.shape[-1], dtype=A.dtype).masked_fill(~failed, 0))
-    except (LinAlgError, np.linalg.LinAlgError):  # numpy's LAPACK rounded a pivot to zero that getf2 does not
-        replay[...] = True  # replay them all
-        failed = tensor(np.ones(info.shape, bool))[(...,) + (None,) * 2]
+        result = solver(safe)
+    except (LinAlgError, np.linalg.LinAlgError):  # numpy's LAPACK rounded a pivot to zero that getf2 does not:
+        replay[...] = True                          # replay them all
         result = solver(eye(A.shape[-1], dtype=A.dtype).expand(A.shape))
     partial = np.zeros(result.shape, dtype=array.dtype)
     for index in np.ndindex(replay.shape):
@@ -320,5 +322,9 @@ def cholesky_ex(A: Tensor, *, upper: bool = False, check_errors: bool = False) -
     _check_matrices("cholesky_ex", A)
     array = A.detach().numpy()
     lower = array.swapaxes(-1, -2) if upper else array  # the triangle LAPACK reads
-    return _cholesky_ex_t(*_ex("cholesky", A, lambda M: cholesky(M, upper=upper), lambda M: _potf2(M.T if upper else M)[1],
-                               lambda i: _potf2(lower[i])[0].T if upper else _potf2(lower[i])[0], check_errors))
+
+    def left_over(index: tuple) -> np.ndarray:
+        L = _potf2(lower[index])[0]
+        return L.T if upper else L
+    return _cholesky_ex_t(*_ex("cholesky", A, lambda M: cholesky(M, upper=upper),
+                               lambda M: _potf2(M.T if upper else M)[1], left_over, check_errors))
