@@ -34,12 +34,31 @@ _cholesky_ex_t = _return_type("linalg_cholesky_ex", "L info")
 _lstsq_t = _return_type("lstsq", "solution residuals rank singular_values")
 
 
+class _Slogdet(Function):
+    node_name = "LinalgSlogdetBackward0"
+
+    @staticmethod
+    def forward(ctx, A):
+        sign, logabsdet = np.linalg.slogdet(A)  # from the LU's diagonal: no overflow of det itself
+        sign, logabsdet = np.asarray(sign, A.dtype), np.asarray(logabsdet, A.dtype)
+        ctx.save_for_backward(A)
+        ctx.mark_non_differentiable(sign)
+        return sign, logabsdet
+
+    @staticmethod
+    def backward(ctx, grad_sign, grad_logabsdet):
+        A, = ctx.saved_tensors
+        # d log|det A| / dA = A^-T, which torch solves (A^T X = I) with A's LU: through a zero pivot of a
+        # singular A it divides by zero, as solve_ex(A, I, left=False) replays
+        inverse = solve_ex(A, eye(A.shape[-1], dtype=A.dtype).expand(A.shape), left=False).result
+        return grad_logabsdet.unsqueeze(-1).unsqueeze(-1) * inverse.mT
+
+
 def slogdet(A: Tensor) -> Any:
     """(sign, log|det|) of each square matrix of A (..., n, n), both (...); sign is 0 and
     logabsdet -inf for a singular matrix. Only logabsdet carries a gradient (A^{-T})."""
     _check_matrices("slogdet", A)
-    d = det(A)
-    return _slogdet_t(d.detach().sign(), d.abs().log())
+    return _slogdet_t(*_Slogdet.apply(A))
 
 
 def logdet(A: Tensor) -> Tensor:

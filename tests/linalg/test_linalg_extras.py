@@ -310,3 +310,11 @@ def test_solve_ex_takes_a_batch_of_vectors_and_cholesky_upper_reads_the_upper_tr
     lopsided = np.array([[4.0, 1.0], [3.0, 5.0]])  # LAPACK reads only the triangle it is asked for
     for upper in (True, False):
         assert_matches_torch(lambda L, t: L.linalg.cholesky(t, upper=upper), lopsided, atol=1e-12, grad=False)
+
+
+def test_slogdet_of_a_large_or_tiny_determinant_does_not_overflow_like_torch():
+    # log|det| from the LU's diagonal: det itself is inf in float32 for the first, 0 for the second
+    big = randn(100, 100, dtype=np.float32)
+    assert_matches_torch(lambda L, t: tuple(L.linalg.slogdet(t)), big, rtol=1e-4, atol=1e-3, grad=False)
+    assert_matches_torch(lambda L, t: L.linalg.slogdet(t).logabsdet, big[:20, :20].astype(np.float64), atol=1e-9)
+    assert_matches_torch(lambda L, t: tuple(L.linalg.slogdet(t)), np.eye(3, dtype=np.float32) * 1e-20, grad=False)
