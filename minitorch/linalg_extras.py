@@ -64,7 +64,8 @@ def slogdet(A: Tensor) -> Any:
 def logdet(A: Tensor) -> Tensor:
     """log det(A) for square A (..., n, n): nan where det < 0, -inf where det = 0 (as torch)."""
     _check_matrices("logdet", A)
-    return det(A).log()
+    sign, logabsdet = _Slogdet.apply(A)
+    return where(sign < 0, float("nan"), logabsdet)  # as torch's: no gradient where det < 0
 
 
 def matrix_power(A: Tensor, n: int) -> Tensor:

@@ -10,7 +10,8 @@ from known import is_known
 
 SQUARE = {
     "inv": lambda L, a, b: L.linalg.inv(a), "det": lambda L, a, b: L.linalg.det(a),
-    "slogdet": lambda L, a, b: tuple(L.linalg.slogdet(a)), "solve": lambda L, a, b: L.linalg.solve(a, b),
+    "slogdet": lambda L, a, b: tuple(L.linalg.slogdet(a)), "logdet": lambda L, a, b: L.logdet(a),
+    "solve": lambda L, a, b: L.linalg.solve(a, b),
     "solve_left_false": lambda L, a, b: L.linalg.solve(a, b.mT, left=False),
     "solve_triangular_upper": lambda L, a, b: L.linalg.solve_triangular(a, b, upper=True),
     "solve_triangular_lower_right": lambda L, a, b: L.linalg.solve_triangular(a, b.mT, upper=False, left=False),
@@ -30,11 +31,11 @@ KNOWN = [
      "(its backward solves with the singular LU), where the derivative is the cofactor matrix adj(A)^T; minitorch "
      "gives adj(A)^T, which finite differences confirm (test_known.py pins both answers)",
      lambda c: c["op"] == "det" and _some_singular(c)),
-    ("slogdet's gradient at an exactly singular matrix, where logabsdet is -inf and has no derivative: torch 2.13 "
+    ("slogdet's (and logdet's) gradient at an exactly singular matrix, where logabsdet is -inf and has no derivative: torch 2.13 "
      "returns A^-T from its LU solve through the zero pivot (inf and NaN); minitorch replays that solve "
      "(solve_ex(A, I, left=False)), whose inf/NaN positions differ from MKL's in some cases (a 0 * inf that MKL's "
      "trsm does not form); either answer is undefined, and the values of slogdet agree",
-     lambda c: c["op"] == "slogdet" and _some_singular(c)),
+     lambda c: c["op"] in ("slogdet", "logdet") and _some_singular(c)),
 ]
 
 

@@ -318,3 +318,9 @@ def test_slogdet_of_a_large_or_tiny_determinant_does_not_overflow_like_torch():
     assert_matches_torch(lambda L, t: tuple(L.linalg.slogdet(t)), big, rtol=1e-4, atol=1e-3, grad=False)
     assert_matches_torch(lambda L, t: L.linalg.slogdet(t).logabsdet, big[:20, :20].astype(np.float64), atol=1e-9)
     assert_matches_torch(lambda L, t: tuple(L.linalg.slogdet(t)), np.eye(3, dtype=np.float32) * 1e-20, grad=False)
+    assert_matches_torch(lambda L, t: L.logdet(t), big, rtol=1e-4, atol=1e-3, grad=False)
+
+
+def test_logdet_is_nan_without_gradient_where_det_is_negative_like_torch():
+    a = square(3, (2,))  # determinants of both signs
+    assert_matches_torch(lambda L, t: L.logdet(t), a, atol=1e-9)
