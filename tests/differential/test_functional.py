@@ -32,12 +32,14 @@ KNOWN = [
      "older published kernel, dX = c1 dY + c2 X + c3 from per-channel float sums, does not reproduce 2.13's bits, "
      "with or without fused multiply-adds; minitorch computes the textbook formula in float32",
      lambda c: c["op"] == "group_norm" and c["dtype"] in ("float32", "float16") and _norm_group_size(c) < 8),
-    ("batch_norm (training) and instance_norm in float32 over 2 or 3 values per channel: the input gradient is "
+    ("batch_norm (training) and instance_norm in float32 (and float16) over 2 or 3 values per channel: the input gradient is "
      "cancellation noise (over 2 values xhat is +-1 and the exact gradient 0). torch 2.13 accumulates the "
      "statistics of (N, C) inputs in per-thread float buffers split by its thread count (at::get_num_threads(), "
      "so its rounding depends on the machine) and those of image inputs per plane in float, across planes in "
-     "double; minitorch's kernel (kernels/batch_norm.py) accumulates in float64, near exact",
-     lambda c: c["op"] in ("batch_norm_train", "instance_norm") and c["dtype"] == "float32"
+     "double; minitorch's kernel (kernels/batch_norm.py) accumulates in float64, near exact. In float16 "
+     "(instance norm over 2 values, found by make fuzz) torch's half kernel rounds its intermediates to half and "
+     "leaves ~1e-2 of noise beside minitorch's float32",
+     lambda c: c["op"] in ("batch_norm_train", "instance_norm") and c["dtype"] in ("float32", "float16")
      and _norm_group_size(c) in (2, 3)),
     ("gelu of +inf in float32: torch 2.13 itself gives inf for a one-element tensor (scalar loop) and NaN "
      "for longer ones (vectorised erf); minitorch gives NaN for every length (test_known.py pins both)",
