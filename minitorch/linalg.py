@@ -299,8 +299,14 @@ def solve(A: Tensor, B: Tensor, *, left: bool = True) -> Tensor:
     """X with A X = B (or X A = B when left=False) for square A (..., n, n); B is (..., n, k)
     or a (batch of) vector(s) (..., n). Batch dims broadcast."""
     _check_matrices("solve", A)
-    A, rhs, vector = _solve_operands(A, B, left)
-    X = Solve.apply(A, rhs) if left else Solve.apply(A.mT, rhs.mT).mT
+    expanded, rhs, vector = _solve_operands(A, B, left)
+    if not left:  # torch factors A itself; numpy would factor A^T, whose pivots may round to other than 0
+        _raise_if_singular("solve", A._array)
+    try:
+        X = Solve.apply(expanded, rhs) if left else Solve.apply(expanded.mT, rhs.mT).mT
+    except LinAlgError:
+        _raise_if_singular("solve", A._array)  # torch numbers the batch elements of A itself, not of the broadcast
+        raise
     return X.squeeze(-1) if vector else X
 
 

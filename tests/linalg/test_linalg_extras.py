@@ -324,3 +324,15 @@ def test_slogdet_of_a_large_or_tiny_determinant_does_not_overflow_like_torch():
 def test_logdet_is_nan_without_gradient_where_det_is_negative_like_torch():
     a = square(3, (2,))  # determinants of both signs
     assert_matches_torch(lambda L, t: L.logdet(t), a, atol=1e-9)
+
+
+@pytest.mark.parametrize("b_shape, left", [((1, 3), False), ((2, 1, 3), False), ((2, 3, 1), True)])
+def test_solve_refuses_a_singular_matrix_like_torch(b_shape, left):
+    # rows 2 and 3 are opposite: A's own LU meets an exact zero pivot, A^T's (numpy's, for left=False) a
+    # rounding residue; the message numbers batch elements of A only (found by make fuzz)
+    a = np.array([[-1.0, 1.0, 1.0], [1.0, 0.0, 2.0], [-1.0, 0.0, -2.0]])
+    with pytest.raises(torch.linalg.LinAlgError) as theirs:
+        torch.linalg.solve(torch.tensor(a), torch.ones(*b_shape, dtype=torch.float64), left=left)
+    with pytest.raises(minitorch.linalg.LinAlgError) as ours:
+        minitorch.linalg.solve(minitorch.tensor(a), minitorch.ones(*b_shape, dtype=minitorch.float64), left=left)
+    assert str(ours.value) == str(theirs.value)
