@@ -19,7 +19,7 @@ import numpy as np
 from . import _creation, _dtype
 from ._ops import (arithmetic, casting, compare, decompositions, differences, extremes, indexing, join, linalg,
                    math, quantiles, reduction, scan, scatter, selection, shape, sorting, vector_products)
-from ._ops._common import type_name
+from ._ops._common import broadcast_shape, type_name
 from ._ops.inplace import copy_, in_place, in_place_arithmetic
 from ._tensor import Tensor
 from .autograd.function import label_node
@@ -210,9 +210,13 @@ for _table in (_INPLACE_FUNCTIONS, _INPLACE_METHODS):
 
 def _cast_checked_first(method: Callable, numbers: bool = True) -> Callable:
     """The in-place binary `method`, refusing first (as torch does, before looking for a kernel) a
-    promoted dtype that self cannot hold: bool_tensor.bitwise_and_(float_tensor) is a cast error.
-    With numbers False (atan2_, hypot_), a number `other` is left to the method's own TypeError."""
+    broadcast shape other than self's, then a promoted dtype that self cannot hold:
+    bool_tensor.bitwise_and_(float_tensor) is a cast error. With numbers False (atan2_, hypot_), a
+    number `other` is left to the method's own TypeError."""
     def checked(self: Tensor, other: Any, *args: Any, **kwargs: Any) -> Tensor:
+        shape = broadcast_shape(tuple(self.shape), tuple(other.shape)) if isinstance(other, Tensor) else self.shape
+        if tuple(shape) != tuple(self.shape):
+            raise RuntimeError(f"output with shape {list(self.shape)} doesn't match the broadcast shape {list(shape)}")
         if isinstance(other, Tensor) or numbers and isinstance(other, (bool, int, float)):
             promoted = _dtype.result_type(self, other)
             if not _dtype.can_cast(promoted, self.dtype):

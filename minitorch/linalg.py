@@ -16,6 +16,7 @@ import numpy as np
 
 from . import _dtype
 from ._creation import eye, tensor
+from ._ops._common import broadcast_shape
 from ._ops.inplace import writes_out
 from ._ops.norms import vector_norm as _vector_norm
 from ._ops.vector_products import linalg_cross as cross
@@ -145,16 +146,28 @@ def norm(A: Tensor, ord: Any = None, dim: Any = None, keepdim: bool = False, *,
 
 
 # ----- inverse, determinant, solve -------------------------------------------------------
+def _lu(M: np.ndarray) -> tuple[np.ndarray, list, int]:
+    """LAPACK's getf2 on one matrix, in its dtype: LU (L's multipliers below the diagonal, U on and
+    above), the row swapped with each row k, and info, the 1-based index of the first zero pivot
+    (0 if none). Like LAPACK, a zero pivot does not stop the factorisation."""
+    LU = np.array(M, copy=True)
+    swaps, info = [], 0
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        for k in range(LU.shape[-1]):
+            p = k + int(np.argmax(np.abs(LU[k:, k])))
+            swaps.append(p)
+            LU[[k, p]] = LU[[p, k]]
+            if LU[k, k] == 0:
+                info = info or k + 1
+            else:  # by the reciprocal, as LAPACK scales
+                LU[k + 1:, k] *= 1 / LU[k, k]
+            LU[k + 1:, k + 1:] -= np.outer(LU[k + 1:, k], LU[k, k + 1:])
+    return LU, swaps, info
+
+
 def _zero_pivot(M: np.ndarray) -> int:
     """1-based index of the first zero pivot of M's LU factorisation with partial pivoting, or 0."""
-    U = M.astype(np.float64, copy=True)
-    for k in range(U.shape[0]):
-        p = k + int(np.argmax(np.abs(U[k:, k])))
-        if U[p, k] == 0:
-            return k + 1
-        U[[k, p]] = U[[p, k]]
-        U[k + 1:] -= np.outer(U[k + 1:, k] / U[k, k], U[k])
-    return 0
+    return _lu(M)[2]
 
 
 def _raise_if_singular(name: str, A: np.ndarray) -> None:
@@ -262,23 +275,38 @@ class Solve(Function):
         return grad_A, grad_B
 
 
+def _solve_operands(A: Tensor, B: Tensor, left: bool) -> tuple[Tensor, Tensor, bool]:
+    """A and B as matrices expanded to their common batch, and whether B was a (batch of) vector(s);
+    torch's checks in its order: dtypes, then the shapes of the equation, then the batch dims."""
+    if B.dtype != A.dtype:
+        raise RuntimeError(f"linalg.solve: Expected A and B to have the same dtype, but found "
+                           f"A of type {_TYPE_TITLE[A.dtype.name]} and B of type {_TYPE_TITLE[B.dtype.name]} instead")
+    vector = _is_vector_rhs(A, B)
+    rhs = B.unsqueeze(-1) if vector else B
+    if (rhs.shape[-2] if left else rhs.shape[-1]) != A.shape[-1]:
+        raise RuntimeError(f"linalg.solve: Incompatible shapes of A and B for the equation "
+                           f"{'AX = B' if left else 'XA = B'} ({A.shape[-2]}x{A.shape[-1]} and "
+                           f"{rhs.shape[-2]}x{rhs.shape[-1]})")
+    if vector and not left:  # passes the shape check only for 1 x 1 matrices
+        raise RuntimeError("linalg.solve: Vector broadcasting of the left hand side is not supported for left=False. "
+                           "In this case linalg.solve is equivalent to B / A.squeeze(-1)")
+    batch = broadcast_shape(tuple(rhs.shape[:-2]), tuple(A.shape[:-2]))  # torch names B's sizes first
+    return A.expand(*batch, *A.shape[-2:]), rhs.expand(*batch, *rhs.shape[-2:]), vector
+
+
 @writes_out(dtype_rule="same", message=_OUT_DTYPE)
 def solve(A: Tensor, B: Tensor, *, left: bool = True) -> Tensor:
     """X with A X = B (or X A = B when left=False) for square A (..., n, n); B is (..., n, k)
     or a (batch of) vector(s) (..., n). Batch dims broadcast."""
     _check_matrices("solve", A)
-    if B.dtype != A.dtype:
-        raise RuntimeError(f"linalg.solve: Expected A and B to have the same dtype, but found "
-                           f"A of type {_TYPE_TITLE[A.dtype.name]} and B of type {_TYPE_TITLE[B.dtype.name]} instead")
-    if not left:
-        return solve(A.mT, B.mT).mT
-    vector = _is_vector_rhs(A, B)
-    rhs = B.unsqueeze(-1) if vector else B
-    if rhs.shape[-2] != A.shape[-1]:
-        raise RuntimeError(f"linalg.solve: Incompatible shapes of A and B for the equation AX = B "
-                           f"({A.shape[-2]}x{A.shape[-1]} and {rhs.shape[-2]}x{rhs.shape[-1]})")
-    batch = np.broadcast_shapes(tuple(A.shape[:-2]), tuple(rhs.shape[:-2]))
-    X = Solve.apply(A.expand(*batch, *A.shape[-2:]), rhs.expand(*batch, *rhs.shape[-2:]))
+    expanded, rhs, vector = _solve_operands(A, B, left)
+    if not left:  # torch factors A itself; numpy would factor A^T, whose pivots may round to other than 0
+        _raise_if_singular("solve", A._array)
+    try:
+        X = Solve.apply(expanded, rhs) if left else Solve.apply(expanded.mT, rhs.mT).mT
+    except LinAlgError:
+        _raise_if_singular("solve", A._array)  # torch numbers the batch elements of A itself, not of the broadcast
+        raise
     return X.squeeze(-1) if vector else X
 
 
@@ -417,10 +445,11 @@ class Cholesky(Function):
 
     @staticmethod
     def forward(ctx, A, upper):
+        lower = A.swapaxes(-1, -2) if upper else A  # LAPACK reads the triangle it is asked for
         try:
-            L = np.linalg.cholesky(A)
+            L = np.linalg.cholesky(lower)
         except np.linalg.LinAlgError:
-            raise LinAlgError(_cholesky_failure(A)) from None
+            raise LinAlgError(_cholesky_failure(lower)) from None
         ctx.save_for_backward(L)
         ctx.upper = upper
         return np.ascontiguousarray(L.swapaxes(-1, -2)) if upper else L
@@ -455,7 +484,8 @@ def _cholesky_failure(A: np.ndarray) -> str:
 @writes_out(dtype_rule="same", message=_OUT_DTYPE)
 def cholesky(A: Tensor, *, upper: bool = False) -> Tensor:
     """The lower-triangular L with A = L L^T for symmetric positive-definite A (..., n, n)
-    (read from its lower triangle); L^T when upper=True. LinAlgError if A is not positive-definite."""
+    (read from its lower triangle); upper=True reads the upper one and gives
+    L^T. LinAlgError if A is not positive-definite."""
     _check_matrices("cholesky", A)
     return Cholesky.apply(A, upper)
 

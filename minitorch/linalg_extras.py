@@ -2,7 +2,8 @@
 determinants, matrix powers, the pseudo-inverse and rank, chained and vector products.
 
 They are written with tensor ops (det, inv, svd, matmul), so their gradients are those of the
-pieces, which equal torch's for the invertible / full-rank inputs their formulas assume.
+pieces, which equal torch's for the invertible / full-rank inputs their formulas assume; the
+triangular solve is its own substitution, which like torch's trsm does not refuse a zero pivot.
 """
 from __future__ import annotations
 
@@ -11,12 +12,16 @@ from typing import Any, Callable, Sequence
 import numpy as np
 
 from ._creation import empty, eye, tensor
-from ._dtype import finfo
+from ._dtype import finfo, float32, float64
+from ._ops._common import broadcast_shape, not_implemented
 from ._ops.join import cat
+from ._ops.compare import where
 from ._ops.linalg import diagonal as _diagonal, matmul
 from ._ops.extremes import _return_type
 from ._tensor import Tensor
-from .linalg import LinAlgError, _check_matrices, _zero_pivot, cholesky, det, inv, matrix_norm, solve, svd, svdvals
+from .autograd.function import Function
+from .linalg import (LinAlgError, _check_matrices, _lu, _solve_operands, _zero_pivot, cholesky, det, inv, matrix_norm,
+                     solve, svd, svdvals)
 
 __all__ = ["slogdet", "logdet", "matrix_power", "pinv", "matrix_rank", "multi_dot", "vecdot", "matmul",
            "diagonal", "vander", "cond", "solve_triangular",
@@ -29,18 +34,38 @@ _cholesky_ex_t = _return_type("linalg_cholesky_ex", "L info")
 _lstsq_t = _return_type("lstsq", "solution residuals rank singular_values")
 
 
+class _Slogdet(Function):
+    node_name = "LinalgSlogdetBackward0"
+
+    @staticmethod
+    def forward(ctx, A):
+        sign, logabsdet = np.linalg.slogdet(A)  # from the LU's diagonal: no overflow of det itself
+        sign, logabsdet = np.asarray(sign, A.dtype), np.asarray(logabsdet, A.dtype)
+        ctx.save_for_backward(A)
+        ctx.mark_non_differentiable(sign)
+        return sign, logabsdet
+
+    @staticmethod
+    def backward(ctx, grad_sign, grad_logabsdet):
+        A, = ctx.saved_tensors
+        # d log|det A| / dA = A^-T, which torch solves (A^T X = I) with A's LU: through a zero pivot of a
+        # singular A it divides by zero, as solve_ex(A, I, left=False) replays
+        inverse = solve_ex(A, eye(A.shape[-1], dtype=A.dtype).expand(A.shape), left=False).result
+        return grad_logabsdet.unsqueeze(-1).unsqueeze(-1) * inverse.mT
+
+
 def slogdet(A: Tensor) -> Any:
     """(sign, log|det|) of each square matrix of A (..., n, n), both (...); sign is 0 and
     logabsdet -inf for a singular matrix. Only logabsdet carries a gradient (A^{-T})."""
     _check_matrices("slogdet", A)
-    d = det(A)
-    return _slogdet_t(d.detach().sign(), d.abs().log())
+    return _slogdet_t(*_Slogdet.apply(A))
 
 
 def logdet(A: Tensor) -> Tensor:
     """log det(A) for square A (..., n, n): nan where det < 0, -inf where det = 0 (as torch)."""
     _check_matrices("logdet", A)
-    return det(A).log()
+    sign, logabsdet = _Slogdet.apply(A)
+    return where(sign < 0, float("nan"), logabsdet)  # as torch's: no gradient where det < 0
 
 
 def matrix_power(A: Tensor, n: int) -> Tensor:
@@ -143,23 +168,66 @@ def cond(A: Tensor, p: Any = None) -> Tensor:
     return matrix_norm(A, p) * matrix_norm(inv(A), p)
 
 
+def _substitute(T: np.ndarray, B: np.ndarray, upper: bool) -> np.ndarray:
+    """X with T X = B for triangular T (..., n, n) by back (upper) or forward substitution, as BLAS's
+    trsm: a zero on the diagonal divides by zero (inf and nan, as torch returns) instead of refusing."""
+    n = T.shape[-1]
+    X = np.empty(np.broadcast_shapes(T.shape[:-2], B.shape[:-2]) + B.shape[-2:], dtype=B.dtype)
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        for i in (range(n - 1, -1, -1) if upper else range(n)):
+            solved = slice(i + 1, n) if upper else slice(0, i)
+            known = (T[..., i, solved, None] * X[..., solved, :]).sum(-2)  # 0 * inf is nan, as in trsm
+            X[..., i, :] = (B[..., i, :] - known) / T[..., i, i, None]
+    return X
+
+
+class _TriangularSolve(Function):
+    node_name = "LinalgSolveTriangularBackward0"
+
+    @staticmethod
+    def forward(ctx, T, B, upper):
+        X = _substitute(T, B, upper)
+        ctx.save_for_backward(T, X)
+        ctx.upper = upper
+        return X
+
+    @staticmethod
+    def backward(ctx, grad):
+        T, X = ctx.saved_tensors
+        grad_B = _TriangularSolve.apply(T.mT, grad, not ctx.upper)  # T^T is triangular the other way
+        grad_T = -(grad_B @ X.mT) if ctx.needs_input_grad[0] else None
+        return grad_T, grad_B, None
+
+
 def solve_triangular(A: Tensor, B: Tensor, *, upper: bool, left: bool = True,
                      unitriangular: bool = False) -> Tensor:
     """X with A X = B (X A = B when left=False), reading only the upper (or lower) triangle of
-    A (..., n, n) and taking its diagonal as ones if unitriangular; B is (..., n, k)."""
-    _check_matrices("solve_triangular", A)
+    A (..., n, n) and taking its diagonal as ones if unitriangular; B is (..., n, k). Batch dims
+    broadcast. A zero on the diagonal gives inf/nan, as in torch (no singularity check)."""
+    name = "linalg.solve_triangular"
+    if A.ndim < 2:
+        raise RuntimeError(f"{name}: The input tensor A must have at least 2 dimensions.")
+    if A.shape[-1] != A.shape[-2]:
+        raise RuntimeError(f"{name}: A must be batches of square matrices, but they are {A.shape[-2]} by "
+                           f"{A.shape[-1]} matrices")
     if B.ndim < 2:
-        raise RuntimeError("linalg.solve_triangular: The input tensor B must have at least 2 dimensions.")
-    rows, cols = (B.shape[-2], B.shape[-1]) if left else (B.shape[-1], B.shape[-2])
-    if rows != A.shape[-1]:
+        raise RuntimeError(f"{name}: The input tensor B must have at least 2 dimensions.")
+    if (B.shape[-2] if left else B.shape[-1]) != A.shape[-1]:
         equation = "AX = B" if left else "XA = B"
-        raise RuntimeError(f"linalg.solve_triangular: Incompatible shapes of A and B for the equation "
-                           f"{equation} ({A.shape[-2]}x{A.shape[-1]} and {B.shape[-2]}x{B.shape[-1]})")
+        raise RuntimeError(f"{name}: Incompatible shapes of A and B for the equation {equation} "
+                           f"({A.shape[-2]}x{A.shape[-1]} and {B.shape[-2]}x{B.shape[-1]})")
+    batch = broadcast_shape(tuple(B.shape[:-2]), tuple(A.shape[:-2]))  # torch names B's sizes first
+    if A.dtype not in (float32, float64):  # torch checks the dtype last, and computes in A's
+        raise not_implemented("triangular_solve_cpu", A.dtype)
+    B = B.to(A.dtype)
     # the triangle as a differentiable mask, so A's gradient lands on that triangle only, as torch's
     T = (A.triu(1) if upper else A.tril(-1)) if unitriangular else (A.triu() if upper else A.tril())
     if unitriangular:
         T = T + eye(A.shape[-1], dtype=A.dtype)
-    return solve(T, B, left=left)
+    if not left:  # X A = B is A^T X^T = B^T, and A^T is triangular the other way
+        T, B, upper = T.mT, B.mT, not upper
+    X = _TriangularSolve.apply(T.expand(*batch, *T.shape[-2:]), B.expand(*batch, *B.shape[-2:]), upper)
+    return X if left else X.mT
 
 
 _LSTSQ_DRIVERS = ("gels", "gelsy", "gelsd", "gelss")
@@ -188,50 +256,95 @@ def lstsq(A: Tensor, B: Tensor, rcond: Any = None, *, driver: Any = None) -> Any
 
 
 # ----- the *_ex variants: an int32 `info` per matrix instead of (or before) raising --------
-def _failed_order(M: np.ndarray) -> int:
-    """The order of M's first leading minor that is not positive-definite, or 0."""
-    for order in range(1, M.shape[-1] + 1):
-        try:
-            np.linalg.cholesky(M[:order, :order])
-        except np.linalg.LinAlgError:
-            return order
-    return 0
+def _potf2(M: np.ndarray) -> tuple[np.ndarray, int]:
+    """LAPACK's potf2 on M's lower triangle, in its dtype: L, and info, the order of the first leading
+    minor that is not positive-definite (0 if none). On failure L holds what LAPACK leaves (torch
+    returns it): the columns before the failing one, the failing pivot a_jj - sum_k L_jk^2 on the
+    diagonal, and M's own triangle after it."""
+    L = np.tril(M)
+    for j in range(len(L)):
+        pivot = L[j, j] - (L[j, :j] * L[j, :j]).sum()  # in the dtype (BLAS's sdot may accumulate wider)
+        if not pivot > 0:
+            L[j, j] = pivot
+            return L, j + 1
+        L[j, j] = np.sqrt(pivot)
+        L[j + 1:, j] = (L[j + 1:, j] - (L[j + 1:, :j] * L[j, :j]).sum(-1)) * (1 / L[j, j])  # LAPACK scales so
+    return L, 0
 
 
-def _ex(name: str, A: Tensor, solver: Callable, check: Callable, check_errors: bool) -> tuple:
-    """solver(A) and info (...) int32; matrices with info != 0 come out as nan (torch leaves
-    LAPACK's partial result there), or raise as the plain function does if check_errors."""
+def _lu_solve_left_over(A: np.ndarray, B: np.ndarray, left: bool) -> np.ndarray:
+    """What LAPACK's getrf + getrs leave for X A = B or A X = B when A's LU has a zero pivot (torch
+    returns it): the substitutions run on through it, dividing by zero."""
+    LU, swaps, _ = _lu(A)
+    L, U = np.tril(LU, -1) + np.eye(len(LU), dtype=LU.dtype), np.triu(LU)
+    if left:  # A = P L U: X = U^-1 L^-1 P^T B
+        X = B.copy()
+        for k, p in enumerate(swaps):
+            X[[k, p]] = X[[p, k]]
+        return _substitute(U, _substitute(L, X, upper=False), upper=True)
+    X = _substitute(L.T, _substitute(U.T, B.T, upper=False), upper=True)  # A^T X^T = U^T L^T P^T X^T = B^T
+    for k, p in reversed(list(enumerate(swaps))):
+        X[[k, p]] = X[[p, k]]
+    return X.T
+
+
+def _ex(name: str, A: Tensor, solver: Callable, check: Callable, left_over: Callable, check_errors: bool,
+        batch: tuple | None = None) -> tuple:
+    """solver(A) and info (...) int32, one per matrix of A; a result with info != 0 (results have
+    `batch`, A's batch or a broadcast of it) comes out as left_over(index), what LAPACK leaves there,
+    or raises as the plain function does if check_errors."""
     array = A.detach().numpy()
     info = np.zeros(array.shape[:-2], dtype=np.int32)
     for index in np.ndindex(info.shape):
         info[index] = check(array[index])
-    if check_errors or not info.any():
+    if check_errors:
         try:
             return solver(A), tensor(info)
         except LinAlgError as error:
             raise LinAlgError(str(error).replace(f"linalg.{name}:", f"linalg.{name}_ex:", 1)) from None
+    replay = np.array(np.broadcast_to(info != 0, info.shape if batch is None else batch))
     failed = tensor(info != 0)[(...,) + (None,) * 2]
-    safe = A.masked_fill(failed, 0) + eye(A.shape[-1], dtype=A.dtype).masked_fill(~failed, 0)
-    return solver(safe).masked_fill(failed, float("nan")), tensor(info)
+    safe = A.masked_fill(failed, 0) + eye(A.shape[-1], dtype=A.dtype).masked_fill(~failed, 0) if info.any() else A
+    try:
+        result = solver(safe)
+    except (LinAlgError, np.linalg.LinAlgError):  # numpy's LAPACK rounded a pivot to zero that getf2 does not:
+        replay[...] = True                          # replay them all
+        result = solver(eye(A.shape[-1], dtype=A.dtype).expand(A.shape))
+    partial = np.zeros(result.shape, dtype=array.dtype)
+    for index in np.ndindex(replay.shape):
+        if replay[index]:
+            partial[index] = left_over(index)
+    return where(tensor(replay)[(...,) + (None,) * 2], tensor(partial), result), tensor(info)
 
 
 def inv_ex(A: Tensor, *, check_errors: bool = False) -> Any:
     """(inverse, info): inv(A) with info the first zero LU pivot (1-based) of each matrix, 0 if none."""
     _check_matrices("inv_ex", A)
-    return _inv_ex_t(*_ex("inv", A, inv, _zero_pivot, check_errors))
+    array = A.detach().numpy()
+    identity = np.eye(A.shape[-1], dtype=array.dtype)
+    return _inv_ex_t(*_ex("inv", A, inv, _zero_pivot, lambda i: _lu_solve_left_over(array[i], identity, True),
+                          check_errors))
 
 
 def solve_ex(A: Tensor, B: Tensor, *, left: bool = True, check_errors: bool = False) -> Any:
     """(result, info): solve(A, B) with info as in inv_ex."""
     _check_matrices("solve_ex", A)
-    X, info = _ex("solve", A.expand(*np.broadcast_shapes(tuple(A.shape[:-2]), tuple(B.shape[:-2])),
-                                    *A.shape[-2:]) if B.ndim > 2 else A,
-                  lambda M: solve(M, B, left=left), _zero_pivot, check_errors)
-    return _solve_ex_t(X, info)
+    expanded, rhs, vector = _solve_operands(A, B, left)
+    a, b = expanded.detach().numpy(), rhs.detach().numpy()  # info is one per matrix of A itself
+    X, info = _ex("solve", A, lambda M: solve(M, rhs, left=left), _zero_pivot,
+                  lambda i: _lu_solve_left_over(a[i], b[i], left), check_errors, batch=a.shape[:-2])
+    return _solve_ex_t(X.squeeze(-1) if vector else X, info)
 
 
 def cholesky_ex(A: Tensor, *, upper: bool = False, check_errors: bool = False) -> Any:
     """(L, info): cholesky(A) with info the order of the first leading minor of each matrix that is
     not positive-definite, 0 if none."""
     _check_matrices("cholesky_ex", A)
-    return _cholesky_ex_t(*_ex("cholesky", A, lambda M: cholesky(M, upper=upper), _failed_order, check_errors))
+    array = A.detach().numpy()
+    lower = array.swapaxes(-1, -2) if upper else array  # the triangle LAPACK reads
+
+    def left_over(index: tuple) -> np.ndarray:
+        L = _potf2(lower[index])[0]
+        return L.T if upper else L
+    return _cholesky_ex_t(*_ex("cholesky", A, lambda M: cholesky(M, upper=upper),
+                               lambda M: _potf2(M.T if upper else M)[1], left_over, check_errors))

@@ -411,17 +411,45 @@ def frac(input: Tensor) -> Tensor:
 
 
 # ----- lerp ----------------------------------------------------------------------------------
+def _fused_multiply_add(a: np.ndarray, b: np.ndarray, c: np.ndarray) -> np.ndarray:
+    """a * b + c rounded once, as the FMA instruction of torch's vectorised kernels computes it.
+    float32 goes through float64, where a * b is exact; float64 adds Dekker's exact product
+    a * b = p + e (halves of 27 bits multiply exactly) to c with Knuth's two-sum s + t = p + c, so that
+    only the last addition s + (t + e) rounds (non-finite results fall back to the plain formula)."""
+    if a.dtype == np.float32:
+        return (a.astype(np.float64) * b + c).astype(np.float32)
+    plain = a * b + c
+    with np.errstate(all="ignore"):
+        p = a * b
+        (a_hi, a_lo), (b_hi, b_lo) = _split(a), _split(b)
+        e = ((a_hi * b_hi - p) + a_hi * b_lo + a_lo * b_hi) + a_lo * b_lo
+        s = p + c
+        c_part = s - p
+        t = (p - (s - c_part)) + (c - c_part)
+        fused = s + (t + e)
+    return np.where(np.isfinite(fused), fused, plain)
+
+
+def _split(x: np.ndarray) -> tuple:
+    """x = hi + lo exactly, each with at most 26 significant bits (Veltkamp's splitting)."""
+    scaled = 134217729.0 * x  # 2**27 + 1
+    hi = scaled - (scaled - x)
+    return hi, x - hi
+
+
 class Lerp(Function):
     @staticmethod
     def forward(ctx, start, end, weight):
         ctx.save_for_backward(start, end, weight)
         dt = start.dtype
-        if dt == np.float16:  # torch computes float16 in float32 and rounds once
-            start, end = start.astype(np.float32), end.astype(np.float32)
-            weight = weight.astype(np.float32) if isinstance(weight, np.ndarray) else np.float32(weight)
+        # torch computes float16 in float32 and rounds once
+        work = np.float64 if dt == np.float64 else np.float32
+        start, end, weight = start.astype(work), end.astype(work), np.asarray(weight, dtype=work)
         diff = end - start
-        # torch's two-sided formula: exact at weight 0 and weight 1
-        return np.where(np.abs(weight) < 0.5, start + weight * diff, end - diff * (1 - weight)).astype(dt, copy=False)
+        # torch's two-sided formula, exact at weight 0 and weight 1, each side one fused multiply-add
+        near_start = _fused_multiply_add(weight, diff, start)
+        near_end = _fused_multiply_add(-diff, 1 - weight, end)
+        return np.where(np.abs(weight) < 0.5, near_start, near_end).astype(dt, copy=False)
 
     @staticmethod
     def backward(ctx, grad):
@@ -434,7 +462,11 @@ class Lerp(Function):
 @writes_out
 def lerp(input: Tensor, end: Tensor, weight: Any) -> Tensor:
     """input + weight * (end - input), broadcasting; weight a number or a tensor."""
-    check_tensor("lerp", end)
+    if not isinstance(input, Tensor) or not isinstance(end, Tensor):
+        raise TypeError(f"lerp() received an invalid combination of arguments - got ({type(input).__name__}, "
+                        f"{type(end).__name__}, {type(weight).__name__}), but expected one of:\n"
+                        " * (Tensor input, Tensor end, Tensor weight, *, Tensor out = None)\n"
+                        " * (Tensor input, Tensor end, Number weight, *, Tensor out = None)\n")
     if isinstance(weight, Tensor) and weight._array.ndim == 0 and weight._array.dtype != input._array.dtype:
         weight = weight.to(input.dtype)  # torch takes a 0-d weight of any dtype, cast to the input's
     for name, x in (("end", end), ("weight", weight)):

@@ -184,6 +184,7 @@ def where(condition: Tensor, input: Any = None, other: Any = None) -> Any:
         raise RuntimeError(f"where expected condition to be a boolean tensor, but got a tensor with "
                            f"dtype {type_name(condition.dtype)}")
     if isinstance(input, Tensor) or isinstance(other, Tensor):
+        _check_number_fits(input, other)
         a, b = promote(input, other)
     else:  # two numbers: the result has their default dtype, like torch
         dt = _dtype.result_type(input, other).np
@@ -301,6 +302,14 @@ def _integer_bound(bound: Any, dt: _dtype.dtype) -> Any:
     if not lowest <= bound <= info.max:
         raise RuntimeError(f"value cannot be converted to type {_C_TYPE_NAMES[dt.name]} without overflow")
     return np.array(bound).astype(dt.np) if bound < info.min else bound
+
+
+def _check_number_fits(a: Any, b: Any) -> None:
+    """torch's overflow error for a Python int beside an integer tensor that it does not fit (as converted
+    by `_integer_bound`)."""
+    for number, other in ((a, b), (b, a)):
+        if isinstance(other, Tensor) and not other.dtype.is_floating_point:
+            _integer_bound(number, other.dtype)
 
 
 # torch names the node by overload: clamp's ends in 0 for tensor bounds, clamp_min/max's in 0 for a number

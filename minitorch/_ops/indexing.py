@@ -245,14 +245,7 @@ def __setitem__(self: Tensor, key: Any, value: Any) -> None:
         _check_put_dtype(self, value)  # x[mask] = one-element tensor is a masked_fill_, which casts
     if isinstance(value, Tensor) and value._array.ndim > 0:
         target = _move_block(_wrap(np.empty(_indexed_shape(self._array, np_key), np.bool_)), move).shape
-        try:  # value must broadcast *to* the target (not both ways)
-            fits = np.broadcast_shapes(value._array.shape, tuple(target)) == tuple(target)
-        except ValueError:
-            fits = False
-        if not fits:
-            if not _leading_ones_match(value._array.shape, tuple(target)):
-                raise RuntimeError(f"shape mismatch: value tensor of shape {list(value.shape)} cannot be "
-                                   f"broadcast to indexing result of shape {list(target)}") from None
+        _check_value_fits(value, tuple(target))
         if move is not None:
             value = _move_block(value.expand(target), move, undo=True)
     try:
@@ -273,6 +266,17 @@ def _indexed_shape(a: np.ndarray, np_key: tuple) -> tuple:
         return np.shape(a[np_key])
     except IndexError:
         return np.shape(a[tuple(np.zeros_like(k) if isinstance(k, np.ndarray) else k for k in np_key)])
+
+
+def _check_value_fits(value: Tensor, target: tuple) -> None:
+    """torch's error unless value broadcasts *to* the indexed result's shape (not both ways)."""
+    try:
+        fits = np.broadcast_shapes(value._array.shape, target) == target
+    except ValueError:
+        fits = False
+    if not fits and not _leading_ones_match(value._array.shape, target):
+        raise RuntimeError(f"shape mismatch: value tensor of shape {list(value.shape)} cannot be "
+                           f"broadcast to indexing result of shape {list(target)}")
 
 
 def _is_one_mask(key: Any) -> bool:
@@ -303,6 +307,8 @@ def index_put(input: Tensor, indices: Sequence[Tensor], values: Tensor, accumula
     """A copy of input with input[indices] = values (or += with accumulate, where repeats add up)."""
     _check_put_dtype(input, values)
     key, _, _ = _parse_key(input, tuple(indices))  # index tensors only: numpy's layout is torch's
+    if isinstance(values, Tensor):
+        _check_value_fits(values, _indexed_shape(input._array, key))
     return write_at(input, key, values, accumulate)
 
 

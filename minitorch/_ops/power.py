@@ -15,7 +15,7 @@ from .._tensor import Tensor
 from ..autograd.function import Function
 from ._common import (apply_broadcasting, array_of, as_float, check_broadcastable, not_implemented, promote,
                       zeros_like_grad)
-from .compare import where
+from .compare import _check_number_fits, where
 from .inplace import writes_out
 
 __all__ = ["pow", "reciprocal", "square"]
@@ -124,6 +124,7 @@ def pow(input: Any, exponent: Any) -> Tensor:
         return pow(a.byte(), int(b)).bool()  # bool tensor ** bool number: 0/1 integers stay 0/1
     if kind != "f" and isinstance(b, int) and b < 0:
         raise RuntimeError("Integers to negative integer powers are not allowed.")
+    _check_number_fits(input, exponent)
     own = exponent.dtype if isinstance(exponent, Tensor) and exponent.dtype.is_floating_point else None
     if own is not None and own is (a if isinstance(a, Tensor) else b).dtype:
         own = None  # the exponent was not converted: nothing to remember

@@ -1,5 +1,6 @@
 """Elementwise binary and unary ops: broadcasting, type promotion across all dtypes and
 Python scalars, NaN/inf, gradients and error classes compared with torch."""
+import numpy as np
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -24,8 +25,19 @@ BINARY = {
     "fmax": lambda L, a, b: L.fmax(a, b),
     "true_divide_trunc": lambda L, a, b: L.div(a, b, rounding_mode="trunc"),
     "xlogy": lambda L, a, b: L.xlogy(a, b), "logaddexp": lambda L, a, b: L.logaddexp(a, b),
-    "logaddexp2": lambda L, a, b: L.logaddexp2(a, b),
+    "logaddexp2": lambda L, a, b: L.logaddexp2(a, b), "lerp": lambda L, a, b: L.lerp(a, b, 0.7),
+    # in-place (on a clone, so that gradients flow) and out=: torch's casting rules for a fixed result dtype
+    "add_": lambda L, a, b: a.clone().add_(b), "mul_": lambda L, a, b: a.clone().mul_(b),
+    "div_": lambda L, a, b: a.clone().div_(b), "sub_alpha_": lambda L, a, b: a.clone().sub_(b, alpha=2),
+    "pow_": lambda L, a, b: a.clone().pow_(b), "clamp_min_": lambda L, a, b: a.clone().clamp_(min=b),
+    "add_out": lambda L, a, b: L.add(a.detach(), _detached(b), out=L.empty(0, dtype=a.dtype)),
+    "mul_out": lambda L, a, b: L.mul(a.detach(), _detached(b), out=L.empty(0, dtype=L.float64)),
+    "atan2_out": lambda L, a, b: L.atan2(a.detach(), _detached(b), out=L.empty(0, dtype=L.float32)),
 }
+
+
+def _detached(x):
+    return x.detach() if hasattr(x, "detach") else x
 
 UNARY = {
     "neg": lambda L, a: -a, "abs": lambda L, a: L.abs(a), "exp": lambda L, a: L.exp(a),
@@ -51,22 +63,38 @@ UNARY = {
     "lgamma": lambda L, a: L.lgamma(a), "digamma": lambda L, a: L.digamma(a),
     "polygamma1": lambda L, a: L.polygamma(1, a), "polygamma2": lambda L, a: a.polygamma(2),
     "mvlgamma": lambda L, a: L.mvlgamma(a, 3),
+    "exp_": lambda L, a: a.clone().exp_(), "neg_": lambda L, a: a.clone().neg_(),
+    "sqrt_out": lambda L, a: L.sqrt(a.detach(), out=L.empty(0, dtype=a.dtype)),
 }
 
 KNOWN_BINARY = [
-    ("atan2(uint8 tensor, float tensor): torch's gradient for the float operand negates the uint8 operand "
-     "in uint8 (-1 -> 255, a torch bug); minitorch gives the true derivative",
+    ("atan2(uint8 tensor, float tensor): torch's gradient for the float operand b, -a / (a^2 + b^2), negates "
+     "the uint8 a in uint8 (-3 -> 253, a torch bug); minitorch gives the true derivative "
+     "(test_known.py pins both answers)",
      lambda c: c["op"] == "atan2" and not c["b_is_scalar"] and "uint8" in (c["dtype_a"], c["dtype_b"])
      and ({c["dtype_a"], c["dtype_b"]} & {"float16", "float32", "float64"})),
+    ("mul_ on a 0-d float16 tensor by a 0-d float32/float64 one: the product is computed in the wider dtype "
+     "and stored in float16, and torch's in-place node then computes the other operand's gradient, grad * self, "
+     "in float16 before casting it up; minitorch computes it in the wider dtype (float16 rounding apart)",
+     lambda c: c["op"] == "mul_" and c["dtype_a"] == "float16" and c["dtype_b"] in ("float32", "float64")
+     and not c["b_is_scalar"] and c["shape_a"] == () and c["shape_b"] == ()),
 ]
 KNOWN_UNARY = [
     ("polygamma(1, x) (trigamma) at the negative integers, which integer inputs (computed in float32) hit: "
-     "torch's reflection divides by sin(pi x)^2, a rounding error away from 0 there, and returns a large finite "
-     "number that depends on its float32 sin (1.3e15 at -1); minitorch replays torch's trigamma in float64 "
-     "(6.6e32, which is torch's float64 value) and rounds it to float32: inf",
+     "torch's float32 reflection divides by sin(pi x)^2, a rounding error away from 0 there, and returns a large "
+     "finite number that depends on its float32 sin (1.3e15 at -1); its float64 kernel gives 6.6e32, which "
+     "minitorch computes (in float64) and rounds to float32 (test_known.py pins both answers)",
      lambda c: c["op"] == "polygamma1" and c["dtype"] not in ("float16", "float32", "float64")),
+    ("trigamma (polygamma(1, x), digamma's gradient) in float32 within 1e-2 of a negative integer: torch's "
+     "float32 reflection loses accuracy near the pole (1.3e-4 relative at x = -2.00054: 3416608.75 where its "
+     "float64 kernel gives 3417048.83); minitorch computes in float64 and rounds (3417048.75)",
+     lambda c: c["op"] in ("polygamma1", "digamma") and c["dtype"] == "float32" and _near_a_pole(c)),
 ]
 
+
+def _near_a_pole(case) -> bool:
+    x = random_array(case["seed"], case["shape"], case["dtype"]).astype(np.float64)
+    return bool(np.any((x < 0) & (np.abs(x - np.round(x)) < 1e-2)))
 
 # 0.1 and 2049 are not float16 values: torch reads them in float32 beside float16 in mul and div
 scalar = st.one_of(st.booleans(), st.integers(-3, 3), st.sampled_from([0.5, -1.5, 2.0, 0.0, 0.1, 2049]))
@@ -89,7 +117,7 @@ def test_binary(op, shape_a, shape_b, dtype_a, dtype_b, seed, b_is_scalar, b_sca
 @given(op=st.sampled_from(sorted(UNARY)), shape=shapes(), dtype=st.sampled_from(DTYPES),
        seed=st.integers(0, 2**16))
 def test_unary(op, shape, dtype, seed):
-    if is_known(KNOWN_UNARY, op=op, dtype=dtype):
+    if is_known(KNOWN_UNARY, op=op, dtype=dtype, seed=seed, shape=shape):
         return
     compare(op, UNARY[op], [random_array(seed, shape, dtype)], code=op, weight_seed=seed)
 
@@ -99,6 +127,6 @@ def test_unary(op, shape, dtype, seed):
        shape=shapes(min_dims=1, min_side=1), dtype=st.sampled_from(FLOATS), seed=st.integers(0, 2**16))
 def test_unary_on_floats(op, shape, dtype, seed):
     # the float-only ops get extra examples: the gradients are where the differences hide
-    if is_known(KNOWN_UNARY, op=op, dtype=dtype):
+    if is_known(KNOWN_UNARY, op=op, dtype=dtype, seed=seed, shape=shape):
         return
     compare(op, UNARY[op], [random_array(seed, shape, dtype)], code=op, weight_seed=seed)

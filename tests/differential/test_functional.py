@@ -17,26 +17,33 @@ def _norm_group_size(case) -> int:
 
 def _transposed_size_is_zero(case) -> bool:
     return any((size - 1) * case["stride"] - 2 * case["padding"] + case["dilation"] * (case["k"] - 1) + 1 == 0
-               for size in (case["h"], case["w"]))
+               for size in ((case["w"],) if case["op"] == "conv_transpose1d" else (case["h"], case["w"])))
 
 
 KNOWN = [
-    ("conv_transpose2d whose output has a zero-size dim: torch 2.13 picks its backend by dtype and batch "
+    ("conv_transpose1d/2d whose output has a zero-size dim: torch 2.13 picks its backend by dtype and batch "
      "(float32 with a batch of 2 or more: oneDNN, which returns the empty tensor; float64 or a batch of 1: "
-     "the native kernel, which raises 'Output size is too small'); minitorch always returns the empty tensor",
-     lambda c: c["op"] == "conv_transpose2d" and _transposed_size_is_zero(c)),
-    ("group_norm gradients in float32 (and float16) over groups of fewer than 8 values: torch's GroupNorm backward sums "
-     "and fuses its own way (not yet replayed; the forward is), which over a few values, where the terms "
-     "nearly cancel, leaves up to ~1e-3 of rounding noise in the gradients",
+     "the native kernel, which raises 'Output size is too small'); minitorch always returns the empty tensor "
+     "(tests/ops/test_conv.py pins it)",
+     lambda c: c["op"] in ("conv_transpose1d", "conv_transpose2d") and _transposed_size_is_zero(c)),
+    ("group_norm gradients in float32 (and float16, computed in float32) over groups of fewer than 8 values, "
+     "where the terms of the input gradient nearly cancel and leave rounding noise (~1e-5..1e-4): torch 2.13's "
+     "GroupNorm backward kernel rounds its own way, not replayed here (the forward is): the formula of its "
+     "older published kernel, dX = c1 dY + c2 X + c3 from per-channel float sums, does not reproduce 2.13's bits, "
+     "with or without fused multiply-adds; minitorch computes the textbook formula in float32",
      lambda c: c["op"] == "group_norm" and c["dtype"] in ("float32", "float16") and _norm_group_size(c) < 8),
-    ("batch_norm (training) and instance_norm in float32 over 2 values: xhat is +-1 whatever x is, so the "
-     "input gradient is pure rounding; torch's float32 kernel leaves ~1e-5 of noise where minitorch's float64 "
-     "kernel (kernels/batch_norm.py) is near exact",
-     lambda c: c["op"] in ("batch_norm_train", "instance_norm") and c["dtype"] == "float32"
-     and _norm_group_size(c) == 2),
+    ("batch_norm (training) and instance_norm in float32 (and float16) over 2 or 3 values per channel: the input gradient is "
+     "cancellation noise (over 2 values xhat is +-1 and the exact gradient 0). torch 2.13 accumulates the "
+     "statistics of (N, C) inputs in per-thread float buffers split by its thread count (at::get_num_threads(), "
+     "so its rounding depends on the machine) and those of image inputs per plane in float, across planes in "
+     "double; minitorch's kernel (kernels/batch_norm.py) accumulates in float64, near exact. In float16 "
+     "(instance norm over 2 values, found by make fuzz) torch's half kernel rounds its intermediates to half and "
+     "leaves ~1e-2 of noise beside minitorch's float32",
+     lambda c: c["op"] in ("batch_norm_train", "instance_norm") and c["dtype"] in ("float32", "float16")
+     and _norm_group_size(c) in (2, 3)),
     ("gelu of +inf in float32: torch 2.13 itself gives inf for a one-element tensor (scalar loop) and NaN "
-     "for longer ones (vectorised erf); minitorch gives NaN", lambda c: c["op"] == "gelu" and c["special"]
-     and c["dtype"] == "float32" and int(np.prod(c["shape"])) == 1),
+     "for longer ones (vectorised erf); minitorch gives NaN for every length (test_known.py pins both)",
+     lambda c: c["op"] == "gelu" and c["special"] and c["dtype"] == "float32" and int(np.prod(c["shape"])) == 1),
     ("gelu of +inf in float16: torch 2.13's result depends on the CPU's vector unit (inf with AVX512, NaN "
      "with AVX2); minitorch gives inf", lambda c: c["op"] == "gelu" and c["special"] and c["dtype"] == "float16"
      and torch.backends.cpu.get_cpu_capability() != "AVX512"),
@@ -60,7 +67,7 @@ def _a_window_lies_in_padding(size, k, stride, padding, dilation, ceil_mode):
        padding=st.integers(0, 2), dilation=st.integers(1, 2), ceil_mode=st.booleans(),
        op=st.sampled_from(["max_pool2d", "avg_pool2d", "max_pool1d", "avg_pool1d", "conv2d", "conv1d",
                            "conv_transpose2d", "unfold", "fold", "lp_pool2d", "adaptive_avg_pool2d",
-                           "adaptive_max_pool2d"]),
+                           "adaptive_max_pool2d", "conv3d", "conv_transpose1d"]),
        dtype=st.sampled_from(["float32", "float64"]), seed=st.integers(0, 2**16))
 def test_windows(n, c, h, w, k, stride, padding, dilation, ceil_mode, op, dtype, seed):
     if is_known(KNOWN, op=op, dtype=dtype, h=h, w=w, k=k, stride=stride, padding=padding, dilation=dilation,
@@ -78,6 +85,10 @@ def test_windows(n, c, h, w, k, stride, padding, dilation, ceil_mode, op, dtype,
                                                            dilation), [x, weight]),
         "conv_transpose2d": (lambda L, a, wt: L.nn.functional.conv_transpose2d(
             a, wt.transpose(0, 1), None, stride, padding, 0, 1, dilation), [x, weight]),
+        "conv3d": (lambda L, a, wt: L.nn.functional.conv3d(a[:, :, None], wt[:, :, None], None, stride, padding,
+                                                           dilation), [x, weight]),
+        "conv_transpose1d": (lambda L, a, wt: L.nn.functional.conv_transpose1d(
+            a[:, :, 0], wt[:, :, 0].transpose(0, 1), None, stride, padding, 0, 1, dilation), [x, weight]),
         "unfold": (lambda L, a: L.nn.functional.unfold(a, k, dilation, padding, stride), [x]),
         "fold": (lambda L, a: L.nn.functional.fold(a.reshape(n, -1, h * w), (h + k - 1, w + k - 1), k),
                  [random_array(seed, (n, c * k * k, h, w), dtype, special=False)]),
@@ -88,7 +99,7 @@ def test_windows(n, c, h, w, k, stride, padding, dilation, ceil_mode, op, dtype,
     fn, arrays = calls[op]
     torch_backward_aborts = op.startswith("max_pool") and (
         _a_window_lies_in_padding(w, k, stride, padding, dilation, ceil_mode)
-        or op == "max_pool2d" and _a_window_lies_in_padding(h, k, stride, padding, dilation, ceil_mode))
+        or op != "max_pool1d" and _a_window_lies_in_padding(h, k, stride, padding, dilation, ceil_mode))
     compare(op, fn, arrays, code=f"{op}(k={k}, stride={stride}, padding={padding}, dilation={dilation}, "
             f"ceil_mode={ceil_mode})", weight_seed=seed, grad=not torch_backward_aborts)
 

@@ -17,7 +17,8 @@ def _index(seed, shape, low, high):
        seed=st.integers(0, 2**16), dim=st.integers(-3, 2), n=st.integers(0, 4), out_of_range=st.booleans(),
        op=st.sampled_from(["index_select", "gather", "scatter", "scatter_add", "index_add", "take_along_dim",
                            "getitem_tensor", "getitem_mixed", "setitem", "setitem_other_dtype",
-                           "masked_fill", "masked_fill_inf", "index_copy", "index_fill"]))
+                           "masked_fill", "masked_fill_inf", "index_copy", "index_fill", "setitem_mask",
+                           "index_put_accumulate", "scatter_reduce_amax", "scatter_reduce_mean", "setitem_slice"]))
 def test_indexing(shape, dtype, seed, dim, n, out_of_range, op):
     if is_known(KNOWN, op=op, dtype=dtype, out_of_range=out_of_range and op != "take_along_dim",
                 shape=shape, dim=dim, n=n):
@@ -52,6 +53,13 @@ def test_indexing(shape, dtype, seed, dim, n, out_of_range, op):
         "masked_fill_inf": (lambda L, x, m: x.masked_fill(m, float("-inf")), [a, mask]),
         "index_copy": (lambda L, x, i, v: x.index_copy(0, i, v), [a, idx0, vals]),
         "index_fill": (lambda L, x, i: x.index_fill(dim, i, -1), [a, idx]),
+        "setitem_mask": (lambda L, x, m: _setitem(x, m, 7), [a, mask]),
+        "index_put_accumulate": (lambda L, x, i, v: x.index_put((i,), v, accumulate=True), [a, idx0, vals]),
+        "scatter_reduce_amax": (lambda L, x, i, s: L.scatter_reduce(x, dim, i, s, "amax"), [a, idx_full, src]),
+        "scatter_reduce_mean": (lambda L, x, i, s: L.scatter_reduce(x, dim, i, s, "mean", include_self=False),
+                                [a, idx_full, src]),
+        "setitem_slice": (lambda L, x, v: _setitem(x, (slice(None), slice(1, None)) if x.ndim > 1 else slice(1, None),
+                                                   v.reshape(-1)[:1]), [a, src]),
     }
     fn, arrays = calls[op]
     compare(op, fn, arrays, code=f"{op} dim={dim}", weight_seed=seed)

@@ -10,7 +10,7 @@ import pytest
 import torch
 
 import minitorch
-from conftest import assert_matches_torch, gradcheck, randn
+from conftest import assert_matches_torch, gradcheck, randn, same_error
 
 
 def square(n=3, batch=(2,), seed=0):
@@ -187,13 +187,44 @@ def test_solve_triangular(upper, left, unitriangular):
 
 
 def test_solve_triangular_errors_like_torch():
-    for shapes in (((3, 3), (3,)), ((3, 3), (4, 2))):
+    for shapes in (((3, 3), (3,)), ((3, 3), (4, 2)), ((3, 2, 2), (2, 2, 1)), ((2, 3), (2, 1))):
         with pytest.raises(RuntimeError) as theirs:
             torch.linalg.solve_triangular(torch.ones(*shapes[0]), torch.ones(*shapes[1]), upper=True)
         with pytest.raises(RuntimeError) as ours:
             minitorch.linalg.solve_triangular(minitorch.ones(*shapes[0]), minitorch.ones(*shapes[1]), upper=True)
         assert str(ours.value) == str(theirs.value)
 
+
+
+@pytest.mark.parametrize("upper", [True, False])
+@pytest.mark.parametrize("left", [True, False])
+def test_solve_triangular_divides_by_a_zero_diagonal_like_torch(upper, left):
+    # torch's trsm has no singularity check: inf where b / 0, nan where 0 / 0 or 0 * inf, and the
+    # substitution carries them on; the gradients (through the transposed solve) are inf/nan alike
+    a = np.stack([square(3, ())] * 4)
+    a[0, 1, 1] = 0
+    a[1, 0, 0] = a[1, 2, 2] = 0
+    a[2, 1, 1] = 0
+    a[2, 0, 2] = a[2, 2, 0] = a[2, 0, 1] = a[2, 1, 0] = 0
+    b = randn(4, 3, 2, dtype=np.float64, seed=3)
+    b[3] = 0
+    a[3, 1, 1] = 0  # 0 / 0
+    b = b if left else np.swapaxes(b, -1, -2)
+    assert_matches_torch(lambda L, t, u: L.linalg.solve_triangular(t, u, upper=upper, left=left), a, b, atol=1e-9)
+
+
+def test_solve_triangular_computes_in_As_dtype_like_torch():
+    # torch casts B to A's dtype and refuses A's that its trsm lacks (NotImplementedError, after the shape checks)
+    for dtypes in ((np.float32, np.float64), (np.float64, np.float32), (np.float32, np.int64)):
+        a, b = square(2, ()).astype(dtypes[0]), np.array([[1, 2], [3, 4]], dtypes[1])
+        assert_matches_torch(lambda L, t, u: L.linalg.solve_triangular(t, u, upper=True), a, b, atol=1e-5)
+    for dtype in ("int64", "float16", "bool"):
+        with pytest.raises(NotImplementedError) as theirs:
+            torch.linalg.solve_triangular(torch.ones(2, 2, dtype=getattr(torch, dtype)), torch.ones(2, 1), upper=True)
+        with pytest.raises(NotImplementedError) as ours:
+            minitorch.linalg.solve_triangular(minitorch.ones(2, 2, dtype=getattr(minitorch, dtype)),
+                                              minitorch.ones(2, 1), upper=True)
+        assert str(ours.value) == str(theirs.value)
 
 @pytest.mark.parametrize("driver", [None, "gels", "gelsy", "gelsd", "gelss"])
 @pytest.mark.parametrize("shape", [(2, 5, 3), (2, 3, 3)])
@@ -220,6 +251,10 @@ EX_CALLS = {
     "inv_ex": lambda L, t, **kw: L.linalg.inv_ex(t, **kw),
     "solve_ex": lambda L, t, **kw: L.linalg.solve_ex(t, L.ones(*t.shape[:-1], 2, dtype=t.dtype), **kw),
     "cholesky_ex": lambda L, t, **kw: L.linalg.cholesky_ex(t, **kw),
+    "solve_ex_right": lambda L, t, **kw: L.linalg.solve_ex(t, L.arange(6.0, dtype=t.dtype).reshape(1, 2, 3), left=False,
+                                                           **kw),
+    "solve_ex_vector": lambda L, t, **kw: L.linalg.solve_ex(t, L.tensor([1.0, 0.0, -2.0], dtype=t.dtype), **kw),
+    "cholesky_ex_upper": lambda L, t, **kw: L.linalg.cholesky_ex(t, upper=True, **kw),
 }
 
 
@@ -232,11 +267,14 @@ def test_ex_variants_report_info_like_torch(name):
     bad = np.stack([good[0], np.array([[1.0, 2, 3], [2, 4, 6], [0, 1, 5]]), np.diag([1.0, -1, 2])])
     ours, theirs = EX_CALLS[name](minitorch, minitorch.tensor(bad)), EX_CALLS[name](torch, torch.tensor(bad))
     assert ours.info.tolist() == theirs.info.tolist() and str(ours.info.dtype) == str(theirs.info.dtype)
-    np.testing.assert_allclose(ours[0][0].numpy(), theirs[0][0].numpy(), atol=1e-9)
+    # a failed matrix's result is what LAPACK leaves (getrf + getrs divide by the zero pivot, potf2 stops
+    # at the failing column): torch returns it, inf and nan included
+    np.testing.assert_allclose(ours[0].numpy(), theirs[0].numpy(), atol=1e-9)
     assert type(ours).__name__ == type(theirs).__name__ and repr(ours).split("=")[0] == repr(theirs).split("=")[0]
     with pytest.raises(torch.linalg.LinAlgError):
         EX_CALLS[name](torch, torch.tensor(bad), check_errors=True)
-    with pytest.raises(minitorch.linalg.LinAlgError, match=f"linalg.{name}: "):
+    plain = name.rsplit("_", 1)[0] if name.count("_") > 1 else name  # solve_ex_right -> solve_ex
+    with pytest.raises(minitorch.linalg.LinAlgError, match=f"linalg.{plain}: "):
         EX_CALLS[name](minitorch, minitorch.tensor(bad), check_errors=True)
 
 
@@ -249,4 +287,48 @@ def test_singular_messages_name_the_zero_pivot_like_torch(call, batch):
         call(torch, torch.tensor(a))
     with pytest.raises(minitorch.linalg.LinAlgError) as ours:
         call(minitorch, minitorch.tensor(a))
+    assert str(ours.value) == str(theirs.value)
+
+
+@pytest.mark.parametrize("call", [
+    lambda L: L.linalg.solve(L.ones(3, 2, 2), L.ones(2, 2, 1)),                   # batch dims (B's size named first)
+    lambda L: L.linalg.solve(L.ones(3, 2, 2), L.ones(2, 2, 1), left=False),       # B's shape as given
+    lambda L: L.linalg.solve_ex(L.ones(3, 2, 2), L.ones(2, 2, 1)),
+])
+def test_solve_shape_errors_like_torch(call):
+    same_error(call)
+
+
+def test_solve_ex_takes_a_batch_of_vectors_and_cholesky_upper_reads_the_upper_triangle():
+    a = square(3, (4, 2))
+    assert_matches_torch(lambda L, t, u: tuple(L.linalg.solve_ex(t, u)), a, randn(4, 2, 3, dtype=np.float64),
+                         atol=1e-9, grad=False)
+    lopsided = np.array([[4.0, 1.0], [3.0, 5.0]])  # LAPACK reads only the triangle it is asked for
+    for upper in (True, False):
+        assert_matches_torch(lambda L, t: L.linalg.cholesky(t, upper=upper), lopsided, atol=1e-12, grad=False)
+
+
+def test_slogdet_of_a_large_or_tiny_determinant_does_not_overflow_like_torch():
+    # log|det| from the LU's diagonal: det itself is inf in float32 for the first, 0 for the second
+    big = randn(100, 100, dtype=np.float32)
+    assert_matches_torch(lambda L, t: tuple(L.linalg.slogdet(t)), big, rtol=1e-4, atol=1e-3, grad=False)
+    assert_matches_torch(lambda L, t: L.linalg.slogdet(t).logabsdet, big[:20, :20].astype(np.float64), atol=1e-9)
+    assert_matches_torch(lambda L, t: tuple(L.linalg.slogdet(t)), np.eye(3, dtype=np.float32) * 1e-20, grad=False)
+    assert_matches_torch(lambda L, t: L.logdet(t), big, rtol=1e-4, atol=1e-3, grad=False)
+
+
+def test_logdet_is_nan_without_gradient_where_det_is_negative_like_torch():
+    a = square(3, (2,))  # determinants of both signs
+    assert_matches_torch(lambda L, t: L.logdet(t), a, atol=1e-9)
+
+
+@pytest.mark.parametrize("b_shape, left", [((1, 3), False), ((2, 1, 3), False), ((2, 3, 1), True)])
+def test_solve_refuses_a_singular_matrix_like_torch(b_shape, left):
+    # rows 2 and 3 are opposite: A's own LU meets an exact zero pivot, A^T's (numpy's, for left=False) a
+    # rounding residue; the message numbers batch elements of A only (found by make fuzz)
+    a = np.array([[-1.0, 1.0, 1.0], [1.0, 0.0, 2.0], [-1.0, 0.0, -2.0]])
+    with pytest.raises(torch.linalg.LinAlgError) as theirs:
+        torch.linalg.solve(torch.tensor(a), torch.ones(*b_shape, dtype=torch.float64), left=left)
+    with pytest.raises(minitorch.linalg.LinAlgError) as ours:
+        minitorch.linalg.solve(minitorch.tensor(a), minitorch.ones(*b_shape, dtype=minitorch.float64), left=left)
     assert str(ours.value) == str(theirs.value)

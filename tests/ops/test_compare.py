@@ -290,3 +290,16 @@ def test_clamp_of_bool_tensors_matches_torch(call):
 
 def test_clamp_of_a_number_raises_type_error_like_torch():
     same_outcome(lambda lib, t: lib.clamp(1, min=t), np.array([0.5, 2.0]))  # TypeError in both
+
+
+@pytest.mark.parametrize("call", [
+    lambda L: L.where(L.tensor([True, False]), L.tensor([1, 1], dtype=L.uint8), -256),
+    lambda L: L.where(L.tensor([True, False]), 128, L.tensor([1, 1], dtype=L.int8)),
+    lambda L: L.tensor([1, 2], dtype=L.uint8).pow(256),
+    lambda L: L.tensor([1, 2], dtype=L.int8).pow_(2049),
+    lambda L: L.tensor([1, 2], dtype=L.int8).pow(-129),
+])
+def test_a_number_that_does_not_fit_an_integer_tensor_is_an_error_like_torch(call):
+    # where and pow convert a Python int to the integer tensor's dtype first (found by make fuzz)
+    same_error(call)
+    assert_matches_torch(lambda L, c, a: L.where(c, a, -255), np.array([True, False]), np.array([1, 1], np.uint8))

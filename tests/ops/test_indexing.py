@@ -443,3 +443,10 @@ def test_index_copy_with_the_wrong_number_of_indices_is_an_index_error():
 def test_setitem_reports_a_bad_value_shape_before_an_out_of_range_index():
     same_outcome(lambda L, a: a.__setitem__(L.tensor([3, 1, 1]), L.zeros(2, 4, 4)), np.zeros((2, 4, 4), "float32"))
     same_outcome(lambda L, a: a.__setitem__(L.tensor([2]), L.zeros(1, 3)), np.zeros((2, 3), "float32"))
+
+
+@pytest.mark.parametrize("accumulate", [False, True])
+def test_index_put_refuses_values_that_do_not_broadcast_to_the_result_like_torch(accumulate):
+    # found by make fuzz: numpy's ValueError came through where torch raises RuntimeError
+    call = lambda L: L.zeros(2, 2, 1).index_put((L.tensor([0]),), L.ones(2, 2, 1), accumulate=accumulate)
+    same_error(call)

@@ -146,3 +146,11 @@ def test_copy_gradients_flow_to_source_not_to_overwritten_history():
 @pytest.mark.parametrize("method", ["add_", "sub_"])
 def test_a_bool_alpha_is_refused_for_non_bool_results_also_on_the_fast_path(dtype, method):
     same_outcome(lambda L, a: getattr(a.clone(), method)(a, alpha=True), np.ones(2, dtype=dtype))
+
+
+@pytest.mark.parametrize("call", [lambda L: L.tensor(False).pow_(L.tensor([True])),
+                                  lambda L: L.tensor(True).bitwise_and_(L.tensor([1.5])),
+                                  lambda L: L.tensor([1, 2]).fmod_(L.ones(3))])
+def test_an_in_place_binary_op_reports_the_broadcast_shape_before_the_dtype_like_torch(call):
+    # torch's TensorIterator checks shapes before it looks for a kernel (found by make fuzz)
+    same_error(call)
