@@ -25,6 +25,17 @@ CONV_GRID = [
     (2, 2, 2, 3, (5, 6), (2, 3), dict(padding="same", dilation=(2, 1))),
     (2, 2, 2, 3, (5, 6), (3, 3), dict(padding="valid", stride=2)),
     (3, 1, 2, 3, (4, 5, 4), (2, 3, 2), dict(stride=(1, 2, 1), padding=1)),
+    # ResNet's last stages: planes of 2x2 and 1x1, where all taps but a few read padding
+    (2, 3, 8, 6, (1, 1), (3, 3), dict(padding=1)),
+    (2, 3, 6, 8, (2, 2), (3, 3), dict(stride=2, padding=1)),
+    (2, 2, 4, 4, (3, 3), (3, 3), dict(padding=2, dilation=2, groups=2)),
+    (3, 2, 3, 4, (2, 1, 2), (3, 3, 3), dict(padding=1)),
+    (2, 2, 2, 3, (12, 13), (3, 3), dict(padding=1)),                # rows long enough for the row kernels
+    # 1x1 kernels: with stride 1 and no padding the columns are x itself (no im2col)
+    (2, 2, 5, 3, (4, 5), (1, 1), dict()),
+    (1, 2, 4, 6, (9,), (1,), dict(groups=2)),
+    (3, 2, 3, 2, (2, 3, 2), (1, 1, 1), dict()),
+    (2, 2, 4, 6, (5, 5), (1, 1), dict(stride=2)),
 ]
 
 
@@ -71,6 +82,7 @@ TRANSPOSE_GRID = [
     (2, 1, 3, 2, (3, 4), (2, 3), dict(stride=(1, 3), dilation=(2, 1))),
     (2, 2, 16, 8, (5, 5), (4, 4), dict(stride=2)),
     (3, 1, 2, 2, (3, 2, 3), (2, 2, 2), dict(stride=2, padding=(0, 1, 0))),
+    (2, 2, 4, 6, (3, 4), (1, 1), dict(groups=2)),                   # 1x1: col2im is a copy
 ]
 
 
