@@ -32,7 +32,8 @@ Conventions shared by every function here:
   pages every time: im2col then takes 3x longer than into a reused buffer (the conv
   ops take theirs from ``buffers.empty``, which reuses them).
 
-The numba kernels always work on 3 spatial dims: 1-d and 2-d inputs are viewed with
+The numba kernels come in two families, rows and tables, each the faster on some
+shapes (see ``_use_tables``), and always work on 3 spatial dims: 1-d and 2-d inputs are viewed with
 leading spatial dims of size 1 (a reshape, no copy); the extra loops of trip count one
 cost under 10% against a kernel written for 2-d only.
 """
@@ -57,10 +58,14 @@ def conv_output_size(size: int, kernel: int, stride: int, padding: int, dilation
 # The kernels see the columns as a 3-d array cols[row, n, l]: row = (c, tap) with tap =
 # (a, b, e) the kernel offset, n the image and l = (i, j, k) the output position. The
 # channel-major matrix (C*K, N*L) is that array as it lies in memory, the batch-first
-# (N, C*K, L) one is its transposed view. Every entry is addressed by index arithmetic:
-# no array views are made per (image, channel, tap) block, whose cost, not the copy,
-# used to dominate on the small planes of deep layers (a 1x1 output plane has one value
-# per block).
+# (N, C*K, L) one is its transposed view. Entries are addressed by index arithmetic, not
+# through array views made per (image, channel, tap) block: making those, not copying,
+# used to take most of the time on the small planes of deep layers (a 1x1 output plane
+# has one value per block).
+#
+# Two families: the row kernels walk each row of output positions with a vectorised
+# inner loop, fast when rows are long and unstrided; the table kernels (further down)
+# look positions up in a table of offsets, fast on short or strided rows.
 
 
 @twins(cache=True)
@@ -163,9 +168,9 @@ def _window_offsets(in_size, kernel, out_size, stride, padding, dilation):
 
 
 # On small output planes (the deep layers of a ResNet: 7x7 down to 1x1) a row of
-# positions is a few values long, and the loops above pay their setup per few values.
-# These twins look the source of every position up in a `_window_offsets` table instead,
-# in a loop over all of an image's positions; the wrappers choose (`_use_tables`).
+# positions is a few values long, and the row kernels pay their loops' setup per few
+# values. These twins look the source of every position up in a `_window_offsets` table
+# instead, in one loop over all of an image's positions.
 
 
 @twins(cache=True)
