@@ -123,7 +123,7 @@ def _col2im_kernel(cols, x, kernel, out_size, stride, padding, dilation):
         n, c = nc // n_chan, nc % n_chan
         x[n, c] = 0
         for tap in range(taps):
-            src = cols[c * taps + tap, n]
+            row = c * taps + tap
             z0 = tap // (k2 * k3) * dilation[0] - padding[0]
             y0 = tap // k3 % k2 * dilation[1] - padding[1]
             x0 = tap % k3 * dilation[2] - padding[2]
@@ -135,15 +135,11 @@ def _col2im_kernel(cols, x, kernel, out_size, stride, padding, dilation):
                     iy = y0 + j * stride[1]
                     if iy < 0 or iy >= H:
                         continue
-                    # One view per row of positions (these rows are long: see
-                    # `_use_tables`): LLVM vectorises the adds of 1-d views, not those of
-                    # the 5-d indexing.
-                    dst = x[n, c, iz, iy]
                     l = (i * o2 + j) * o3
                     for k in range(o3):
                         ix = x0 + k * stride[2]
                         if ix >= 0 and ix < W:
-                            dst[ix] += src[l + k]
+                            x[n, c, iz, iy, ix] += cols[row, n, l + k]
     return x
 
 
