@@ -15,6 +15,10 @@ tensors' (N, O, L) order, one pass over the output, which also adds the bias on 
 a backward pass makes that copy of the output gradient once and hands it to both of its
 products (the `gy_by_channel` arguments).
 
+Two shortcuts skip work that would only copy or multiply zeros: kernel taps that meet
+nothing but padding are dropped (`live_taps`), and a 1x1 kernel with stride 1 and no
+padding takes x itself, channel-major, as its columns (`_pointwise`).
+
 Every large array here, the columns, the GEMM results and the returned outputs, comes
 from `buffers.empty`, so a training loop reuses the same memory step after step instead
 of page-faulting fresh memory in.
@@ -69,8 +73,8 @@ def live_taps(spatial: tuple, g: Geometry) -> tuple[Geometry, tuple | None]:
     """The geometry without the kernel taps that read padding at every output position, and
     the index of the kept taps in the weight (None when all are kept).
 
-    Such taps multiply zeros: on the 1x1 planes of ResNet-18's last stage 8 of a 3x3
-    kernel's 9, on its stride-2 2x2 -> 1x1 conv 5. Dropping them saves that share of the
+    Such taps multiply zeros: on the 1x1 planes of ResNet-18's last stage (28x28 or 32x32
+    inputs) 8 of a 3x3 kernel's 9, on its stride-2 2x2 -> 1x1 conv 5. Dropping them saves that share of the
     GEMMs and the columns. The kept taps are a box [lo, hi) per dim, read with the padding
     shifted by lo taps; a dim is kept whole when that shift would not give the same
     output positions (then the symmetric padding of im2col cannot express it)."""
