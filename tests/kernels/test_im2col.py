@@ -32,11 +32,17 @@ CASES_2D = [
     ((2, 2, 10, 9), (3, 3), (2, 3), (1, 0), (2, 3)),
     ((1, 3, 8, 8), (2, 2), (2, 2), (0, 0), (1, 1)),
     ((11, 2, 5, 6), (3, 3), (1, 1), (1, 1), (1, 1)),
+    ((2, 3, 12, 13), (3, 3), (1, 1), (1, 1), (1, 1)),
+    # The small planes of a ResNet's last stages: all but the centre tap read padding.
+    ((3, 4, 1, 1), (3, 3), (1, 1), (1, 1), (1, 1)),
+    ((3, 4, 2, 2), (3, 3), (2, 2), (1, 1), (1, 1)),
+    ((2, 3, 2, 2), (3, 3), (1, 1), (1, 1), (1, 1)),
+    ((2, 2, 3, 3), (2, 2), (1, 1), (1, 1), (2, 2)),
 ]
 GRID_2D = [case + (dtype,) for case, dtype in itertools.product(CASES_2D, DTYPES)]
 
 
-@pytest.mark.usefixtures("twin")
+@pytest.mark.usefixtures("twin", "im2col_path")
 @pytest.mark.parametrize("shape,kernel,stride,padding,dilation,dtype", GRID_2D)
 def test_im2col_2d_matches_unfold(shape, kernel, stride, padding, dilation, dtype):
     x = _rand(shape, dtype)
@@ -46,7 +52,7 @@ def test_im2col_2d_matches_unfold(shape, kernel, stride, padding, dilation, dtyp
     np.testing.assert_array_equal(cols, expected)  # a pure copy: bit-exact
 
 
-@pytest.mark.usefixtures("twin")
+@pytest.mark.usefixtures("twin", "im2col_path")
 @pytest.mark.parametrize("shape,kernel,stride,padding,dilation,dtype", GRID_2D)
 def test_col2im_2d_matches_fold_and_unfold_backward(shape, kernel, stride, padding, dilation, dtype):
     n, c, h, w = shape
@@ -63,6 +69,7 @@ def test_col2im_2d_matches_fold_and_unfold_backward(shape, kernel, stride, paddi
     np.testing.assert_allclose(got, folded.numpy(), **tol)
 
 
+@pytest.mark.usefixtures("im2col_path")
 @pytest.mark.parametrize("dtype", DTYPES)
 @pytest.mark.parametrize(
     "shape,kernel,stride,padding,dilation",
@@ -80,13 +87,14 @@ def test_1d_matches_unfold_of_height_one_image(shape, kernel, stride, padding, d
     np.testing.assert_allclose(got, expected.numpy()[:, :, 0, :], rtol=1e-5, atol=1e-5)
 
 
-@pytest.mark.usefixtures("twin")
+@pytest.mark.usefixtures("twin", "im2col_path")
 @pytest.mark.parametrize("dtype", DTYPES)
 @pytest.mark.parametrize(
     "shape,kernel,stride,padding,dilation",
     [
         ((2, 2, 5, 6, 7), (3, 3, 3), (1, 1, 1), (1, 1, 1), (1, 1, 1)),
         ((1, 3, 6, 5, 7), (2, 3, 2), (2, 1, 3), (1, 0, 1), (1, 2, 1)),
+        ((3, 2, 2, 1, 2), (3, 3, 3), (1, 2, 1), (1, 1, 1), (1, 1, 1)),
     ],
 )
 def test_3d_conv_as_gemm_matches_conv3d(shape, kernel, stride, padding, dilation, dtype):
@@ -108,6 +116,7 @@ def test_3d_conv_as_gemm_matches_conv3d(shape, kernel, stride, padding, dilation
     np.testing.assert_allclose(got, grad_x.numpy(), **tol)
 
 
+@pytest.mark.usefixtures("im2col_path")
 def test_col2im_is_the_adjoint_of_im2col():
     """<im2col(x), c> == <x, col2im(c)> for any x and c (the definition of adjoint)."""
     shape, kernel, stride, padding, dilation = (2, 3, 6, 7, 5), (2, 3, 2), (2, 1, 2), (1, 1, 0), (2, 1, 1)
@@ -119,7 +128,7 @@ def test_col2im_is_the_adjoint_of_im2col():
     assert abs(lhs - rhs) < 1e-10 * max(1.0, abs(lhs))
 
 
-@pytest.mark.usefixtures("twin")
+@pytest.mark.usefixtures("twin", "im2col_path")
 @pytest.mark.parametrize("shape,kernel,stride,padding,dilation", [
     ((3, 2, 9), (3,), (2,), (1,), (1,)),
     ((3, 2, 6, 7), (3, 2), (1, 2), (1, 0), (1, 2)),

@@ -25,6 +25,22 @@ CONV_GRID = [
     (2, 2, 2, 3, (5, 6), (2, 3), dict(padding="same", dilation=(2, 1))),
     (2, 2, 2, 3, (5, 6), (3, 3), dict(padding="valid", stride=2)),
     (3, 1, 2, 3, (4, 5, 4), (2, 3, 2), dict(stride=(1, 2, 1), padding=1)),
+    # ResNet's last stages: planes of 2x2 and 1x1, where all taps but a few read padding
+    (2, 3, 8, 6, (1, 1), (3, 3), dict(padding=1)),
+    (2, 3, 6, 8, (2, 2), (3, 3), dict(stride=2, padding=1)),
+    (2, 2, 4, 4, (3, 3), (3, 3), dict(padding=2, dilation=2, groups=2)),
+    (3, 2, 3, 4, (2, 1, 2), (3, 3, 3), dict(padding=1)),
+    (2, 2, 2, 3, (12, 13), (3, 3), dict(padding=1)),                # rows long enough for the row kernels
+    # 1x1 kernels: with stride 1 and no padding the columns are x itself (no im2col)
+    (2, 2, 5, 3, (4, 5), (1, 1), dict()),
+    (1, 2, 4, 6, (9,), (1,), dict(groups=2)),
+    (3, 2, 3, 2, (2, 3, 2), (1, 1, 1), dict()),
+    (2, 2, 4, 6, (5, 5), (1, 1), dict(stride=2)),
+    # taps that read nothing but padding: dropped, or kept where dropping them cannot be expressed
+    (1, 2, 3, 4, (2,), (3,), dict(padding=2, dilation=2)),
+    (1, 2, 3, 4, (3,), (5,), dict(stride=4, padding=3)),
+    (2, 2, 3, 4, (1, 1), (1, 1), dict(stride=2, padding=1)),        # every tap dead: the bias alone
+    (3, 1, 2, 3, (1, 2, 2), (3, 3, 3), dict(stride=(1, 2, 1), padding=1)),
 ]
 
 
@@ -71,6 +87,9 @@ TRANSPOSE_GRID = [
     (2, 1, 3, 2, (3, 4), (2, 3), dict(stride=(1, 3), dilation=(2, 1))),
     (2, 2, 16, 8, (5, 5), (4, 4), dict(stride=2)),
     (3, 1, 2, 2, (3, 2, 3), (2, 2, 2), dict(stride=2, padding=(0, 1, 0))),
+    (2, 2, 4, 6, (3, 4), (1, 1), dict(groups=2)),                   # 1x1: col2im is a copy
+    (2, 2, 3, 4, (1, 1), (3, 3), dict(padding=1)),                  # dead taps (see CONV_GRID)
+    (2, 2, 4, 2, (1, 1), (3, 3), dict(stride=2, padding=1, output_padding=1)),
 ]
 
 
@@ -113,6 +132,16 @@ def test_double_backward_matches_torch(conv_fn):
     inputs = [minitorch.tensor(a, dtype=minitorch.float64, requires_grad=True)
               for a in (randn(1, 4, 3, 3), randn(4, 2, 2, 2))]
     assert minitorch.autograd.gradgradcheck(conv_fn(minitorch), inputs)
+
+
+def test_double_backward_through_dead_taps_matches_torch():
+    # On a 1x1 plane 8 of the 3x3 taps read only padding; minitorch drops them (live_taps)
+    conv_fn = lambda lib: lambda x, w: F(lib).conv2d(x, w, padding=1)  # noqa: E731
+    assert_matches_torch(lambda lib, x, w: _penalty(lib, conv_fn, x, w),
+                         randn(2, 3, 1, 1, dtype=np.float64), randn(4, 3, 3, 3, dtype=np.float64, seed=3))
+    inputs = [minitorch.tensor(a, dtype=minitorch.float64, requires_grad=True)
+              for a in (randn(1, 2, 2, 2), randn(3, 2, 3, 3))]
+    assert minitorch.autograd.gradgradcheck(lambda x, w: F(minitorch).conv2d(x, w, stride=2, padding=1), inputs)
 
 
 @pytest.mark.parametrize("kw", [dict(kernel_size=2), dict(kernel_size=(2, 3), dilation=(1, 2), padding=1, stride=2)])
