@@ -188,9 +188,12 @@ class Tensor:
     def layout(self) -> _dtype.layout:
         return _dtype.strided
 
-    @property
-    def is_cuda(self) -> bool:
-        return False
+    # a minitorch tensor is always dense and on the CPU: torch's device and storage flags say so
+    is_cpu = property(lambda self: True, doc="True: minitorch tensors live on the CPU.")
+    is_cuda = is_xpu = is_mps = is_meta = is_xla = is_ipu = is_mtia = is_maia = is_vulkan = \
+        property(lambda self: False, doc="False: minitorch has no accelerator devices.")
+    is_sparse = is_sparse_csr = is_quantized = is_nested = is_mkldnn = \
+        property(lambda self: False, doc="False: minitorch tensors are dense, strided and unquantized.")
 
     def cuda(self, device: Any = None, non_blocking: bool = False) -> "Tensor":
         """Refused: minitorch has no GPU."""

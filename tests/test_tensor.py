@@ -35,6 +35,8 @@ CASES = [
     "x = torch.ones(2, 3); r = (x.T.shape, x.mT.shape, torch.ones(2, 3, 4).mT.shape, torch.ones(3).T.shape)",
     "x = torch.arange(6.).reshape(2, 3); r = (x.T, x.mT)",
     "r = (torch.ones(1).dtype, torch.ones(1).device, torch.ones(1).is_cuda, torch.ones(1).is_leaf)",
+    "x = torch.ones(1); r = [(f, getattr(x, f)) for f in ('is_cpu', 'is_cuda', 'is_xpu', 'is_mps', 'is_meta', 'is_xla', "
+    "'is_ipu', 'is_mtia', 'is_maia', 'is_vulkan', 'is_sparse', 'is_sparse_csr', 'is_quantized', 'is_nested', 'is_mkldnn')]",
     "r = torch.Size([2, 3]), torch.Size([2, 3]).numel(), torch.ones(2, 3).shape[1:]",
     # Python conversions
     "r = (torch.tensor([2.5]).item(), type(torch.tensor([2.5]).item()))",
