@@ -59,7 +59,7 @@ from .random import (Generator, default_generator, get_rng_state, initial_seed, 
                      set_rng_state)
 from ._tensor_str import set_printoptions
 from .serialization import load, save
-from . import accelerator, backends, cuda, func, functional, linalg, nn, optim, utils
+from . import accelerator, backends, cuda, func, functional, linalg, nn, onnx, optim, utils
 from .utils import data as _utils_data  # noqa: F401  (minitorch.utils.data, as torch.utils.data)
 
 from ._legacy_tensors import (BoolTensor, ByteTensor, CharTensor, DoubleTensor, FloatTensor,  # noqa: F401
