@@ -16,7 +16,8 @@ from ._ops.join import cat
 from ._ops.linalg import diagonal as _diagonal, matmul
 from ._ops.extremes import _return_type
 from ._tensor import Tensor
-from .linalg import LinAlgError, _check_matrices, _zero_pivot, cholesky, det, inv, matrix_norm, solve, svd, svdvals
+from .autograd.function import Function
+from .linalg import LinAlgError, _adjugate, _check_matrices, _zero_pivot, cholesky, det, inv, matrix_norm, solve, svd, svdvals
 
 __all__ = ["slogdet", "logdet", "matrix_power", "pinv", "matrix_rank", "multi_dot", "vecdot", "matmul",
            "diagonal", "vander", "cond", "solve_triangular",
@@ -29,12 +30,35 @@ _cholesky_ex_t = _return_type("linalg_cholesky_ex", "L info")
 _lstsq_t = _return_type("lstsq", "solution residuals rank singular_values")
 
 
+class Slogdet(Function):
+    node_name = "LinalgSlogdetBackward0"
+
+    @staticmethod
+    def forward(ctx, A):
+        ctx.save_for_backward(A)
+        sign, logabsdet = np.linalg.slogdet(A)
+        return np.asarray(sign, dtype=A.dtype), np.asarray(logabsdet, dtype=A.dtype)
+
+    @staticmethod
+    def backward(ctx, grad_sign, grad_logabsdet):
+        A, = ctx.saved_tensors
+        # d log|det A| / dA = A^{-T} (the sign is piecewise constant: no gradient). Written with
+        # tensor ops for invertible matrices, so it differentiates again; a singular matrix gets
+        # adj(A)^T / det(A), infinite or NaN as torch's
+        g = grad_logabsdet.unsqueeze(-1).unsqueeze(-1)
+        array = A._array
+        if A.numel() == 0 or np.all(np.linalg.matrix_rank(array) == array.shape[-1]):
+            return g * inv(A).mT
+        with np.errstate(divide="ignore", invalid="ignore"):
+            inverse_T = _adjugate(array).swapaxes(-1, -2) / np.linalg.det(array)[..., None, None]
+        return g * tensor(inverse_T, dtype=A.dtype)
+
+
 def slogdet(A: Tensor) -> Any:
-    """(sign, log|det|) of each square matrix of A (..., n, n), both (...); sign is 0 and
-    logabsdet -inf for a singular matrix. Only logabsdet carries a gradient (A^{-T})."""
+    """(sign, log|det|) of each square matrix of A (..., n, n), both (...), one node as torch's;
+    sign is 0 and logabsdet -inf for a singular matrix. Only logabsdet carries a gradient (A^{-T})."""
     _check_matrices("slogdet", A)
-    d = det(A)
-    return _slogdet_t(d.detach().sign(), d.abs().log())
+    return _slogdet_t(*Slogdet.apply(A))
 
 
 def logdet(A: Tensor) -> Tensor:
