@@ -59,10 +59,11 @@ from .random import (Generator, default_generator, get_rng_state, initial_seed, 
                      set_rng_state)
 from ._tensor_str import set_printoptions
 from .serialization import load, save
-from . import accelerator, backends, cuda, func, functional, linalg, nn, optim, utils
+from . import accelerator, backends, cuda, func, functional, linalg, nn, onnx, optim, utils
 from .utils import data as _utils_data  # noqa: F401  (minitorch.utils.data, as torch.utils.data)
 
-FloatTensor = DoubleTensor = LongTensor = Tensor  # legacy names, accepted by isinstance in old code
+from ._legacy_tensors import (BoolTensor, ByteTensor, CharTensor, DoubleTensor, FloatTensor,  # noqa: F401
+                              HalfTensor, IntTensor, LongTensor, ShortTensor)
 
 
 def is_tensor(obj) -> "_builtins.bool":

@@ -23,6 +23,29 @@ from ._tensor_str import tensor_repr
 from .utils.hooks import RemovableHandle
 
 
+def _legacy_array(dtype: _dtype.dtype | None, args: tuple) -> np.ndarray:
+    """The array of torch's legacy constructors: `torch.Tensor(...)` (dtype None: the default
+    dtype) and the typed ones such as `torch.LongTensor(...)`.
+
+    No argument: empty (0,); ints or a torch.Size: that shape, uninitialised; a tensor: its
+    storage, shared (a typed constructor requires its own dtype); anything else: data copied
+    as `tensor(data, dtype=...)` would (floats truncated for integers).
+    """
+    if len(args) == 1 and isinstance(args[0], Tensor):
+        if dtype is not None and args[0].dtype is not dtype:
+            raise TypeError(f"expected TensorOptions(dtype={dtype}) (got TensorOptions(dtype={args[0].dtype}))")
+        return args[0]._array
+    dtype = dtype or _dtype.get_default_dtype()
+    if not args:
+        return np.empty(0, dtype=dtype.np)
+    if all(isinstance(a, int) for a in args) or (len(args) == 1 and isinstance(args[0], Size)):
+        return np.empty(tuple(args[0]) if isinstance(args[0], Size) else args, dtype=dtype.np)
+    if len(args) > 1:
+        raise TypeError(f"new() received an invalid combination of arguments: {args}")
+    from ._creation import tensor    # the creation functions build on Tensor: imported when first needed
+    return tensor(args[0], dtype=dtype)._array
+
+
 class Tensor:
     """An n-dimensional array with autograd, like `torch.Tensor`."""
 
@@ -34,17 +57,8 @@ class Tensor:
         return _blank(cls, _EMPTY, False)
 
     def __init__(self, *args: Any, device: Any = None) -> None:
-        # The legacy constructor: Tensor(2, 3) is uninitialised, Tensor([1, 2]) copies data.
         check_device(device)
-        if len(args) == 1 and not isinstance(args[0], int):
-            data = args[0]
-            if isinstance(data, Tensor):
-                self._array = data._array
-                return
-            self._array = np.array(data, dtype=_dtype.get_default_dtype().np)
-        else:
-            shape = args[0] if len(args) == 1 and not isinstance(args[0], int) else args
-            self._array = np.empty(tuple(shape), dtype=_dtype.get_default_dtype().np)
+        self._array = _legacy_array(None, args)
 
     # ----- the autograd fields ---------------------------------------------------------
     @property
@@ -188,9 +202,12 @@ class Tensor:
     def layout(self) -> _dtype.layout:
         return _dtype.strided
 
-    @property
-    def is_cuda(self) -> bool:
-        return False
+    # a minitorch tensor is always dense and on the CPU: torch's device and storage flags say so
+    is_cpu = property(lambda self: True, doc="True: minitorch tensors live on the CPU.")
+    is_cuda = is_xpu = is_mps = is_meta = is_xla = is_ipu = is_mtia = is_maia = is_vulkan = \
+        property(lambda self: False, doc="False: minitorch has no accelerator devices.")
+    is_sparse = is_sparse_csr = is_quantized = is_nested = is_mkldnn = \
+        property(lambda self: False, doc="False: minitorch tensors are dense, strided and unquantized.")
 
     def cuda(self, device: Any = None, non_blocking: bool = False) -> "Tensor":
         """Refused: minitorch has no GPU."""

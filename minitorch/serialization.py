@@ -13,6 +13,7 @@ import io
 import os
 import pickle
 import tempfile
+import warnings
 import zipfile
 from typing import Any, BinaryIO
 
@@ -24,6 +25,7 @@ from ._tensor import Tensor, _wrap
 from .nn.parameter import Parameter
 
 _FORMAT = "minitorch-checkpoint-v1"
+_TRUE_VALUES = ("1", "y", "yes", "true")
 
 
 class _Pickler(pickle.Pickler):
@@ -48,7 +50,7 @@ class _Pickler(pickle.Pickler):
 
 
 _SAFE_GLOBALS = {
-    ("collections", "OrderedDict"): collections.OrderedDict,
+    ("collections", "OrderedDict"): collections.OrderedDict, ("collections", "Counter"): collections.Counter,
     ("builtins", "set"): set, ("builtins", "frozenset"): frozenset, ("builtins", "slice"): slice,
     ("builtins", "complex"): complex, ("builtins", "range"): range,
     ("minitorch._dtype", "_by_name"): _dtype._by_name,
@@ -152,9 +154,31 @@ def _write(obj: Any, out: BinaryIO) -> None:
         archive.writestr("data.pkl", data.getvalue())
 
 
+def _resolve_weights_only(weights_only: bool | None) -> bool:
+    """weights_only after torch's environment overrides: TORCH_FORCE_WEIGHTS_ONLY_LOAD always wins,
+    TORCH_FORCE_NO_WEIGHTS_ONLY_LOAD only where the caller did not pass weights_only."""
+    force = os.getenv("TORCH_FORCE_WEIGHTS_ONLY_LOAD", "0").lower() in _TRUE_VALUES
+    force_no = os.getenv("TORCH_FORCE_NO_WEIGHTS_ONLY_LOAD", "0").lower() in _TRUE_VALUES
+    if force and force_no:
+        raise RuntimeError("Only one of `TORCH_FORCE_WEIGHTS_ONLY_LOAD` or `TORCH_FORCE_NO_WEIGHTS_ONLY_LOAD` "
+                           "should be set, but both were set.")
+    if force:
+        return True
+    if weights_only is None:
+        if force_no:
+            warnings.warn("Environment variable TORCH_FORCE_NO_WEIGHTS_ONLY_LOAD detected, since the `weights_only` "
+                          "argument was not explicitly passed to `torch.load`, forcing weights_only=False.",
+                          UserWarning, stacklevel=3)
+            return False
+        return True
+    return weights_only
+
+
 def load(f: str | os.PathLike | BinaryIO, map_location: Any = None, pickle_module: Any = None, *,
-         weights_only: bool = True, mmap: Any = None, **pickle_load_args: Any) -> Any:
-    """Read an object written by `save`. weights_only=True refuses anything but plain data."""
+         weights_only: bool | None = None, mmap: Any = None, **pickle_load_args: Any) -> Any:
+    """Read an object written by `save`. weights_only (True unless passed or overridden by the
+    TORCH_FORCE_[NO_]WEIGHTS_ONLY_LOAD environment variables) refuses anything but plain data."""
+    weights_only = _resolve_weights_only(weights_only)
     if map_location is not None and not callable(map_location) and not isinstance(map_location, dict):
         check_device(map_location)
     name = os.fspath(f) if isinstance(f, (str, os.PathLike)) else getattr(f, "name", "<file>")

@@ -1,5 +1,6 @@
 """save/load: round trips, shared tensors, safety against code in the file, atomic writes, corruption."""
 import collections
+import fractions
 import io
 import os
 import pickle
@@ -7,6 +8,7 @@ import zipfile
 
 import numpy as np
 import pytest
+import torch
 
 import minitorch
 
@@ -58,11 +60,15 @@ def test_crafted_file_is_refused_not_run(tmp_path):
     assert not os.path.exists("/tmp/minitorch_pwned")
 
 
-def test_arbitrary_objects_need_weights_only_false(tmp_path):
-    minitorch.save({"p": collections.Counter("aab")}, tmp_path / "c.pt")
-    with pytest.raises(pickle.UnpicklingError):
-        minitorch.load(tmp_path / "c.pt")
-    assert minitorch.load(tmp_path / "c.pt", weights_only=False)["p"]["a"] == 2
+@pytest.mark.parametrize("lib", [minitorch, torch], ids=["minitorch", "torch"])
+def test_arbitrary_objects_need_weights_only_false(lib, tmp_path):
+    # collections.Counter is on torch's weights_only allow-list, fractions.Fraction is not
+    lib.save({"p": collections.Counter("aab"), "q": fractions.Fraction(1, 3)}, tmp_path / "c.pt")
+    with pytest.raises(pickle.UnpicklingError, match="fractions.Fraction"):
+        lib.load(tmp_path / "c.pt")
+    assert lib.load(tmp_path / "c.pt", weights_only=False)["q"] == fractions.Fraction(1, 3)
+    lib.save({"p": collections.Counter("aab")}, tmp_path / "d.pt")
+    assert lib.load(tmp_path / "d.pt")["p"] == collections.Counter("aab")
 
 
 def test_truncated_and_corrupt_files_give_clear_errors(tmp_path):
@@ -111,3 +117,22 @@ def test_zero_dim_tensors_keep_their_shape(tmp_path):
     fresh = minitorch.nn.BatchNorm2d(3)
     fresh.load_state_dict(loaded["model"])
     assert fresh.num_batches_tracked.item() == 1
+
+
+@pytest.mark.parametrize("lib", [minitorch, torch], ids=["minitorch", "torch"])
+def test_weights_only_environment_overrides(lib, tmp_path, monkeypatch):
+    # torch 2.6+: TORCH_FORCE_NO_WEIGHTS_ONLY_LOAD lifts the default (with a warning) but not an explicit
+    # weights_only=True; TORCH_FORCE_WEIGHTS_ONLY_LOAD overrides even weights_only=False; both at once is an error.
+    path = tmp_path / "c.pt"
+    lib.save({"p": fractions.Fraction(2, 3)}, path)
+    monkeypatch.setenv("TORCH_FORCE_NO_WEIGHTS_ONLY_LOAD", "1")
+    with pytest.warns(UserWarning, match="forcing weights_only=False"):
+        assert lib.load(path)["p"] == fractions.Fraction(2, 3)
+    with pytest.raises(pickle.UnpicklingError):
+        lib.load(path, weights_only=True)
+    monkeypatch.setenv("TORCH_FORCE_WEIGHTS_ONLY_LOAD", "true")
+    with pytest.raises(RuntimeError, match="Only one of `TORCH_FORCE_WEIGHTS_ONLY_LOAD`"):
+        lib.load(path)
+    monkeypatch.delenv("TORCH_FORCE_NO_WEIGHTS_ONLY_LOAD")
+    with pytest.raises(pickle.UnpicklingError):
+        lib.load(path, weights_only=False)

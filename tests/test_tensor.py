@@ -35,7 +35,19 @@ CASES = [
     "x = torch.ones(2, 3); r = (x.T.shape, x.mT.shape, torch.ones(2, 3, 4).mT.shape, torch.ones(3).T.shape)",
     "x = torch.arange(6.).reshape(2, 3); r = (x.T, x.mT)",
     "r = (torch.ones(1).dtype, torch.ones(1).device, torch.ones(1).is_cuda, torch.ones(1).is_leaf)",
+    "x = torch.ones(1); r = [(f, getattr(x, f)) for f in ('is_cpu', 'is_cuda', 'is_xpu', 'is_mps', 'is_meta', 'is_xla', "
+    "'is_ipu', 'is_mtia', 'is_maia', 'is_vulkan', 'is_sparse', 'is_sparse_csr', 'is_quantized', 'is_nested', 'is_mkldnn')]",
     "r = torch.Size([2, 3]), torch.Size([2, 3]).numel(), torch.ones(2, 3).shape[1:]",
+    # the legacy constructors: shape from ints or a Size, data from a sequence, a same-dtype tensor aliased
+    "r = (torch.Tensor().shape, torch.Tensor(2, 3).shape, torch.Tensor(torch.Size([2, 3])).shape, torch.Tensor((3,)))",
+    "r = [(T([1.7, 2.5]), T(2, 3).shape, T(2, 3).dtype, T().shape, isinstance(torch.ones(1), T), "
+    "isinstance(torch.ones(1, dtype=T([1]).dtype), T), issubclass(T, torch.Tensor)) for T in (torch.FloatTensor, "
+    "torch.DoubleTensor, torch.HalfTensor, torch.LongTensor, torch.IntTensor, torch.ShortTensor, torch.CharTensor, "
+    "torch.ByteTensor, torch.BoolTensor)]",
+    "x = torch.arange(3); y = torch.LongTensor(x); y[0] = 7; r = (x, y is x, torch.ones(2).type(torch.LongTensor))",
+    "r = torch.LongTensor(torch.ones(2))",
+    "r = (torch.LongTensor([1.7, -2.5]), torch.IntTensor([-0.5]))",
+    "r = torch.Tensor(torch.arange(2))",
     # Python conversions
     "r = (torch.tensor([2.5]).item(), type(torch.tensor([2.5]).item()))",
     "r = (torch.tensor([2]).item(), type(torch.tensor([2]).item()))",

@@ -5,6 +5,7 @@ derives their gradients; nn.functional re-exports both and nn.MultiheadAttention
 """
 from __future__ import annotations
 
+import enum
 import math
 import warnings
 from typing import Optional
@@ -15,7 +16,24 @@ from .activation import softmax
 from .join import cat
 from .layers import dropout, linear
 
-__all__ = ["scaled_dot_product_attention", "multi_head_attention_forward"]
+__all__ = ["scaled_dot_product_attention", "multi_head_attention_forward", "SDPBackend"]
+
+
+class SDPBackend(enum.IntEnum):
+    """The kernels torch can choose for scaled_dot_product_attention (torch.nn.attention.SDPBackend)."""
+
+    ERROR = -1
+    MATH = 0
+    FLASH_ATTENTION = 1
+    EFFICIENT_ATTENTION = 2
+    CUDNN_ATTENTION = 3
+    OVERRIDEABLE = 4
+
+
+# the backends nn.attention.sdpa_kernel allows (all, outside one); on a CPU torch can run
+# MATH and its CPU FLASH_ATTENTION kernel, and minitorch's one implementation stands for both
+_enabled_backends: frozenset = frozenset(SDPBackend) - {SDPBackend.ERROR}
+_CPU_BACKENDS = frozenset({SDPBackend.MATH, SDPBackend.FLASH_ATTENTION})
 
 
 # C++ type names, as torch's attention errors print dtypes
@@ -51,6 +69,9 @@ def scaled_dot_product_attention(query: Tensor, key: Tensor, value: Tensor, attn
     have fewer heads (dim -3) than query, each shared by a group of query heads. dropout_p is
     applied to the weights whenever it is non-zero (the caller decides on training).
     """
+    if not _enabled_backends & _CPU_BACKENDS:
+        raise RuntimeError("No viable backend for scaled_dot_product_attention was found. This is likely due to "
+                           "turning off both the math kernel and the fused kernels.")
     if not query.dtype == key.dtype == value.dtype:
         raise RuntimeError("Expected query, key, and value to have the same dtype, but got query.dtype: "
                            f"{_cpp_name(query.dtype)} key.dtype: {_cpp_name(key.dtype)} and value.dtype: "

@@ -10,6 +10,7 @@ from typing import Any
 
 from .. import _dtype
 from .._device import check_device
+from .._legacy_tensors import LEGACY_TYPE_NAMES
 from .._tensor import Tensor
 from ..autograd.function import Function
 
@@ -70,11 +71,8 @@ def type_as(input: Tensor, other: Tensor) -> Tensor:
 
 def tensor_type(self: Tensor, dtype: Any = None, non_blocking: bool = False) -> Any:
     """Tensor.type(): the legacy type name ('torch.FloatTensor') or, given a dtype or name, the converted tensor."""
-    names = {"torch.FloatTensor": _dtype.float32, "torch.DoubleTensor": _dtype.float64,
-             "torch.HalfTensor": _dtype.float16, "torch.LongTensor": _dtype.int64,
-             "torch.IntTensor": _dtype.int32, "torch.ShortTensor": _dtype.int16,
-             "torch.CharTensor": _dtype.int8, "torch.ByteTensor": _dtype.uint8,
-             "torch.BoolTensor": _dtype.bool}
     if dtype is None:
-        return next(name for name, d in names.items() if d is self.dtype)
-    return to(self, names[dtype] if isinstance(dtype, str) else dtype)
+        return next(name for name, d in LEGACY_TYPE_NAMES.items() if d is self.dtype)
+    if isinstance(dtype, str):
+        dtype = LEGACY_TYPE_NAMES[dtype]
+    return to(self, getattr(dtype, "dtype", dtype))   # a dtype, or a legacy class such as torch.LongTensor

@@ -36,6 +36,21 @@ def test_slogdet_and_logdet():
     assert np.isnan(minitorch.logdet(minitorch.tensor(a[0])).item()) == np.isnan(torch.logdet(torch.tensor(a[0])).item())
 
 
+@pytest.mark.parametrize("lib", [minitorch, torch], ids=["minitorch", "torch"])
+def test_slogdet_is_one_node_and_the_sign_has_no_gradient(lib):
+    A = lib.tensor(square()[0], requires_grad=True)
+    sign, logabsdet = lib.linalg.slogdet(A)
+    assert type(sign.grad_fn).__name__ == type(logabsdet.grad_fn).__name__ == "LinalgSlogdetBackward0"
+    assert sign.grad_fn is logabsdet.grad_fn and sign.requires_grad
+    assert [type(n).__name__ for n, _ in logabsdet.grad_fn.next_functions] == ["AccumulateGrad"]
+    sign.sum().backward(retain_graph=True)
+    # the sign is piecewise constant: torch leaves A.grad None, minitorch accumulates zeros
+    assert A.grad is None if lib is torch else not A.grad.any()
+    A.grad = None
+    (sign * 2 + logabsdet).backward()
+    np.testing.assert_allclose(A.grad.numpy(), np.linalg.inv(A.detach().numpy()).T, rtol=1e-10)
+
+
 @pytest.mark.parametrize("n", [0, 1, 2, 5, -1, -3])
 def test_matrix_power(n):
     a = square()

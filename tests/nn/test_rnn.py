@@ -61,6 +61,34 @@ def test_given_initial_states_match_torch(name):
     _compare(mt, th, randn(5, 2, 3, dtype=np.float64), *states)
 
 
+@pytest.mark.parametrize("kwargs, shape", [
+    ({}, (4, 2, 3)),
+    ({"num_layers": 2, "bidirectional": True}, (4, 2, 3)),
+    ({"batch_first": True, "bias": False}, (2, 5, 3)),
+    ({"num_layers": 2}, (4, 3)),  # unbatched
+])
+def test_lstm_with_projections_matches_torch(kwargs, shape):
+    # proj_size 2 < hidden 5: h (and the output) has size 2, c keeps 5; weight_hr_l{k} (2, 5)
+    mt, th = _pair("LSTM", 3, 5, proj_size=2, **kwargs)
+    _compare(mt, th, randn(*shape, dtype=np.float64))
+
+
+def test_lstm_with_projections_given_states_and_packed_input():
+    mt, th = _pair("LSTM", 3, 4, num_layers=2, bidirectional=True, proj_size=3)
+    _compare(mt, th, randn(5, 2, 3, dtype=np.float64), randn(4, 2, 3, dtype=np.float64, seed=1),
+             randn(4, 2, 4, dtype=np.float64, seed=2))
+    x = randn(4, 3, 3, dtype=np.float64)
+    lengths = [2, 4, 3]
+    outs = []
+    for lib, model in ((minitorch, mt), (torch, th)):
+        packed = lib.nn.utils.rnn.pack_padded_sequence(lib.tensor(x), lengths, enforce_sorted=False)
+        out, (h, c) = model(packed)
+        padded, _ = lib.nn.utils.rnn.pad_packed_sequence(out)
+        outs.append([padded.detach().numpy(), h.detach().numpy(), c.detach().numpy()])
+    for m, t in zip(*outs):
+        np.testing.assert_allclose(m, t, atol=1e-10)
+
+
 def test_relu_rnn_matches_torch():
     mt, th = _pair("RNN", 3, 4, nonlinearity="relu")
     _compare(mt, th, randn(6, 2, 3, dtype=np.float64))
@@ -80,6 +108,7 @@ def test_cells_match_torch(name, kwargs, shape):
 def test_names_repr_and_init_range_match_torch():
     for name, args, kwargs in [("LSTM", (10, 20), {"num_layers": 2, "batch_first": True, "dropout": 0.1,
                                                   "bidirectional": True}),
+                               ("LSTM", (3, 4), {"num_layers": 2, "proj_size": 2, "bidirectional": True}),
                                ("GRU", (3, 4), {"bias": False}), ("RNN", (3, 4), {"nonlinearity": "relu"}),
                                ("LSTMCell", (3, 4), {}), ("RNNCell", (3, 4), {"nonlinearity": "relu"})]:
         mt, th = getattr(minitorch.nn, name)(*args, **kwargs), getattr(torch.nn, name)(*args, **kwargs)
@@ -97,6 +126,12 @@ def test_names_repr_and_init_range_match_torch():
     lambda L: L.nn.GRU(10, 20)(L.randn(5, 2, 10), L.randn(2, 2, 20)),
     lambda L: L.nn.RNN(10, 20, nonlinearity="sigmoid"),
     lambda L: L.nn.LSTMCell(10, 20)(L.randn(3, 7)),
+    lambda L: L.nn.LSTM(3, 4, proj_size=-1),
+    lambda L: L.nn.LSTM(3, 4, proj_size=4),
+    lambda L: L.nn.GRU(3, 4, proj_size=2),
+    lambda L: L.nn.RNN(3, 4, proj_size=0),
+    lambda L: L.nn.LSTM(3, 4, proj_size=2)(L.randn(5, 1, 3), (L.zeros(1, 1, 4), L.zeros(1, 1, 4))),
+    lambda L: L.nn.LSTM(3, 4, proj_size=2)(L.randn(5, 1, 3), (L.zeros(1, 1, 2), L.zeros(1, 1, 2))),
 ])
 def test_errors_match_torch(call):
     with pytest.raises(Exception) as expected:

@@ -36,11 +36,13 @@ def _rnn_step(x_proj: Tensor, h: Tensor, w_hh: Tensor, b_hh: Tensor | None, relu
     return F.relu(pre) if relu else pre.tanh()
 
 
-def _lstm_step(x_proj: Tensor, state: tuple, w_hh: Tensor, b_hh: Tensor | None) -> tuple:
+def _lstm_step(x_proj: Tensor, state: tuple, w_hh: Tensor, b_hh: Tensor | None, w_hr: Tensor | None = None) -> tuple:
     h, c = state
     i, f, g, o = (x_proj + F.linear(h, w_hh, b_hh)).chunk(4, -1)
     c = f.sigmoid() * c + i.sigmoid() * g.tanh()
-    return o.sigmoid() * c.tanh(), c
+    h = o.sigmoid() * c.tanh()
+    # with proj_size, the hidden state carried on (and output) is h projected down: h @ W_hr^T
+    return (h if w_hr is None else F.linear(h, w_hr)), c
 
 
 def _gru_step(x_proj: Tensor, h: Tensor, w_hh: Tensor, b_hh: Tensor | None) -> Tensor:
@@ -49,6 +51,12 @@ def _gru_step(x_proj: Tensor, h: Tensor, w_hh: Tensor, b_hh: Tensor | None) -> T
     r, z = (x_r + h_r).sigmoid(), (x_z + h_z).sigmoid()
     n = (x_n + r * h_n).tanh()
     return (1 - z) * n + z * h
+
+
+def _no_projections(proj_size: int | None) -> None:
+    """RNN and GRU refuse proj_size outright (even 0), as torch's do."""
+    if proj_size is not None:
+        raise ValueError("proj_size argument is only supported for LSTM, not RNN or GRU")
 
 
 def _hold(running: Tensor, new: Any, old: Any) -> Any:
@@ -74,20 +82,25 @@ class RNNBase(Module):
                           f"num_layers={num_layers}")
         if hidden_size <= 0 or num_layers <= 0:
             raise ValueError("hidden_size and num_layers must be greater than 0")
-        if proj_size:
-            raise NotImplementedError("minitorch's LSTM has no proj_size (projections) yet")
+        if proj_size < 0:
+            raise ValueError("proj_size should be a positive integer or zero to disable projections")
+        if proj_size >= hidden_size:
+            raise ValueError("proj_size has to be smaller than hidden_size")
         self.mode, self.input_size, self.hidden_size = mode, input_size, hidden_size
         self.num_layers, self.bias, self.batch_first = num_layers, bias, batch_first
         self.dropout, self.bidirectional, self.proj_size = float(dropout), bidirectional, proj_size
         gate_size = _GATES[mode] * hidden_size
         directions = 2 if bidirectional else 1
+        out_size = proj_size or hidden_size  # the size of h: carried from step to step, and output
         self._flat_weights_names: list = []
         for layer in range(num_layers):
-            layer_input = input_size if layer == 0 else hidden_size * directions
+            layer_input = input_size if layer == 0 else out_size * directions
             for suffix in ("", "_reverse")[:directions]:
-                shapes = {"weight_ih": (gate_size, layer_input), "weight_hh": (gate_size, hidden_size)}
+                shapes = {"weight_ih": (gate_size, layer_input), "weight_hh": (gate_size, out_size)}
                 if bias:
                     shapes.update(bias_ih=(gate_size,), bias_hh=(gate_size,))
+                if proj_size:
+                    shapes.update(weight_hr=(proj_size, hidden_size))
                 for kind, shape in shapes.items():
                     name = f"{kind}_l{layer}{suffix}"
                     setattr(self, name, Parameter(_creation.empty(shape, device=device, dtype=dtype)))
@@ -105,13 +118,15 @@ class RNNBase(Module):
 
     @property
     def all_weights(self) -> list:
-        """The parameters grouped per layer and direction: [[w_ih, w_hh, b_ih, b_hh], ...]."""
-        per = 4 if self.bias else 2
+        """The parameters grouped per layer and direction: [[w_ih, w_hh, b_ih, b_hh(, w_hr)], ...]."""
+        per = (4 if self.bias else 2) + (1 if self.proj_size else 0)
         weights = [getattr(self, n) for n in self._flat_weights_names]
         return [weights[i:i + per] for i in range(0, len(weights), per)]
 
     def extra_repr(self) -> str:
         s = f"{self.input_size}, {self.hidden_size}"
+        if self.proj_size:
+            s += f", proj_size={self.proj_size}"
         if self.num_layers != 1:
             s += f", num_layers={self.num_layers}"
         if not self.bias:
@@ -134,8 +149,10 @@ class RNNBase(Module):
                                f"{input.shape[-1]}")
         return input.ndim == 3
 
-    def _initial_state(self, hx: Tensor | None, input: Tensor, batch: int, index: str = "") -> Tensor:
-        shape = (self.num_layers * (2 if self.bidirectional else 1), batch, self.hidden_size)
+    def _initial_state(self, hx: Tensor | None, input: Tensor, batch: int, index: str = "",
+                       size: int | None = None) -> Tensor:
+        """hx checked against (D*num_layers, N, size) (size: hidden_size unless given), or zeros."""
+        shape = (self.num_layers * (2 if self.bidirectional else 1), batch, size or self.hidden_size)
         if hx is None:
             return _creation.zeros(shape, dtype=input.dtype)
         if tuple(hx.shape) != shape:
@@ -160,12 +177,13 @@ class RNNBase(Module):
                 w_ih, w_hh = getattr(self, "weight_ih" + suffix), getattr(self, "weight_hh" + suffix)
                 b_ih = getattr(self, "bias_ih" + suffix) if self.bias else None
                 b_hh = getattr(self, "bias_hh" + suffix) if self.bias else None
+                w_hr = getattr(self, "weight_hr" + suffix) if self.proj_size else None
                 x_proj = F.linear(input, w_ih, b_ih)  # every time step's input product at once
                 state = states[layer * directions + d]
                 steps = range(input.shape[0] - 1, -1, -1) if d else range(input.shape[0])
                 hs = [None] * input.shape[0]
                 for t in steps:
-                    new = self._step(x_proj[t], state, w_hh, b_hh)
+                    new = self._step(x_proj[t], state, w_hh, b_hh, w_hr)
                     state = new if running is None else _hold(running[t], new, state)
                     hs[t] = state[0] if isinstance(state, tuple) else state
                 outputs.append(stack(hs))
@@ -175,7 +193,8 @@ class RNNBase(Module):
                 input = F.dropout(input, self.dropout, training=True)
         return input, finals
 
-    def _step(self, x_proj: Tensor, state: Any, w_hh: Tensor, b_hh: Tensor | None) -> Any:
+    def _step(self, x_proj: Tensor, state: Any, w_hh: Tensor, b_hh: Tensor | None, w_hr: Tensor | None) -> Any:
+        """One time step's new state (w_hr: LSTM's projection, None without proj_size)."""
         raise NotImplementedError
 
     def _layout(self, input: Tensor | PackedSequence) -> tuple[Tensor, bool]:
@@ -216,14 +235,15 @@ class RNN(RNNBase):
 
     def __init__(self, input_size: int, hidden_size: int, num_layers: int = 1, nonlinearity: str = "tanh",
                  bias: bool = True, batch_first: bool = False, dropout: float = 0.0, bidirectional: bool = False,
-                 device: Any = None, dtype: Any = None) -> None:
+                 device: Any = None, dtype: Any = None, proj_size: int | None = None) -> None:
+        _no_projections(proj_size)
         if nonlinearity not in ("tanh", "relu"):
             raise ValueError(f"Unknown nonlinearity '{nonlinearity}'. Select from 'tanh' or 'relu'.")
         self.nonlinearity = nonlinearity
         super().__init__("RNN_" + nonlinearity.upper(), input_size, hidden_size, num_layers, bias, batch_first,
                          dropout, bidirectional, device=device, dtype=dtype)
 
-    def _step(self, x_proj, state, w_hh, b_hh):
+    def _step(self, x_proj, state, w_hh, b_hh, w_hr):
         return _rnn_step(x_proj, state, w_hh, b_hh, self.nonlinearity == "relu")
 
     def forward(self, input: Tensor | PackedSequence, hx: Tensor | None = None) -> tuple[Any, Tensor]:
@@ -237,7 +257,9 @@ class RNN(RNNBase):
 
 class LSTM(RNNBase):
     """Long short-term memory: gates i, f, g, o from x_t and h_{t-1}; c_t = f*c_{t-1} + i*g,
-    h_t = o*tanh(c_t). Returns (output, (h_n, c_n)); shapes as RNN's."""
+    h_t = o*tanh(c_t). Returns (output, (h_n, c_n)); shapes as RNN's. With proj_size P > 0,
+    h_t = (o*tanh(c_t)) @ W_hr^T has size P (output (L, N, D*P), h_n (D*num_layers, N, P))
+    while c keeps hidden_size."""
 
     def __init__(self, input_size: int, hidden_size: int, num_layers: int = 1, bias: bool = True,
                  batch_first: bool = False, dropout: float = 0.0, bidirectional: bool = False,
@@ -245,8 +267,8 @@ class LSTM(RNNBase):
         super().__init__("LSTM", input_size, hidden_size, num_layers, bias, batch_first, dropout, bidirectional,
                          proj_size, device=device, dtype=dtype)
 
-    def _step(self, x_proj, state, w_hh, b_hh):
-        return _lstm_step(x_proj, state, w_hh, b_hh)
+    def _step(self, x_proj, state, w_hh, b_hh, w_hr):
+        return _lstm_step(x_proj, state, w_hh, b_hh, w_hr)
 
     def forward(self, input: Tensor | PackedSequence, hx: tuple | None = None) -> tuple[Any, tuple[Tensor, Tensor]]:
         x, batched = self._layout(input)
@@ -254,7 +276,7 @@ class LSTM(RNNBase):
             hx = (hx[0].unsqueeze(1), hx[1].unsqueeze(1))
         if hx is not None:
             hx = tuple(self._permuted(s, input, "sorted_indices") for s in hx)
-        h0 = self._initial_state(None if hx is None else hx[0], x, x.shape[1], "[0]")
+        h0 = self._initial_state(None if hx is None else hx[0], x, x.shape[1], "[0]", self.proj_size)
         c0 = self._initial_state(None if hx is None else hx[1], x, x.shape[1], "[1]")
         output, finals = self._run(x, list(zip(h0.unbind(0), c0.unbind(0))), self._batch_sizes(input))
         h_n, c_n = (self._permuted(stack(s), input, "unsorted_indices") for s in zip(*finals))
@@ -269,11 +291,12 @@ class GRU(RNNBase):
 
     def __init__(self, input_size: int, hidden_size: int, num_layers: int = 1, bias: bool = True,
                  batch_first: bool = False, dropout: float = 0.0, bidirectional: bool = False,
-                 device: Any = None, dtype: Any = None) -> None:
+                 device: Any = None, dtype: Any = None, proj_size: int | None = None) -> None:
+        _no_projections(proj_size)
         super().__init__("GRU", input_size, hidden_size, num_layers, bias, batch_first, dropout, bidirectional,
                          device=device, dtype=dtype)
 
-    def _step(self, x_proj, state, w_hh, b_hh):
+    def _step(self, x_proj, state, w_hh, b_hh, w_hr):
         return _gru_step(x_proj, state, w_hh, b_hh)
 
     forward = RNN.forward

@@ -1,4 +1,5 @@
-"""Datasets with torchvision's interface: MNIST and Fashion-MNIST."""
+"""Datasets with torchvision's interface: MNIST, Fashion-MNIST and FakeData."""
+from .fakedata import FakeData
 from .mnist import MNIST, FashionMNIST
 
-__all__ = ["MNIST", "FashionMNIST"]
+__all__ = ["MNIST", "FashionMNIST", "FakeData"]
