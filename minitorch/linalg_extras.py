@@ -42,11 +42,12 @@ class _Slogdet(Function):
         sign, logabsdet = np.linalg.slogdet(A)  # from the LU's diagonal: no overflow of det itself
         sign, logabsdet = np.asarray(sign, A.dtype), np.asarray(logabsdet, A.dtype)
         ctx.save_for_backward(A)
-        ctx.mark_non_differentiable(sign)
-        return sign, logabsdet
+        return sign, logabsdet  # both outputs belong to the node, as in torch; only logabsdet has a gradient
 
     @staticmethod
     def backward(ctx, grad_sign, grad_logabsdet):
+        if grad_logabsdet is None:  # a loss on the piecewise-constant sign alone
+            return None
         A, = ctx.saved_tensors
         # d log|det A| / dA = A^-T, which torch solves (A^T X = I) with A's LU: through a zero pivot of a
         # singular A it divides by zero, as solve_ex(A, I, left=False) replays
@@ -55,8 +56,8 @@ class _Slogdet(Function):
 
 
 def slogdet(A: Tensor) -> Any:
-    """(sign, log|det|) of each square matrix of A (..., n, n), both (...); sign is 0 and
-    logabsdet -inf for a singular matrix. Only logabsdet carries a gradient (A^{-T})."""
+    """(sign, log|det|) of each square matrix of A (..., n, n), both (...), one node as torch's;
+    sign is 0 and logabsdet -inf for a singular matrix. Only logabsdet carries a gradient (A^{-T})."""
     _check_matrices("slogdet", A)
     return _slogdet_t(*_Slogdet.apply(A))
 
