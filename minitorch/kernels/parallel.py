@@ -26,6 +26,10 @@ _ITEMS_TIMES_THREADS = 1 << 23
 
 def parallel_pays(items: int) -> bool:
     """Whether a kernel over `items` values should run on numba's threads."""
+    # Small work is decided without asking numba for its thread count (a few us a call, paid by
+    # every kernel call of a program of small ops): no thread count could make it pay.
+    if items * numba.config.NUMBA_NUM_THREADS < _ITEMS_TIMES_THREADS:
+        return False
     threads = numba.get_num_threads()
     return threads > 1 and items * threads >= _ITEMS_TIMES_THREADS
 
