@@ -297,3 +297,21 @@ def test_new_methods_take_dtype_and_requires_grad():
             x.new_ones(2, requires_grad=True)
         with pytest.raises(TypeError, match=r"new_full\(\): argument 'size' \(position 1\) must be tuple of ints"):
             x.new_full(2, 1)
+
+
+_OVERFLOW_CASES = [-256, -255, -129, -128, -1, 127, 128, 255, 256, 70000, 2**63 - 1, -2.5, -0.5, -0.0, 0.5, 2.5,
+                   127.5, 128.0, 255.5, 256.0, -255.0, 1e10, float("inf"), float("nan"), 2.0**63]
+
+
+@pytest.mark.parametrize("dtype", ["uint8", "int8", "int16", "int32", "int64", "bool"])
+def test_tensor_refuses_python_numbers_the_integer_dtype_cannot_hold(dtype):
+    # torch.tensor checks each Python number against the dtype (uint8 lets ints down to -255 wrap,
+    # int64 checks only inf/NaN); numpy's cast would wrap them silently
+    for value in _OVERFLOW_CASES:
+        try:
+            expected = torch.tensor([value], dtype=getattr(torch, dtype)).tolist()
+        except RuntimeError as error:
+            with pytest.raises(RuntimeError, match=str(error)):
+                minitorch.tensor([value], dtype=getattr(minitorch, dtype))
+        else:
+            assert minitorch.tensor([value], dtype=getattr(minitorch, dtype)).tolist() == expected, value

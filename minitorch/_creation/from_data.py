@@ -28,9 +28,31 @@ def tensor(data: Any, *, dtype: _Dtype | None = None, device: Any = None,
         array = data.copy()
     else:
         array = _array_from_python(data, dtype)
+        if dtype is not None:
+            _check_python_values_fit(array, dtype)
     if dtype is not None:
         array = array.astype(dtype.np, copy=False)
     return _finish(array, requires_grad)
+
+
+def _check_python_values_fit(array: np.ndarray, dtype: _Dtype) -> None:
+    """Refuse Python numbers an integer dtype cannot hold, as torch.tensor does (numpy would wrap them).
+
+    torch's rule: a float must lie within the type's range (so no negative float for uint8), and
+    not be inf or NaN; an int may also be negative down to -max for uint8 (it wraps, two's
+    complement). For int64 torch checks only inf and NaN."""
+    if dtype.is_floating_point or dtype is _dtype.bool or array.dtype.kind not in "iuf" or not array.size:
+        return
+    info = np.iinfo(dtype.np)
+    if array.dtype.kind == "f":
+        bad = ~np.isfinite(array)
+        if dtype is not _dtype.int64:
+            bad |= (array < info.min) | (array > info.max)
+    else:
+        lowest = -int(info.max) if info.min == 0 else int(info.min)
+        bad = (array < lowest) | (array > info.max)
+    if bad.any():
+        raise RuntimeError(f"value cannot be converted to type {dtype.name} without overflow")
 
 
 def _array_from_python(data: Any, dtype: _Dtype | None) -> np.ndarray:
