@@ -155,3 +155,30 @@ def test_dropout_between_layers_only_while_training():
     mt.train()
     a, b = mt(minitorch.tensor(x))[0], mt(minitorch.tensor(x))[0]
     assert not np.allclose(a.detach().numpy(), b.detach().numpy())
+
+
+@pytest.mark.parametrize("kwargs", [{}, {"num_layers": 2, "bidirectional": True}, {"proj_size": 2}])
+def test_lstm_differentiates_twice_like_torch(kwargs):
+    # nn.LSTM's gates run as one fused node (_ops/recurrent.py); with create_graph=True its backward
+    # is recorded, so a gradient penalty through the layer works as with torch's
+    mt, th = _pair("LSTM", 3, 4, **kwargs)
+    x = randn(5, 2, 3, dtype=np.float64, seed=7)
+    grads = []
+    for lib, net in ((minitorch, mt), (torch, th)):
+        xt = lib.tensor(x, requires_grad=True)
+        out, (h, c) = net(xt)
+        g, = lib.autograd.grad((out ** 2).sum() + (c * 1.5).sum(), xt, create_graph=True)
+        (g ** 2).sum().backward()
+        grads.append([xt.grad.numpy()] + [p.grad.detach().numpy() for p in net.parameters()])
+    for m, t in zip(*grads):
+        np.testing.assert_allclose(m, t, atol=1e-10)
+
+
+def test_lstm_layer_records_one_node_per_step_for_the_gates():
+    # the per-step elementwise work is one node, the fused step that makes long sequences cheap
+    lstm = minitorch.nn.LSTM(3, 4)
+    _, (h, c) = lstm(minitorch.randn(6, 2, 3))
+    last_step, output_nr = c.grad_fn.next_functions[0]  # c is the stack of the layers' final states
+    assert (last_step.name(), output_nr) == ("LSTMGatesBackward0", 1)
+    gates, previous_c = last_step.next_functions
+    assert gates[0].name() == "AddBackward0" and previous_c[0].name() == "LSTMGatesBackward0"
