@@ -79,7 +79,14 @@ def matmul(input: Tensor, other: Tensor) -> Tensor:
         kernel = "dot" if len(sa) == len(sb) == 1 else "addmv_impl_cpu" if len(sb) == 1 else \
             "bmm" if len(sa) == len(sb) == 3 else "addmm_impl_cpu_"
         raise NotImplementedError(f"\"{kernel}\" not implemented for 'Bool'")
-    return MatMul.apply(input, other)
+    out = MatMul.apply(input, other)
+    # torch's matmul dispatches these ranks to mm, mv and dot, whose nodes it shows; batched
+    # operands keep the node's own name (torch shows views around bmm/mm there)
+    name = _TORCH_MATMUL_NODES.get((len(sa), len(sb)))
+    return out if name is None else label_node(out, name)
+
+
+_TORCH_MATMUL_NODES = {(2, 2): "MmBackward0", (2, 1): "MvBackward0", (1, 1): "DotBackward0"}
 
 
 def _matmul_of_two_dtypes(a: Tensor, b: Tensor) -> Tensor:
@@ -180,7 +187,7 @@ def bmm(input: Tensor, mat2: Tensor) -> Tensor:
     if input.dtype is not mat2.dtype and (input.numel() == 0 or mat2.numel() == 0):
         # torch returns the empty or zero result in mat2's dtype without comparing dtypes
         input = input.to(result_dtype("bmm", input, mat2.dtype))
-    return matmul(input, mat2)
+    return label_node(matmul(input, mat2), "BmmBackward0")
 
 
 @writes_out(dtype_rule="same")
@@ -210,7 +217,7 @@ def dot(input: Tensor, tensor: Tensor) -> Tensor:
 @writes_out(dtype_rule="same", message="result dtype {out} does not match input dtype {result}")
 def vdot(input: Tensor, other: Tensor) -> Tensor:
     """dot(conj(input), other); the same as dot for real tensors."""
-    return dot(input, other)
+    return label_node(dot(input, other), "VdotBackward0")
 
 
 @writes_out

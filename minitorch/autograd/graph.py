@@ -1,7 +1,7 @@
 """Looking at the backward graph: walk it, list the tape, draw it.
 
     y = (x @ w).relu().sum()
-    [n.name() for n in tape(y)]        # ['SumBackward0', 'ReluBackward0', 'MatMulBackward0', 'AccumulateGrad', ...]
+    [n.name() for n in tape(y)]        # ['SumBackward0', 'ReluBackward0', 'MmBackward0', 'AccumulateGrad', ...]
     print(to_dot(y, params={"w": w}))  # Graphviz source: `dot -Tpng graph.dot -o graph.png`
 """
 from __future__ import annotations

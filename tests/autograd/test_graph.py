@@ -13,7 +13,7 @@ def _example():
 def test_tape_runs_from_output_to_leaves():
     y, w, b = _example()
     names = [n.name() for n in tape(y)]
-    assert names == ["SumBackward0", "ReluBackward0", "AddBackward0", "AccumulateGrad", "MatMulBackward0",
+    assert names == ["SumBackward0", "ReluBackward0", "AddBackward0", "AccumulateGrad", "MmBackward0",
                      "AccumulateGrad"]
     leaves = [n.variable for n in tape(y) if n.name() == "AccumulateGrad"]
     assert {id(v) for v in leaves} == {id(w), id(b)}

@@ -422,3 +422,14 @@ def test_matmul_of_two_dtypes_gives_torchs_zeros_or_error(shapes, dtypes, grad):
             res += [str(a.grad.dtype).split(".")[-1], a.grad.numpy().tolist()]
         results.append(res)
     assert results[0] == results[1]
+
+
+@pytest.mark.parametrize("code", ["a @ b", "a @ v", "v @ v", "torch.mm(a, b)", "torch.mv(a, v)", "torch.dot(v, v)",
+                                  "torch.vdot(v, v)", "torch.bmm(c, d)", "a.matmul(b)"])
+def test_matrix_products_name_their_nodes_as_torch(code):
+    names = []
+    for lib in (minitorch, torch):
+        a, b, v = lib.randn(2, 3, requires_grad=True), lib.randn(3, 4, requires_grad=True), lib.randn(3, requires_grad=True)
+        c, d = lib.randn(5, 2, 3, requires_grad=True), lib.randn(5, 3, 4, requires_grad=True)
+        names.append(eval(code, {"torch": lib, "a": a, "b": b, "v": v, "c": c, "d": d}).grad_fn.name())
+    assert names[0] == names[1]
