@@ -40,13 +40,18 @@ _aminmax_t = _return_type("aminmax", "min max")
 
 
 # ----- extremes -----------------------------------------------------------------------
+def _reduce_extreme(ctx, np_fn: Any, a: np.ndarray, dims: tuple, keepdim: bool, nan_ties: bool = False) -> np.ndarray:
+    """np.max or np.min of `a` over `dims`, keeping what the shared backward needs."""
+    ctx.dims, ctx.keepdim, ctx.nan_ties = dims, keepdim, nan_ties
+    out = np.asarray(np_fn(a, axis=dims, keepdims=keepdim))
+    ctx.save_for_backward(a, out)
+    return out
+
+
 class Amax(Function):
     @staticmethod
     def forward(ctx, a, dims, keepdim):
-        ctx.dims, ctx.keepdim = dims, keepdim
-        out = np.asarray(np.max(a, axis=dims, keepdims=keepdim))
-        ctx.save_for_backward(a, out)
-        return out
+        return _reduce_extreme(ctx, np.max, a, dims, keepdim)
 
     @staticmethod
     def backward(ctx, grad):
@@ -56,7 +61,7 @@ class Amax(Function):
         hit = a == o
         # amax/amin: a NaN result ties with nothing, so the gradient is NaN (as in torch); max()/min()
         # of a whole tensor (WholeMax/WholeMin) count the NaN entries as tied with it
-        if getattr(ctx, "nan_ties", False):
+        if ctx.nan_ties:
             hit = hit | (a.isnan() & o.isnan())
         share = restore_dims(grad, ctx.dims, ctx.keepdim) / sum(hit, ctx.dims, keepdim=True)
         return share * hit, None, None
@@ -65,10 +70,7 @@ class Amax(Function):
 class Amin(Amax):
     @staticmethod
     def forward(ctx, a, dims, keepdim):
-        ctx.dims, ctx.keepdim = dims, keepdim
-        out = np.asarray(np.min(a, axis=dims, keepdims=keepdim))
-        ctx.save_for_backward(a, out)
-        return out
+        return _reduce_extreme(ctx, np.min, a, dims, keepdim)
 
 
 def _check_nonempty(name: str, input: Tensor, dims: tuple, whole: bool) -> None:
@@ -201,8 +203,7 @@ class WholeMax(Amax):
 
     @staticmethod
     def forward(ctx, a, dims, keepdim):
-        ctx.nan_ties = True
-        return Amax.forward(ctx, a, dims, keepdim)
+        return _reduce_extreme(ctx, np.max, a, dims, keepdim, nan_ties=True)
 
 
 class WholeMin(Amin):
@@ -211,8 +212,7 @@ class WholeMin(Amin):
 
     @staticmethod
     def forward(ctx, a, dims, keepdim):
-        ctx.nan_ties = True
-        return Amin.forward(ctx, a, dims, keepdim)
+        return _reduce_extreme(ctx, np.min, a, dims, keepdim, nan_ties=True)
 
 
 _whole = {Amax: WholeMax, Amin: WholeMin}
