@@ -30,9 +30,11 @@ from math import prod
 from typing import NamedTuple, Sequence
 
 import numpy as np
+from numba import prange
 
 from . import buffers
 from .im2col import col2im, conv_output_size, im2col
+from .parallel import twins
 
 __all__ = ["Geometry", "channel_major", "conv_forward", "conv_forward_in_slices", "conv_input_grad",
            "conv_weight_grad", "im2col_by_channel", "live_taps", "out_spatial"]
@@ -109,11 +111,43 @@ def im2col_by_channel(x: np.ndarray, g: Geometry) -> np.ndarray:
     return im2col(x, g.kernel, g.stride, g.padding, g.dilation, out=out, batch_first=False)
 
 
+@twins(cache=True)
+def _swap_leading_kernel(src, bias, out):
+    """out[i, j, l] = src[j, i, l] + bias[j]: src (J, I, L) -> out (I, J, L), with the bias
+    (J,) added, or none when `bias` is empty.
+
+    Both sides read and write rows of L contiguous values, so this runs at copy speed,
+    where numpy's add from a transposed view with a broadcast bias ran 2.5-4x slower than
+    its plain copy (CNN activations of 1-2.4M values).
+
+    Bounds: the wrapper shapes out as (I, J, L) from src's (J, I, L), and passes a bias of
+    J entries or none, so ij < I*J gives i < I and j < J, l < L on both sides, and bias[j]
+    is read only when the bias has J entries."""
+    n_j, n_i, length = src.shape
+    with_bias = bias.shape[0] > 0
+    for ij in prange(n_i * n_j):
+        i, j = ij // n_j, ij % n_j
+        if with_bias:
+            add = bias[j]
+            for l in range(length):
+                out[i, j, l] = src[j, i, l] + add
+        else:  # a copy, not + 0: that would turn -0.0 into 0.0
+            for l in range(length):
+                out[i, j, l] = src[j, i, l]
+    return out
+
+
+def _swap_leading(src: np.ndarray, bias: np.ndarray | None, out: np.ndarray) -> np.ndarray:
+    """out (I, J, L) = src (J, I, L) with its two leading axes swapped, plus bias (J,) if given."""
+    bias = np.empty(0, src.dtype) if bias is None else np.ascontiguousarray(bias, src.dtype)
+    return _swap_leading_kernel(src.size, src, bias, out)
+
+
 def channel_major(a: np.ndarray) -> np.ndarray:
     """(N, C, *spatial) -> (C, N * prod(spatial)), copied."""
     n, c, length = a.shape[0], a.shape[1], prod(a.shape[2:])
     out = buffers.empty((c, n * length), a.dtype)
-    np.copyto(out.reshape(c, n, length), a.reshape(n, c, length).transpose(1, 0, 2))
+    _swap_leading(np.ascontiguousarray(a).reshape(n, c, length), None, out.reshape(c, n, length))
     return out
 
 
@@ -121,11 +155,7 @@ def _batch_major(a: np.ndarray, shape: tuple, b: np.ndarray | None, out: np.ndar
     """(C, N*L) -> (N, C, *spatial) of `shape` (written into `out` if given), plus the bias b (C,) if given."""
     n, c, length = shape[0], shape[1], prod(shape[2:])
     out = buffers.empty(shape, a.dtype) if out is None else out
-    by_image = a.reshape(c, n, length).transpose(1, 0, 2)
-    if b is None:
-        np.copyto(out.reshape(n, c, length), by_image)
-    else:
-        np.add(by_image, b.reshape(c, 1), out=out.reshape(n, c, length))
+    _swap_leading(a.reshape(c, n, length), b, out.reshape(n, c, length))
     return out
 
 

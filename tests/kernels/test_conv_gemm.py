@@ -1,10 +1,11 @@
-"""conv_gemm's geometry shortcuts: which kernel taps it drops. (Values and gradients of every
-conv path are compared with torch in tests/ops/test_conv.py.)"""
+"""conv_gemm's geometry shortcuts (which kernel taps it drops) and its layout kernel. (Values
+and gradients of every conv path are compared with torch in tests/ops/test_conv.py.)"""
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
-from minitorch.kernels.conv_gemm import Geometry, live_taps
+from minitorch.kernels.conv_gemm import Geometry, _batch_major, channel_major, live_taps
 
 ALL = slice(None)
 
@@ -30,3 +31,21 @@ def test_taps_that_meet_only_padding_are_dropped(spatial, geometry, kept, index)
 ])
 def test_the_kernel_is_kept_whole_when_no_box_of_taps_is_dead(spatial, geometry):
     assert live_taps(spatial, geometry) == (geometry, None)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("shape", [(3, 5, 4, 6), (2, 7, 1), (1, 1, 3, 3), (0, 4, 2, 2), (4, 3, 7, 5)])
+def test_batch_major_and_channel_major_are_the_transposes_plus_bias(twin, shape, dtype):
+    rng = np.random.default_rng(0)
+    n, c, length = shape[0], shape[1], int(np.prod(shape[2:]))
+    a = rng.standard_normal((c, n * length)).astype(dtype)
+    a[:, ::3] = -0.0                      # a copy keeps the sign of zero (adding 0 would not)
+    b = rng.standard_normal(c).astype(dtype)
+    by_image = a.reshape(c, n, length).transpose(1, 0, 2).reshape(shape)
+    np.testing.assert_array_equal(_batch_major(a, shape, b), by_image + b.reshape((1, c) + (1,) * (len(shape) - 2)))
+    copied = _batch_major(a, shape, None)
+    np.testing.assert_array_equal(copied, by_image)
+    assert copied.dtype == dtype and np.array_equal(np.signbit(copied), np.signbit(by_image))
+    np.testing.assert_array_equal(channel_major(by_image), a)
+    # a gradient need not be contiguous (here a transposed view)
+    np.testing.assert_array_equal(channel_major(np.ascontiguousarray(by_image.swapaxes(0, 1)).swapaxes(0, 1)), a)
