@@ -68,7 +68,7 @@ def conv_output_size(size: int, kernel: int, stride: int, padding: int, dilation
 # look positions up in a table of offsets, fast on short or strided rows.
 
 
-@twins(cache=True)
+@twins(cache=True, nogil=True)
 def _im2col_kernel(x, cols, kernel, out_size, stride, padding, dilation):
     """Fill ``cols`` (C*K, N, L), laid out as above, from ``x`` (N, C, D, H, W), for a
     kernel of size ``kernel`` (k1, k2, k3) and an output of size ``out_size`` (o1, o2, o3).
@@ -107,7 +107,7 @@ def _im2col_kernel(x, cols, kernel, out_size, stride, padding, dilation):
     return cols
 
 
-@twins(cache=True)
+@twins(cache=True, nogil=True)
 def _col2im_kernel(cols, x, kernel, out_size, stride, padding, dilation):
     """Zero ``x`` (N, C, D, H, W), then add every entry of ``cols`` (C*K, N, L), laid out
     as in ``_im2col_kernel``, to the input position it was copied from.
@@ -169,7 +169,7 @@ def _window_offsets(in_size, kernel, out_size, stride, padding, dilation):
 # instead, in one loop over all of an image's positions.
 
 
-@twins(cache=True)
+@twins(cache=True, nogil=True)
 def _im2col_table_kernel(x, cols, kernel, out_size, stride, padding, dilation):
     """``_im2col_kernel`` through a table of window offsets; ``x`` is (N, C, D, H, W).
 
@@ -190,7 +190,7 @@ def _im2col_table_kernel(x, cols, kernel, out_size, stride, padding, dilation):
     return cols
 
 
-@twins(cache=True)
+@twins(cache=True, nogil=True)
 def _col2im_table_kernel(cols, x, kernel, out_size, stride, padding, dilation):
     """``_col2im_kernel`` through a table of window offsets; ``x`` is (N, C, D, H, W).
 
@@ -258,13 +258,15 @@ def im2col(
     dilation: Sequence[int],
     out: np.ndarray | None = None,
     batch_first: bool = True,
+    serial: bool = False,
 ) -> np.ndarray:
     """Columns of every kernel window of ``x`` (N, C, *spatial), zero-padded.
 
     Returns (N, C*K, L), with K the kernel volume and L the number of output positions
     (see the module docstring); with ``batch_first=False`` the channel-major (C*K, N*L)
     instead, whose one GEMM with the weight covers the whole batch. ``out``, if given,
-    must be a C-contiguous array of exactly that shape and x's dtype.
+    must be a C-contiguous array of exactly that shape and x's dtype. ``serial=True`` keeps
+    the work on the calling thread (for callers that run their own threads).
     """
     x = np.ascontiguousarray(x)
     n, c, *spatial = x.shape
@@ -280,9 +282,9 @@ def im2col(
             f"im2col: out must be C-contiguous {x.dtype} of shape {shape}, "
             f"got {out.dtype} {out.shape}"
         )
-    kernel_fn = _im2col_table_kernel if _use_tables(out_spatial, stride) else _im2col_kernel
-    kernel_fn(
-        out.size,
+    pair = _im2col_table_kernel if _use_tables(out_spatial, stride) else _im2col_kernel
+    run = pair.serial if serial else lambda *args: pair(out.size, *args)
+    run(
         x.reshape(n, c, *_to_3d(spatial, 1)),
         _cols_3d(out, n, c * prod(kernel), prod(out_spatial), batch_first),
         _to_3d(kernel, 1),
@@ -303,13 +305,14 @@ def col2im(
     dilation: Sequence[int],
     out: np.ndarray | None = None,
     batch_first: bool = True,
+    serial: bool = False,
 ) -> np.ndarray:
     """Adjoint of ``im2col``: sum the columns back into an array of ``input_shape``.
 
     ``cols`` is (N, C*K, L) (or (C*K, N*L) with ``batch_first=False``), as produced by
     ``im2col`` for an input of ``input_shape`` (N, C, *spatial). Entries that came from
     the padding are dropped. Returns (N, C, *spatial) in cols' dtype, written into
-    ``out`` if given (C-contiguous, that shape and dtype).
+    ``out`` if given (C-contiguous, that shape and dtype); ``serial`` as in ``im2col``.
     """
     n, c, *spatial = (int(v) for v in input_shape)
     kernel = tuple(kernel_size)
@@ -328,9 +331,9 @@ def col2im(
             f"col2im: out must be C-contiguous {cols.dtype} of shape {(n, c, *spatial)}, "
             f"got {out.dtype} {out.shape}"
         )
-    kernel_fn = _col2im_table_kernel if _use_tables(out_spatial, stride) else _col2im_kernel
-    kernel_fn(
-        cols.size,
+    pair = _col2im_table_kernel if _use_tables(out_spatial, stride) else _col2im_kernel
+    run = pair.serial if serial else lambda *args: pair(cols.size, *args)
+    run(
         _cols_3d(cols, n, c * prod(kernel), prod(out_spatial), batch_first),
         out.reshape(n, c, *_to_3d(spatial, 1)),
         _to_3d(kernel, 1),

@@ -2,10 +2,16 @@
 and gradients of every conv path are compared with torch in tests/ops/test_conv.py.)"""
 from __future__ import annotations
 
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
 import numpy as np
 import pytest
+import torch
+from threadpoolctl import threadpool_info, threadpool_limits
 
-from minitorch.kernels.conv_gemm import Geometry, _batch_major, channel_major, live_taps
+from minitorch.kernels import conv_gemm
+from minitorch.kernels.conv_gemm import Geometry, _batch_major, channel_major, conv_input_grad, live_taps
 
 ALL = slice(None)
 
@@ -49,3 +55,51 @@ def test_batch_major_and_channel_major_are_the_transposes_plus_bias(twin, shape,
     np.testing.assert_array_equal(channel_major(by_image), a)
     # a gradient need not be contiguous (here a transposed view)
     np.testing.assert_array_equal(channel_major(np.ascontiguousarray(by_image.swapaxes(0, 1)).swapaxes(0, 1)), a)
+
+
+def _blas_threads() -> list:
+    return [lib["num_threads"] for lib in threadpool_info() if lib["user_api"] == "blas"]
+
+
+def _input_grad_case(monkeypatch):
+    """A conv's input gradient in slices of 2 images of 9, and torch's."""
+    rng = np.random.default_rng(0)
+    x_shape, w, gy = (9, 4, 10, 10), rng.standard_normal((6, 4, 3, 3)), rng.standard_normal((9, 6, 8, 8))
+    monkeypatch.setattr(conv_gemm, "_SLICE_COLUMN_BYTES", 2 * 4 * 9 * 64 * gy.itemsize)
+    expected = torch.nn.grad.conv2d_input(x_shape, torch.from_numpy(w), torch.from_numpy(gy)).numpy()
+    geometry = Geometry((3, 3), (1, 1), (0, 0), (1, 1), 1)
+    return (lambda: conv_input_grad(channel_major(gy), w, x_shape, geometry).copy()), expected
+
+
+def test_input_grad_from_concurrent_user_threads_matches_torch_and_leaves_the_blas_threads(monkeypatch):
+    # Two user threads take a conv's input gradient at once: each makes the whole batch in one
+    # GEMM (only the main thread sets the BLAS to one thread for its own threads' slices).
+    input_grad, expected = _input_grad_case(monkeypatch)
+    blas_before = _blas_threads()
+    with ThreadPoolExecutor(2) as users:
+        for got in users.map(lambda _: input_grad(), range(8)):
+            np.testing.assert_allclose(got, expected, rtol=1e-12, atol=1e-12)
+    assert _blas_threads() == blas_before
+    np.testing.assert_allclose(input_grad(), expected, rtol=1e-12, atol=1e-12)  # main: slices on threads
+    assert _blas_threads() == blas_before
+
+
+def test_input_grad_while_another_thread_controls_the_blas_matches_torch(monkeypatch):
+    # threadpoolctl lets one thread at a time set OpenBLAS's thread count; while another holds
+    # it, the main thread cannot set it to one, and runs the slices on its own thread.
+    input_grad, expected = _input_grad_case(monkeypatch)
+    holding, release = threading.Event(), threading.Event()
+
+    def hold_the_blas():
+        with threadpool_limits(limits=_blas_threads()[0], user_api="blas"):
+            holding.set()
+            release.wait()
+
+    holder = threading.Thread(target=hold_the_blas)
+    holder.start()
+    try:
+        holding.wait()
+        np.testing.assert_allclose(input_grad(), expected, rtol=1e-12, atol=1e-12)
+    finally:
+        release.set()
+        holder.join()

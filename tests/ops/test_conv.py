@@ -1,5 +1,6 @@
 """conv1d/2d/3d, conv_transpose1d/2d/3d, unfold/fold: values and all gradients against torch,
 float64 gradcheck, double backward, and torch's errors for bad arguments."""
+import numba
 import numpy as np
 import pytest
 import torch
@@ -79,6 +80,47 @@ def test_conv_without_weight_grad_in_slices_matches_torch(monkeypatch, groups):
     got = minitorch.nn.functional.conv2d(xt, minitorch.tensor(w), minitorch.tensor(b), padding=(0, 1),
                                          groups=groups)
     np.testing.assert_allclose(got.detach().numpy(), expected.numpy(), rtol=1e-5, atol=1e-5)
+
+
+SLICED_GRID = [
+    # nd, C, O, spatial, kernel, kwargs (batch of 7)
+    (2, 4, 6, (6, 5), (3, 3), dict(padding=(0, 1), groups=2)),
+    (2, 3, 4, (9, 8), (3, 2), dict(stride=(2, 1), padding=1, dilation=(1, 2))),
+    (2, 2, 3, (12, 13), (3, 3), dict(padding=1)),                   # row kernels
+    (1, 3, 4, (11,), (3,), dict(stride=2, padding=2)),
+    (3, 2, 3, (3, 4, 3), (2, 2, 2), dict(padding=1)),
+]
+
+
+@pytest.fixture(params=[1, None], ids=["1 thread", "all threads"])
+def numba_threads(request):
+    """Run a test with numba's (and so the conv slices') thread count at 1, or left as it is."""
+    before = numba.get_num_threads()
+    numba.set_num_threads(request.param or before)
+    yield numba.get_num_threads()
+    numba.set_num_threads(before)
+
+
+@pytest.mark.parametrize("images_per_slice", [1, 3, 7])
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("nd,c,o,spatial,kernel,kw", SLICED_GRID)
+def test_input_grad_in_slices_matches_torch(monkeypatch, numba_threads, nd, c, o, spatial, kernel, kw, dtype,
+                                            images_per_slice):
+    # The input gradient (and conv_transpose) runs a few images at a time, on one thread or
+    # shared among threads: slices of 1, of 3, 3 and 1, and the whole batch of 7 are all
+    # compared with torch, values and gradients.
+    from minitorch.kernels import conv_gemm
+    groups = kw.get("groups", 1)
+    x, w, b = randn(7, c, *spatial, dtype=dtype), randn(o, c // groups, *kernel, dtype=dtype, seed=1), \
+        randn(o, dtype=dtype, seed=2)
+    out_positions = getattr(torch.nn.functional, F_NAMES[nd])(
+        torch.zeros(1, c, *spatial), torch.zeros(o, c // groups, *kernel), **kw).shape[2:].numel()
+    per_image = c * int(np.prod(kernel)) * out_positions * x.itemsize  # one image's columns
+    monkeypatch.setattr(conv_gemm, "_SLICE_COLUMN_BYTES", images_per_slice * per_image)
+    name = F_NAMES[nd]
+    assert_matches_torch(lambda lib, x, w, b: getattr(F(lib), name)(x, w, b, **kw), x, w, b)
+    y = getattr(torch.nn.functional, name)(torch.from_numpy(x), torch.from_numpy(w), **kw).numpy()
+    assert_matches_torch(lambda lib, y, w: getattr(F(lib), T_NAMES[nd])(y, w, **kw), y, w)
 
 
 TRANSPOSE_GRID = [
