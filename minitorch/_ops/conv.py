@@ -17,8 +17,7 @@ import numpy as np
 from .. import kernels
 from .._tensor import Tensor
 from ..autograd.function import Function
-from ..kernels.conv_gemm import (Geometry, channel_major, conv_forward, conv_forward_in_slices, conv_input_grad,
-                                 conv_weight_grad, im2col_by_channel, out_spatial)
+from ..kernels.conv_gemm import Geometry, channel_major, conv_forward, conv_input_grad, conv_weight_grad, out_spatial
 from ._common import half_as_float, ntuple
 from .padding import pad as _pad
 
@@ -42,12 +41,7 @@ class Conv(Function):
     def forward(ctx, x, w, b, geom):
         ctx.geom = geom
         ctx.save_for_backward(x, w)
-        if not ctx.needs_input_grad[1]:
-            ctx.cols = None
-            return conv_forward_in_slices(x, w, b, geom)
-        # The columns are the expensive part of the weight gradient: keep them for backward.
-        ctx.cols = im2col_by_channel(x, geom)
-        return conv_forward(x, w, b, geom, ctx.cols)
+        return conv_forward(x, w, b, geom)
 
     @staticmethod
     def backward(ctx, grad):
@@ -56,9 +50,8 @@ class Conv(Function):
         # Both products read the gradient channel-major: transpose it once for the two.
         gy_by_channel = channel_major(grad._array) if need[0] or need[1] else None
         gx = ConvTranspose.apply(grad, w, None, ctx.geom, tuple(x.shape), gy_by_channel) if need[0] else None
-        gw = ConvWeight.apply(x, grad, tuple(w.shape), ctx.geom, ctx.cols, gy_by_channel) if need[1] else None
+        gw = ConvWeight.apply(x, grad, tuple(w.shape), ctx.geom, gy_by_channel) if need[1] else None
         gb = _bias_grad(grad) if need[2] else None
-        ctx.cols = None  # free for the next step's columns (a second backward makes them again)
         return gx, gw, gb, None
 
 
@@ -85,7 +78,7 @@ class ConvTranspose(Function):
         x, w = ctx.saved_tensors
         need = ctx.needs_input_grad
         gx = Conv.apply(grad, w, None, ctx.geom) if need[0] else None
-        gw = ConvWeight.apply(grad, x, tuple(w.shape), ctx.geom, None, None) if need[1] else None
+        gw = ConvWeight.apply(grad, x, tuple(w.shape), ctx.geom, None) if need[1] else None
         gb = _bias_grad(grad) if need[2] else None
         return gx, gw, gb, None, None, None
 
@@ -93,16 +86,16 @@ class ConvTranspose(Function):
 class ConvWeight(Function):
     """The weight-gradient of `Conv`: a function of the conv input x and output-gradient gy.
 
-    `cols` and `gy_by_channel` are x's columns and gy in channel-major layout, or None to make them here.
+    `gy_by_channel` is gy in channel-major layout, or None to make it here.
     """
 
     @staticmethod
-    def forward(ctx, x, gy, w_shape, geom, cols, gy_by_channel):
+    def forward(ctx, x, gy, w_shape, geom, gy_by_channel):
         ctx.geom = geom
         ctx.save_for_backward(x, gy)
         if gy_by_channel is None:
             gy_by_channel = channel_major(gy)
-        return conv_weight_grad(x, gy_by_channel, w_shape, geom, cols)
+        return conv_weight_grad(x, gy_by_channel, w_shape, geom)
 
     @staticmethod
     def backward(ctx, grad):
@@ -110,7 +103,7 @@ class ConvWeight(Function):
         need = ctx.needs_input_grad
         gx = ConvTranspose.apply(gy, grad, None, ctx.geom, tuple(x.shape), None) if need[0] else None
         ggy = Conv.apply(x, grad, None, ctx.geom) if need[1] else None
-        return gx, ggy, None, None, None, None
+        return gx, ggy, None, None, None
 
 
 # --------------------------------------------------------------------------- argument checks

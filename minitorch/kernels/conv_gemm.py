@@ -40,8 +40,8 @@ from . import buffers
 from .im2col import col2im, conv_output_size, im2col
 from .parallel import twins
 
-__all__ = ["Geometry", "channel_major", "conv_forward", "conv_forward_in_slices", "conv_input_grad",
-           "conv_weight_grad", "im2col_by_channel", "live_taps", "out_spatial"]
+__all__ = ["Geometry", "channel_major", "conv_forward", "conv_input_grad", "conv_weight_grad", "live_taps",
+           "out_spatial"]
 
 
 class Geometry(NamedTuple):
@@ -106,16 +106,7 @@ def _pointwise(g: Geometry) -> bool:
     return all(k == 1 for k in g.kernel) and all(s == 1 for s in g.stride) and not any(g.padding)
 
 
-def im2col_by_channel(x: np.ndarray, g: Geometry) -> np.ndarray:
-    """The (C*K, N*L) columns of x (N, C, *spatial), for the live taps only (`live_taps`)."""
-    g = live_taps(x.shape[2:], g)[0]
-    if _pointwise(g):
-        return channel_major(x)
-    out = buffers.empty(_cols_shape(x.shape, g), x.dtype)
-    return im2col(x, g.kernel, g.stride, g.padding, g.dilation, out=out, batch_first=False)
-
-
-@twins(cache=True)
+@twins(cache=True, nogil=True)
 def _swap_leading_kernel(src, bias, out):
     """out[i, j, l] = src[j, i, l] + bias[j]: src (J, I, L) -> out (I, J, L), with the bias
     (J,) added, or none when `bias` is empty.
@@ -141,9 +132,12 @@ def _swap_leading_kernel(src, bias, out):
     return out
 
 
-def _swap_leading(src: np.ndarray, bias: np.ndarray | None, out: np.ndarray) -> np.ndarray:
-    """out (I, J, L) = src (J, I, L) with its two leading axes swapped, plus bias (J,) if given."""
+def _swap_leading(src: np.ndarray, bias: np.ndarray | None, out: np.ndarray, serial: bool = False) -> np.ndarray:
+    """out (I, J, L) = src (J, I, L) with its two leading axes swapped, plus bias (J,) if given
+    (on the calling thread only if `serial`)."""
     bias = np.empty(0, src.dtype) if bias is None else np.ascontiguousarray(bias, src.dtype)
+    if serial:
+        return _swap_leading_kernel.serial(src, bias, out)
     return _swap_leading_kernel(src.size, src, bias, out)
 
 
@@ -155,54 +149,21 @@ def channel_major(a: np.ndarray) -> np.ndarray:
     return out
 
 
-def _batch_major(a: np.ndarray, shape: tuple, b: np.ndarray | None, out: np.ndarray | None = None) -> np.ndarray:
+def _batch_major(a: np.ndarray, shape: tuple, b: np.ndarray | None, out: np.ndarray | None = None,
+                 serial: bool = False) -> np.ndarray:
     """(C, N*L) -> (N, C, *spatial) of `shape` (written into `out` if given), plus the bias b (C,) if given."""
     n, c, length = shape[0], shape[1], prod(shape[2:])
     out = buffers.empty(shape, a.dtype) if out is None else out
-    _swap_leading(a.reshape(c, n, length), b, out.reshape(n, c, length))
+    _swap_leading(a.reshape(c, n, length), b, out.reshape(n, c, length), serial)
     return out
 
 
-def conv_forward(x: np.ndarray, w: np.ndarray, b: np.ndarray | None, g: Geometry,
-                 cols: np.ndarray | None = None, out: np.ndarray | None = None) -> np.ndarray:
-    """y (N, O, *out) = conv(x (N, C, *in), w (O, C/G, *k)) + b, from x's columns if given
-    (into `out` if given)."""
-    if cols is None:
-        cols = im2col_by_channel(x, g)
-    g, taps = live_taps(x.shape[2:], g)
-    w = w if taps is None else w[taps]
-    out_ch = w.shape[0]
-    y_by_channel = buffers.empty((out_ch, cols.shape[1]), np.result_type(x, w))
-    np.matmul(w.reshape(g.groups, out_ch // g.groups, -1), _by_group(cols, g.groups),
-              out=_by_group(y_by_channel, g.groups))
-    return _batch_major(y_by_channel, (x.shape[0], out_ch) + out_spatial(x.shape[2:], g), b, out)
-
-
-# Without a weight gradient the columns are not kept, so the batch can go through in
-# slices whose columns stay cache-sized: a whole test batch of 1000 MNIST images would
-# otherwise fill (and page-fault) a 660 MB column matrix for one product.
-_COLUMN_BYTES_PER_SLICE = 8 * 2**20
-
-
-def conv_forward_in_slices(x: np.ndarray, w: np.ndarray, b: np.ndarray | None, g: Geometry) -> np.ndarray:
-    """y = conv(x, w) + b computed a few images at a time (the columns are thrown away)."""
-    n = x.shape[0]
-    c_k, cols_len = _cols_shape(x.shape, g)
-    per_image = max(1, c_k * cols_len // max(n, 1) * x.itemsize)
-    step = max(1, _COLUMN_BYTES_PER_SLICE // per_image)
-    if step >= n:
-        return conv_forward(x, w, b, g)
-    y = buffers.empty((n, w.shape[0]) + out_spatial(x.shape[2:], g), np.result_type(x, w))
-    for start in range(0, n, step):
-        conv_forward(x[start:start + step], w, b, g, out=y[start:start + step])
-    return y
-
-
 # --------------------------------------------------------------------------- slices on threads
-# The input gradient's columns are written by a GEMM and read once, at once, by col2im. Made
-# a few images at a time they stay in a core's 1 MB L2 cache between the two, where the whole
-# batch's (42 MB for the examples CNN's second conv) would go out to memory and back. The
-# slices are shared among `numba.get_num_threads()` threads, each running its own GEMMs on
+# Each product goes through the batch a slice of images at a time, whose columns are made
+# and used at once: im2col then the GEMM (forward, weight gradient), the GEMM then col2im
+# (input gradient). A slice's columns stay in a core's 1 MB L2 cache between the two, where
+# the whole batch's (42 MB for the examples CNN's second conv) would go out to memory and
+# back; a test batch of 1000 images would fill 660 MB of them. The slices are shared among `numba.get_num_threads()` threads, each running its own GEMMs on
 # the BLAS's calling thread and its own serial col2im, with no handoff between them: a
 # multi-threaded BLAS call per slice would wait for the BLAS's second thread at every slice,
 # which on a shared machine can mean a scheduler tick each (measured: 2-9x slower than the
@@ -247,21 +208,76 @@ def _slicing(n: int, c_k: int, length: int, itemsize: int) -> tuple[int, int]:
     return step, min(numba.get_num_threads(), -(-n // step)) if n else 1
 
 
+def _plan(x_shape: tuple, g: Geometry, itemsize: int) -> tuple[int, int, int, int]:
+    """(C*K, L, images per slice, threads) for the columns of an input of x_shape."""
+    c_k, n_l = _cols_shape(x_shape, g)
+    length = n_l // max(x_shape[0], 1)
+    return (c_k, length) + _slicing(x_shape[0], c_k, length, itemsize)
+
+
+def _slices(n: int, step: int, share: int, shares: int):
+    """The (start, stop) image ranges of one thread's share: every shares-th slice of step images."""
+    for start in range(share * step, n, shares * step):
+        yield start, min(n, start + step)
+
+
+def _run(work: Callable[[int, int], None], threads: int) -> None:
+    """work(0, 1) on this thread, or shared among `threads` threads (`_on_threads`)."""
+    if threads == 1:
+        work(0, 1)
+    else:
+        _on_threads(work, threads)
+
+
+def _live_weight(w: np.ndarray, x_shape: tuple, g: Geometry) -> tuple[np.ndarray, Geometry]:
+    """w's live taps as (G, O/G, C/G*K) and the geometry without the dead ones (`live_taps`)."""
+    g, taps = live_taps(tuple(x_shape[2:]), g)
+    w = w if taps is None else w[taps]
+    return w.reshape(g.groups, w.shape[0] // g.groups, -1), g
+
+
+def conv_forward(x: np.ndarray, w: np.ndarray, b: np.ndarray | None, g: Geometry) -> np.ndarray:
+    """y (N, O, *out) = conv(x (N, C, *in), w (O, C/G, *k)) + b: im2col, GEMM and the
+    transposing copy with the bias, a slice of images at a time."""
+    w3, g = _live_weight(w, x.shape, g)
+    out_ch = w.shape[0]
+    y = buffers.empty((x.shape[0], out_ch) + out_spatial(x.shape[2:], g), np.result_type(x, w))
+    if _pointwise(g):  # the columns are x itself: one GEMM over the batch
+        y_by_channel = buffers.empty((out_ch, y.size // max(out_ch, 1)), y.dtype)
+        np.matmul(w3, _by_group(channel_major(x), g.groups), out=_by_group(y_by_channel, g.groups))
+        return _batch_major(y_by_channel, y.shape, b, y)
+    x = np.ascontiguousarray(x)
+    n = x.shape[0]
+    c_k, length, step, threads = _plan(x.shape, g, x.itemsize)
+    cols_part, y_part = c_k * min(step, n) * length, out_ch * min(step, n) * length
+    flat_cols = buffers.empty((threads * cols_part,), x.dtype)   # each thread's part of the two buffers
+    flat_y = buffers.empty((threads * y_part,), y.dtype)
+
+    def work(share: int, shares: int) -> None:
+        for start, stop in _slices(n, step, share, shares):
+            m = (stop - start) * length
+            cols = flat_cols[share * cols_part:share * cols_part + c_k * m].reshape(c_k, m)
+            im2col(x[start:stop], g.kernel, g.stride, g.padding, g.dilation, out=cols, batch_first=False,
+                   serial=shares > 1)
+            y_by_channel = flat_y[share * y_part:share * y_part + out_ch * m].reshape(out_ch, m)
+            np.matmul(w3, _by_group(cols, g.groups), out=_by_group(y_by_channel, g.groups))
+            _batch_major(y_by_channel, y[start:stop].shape, b, y[start:stop], serial=shares > 1)
+
+    _run(work, threads)
+    return y
+
+
 def conv_input_grad(gy_by_channel: np.ndarray, w: np.ndarray, x_shape: tuple, g: Geometry) -> np.ndarray:
     """The adjoint of conv in x, from the output gradient's channel-major form (O, N*L):
     scatter W^T @ gy back over the windows (col2im), a slice of images at a time."""
-    g, taps = live_taps(tuple(x_shape[2:]), g)
-    w = w if taps is None else w[taps]
-    out_ch = w.shape[0]
-    w3_t = w.reshape(g.groups, out_ch // g.groups, -1).transpose(0, 2, 1)
+    w3, g = _live_weight(w, x_shape, g)
+    w3_t = w3.transpose(0, 2, 1)
     if _pointwise(g):
         cols = buffers.empty(_cols_shape(x_shape, g), gy_by_channel.dtype)
         np.matmul(w3_t, _by_group(gy_by_channel, g.groups), out=_by_group(cols, g.groups))
         return _batch_major(cols, tuple(x_shape), None)
     n = x_shape[0]
-    c_k, n_l = _cols_shape(x_shape, g)
-    length = n_l // max(n, 1)
-    step, threads = _slicing(n, c_k, length, gy_by_channel.itemsize)
+    c_k, length, step, threads = _plan(tuple(x_shape), g, gy_by_channel.itemsize)
     gx = buffers.empty(tuple(x_shape), gy_by_channel.dtype)
     # One columns buffer per thread; the first c_k * images * length values of a thread's
     # part are a contiguous (C*K, images*L) matrix, a last slice's smaller one included.
@@ -269,31 +285,48 @@ def conv_input_grad(gy_by_channel: np.ndarray, w: np.ndarray, x_shape: tuple, g:
     flat = buffers.empty((threads * part,), gy_by_channel.dtype)
 
     def work(share: int, shares: int) -> None:
-        for start in range(share * step, n, shares * step):
-            stop = min(n, start + step)
+        for start, stop in _slices(n, step, share, shares):
             cols = flat[share * part:share * part + c_k * (stop - start) * length].reshape(c_k, -1)
             np.matmul(w3_t, _by_group(gy_by_channel[:, start * length:stop * length], g.groups),
                       out=_by_group(cols, g.groups))
             col2im(cols, (stop - start,) + tuple(x_shape[1:]), g.kernel, g.stride, g.padding, g.dilation,
                    out=gx[start:stop], batch_first=False, serial=shares > 1)
 
-    if threads == 1:
-        work(0, 1)
-    else:
-        _on_threads(work, threads)
+    _run(work, threads)
     return gx
 
 
-def conv_weight_grad(x: np.ndarray, gy_by_channel: np.ndarray, w_shape: tuple, g: Geometry,
-                     cols: np.ndarray | None = None) -> np.ndarray:
-    """The adjoint of conv in w, from x's columns (if given) and the output gradient's
-    channel-major form (O, N*L): one GEMM over the batch per group."""
-    if cols is None:
-        cols = im2col_by_channel(x, g)
-    taps = live_taps(x.shape[2:], g)[1]
+def conv_weight_grad(x: np.ndarray, gy_by_channel: np.ndarray, w_shape: tuple, g: Geometry) -> np.ndarray:
+    """The adjoint of conv in w, from x and the output gradient's channel-major form (O, N*L):
+    gy @ cols^T summed over slices of images, whose columns are made again here (in cache,
+    cheaper than keeping the whole batch's from the forward pass in memory)."""
+    g, taps = live_taps(x.shape[2:], g)
     # cols @ gy^T, then a transpose of the small result: for the few output channels of a
     # small CNN, BLAS runs this long product about twice as fast as gy @ cols^T.
-    gw_t = np.matmul(_by_group(cols, g.groups), _by_group(gy_by_channel, g.groups).transpose(0, 2, 1))
+    if _pointwise(g):
+        gw_t = np.matmul(_by_group(channel_major(x), g.groups), _by_group(gy_by_channel, g.groups).transpose(0, 2, 1))
+    else:
+        x = np.ascontiguousarray(x)
+        n = x.shape[0]
+        c_k, length, step, threads = _plan(x.shape, g, x.itemsize)
+        part = c_k * min(step, n) * length
+        flat = buffers.empty((threads * part,), x.dtype)
+        out_ch = gy_by_channel.shape[0]
+        sums = np.zeros((threads, g.groups, c_k // g.groups, out_ch // g.groups), np.result_type(x, gy_by_channel))
+
+        def work(share: int, shares: int) -> None:
+            product = np.empty_like(sums[share])
+            for start, stop in _slices(n, step, share, shares):
+                cols = flat[share * part:share * part + c_k * (stop - start) * length].reshape(c_k, -1)
+                im2col(x[start:stop], g.kernel, g.stride, g.padding, g.dilation, out=cols, batch_first=False,
+                       serial=shares > 1)
+                np.matmul(_by_group(cols, g.groups),
+                          _by_group(gy_by_channel[:, start * length:stop * length], g.groups).transpose(0, 2, 1),
+                          out=product)
+                sums[share] += product
+
+        _run(work, threads)
+        gw_t = sums.sum(0) if threads > 1 else sums[0]
     gw_live = gw_t.transpose(0, 2, 1)
     if taps is None:
         return np.ascontiguousarray(gw_live).reshape(w_shape)

@@ -68,7 +68,7 @@ def test_conv_without_weight_grad_in_slices_matches_torch(monkeypatch, groups):
     from minitorch.kernels import conv_gemm
     x, w, b = randn(7, 4, 6, 5), randn(6, 4 // groups, 3, 3, seed=1), randn(6, seed=2)
     per_image = 4 * 9 * (4 * 5) * x.itemsize  # C*K*L*itemsize of one image's columns (L: 4x5 outputs)
-    monkeypatch.setattr(conv_gemm, "_COLUMN_BYTES_PER_SLICE", 3 * per_image)
+    monkeypatch.setattr(conv_gemm, "_SLICE_COLUMN_BYTES", 3 * per_image)
     expected = torch.nn.functional.conv2d(torch.from_numpy(x), torch.from_numpy(w), torch.from_numpy(b),
                                           padding=(0, 1), groups=groups)
     with minitorch.no_grad():
