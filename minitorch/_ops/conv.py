@@ -41,7 +41,9 @@ class Conv(Function):
     def forward(ctx, x, w, b, geom):
         ctx.geom = geom
         ctx.save_for_backward(x, w)
-        return conv_forward(x, w, b, geom)
+        # The columns are the expensive part of the weight gradient: keep them for backward.
+        y, ctx.cols = conv_forward(x, w, b, geom, keep_columns=ctx.needs_input_grad[1])
+        return y
 
     @staticmethod
     def backward(ctx, grad):
@@ -50,8 +52,9 @@ class Conv(Function):
         # Both products read the gradient channel-major: transpose it once for the two.
         gy_by_channel = channel_major(grad._array) if need[0] or need[1] else None
         gx = ConvTranspose.apply(grad, w, None, ctx.geom, tuple(x.shape), gy_by_channel) if need[0] else None
-        gw = ConvWeight.apply(x, grad, tuple(w.shape), ctx.geom, gy_by_channel) if need[1] else None
+        gw = ConvWeight.apply(x, grad, tuple(w.shape), ctx.geom, ctx.cols, gy_by_channel) if need[1] else None
         gb = _bias_grad(grad) if need[2] else None
+        ctx.cols = None  # free for the next step's columns (a second backward makes them again)
         return gx, gw, gb, None
 
 
@@ -78,7 +81,7 @@ class ConvTranspose(Function):
         x, w = ctx.saved_tensors
         need = ctx.needs_input_grad
         gx = Conv.apply(grad, w, None, ctx.geom) if need[0] else None
-        gw = ConvWeight.apply(grad, x, tuple(w.shape), ctx.geom, None) if need[1] else None
+        gw = ConvWeight.apply(grad, x, tuple(w.shape), ctx.geom, None, None) if need[1] else None
         gb = _bias_grad(grad) if need[2] else None
         return gx, gw, gb, None, None, None
 
@@ -86,16 +89,17 @@ class ConvTranspose(Function):
 class ConvWeight(Function):
     """The weight-gradient of `Conv`: a function of the conv input x and output-gradient gy.
 
-    `gy_by_channel` is gy in channel-major layout, or None to make it here.
+    `cols` and `gy_by_channel` are x's columns kept by `Conv` and gy in channel-major layout,
+    or None to make them here.
     """
 
     @staticmethod
-    def forward(ctx, x, gy, w_shape, geom, gy_by_channel):
+    def forward(ctx, x, gy, w_shape, geom, cols, gy_by_channel):
         ctx.geom = geom
         ctx.save_for_backward(x, gy)
         if gy_by_channel is None:
             gy_by_channel = channel_major(gy)
-        return conv_weight_grad(x, gy_by_channel, w_shape, geom)
+        return conv_weight_grad(x, gy_by_channel, w_shape, geom, cols)
 
     @staticmethod
     def backward(ctx, grad):
@@ -103,7 +107,7 @@ class ConvWeight(Function):
         need = ctx.needs_input_grad
         gx = ConvTranspose.apply(gy, grad, None, ctx.geom, tuple(x.shape), None) if need[0] else None
         ggy = Conv.apply(x, grad, None, ctx.geom) if need[1] else None
-        return gx, ggy, None, None, None
+        return gx, ggy, None, None, None, None
 
 
 # --------------------------------------------------------------------------- argument checks

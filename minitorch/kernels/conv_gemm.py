@@ -204,14 +204,16 @@ def _slicing(n: int, c_k: int, length: int, itemsize: int) -> tuple[int, int]:
     whole batch in one GEMM on the BLAS's threads."""
     if threading.current_thread() is not threading.main_thread():
         return max(n, 1), 1
-    step = max(1, _SLICE_COLUMN_BYTES // max(1, c_k * length * itemsize))
-    return step, min(numba.get_num_threads(), -(-n // step)) if n else 1
+    per_image = max(1, c_k * length * itemsize)
+    step, threads = max(1, _SLICE_COLUMN_BYTES // per_image), numba.get_num_threads()
+    if n * per_image >= _SLICE_COLUMN_BYTES:  # work enough for every thread: give each a slice at least
+        step = min(step, -(-n // threads))
+    return step, min(threads, -(-n // step)) if n else 1
 
 
 def _plan(x_shape: tuple, g: Geometry, itemsize: int) -> tuple[int, int, int, int]:
     """(C*K, L, images per slice, threads) for the columns of an input of x_shape."""
-    c_k, n_l = _cols_shape(x_shape, g)
-    length = n_l // max(x_shape[0], 1)
+    c_k, length = x_shape[1] * prod(g.kernel), prod(out_spatial(x_shape[2:], g))
     return (c_k, length) + _slicing(x_shape[0], c_k, length, itemsize)
 
 
@@ -236,35 +238,49 @@ def _live_weight(w: np.ndarray, x_shape: tuple, g: Geometry) -> tuple[np.ndarray
     return w.reshape(g.groups, w.shape[0] // g.groups, -1), g
 
 
-def conv_forward(x: np.ndarray, w: np.ndarray, b: np.ndarray | None, g: Geometry) -> np.ndarray:
+def _slice_of(cols: np.ndarray, start: int, stop: int, length: int) -> np.ndarray:
+    """Images [start, stop) of columns laid out by slices, (slices, C*K, step*L) with start a
+    multiple of step: slice start // step, as a contiguous (C*K, (stop-start)*L) matrix (the
+    first values of its part, so that a last, shorter slice is contiguous too)."""
+    c_k, step_length = cols.shape[1:]
+    at = start // (step_length // length) * c_k * step_length
+    return cols.reshape(-1)[at:at + c_k * (stop - start) * length].reshape(c_k, -1)
+
+
+def conv_forward(x: np.ndarray, w: np.ndarray, b: np.ndarray | None, g: Geometry,
+                 keep_columns: bool = False) -> tuple[np.ndarray, np.ndarray | None]:
     """y (N, O, *out) = conv(x (N, C, *in), w (O, C/G, *k)) + b: im2col, GEMM and the
-    transposing copy with the bias, a slice of images at a time."""
+    transposing copy with the bias, a slice of images at a time. With `keep_columns`, also
+    x's columns for the weight gradient, laid out by slices (slices, C*K, step*L) (see
+    `_slice_of`); None for a 1x1 kernel, whose columns are x."""
     w3, g = _live_weight(w, x.shape, g)
     out_ch = w.shape[0]
     y = buffers.empty((x.shape[0], out_ch) + out_spatial(x.shape[2:], g), np.result_type(x, w))
     if _pointwise(g):  # the columns are x itself: one GEMM over the batch
         y_by_channel = buffers.empty((out_ch, y.size // max(out_ch, 1)), y.dtype)
         np.matmul(w3, _by_group(channel_major(x), g.groups), out=_by_group(y_by_channel, g.groups))
-        return _batch_major(y_by_channel, y.shape, b, y)
+        return _batch_major(y_by_channel, y.shape, b, y), None
     x = np.ascontiguousarray(x)
     n = x.shape[0]
     c_k, length, step, threads = _plan(x.shape, g, x.itemsize)
-    cols_part, y_part = c_k * min(step, n) * length, out_ch * min(step, n) * length
-    flat_cols = buffers.empty((threads * cols_part,), x.dtype)   # each thread's part of the two buffers
+    # Kept columns take a part per slice; otherwise each thread reuses one part for all of its slices.
+    cols = buffers.empty(((-(-n // step) if keep_columns else threads), c_k, step * length), x.dtype)
+    y_part = out_ch * min(step, n) * length
     flat_y = buffers.empty((threads * y_part,), y.dtype)
 
     def work(share: int, shares: int) -> None:
         for start, stop in _slices(n, step, share, shares):
-            m = (stop - start) * length
-            cols = flat_cols[share * cols_part:share * cols_part + c_k * m].reshape(c_k, m)
-            im2col(x[start:stop], g.kernel, g.stride, g.padding, g.dilation, out=cols, batch_first=False,
+            first = start if keep_columns else share * step  # where in `cols` this slice's go
+            slice_cols = _slice_of(cols, first, first + stop - start, length)
+            im2col(x[start:stop], g.kernel, g.stride, g.padding, g.dilation, out=slice_cols, batch_first=False,
                    serial=shares > 1)
+            m = (stop - start) * length
             y_by_channel = flat_y[share * y_part:share * y_part + out_ch * m].reshape(out_ch, m)
-            np.matmul(w3, _by_group(cols, g.groups), out=_by_group(y_by_channel, g.groups))
+            np.matmul(w3, _by_group(slice_cols, g.groups), out=_by_group(y_by_channel, g.groups))
             _batch_major(y_by_channel, y[start:stop].shape, b, y[start:stop], serial=shares > 1)
 
     _run(work, threads)
-    return y
+    return y, cols if keep_columns else None
 
 
 def conv_input_grad(gy_by_channel: np.ndarray, w: np.ndarray, x_shape: tuple, g: Geometry) -> np.ndarray:
@@ -296,10 +312,10 @@ def conv_input_grad(gy_by_channel: np.ndarray, w: np.ndarray, x_shape: tuple, g:
     return gx
 
 
-def conv_weight_grad(x: np.ndarray, gy_by_channel: np.ndarray, w_shape: tuple, g: Geometry) -> np.ndarray:
-    """The adjoint of conv in w, from x and the output gradient's channel-major form (O, N*L):
-    gy @ cols^T summed over slices of images, whose columns are made again here (in cache,
-    cheaper than keeping the whole batch's from the forward pass in memory)."""
+def conv_weight_grad(x: np.ndarray, gy_by_channel: np.ndarray, w_shape: tuple, g: Geometry,
+                     cols: np.ndarray | None = None) -> np.ndarray:
+    """The adjoint of conv in w, from x (or its columns `cols` kept by `conv_forward`) and the
+    output gradient's channel-major form (O, N*L): cols @ gy^T summed over slices of images."""
     g, taps = live_taps(x.shape[2:], g)
     # cols @ gy^T, then a transpose of the small result: for the few output channels of a
     # small CNN, BLAS runs this long product about twice as fast as gy @ cols^T.
@@ -309,18 +325,22 @@ def conv_weight_grad(x: np.ndarray, gy_by_channel: np.ndarray, w_shape: tuple, g
         x = np.ascontiguousarray(x)
         n = x.shape[0]
         c_k, length, step, threads = _plan(x.shape, g, x.itemsize)
-        part = c_k * min(step, n) * length
-        flat = buffers.empty((threads * part,), x.dtype)
+        made_here = cols is None
+        if made_here:  # made again a slice at a time, each thread into its own part
+            cols = buffers.empty((threads, c_k, step * length), x.dtype)
+        step = cols.shape[2] // length
         out_ch = gy_by_channel.shape[0]
         sums = np.zeros((threads, g.groups, c_k // g.groups, out_ch // g.groups), np.result_type(x, gy_by_channel))
 
         def work(share: int, shares: int) -> None:
             product = np.empty_like(sums[share])
             for start, stop in _slices(n, step, share, shares):
-                cols = flat[share * part:share * part + c_k * (stop - start) * length].reshape(c_k, -1)
-                im2col(x[start:stop], g.kernel, g.stride, g.padding, g.dilation, out=cols, batch_first=False,
-                       serial=shares > 1)
-                np.matmul(_by_group(cols, g.groups),
+                first = share * step if made_here else start
+                slice_cols = _slice_of(cols, first, first + stop - start, length)
+                if made_here:
+                    im2col(x[start:stop], g.kernel, g.stride, g.padding, g.dilation, out=slice_cols,
+                           batch_first=False, serial=shares > 1)
+                np.matmul(_by_group(slice_cols, g.groups),
                           _by_group(gy_by_channel[:, start * length:stop * length], g.groups).transpose(0, 2, 1),
                           out=product)
                 sums[share] += product

@@ -123,6 +123,27 @@ def test_input_grad_in_slices_matches_torch(monkeypatch, numba_threads, nd, c, o
     assert_matches_torch(lambda lib, y, w: getattr(F(lib), T_NAMES[nd])(y, w, **kw), y, w)
 
 
+def test_weight_grad_from_columns_kept_in_other_slices_matches_torch(monkeypatch):
+    # The forward pass keeps x's columns in its slices (7 images in one, on one thread); the
+    # backward pass, on all threads, would cut the batch differently (4 + 3) and must read
+    # the kept columns as they were cut.
+    from minitorch.kernels import conv_gemm
+    x, w, gy = randn(7, 4, 6, 5), randn(6, 2, 3, 3, seed=1), randn(7, 6, 4, 5, seed=2)
+    monkeypatch.setattr(conv_gemm, "_SLICE_COLUMN_BYTES", 7 * 4 * 9 * 20 * x.itemsize)
+    threads = numba.get_num_threads()
+    xt, wt = minitorch.tensor(x, requires_grad=True), minitorch.tensor(w, requires_grad=True)
+    numba.set_num_threads(1)
+    try:
+        y = minitorch.nn.functional.conv2d(xt, wt, padding=(0, 1), groups=2)
+    finally:
+        numba.set_num_threads(threads)
+    y.backward(minitorch.tensor(gy))
+    x_t, w_t = torch.tensor(x, requires_grad=True), torch.tensor(w, requires_grad=True)
+    torch.nn.functional.conv2d(x_t, w_t, padding=(0, 1), groups=2).backward(torch.tensor(gy))
+    np.testing.assert_allclose(wt.grad.numpy(), w_t.grad.numpy(), rtol=1e-4, atol=1e-4)
+    np.testing.assert_allclose(xt.grad.numpy(), x_t.grad.numpy(), rtol=1e-4, atol=1e-4)
+
+
 TRANSPOSE_GRID = [
     (1, 2, 4, 3, (5,), (3,), dict(stride=2, padding=1, output_padding=1)),
     (2, 2, 4, 6, (4, 3), (3, 3), dict(stride=2, padding=1, output_padding=1, groups=2)),
