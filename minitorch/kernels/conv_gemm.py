@@ -7,13 +7,13 @@ Three array computations describe a convolution y = conv(x, w) with a fixed geom
     conv_input_grad(gy, w)      gx  = col2im(W^T @ gy)      (a transposed convolution)
     conv_weight_grad(x, gy)     gw  = gy @ im2col(x)^T
 
-The columns are channel-major, (C*K, N*L): each product is ONE GEMM over the whole batch
-(per group). One large GEMM keeps every BLAS thread busy, where a stacked matmul per image
-pays the threads' handoff once per image, and the weight gradient needs no per-image
-partial sums. The price is a transposing copy between the GEMM's (O, N*L) order and the
-tensors' (N, O, L) order, one pass over the output, which also adds the bias on the way;
-a backward pass makes that copy of the output gradient once and hands it to both of its
-products (the `gy_by_channel` arguments).
+The columns are channel-major, (C*K, N*L), made and used a slice of a few images at a
+time (one GEMM per slice and group), so that they stay in cache between the kernel that
+writes them and the GEMM that reads them (or the other way round); the slices are shared
+among threads (see "slices on threads" below). The price is a transposing copy between
+the GEMM's (O, N*L) order and the tensors' (N, O, L) order, one pass over the output,
+which also adds the bias on the way; a backward pass makes that copy of the output
+gradient once and hands it to both of its products (the `gy_by_channel` arguments).
 
 Two shortcuts skip work that would only copy or multiply zeros: kernel taps that meet
 nothing but padding are dropped (`live_taps`), and a 1x1 kernel with stride 1 and no
@@ -163,11 +163,13 @@ def _batch_major(a: np.ndarray, shape: tuple, b: np.ndarray | None, out: np.ndar
 # and used at once: im2col then the GEMM (forward, weight gradient), the GEMM then col2im
 # (input gradient). A slice's columns stay in a core's 1 MB L2 cache between the two, where
 # the whole batch's (42 MB for the examples CNN's second conv) would go out to memory and
-# back; a test batch of 1000 images would fill 660 MB of them. The slices are shared among `numba.get_num_threads()` threads, each running its own GEMMs on
-# the BLAS's calling thread and its own serial col2im, with no handoff between them: a
-# multi-threaded BLAS call per slice would wait for the BLAS's second thread at every slice,
-# which on a shared machine can mean a scheduler tick each (measured: 2-9x slower than the
-# whole batch's one call, at load 5 on 2 cores, where these threads took 17 ms against 39).
+# back; a test batch of 1000 images would fill 660 MB of them. The slices are shared among
+# `numba.get_num_threads()` threads, each running its own GEMMs on the BLAS's calling thread
+# and its own serial kernels, with no handoff between them: a multi-threaded BLAS call per
+# slice would wait for the BLAS's second thread at every slice, which on a shared machine
+# can mean a scheduler tick each (measured on the examples CNN's input gradient at load 5
+# on 2 cores: 2-9x slower than the whole batch's one call, where these threads took 17 ms
+# against its 39). The threads meet once per product.
 _SLICE_COLUMN_BYTES = 1 << 20
 
 _pool: ThreadPoolExecutor | None = None
@@ -190,9 +192,11 @@ def _on_threads(work: Callable[[int, int], None], shares: int) -> None:
             return
         _pool = _pool or ThreadPoolExecutor(max(1, numba.config.NUMBA_NUM_THREADS - 1), "minitorch-conv")
         others = [_pool.submit(work, share, shares) for share in range(1, shares)]
-        work(0, shares)
-        for done in others:
-            done.result()
+        try:
+            work(0, shares)
+        finally:  # the others write into the caller's arrays: wait for them whatever happens
+            for done in others:
+                done.result()
     finally:
         limiter.restore_original_limits()
 
