@@ -25,6 +25,7 @@ of page-faulting fresh memory in.
 """
 from __future__ import annotations
 
+import os
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from functools import lru_cache
@@ -174,6 +175,15 @@ _SLICE_COLUMN_BYTES = 1 << 20
 
 _pool: ThreadPoolExecutor | None = None
 _blas: ThreadpoolController | None = None     # threadpoolctl's handle on the BLAS, made at first use
+
+
+def _forget_the_pool() -> None:
+    """In a forked child: the parent's pool threads do not exist there, so make a new pool."""
+    global _pool
+    _pool = None
+
+
+os.register_at_fork(after_in_child=_forget_the_pool)
 
 
 def _on_threads(work: Callable[[int, int], None], shares: int) -> None:
