@@ -65,7 +65,9 @@ def conv_output_size(size: int, kernel: int, stride: int, padding: int, dilation
 #
 # Two families: the row kernels walk each row of output positions with a vectorised
 # inner loop, fast when rows are long and unstrided; the table kernels (further down)
-# look positions up in a table of offsets, fast on short or strided rows.
+# look positions up in a table of offsets, fast on short or strided rows. All release the
+# GIL (nogil): the conv products run their serial twins on several threads at once, a
+# slice of images each (`conv_gemm`'s slices on threads).
 
 
 @twins(cache=True, nogil=True)
