@@ -101,6 +101,11 @@ class Neg(Function):
         return -grad
 
 
+# Compared on every mul and division: against a dtype object, which is three times faster than
+# against the scalar type np.float16 (that comparison converts the type to a dtype first).
+_HALF = np.dtype(np.float16)
+
+
 def _with_scalar_in_float32(a: Any, b: Any) -> tuple[Any, Any]:
     """promote(a, b) for mul and the divisions, except that a single-value `b` (a Python number or
     a 0-d tensor) beside a float16 tensor `a` with a float16 result becomes a 0-d float32 tensor.
@@ -111,7 +116,7 @@ def _with_scalar_in_float32(a: Any, b: Any) -> tuple[Any, Any]:
     round the float32 result back with _rounded_like. (add, sub, pow and the others round the
     value to float16 first, as torch does.)
     """
-    if isinstance(a, Tensor) and a._array.dtype == np.float16:
+    if isinstance(a, Tensor) and a._array.dtype == _HALF:
         if type(b) in (bool, int, float) and builtins.abs(b) <= np.finfo(np.float32).max:
             return a, _wrap(np.asarray(b, dtype=np.float32))
         if (isinstance(b, Tensor) and b._array.ndim == 0 and b._array.dtype != np.float16
@@ -123,7 +128,7 @@ def _with_scalar_in_float32(a: Any, b: Any) -> tuple[Any, Any]:
 def _rounded_like(out: np.ndarray, a: Any) -> np.ndarray:
     """The float32 result of a float16 `a` with a float32 scalar (see _with_scalar_in_float32)
     rounded to float16, once, as torch rounds it; any other result as it is."""
-    if isinstance(a, np.ndarray) and a.dtype == np.float16 and out.dtype != np.float16:
+    if isinstance(a, np.ndarray) and a.dtype == _HALF and out.dtype != _HALF:
         return out.astype(np.float16)
     return out
 

@@ -174,8 +174,15 @@ def _check_p(p: float) -> None:
         raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
 
 
-def _keep_mask(shape: tuple, p: float, dtype: np.dtype) -> np.ndarray:
-    return (_rng(None).random(shape) >= p).astype(dtype)
+def _keep_mask(shape: tuple, p: float) -> np.ndarray:
+    """A bool array of `shape`, each element True (kept) with probability 1 - p.
+
+    Drawn from the default generator as raw 32-bit integers, two from each 64-bit draw, compared
+    with p * 2**32: twice as fast as drawing floats, and finer grained than float32's 2**-24.
+    """
+    n = math.prod(shape)
+    bits = _rng(None).bit_generator.random_raw((n + 1) // 2).view(np.uint32)[:n]
+    return (bits >= round(p * 2 ** 32)).reshape(shape)
 
 
 def dropout(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool = False) -> Tensor:
@@ -186,7 +193,7 @@ def dropout(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool 
     if not input.dtype.is_floating_point and p != 1:  # the 1 / (1 - p) scaling is a float
         raise RuntimeError(f"result type Float can't be cast to the desired output type {type_name(input.dtype)}")
     scale = 0.0 if p == 1 else 1.0 / (1.0 - p)
-    mask = _keep_mask(input._array.shape, p, input._array.dtype) * input._array.dtype.type(scale)
+    mask = _keep_mask(input._array.shape, p) * input._array.dtype.type(scale)
     return maybe_in_place(input, input * _wrap(mask), inplace)
 
 
@@ -199,7 +206,7 @@ def _feature_dropout(input: Tensor, p: float, training: bool, inplace: bool, bat
     shape = input.shape[:2] if batched else input.shape[:1]
     mask_shape = tuple(shape) + (1,) * (input.ndim - len(shape))
     scale = 0.0 if p == 1 else 1.0 / (1.0 - p)
-    mask = _keep_mask(mask_shape, p, input._array.dtype) * input._array.dtype.type(scale)
+    mask = _keep_mask(mask_shape, p) * input._array.dtype.type(scale)
     return maybe_in_place(input, input * _wrap(mask), inplace)
 
 
@@ -236,8 +243,8 @@ def alpha_dropout(input: Tensor, p: float = 0.5, training: bool = False, inplace
     saturation = -_SELU_ALPHA * _SELU_SCALE
     a = ((1 - p) * (1 + p * saturation ** 2)) ** -0.5
     b = -a * saturation * p
-    keep = _keep_mask(input._array.shape, p, input._array.dtype)
-    offset = (a * saturation * (1 - keep) + b).astype(input._array.dtype)
+    keep = _keep_mask(input._array.shape, p)
+    offset = np.where(keep, b, a * saturation + b).astype(input._array.dtype)
     return maybe_in_place(input, input * _wrap(keep * input._array.dtype.type(a)) + _wrap(offset), inplace)
 
 

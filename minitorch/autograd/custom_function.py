@@ -21,7 +21,7 @@ from typing import Any
 
 from .._tensor import Tensor, _wrap
 from . import grad_mode
-from .function import Function as _Function, _record
+from .function import Function as _Function, _connect, _record
 
 
 class Function(_Function):
@@ -36,9 +36,8 @@ class Function(_Function):
 
     @classmethod
     def apply(cls, *args: Any, **kwargs: Any) -> Any:
-        ctx = cls._node_class()
-        record = grad_mode._enabled and any(isinstance(a, Tensor) and a._requires_grad for a in args)
-        ctx.needs_input_grad = tuple(isinstance(a, Tensor) and a._requires_grad for a in args)
+        ctx = _connect(cls._node_class, args)
+        record = grad_mode._enabled and any(ctx.needs_input_grad)
         with grad_mode._Fixed(False):
             if cls.setup_context is Function.setup_context:
                 raw = cls.forward(ctx, *args, **kwargs)

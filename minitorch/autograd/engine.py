@@ -1,11 +1,11 @@
 """The backward engine: walks the graph from the outputs to the leaves.
 
-1. Discover every node reachable from the roots and count, for each, how many edges
-   lead into it (its dependencies). This walk is iterative, so a graph 100,000 ops
-   deep does not hit Python's recursion limit.
-2. Run nodes in an order where a node runs only after every node feeding it has
-   (Kahn's algorithm; among ready nodes the most recently created runs first, as in
-   torch). The gradients arriving at a node are summed in its input buffer.
+1. Discover every node reachable from the roots. This walk is iterative, so a graph
+   100,000 ops deep does not hit Python's recursion limit.
+2. Run them newest first: a node is always made after the nodes it sends gradient to,
+   so each runs only after every node feeding it has (and among ready nodes the most
+   recently created runs first, as in torch). The gradients arriving at a node are
+   summed in its input buffer.
 3. A leaf's AccumulateGrad adds the gradient into `.grad`; with `inputs=` or
    `autograd.grad`, only the nodes that lead to the requested tensors run.
 
@@ -13,7 +13,7 @@ Without `create_graph` backward runs under no_grad, so nothing is recorded.
 """
 from __future__ import annotations
 
-import heapq
+import operator
 from typing import Any
 
 import numpy as np
@@ -127,38 +127,29 @@ def _batched_grad(outputs: Any, inputs: Any, grad_outputs: Any, retain_graph: bo
                  for entry in zip(*per_entry))
 
 
-def _discover(roots: list[Node]) -> dict[Node, int]:
-    """Count, for each node reachable from the roots, the edges leading into it."""
-    dependencies = {r: 0 for r in roots}
-    stack = list(dict.fromkeys(roots))
+def _discover(roots: list[Node]) -> dict[Node, None]:
+    """Every node reachable from the roots, each once, in depth-first order (a dict as an ordered set)."""
+    seen = dict.fromkeys(roots)
+    stack = list(seen)
     while stack:
-        node = stack.pop()
-        for child, _ in node._edges:
-            if child is None:
-                continue
-            if child in dependencies:
-                dependencies[child] += 1
-            else:
-                dependencies[child] = 1
+        for child, _ in stack.pop()._edges:
+            if child is not None and child not in seen:
+                seen[child] = None
                 stack.append(child)
-    return dependencies
+    return seen
 
 
-def _topological_order(roots: list[Node], dependencies: dict[Node, int]) -> list[Node]:
-    remaining = dict(dependencies)
-    ready = [(-r._sequence_nr, id(r), r) for r in dict.fromkeys(roots) if remaining[r] == 0]
-    heapq.heapify(ready)
-    order = []
-    while ready:
-        node = heapq.heappop(ready)[2]
-        order.append(node)
-        for child, _ in node._edges:
-            if child is None:
-                continue
-            remaining[child] -= 1
-            if remaining[child] == 0:
-                heapq.heappush(ready, (-child._sequence_nr, id(child), child))
-    return order
+def _topological_order(roots: list[Node]) -> list[Node]:
+    """The nodes reachable from the roots, newest first.
+
+    Every edge points from a node to an older one (a node is made after the nodes of its inputs:
+    function._connect), so newest first runs each node after every node that feeds it; among the
+    nodes ready at any moment, the most recently created runs first, as in torch.
+    """
+    return sorted(_discover(roots), key=_sequence_nr, reverse=True)
+
+
+_sequence_nr = operator.attrgetter("_sequence_nr")
 
 
 def _run(outputs: tuple, root_grads: list, retain_graph: bool, create_graph: bool,
@@ -166,7 +157,7 @@ def _run(outputs: tuple, root_grads: list, retain_graph: bool, create_graph: boo
     """Propagate `root_grads` from `outputs` backwards; return the gradients reaching `inputs`."""
     root_edges = [gradient_edge(t) for t in outputs]
     roots = [node for node, _ in root_edges]
-    order = _topological_order(roots, _discover(roots))
+    order = _topological_order(roots)
 
     # With `inputs`, capture gradients at their edges and run only nodes leading to them.
     targets: dict = {}
@@ -315,16 +306,17 @@ def _call_node(node: BackwardNode, grads: list) -> tuple:
                            f"(expected {len(edges)}, got {len(grad_inputs)})")
     check_nan = anomaly_mode._enabled and anomaly_mode._check_nan
     fixed = []
-    for i, (g, meta, edge) in enumerate(zip(grad_inputs, node._input_meta, edges)):
-        if g is None or meta is None or edge[0] is None:
+    for i, (g, meta, (child, _)) in enumerate(zip(grad_inputs, node._input_meta, edges)):
+        if g is None or child is None:  # a non-tensor argument has no edge either
             fixed.append(None)
             continue
         shape, dt = meta
         if not isinstance(g, Tensor):
             g = _wrap(np.asarray(g, dtype=dt))
-        if g._array.shape != shape:
+        array = g._array
+        if array.shape != shape:
             g = sum_to_shape(g, shape, node, i)
-        if g._array.dtype is not dt and g._array.dtype != dt:  # `is` first: the dtypes are usually one object
+        if array.dtype is not dt and array.dtype != dt:  # `is` first: the dtypes are usually one object
             g = g.to(_dtype_of(dt))
         if check_nan and np.isnan(g._array).any():
             _raise_anomaly(node, i)

@@ -90,11 +90,7 @@ class Function:
             else:
                 arrays.append(a)
         if record and grad_mode._enabled:
-            ctx = cls._node_class()
-            needs = []
-            for a in args:
-                needs.append(isinstance(a, Tensor) and a._requires_grad)
-            ctx.needs_input_grad = tuple(needs)
+            ctx = _connect(cls._node_class, args)
         else:
             record = False
             ctx = _ForwardOnly()  # no node to build, nothing to save
@@ -152,23 +148,32 @@ def _mark_view(view: Tensor, source: Tensor, step: tuple) -> None:
         view._base, view._view_chain = source._base, source._view_chain + (step,)
 
 
-def _record(ctx: BackwardNode, args: tuple, arrays: list, raw: tuple, outputs: tuple) -> None:
-    """Connect `ctx` into the graph: edges to the inputs, saved tensors, output metadata."""
-    # Once per recorded op, so the common cases are written out inline (gradient_edge's
-    # non-leaf case, a saved None) rather than through the general helpers.
-    edges, input_meta = [], []
+def _connect(node_class: type, args: tuple) -> BackwardNode:
+    """A new node pointing at its arguments: an edge, the shape and dtype, and whether a gradient
+    is needed, for each one. Runs before forward, which reads `ctx.needs_input_grad`."""
+    # Once per recorded op, so gradient_edge's common case (a non-leaf) is written out inline.
+    edges, input_meta, needs = [], [], []
     for a in args:
         if isinstance(a, Tensor):
-            fn = a.grad_fn
-            if fn is not None:
-                edges.append((fn, a._output_nr))
-            else:  # a leaf: its AccumulateGrad if it requires grad
-                edges.append(gradient_edge(a) if a._requires_grad else _NO_EDGE)
             input_meta.append((a._array.shape, a._array.dtype))
+            if a._requires_grad:
+                fn = a.grad_fn
+                edges.append((fn, a._output_nr) if fn is not None else gradient_edge(a))
+                needs.append(True)
+                continue
         else:
-            edges.append(_NO_EDGE)
             input_meta.append(None)
-    ctx._edges, ctx._input_meta = tuple(edges), tuple(input_meta)
+        edges.append(_NO_EDGE)
+        needs.append(False)
+    # Made after the edges (gradient_edge may make a leaf's AccumulateGrad), so a node is always
+    # newer than the nodes it points to: the engine's order relies on it.
+    ctx = node_class()
+    ctx._edges, ctx._input_meta, ctx.needs_input_grad = tuple(edges), tuple(input_meta), tuple(needs)
+    return ctx
+
+
+def _record(ctx: BackwardNode, args: tuple, arrays: list, raw: tuple, outputs: tuple) -> None:
+    """Make `ctx` the grad_fn of the differentiable outputs and keep what forward saved."""
     non_diff = ctx._non_differentiable
     output_meta = []
     for i, out in enumerate(outputs):
@@ -190,25 +195,24 @@ def _record(ctx: BackwardNode, args: tuple, arrays: list, raw: tuple, outputs: t
 
 
 def _save(ctx: BackwardNode, args: tuple, arrays: list, raw: tuple, outputs: tuple) -> None:
-    """Keep what forward passed to save_for_backward as Tensors, with their versions and roles."""
-    roles: list = []  # torch's `_saved_<role>` name of each saved value, found while matching it
-    saved, versions = [], []
+    """Keep what forward passed to save_for_backward as Tensors, with their versions and roles
+    (torch's `_saved_<role>` names: see _saved_as)."""
+    saved, versions, roles = [], [], []
     for value in ctx._to_save:
         if value is None:  # an input whose gradient is not needed: nothing kept
-            saved.append(None)
-            versions.append(0)
-            roles.append(None)
-            continue
-        t = _as_saved_tensor(value, args, arrays, raw, outputs, roles)
+            t = role = None
+        else:
+            t, role = _saved_as(value, args, arrays, raw, outputs, roles)
         saved.append(t)
-        versions.append(t._version_box[0] if isinstance(t, Tensor) else 0)
-    ctx._saved = tuple(saved)
+        roles.append(role)
+        versions.append(0 if role is None else t._version_box[0])
+    ctx._to_save = ()
     ctx._saved_versions = tuple(versions)
     ctx._saved_roles = tuple(roles)
     if saved_hooks.stack:
         pack, ctx._unpack_hook = saved_hooks.stack[-1]
-        ctx._saved = tuple(pack(t) if role is not None else t for t, role in zip(ctx._saved, ctx._saved_roles))
-    ctx._to_save = ()
+        saved = [pack(t) if role is not None else t for t, role in zip(saved, roles)]
+    ctx._saved = tuple(saved)
 
 
 _PACKAGE_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -223,31 +227,26 @@ def _user_stack() -> list[str]:
 _INPUT_ROLES = ("self", "other", "input2", "input3", "input4", "input5")
 
 
-def _as_saved_tensor(value: Any, args: tuple, arrays: list, raw: tuple, outputs: tuple, roles: list) -> Any:
-    """The Tensor to keep for a saved value: the input or output it is, else a new one. Appends
-    its torch name to `roles`: "self"/"other" for the first two arguments (x * x saves x as
-    both), "input<i>" for later ones, "result" for the output, "buffer" for another array,
-    None for a non-tensor."""
-    if not isinstance(value, (np.ndarray, np.generic)):  # None, a Tensor (custom Functions), a Python scalar
-        roles.append(_tensor_role(value, args, outputs, roles) if isinstance(value, Tensor) else None)
-        return value
+def _saved_as(value: Any, args: tuple, arrays: list, raw: tuple, outputs: tuple, roles: list) -> tuple:
+    """(tensor, role) to keep for a saved value: the input or output it is, else a new tensor.
+    The role is torch's name for it: "self"/"other" for the first two arguments (x * x saves x
+    as both), "input<i>" for later ones, "result" for the output, "buffer" for another array;
+    None for a value that is not a tensor (kept as it is). `roles` are those taken so far."""
+    if not isinstance(value, (np.ndarray, np.generic)):  # a Tensor (custom Functions), a Python scalar
+        return value, (_tensor_role(value, args, outputs, roles) if isinstance(value, Tensor) else None)
     first = None
     for i, arr in enumerate(arrays):
         if value is arr and isinstance(args[i], Tensor):
             role = _INPUT_ROLES[i] if i < len(_INPUT_ROLES) else f"input{i}"
             if role not in roles:
-                roles.append(role)
-                return args[i]
+                return args[i], role
             first = first or (args[i], role)
     if first is not None:
-        roles.append(first[1])
-        return first[0]
+        return first
     for i, (r, out) in enumerate(zip(raw, outputs)):
         if value is r:
-            roles.append("result" if i == 0 else f"result{i}")
-            return out
-    roles.append("buffer")
-    return _wrap(np.asarray(value))
+            return out, ("result" if i == 0 else f"result{i}")
+    return _wrap(np.asarray(value)), "buffer"
 
 
 def _tensor_role(value: Tensor, args: tuple, outputs: tuple, roles: list) -> str:

@@ -32,8 +32,7 @@ def walk(outputs: Tensor | tuple) -> Iterator[Node]:
 
 def tape(outputs: Tensor | tuple) -> list[Node]:
     """The nodes in the order `backward()` would run them, from the outputs down to the leaves."""
-    roots = _roots(outputs)
-    return _topological_order(roots, _discover(roots))
+    return _topological_order(_roots(outputs))
 
 
 def to_dot(outputs: Tensor | tuple, params: dict[str, Tensor] | None = None) -> str:

@@ -331,3 +331,37 @@ def test_float16_gradient_of_a_broadcast_input_is_summed_in_float32_like_torch(s
         (X * B + B).backward(L.tensor(w))
         grads.append(B.grad.numpy())
     np.testing.assert_array_equal(grads[1], grads[0])
+
+
+def _interleaved(lib):
+    """Branches that rejoin, and a leaf whose AccumulateGrad is first made halfway through."""
+    a = lib.tensor([1.0, 2.0], requires_grad=True)
+    b = lib.tensor([0.5, -1.0], requires_grad=True)
+    u = a.exp()
+    v = (u * b).sin()
+    w = a.cos() + v
+    return (w * u).sum() + (v * b).tanh().sum(), a, b
+
+
+def _execution_order(lib, output):
+    """The names of the op nodes in the order the engine runs them (node pre-hooks), leaves left out."""
+    runs, seen, stack = [], set(), [output.grad_fn]
+    while stack:
+        node = stack.pop()
+        if node is None or node in seen:
+            continue
+        seen.add(node)
+        if "AccumulateGrad" not in node.name():
+            node.register_prehook(lambda grads, node=node: runs.append(node.name()))
+        stack.extend(child for child, _ in node.next_functions)
+    output.backward()
+    return runs
+
+
+def test_nodes_run_newest_first_in_torchs_order():
+    ours, theirs = _interleaved(minitorch), _interleaved(torch)
+    assert _execution_order(minitorch, ours[0]) == _execution_order(torch, theirs[0])
+    assert [n.name() for n in minitorch.autograd.graph.tape(_interleaved(minitorch)[0])
+            if n.name() != "AccumulateGrad"] == _execution_order(torch, _interleaved(torch)[0])
+    for mine, torchs in zip(ours[1:], theirs[1:]):
+        np.testing.assert_allclose(mine.grad.numpy(), torchs.grad.numpy(), rtol=1e-6)

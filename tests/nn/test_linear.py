@@ -147,6 +147,23 @@ def test_dropout_train_eval_and_scaling():
         nn.functional.dropout(x, -0.1)
 
 
+@pytest.mark.parametrize("p", [0.1, 0.5, 0.9])
+@pytest.mark.parametrize("dtype", ["float16", "float32", "float64"])
+def test_dropout_mask_rate_dtype_seed_and_node_like_torch(p, dtype):
+    # an odd element count: the mask takes two 32-bit numbers from each 64-bit draw
+    x = minitorch.ones(301, 99, dtype=getattr(minitorch, dtype), requires_grad=True)
+    minitorch.manual_seed(7)
+    y = nn.functional.dropout(x, p)
+    minitorch.manual_seed(7)
+    again = nn.functional.dropout(x, p)
+    theirs = torch.nn.functional.dropout(torch.ones(301, 99, dtype=getattr(torch, dtype), requires_grad=True), p)
+    np.testing.assert_array_equal(y.detach().numpy(), again.detach().numpy())  # reproducible under a seed
+    assert y.dtype is getattr(minitorch, dtype) and y.grad_fn.name() == theirs.grad_fn.name()
+    kept = y.detach().numpy() != 0
+    assert abs(kept.mean() - (1 - p)) < 4 * np.sqrt(p * (1 - p) / kept.size)  # within 4 standard deviations
+    np.testing.assert_allclose(y.detach().numpy()[kept], float(theirs.detach().max()), rtol=1e-3)
+
+
 def test_feature_and_alpha_dropout():
     y = nn.functional.dropout2d(minitorch.ones(50, 40, 3, 3), 0.5).numpy()
     per_channel = y.reshape(50, 40, 9)
