@@ -25,7 +25,7 @@ def _check_out(name: str, out: Any, dtype: _Dtype | None) -> _Dtype | None:
     if dtype is not None and dtype is not out.dtype:
         raise RuntimeError(f"dtype {type_name(dtype)} does not match dtype of out parameter "
                            f"({type_name(out.dtype)})")
-    if grad_mode._enabled and out.requires_grad:
+    if grad_mode._state.enabled and out.requires_grad:
         raise RuntimeError(f"aten::{name}(): functions with out=... arguments don't support automatic "
                            "differentiation, but one of the arguments requires grad.")
     return out.dtype

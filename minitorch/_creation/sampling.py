@@ -298,7 +298,7 @@ class Random(_Sample):
 
 def _overwrite(self: Tensor, values: Any, node: type = Fill) -> Tensor:
     """Write `values` into self in place; if self is in a graph, its gradient becomes zero."""
-    if grad_mode._enabled and self._requires_grad:
+    if grad_mode._state.enabled and self._requires_grad:
         values = np.broadcast_to(np.asarray(values, dtype=self._array.dtype), self._array.shape)
         return inplace_update(self, node.apply(values, self))
     check_inplace(self)

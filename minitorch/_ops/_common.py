@@ -100,7 +100,7 @@ def ntuple(value: Any, n: int, name: str | None = None,
 
 def needs_grad(*xs: Any) -> bool:
     """True if grad mode is on and any of `xs` is a Tensor that requires grad."""
-    return grad_mode._enabled and any(isinstance(x, Tensor) and x._requires_grad for x in xs)
+    return grad_mode._state.enabled and any(isinstance(x, Tensor) and x._requires_grad for x in xs)
 
 
 def normalize_dims(dim: Any, ndim: int) -> tuple[int, ...]:

@@ -103,7 +103,7 @@ class CrossEntropy(Function):
             b = np.zeros_like(probs)
         np.put_along_axis(b, safe[:, None], np.take_along_axis(b, safe[:, None], axis=1) + hit[:, None], axis=1)
         scale = _grad_scale(grad, reduction, ctx.denominator)
-        if grad_mode._enabled:
+        if grad_mode._state.enabled:
             x, = ctx.saved_tensors
             p = Softmax.apply(x, 1)
             return scale * (p * _wrap(a.astype(probs.dtype)) - _wrap(b)), None, None, None, None, None

@@ -36,7 +36,7 @@ from ._common import array_of, as_tensor_operand, broadcast_shape, needs_grad, t
 # ----- the guard and the write ----------------------------------------------------------
 def check_inplace(self: Tensor) -> None:
     """Refuse in-place writes that would corrupt autograd (to a leaf or a view of a leaf that requires grad)."""
-    if not grad_mode._enabled:
+    if not grad_mode._state.enabled:
         return
     if self._requires_grad and self.grad_fn is None:
         raise RuntimeError("a leaf Variable that requires grad is being used in an in-place operation.")
@@ -62,11 +62,11 @@ def inplace_update(self: Tensor, result: Tensor) -> Tensor:
                            f"{list(result.shape)}")
     np.copyto(self._array, result._array, casting="unsafe")
     self._version_box[0] += 1
-    if grad_mode._enabled and self._requires_grad and not result._requires_grad:
+    if grad_mode._state.enabled and self._requires_grad and not result._requires_grad:
         # New values that do not depend on the old ones: the old history gets zero gradient.
         result = Overwrite.apply(result, self)
     base = self._base
-    if base is not None and self._view_chain and grad_mode._enabled and \
+    if base is not None and self._view_chain and grad_mode._state.enabled and \
             (result._requires_grad or base._requires_grad):
         updated = CopySlices.apply(base, result, self._view_chain)
         base.grad_fn, base._output_nr, base._requires_grad = updated.grad_fn, 0, True

@@ -37,7 +37,7 @@ class Function(_Function):
     @classmethod
     def apply(cls, *args: Any, **kwargs: Any) -> Any:
         ctx = _connect(cls._node_class, args)
-        record = grad_mode._enabled and any(ctx.needs_input_grad)
+        record = grad_mode._state.enabled and any(ctx.needs_input_grad)
         with grad_mode._Fixed(False):
             if cls.setup_context is Function.setup_context:
                 raw = cls.forward(ctx, *args, **kwargs)

@@ -338,7 +338,7 @@ def sum_to_shape(g: Tensor, shape: tuple, node: Node | None = None, index: int =
         raise RuntimeError(f"{where}got {list(g.shape)} but expected shape compatible with {list(shape)}")
     dims = tuple(range(lead)) + tuple(lead + i for i, s in enumerate(shape)
                                       if s == 1 and g._array.shape[lead + i] != 1)
-    if not grad_mode._enabled:
+    if not grad_mode._state.enabled:
         # No graph is being recorded (backward without create_graph): the same sum, done on
         # the array, skips two ops' dispatch for every broadcast operand.
         # float16 accumulates in float32, as torch's sum does
@@ -359,7 +359,7 @@ def _accumulate(variable: Tensor, g: Tensor, create_graph: bool) -> None:
     """Add `g` into variable.grad: a fresh copy the first time, so .grad never aliases another tensor."""
     if variable._grad is None:
         variable._grad = g if create_graph else _wrap(g._array.copy())
-    elif create_graph or grad_mode._enabled:
+    elif create_graph or grad_mode._state.enabled:
         variable._grad = variable._grad + g
     else:
         np.add(variable._grad._array, g._array, out=variable._grad._array)

@@ -89,7 +89,7 @@ class Function:
                 record = record or a._requires_grad
             else:
                 arrays.append(a)
-        if record and grad_mode._enabled:
+        if record and grad_mode._state.enabled:
             ctx = _connect(cls._node_class, args)
         else:
             record = False

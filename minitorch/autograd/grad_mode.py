@@ -6,19 +6,26 @@ managers and as decorators (`@no_grad()` and bare `@no_grad`), like torch's.
 from __future__ import annotations
 
 import functools
+import threading
 from typing import Any, Callable
 
-_enabled = True
+
+class _ThreadState(threading.local):
+    # Grad mode belongs to a thread, as in torch: a no_grad block in one thread must not stop
+    # another thread's ops from recording. Every thread starts with it on (the class default).
+    enabled = True
+
+
+_state = _ThreadState()
 
 
 def is_grad_enabled() -> bool:
-    """True when new ops record their backward graph."""
-    return _enabled
+    """True when new ops record their backward graph (in the calling thread)."""
+    return _state.enabled
 
 
 def _set_enabled(mode: bool) -> None:
-    global _enabled
-    _enabled = bool(mode)
+    _state.enabled = bool(mode)
 
 
 class _GradMode:
@@ -27,7 +34,7 @@ class _GradMode:
     _mode = True
 
     def __enter__(self) -> None:
-        self._previous = _enabled
+        self._previous = _state.enabled
         _set_enabled(self._mode)
 
     def __exit__(self, *exc: Any) -> None:
@@ -70,7 +77,7 @@ class set_grad_enabled(_GradMode):
 
     def __init__(self, mode: bool):
         self._mode = bool(mode)
-        self._previous = _enabled
+        self._previous = _state.enabled
         _set_enabled(mode)
 
     def __enter__(self) -> None:
@@ -89,9 +96,9 @@ class inference_mode(_GradMode):
 
     def __init__(self, mode: bool = True):
         if not callable(mode):
-            self._mode = _enabled if mode is False else False
+            self._mode = _state.enabled if mode is False else False
 
     def __enter__(self) -> None:
-        self._previous = _enabled
+        self._previous = _state.enabled
         if self._mode is False:
             _set_enabled(False)

@@ -196,6 +196,42 @@ def test_no_grad_and_decorators():
         assert not (x * 2).requires_grad
 
 
+@pytest.mark.parametrize("lib", [minitorch, torch], ids=["minitorch", "torch"])
+def test_grad_mode_belongs_to_each_thread(lib):
+    """A no_grad block in one thread leaves another thread recording, as in torch: each
+    thread starts with grad mode on, and a thread training while another evaluates keeps its graph."""
+    import threading
+    entered, evaluated = threading.Event(), threading.Event()
+    seen = {}
+
+    def evaluate():
+        with lib.no_grad():
+            entered.set()
+            evaluated.wait(10)
+            seen["evaluator"] = lib.is_grad_enabled()
+
+    def train():
+        entered.wait(10)
+        seen["trainer_mode"] = lib.is_grad_enabled()
+        w = lib.ones(3, requires_grad=True)
+        (w * 2).sum().backward()
+        seen["trainer_grad"] = w.grad.tolist()
+        evaluated.set()
+
+    threads = [threading.Thread(target=evaluate), threading.Thread(target=train)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(20)
+    assert seen == {"evaluator": False, "trainer_mode": True, "trainer_grad": [2.0, 2.0, 2.0]}
+    with lib.no_grad():
+        child = {}
+        t = threading.Thread(target=lambda: child.setdefault("mode", lib.is_grad_enabled()))
+        t.start()
+        t.join(10)
+        assert child["mode"] is True and not lib.is_grad_enabled()
+
+
 def test_custom_function_behaves_like_builtin():
     class Cube(minitorch.autograd.Function):
         @staticmethod

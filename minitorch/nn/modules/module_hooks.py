@@ -95,7 +95,7 @@ class _BackwardHookState:
         positions = [i for i, a in enumerate(args) if isinstance(a, Tensor)]
         self.n_inputs = len(positions)
         self.input_positions = positions
-        if not any(args[i]._requires_grad for i in positions) or not grad_mode._enabled:
+        if not any(args[i]._requires_grad for i in positions) or not grad_mode._state.enabled:
             return args
         wrapped = _InputHook.apply(self, *[args[i] for i in positions])
         wrapped = wrapped if isinstance(wrapped, tuple) else (wrapped,)
@@ -109,7 +109,7 @@ class _BackwardHookState:
         single = isinstance(result, Tensor)
         outs = (result,) if single else result
         if not isinstance(outs, tuple) or not any(isinstance(o, Tensor) and o._requires_grad for o in outs) \
-                or not grad_mode._enabled:
+                or not grad_mode._state.enabled:
             return result
         wrapped = _OutputHook.apply(self, *outs)
         return wrapped if single else tuple(wrapped) if isinstance(wrapped, tuple) else (wrapped,)
