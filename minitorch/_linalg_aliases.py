@@ -10,9 +10,10 @@ from . import linalg
 from .linalg_extras import logdet
 
 __all__ = ["inverse", "det", "logdet", "slogdet", "cholesky", "qr", "pinverse", "matrix_power",
-           "chain_matmul"]
+           "chain_matmul", "matrix_exp"]
 
 inverse, det, slogdet, matrix_power = linalg.inv, linalg.det, linalg.slogdet, linalg.matrix_power
+matrix_exp = linalg.matrix_exp
 
 
 def _deprecated(old: str, new: str, advice: str) -> None:

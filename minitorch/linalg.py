@@ -27,7 +27,7 @@ __all__ = ["LinAlgError", "vector_norm", "matrix_norm", "norm", "inv", "det", "s
            "eigvalsh", "svd", "svdvals", "qr", "cholesky", "cross",
            "slogdet", "matrix_power", "pinv", "matrix_rank", "multi_dot", "vecdot",
            "matmul", "diagonal", "vander", "cond", "solve_triangular", "lstsq",
-           "inv_ex", "solve_ex", "cholesky_ex"]
+           "inv_ex", "solve_ex", "cholesky_ex", "matrix_exp"]
 
 
 # torch.linalg's functions take out= (tuples for the factorisations), of exactly the result's dtype
@@ -493,3 +493,4 @@ def cholesky(A: Tensor, *, upper: bool = False) -> Tensor:
 # composites of the above (log-determinants, powers, pseudo-inverse, rank, chained products)
 from .linalg_extras import (cholesky_ex, cond, diagonal, inv_ex, lstsq, matmul, solve_ex, matrix_power, matrix_rank, multi_dot,  # noqa: E402
                             pinv, slogdet, solve_triangular, vander, vecdot)
+from ._matrix_exp import matrix_exp  # noqa: E402

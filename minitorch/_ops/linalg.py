@@ -67,6 +67,11 @@ def _dtype_name(t: Tensor) -> str:
 @writes_out(dtype_rule="same")
 def matmul(input: Tensor, other: Tensor) -> Tensor:
     """Matrix product with numpy/torch semantics for 1-D, 2-D and batched (broadcast) operands."""
+    return _matmul(input, other, torch_views=True)
+
+
+def _matmul(input: Tensor, other: Tensor, torch_views: bool) -> Tensor:
+    """matmul; torch_views: record torch's views around a folded mm/mv or a bmm (not for bmm itself)."""
     sa, sb = input._array.shape, other._array.shape
     if not sa or not sb:
         raise RuntimeError(f"both arguments to matmul need to be at least 1D, but they are "
@@ -79,14 +84,20 @@ def matmul(input: Tensor, other: Tensor) -> Tensor:
         kernel = "dot" if len(sa) == len(sb) == 1 else "addmv_impl_cpu" if len(sb) == 1 else \
             "bmm" if len(sa) == len(sb) == 3 else "addmm_impl_cpu_"
         raise NotImplementedError(f"\"{kernel}\" not implemented for 'Bool'")
+    if torch_views and len(sa) >= 3 and len(sb) <= 2 and input.is_contiguous() and _folds(input, other):
+        # torch folds the batch dims into rows: a view to a matrix, one mm (mv), the result viewed back
+        out = label_node(MatMul.apply(input.view(-1, sa[-1]), other), _TORCH_MATMUL_NODES[(2, len(sb))])
+        return label_node(out.view(sa[:-1] + sb[1:]), "UnsafeViewBackward0")
     out = MatMul.apply(input, other)
-    # torch's matmul dispatches these ranks to mm, mv and dot, whose nodes it shows; batched
-    # operands keep the node's own name (torch shows views around bmm/mm there)
+    # torch's matmul dispatches these ranks to mm, mv, dot and (equal batch dims) bmm, whose nodes it
+    # shows, the bmm's result reshaped back; other batched operands keep the node's own name
     name = _TORCH_MATMUL_NODES.get((len(sa), len(sb)))
-    return out if name is None else label_node(out, name)
+    if torch_views and name == "BmmBackward0" and sa[0] == sb[0]:
+        return label_node(label_node(out, name).view(out.shape), "UnsafeViewBackward0")
+    return out if name in (None, "BmmBackward0") else label_node(out, name)
 
 
-_TORCH_MATMUL_NODES = {(2, 2): "MmBackward0", (2, 1): "MvBackward0", (1, 1): "DotBackward0"}
+_TORCH_MATMUL_NODES = {(2, 2): "MmBackward0", (2, 1): "MvBackward0", (1, 1): "DotBackward0", (3, 3): "BmmBackward0"}
 
 
 def _matmul_of_two_dtypes(a: Tensor, b: Tensor) -> Tensor:
@@ -187,7 +198,7 @@ def bmm(input: Tensor, mat2: Tensor) -> Tensor:
     if input.dtype is not mat2.dtype and (input.numel() == 0 or mat2.numel() == 0):
         # torch returns the empty or zero result in mat2's dtype without comparing dtypes
         input = input.to(result_dtype("bmm", input, mat2.dtype))
-    return label_node(matmul(input, mat2), "BmmBackward0")
+    return label_node(_matmul(input, mat2, torch_views=False), "BmmBackward0")
 
 
 @writes_out(dtype_rule="same")

@@ -157,21 +157,76 @@ def test_dropout_between_layers_only_while_training():
     assert not np.allclose(a.detach().numpy(), b.detach().numpy())
 
 
+def _twice(mt, th, inputs, loss):
+    """Gradient penalty: d/d(inputs, weights) of |d loss/d inputs[0]|^2, on both libraries."""
+    grads = []
+    for lib, net in ((minitorch, mt), (torch, th)):
+        xs = [lib.tensor(a, requires_grad=True) for a in inputs]
+        out = net(xs[0]) if len(xs) == 1 else net(xs[0], xs[1] if len(xs) == 2 else tuple(xs[1:]))
+        g, = lib.autograd.grad(loss(out), xs[0], create_graph=True)
+        (g ** 2).sum().backward()
+        grads.append([x.grad.numpy() for x in xs] + [p.grad.detach().numpy() for p in net.parameters()])
+    for m, t in zip(*grads):
+        np.testing.assert_allclose(m, t, atol=1e-10)
+
+
 @pytest.mark.parametrize("kwargs", [{}, {"num_layers": 2, "bidirectional": True}, {"proj_size": 2}])
 def test_lstm_differentiates_twice_like_torch(kwargs):
     # nn.LSTM's gates run as one fused node (_ops/recurrent.py); with create_graph=True its backward
     # is recorded, so a gradient penalty through the layer works as with torch's
     mt, th = _pair("LSTM", 3, 4, **kwargs)
-    x = randn(5, 2, 3, dtype=np.float64, seed=7)
+    _twice(mt, th, [randn(5, 2, 3, dtype=np.float64, seed=7)],
+           lambda out: (out[0] ** 2).sum() + (out[1][1] * 1.5).sum())
+
+
+@pytest.mark.parametrize("kwargs, h0_shape", [({}, (1, 2, 4)),
+                                               ({"num_layers": 2, "bidirectional": True, "batch_first": True},
+                                                (4, 5, 4))])
+def test_gru_differentiates_twice_like_torch(kwargs, h0_shape):
+    mt, th = _pair("GRU", 3, 4, **kwargs)
+    _twice(mt, th, [randn(5, 2, 3, dtype=np.float64, seed=7), randn(*h0_shape, dtype=np.float64, seed=8)],
+           lambda out: (out[0] ** 3).sum() + (out[1] * 1.5).sum())
+
+
+@pytest.mark.parametrize("name", ["LSTMCell", "GRUCell"])
+@pytest.mark.parametrize("with_state", [False, True])
+def test_cells_differentiate_twice_like_torch(name, with_state):
+    mt, th = _pair(name, 3, 4)
+    states = [randn(2, 4, dtype=np.float64, seed=s) for s in ((1, 2) if name == "LSTMCell" else (1,))]
+    inputs = [randn(2, 3, dtype=np.float64, seed=7)] + (states if with_state else [])
+    if name == "LSTMCell":
+        _twice(mt, th, inputs, lambda out: (out[0] ** 3).sum() + (out[0] * out[1]).sum())
+    else:
+        _twice(mt, th, inputs, lambda out: (out ** 3).sum())
+
+
+def test_lstm_cell_with_only_h_used_matches_torch():
+    # time_sequence_prediction's pattern: the cell run over a sequence, the loss on the h's only, so
+    # the last step's c receives no gradient
+    mt, th = _pair("LSTMCell", 1, 5)
+    x = randn(6, 3, 1, dtype=np.float64, seed=3)
     grads = []
-    for lib, net in ((minitorch, mt), (torch, th)):
+    for lib, cell in ((minitorch, mt), (torch, th)):
         xt = lib.tensor(x, requires_grad=True)
-        out, (h, c) = net(xt)
-        g, = lib.autograd.grad((out ** 2).sum() + (c * 1.5).sum(), xt, create_graph=True)
-        (g ** 2).sum().backward()
-        grads.append([xt.grad.numpy()] + [p.grad.detach().numpy() for p in net.parameters()])
+        state, hs = None, []
+        for t in range(6):
+            state = cell(xt[t], state)
+            hs.append(state[0])
+        (lib.stack(hs) ** 2).sum().backward()
+        grads.append([xt.grad.numpy()] + [p.grad.numpy() for p in cell.parameters()])
     for m, t in zip(*grads):
         np.testing.assert_allclose(m, t, atol=1e-10)
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_fused_cells_keep_the_dtype_like_torch(dtype):
+    for name in ("LSTMCell", "GRUCell", "LSTM", "GRU"):
+        mt = getattr(minitorch.nn, name)(3, 4).to(getattr(minitorch, dtype))
+        th = getattr(torch.nn, name)(3, 4).to(getattr(torch, dtype))
+        x = randn(2, 3, dtype=np.float64)
+        mt_out, th_out = _flat(mt(minitorch.tensor(x).to(getattr(minitorch, dtype)))), _flat(
+            th(torch.tensor(x).to(getattr(torch, dtype))))
+        assert [str(o.dtype) for o in mt_out] == [str(o.dtype) for o in th_out]
 
 
 def test_lstm_layer_records_one_node_per_step_for_the_gates():
@@ -182,3 +237,13 @@ def test_lstm_layer_records_one_node_per_step_for_the_gates():
     assert (last_step.name(), output_nr) == ("LSTMGatesBackward0", 1)
     gates, previous_c = last_step.next_functions
     assert gates[0].name() == "AddBackward0" and previous_c[0].name() == "LSTMGatesBackward0"
+
+
+def test_cells_and_gru_record_one_node_per_step_for_the_gates():
+    h, c = minitorch.nn.LSTMCell(3, 4)(minitorch.randn(2, 3))
+    assert h.grad_fn is c.grad_fn and h.grad_fn.name() == "LSTMGatesBackward0"
+    assert minitorch.nn.GRUCell(3, 4)(minitorch.randn(2, 3)).grad_fn.name() == "GRUGatesBackward0"
+    _, h_n = minitorch.nn.GRU(3, 4)(minitorch.randn(6, 2, 3))
+    last_step, _ = h_n.grad_fn.next_functions[0]
+    x_proj, h_proj, previous_h = (f for f, _ in last_step.next_functions)
+    assert (last_step.name(), previous_h.name()) == ("GRUGatesBackward0", "GRUGatesBackward0")

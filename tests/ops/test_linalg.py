@@ -433,3 +433,28 @@ def test_matrix_products_name_their_nodes_as_torch(code):
         c, d = lib.randn(5, 2, 3, requires_grad=True), lib.randn(5, 3, 4, requires_grad=True)
         names.append(eval(code, {"torch": lib, "a": a, "b": b, "v": v, "c": c, "d": d}).grad_fn.name())
     assert names[0] == names[1]
+
+
+def _node_tree(node, depth):
+    """A grad_fn's name and its inputs' trees, `depth` levels down (leaves named without torch's prefix)."""
+    if node is None or depth == 0:
+        return None
+    return (node.name().split("::")[-1], [_node_tree(n, depth - 1) for n, _ in node.next_functions])
+
+
+@pytest.mark.parametrize("shapes", [((2, 3, 4), (2, 4, 5)), ((2, 3, 4), (4, 5)),
+                                    ((2, 2, 3, 4), (4,)), ((2, 3, 4), (4, 5), "grad")])
+def test_batched_matmul_nodes_match_torch(shapes):
+    # torch folds a batched left operand into rows for a matrix or vector right operand (view, mm or mv,
+    # _unsafe_view back) and reshapes bmm's result; the first levels of the graph are the same here
+    trees, values = [], []
+    for lib in (minitorch, torch):
+        a = lib.tensor(randn(*shapes[0], dtype=np.float64), requires_grad=True)
+        b = lib.tensor(randn(*shapes[1], dtype=np.float64, seed=1), requires_grad=len(shapes) == 3 or len(shapes[1]) == 3)
+        out = a @ b
+        trees.append(_node_tree(out.grad_fn, 3 if len(shapes[1]) < 3 else 2))
+        (out * out).sum().backward()
+        values.append([out.detach().numpy(), a.grad.numpy()] + ([b.grad.numpy()] if b.requires_grad else []))
+    assert trees[0] == trees[1]
+    for m, t in zip(*values):
+        np.testing.assert_allclose(m, t, rtol=1e-12)

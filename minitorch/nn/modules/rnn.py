@@ -1,12 +1,12 @@
 """Recurrent layers: RNN, LSTM, GRU and their single-step cells.
 
-Each time step is a few matrix products and elementwise gates, written with ordinary
-differentiable ops, so backpropagation through time is the autograd engine walking the
-unrolled loop. The LSTM layer's gates are the one exception: one fused node per step
-(`_ops/recurrent.py`), since ten small nodes a step made long sequences cost their bookkeeping. The input-to-hidden products of a whole sequence are one matrix product
-before the loop; only the hidden-to-hidden product runs per step. Parameter names,
-shapes, gate order (LSTM: i, f, g, o; GRU: r, z, n) and initialisation follow torch, so
-a state_dict moves between the two.
+Each time step is a few matrix products and the elementwise gates, so backpropagation
+through time is the autograd engine walking the unrolled loop. The LSTM's and GRU's gates
+(layers and cells) are one fused node per step (`_ops/recurrent.py`), since ten small nodes
+a step made long sequences cost their bookkeeping. In the layers, the input-to-hidden products
+of a whole sequence are one matrix product before the loop; only the hidden-to-hidden product
+runs per step. Parameter names, shapes, gate order (LSTM: i, f, g, o; GRU: r, z, n) and
+initialisation follow torch, so a state_dict moves between the two.
 """
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ import numpy as np
 from ... import _creation
 from ..._ops.compare import where
 from ..._ops.join import cat, stack
-from ..._ops.recurrent import lstm_gates
+from ..._ops.recurrent import gru_gates, lstm_gates
 from ..._tensor import Tensor
 from .. import functional as F
 from .. import init
@@ -38,27 +38,16 @@ def _rnn_step(x_proj: Tensor, h: Tensor, w_hh: Tensor, b_hh: Tensor | None, relu
     return F.relu(pre) if relu else pre.tanh()
 
 
-def _lstm_step(x_proj: Tensor, state: tuple, w_hh: Tensor, b_hh: Tensor | None) -> tuple:
-    """The op-by-op LSTM step (LSTMCell: its graph shows each node, as torch's does)."""
-    h, c = state
-    i, f, g, o = (x_proj + F.linear(h, w_hh, b_hh)).chunk(4, -1)
-    c = f.sigmoid() * c + i.sigmoid() * g.tanh()
-    return o.sigmoid() * c.tanh(), c
-
-
-def _lstm_layer_step(x_proj: Tensor, state: tuple, w_hh: Tensor, b_hh: Tensor | None, w_hr: Tensor | None) -> tuple:
-    """The LSTM layer's step: the gates' elementwise work is one fused op (like torch's fused layer)."""
+def _lstm_step(x_proj: Tensor, state: tuple, w_hh: Tensor, b_hh: Tensor | None, w_hr: Tensor | None = None) -> tuple:
+    """(h', c'): the gates' elementwise work is one fused op, like torch's fused LSTM kernels."""
     h, c = lstm_gates(x_proj + F.linear(state[0], w_hh, b_hh), state[1])
     # with proj_size, the hidden state carried on (and output) is h projected down: h @ W_hr^T
     return (h if w_hr is None else F.linear(h, w_hr)), c
 
 
 def _gru_step(x_proj: Tensor, h: Tensor, w_hh: Tensor, b_hh: Tensor | None) -> Tensor:
-    x_r, x_z, x_n = x_proj.chunk(3, -1)
-    h_r, h_z, h_n = F.linear(h, w_hh, b_hh).chunk(3, -1)
-    r, z = (x_r + h_r).sigmoid(), (x_z + h_z).sigmoid()
-    n = (x_n + r * h_n).tanh()
-    return (1 - z) * n + z * h
+    """h' = (1-z)*n + z*h, the gates one fused op (r multiplies h W_hn^T + b_hn, as in torch)."""
+    return gru_gates(x_proj, F.linear(h, w_hh, b_hh), h)
 
 
 def _no_projections(proj_size: int | None) -> None:
@@ -276,7 +265,7 @@ class LSTM(RNNBase):
                          proj_size, device=device, dtype=dtype)
 
     def _step(self, x_proj, state, w_hh, b_hh, w_hr):
-        return _lstm_layer_step(x_proj, state, w_hh, b_hh, w_hr)
+        return _lstm_step(x_proj, state, w_hh, b_hh, w_hr)
 
     def forward(self, input: Tensor | PackedSequence, hx: tuple | None = None) -> tuple[Any, tuple[Tensor, Tensor]]:
         x, batched = self._layout(input)
