@@ -172,7 +172,7 @@ _attach(quantiles.quantile, quantiles.nanquantile, quantiles.histc, vector_produ
 # ----- torch.linalg as Tensor methods (x.inverse(), x.det(), ...: _linalg_aliases.py) --------
 from . import _linalg_aliases  # noqa: E402  (imports minitorch.linalg, which needs Tensor defined)
 _attach(**{name: getattr(_linalg_aliases, name)
-           for name in "inverse det logdet slogdet cholesky qr pinverse matrix_power".split()})
+           for name in "inverse det logdet slogdet cholesky qr pinverse matrix_power matrix_exp".split()})
 
 # ----- in-place fills, sampling, new_* (_creation/) -----------------------------------
 _attach(*_same_names(_creation, "zero_ fill_ uniform_ normal_ exponential_ random_ bernoulli_ multinomial "
