@@ -300,13 +300,13 @@ def test_new_methods_take_dtype_and_requires_grad():
 
 
 _OVERFLOW_CASES = [-256, -255, -129, -128, -1, 127, 128, 255, 256, 70000, 2**63 - 1, -2.5, -0.5, -0.0, 0.5, 2.5,
-                   127.5, 128.0, 255.5, 256.0, -255.0, 1e10, float("inf"), float("nan"), 2.0**63]
+                   127.5, 128.0, 255.5, 256.0, -255.0, 1e10, float("inf"), float("nan"), 2.0**63, 9.3e18, -1e19]
 
 
 @pytest.mark.parametrize("dtype", ["uint8", "int8", "int16", "int32", "int64", "bool"])
 def test_tensor_refuses_python_numbers_the_integer_dtype_cannot_hold(dtype):
     # torch.tensor checks each Python number against the dtype (uint8 lets ints down to -255 wrap,
-    # int64 checks only inf/NaN); numpy's cast would wrap them silently
+    # floats compare with the bounds as floats: int64's max reads 2**63); numpy's cast would wrap them
     for value in _OVERFLOW_CASES:
         try:
             expected = torch.tensor([value], dtype=getattr(torch, dtype)).tolist()
@@ -315,3 +315,37 @@ def test_tensor_refuses_python_numbers_the_integer_dtype_cannot_hold(dtype):
                 minitorch.tensor([value], dtype=getattr(minitorch, dtype))
         else:
             assert minitorch.tensor([value], dtype=getattr(minitorch, dtype)).tolist() == expected, value
+
+
+_MIXED_LISTS = [[-1, 2.5], [-255, 2.5], [-256, 2.5], [2.5, -1], [-128, -1.9], [127.9, 1], [2**62 + 1, 0.5],
+                [True, 2.5], [[1, 2.5], [300, 4]], [2**63, 1.5], [-2**63, 1.5], [-2**63 - 1, 1.5], [2**64, 0.5],
+                [float("nan"), 1], [2.0**63, -3]]
+
+
+@pytest.mark.parametrize("dtype", ["uint8", "int8", "int16", "int32", "int64", "bool", "float16", "float64"])
+def test_tensor_converts_each_python_number_of_a_mixed_list_by_its_own_type(dtype):
+    # torch converts number by number: an int wraps (uint8 from -1 is 255) and keeps all 64 bits, a float
+    # truncates; numpy parses the list as float64 first (-1.0 into uint8 would be refused, 2**62 + 1 rounded)
+    for data in _MIXED_LISTS:
+        try:
+            expected = torch.tensor(data, dtype=getattr(torch, dtype))
+        except (RuntimeError, ValueError) as error:
+            with pytest.raises(type(error), match=str(error)):
+                minitorch.tensor(data, dtype=getattr(minitorch, dtype))
+        else:
+            ours = minitorch.tensor(data, dtype=getattr(minitorch, dtype))
+            assert ours.tolist() == expected.tolist() or np.array_equal(ours.numpy(), expected.numpy(),
+                                                                        equal_nan=True), data
+
+
+def test_tensor_of_ints_beyond_64_bits():
+    # numpy keeps such ints as Python objects; torch reads them as floats beside a float or for a float dtype
+    for data, dtype in [([2**64, 1.5], None), ([-2**63 - 1], "float32"), ([2**64], None), (-2**63 - 1, None)]:
+        try:
+            expected = torch.tensor(data, dtype=dtype and getattr(torch, dtype))
+        except ValueError as error:
+            with pytest.raises(ValueError, match=str(error)):
+                minitorch.tensor(data, dtype=dtype and getattr(minitorch, dtype))
+        else:
+            ours = minitorch.tensor(data, dtype=dtype and getattr(minitorch, dtype))
+            assert (ours.tolist(), str(ours.dtype)) == (expected.tolist(), str(expected.dtype))

@@ -28,31 +28,55 @@ def tensor(data: Any, *, dtype: _Dtype | None = None, device: Any = None,
         array = data.copy()
     else:
         array = _array_from_python(data, dtype)
-        if dtype is not None:
-            _check_python_values_fit(array, dtype)
+        if dtype is not None and not dtype.is_floating_point and dtype is not _dtype.bool and array.size:
+            array = _python_numbers_as_integers(data, array, dtype)
     if dtype is not None:
         array = array.astype(dtype.np, copy=False)
     return _finish(array, requires_grad)
 
 
-def _check_python_values_fit(array: np.ndarray, dtype: _Dtype) -> None:
-    """Refuse Python numbers an integer dtype cannot hold, as torch.tensor does (numpy would wrap them).
+def _python_numbers_as_integers(data: Any, array: np.ndarray, dtype: _Dtype) -> np.ndarray:
+    """`array` (numpy's parse of the Python numbers in `data`) converted to the integer `dtype` number
+    by number, as torch.tensor does, refusing what the dtype cannot hold (numpy would wrap it).
 
-    torch's rule: a float must lie within the type's range (so no negative float for uint8), and
-    not be inf or NaN; an int may also be negative down to -max for uint8 (it wraps, two's
-    complement). For int64 torch checks only inf and NaN."""
-    if dtype.is_floating_point or dtype is _dtype.bool or array.dtype.kind not in "iuf" or not array.size:
-        return
+    torch's rule, applied to each number by its own Python type, also in a list mixing the two: an int
+    may lie in [min, max] or, for uint8, down to -255 (it wraps, two's complement); a float must be
+    finite and within [min, max] compared as floats (int64's max reads 2**63), and truncates."""
+    if array.dtype.kind in "iu":
+        return _ints_as(array, dtype)
+    if array.dtype.kind != "f":
+        return array
+    numbers = list(_leaves(data))
+    ints = np.array([isinstance(v, (int, np.integer)) for v in numbers], dtype=bool)  # bools are ints too
+    int_values = [int(v) for v, i in zip(numbers, ints) if i]
+    if any(not -2**63 <= v < 2**63 for v in int_values):  # numpy parsed these as inexact floats
+        raise ValueError("Overflow when unpacking long long")
+    floats = array.reshape(-1)[~ints]
     info = np.iinfo(dtype.np)
-    if array.dtype.kind == "f":
-        bad = ~np.isfinite(array)
-        if dtype is not _dtype.int64:
-            bad |= (array < info.min) | (array > info.max)
-    else:
-        lowest = -int(info.max) if info.min == 0 else int(info.min)
-        bad = (array < lowest) | (array > info.max)
-    if bad.any():
+    if (~np.isfinite(floats) | (floats < float(info.min)) | (floats > float(info.max))).any():
         raise RuntimeError(f"value cannot be converted to type {dtype.name} without overflow")
+    result = np.empty(len(numbers), dtype.np)
+    result[ints] = _ints_as(np.array(int_values, np.int64), dtype)
+    with np.errstate(invalid="ignore"):  # 2.0**63 into int64 gives int64's min, as in torch
+        result[~ints] = floats.astype(dtype.np)
+    return result.reshape(array.shape)
+
+
+def _ints_as(array: np.ndarray, dtype: _Dtype) -> np.ndarray:
+    info = np.iinfo(dtype.np)
+    lowest = -int(info.max) if info.min == 0 else int(info.min)
+    if ((array < lowest) | (array > info.max)).any():
+        raise RuntimeError(f"value cannot be converted to type {dtype.name} without overflow")
+    return array.astype(dtype.np)
+
+
+def _leaves(data: Any):
+    """The numbers of a nested sequence (or the number itself), in order."""
+    if isinstance(data, (list, tuple)):
+        for d in data:
+            yield from _leaves(d)
+    else:
+        yield data
 
 
 def _array_from_python(data: Any, dtype: _Dtype | None) -> np.ndarray:
@@ -70,15 +94,15 @@ def _array_from_python(data: Any, dtype: _Dtype | None) -> np.ndarray:
     if array.dtype == object or array.dtype.kind in "USV":
         _check_nested(data)
         bad = _first_bad_leaf(data)
-        if bad is None:
+        if bad is not None:
+            raise TypeError(f"new(): invalid data type '{type(bad).__name__}'")
+        if not all(isinstance(v, (int, float)) for v in _leaves(data)):
             raise RuntimeError(f"Could not infer dtype of {type(data).__name__}")
-        raise TypeError(f"new(): invalid data type '{type(bad).__name__}'")
+        return _beyond_int64(data, dtype)  # numpy keeps ints beyond 64 bits as objects
     if array.dtype.kind == "c":
         raise TypeError("minitorch does not support complex tensors")
     if array.dtype == np.uint64 and not typed:  # a Python int above int64's range
-        if dtype is None or not dtype.is_floating_point:
-            raise ValueError("Overflow when unpacking long long")
-        return np.array(data, dtype=np.float64)
+        return _beyond_int64(data, dtype)
     if typed:
         return array.astype(_dtype.from_numpy_dtype(array.dtype).np, copy=False)
     if array.dtype.kind == "f":
@@ -88,6 +112,18 @@ def _array_from_python(data: Any, dtype: _Dtype | None) -> np.ndarray:
     if array.dtype.kind in "iu":
         return array.astype(np.int64, copy=False)
     return array
+
+
+def _beyond_int64(data: Any, dtype: _Dtype | None) -> np.ndarray:
+    """Python numbers with an int outside int64's range: floats (each rounded once) when the dtype is
+    floating or bool (nonzero is True) or, without a dtype, when a float is among them; otherwise
+    torch's overflow error."""
+    floating = dtype.is_floating_point or dtype is _dtype.bool if dtype is not None else \
+        any(isinstance(v, float) for v in _leaves(data))
+    if not floating:
+        raise ValueError("Overflow when unpacking long long")
+    array = np.array(data, dtype=np.float64)
+    return array if dtype is not None else array.astype(_dtype.get_default_dtype().np, copy=False)
 
 
 def _holds_typed_values(data: Any) -> bool:
