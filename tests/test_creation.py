@@ -1,4 +1,6 @@
 """Creation functions against torch: values, shapes, dtypes (compared through repr) and errors."""
+import re
+
 import numpy as np
 import pytest
 import torch
@@ -349,3 +351,25 @@ def test_tensor_of_ints_beyond_64_bits():
         else:
             ours = minitorch.tensor(data, dtype=dtype and getattr(minitorch, dtype))
             assert (ours.tolist(), str(ours.dtype)) == (expected.tolist(), str(expected.dtype))
+
+
+class _Opaque:
+    pass
+
+
+_NOT_NUMBERS = [("a", None), (["a"], None), (["a", 1], None), ([1, "a"], None), ([[1, 2], "ab"], None),
+                (["ab", [1, 2]], None), ([None], None), ((1, None), None), ([[1, 2], [3, None]], None),
+                ([[1, None], [3]], None), ([[1], [2, 3], None], None), ([_Opaque()], None), ({"a": 1}, None),
+                ([1.5, {}], None), ([1, [2, 3]], None), ([[1, 2], 3], None), ([[1, 2], [3]], None),
+                ([None], "float32"), ([1, "a"], "float32"), ([[1, 2], [None, 2]], "float64"), ([_Opaque()], "int64"),
+                ([[5, "a"]], "int64"), ([None], "bool"), ([1, [1]], "bool")]
+
+
+@pytest.mark.parametrize("data, dtype", _NOT_NUMBERS, ids=range(len(_NOT_NUMBERS)))
+def test_tensor_refuses_what_is_not_numbers_with_torchs_error(data, dtype):
+    # torch's order: a string as data; the sizes along the first elements (a string there never ends);
+    # the dtype of every leaf (without dtype=); then each item against the sizes and the dtype
+    with pytest.raises(Exception) as expected:
+        torch.tensor(data, dtype=dtype and getattr(torch, dtype))
+    with pytest.raises(expected.type, match=re.escape(str(expected.value))):
+        minitorch.tensor(data, dtype=dtype and getattr(minitorch, dtype))

@@ -89,16 +89,11 @@ def _array_from_python(data: Any, dtype: _Dtype | None) -> np.ndarray:
     try:
         array = np.array(data)
     except ValueError:
-        _check_nested(data)  # raises torch's message for ragged input
+        _refuse_like_torch(data, dtype)  # raises torch's message for ragged input
         raise
     if array.dtype == object or array.dtype.kind in "USV":
-        _check_nested(data)
-        bad = _first_bad_leaf(data)
-        if bad is not None:
-            raise TypeError(f"new(): invalid data type '{type(bad).__name__}'")
-        if not all(isinstance(v, (int, float)) for v in _leaves(data)):
-            raise RuntimeError(f"Could not infer dtype of {type(data).__name__}")
-        return _beyond_int64(data, dtype)  # numpy keeps ints beyond 64 bits as objects
+        _refuse_like_torch(data, dtype)
+        return _beyond_int64(data, dtype)  # all numbers: numpy keeps ints beyond 64 bits as objects
     if array.dtype.kind == "c":
         raise TypeError("minitorch does not support complex tensors")
     if array.dtype == np.uint64 and not typed:  # a Python int above int64's range
@@ -145,29 +140,56 @@ def _unwrap_nested(data: Any) -> Any:
     return data
 
 
-def _check_nested(data: Any, dim: int = 0) -> None:
-    """Raise like torch for ragged nesting: the first sub-sequence whose length disagrees."""
-    if not isinstance(data, (list, tuple)) or not data:
-        return
-    first = data[0]
-    for item in data:
-        if isinstance(first, (list, tuple)) != isinstance(item, (list, tuple)):
-            raise TypeError("not a sequence")
-        if isinstance(first, (list, tuple)) and len(item) != len(first):
-            raise ValueError(f"expected sequence of length {len(first)} at dim {dim + 1} (got {len(item)})")
-        _check_nested(item, dim + 1)
+_NUMBER = (bool, int, float, complex, np.generic, np.ndarray)  # (0-d arrays: tensors unwrapped)
 
 
-def _first_bad_leaf(data: Any) -> Any:
+def _refuse_like_torch(data: Any, dtype: _Dtype | None) -> None:
+    """Raise torch's error for `data` that numpy could not read as numbers, in torch's order: a string
+    given as data; the sizes, read along the first elements (a string there never ends); without a
+    dtype, the type of every leaf; then each item against the sizes and the dtype, in order."""
+    if isinstance(data, (str, bytes)):
+        raise TypeError(f"new(): invalid data type '{type(data).__name__}'")
+    sizes, first = [], data
+    while isinstance(first, (list, tuple, str, bytes)):
+        sizes.append(len(first))
+        if len(sizes) > 32:
+            raise ValueError(f"too many dimensions '{type(first).__name__}'")
+        if not first:
+            break
+        first = first[0]
+    kind = _dtype.get_default_dtype() if dtype is None else dtype
+    if dtype is None:
+        kinds = {type(leaf) for leaf in _inferred_leaves(data)}
+        kind = _dtype.int64 if kinds <= {bool, int} and int in kinds else kind
+    _check_items(data, sizes, 0, kind)
+
+
+def _inferred_leaves(data: Any):
+    """The leaves of `data` in order, refused as torch's dtype inference refuses them."""
+    if isinstance(data, (str, bytes)):
+        raise TypeError(f"new(): invalid data type '{type(data).__name__}'")
     if isinstance(data, (list, tuple)):
         for d in data:
-            bad = _first_bad_leaf(d)
-            if bad is not None:
-                return bad
-        return None
-    if data is None:
-        return None
-    return None if isinstance(data, (bool, int, float, np.generic)) else data
+            yield from _inferred_leaves(d)
+    elif isinstance(data, _NUMBER):
+        yield data
+    else:
+        raise RuntimeError(f"Could not infer dtype of {type(data).__name__}")
+
+
+def _check_items(data: Any, sizes: list, dim: int, dtype: _Dtype) -> None:
+    """Each item of `data` against the sizes (ragged nesting) and, at the leaves, `dtype`, in order."""
+    if dim == len(sizes):
+        if not isinstance(data, _NUMBER):
+            raise TypeError(f"must be real number, not {type(data).__name__}" if dtype.is_floating_point else
+                            f"'{type(data).__name__}' object cannot be interpreted as an integer")
+        return
+    if not isinstance(data, (list, tuple, str, bytes)):
+        raise TypeError("not a sequence")
+    if len(data) != sizes[dim]:
+        raise ValueError(f"expected sequence of length {sizes[dim]} at dim {dim} (got {len(data)})")
+    for item in data:
+        _check_items(item, sizes, dim + 1, dtype)
 
 
 def as_tensor(data: Any, dtype: _Dtype | None = None, device: Any = None) -> Tensor:
