@@ -373,3 +373,34 @@ def test_tensor_refuses_what_is_not_numbers_with_torchs_error(data, dtype):
         torch.tensor(data, dtype=dtype and getattr(torch, dtype))
     with pytest.raises(expected.type, match=re.escape(str(expected.value))):
         minitorch.tensor(data, dtype=dtype and getattr(minitorch, dtype))
+
+
+_INF, _NAN = float("inf"), float("nan")
+_RANGE_CASES = [
+    ("arange", (False, False, True), None), ("arange", (False, False, False), None), ("arange", (0, 5, 1.5), "int32"),
+    ("arange", (1.5, 5.2, 1), "int32"), ("arange", (0, 0.5, 0.5), "int32"), ("arange", (0, 1, 0.3), "int64"),
+    ("arange", (0.0, 0.1, 2), "int64"), ("arange", (0.0, 5.0, _NAN), None), ("arange", (0, 5, _INF), "int64"),
+    ("arange", (0, 5, _INF), "float32"), ("arange", (7e-272, 0.0, 7e-272), None), ("arange", (-0.9, 5e-324, 5e-324), None),
+    ("arange", (-6e-05, -1.5e-17, -6e-05), "int64"), ("arange", (1e20, 1e20, 1.0), "int16"),
+    ("linspace", (True, _INF, 5), "float32"), ("linspace", (_INF, False, 4), None), ("linspace", (False, -110, 3), "uint8"),
+    ("linspace", (2.5, -3.7, 4), "int32"), ("linspace", (0, 10, 4), "float16"), ("linspace", (0, 300, 3), "int8"),
+    ("linspace", (-907.8, 94, 0), "int8"), ("linspace", (-0.9, -736.6, 1), "bool"), ("linspace", (1.5, 2.5, 3), "bool"),
+    ("linspace", (1e20, 1, 1), "float16"), ("linspace", (0.5, 1e20, 2), "float16"),
+    ("full", ((2,), -238), "uint8"), ("full", ((2,), -300), "uint8"), ("full", ((2,), _INF), "uint8"),
+    ("full", ((2,), 1e20), "float16"), ("full", ((2,), 401.9), "int8"),
+]
+
+
+@pytest.mark.parametrize("name, args, dtype", _RANGE_CASES, ids=range(len(_RANGE_CASES)))
+def test_ranges_and_fills_follow_torchs_arithmetic_and_checks(name, args, dtype):
+    # arange sizes from the arguments as given (int64: truncated first), integer values from trunc(start) and
+    # trunc(step); linspace in the dtype, symmetric from both ends; the fill values' overflow checks
+    try:
+        expected = getattr(torch, name)(*args, dtype=dtype and getattr(torch, dtype))
+    except Exception as error:
+        with pytest.raises(type(error)):
+            getattr(minitorch, name)(*args, dtype=dtype and getattr(minitorch, dtype))
+    else:
+        ours = getattr(minitorch, name)(*args, dtype=dtype and getattr(minitorch, dtype))
+        assert str(ours.dtype) == str(expected.dtype)
+        assert np.array_equal(ours.numpy(), expected.numpy(), equal_nan=True)
