@@ -29,8 +29,8 @@ def tensor(data: Any, *, dtype: _Dtype | None = None, device: Any = None,
         array = data.copy()
     else:
         array = array_from_python(data, dtype)
-    if dtype is not None:
-        array = array.astype(dtype.np, copy=False)
+    if dtype is not None and array.dtype != dtype.np:
+        array = _dtype.cast_array(array, dtype.np)
     return _finish(array, requires_grad)
 
 
