@@ -50,3 +50,13 @@ def test_det_gradient_at_a_singular_matrix_is_the_cofactor_matrix():
         ours, theirs = grads
         assert np.allclose(ours, cofactors, atol=1e-12)
         assert np.allclose(theirs, cofactors if create_graph else np.zeros((2, 2)), atol=1e-12)
+
+
+def test_unique_along_a_dim_with_nan_keeps_equal_values_together():
+    # torch 2.13 sorts with a comparator under which NaN is neither less nor greater: equal slices may end up
+    # apart, and stay apart (both 3s kept); minitorch gathers equal values
+    values = [3.0, float("nan"), 1.0, float("nan"), 3.0]
+    ours = minitorch.unique(minitorch.tensor(values), dim=0).tolist()
+    theirs = torch.unique(torch.tensor(values), dim=0).tolist()
+    assert ours[:2] == [1.0, 3.0] and len(ours) == 4
+    assert theirs.count(3.0) == 2
