@@ -433,3 +433,10 @@ def test_matrix_products_name_their_nodes_as_torch(code):
         c, d = lib.randn(5, 2, 3, requires_grad=True), lib.randn(5, 3, 4, requires_grad=True)
         names.append(eval(code, {"torch": lib, "a": a, "b": b, "v": v, "c": c, "d": d}).grad_fn.name())
     assert names[0] == names[1]
+
+
+@pytest.mark.parametrize("a, b, dims", [(np.array(1.0), np.array(2.0), ([0], [1])), (np.ones(2), np.array(2.0), ([0], [1])),
+                                        (np.ones(2), np.ones(2), ([0], [1])), (np.ones((2, 3)), np.ones((2, 3)), ([0], [5])),
+                                        (np.ones(2, np.float32), np.ones(2), ([0], [5]))])
+def test_tensordot_checks_dtypes_then_dims_like_torch(a, b, dims):
+    same_outcome(lambda L, x, y: L.tensordot(x, y, dims), a, b)
