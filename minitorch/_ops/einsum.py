@@ -181,14 +181,14 @@ def _pair_operands(terms: list, summed: set, a: Tensor, b: Tensor) -> tuple[Tens
     return pair[0].to(common), pair[1].to(common)
 
 
-@writes_out(dtype_rule="same", message="tensordot: Expected the output tensor to have dtype {result}, but got an "
-                                       "output tensor with dtype {out}")
 def _contracted_dim(d: int, ndim: int) -> int:
     if ndim == 0:
         raise IndexError(f"Dimension specified as {d} but tensor has no dimensions")
     return wrap_dim(d, ndim)
 
 
+@writes_out(dtype_rule="same", message="tensordot: Expected the output tensor to have dtype {result}, but got an "
+                                       "output tensor with dtype {out}")
 def tensordot(a: Tensor, b: Tensor, dims: Any = 2, out: Any = None) -> Tensor:
     """Contract the last `dims` dims of a with the first of b, or the listed dim pairs."""
     if isinstance(dims, (int, np.integer)):
