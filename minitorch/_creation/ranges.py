@@ -78,8 +78,8 @@ def linspace(start: Any, end: Any, steps: int, *, out: Any = None, dtype: _Dtype
              layout: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
     """`steps` evenly spaced values from start to end inclusive.
 
-    As torch computes them: in the dtype itself (an integer dtype: from start and end converted to it,
-    with a float step), the first half as start + step * i, the second as end - step * (steps - 1 - i)."""
+    As torch computes them: from start and end converted to the dtype, with a float step, the first half
+    as start + step * i, the second as end - step * (steps - 1 - i)."""
     check_device(device)
     dtype = _check_out("linspace", out, dtype) or _dtype.get_default_dtype()
     steps = _check_steps(steps, "linspace")
@@ -93,13 +93,12 @@ def linspace(start: Any, end: Any, steps: int, *, out: Any = None, dtype: _Dtype
         raise NotImplementedError("\"linspace_cpu\" not implemented for 'Bool'")
     check_fill_dtype(dtype.np, start)
     check_fill_dtype(dtype.np, end)
-    if dtype.is_floating_point:
-        a, b = np.dtype(dtype.np).type(start), np.dtype(dtype.np).type(end)
-    else:
-        a, b = (float(np.asarray(v).astype(dtype.np)) for v in (start, end))
-    i = np.arange(steps).astype(type(a))
+    # (floats: in float64, rounded once; torch's float kernels compute in the dtype, in vector lanes whose
+    # width depends on the CPU, so their last bit is no spec)
+    a, b = (float(np.asarray(v).astype(dtype.np)) for v in (start, end))
+    i = np.arange(steps, dtype=np.float64)
     with np.errstate(all="ignore"):
-        step = (b - a) / type(a)(steps - 1)
+        step = (b - a) / (steps - 1)
         values = np.where(i < steps // 2, a + step * i, b - step * (steps - 1 - i))
     return _finish(np.asarray(values).astype(dtype.np), requires_grad, out)
 
