@@ -93,12 +93,14 @@ def linspace(start: Any, end: Any, steps: int, *, out: Any = None, dtype: _Dtype
         raise NotImplementedError("\"linspace_cpu\" not implemented for 'Bool'")
     check_fill_dtype(dtype.np, start)
     check_fill_dtype(dtype.np, end)
-    # (floats: in float64, rounded once; torch's float kernels compute in the dtype, in vector lanes whose
-    # width depends on the CPU, so their last bit is no spec)
-    a, b = (float(np.asarray(v).astype(dtype.np)) for v in (start, end))
-    i = np.arange(steps, dtype=np.float64)
+    # float16 in float16 (its overflow to inf, hence NaN, is torch's); float32 and float64 in float64, rounded
+    # once: torch computes them in the dtype, in vector lanes whose width depends on the CPU, so their last
+    # bit is no spec
+    work = np.float16 if dtype is _dtype.float16 else np.float64
+    a, b = (work(np.asarray(v).astype(dtype.np)) for v in (start, end))
+    i = np.arange(steps, dtype=work)
     with np.errstate(all="ignore"):
-        step = (b - a) / (steps - 1)
+        step = (b - a) / work(steps - 1)
         values = np.where(i < steps // 2, a + step * i, b - step * (steps - 1 - i))
     return _finish(np.asarray(values).astype(dtype.np), requires_grad, out)
 
