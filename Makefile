@@ -23,12 +23,14 @@ install: $(VENV)/.dev
 test: install
 	$(PY) -m pytest
 
-# The differential tests (tests/differential) with many random cases each; FUZZ_EXAMPLES per test.
+# The differential tests (tests/differential) with many random cases each; FUZZ_EXAMPLES per test
+# (new random cases each run; the statistics printed at the end count them per test).
 # FUZZ_LOG=file records every mismatch there instead of stopping at the first.
+# See docs/differential-testing.md.
 FUZZ_EXAMPLES ?= 5000
 fuzz: install
 	MINITORCH_FUZZ=1 MINITORCH_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(if $(FUZZ_LOG),MINITORCH_FUZZ_LOG=$(FUZZ_LOG)) \
-		$(PY) -m pytest tests/differential
+		$(PY) -m pytest tests/differential --hypothesis-show-statistics
 
 train: install-runtime
 	$(PY) examples/train_mnist.py

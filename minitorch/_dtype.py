@@ -196,3 +196,12 @@ class iinfo(NamedTuple("iinfo", [("bits", builtins.int), ("max", builtins.int), 
 
     def __repr__(self) -> str:
         return f"iinfo(min={builtins.float(self.min):g}, max={builtins.float(self.max):g}, dtype={self.dtype})"
+
+
+def cast_array(array: np.ndarray, np_dtype: Any) -> np.ndarray:
+    """array.astype(np_dtype) with torch's conversion where numpy's differs: float64 to uint8 goes
+    through int64 (numpy's goes through int32, so 3e10 would become 0 instead of its low byte)."""
+    if array.dtype == np.float64 and np.dtype(np_dtype) == np.uint8:
+        with np.errstate(invalid="ignore"):
+            return array.astype(np.int64).astype(np.uint8)
+    return array.astype(np_dtype)

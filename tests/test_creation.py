@@ -1,4 +1,6 @@
 """Creation functions against torch: values, shapes, dtypes (compared through repr) and errors."""
+import re
+
 import numpy as np
 import pytest
 import torch
@@ -300,13 +302,13 @@ def test_new_methods_take_dtype_and_requires_grad():
 
 
 _OVERFLOW_CASES = [-256, -255, -129, -128, -1, 127, 128, 255, 256, 70000, 2**63 - 1, -2.5, -0.5, -0.0, 0.5, 2.5,
-                   127.5, 128.0, 255.5, 256.0, -255.0, 1e10, float("inf"), float("nan"), 2.0**63]
+                   127.5, 128.0, 255.5, 256.0, -255.0, 1e10, float("inf"), float("nan"), 2.0**63, 9.3e18, -1e19]
 
 
 @pytest.mark.parametrize("dtype", ["uint8", "int8", "int16", "int32", "int64", "bool"])
 def test_tensor_refuses_python_numbers_the_integer_dtype_cannot_hold(dtype):
     # torch.tensor checks each Python number against the dtype (uint8 lets ints down to -255 wrap,
-    # int64 checks only inf/NaN); numpy's cast would wrap them silently
+    # floats compare with the bounds as floats: int64's max reads 2**63); numpy's cast would wrap them
     for value in _OVERFLOW_CASES:
         try:
             expected = torch.tensor([value], dtype=getattr(torch, dtype)).tolist()
@@ -315,3 +317,91 @@ def test_tensor_refuses_python_numbers_the_integer_dtype_cannot_hold(dtype):
                 minitorch.tensor([value], dtype=getattr(minitorch, dtype))
         else:
             assert minitorch.tensor([value], dtype=getattr(minitorch, dtype)).tolist() == expected, value
+
+
+_MIXED_LISTS = [[-1, 2.5], [-255, 2.5], [-256, 2.5], [2.5, -1], [-128, -1.9], [127.9, 1], [2**62 + 1, 0.5],
+                [True, 2.5], [[1, 2.5], [300, 4]], [2**63, 1.5], [-2**63, 1.5], [-2**63 - 1, 1.5], [2**64, 0.5],
+                [float("nan"), 1], [2.0**63, -3]]
+
+
+@pytest.mark.parametrize("dtype", ["uint8", "int8", "int16", "int32", "int64", "bool", "float16", "float64"])
+def test_tensor_converts_each_python_number_of_a_mixed_list_by_its_own_type(dtype):
+    # torch converts number by number: an int wraps (uint8 from -1 is 255) and keeps all 64 bits, a float
+    # truncates; numpy parses the list as float64 first (-1.0 into uint8 would be refused, 2**62 + 1 rounded)
+    for data in _MIXED_LISTS:
+        try:
+            expected = torch.tensor(data, dtype=getattr(torch, dtype))
+        except (RuntimeError, ValueError) as error:
+            with pytest.raises(type(error), match=str(error)):
+                minitorch.tensor(data, dtype=getattr(minitorch, dtype))
+        else:
+            ours = minitorch.tensor(data, dtype=getattr(minitorch, dtype))
+            assert ours.tolist() == expected.tolist() or np.array_equal(ours.numpy(), expected.numpy(),
+                                                                        equal_nan=True), data
+
+
+def test_tensor_of_ints_beyond_64_bits():
+    # numpy keeps such ints as Python objects; torch reads them as floats beside a float or for a float dtype
+    for data, dtype in [([2**64, 1.5], None), ([-2**63 - 1], "float32"), ([2**64], None), (-2**63 - 1, None)]:
+        try:
+            expected = torch.tensor(data, dtype=dtype and getattr(torch, dtype))
+        except ValueError as error:
+            with pytest.raises(ValueError, match=str(error)):
+                minitorch.tensor(data, dtype=dtype and getattr(minitorch, dtype))
+        else:
+            ours = minitorch.tensor(data, dtype=dtype and getattr(minitorch, dtype))
+            assert (ours.tolist(), str(ours.dtype)) == (expected.tolist(), str(expected.dtype))
+
+
+class _Opaque:
+    pass
+
+
+_NOT_NUMBERS = [("a", None), (["a"], None), (["a", 1], None), ([1, "a"], None), ([[1, 2], "ab"], None),
+                (["ab", [1, 2]], None), ([None], None), ((1, None), None), ([[1, 2], [3, None]], None),
+                ([[1, None], [3]], None), ([[1], [2, 3], None], None), ([_Opaque()], None), ({"a": 1}, None),
+                ([1.5, {}], None), ([1, [2, 3]], None), ([[1, 2], 3], None), ([[1, 2], [3]], None),
+                ([None], "float32"), ([1, "a"], "float32"), ([[1, 2], [None, 2]], "float64"), ([_Opaque()], "int64"),
+                ([[5, "a"]], "int64"), ([None], "bool"), ([1, [1]], "bool")]
+
+
+@pytest.mark.parametrize("data, dtype", _NOT_NUMBERS, ids=range(len(_NOT_NUMBERS)))
+def test_tensor_refuses_what_is_not_numbers_with_torchs_error(data, dtype):
+    # torch's order: a string as data; the sizes along the first elements (a string there never ends);
+    # the dtype of every leaf (without dtype=); then each item against the sizes and the dtype
+    with pytest.raises(Exception) as expected:
+        torch.tensor(data, dtype=dtype and getattr(torch, dtype))
+    with pytest.raises(expected.type, match=re.escape(str(expected.value))):
+        minitorch.tensor(data, dtype=dtype and getattr(minitorch, dtype))
+
+
+_INF, _NAN = float("inf"), float("nan")
+_RANGE_CASES = [
+    ("arange", (False, False, True), None), ("arange", (False, False, False), None), ("arange", (0, 5, 1.5), "int32"),
+    ("arange", (1.5, 5.2, 1), "int32"), ("arange", (0, 0.5, 0.5), "int32"), ("arange", (0, 1, 0.3), "int64"),
+    ("arange", (0.0, 0.1, 2), "int64"), ("arange", (0.0, 5.0, _NAN), None), ("arange", (0, 5, _INF), "int64"),
+    ("arange", (0, 5, _INF), "float32"), ("arange", (7e-272, 0.0, 7e-272), None), ("arange", (-0.9, 5e-324, 5e-324), None),
+    ("arange", (-6e-05, -1.5e-17, -6e-05), "int64"), ("arange", (1e20, 1e20, 1.0), "int16"),
+    ("linspace", (True, _INF, 5), "float32"), ("linspace", (_INF, False, 4), None), ("linspace", (False, -110, 3), "uint8"),
+    ("linspace", (2.5, -3.7, 4), "int32"), ("linspace", (0, 10, 4), "float16"), ("linspace", (-299, 65504.0, 5), "float16"),
+    ("linspace", (0, 300, 3), "int8"),
+    ("linspace", (-907.8, 94, 0), "int8"), ("linspace", (-0.9, -736.6, 1), "bool"), ("linspace", (1.5, 2.5, 3), "bool"),
+    ("linspace", (1e20, 1, 1), "float16"), ("linspace", (0.5, 1e20, 2), "float16"),
+    ("full", ((2,), -238), "uint8"), ("full", ((2,), -300), "uint8"), ("full", ((2,), _INF), "uint8"),
+    ("full", ((2,), 1e20), "float16"), ("full", ((2,), 401.9), "int8"),
+]
+
+
+@pytest.mark.parametrize("name, args, dtype", _RANGE_CASES, ids=range(len(_RANGE_CASES)))
+def test_ranges_and_fills_follow_torchs_arithmetic_and_checks(name, args, dtype):
+    # arange sizes from the arguments as given (int64: truncated first), integer values from trunc(start) and
+    # trunc(step); linspace in the dtype, symmetric from both ends; the fill values' overflow checks
+    try:
+        expected = getattr(torch, name)(*args, dtype=dtype and getattr(torch, dtype))
+    except Exception as error:
+        with pytest.raises(type(error)):
+            getattr(minitorch, name)(*args, dtype=dtype and getattr(minitorch, dtype))
+    else:
+        ours = getattr(minitorch, name)(*args, dtype=dtype and getattr(minitorch, dtype))
+        assert str(ours.dtype) == str(expected.dtype)
+        assert np.array_equal(ours.numpy(), expected.numpy(), equal_nan=True)

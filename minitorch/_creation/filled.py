@@ -10,6 +10,7 @@ import numpy as np
 from .. import _dtype
 from .._device import check_device
 from .._size import Size
+from .._ops.selection import check_fill_dtype
 from .._tensor import Tensor
 from ._common import _check_out, _Dtype, _finish, _np_dtype, _shape, _size_args
 from .from_data import tensor
@@ -54,7 +55,9 @@ def full(size: Sequence[int], fill_value: Any, *, out: Any = None, dtype: _Dtype
         fill_value = fill_value.item()
     if dtype is None:
         dtype = _dtype.result_type(fill_value)
-    return _finish(np.full(_size_args((size,), "full"), fill_value, dtype=dtype.np), requires_grad, out)
+    check_fill_dtype(dtype.np, fill_value)
+    value = np.asarray(fill_value).astype(dtype.np)  # (a negative int into uint8 wraps, as in torch)
+    return _finish(np.full(_size_args((size,), "full"), value, dtype=dtype.np), requires_grad, out)
 
 
 def _like(fn: Any) -> Any:

@@ -41,7 +41,7 @@ def contiguous(input: Tensor, memory_format: Any = None) -> Tensor:
 class Cast(Function):
     @staticmethod
     def forward(ctx, a, np_dtype):
-        return a.astype(np_dtype)
+        return _dtype.cast_array(a, np_dtype)
 
     @staticmethod
     def backward(ctx, grad):

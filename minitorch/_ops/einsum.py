@@ -14,7 +14,7 @@ from typing import Any, Sequence
 import numpy as np
 
 from .. import _dtype
-from .._tensor import Tensor, _wrap
+from .._tensor import Tensor, _wrap, wrap_dim
 from ..autograd.function import Function
 from ._common import type_name
 from .inplace import writes_out
@@ -181,6 +181,12 @@ def _pair_operands(terms: list, summed: set, a: Tensor, b: Tensor) -> tuple[Tens
     return pair[0].to(common), pair[1].to(common)
 
 
+def _contracted_dim(d: int, ndim: int) -> int:
+    if ndim == 0:
+        raise IndexError(f"Dimension specified as {d} but tensor has no dimensions")
+    return wrap_dim(d, ndim)
+
+
 @writes_out(dtype_rule="same", message="tensordot: Expected the output tensor to have dtype {result}, but got an "
                                        "output tensor with dtype {out}")
 def tensordot(a: Tensor, b: Tensor, dims: Any = 2, out: Any = None) -> Tensor:
@@ -197,8 +203,8 @@ def tensordot(a: Tensor, b: Tensor, dims: Any = 2, out: Any = None) -> Tensor:
         raise RuntimeError("both dimension lists should have same length")
     if a.dtype is not b.dtype:  # torch contracts with mm, which does not promote
         raise RuntimeError("both inputs should have same dtype")
-    dims_a = [d % a.ndim for d in dims_a]
-    dims_b = [d % b.ndim for d in dims_b]
+    dims_a = [_contracted_dim(d, a.ndim) for d in dims_a]
+    dims_b = [_contracted_dim(d, b.ndim) for d in dims_b]
     letters = iter(string.ascii_letters)
     sa = [next(letters) for _ in range(a.ndim)]
     sb = [next(letters) for _ in range(b.ndim)]

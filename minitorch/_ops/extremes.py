@@ -108,8 +108,7 @@ def aminmax(input: Tensor, *, dim: int | None = None, keepdim: bool = False) -> 
     """(min, max) over `dim` (all elements if None) as a named tuple."""
     dims = reduced_dims(dim, input.ndim)
     _check_nonempty("aminmax", input, dims, dim is None)
-    keep = keepdim and dim is not None
-    return _aminmax_t(Amin.apply(input, dims, keep), Amax.apply(input, dims, keep))
+    return _aminmax_t(Amin.apply(input, dims, keepdim), Amax.apply(input, dims, keepdim))
 
 
 class _Select(Function):

@@ -314,7 +314,10 @@ def repeat_interleave(input: Tensor, repeats: Any = None, dim: int | None = None
     if dim is None:
         input, dim = input.reshape(-1), 0
     d = wrap_dim(dim, input.ndim)
-    n = input._array.shape[d] if input.ndim else 1
+    if input.ndim == 0:  # (a dim given: torch indexes the missing dim, or unsqueezes past it)
+        raise IndexError(f"Dimension specified as {dim} but tensor has no dimensions" if isinstance(repeats, Tensor)
+                         else f"Dimension out of range (expected to be in range of [-1, 0], but got {d + 1})")
+    n = input._array.shape[d]
     if isinstance(repeats, Tensor) and repeats.numel() == 1 and repeats.ndim <= 1 and n != 1:
         repeats = int(repeats.item())
     if isinstance(repeats, Tensor):
@@ -328,8 +331,6 @@ def repeat_interleave(input: Tensor, repeats: Any = None, dim: int | None = None
         return input.index_select(d, index)
     if repeats < 0:
         raise RuntimeError("Repeats must be non-negative")
-    if input.ndim == 0:
-        input = input.reshape(1)
     shape = input._array.shape
     out = unsqueeze(input, d + 1).expand(shape[:d + 1] + (repeats,) + shape[d + 1:])
     out = out.reshape(shape[:d] + (n * repeats,) + shape[d + 1:])

@@ -103,7 +103,8 @@ def _sigmoid(a: np.ndarray) -> np.ndarray:
 
 @functools.cache
 def _erf_ufuncs() -> tuple:
-    """numba ufuncs for erf and erfc (numpy has none), compiled on first use and cached on disk."""
+    """numba ufuncs for erf and erfc (numpy has none), compiled on first use and cached on disk.
+    (Bounds: these and erfinv's scalar functions index no array; the ufunc machinery does.)"""
     import numba
     signatures = ["float32(float32)", "float64(float64)"]
     return (numba.vectorize(signatures, cache=True)(_erf_scalar),

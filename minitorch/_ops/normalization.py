@@ -75,6 +75,9 @@ class Normalize(Function):
             else:
                 mean, var = fixed
             invstd = (1.0 / np.sqrt(var + spec.eps)).astype(x.dtype)
+            if x.dtype == np.float16:  # for backward, which differentiates in float32 as torch's half kernel
+                ctx.stats32 = (np.asarray(mean if fixed is not None else mean64, np.float32),
+                               (1.0 / np.sqrt(np.asarray(var, np.float64) + spec.eps)).astype(np.float32))
         ctx.mean = mean
         if x.dtype == np.float16:  # torch's half batch norm: (x - mean) * invstd, each rounded to half
             xhat = (xs - mean.astype(x.dtype)) * invstd
@@ -107,6 +110,11 @@ class Normalize(Function):
             xhat = (xc * invstd).reshape(x.shape)
         elif spec.kernel_view is not None:
             return _kernel_backward(ctx, grad, x, weight)
+        elif x._array.dtype == np.float16:  # torch's half kernel: float32 statistics, x and arithmetic
+            mean, invstd32 = ctx.stats32
+            xhat = _wrap(((x._array.reshape(spec.stats_shape) - mean) * invstd32).reshape(x.shape))
+            invstd, grad = _wrap(invstd32), grad.float()
+            weight = None if weight is None else weight.float()
         else:
             xhat, invstd = _wrap(ctx.xhat), _wrap(ctx.invstd)
         need = ctx.needs_input_grad

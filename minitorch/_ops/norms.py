@@ -14,11 +14,16 @@ import numpy as np
 from .. import _dtype
 from .._tensor import Tensor, _wrap, wrap_dim
 from ..autograd.function import Function
-from ._common import constant_like, constant_sign, reduced_dims, restore_dims, type_name
+from ._common import constant_like, reduced_dims, restore_dims, type_name
 from .inplace import writes_out
 
 __all__ = ["norm"]
 
+
+
+def _sign(a: Tensor) -> Tensor:
+    """sign(a) as a constant, the derivative of |a|, with torch's sign(NaN) = 0 (numpy's is NaN)."""
+    return _wrap(np.sign(np.nan_to_num(a._array)))
 
 class VectorNorm(Function):
     """The p-norm of `a` over `dims`: (sum |a|^p)^(1/p); max/min |a| for +-inf, the count of non-zeros for 0."""
@@ -52,25 +57,26 @@ class VectorNorm(Function):
         if p == 0:  # a count: torch leaves the input without a gradient
             return None, None, None, None
         if p == 1:
-            return g * constant_sign(a), None, None, None
+            return g * _sign(a), None, None, None
         if math.isinf(p):
             hit = _wrap(np.abs(a._array)) == o
-            return g * constant_sign(a) * hit / hit.sum(ctx.dims, keepdim=True), None, None, None
+            # (no entry hits a NaN norm: the count is then 0 and so is the gradient, as torch's)
+            return g * _sign(a) * hit / hit.sum(ctx.dims, keepdim=True).clamp(min=1), None, None, None
         # d||x||_p/dx = x |x|^(p-2) / ||x||^(p-1); taken as 0 where x or the norm is 0 (torch's
         # convention), with safe denominators so that double backward sees no NaN.
         nonzero = a != 0
-        safe_mag = (a * constant_sign(a)).where(nonzero, 1.0)
+        safe_mag = (a * _sign(a)).where(nonzero, 1.0)
         if p < 1:
             # sign(x) |x|^(p-1) * ||x||^(1-p), 0 where x is 0: a zero norm (p <= 0) then gives 0, not a
             # division by it
-            return g * constant_sign(a) * safe_mag ** (p - 1) * o ** (1 - p) * nonzero, None, None, None
+            return g * _sign(a) * safe_mag ** (p - 1) * o ** (1 - p) * nonzero, None, None, None
         # p > 1: the factor g / ||x||^(p-1) is set to 0 where the norm is 0, NaN upstream gradients
         # included (torch's masked_fill), so normalize of a zero float16 row gets torch's +-inf
         zero_norm = o == 0
         safe_o = o.where(~zero_norm, 1.0)
         if p == 2:
             return g * (a / safe_o).where(~zero_norm, 0.0), None, None, None
-        scaled = constant_sign(a) * safe_mag ** (p - 1) * nonzero if p < 2 else a * safe_mag ** (p - 2)
+        scaled = _sign(a) * safe_mag ** (p - 1) * nonzero if p < 2 else a * safe_mag ** (p - 2)
         return scaled * (g / safe_o ** (p - 1)).where(~zero_norm, 0.0), None, None, None
 
 

@@ -115,6 +115,9 @@ def _int_pow_negative(a: Any, b: np.ndarray) -> np.ndarray:
 @writes_out
 def pow(input: Any, exponent: Any) -> Tensor:
     """input ** exponent, broadcasting (either may be a Python number)."""
+    if isinstance(exponent, Tensor) and type(input) is int and exponent.dtype not in (_dtype.bool, _dtype.float16,
+                                                                                     _dtype.float32, _dtype.float64):
+        input = int(np.array(input).astype(exponent.dtype.np))  # torch wraps an int base into the integer dtype
     a, b = promote(input, exponent)
     kind = array_of(a if isinstance(a, Tensor) else b).dtype.kind
     if kind == "b":

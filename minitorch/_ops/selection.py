@@ -139,8 +139,12 @@ def check_fill_value(input: Tensor, value: Any) -> None:
     Like torch: NaN and infinities fit only floats; an integer dtype takes the value's
     range before truncation; uint8 also takes negative Python ints down to -255 (they wrap).
     """
-    v = value._array.item() if isinstance(value, Tensor) else value
-    dt = input._array.dtype
+    check_fill_dtype(input._array.dtype, value._array.item() if isinstance(value, Tensor) else value)
+
+
+def check_fill_dtype(dt: np.dtype, v: Any) -> None:
+    """`check_fill_value` for an array dtype and a number (also torch.full's and linspace's check)."""
+    dt = np.dtype(dt)
     if dt == np.bool_ or isinstance(v, bool):
         return
     if dt.kind == "f":

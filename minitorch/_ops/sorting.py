@@ -251,12 +251,27 @@ def mode(input: Tensor, dim: int = -1, keepdim: bool = False) -> Any:
     return _mode_t(values, _wrap(idx if keepdim else np.squeeze(idx, d)))
 
 
+def _unique_axis(input: Tensor, dim: int) -> int:
+    """The dim unique works along, checked as torch checks it (a 0-d tensor has none; an empty tensor
+    needs its one zero-size dim selected)."""
+    if input.ndim == 0:
+        raise IndexError(f"Dimension specified as {dim} but tensor has no dimensions")
+    axis = wrap_dim(dim, input.ndim)
+    if input.numel() == 0:
+        if input.shape[axis] != 0:
+            raise RuntimeError("There are 0 sized dimensions, and they aren't selected, so unique cannot be applied")
+        if sum(s == 0 for s in input.shape) > 1:
+            raise RuntimeError("Number of zero sized dimensions is more than one, so unique cannot be applied")
+    return axis
+
+
 def unique(input: Tensor, sorted: bool = True, return_inverse: bool = False, return_counts: bool = False,
            dim: int | None = None) -> Any:
     """The distinct elements (or slices along `dim`) in sorted order, optionally with inverse and counts."""
     a = input._array
-    axis = None if dim is None else wrap_dim(dim, input.ndim)
-    values, inverse, counts = np.unique(a, return_inverse=True, return_counts=True, axis=axis)
+    axis = None if dim is None else _unique_axis(input, dim)
+    # each NaN is its own value, as in torch (numpy's default gathers them into one)
+    values, inverse, counts = np.unique(a, return_inverse=True, return_counts=True, axis=axis, equal_nan=False)
     inverse = inverse.reshape(a.shape if axis is None else (a.shape[axis],)).astype(np.int64)
     out = (_wrap(values),)
     if return_inverse:

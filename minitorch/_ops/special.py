@@ -12,6 +12,9 @@ first use (cached on disk), computed in float64 and rounded once (float16 and fl
   (digamma's derivative) torch's own trigamma series instead, whose rounding torch's gradients carry.
 
 Derivatives as torch's: lgamma' = digamma, digamma' = polygamma(1, .), polygamma(n)' = polygamma(n + 1).
+
+Bounds: the scalar functions index one array, the 10 entries of _BERNOULLI_OVER_FACTORIAL, with
+j in range(10); numba's ufunc machinery does the rest of the indexing.
 """
 from __future__ import annotations
 

@@ -46,18 +46,20 @@ def _cross(input: Tensor, other: Tensor, dim: int | None) -> Tensor:
     check_tensor("linalg_cross", other)
     if input.ndim != other.ndim:
         raise RuntimeError("linalg.cross: inputs must have the same number of dimensions.")
-    if input.dtype is not other.dtype:
-        raise RuntimeError(f"expected scalar type {type_name(input.dtype)} but found "
-                           f"{type_name(other.dtype)}")
     shape = broadcast_shape(tuple(input.shape), tuple(other.shape))
     if dim is None:
         if 3 not in shape:
             raise RuntimeError("no dimension of size 3 in input")
         dim = shape.index(3)
+    if not shape:
+        raise IndexError(f"Dimension specified as {dim} but tensor has no dimensions")
     d = wrap_dim(dim, len(shape))
     if input.shape[d - len(shape) + input.ndim] != 3 or other.shape[d - len(shape) + other.ndim] != 3:
         raise RuntimeError(f"linalg.cross: inputs dimension {dim} must have length 3. Got "
                            f"{input.shape[d - len(shape) + input.ndim]} and {other.shape[d - len(shape) + other.ndim]}")
+    if input.dtype is not other.dtype:  # (torch checks the shapes first)
+        raise RuntimeError(f"expected scalar type {type_name(input.dtype)} but found "
+                           f"{type_name(other.dtype)}")
     return Cross.apply(input.expand(shape), other.expand(shape), d)
 
 

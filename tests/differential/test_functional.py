@@ -4,7 +4,7 @@ import torch
 from hypothesis import given
 from hypothesis import strategies as st
 
-from differential_harness import compare, random_array
+from differential_harness import compare, compare_gradient_accuracy, random_array
 from known import is_known
 
 def _norm_group_size(case) -> int:
@@ -26,21 +26,6 @@ KNOWN = [
      "the native kernel, which raises 'Output size is too small'); minitorch always returns the empty tensor "
      "(tests/ops/test_conv.py pins it)",
      lambda c: c["op"] in ("conv_transpose1d", "conv_transpose2d") and _transposed_size_is_zero(c)),
-    ("group_norm gradients in float32 (and float16, computed in float32) over groups of fewer than 8 values, "
-     "where the terms of the input gradient nearly cancel and leave rounding noise (~1e-5..1e-4): torch 2.13's "
-     "GroupNorm backward kernel rounds its own way, not replayed here (the forward is): the formula of its "
-     "older published kernel, dX = c1 dY + c2 X + c3 from per-channel float sums, does not reproduce 2.13's bits, "
-     "with or without fused multiply-adds; minitorch computes the textbook formula in float32",
-     lambda c: c["op"] == "group_norm" and c["dtype"] in ("float32", "float16") and _norm_group_size(c) < 8),
-    ("batch_norm (training) and instance_norm in float32 (and float16) over 2 or 3 values per channel: the input gradient is "
-     "cancellation noise (over 2 values xhat is +-1 and the exact gradient 0). torch 2.13 accumulates the "
-     "statistics of (N, C) inputs in per-thread float buffers split by its thread count (at::get_num_threads(), "
-     "so its rounding depends on the machine) and those of image inputs per plane in float, across planes in "
-     "double; minitorch's kernel (kernels/batch_norm.py) accumulates in float64, near exact. In float16 "
-     "(instance norm over 2 values, found by make fuzz) torch's half kernel rounds its intermediates to half and "
-     "leaves ~1e-2 of noise beside minitorch's float32",
-     lambda c: c["op"] in ("batch_norm_train", "instance_norm") and c["dtype"] in ("float32", "float16")
-     and _norm_group_size(c) in (2, 3)),
     ("gelu of +inf in float32: torch 2.13 itself gives inf for a one-element tensor (scalar loop) and NaN "
      "for longer ones (vectorised erf); minitorch gives NaN for every length (test_known.py pins both)",
      lambda c: c["op"] == "gelu" and c["special"] and c["dtype"] == "float32" and int(np.prod(c["shape"])) == 1),
@@ -48,6 +33,24 @@ KNOWN = [
      "with AVX2); minitorch gives inf", lambda c: c["op"] == "gelu" and c["special"] and c["dtype"] == "float16"
      and torch.backends.cpu.get_cpu_capability() != "AVX512"),
 ]
+
+
+def _gradient_is_rounding_noise(case) -> bool:
+    """Normalisations in float32/float16 whose input gradient is cancellation noise, compared for accuracy
+    (compare_gradient_accuracy), not bit for bit. Over 2 values xhat is +-1 and the exact input gradient 0;
+    over a few more its terms nearly cancel. torch 2.13 rounds its own way there, which is not a spec: batch
+    norm accumulates (N, C) statistics in per-thread float buffers split by at::get_num_threads() (so its
+    bits depend on the machine), image inputs per plane in float and across planes in double; its
+    GroupNorm backward kernel is not the formula of its older published one (dX = c1 dY + c2 X + c3 from
+    per-channel float sums does not reproduce 2.13's bits); its half kernels round intermediates to half.
+    minitorch accumulates in float64 (kernels/batch_norm.py) or computes half in float32. Measured over 600
+    random cases (the table in docs/differential-testing.md), its error from the exact gradient is at most
+    torch's (float32 instance norm over 2 values: 1e-6 against torch's 1.6e-3, relative to the largest
+    gradient)."""
+    return case["dtype"] in ("float32", "float16") and (
+        case["op"] == "group_norm" and _norm_group_size(case) < 8
+        or case["op"] in ("batch_norm_train", "instance_norm") and _norm_group_size(case) in (2, 3))
+
 
 side = st.integers(1, 6)
 
@@ -136,7 +139,10 @@ def test_norms_and_activations(shape, dtype, op, seed, special):
         "dropout_eval": (lambda L, a: L.nn.functional.dropout(a, 0.5, False), [x]),
     }
     fn, arrays = calls[op]
-    compare(op, fn, arrays, code=f"F.{op} on shape {shape}", weight_seed=seed)
+    noise = _gradient_is_rounding_noise(dict(op=op, dtype=dtype, shape=shape))
+    compare(op, fn, arrays, code=f"F.{op} on shape {shape}", weight_seed=seed, grad=not noise)
+    if noise:
+        compare_gradient_accuracy(op, fn, arrays, code=f"F.{op} on shape {shape}", weight_seed=seed)
 
 
 @given(n=st.integers(0, 3), c=st.integers(1, 4), dtype=st.sampled_from(["float32", "float64"]),

@@ -18,7 +18,10 @@ def _index(seed, shape, low, high):
        op=st.sampled_from(["index_select", "gather", "scatter", "scatter_add", "index_add", "take_along_dim",
                            "getitem_tensor", "getitem_mixed", "setitem", "setitem_other_dtype",
                            "masked_fill", "masked_fill_inf", "index_copy", "index_fill", "setitem_mask",
-                           "index_put_accumulate", "scatter_reduce_amax", "scatter_reduce_mean", "setitem_slice"]))
+                           "index_put_accumulate", "scatter_reduce_amax", "scatter_reduce_mean", "setitem_slice",
+                           "masked_select", "index_put", "take", "put", "scatter_reduce_sum",
+                           "scatter_reduce_prod", "scatter_reduce_amin", "nonzero", "argwhere", "select",
+                           "getitem_bool_none"]))
 def test_indexing(shape, dtype, seed, dim, n, out_of_range, op):
     if is_known(KNOWN, op=op, dtype=dtype, out_of_range=out_of_range and op != "take_along_dim",
                 shape=shape, dim=dim, n=n):
@@ -60,6 +63,18 @@ def test_indexing(shape, dtype, seed, dim, n, out_of_range, op):
                                 [a, idx_full, src]),
         "setitem_slice": (lambda L, x, v: _setitem(x, (slice(None), slice(1, None)) if x.ndim > 1 else slice(1, None),
                                                    v.reshape(-1)[:1]), [a, src]),
+        "masked_select": (lambda L, x, m: L.masked_select(x, m), [a, mask]),
+        "index_put": (lambda L, x, i, v: x.index_put((i,), v), [a, idx0, vals]),
+        "take": (lambda L, x, i: L.take(x, i), [a, idx_full]),
+        "put": (lambda L, x, i, s: x.put(i, s), [a, idx_full, src]),
+        "scatter_reduce_sum": (lambda L, x, i, s: L.scatter_reduce(x, dim, i, s, "sum"), [a, idx_full, src]),
+        "scatter_reduce_prod": (lambda L, x, i, s: L.scatter_reduce(x, dim, i, s, "prod", include_self=False),
+                                [a, idx_full, src]),
+        "scatter_reduce_amin": (lambda L, x, i, s: L.scatter_reduce(x, dim, i, s, "amin"), [a, idx_full, src]),
+        "nonzero": (lambda L, x: L.nonzero(x > 0), [a]),
+        "argwhere": (lambda L, x: L.argwhere(x), [a]),
+        "select": (lambda L, x: L.select(x, dim, n - 2), [a]),
+        "getitem_bool_none": (lambda L, x, m: x[None, m[(0,) * (x.ndim - 1)] if x.ndim > 1 else m, ...], [a, mask]),
     }
     fn, arrays = calls[op]
     compare(op, fn, arrays, code=f"{op} dim={dim}", weight_seed=seed)

@@ -27,9 +27,10 @@ EX = {
 }
 
 KNOWN = [
-    ("det's gradient at an exactly singular matrix of rank n - 1: torch 2.13 returns zeros or other wrong values "
-     "(its backward solves with the singular LU), where the derivative is the cofactor matrix adj(A)^T; minitorch "
-     "gives adj(A)^T, which finite differences confirm (test_known.py pins both answers)",
+    ("det's gradient at an exactly singular matrix of rank n - 1: the derivative is the cofactor matrix adj(A)^T "
+     "(finite differences agree), which torch 2.13 gives under create_graph=True (its SVD formula) but not from its "
+     "plain backward, which returns zeros (its LU solve masked where det == 0): an inconsistency inside torch. "
+     "minitorch gives adj(A)^T in both modes (test_known.py pins the three answers)",
      lambda c: c["op"] == "det" and _some_singular(c)),
     ("slogdet's (and logdet's) gradient at an exactly singular matrix, where logabsdet is -inf and has no derivative: torch 2.13 "
      "returns A^-T from its LU solve through the zero pivot (inf and NaN); minitorch replays that solve "

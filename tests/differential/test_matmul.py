@@ -11,6 +11,12 @@ PRODUCTS = {
     "outer": lambda L, a, b: L.outer(a, b), "inner": lambda L, a, b: L.inner(a, b),
     "tensordot": lambda L, a, b: L.tensordot(a, b, 1),
     "addmm": lambda L, a, b: L.addmm(a.sum(), a, b),
+    "kron": lambda L, a, b: L.kron(a, b),
+    "vdot": lambda L, a, b: L.vdot(a, b),
+    "cross": lambda L, a, b: L.linalg.cross(a, b),
+    "tensordot2": lambda L, a, b: L.tensordot(a, b, 2),
+    "tensordot_dims": lambda L, a, b: L.tensordot(a, b, ([0], [1])),
+    "matmul_broadcast": lambda L, a, b: L.matmul(a.unsqueeze(0), b),
 }
 EINSUMS = ["ij,jk->ik", "ij,ij->", "jl,lj->j", "bij,bjk->bik", "i,j->ij", "ii->i", "ij->ji", "ij,kj->ik"]
 

@@ -467,3 +467,11 @@ def test_a_number_divided_by_a_tensor_is_bit_exact_with_torch(form, number, dtyp
     assert mname == tname
     np.testing.assert_array_equal(my, ty)
     np.testing.assert_array_equal(mg, tg)
+
+
+def test_an_int_base_wraps_into_the_integer_exponents_dtype_like_torch():
+    # torch converts a number base to the exponent's dtype without an overflow check (2049 -> 1 in uint8);
+    # a number exponent beside an integer tensor is checked
+    for base, dtype in [(2049, np.uint8), (-300, np.int8), (2**40, np.int32), (3, np.int64)]:
+        same_outcome(lambda L, e: L.pow(base, e), np.array([7, 2, 0], dtype))
+    same_error(lambda L, a: a ** 2049, np.array([7], np.uint8))

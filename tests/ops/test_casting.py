@@ -1,5 +1,9 @@
 """Copies and dtype conversion (_ops/casting.py) against torch: clone, contiguous, and copies that
-own their memory."""
+own their memory, float64 to uint8."""
+import numpy as np
+import pytest
+import torch
+
 import minitorch
 from conftest import case_table_tests
 
@@ -19,3 +23,12 @@ def test_copies_do_not_share_memory():
               x.t().reshape(-1), x.tile((1,)), x.repeat_interleave(1)]
     x.mul_(0)
     assert all(c.abs().sum().item() > 0 for c in copies)
+
+
+@pytest.mark.parametrize("make", [lambda L, v: L.tensor(v).to(L.uint8), lambda L, v: L.tensor(v).byte(),
+                                  lambda L, v: L.tensor(v, dtype=L.uint8)])
+def test_float64_to_uint8_keeps_the_low_byte_of_large_values_like_torch(make):
+    # torch converts through int64; numpy's astype goes through int32 and gave 0 beyond its range
+    values = np.array([-29858596214.640644, 384217361.2799, 3e10, 300.7, -1.5, np.nan, np.inf])
+    with np.errstate(invalid="ignore"):
+        assert make(minitorch, values).tolist() == make(torch, values).tolist()

@@ -110,3 +110,9 @@ def test_splits_and_rearrangements_match_torch_at_the_edges(shape, call):
 ])
 def test_joins_of_0d_and_empty_tensors_match_torch(call):
     same_outcome(call, np.array(2.5))
+
+
+@pytest.mark.parametrize("repeats, dim", [(2, 0), (2, -1), (2, None), ("tensor", 0), ("tensor", None)])
+def test_repeat_interleave_of_a_0d_tensor_along_a_dim_raises_like_torch(repeats, dim):
+    same_outcome(lambda L, a: L.repeat_interleave(a, L.tensor([2]) if repeats == "tensor" else repeats, dim=dim),
+                 np.array(5))

@@ -458,3 +458,10 @@ def test_batched_matmul_nodes_match_torch(shapes):
     assert trees[0] == trees[1]
     for m, t in zip(*values):
         np.testing.assert_allclose(m, t, rtol=1e-12)
+
+
+@pytest.mark.parametrize("a, b, dims", [(np.array(1.0), np.array(2.0), ([0], [1])), (np.ones(2), np.array(2.0), ([0], [1])),
+                                        (np.ones(2), np.ones(2), ([0], [1])), (np.ones((2, 3)), np.ones((2, 3)), ([0], [5])),
+                                        (np.ones(2, np.float32), np.ones(2), ([0], [5]))])
+def test_tensordot_checks_dtypes_then_dims_like_torch(a, b, dims):
+    same_outcome(lambda L, x, y: L.tensordot(x, y, dims), a, b)

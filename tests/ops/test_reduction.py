@@ -468,3 +468,12 @@ def test_the_three_norm_entry_points_share_torchs_values_and_gradients(via, p, d
              "normalize": lambda L, t: L.nn.functional.normalize(t, p, 1)}
     tol = {"float16": 1e-2, "float32": 1e-5, "float64": 1e-10}[dtype]
     assert_matches_torch(calls[via], x, rtol=tol, atol=tol)
+
+
+@pytest.mark.parametrize("p", [1, float("inf")])
+def test_norm_gradient_with_nan_entries_is_torchs(p):
+    # torch's sign(NaN) is 0, and no entry equals a NaN max-norm: the NaN entry (1-norm) and every entry
+    # (inf-norm) get a zero gradient where numpy's sign and 0 / 0 gave NaN
+    x = np.array([[np.nan, 1.0, np.inf, -2.0], [0.5, -1.0, 0.0, 3.0]])
+    assert_matches_torch(lambda L, a: L.linalg.vector_norm(a, p, dim=1), x)
+    assert_matches_torch(lambda L, a: L.norm(a, p), x)

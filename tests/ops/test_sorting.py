@@ -130,3 +130,16 @@ def test_whole_tensor_extremes_with_nan_route_the_gradient_like_torch(name):
     assert_matches_torch(lambda L, a: getattr(L, name)(a), x)
     assert getattr(minitorch, name)(minitorch.tensor(x, requires_grad=True)).grad_fn.name() == \
         getattr(torch, name)(torch.tensor(x, requires_grad=True)).grad_fn.name()
+
+
+def test_aminmax_without_dim_keeps_every_dim_with_keepdim_like_torch():
+    same_outcome(lambda L, a: tuple(L.aminmax(a, keepdim=True)), np.array([[4, -3, 2]]))
+
+
+def test_unique_keeps_each_nan_and_checks_its_dim_like_torch():
+    # every NaN is its own value (numpy's default gathers them); a 0-d tensor has no dim 0; an empty tensor
+    # needs its single zero-size dim selected
+    same_outcome(lambda L, a: L.unique(a, return_inverse=True, return_counts=True), np.array([3.0, np.nan, 1.0, np.nan]))
+    same_outcome(lambda L, a: L.unique(a, dim=0), np.array(2.0))
+    for shape, dim in [((0, 0, 1), 2), ((0, 0, 0), 2), ((3, 0), 1), ((3, 0), 0)]:
+        same_outcome(lambda L, a: L.unique(a, dim=dim), np.zeros(shape))

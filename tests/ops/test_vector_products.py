@@ -6,7 +6,7 @@ import pytest
 import torch
 
 import minitorch
-from conftest import assert_matches_torch, gradcheck, randn, same_error
+from conftest import assert_matches_torch, gradcheck, randn, same_error, same_outcome
 
 CASES = [
     (lambda L, a, b: L.linalg.cross(a, b), [(4, 3), (4, 3)]),
@@ -94,3 +94,9 @@ def test_block_diag_dtypes_node_and_errors_like_torch():
         assert L.block_diag(L.ones(2, 2, requires_grad=True)).grad_fn.name() == "BlockDiagBackward0"
         assert tuple(L.block_diag().shape) == (1, 0)
     same_error(lambda L, a: L.block_diag(a), randn(2, 2, 2))
+
+
+@pytest.mark.parametrize("a, b", [(np.array(4.0), np.array(3)), (np.ones(2), np.ones(2, np.int64)),
+                                  (np.ones(3), np.ones(3, np.int64))])
+def test_cross_checks_dims_and_lengths_before_dtypes_like_torch(a, b):
+    same_outcome(lambda L, x, y: L.linalg.cross(x, y), a, b)
