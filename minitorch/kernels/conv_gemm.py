@@ -172,12 +172,13 @@ def _batch_major(a: np.ndarray, shape: tuple, b: np.ndarray | None, out: np.ndar
 # on 2 cores: 2-9x slower than the whole batch's one call, where these threads took 17 ms
 # against its 39). The threads meet once per product.
 _SLICE_COLUMN_BYTES = 1 << 20
-# Our threads pay on small products, the BLAS's own on large ones. A two-thread BLAS call on
-# a small GEMM waits for its second thread to wake, now and then for a scheduler tick: the
-# LeNet step ran 6 or 12 ms from run to run that way, 7-8 ms steadily on our threads. On the
-# examples CNN's second conv (42 MB of columns) the BLAS's threads on each slice beat ours:
-# 51-52 ms a training step against 71-72 (idle 2-core EPYC, 00:45 UTC, 2026-12-05).
-_OUR_THREADS_BELOW_COLUMN_BYTES = 16 << 20
+# Our threads pay where an image's columns are small, the BLAS's own where they are large. A
+# two-thread BLAS call on a small GEMM waits for its second thread to wake, now and then for a
+# scheduler tick: LeNet's step ran 6 or 12 ms from run to run that way, 7-8 ms steadily on our
+# threads, and its batch-1000 inference 94 against 36 ms. The examples CNN's second conv (663 KB
+# of columns an image) ran its training step in 51-52 ms with the BLAS's threads on each slice,
+# 71-72 with ours (idle 2-core EPYC, 00:45-00:50 UTC, 2026-12-05).
+_OUR_THREADS_BELOW_IMAGE_COLUMN_BYTES = 256 << 10
 
 _pool: ThreadPoolExecutor | None = None
 _blas: ThreadpoolController | None = None     # threadpoolctl's handle on the BLAS, made at first use
@@ -226,7 +227,7 @@ def _slicing(n: int, c_k: int, length: int, itemsize: int) -> tuple[int, int]:
         return max(n, 1), 1
     per_image = max(1, c_k * length * itemsize)
     step = min(max(1, _SLICE_COLUMN_BYTES // per_image), max(n, 1))
-    threads = numba.get_num_threads() if n * per_image < _OUR_THREADS_BELOW_COLUMN_BYTES else 1
+    threads = numba.get_num_threads() if per_image < _OUR_THREADS_BELOW_IMAGE_COLUMN_BYTES else 1
     if n * per_image >= _SLICE_COLUMN_BYTES:  # work enough for every thread: give each a slice at least
         step = min(step, -(-n // threads))
     return step, min(threads, -(-n // step)) if n else 1
