@@ -326,11 +326,13 @@ def _scaled_sum(input: Tensor, product: Tensor, beta: Any, alpha: Any, node_name
 
     With beta == 0 `input` is ignored, NaNs included, like torch's add*/ba* functions. The last
     node is named `node_name` (torch's one node for the whole op, e.g. AddmmBackward0)."""
+    if not (product.dtype.is_floating_point or product.dtype.is_complex):
+        alpha, beta = int(alpha), int(beta)  # torch reads them in the integer dtype: alpha=0.5 is 0
     if alpha != 1:
         product = product * alpha
     check_expandable(tuple(input.shape), tuple(product.shape))
     if beta == 0:  # input still gets a (zero) gradient
-        return label_node(product + input.where(_wrap(np.zeros((), dtype=bool)), 0.0), node_name)
+        return label_node(product + input.where(_wrap(np.zeros((), dtype=bool)), 0), node_name)
     return label_node(product + (input if beta == 1 else input * beta), node_name)
 
 

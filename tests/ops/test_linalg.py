@@ -465,3 +465,17 @@ def test_batched_matmul_nodes_match_torch(shapes):
                                         (np.ones(2, np.float32), np.ones(2), ([0], [5]))])
 def test_tensordot_checks_dtypes_then_dims_like_torch(a, b, dims):
     same_outcome(lambda L, x, y: L.tensordot(x, y, dims), a, b)
+
+
+@pytest.mark.parametrize("name, shapes", [("baddbmm", ((1, 1, 1), (1, 1, 1), (1, 1, 1))),
+                                          ("addbmm", ((1, 1), (1, 1, 1), (1, 1, 1))),
+                                          ("addmm", ((1, 1), (1, 1), (1, 1)))])
+@pytest.mark.parametrize("beta, alpha", [(1, 0.5), (0.5, 1), (2, 3), (-1.7, 2.9)])
+def test_integer_add_products_read_beta_and_alpha_as_integers_like_torch(name, shapes, beta, alpha):
+    # torch truncates the scalars to the integer dtype: alpha=0.5 drops the product, beta=0.5 the input
+    results = []
+    for lib in (minitorch, torch):
+        args = [lib.tensor(np.full(s, v, np.int64)) for s, v in zip(shapes, (3, 2, 5))]
+        out = getattr(lib, name)(*args, beta=beta, alpha=alpha)
+        results.append((out.tolist(), str(out.dtype).split(".")[-1]))
+    assert results[0] == results[1]
