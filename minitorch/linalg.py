@@ -18,6 +18,7 @@ from . import _dtype
 from ._creation import eye, tensor
 from ._ops._common import broadcast_shape
 from ._ops.inplace import writes_out
+from ._ops.join import cat
 from ._ops.norms import vector_norm as _vector_norm
 from ._ops.vector_products import linalg_cross as cross
 from ._tensor import Tensor
@@ -366,9 +367,11 @@ class Svd(Function):
     @staticmethod
     def backward(ctx, grad_U, grad_S, grad_Vh):
         U, S, Vh = ctx.saved_tensors
-        if ctx.full_matrices and U.shape[-1] != Vh.shape[-2]:
-            raise RuntimeError("linalg_svd_backward: Setting full_matrices=True in backward is not "
-                               "supported. Please set full_matrices=False.")
+        if ctx.full_matrices:
+            # Like torch, only the first k = min(m, n) singular vectors carry a gradient: the
+            # others span the rest of the space in no unique way.
+            k = S.shape[-1]
+            U, Vh, grad_U, grad_Vh = U[..., :k], Vh[..., :k, :], grad_U[..., :k], grad_Vh[..., :k, :]
         V, grad_V = Vh.mT, grad_Vh.mT
         m, n = U.shape[-2], V.shape[-2]
         F = _pairwise_inverse_gaps(S * S)
@@ -388,7 +391,8 @@ class Svd(Function):
 @writes_out(dtype_rule="same", message=_OUT_DTYPE)
 def svd(A: Tensor, full_matrices: bool = True) -> tuple[Tensor, Tensor, Tensor]:
     """A = U diag(S) Vh for each matrix of A (..., m, n): U (..., m, m or k), S (..., k) descending,
-    Vh (..., n or k, n), with k = min(m, n). Gradients need full_matrices=False (as in torch)."""
+    Vh (..., n or k, n), with k = min(m, n). With full_matrices, gradients reach A through the
+    first k vectors only (as in torch)."""
     _check_matrices("svd", A, square=False)
     return Svd.apply(A, full_matrices)
 
@@ -413,17 +417,27 @@ class Qr(Function):
     def backward(ctx, grad_Q, grad_R):
         Q, R = ctx.saved_tensors
         m, n = Q.shape[-2], R.shape[-1]
-        if ctx.mode == "complete" and m > n or m < n:
+        if ctx.mode == "r":
             raise RuntimeError("The derivative of linalg.qr depends on Q, which is not computed when "
                                "mode='r'. Please use linalg.qr(A, mode='reduced') if you are going to "
-                               "differentiate through linalg.qr." if ctx.mode == "r" else
-                               "The QR decomposition is not differentiable when mode='complete' and "
-                               "nrows > ncols." if m > n else
-                               "linalg.qr backward is only implemented here for m >= n")
-        # Walter & Lehmann: M = R gR^T - gQ^T Q; gA = (gQ + Q copyltu(M)) R^{-T}
-        M = R @ grad_R.mT - grad_Q.mT @ Q
-        B = grad_Q + Q @ _copy_lower_to_upper(M)
-        return solve(R, B.mT).mT, None
+                               "differentiate through linalg.qr.")
+        if ctx.mode == "complete" and m > n:
+            raise RuntimeError("The QR decomposition is not differentiable when mode='complete' and "
+                               "nrows > ncols.")
+        if m < n:
+            # A wide A is [X | Y] with X = Q U square and Y = Q V: V = Q^T Y sends its gradient
+            # on to Q, and Y's own is Q gV; X's follows the square rule below.
+            U, grad_U, grad_V = R[..., :m], grad_R[..., :m], grad_R[..., m:]
+            grad_Q = grad_Q + Q @ R[..., m:] @ grad_V.mT
+            return cat([_square_qr_grad(Q, U, grad_Q, grad_U), Q @ grad_V], -1), None
+        return _square_qr_grad(Q, R, grad_Q, grad_R), None
+
+
+def _square_qr_grad(Q: Tensor, R: Tensor, grad_Q: Tensor, grad_R: Tensor) -> Tensor:
+    """The gradient of A = Q R (m >= n, R square) from those of Q and R (Walter & Lehmann):
+    M = R gR^T - gQ^T Q; gA = (gQ + Q copyltu(M)) R^{-T}."""
+    M = R @ grad_R.mT - grad_Q.mT @ Q
+    return solve(R, (grad_Q + Q @ _copy_lower_to_upper(M)).mT).mT
 
 
 @writes_out(dtype_rule="same", message=_OUT_DTYPE)

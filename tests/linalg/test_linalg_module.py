@@ -99,13 +99,35 @@ def test_svd_values_and_gradients():
     assert [tuple(t.shape) for t in full] == [(4, 4), (3,), (3, 3)]
 
 
-@pytest.mark.parametrize("shape", [(4, 3), (3, 3), (2, 5, 2)])
+@pytest.mark.parametrize("shape", [(4, 3), (3, 5), (2, 4, 2)])
+def test_svd_full_matrices_differentiates_the_first_k_vectors_like_torch(shape):
+    a = randn(*shape, dtype=np.float64, seed=7)
+    k = min(shape[-2:])
+
+    def call(L, t):
+        U, S, Vh = L.linalg.svd(t)  # full_matrices=True, torch's default
+        return (U[..., :k] ** 2).sum() + S.sum() + (Vh[..., :k, :] ** 2 * 0.5).sum()
+    assert_matches_torch(call, a, atol=1e-9)
+
+
+@pytest.mark.parametrize("shape", [(4, 3), (3, 3), (2, 5, 2), (3, 5), (2, 2, 4)])
 def test_qr(shape):
     a = randn(*shape, dtype=np.float64, seed=8)
     assert_matches_torch(lambda L, t: L.linalg.qr(t), a, atol=1e-10)
-    assert_matches_torch(lambda L, t: L.linalg.qr(t, mode="complete"), a, atol=1e-10, grad=shape[-2] == shape[-1])
+    assert_matches_torch(lambda L, t: L.linalg.qr(t, mode="complete"), a, atol=1e-10, grad=shape[-2] <= shape[-1])
     assert_matches_torch(lambda L, t: L.linalg.qr(t, mode="r")[1], a, atol=1e-10, grad=False)
     gradcheck(lambda L, t: L.linalg.qr(t), a)
+
+
+@pytest.mark.parametrize("shape", [(4, 3), (3, 5)])
+def test_qr_mode_r_has_no_gradient_like_torch(shape):
+    errors = []
+    for lib in (minitorch, torch):
+        a = lib.tensor(randn(*shape, dtype=np.float64), requires_grad=True)
+        with pytest.raises(RuntimeError, match="not computed when mode='r'") as info:
+            lib.linalg.qr(a, mode="r")[1].sum().backward()
+        errors.append(str(info.value))
+    assert errors[0] == errors[1]
 
 
 def test_cholesky():
