@@ -79,6 +79,19 @@ def _dims(dim: Any, ndim: int) -> tuple:
     return tuple(sorted(d % max(ndim, 1) for d in dims))
 
 
+def _to_norm_dtype(name: str, x: Tensor, dtype: Any) -> Tensor:
+    """x in the `dtype=` of a norm, refused like torch when it is not floating or would narrow x."""
+    if dtype is None:
+        return x
+    wanted, given = _TYPE_TITLE.get(dtype.name, dtype.name), _TYPE_TITLE.get(x.dtype.name, x.dtype.name)
+    if not dtype.is_floating_point:
+        raise RuntimeError(f"linalg.{name}: dtype should be floating point or complex, but got {wanted}")
+    if _dtype.promote_types(x.dtype, dtype) is not dtype:
+        raise RuntimeError(f"linalg.{name}: the dtype of the input ({given}) should be convertible "
+                           f"without narrowing to the specified dtype ({wanted})")
+    return x.to(dtype)
+
+
 @writes_out(dtype_rule="same", message=_OUT_DTYPE)
 def vector_norm(x: Tensor, ord: float = 2, dim: Any = None, keepdim: bool = False, *,
                 dtype: Any = None) -> Tensor:
@@ -87,8 +100,7 @@ def vector_norm(x: Tensor, ord: float = 2, dim: Any = None, keepdim: bool = Fals
     if not x.dtype.is_floating_point:
         raise RuntimeError(f"linalg.vector_norm: Expected a floating point or complex tensor as "
                            f"input. Got {_TYPE_TITLE.get(x.dtype.name, x.dtype.name)}")
-    if dtype is not None:
-        x = x.to(dtype)
+    x = _to_norm_dtype("vector_norm", x, dtype)
     return _vector_norm(x, ord, _dims(dim, x.ndim) if x.ndim and dim is not None else dim, keepdim)
 
 
@@ -104,9 +116,8 @@ def matrix_norm(A: Tensor, ord: Any = "fro", dim: Sequence[int] = (-2, -1), keep
                 dtype: Any = None) -> Tensor:
     """A matrix norm over the two dims `dim`: 'fro', 'nuc', inf/-inf (max/min row sum),
     1/-1 (max/min column sum), 2/-2 (largest/smallest singular value)."""
+    A = _to_norm_dtype("matrix_norm", A, dtype)  # first: a float16 A is read in a wider dtype=
     _check_matrices("matrix_norm", A, square=False)
-    if dtype is not None:
-        A = A.to(dtype)
     if ord not in ("fro", "nuc", math.inf, -math.inf, 1, -1, 2, -2):
         raise RuntimeError(f"linalg.matrix_norm: Order {ord} not supported.")
     rows, cols = (d % A.ndim for d in dim)

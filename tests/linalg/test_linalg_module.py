@@ -173,3 +173,17 @@ def test_linalg_error_is_a_runtime_error_like_torch():
         minitorch.linalg.inv(minitorch.zeros(2, 2))
     with pytest.raises(minitorch.linalg.LinAlgError, match="leading minor of order 2"):
         minitorch.linalg.cholesky(minitorch.tensor([[1.0, 2.0], [2.0, 1.0]]))
+
+
+@pytest.mark.parametrize("fn, shape", [("vector_norm", (3,)), ("matrix_norm", (3, 3)), ("norm", (3,))])
+@pytest.mark.parametrize("given, wanted", [("float64", "int64"), ("float64", "bool"), ("float64", "float32"),
+                                           ("float32", "float16"), ("float32", "float64"), ("float16", "float32")])
+def test_norm_dtype_is_refused_when_not_floating_or_narrowing_like_torch(fn, shape, given, wanted):
+    a = randn(*shape, dtype=np.float64).astype(given)
+    outcomes = []
+    for lib in (minitorch, torch):
+        try:
+            outcomes.append(str(getattr(lib.linalg, fn)(lib.tensor(a), dtype=getattr(lib, wanted)).dtype).split(".")[-1])
+        except RuntimeError as e:
+            outcomes.append(str(e))
+    assert outcomes[0] == outcomes[1]
