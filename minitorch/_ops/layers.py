@@ -13,6 +13,7 @@ import numpy as np
 from .. import _dtype
 from .._tensor import Tensor, _wrap
 from ..autograd.function import Function
+from ..kernels import blas
 from ..random import rng as _rng
 from ._common import renamed, type_name
 from .activation import _SELU_ALPHA, _SELU_SCALE
@@ -38,7 +39,7 @@ class Addmm(Function):
     def forward(ctx, bias, mat1, mat2):
         ctx.save_for_backward(mat1 if ctx.needs_input_grad[2] else None,
                               mat2 if ctx.needs_input_grad[1] else None)
-        out = np.matmul(mat1, mat2)
+        out = blas.matmul(mat1, mat2)
         out += bias
         return out
 

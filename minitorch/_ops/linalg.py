@@ -17,6 +17,7 @@ from .. import _dtype
 from .._tensor import Tensor, _wrap, wrap_dim
 from ..autograd import grad_mode
 from ..autograd.function import Function, label_node
+from ..kernels import blas
 from ._common import result_dtype, type_name
 from .einsum import tensordot
 from .inplace import writes_out
@@ -30,7 +31,7 @@ class MatMul(Function):
     def forward(ctx, a, b):
         ctx.save_for_backward(a if ctx.needs_input_grad[1] else None,
                               b if ctx.needs_input_grad[0] else None)
-        return np.matmul(a, b)
+        return blas.matmul(a, b)
 
     @staticmethod
     def backward(ctx, grad):

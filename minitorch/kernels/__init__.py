@@ -14,7 +14,9 @@ inside tensors and wires the results into the autograd graph.
 
 ``conv_gemm`` composes im2col with BLAS products for the conv ops; ``buffers.empty``
 hands out reused result arrays (no page faults on a training loop's hot path);
-``parallel.twins`` compiles each parallel loop serially too and runs the faster twin.
+``parallel.twins`` compiles each parallel loop serially too and runs the faster twin;
+``shared_work.run`` splits work into slices that minitorch's own threads take in turn;
+``blas.matmul`` is numpy's product with the BLAS on one thread for small products.
 
 im2col/col2im take 1, 2 or 3 spatial dims, pooling 1 or 2; all take float32 or
 float64 and stay correct (if slow) under ``NUMBA_DISABLE_JIT=1``.

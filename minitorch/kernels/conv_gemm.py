@@ -25,19 +25,14 @@ of page-faulting fresh memory in.
 """
 from __future__ import annotations
 
-import os
-import threading
-from concurrent.futures import ThreadPoolExecutor
 from functools import lru_cache
 from math import prod
-from typing import Callable, NamedTuple, Sequence
+from typing import Callable, Iterator, NamedTuple, Sequence
 
-import numba
 import numpy as np
 from numba import prange
-from threadpoolctl import ThreadpoolController
 
-from . import buffers
+from . import blas, buffers, shared_work
 from .im2col import col2im, conv_output_size, im2col
 from .parallel import twins
 
@@ -165,8 +160,9 @@ def _batch_major(a: np.ndarray, shape: tuple, b: np.ndarray | None, out: np.ndar
 # (input gradient). A slice's columns stay in a core's 1 MB L2 cache between the two, where
 # the whole batch's (42 MB for the examples CNN's second conv) would go out to memory and
 # back; a test batch of 1000 images would fill 660 MB of them. The slices are shared among
-# `numba.get_num_threads()` threads, each running its own GEMMs on the BLAS's calling thread
-# and its own serial kernels, with no handoff between them: a multi-threaded BLAS call per
+# `numba.get_num_threads()` threads (`shared_work`: each takes the next slice when it is
+# ready, so none waits for a thread the scheduler runs late), each running its own GEMMs
+# on the BLAS's calling thread and its own serial kernels: a multi-threaded BLAS call per
 # slice would wait for the BLAS's second thread at every slice, which on a shared machine
 # can mean a scheduler tick each (measured on the examples CNN's input gradient at load 5
 # on 2 cores: 2-9x slower than the whole batch's one call, where these threads took 17 ms
@@ -180,54 +176,14 @@ _SLICE_COLUMN_BYTES = 1 << 20
 # 71-72 with ours (idle 2-core EPYC, 00:45-00:50 UTC, 2026-12-05).
 _OUR_THREADS_BELOW_IMAGE_COLUMN_BYTES = 256 << 10
 
-_pool: ThreadPoolExecutor | None = None
-_blas: ThreadpoolController | None = None     # threadpoolctl's handle on the BLAS, made at first use
-
-
-def _forget_the_pool() -> None:
-    """In a forked child: the parent's pool threads do not exist there, so make a new pool."""
-    global _pool
-    _pool = None
-
-
-os.register_at_fork(after_in_child=_forget_the_pool)
-
-
-def _on_threads(work: Callable[[int, int], None], shares: int) -> None:
-    """Run work(share, shares) for share in [0, shares): share 0 on this thread, the others on
-    a pool of threads, with the BLAS on one thread meanwhile (our threads split the work; a
-    process-wide setting, set back before returning). The pool threads must call no parallel
-    numba kernel: numba's workqueue layer runs one parallel loop at a time."""
-    global _pool, _blas
-    _blas = _blas or ThreadpoolController()
-    limiter = _blas.limit(limits=1, user_api="blas")
-    try:
-        # threadpoolctl lets one Python thread at a time set OpenBLAS's count: where another
-        # holds it, the BLAS keeps its threads and so does the work (one share).
-        if any(lib.get_num_threads() != 1 for lib in _blas.select(user_api="blas").lib_controllers):
-            work(0, 1)
-            return
-        _pool = _pool or ThreadPoolExecutor(max(1, numba.config.NUMBA_NUM_THREADS - 1), "minitorch-conv")
-        others = [_pool.submit(work, share, shares) for share in range(1, shares)]
-        try:
-            work(0, shares)
-        finally:  # the others write into the caller's arrays: wait for them whatever happens
-            for done in others:
-                done.result()
-    finally:
-        limiter.restore_original_limits()
-
-
 def _slicing(n: int, c_k: int, length: int, itemsize: int) -> tuple[int, int]:
     """(images per slice, threads) for a batch of n images with (c_k, length) columns each.
     Only the main thread slices the batch: the BLAS's thread count is one setting for the
     whole process, which calls from two threads would race for; another thread takes the
     whole batch in one GEMM on the BLAS's threads."""
-    if threading.current_thread() is not threading.main_thread():
-        return max(n, 1), 1
     per_image = max(1, c_k * length * itemsize)
     step = min(max(1, _SLICE_COLUMN_BYTES // per_image), max(n, 1))
-    threads = numba.get_num_threads() if per_image < _OUR_THREADS_BELOW_IMAGE_COLUMN_BYTES else 1
+    threads = shared_work.threads_for(n) if per_image < _OUR_THREADS_BELOW_IMAGE_COLUMN_BYTES else 1
     if n * per_image >= _SLICE_COLUMN_BYTES:  # work enough for every thread: give each a slice at least
         step = min(step, -(-n // threads))
     return step, min(threads, -(-n // step)) if n else 1
@@ -239,18 +195,14 @@ def _plan(x_shape: tuple, g: Geometry, itemsize: int) -> tuple[int, int, int, in
     return (c_k, length) + _slicing(x_shape[0], c_k, length, itemsize)
 
 
-def _slices(n: int, step: int, share: int, shares: int):
-    """The (start, stop) image ranges of one thread's share: every shares-th slice of step images."""
-    for start in range(share * step, n, shares * step):
-        yield start, min(n, start + step)
-
-
-def _run(work: Callable[[int, int], None], threads: int) -> None:
-    """work(0, 1) on this thread, or shared among `threads` threads (`_on_threads`)."""
+def _run(work: Callable[[int, Iterator[int]], None], n: int, step: int, threads: int) -> None:
+    """work(share, starts) over the slices of `step` images of a batch of n, on `threads` threads
+    (`shared_work.run`), the BLAS on one thread each when there are several."""
     if threads == 1:
-        work(0, 1)
-    else:
-        _on_threads(work, threads)
+        shared_work.run(work, n, step, 1)
+        return
+    with blas.one_thread():
+        shared_work.run(work, n, step, threads)
 
 
 def _live_weight(w: np.ndarray, x_shape: tuple, g: Geometry) -> tuple[np.ndarray, Geometry]:
@@ -290,18 +242,19 @@ def conv_forward(x: np.ndarray, w: np.ndarray, b: np.ndarray | None, g: Geometry
     y_part = out_ch * min(step, n) * length
     flat_y = buffers.empty((threads * y_part,), y.dtype)
 
-    def work(share: int, shares: int) -> None:
-        for start, stop in _slices(n, step, share, shares):
+    def work(share: int, starts: Iterator[int]) -> None:
+        for start in starts:
+            stop = min(n, start + step)
             first = start if keep_columns else share * step  # where in `cols` this slice's go
             slice_cols = _slice_of(cols, first, first + stop - start, length)
             im2col(x[start:stop], g.kernel, g.stride, g.padding, g.dilation, out=slice_cols, batch_first=False,
-                   serial=shares > 1)
+                   serial=threads > 1)
             m = (stop - start) * length
             y_by_channel = flat_y[share * y_part:share * y_part + out_ch * m].reshape(out_ch, m)
             np.matmul(w3, _by_group(slice_cols, g.groups), out=_by_group(y_by_channel, g.groups))
-            _batch_major(y_by_channel, y[start:stop].shape, b, y[start:stop], serial=shares > 1)
+            _batch_major(y_by_channel, y[start:stop].shape, b, y[start:stop], serial=threads > 1)
 
-    _run(work, threads)
+    _run(work, n, step, threads)
     return y, cols if keep_columns else None
 
 
@@ -322,15 +275,16 @@ def conv_input_grad(gy_by_channel: np.ndarray, w: np.ndarray, x_shape: tuple, g:
     part = c_k * min(step, n) * length
     flat = buffers.empty((threads * part,), gy_by_channel.dtype)
 
-    def work(share: int, shares: int) -> None:
-        for start, stop in _slices(n, step, share, shares):
+    def work(share: int, starts: Iterator[int]) -> None:
+        for start in starts:
+            stop = min(n, start + step)
             cols = flat[share * part:share * part + c_k * (stop - start) * length].reshape(c_k, -1)
             np.matmul(w3_t, _by_group(gy_by_channel[:, start * length:stop * length], g.groups),
                       out=_by_group(cols, g.groups))
             col2im(cols, (stop - start,) + tuple(x_shape[1:]), g.kernel, g.stride, g.padding, g.dilation,
-                   out=gx[start:stop], batch_first=False, serial=shares > 1)
+                   out=gx[start:stop], batch_first=False, serial=threads > 1)
 
-    _run(work, threads)
+    _run(work, n, step, threads)
     return gx
 
 
@@ -354,20 +308,21 @@ def conv_weight_grad(x: np.ndarray, gy_by_channel: np.ndarray, w_shape: tuple, g
         out_ch = gy_by_channel.shape[0]
         sums = np.zeros((threads, g.groups, c_k // g.groups, out_ch // g.groups), np.result_type(x, gy_by_channel))
 
-        def work(share: int, shares: int) -> None:
+        def work(share: int, starts: Iterator[int]) -> None:
             product = np.empty_like(sums[share])
-            for start, stop in _slices(n, step, share, shares):
+            for start in starts:
+                stop = min(n, start + step)
                 first = share * step if made_here else start
                 slice_cols = _slice_of(cols, first, first + stop - start, length)
                 if made_here:
                     im2col(x[start:stop], g.kernel, g.stride, g.padding, g.dilation, out=slice_cols,
-                           batch_first=False, serial=shares > 1)
+                           batch_first=False, serial=threads > 1)
                 np.matmul(_by_group(slice_cols, g.groups),
                           _by_group(gy_by_channel[:, start * length:stop * length], g.groups).transpose(0, 2, 1),
                           out=product)
                 sums[share] += product
 
-        _run(work, threads)
+        _run(work, n, step, threads)
         gw_t = sums.sum(0) if threads > 1 else sums[0]
     gw_live = gw_t.transpose(0, 2, 1)
     if taps is None:

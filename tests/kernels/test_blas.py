@@ -1,0 +1,86 @@
+"""kernels.blas: numpy's matrix product, with the BLAS on the calling thread alone for small products."""
+from __future__ import annotations
+
+import threading
+
+import numpy as np
+import pytest
+from threadpoolctl import threadpool_info, threadpool_limits
+
+from minitorch.kernels import blas
+
+
+def _blas_threads() -> list:
+    return [lib["num_threads"] for lib in threadpool_info() if lib["user_api"] == "blas"]
+
+
+@pytest.fixture
+def two_blas_threads():
+    with threadpool_limits(limits=2, user_api="blas"):
+        yield
+
+
+@pytest.mark.parametrize("a_shape,b_shape", [
+    ((64, 400), (400, 120)),        # LeNet's first linear layer: small, one thread
+    ((64, 784), (784, 512)),        # an MLP's first layer: large, the BLAS's threads
+    ((3, 64, 400), (400, 120)),     # a stack of matrices times one
+    ((400,), (400, 2000)),          # a vector times a matrix
+    ((8, 4), (4, 3)),               # tiny: under OpenBLAS's own one-thread size
+])
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_matmul_is_numpys_product(a_shape, b_shape, dtype, two_blas_threads):
+    rng = np.random.default_rng(0)
+    a, b = rng.standard_normal(a_shape).astype(dtype), rng.standard_normal(b_shape).astype(dtype)
+    got = blas.matmul(a, b)
+    assert got.dtype == dtype and got.shape == np.matmul(a, b).shape
+    # one BLAS thread or two may sum in another order: equal up to rounding
+    tolerance = dict(rtol=1e-5, atol=1e-4) if dtype == np.float32 else dict(rtol=1e-12, atol=1e-11)
+    np.testing.assert_allclose(got, np.matmul(a, b), **tolerance)
+    np.testing.assert_allclose(blas.matmul(np.asfortranarray(a), b), np.matmul(a, b), **tolerance)
+
+
+def _threads_during_product(monkeypatch, a, b) -> list:
+    seen = []
+
+    def recording_matmul(x, y, **kwargs):
+        seen.append(_blas_threads())
+        return np.matmul(x, y, **kwargs)
+
+    monkeypatch.setattr(blas, "np", type("numpy", (), {"matmul": staticmethod(recording_matmul)}))
+    blas.matmul(a, b)
+    return seen
+
+
+def test_a_small_product_runs_on_one_blas_thread_and_the_count_comes_back(monkeypatch, two_blas_threads):
+    small = np.ones((64, 400), np.float32), np.ones((400, 120), np.float32)
+    assert _threads_during_product(monkeypatch, *small) == [[1] * len(_blas_threads())]
+    assert set(_blas_threads()) == {2}
+
+
+def test_a_large_product_keeps_the_blas_threads(monkeypatch, two_blas_threads):
+    large = np.ones((64, 784), np.float32), np.ones((784, 512), np.float32)
+    assert _threads_during_product(monkeypatch, *large) == [[2] * len(_blas_threads())]
+
+
+def test_one_thread_changes_nothing_off_the_main_thread(two_blas_threads):
+    # The count is one setting for the process: only the main thread changes it (and sets it back).
+    seen = []
+
+    def user_thread():
+        with blas.one_thread() as alone:
+            seen.append((alone, _blas_threads()))
+
+    thread = threading.Thread(target=user_thread)
+    thread.start()
+    thread.join()
+    assert seen == [(False, [2] * len(_blas_threads()))]
+    with blas.one_thread() as alone:
+        assert alone and set(_blas_threads()) == {1}
+    assert set(_blas_threads()) == {2}
+
+
+def test_one_thread_sets_the_count_back_after_an_error(two_blas_threads):
+    with pytest.raises(ValueError):
+        with blas.one_thread():
+            np.matmul(np.ones((2, 3)), np.ones((2, 3)))
+    assert set(_blas_threads()) == {2}
