@@ -1,8 +1,11 @@
 """How many threads minitorch's kernels use: `set_num_threads` and friends, like torch's.
 
-Two pools do minitorch's parallel work: numba's (the `kernels/` loops) and the BLAS's
-that numpy calls for matmul (OpenBLAS or MKL, reached through threadpoolctl). One count
-governs both. Importing minitorch sets no environment variable and no other library's pool.
+Two pools do minitorch's parallel work: numba's (the `kernels/` loops) and minitorch's
+own (`kernels/shared_work`: slices of the convolutions and of large matrix products, each
+a one-thread call to numpy's BLAS, see `kernels/blas.py`). One count governs both, and
+the BLAS's own pool (OpenBLAS or MKL, reached through threadpoolctl), which numpy uses
+for products made outside minitorch's main-thread ops. Importing minitorch sets no
+environment variable and no other library's pool.
 
 numba's parallel loops run on its "workqueue" threading layer unless the user chose one
 (NUMBA_THREADING_LAYER, or numba already started its threads): its idle workers sleep.

@@ -1,19 +1,24 @@
-"""Matrix products on numpy's BLAS, with its thread count chosen per call.
+"""Matrix products on numpy's BLAS, kept off the BLAS's own threads.
 
 numpy's BLAS (OpenBLAS here) splits a product among its own threads. Once woken, those
 threads spin for about 0.1 s after the product ends, waiting for the next one (measured:
 after one 512x512 float32 product, 0.1 s of a core went to the spin while the caller
-slept). On a machine of few cores that spin takes the core minitorch's own threads (the
-convolution slices, numba's parallel kernels) want next, and they then wait for the
-scheduler: LeNet's training step on 2 cores ran 6.6-7.0 ms with its 64x400x120 products
-on two BLAS threads and 5.2-5.4 ms with them on one (same run, 2026-12-05). A small
-product gains little from a second thread anyway (66 -> 42 us for that one), so products
-under `_SMALL_PRODUCT` multiply-adds run on the calling thread alone; larger ones keep
-the BLAS's threads.
+slept). In a training loop, where products come every millisecond, one of them then
+spins all the time and takes the core minitorch's own threads (the convolution slices,
+`shared_work`) want: on 2 cores, the examples CNN's second convolution ran its forward
+product in 9.6 ms on minitorch's threads alone and in 17.7 ms right after a two-thread
+BLAS call; LeNet's training step ran 6.6-7.0 ms with its 64x400x120 products on two BLAS
+threads and 5.2-5.4 ms with them on one (same runs, 2026-12-05). Its split is also
+fixed in advance, so one late thread holds up the product: an MLP step took 2.2 to 100
+ms from process to process with other work on the machine.
 
-The thread count is one setting for the whole process: it is lowered for the call only,
-set back before returning, and only from the main thread (two threads changing and
-restoring it at once could leave it changed).
+So from the main thread a product never goes to the BLAS's threads: a small one (under
+`_SPLIT_PRODUCT` multiply-adds) runs on the calling thread alone, a large one in slices
+of rows or columns that minitorch's threads take in turn (`shared_work`), each slice a
+one-thread BLAS call. The thread count is one setting for the whole process: it is
+lowered for the call only, set back before returning, and only from the main thread
+(two threads changing and restoring it at once could leave it changed); other threads'
+products run as numpy runs them.
 """
 from __future__ import annotations
 
@@ -24,10 +29,14 @@ from typing import Iterator
 import numpy as np
 from threadpoolctl import ThreadpoolController
 
+from . import shared_work
+
 __all__ = ["matmul", "one_thread"]
 
-_SMALL_PRODUCT = 4 << 20       # multiply-adds: LeNet's largest product (3.1M) is under it, an MLP's 784x512 (26M) over
 _ALWAYS_ONE_THREAD = 1 << 18   # OpenBLAS runs products under 262144 multiply-adds on one thread by itself
+_SPLIT_PRODUCT = 4 << 20       # multiply-adds from which a product is split: LeNet's largest (3.1M) is not
+_SLICE_PRODUCT = 1 << 20       # multiply-adds of the smallest slice worth a thread of its own
+_SLICES_PER_THREAD = 2         # a late thread's second slice goes to the others
 
 _libraries: list | None = None  # threadpoolctl's controllers of the BLAS libraries, found at first use
 
@@ -63,9 +72,42 @@ def _multiply_adds(a: np.ndarray, b: np.ndarray) -> int:
     return max(a.size * (b.shape[-1] if b.ndim > 1 else 1), b.size * (a.shape[-2] if a.ndim > 1 else 1))
 
 
-def matmul(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """np.matmul(a, b), on the calling thread alone when the product is small."""
-    if a.ndim and b.ndim and _ALWAYS_ONE_THREAD <= _multiply_adds(a, b) < _SMALL_PRODUCT:
-        with one_thread():
-            return np.matmul(a, b)
-    return np.matmul(a, b)
+def matmul(a: np.ndarray, b: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
+    """np.matmul(a, b) (into `out` if given), never on the BLAS's threads from the main thread:
+    a large product of float matrices (a may be a stack of rows) in slices of rows or columns
+    on minitorch's threads (`shared_work`), any other on the calling thread alone."""
+    work = _multiply_adds(a, b) if a.ndim and b.ndim else 0
+    if work < _ALWAYS_ONE_THREAD:
+        return np.matmul(a, b, out=out)
+    threads = shared_work.threads_for(work // _SLICE_PRODUCT) if work >= _SPLIT_PRODUCT else 1
+    if (threads > 1 and a.ndim >= 2 and b.ndim == 2 and a.dtype == b.dtype and a.dtype.kind == "f"
+            and (out is None or out.flags.c_contiguous)):
+        return _split(a, b, threads, out)
+    with one_thread():
+        return np.matmul(a, b, out=out)
+
+
+def _split(a: np.ndarray, b: np.ndarray, threads: int, out: np.ndarray | None) -> np.ndarray:
+    """a (*, M, K) @ b (K, N) into `out` (C-contiguous, or None for a new array) in slices of
+    the result's rows (of all of a's matrices at once) or columns, whichever it has more of,
+    taken by `threads` threads."""
+    rows = a.reshape(-1, a.shape[-1])  # a copy only if a's matrices do not stack into one
+    out = np.empty(a.shape[:-1] + b.shape[-1:], a.dtype) if out is None else out
+    out_rows = out.reshape(rows.shape[0], b.shape[1])
+    by_rows = rows.shape[0] >= b.shape[1]
+    size = rows.shape[0] if by_rows else b.shape[1]
+    slices = threads * _SLICES_PER_THREAD
+    step = -(-size // slices)
+    step = -(-step // 16) * 16  # whole blocks of the BLAS's kernels
+
+    def work(share: int, starts: Iterator[int]) -> None:
+        for start in starts:
+            part = slice(start, start + step)
+            if by_rows:
+                np.matmul(rows[part], b, out=out_rows[part])
+            else:
+                np.matmul(rows, b[:, part], out=out_rows[:, part])
+
+    with one_thread():
+        shared_work.run(work, size, step, threads)
+    return out

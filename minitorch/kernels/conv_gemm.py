@@ -168,22 +168,16 @@ def _batch_major(a: np.ndarray, shape: tuple, b: np.ndarray | None, out: np.ndar
 # on 2 cores: 2-9x slower than the whole batch's one call, where these threads took 17 ms
 # against its 39). The threads meet once per product.
 _SLICE_COLUMN_BYTES = 1 << 20
-# Our threads pay where an image's columns are small, the BLAS's own where they are large. A
-# two-thread BLAS call on a small GEMM waits for its second thread to wake, now and then for a
-# scheduler tick: LeNet's step ran 6 or 12 ms from run to run that way, 7-8 ms steadily on our
-# threads, and its batch-1000 inference 94 against 36 ms. The examples CNN's second conv (663 KB
-# of columns an image) ran its training step in 51-52 ms with the BLAS's threads on each slice,
-# 71-72 with ours (idle 2-core EPYC, 00:45-00:50 UTC, 2026-12-05).
-_OUR_THREADS_BELOW_IMAGE_COLUMN_BYTES = 256 << 10
+
 
 def _slicing(n: int, c_k: int, length: int, itemsize: int) -> tuple[int, int]:
     """(images per slice, threads) for a batch of n images with (c_k, length) columns each.
-    Only the main thread slices the batch: the BLAS's thread count is one setting for the
-    whole process, which calls from two threads would race for; another thread takes the
-    whole batch in one GEMM on the BLAS's threads."""
+    Only the main thread shares the slices among threads (`shared_work.threads_for`): the
+    BLAS's thread count is one setting for the whole process, which calls from two threads
+    would race for; another thread runs them all, its products on the BLAS's threads."""
     per_image = max(1, c_k * length * itemsize)
     step = min(max(1, _SLICE_COLUMN_BYTES // per_image), max(n, 1))
-    threads = shared_work.threads_for(n) if per_image < _OUR_THREADS_BELOW_IMAGE_COLUMN_BYTES else 1
+    threads = shared_work.threads_for(n)
     if n * per_image >= _SLICE_COLUMN_BYTES:  # work enough for every thread: give each a slice at least
         step = min(step, -(-n // threads))
     return step, min(threads, -(-n // step)) if n else 1
@@ -195,14 +189,28 @@ def _plan(x_shape: tuple, g: Geometry, itemsize: int) -> tuple[int, int, int, in
     return (c_k, length) + _slicing(x_shape[0], c_k, length, itemsize)
 
 
+def _slice_products(threads: int) -> Callable[..., np.ndarray]:
+    """The product for one slice: np.matmul where the slices are shared among threads (each
+    its own), else one that splits a large slice's product itself (`_group_products`: a
+    batch of one large image still gets every thread)."""
+    return np.matmul if threads > 1 else _group_products
+
+
 def _run(work: Callable[[int, Iterator[int]], None], n: int, step: int, threads: int) -> None:
     """work(share, starts) over the slices of `step` images of a batch of n, on `threads` threads
-    (`shared_work.run`), the BLAS on one thread each when there are several."""
-    if threads == 1:
-        shared_work.run(work, n, step, 1)
-        return
+    (`shared_work.run`), each running its products with the BLAS on its own thread."""
     with blas.one_thread():
         shared_work.run(work, n, step, threads)
+
+
+def _group_products(a: np.ndarray, b: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
+    """a (G, M, K) @ b (G, K, N) (into `out` if given): one group's product through `blas.matmul`
+    (split among minitorch's threads when large), several groups' on the calling thread."""
+    if a.shape[0] == 1:
+        product = blas.matmul(a[0], b[0], None if out is None else out[0])
+        return product[None] if out is None else out
+    with blas.one_thread():
+        return np.matmul(a, b, out=out)
 
 
 def _live_weight(w: np.ndarray, x_shape: tuple, g: Geometry) -> tuple[np.ndarray, Geometry]:
@@ -232,7 +240,7 @@ def conv_forward(x: np.ndarray, w: np.ndarray, b: np.ndarray | None, g: Geometry
     y = buffers.empty((x.shape[0], out_ch) + out_spatial(x.shape[2:], g), np.result_type(x, w))
     if _pointwise(g):  # the columns are x itself: one GEMM over the batch
         y_by_channel = buffers.empty((out_ch, y.size // max(out_ch, 1)), y.dtype)
-        np.matmul(w3, _by_group(channel_major(x), g.groups), out=_by_group(y_by_channel, g.groups))
+        _group_products(w3, _by_group(channel_major(x), g.groups), out=_by_group(y_by_channel, g.groups))
         return _batch_major(y_by_channel, y.shape, b, y), None
     x = np.ascontiguousarray(x)
     n = x.shape[0]
@@ -241,6 +249,8 @@ def conv_forward(x: np.ndarray, w: np.ndarray, b: np.ndarray | None, g: Geometry
     cols = buffers.empty(((-(-n // step) if keep_columns else threads), c_k, step * length), x.dtype)
     y_part = out_ch * min(step, n) * length
     flat_y = buffers.empty((threads * y_part,), y.dtype)
+
+    product = _slice_products(threads)
 
     def work(share: int, starts: Iterator[int]) -> None:
         for start in starts:
@@ -251,7 +261,7 @@ def conv_forward(x: np.ndarray, w: np.ndarray, b: np.ndarray | None, g: Geometry
                    serial=threads > 1)
             m = (stop - start) * length
             y_by_channel = flat_y[share * y_part:share * y_part + out_ch * m].reshape(out_ch, m)
-            np.matmul(w3, _by_group(slice_cols, g.groups), out=_by_group(y_by_channel, g.groups))
+            product(w3, _by_group(slice_cols, g.groups), out=_by_group(y_by_channel, g.groups))
             _batch_major(y_by_channel, y[start:stop].shape, b, y[start:stop], serial=threads > 1)
 
     _run(work, n, step, threads)
@@ -265,7 +275,7 @@ def conv_input_grad(gy_by_channel: np.ndarray, w: np.ndarray, x_shape: tuple, g:
     w3_t = w3.transpose(0, 2, 1)
     if _pointwise(g):
         cols = buffers.empty(_cols_shape(x_shape, g), gy_by_channel.dtype)
-        np.matmul(w3_t, _by_group(gy_by_channel, g.groups), out=_by_group(cols, g.groups))
+        _group_products(w3_t, _by_group(gy_by_channel, g.groups), out=_by_group(cols, g.groups))
         return _batch_major(cols, tuple(x_shape), None)
     n = x_shape[0]
     c_k, length, step, threads = _plan(tuple(x_shape), g, gy_by_channel.itemsize)
@@ -275,12 +285,14 @@ def conv_input_grad(gy_by_channel: np.ndarray, w: np.ndarray, x_shape: tuple, g:
     part = c_k * min(step, n) * length
     flat = buffers.empty((threads * part,), gy_by_channel.dtype)
 
+    product = _slice_products(threads)
+
     def work(share: int, starts: Iterator[int]) -> None:
         for start in starts:
             stop = min(n, start + step)
             cols = flat[share * part:share * part + c_k * (stop - start) * length].reshape(c_k, -1)
-            np.matmul(w3_t, _by_group(gy_by_channel[:, start * length:stop * length], g.groups),
-                      out=_by_group(cols, g.groups))
+            product(w3_t, _by_group(gy_by_channel[:, start * length:stop * length], g.groups),
+                    out=_by_group(cols, g.groups))
             col2im(cols, (stop - start,) + tuple(x_shape[1:]), g.kernel, g.stride, g.padding, g.dilation,
                    out=gx[start:stop], batch_first=False, serial=threads > 1)
 
@@ -296,7 +308,7 @@ def conv_weight_grad(x: np.ndarray, gy_by_channel: np.ndarray, w_shape: tuple, g
     # cols @ gy^T, then a transpose of the small result: for the few output channels of a
     # small CNN, BLAS runs this long product about twice as fast as gy @ cols^T.
     if _pointwise(g):
-        gw_t = np.matmul(_by_group(channel_major(x), g.groups), _by_group(gy_by_channel, g.groups).transpose(0, 2, 1))
+        gw_t = _group_products(_by_group(channel_major(x), g.groups), _by_group(gy_by_channel, g.groups).transpose(0, 2, 1))
     else:
         x = np.ascontiguousarray(x)
         n = x.shape[0]
@@ -308,8 +320,10 @@ def conv_weight_grad(x: np.ndarray, gy_by_channel: np.ndarray, w_shape: tuple, g
         out_ch = gy_by_channel.shape[0]
         sums = np.zeros((threads, g.groups, c_k // g.groups, out_ch // g.groups), np.result_type(x, gy_by_channel))
 
+        product = _slice_products(threads)
+
         def work(share: int, starts: Iterator[int]) -> None:
-            product = np.empty_like(sums[share])
+            slice_sum = np.empty_like(sums[share])
             for start in starts:
                 stop = min(n, start + step)
                 first = share * step if made_here else start
@@ -317,10 +331,10 @@ def conv_weight_grad(x: np.ndarray, gy_by_channel: np.ndarray, w_shape: tuple, g
                 if made_here:
                     im2col(x[start:stop], g.kernel, g.stride, g.padding, g.dilation, out=slice_cols,
                            batch_first=False, serial=threads > 1)
-                np.matmul(_by_group(slice_cols, g.groups),
-                          _by_group(gy_by_channel[:, start * length:stop * length], g.groups).transpose(0, 2, 1),
-                          out=product)
-                sums[share] += product
+                product(_by_group(slice_cols, g.groups),
+                        _by_group(gy_by_channel[:, start * length:stop * length], g.groups).transpose(0, 2, 1),
+                        out=slice_sum)
+                sums[share] += slice_sum
 
         _run(work, n, step, threads)
         gw_t = sums.sum(0) if threads > 1 else sums[0]

@@ -22,7 +22,7 @@ def two_blas_threads():
 
 @pytest.mark.parametrize("a_shape,b_shape", [
     ((64, 400), (400, 120)),        # LeNet's first linear layer: small, one thread
-    ((64, 784), (784, 512)),        # an MLP's first layer: large, the BLAS's threads
+    ((64, 784), (784, 512)),        # an MLP's first layer: large, split among minitorch's threads
     ((3, 64, 400), (400, 120)),     # a stack of matrices times one
     ((400,), (400, 2000)),          # a vector times a matrix
     ((8, 4), (4, 3)),               # tiny: under OpenBLAS's own one-thread size
@@ -39,27 +39,47 @@ def test_matmul_is_numpys_product(a_shape, b_shape, dtype, two_blas_threads):
     np.testing.assert_allclose(blas.matmul(np.asfortranarray(a), b), np.matmul(a, b), **tolerance)
 
 
-def _threads_during_product(monkeypatch, a, b) -> list:
+def _threads_during_products(monkeypatch, a, b) -> list:
+    """The BLAS's thread counts seen by each np.matmul that blas.matmul(a, b) makes."""
     seen = []
 
     def recording_matmul(x, y, **kwargs):
         seen.append(_blas_threads())
         return np.matmul(x, y, **kwargs)
 
-    monkeypatch.setattr(blas, "np", type("numpy", (), {"matmul": staticmethod(recording_matmul)}))
+    monkeypatch.setattr(blas, "np", type("numpy", (), {"matmul": staticmethod(recording_matmul), "empty": np.empty}))
     blas.matmul(a, b)
     return seen
 
 
 def test_a_small_product_runs_on_one_blas_thread_and_the_count_comes_back(monkeypatch, two_blas_threads):
     small = np.ones((64, 400), np.float32), np.ones((400, 120), np.float32)
-    assert _threads_during_product(monkeypatch, *small) == [[1] * len(_blas_threads())]
+    assert _threads_during_products(monkeypatch, *small) == [[1] * len(_blas_threads())]
     assert set(_blas_threads()) == {2}
 
 
-def test_a_large_product_keeps_the_blas_threads(monkeypatch, two_blas_threads):
-    large = np.ones((64, 784), np.float32), np.ones((784, 512), np.float32)
-    assert _threads_during_product(monkeypatch, *large) == [[2] * len(_blas_threads())]
+@pytest.mark.parametrize("a_shape,b_shape,slices", [
+    ((64, 784), (784, 512), 4),     # more columns than rows: slices of 128 columns
+    ((784, 64), (64, 512), 4),      # more rows: slices of 196 rows, rounded up to 208
+    ((2, 64, 784), (784, 512), 4),  # a stack of matrices: its 128 rows together
+])
+def test_a_large_product_is_split_among_minitorchs_threads_each_on_one_blas_thread(
+        monkeypatch, two_blas_threads, a_shape, b_shape, slices):
+    monkeypatch.setattr(blas.shared_work, "threads_for", lambda slices: 2)
+    rng = np.random.default_rng(0)
+    a, b = rng.standard_normal(a_shape).astype(np.float32), rng.standard_normal(b_shape).astype(np.float32)
+    assert _threads_during_products(monkeypatch, a, b) == [[1] * len(_blas_threads())] * slices
+    monkeypatch.undo()
+    np.testing.assert_allclose(blas.matmul(a, b), np.matmul(a, b), rtol=1e-5, atol=1e-4)
+    assert set(_blas_threads()) == {2}
+
+
+def test_a_split_product_writes_into_out():
+    rng = np.random.default_rng(1)
+    a, b = rng.standard_normal((96, 700)), rng.standard_normal((700, 300))
+    out = np.empty((96, 300))
+    assert blas.matmul(a, b, out=out) is out
+    np.testing.assert_allclose(out, a @ b, rtol=1e-12, atol=1e-11)
 
 
 def test_one_thread_changes_nothing_off_the_main_thread(two_blas_threads):
