@@ -59,9 +59,9 @@ def test_a_small_product_runs_on_one_blas_thread_and_the_count_comes_back(monkey
 
 
 @pytest.mark.parametrize("a_shape,b_shape,slices", [
-    ((64, 784), (784, 512), 4),     # more columns than rows: slices of 128 columns
-    ((784, 64), (64, 512), 4),      # more rows: slices of 196 rows, rounded up to 208
-    ((2, 64, 784), (784, 512), 4),  # a stack of matrices: its 128 rows together
+    ((64, 784), (784, 512), 2),     # more columns than rows: slices of 256 columns
+    ((784, 64), (64, 512), 2),      # more rows: slices of 392 rows, rounded up to 400
+    ((2, 64, 784), (784, 512), 2),  # a stack of matrices: its 128 rows together, by columns
 ])
 def test_a_large_product_is_split_among_minitorchs_threads_each_on_one_blas_thread(
         monkeypatch, two_blas_threads, a_shape, b_shape, slices):
