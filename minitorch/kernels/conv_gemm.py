@@ -318,12 +318,14 @@ def conv_weight_grad(x: np.ndarray, gy_by_channel: np.ndarray, w_shape: tuple, g
             cols = buffers.empty((threads, c_k, step * length), x.dtype)
         step = cols.shape[2] // length
         out_ch = gy_by_channel.shape[0]
-        sums = np.zeros((threads, g.groups, c_k // g.groups, out_ch // g.groups), np.result_type(x, gy_by_channel))
-
+        # One sum per slice, added up in slice order afterwards: which thread takes which
+        # slice changes from run to run, the result must not (a resumed run reproduces an
+        # uninterrupted one bit for bit).
+        sums = np.empty((max(1, -(-n // step)), g.groups, c_k // g.groups, out_ch // g.groups),
+                        np.result_type(x, gy_by_channel))
         product = _slice_products(threads)
 
         def work(share: int, starts: Iterator[int]) -> None:
-            slice_sum = np.empty_like(sums[share])
             for start in starts:
                 stop = min(n, start + step)
                 first = share * step if made_here else start
@@ -333,11 +335,13 @@ def conv_weight_grad(x: np.ndarray, gy_by_channel: np.ndarray, w_shape: tuple, g
                            batch_first=False, serial=threads > 1)
                 product(_by_group(slice_cols, g.groups),
                         _by_group(gy_by_channel[:, start * length:stop * length], g.groups).transpose(0, 2, 1),
-                        out=slice_sum)
-                sums[share] += slice_sum
+                        out=sums[start // step])
 
-        _run(work, n, step, threads)
-        gw_t = sums.sum(0) if threads > 1 else sums[0]
+        if n:
+            _run(work, n, step, threads)
+        else:
+            sums[0] = 0
+        gw_t = sums.sum(0) if len(sums) > 1 else sums[0]
     gw_live = gw_t.transpose(0, 2, 1)
     if taps is None:
         return np.ascontiguousarray(gw_live).reshape(w_shape)

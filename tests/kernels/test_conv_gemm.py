@@ -125,3 +125,18 @@ def test_input_grad_in_a_forked_child_runs_on_threads_of_its_own(monkeypatch):
     if process.is_alive():
         process.kill()
     assert process.exitcode == 0
+
+
+def test_weight_grad_is_the_same_bits_whichever_thread_takes_which_slice(monkeypatch):
+    # Slices go to whichever thread is free: the per-slice sums are added in slice order, so a
+    # run reproduces itself exactly (a resumed training run must match an uninterrupted one).
+    rng = np.random.default_rng(0)
+    x, gy = rng.standard_normal((16, 3, 12, 12)).astype(np.float32), rng.standard_normal((16, 8, 10, 10))
+    monkeypatch.setattr(conv_gemm, "_SLICE_COLUMN_BYTES", 3 * 27 * 100 * 4)   # slices of 3 images
+    geometry = Geometry((3, 3), (1, 1), (0, 0), (1, 1), 1)
+    gy_by_channel = channel_major(gy.astype(np.float32))
+    first = conv_gemm.conv_weight_grad(x, gy_by_channel, (8, 3, 3, 3), geometry)
+    for _ in range(30):
+        np.testing.assert_array_equal(conv_gemm.conv_weight_grad(x, gy_by_channel, (8, 3, 3, 3), geometry), first)
+    expected = torch.nn.grad.conv2d_weight(torch.from_numpy(x), (8, 3, 3, 3), torch.from_numpy(gy.astype(np.float32)))
+    np.testing.assert_allclose(first, expected.numpy(), rtol=1e-4, atol=1e-4)
