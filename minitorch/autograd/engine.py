@@ -315,21 +315,21 @@ def _call_node(node: BackwardNode, grads: list) -> tuple:
                            f"(expected {len(edges)}, got {len(grad_inputs)})")
     check_nan = anomaly_mode._enabled and anomaly_mode._check_nan
     fixed = []
-    for i, (g, meta, (child, _)) in enumerate(zip(grad_inputs, node._input_meta, edges)):
-        if g is None or child is None:  # a non-tensor argument has no edge either
+    for g, meta, edge in zip(grad_inputs, node._input_meta, edges):
+        if g is not None and edge[0] is not None:  # a non-tensor argument has no edge either
+            shape, dt = meta
+            if not isinstance(g, Tensor):
+                g = _wrap(np.asarray(g, dtype=dt))
+            array = g._array
+            if array.shape != shape:
+                g = sum_to_shape(g, shape, node, len(fixed))
+            if array.dtype is not dt and array.dtype != dt:  # `is` first: the dtypes are usually one object
+                g = g.to(_dtype_of(dt))
+            if check_nan and np.isnan(g._array).any():
+                _raise_anomaly(node, len(fixed))
+            fixed.append(g)
+        else:
             fixed.append(None)
-            continue
-        shape, dt = meta
-        if not isinstance(g, Tensor):
-            g = _wrap(np.asarray(g, dtype=dt))
-        array = g._array
-        if array.shape != shape:
-            g = sum_to_shape(g, shape, node, i)
-        if array.dtype is not dt and array.dtype != dt:  # `is` first: the dtypes are usually one object
-            g = g.to(_dtype_of(dt))
-        if check_nan and np.isnan(g._array).any():
-            _raise_anomaly(node, i)
-        fixed.append(g)
     return tuple(fixed)
 
 

@@ -199,10 +199,17 @@ def _save(ctx: BackwardNode, args: tuple, arrays: list, raw: tuple, outputs: tup
     (torch's `_saved_<role>` names: see _saved_as)."""
     saved, versions, roles = [], [], []
     for value in ctx._to_save:
-        if value is None:  # an input whose gradient is not needed: nothing kept
-            t = role = None
-        else:
-            t, role = _saved_as(value, args, arrays, raw, outputs, roles)
+        t = role = None  # None: an input whose gradient is not needed, nothing kept
+        if value is not None:
+            # Usually forward saves one of its input arrays: that input, under its role
+            # (the general search, which also finds outputs and repeated inputs, is _saved_as).
+            for i, array in enumerate(arrays):
+                if value is array and i < len(_INPUT_ROLES) and _INPUT_ROLES[i] not in roles \
+                        and isinstance(args[i], Tensor):
+                    t, role = args[i], _INPUT_ROLES[i]
+                    break
+            else:
+                t, role = _saved_as(value, args, arrays, raw, outputs, roles)
         saved.append(t)
         roles.append(role)
         versions.append(0 if role is None else t._version_box[0])
