@@ -279,7 +279,15 @@ def _add_to_buffer(buffers: dict, node: Node, nr: int, g: Tensor) -> None:
     if buffer is None:
         size = len(node._output_meta)  # one slot per output; an AccumulateGrad has none recorded
         buffer = buffers[node] = [None] * (size if nr < size else nr + 1)
-    buffer[nr] = g if buffer[nr] is None else buffer[nr] + g
+    held = buffer[nr]
+    if held is None:
+        buffer[nr] = g
+    elif grad_mode._state.enabled or held._array.dtype != g._array.dtype:
+        buffer[nr] = held + g  # create_graph: the sum is recorded too
+    else:
+        # Nothing is recorded, and both were made like the same tensor (_call_node):
+        # the sum of the arrays is the sum, without an op's dispatch.
+        buffer[nr] = _wrap(held._array + g._array)
 
 
 def _call_tensor_hooks(node: Node, grads: list, create_graph: bool) -> list:
