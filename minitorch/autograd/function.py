@@ -37,7 +37,7 @@ import numpy as np
 
 from .._tensor import Tensor, _wrap
 from . import anomaly_mode, grad_mode, saved_hooks
-from .node import _NO_EDGE, BackwardNode, gradient_edge
+from .node import _NO_EDGE, BackwardNode, _sequence_numbers, gradient_edge
 
 
 class Function:
@@ -168,6 +168,7 @@ def _connect(node_class: type, args: tuple) -> BackwardNode:
     # Made after the edges (gradient_edge may make a leaf's AccumulateGrad), so a node is always
     # newer than the nodes it points to: the engine's order relies on it.
     ctx = node_class()
+    ctx._sequence_nr = next(_sequence_numbers)
     ctx._edges, ctx._input_meta, ctx.needs_input_grad = tuple(edges), tuple(input_meta), tuple(needs)
     return ctx
 
