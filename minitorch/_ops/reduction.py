@@ -48,7 +48,11 @@ class Mean(Function):
     def forward(ctx, a, dims, keepdim):
         ctx.dims, ctx.keepdim = dims, keepdim
         ctx.count = math.prod(a.shape[d] for d in dims)
-        return np.asarray(np.mean(a, axis=dims, keepdims=keepdim), dtype=a.dtype)
+        # np.mean's own steps (sum, in float32 for half, then divide) without its Python layer
+        total = np.add.reduce(a, axis=dims, keepdims=keepdim, dtype=np.float32 if a.dtype == np.float16 else a.dtype)
+        if ctx.count == 0:  # the mean of nothing is NaN, without numpy's warning (as in torch)
+            return np.full(np.shape(total), np.nan, dtype=a.dtype)
+        return np.asarray(total / ctx.count, dtype=a.dtype)
 
     @staticmethod
     def backward(ctx, grad):
