@@ -248,6 +248,16 @@ def restore_dims(grad: Tensor, dims: tuple, keepdim: bool) -> Tensor:
     return grad.reshape(shape)
 
 
+def expand_reduced(grad: Tensor, dims: tuple, keepdim: bool, shape: tuple) -> Tensor:
+    """The gradient of a sum (or mean) over `dims` spread back over the input's `shape`:
+    the reduced dims re-inserted as size 1 (restore_dims), then expanded; a view of `grad`."""
+    if grad_mode._state.enabled:  # create_graph: the two differentiable ops, recorded
+        return restore_dims(grad, dims, keepdim).expand(shape)
+    # Nothing is recorded (the usual backward): the same view, made on the array directly.
+    kept = grad._array if keepdim or not dims else np.expand_dims(grad._array, dims)
+    return _wrap(kept if kept.shape == shape else np.broadcast_to(kept, shape))
+
+
 
 def constant_sign(x: Tensor) -> Tensor:
     """sign(x) as a constant: the derivative of |x| (0 at 0, like torch)."""

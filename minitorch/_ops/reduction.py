@@ -3,7 +3,8 @@
 `dim` may be None, an int or a tuple. A handful of primitives carry the gradients: Sum,
 Prod, Softmax and LogSoftmax (norms are in norms.py); mean, var, std, logsumexp, nansum, ... are
 compositions of these and the elementwise ops. Each backward re-inserts the reduced
-dims as size 1 (`restore_dims`) so the gradient broadcasts back over the input.
+dims as size 1 (`restore_dims`) so the gradient broadcasts back over the input; Sum's
+and Mean's are that broadcast alone (`expand_reduced`).
 Extremes and sorting are in extremes.py and sorting.py, scans (cumsum, ...) in scan.py.
 """
 from __future__ import annotations
@@ -16,7 +17,7 @@ import numpy as np
 from .. import _dtype
 from .._tensor import Tensor, _wrap, wrap_dim
 from ..autograd.function import Function
-from ._common import as_float, constant_like, reduced_dims, restore_dims, result_dtype, type_name
+from ._common import as_float, constant_like, expand_reduced, reduced_dims, restore_dims, result_dtype, type_name
 from .inplace import writes_out
 from .join import cat
 from .norms import norm  # noqa: F401 (re-exported: torch.norm is a reduction)
@@ -39,8 +40,7 @@ class Sum(Function):
 
     @staticmethod
     def backward(ctx, grad):
-        shape = ctx.input_shape(0)
-        return restore_dims(grad, ctx.dims, ctx.keepdim).expand(shape), None, None
+        return expand_reduced(grad, ctx.dims, ctx.keepdim, ctx.input_shape(0)), None, None
 
 
 class Mean(Function):
@@ -48,12 +48,15 @@ class Mean(Function):
     def forward(ctx, a, dims, keepdim):
         ctx.dims, ctx.keepdim = dims, keepdim
         ctx.count = math.prod(a.shape[d] for d in dims)
-        return np.asarray(np.mean(a, axis=dims, keepdims=keepdim), dtype=a.dtype)
+        # np.mean's own steps (sum, in float32 for half, then divide) without its Python layer
+        total = np.add.reduce(a, axis=dims, keepdims=keepdim, dtype=np.float32 if a.dtype == np.float16 else a.dtype)
+        if ctx.count == 0:  # the mean of nothing is NaN, without numpy's warning (as in torch)
+            return np.full(np.shape(total), np.nan, dtype=a.dtype)
+        return np.asarray(total / ctx.count, dtype=a.dtype)
 
     @staticmethod
     def backward(ctx, grad):
-        shape = ctx.input_shape(0)
-        return restore_dims(grad / ctx.count, ctx.dims, ctx.keepdim).expand(shape), None, None
+        return expand_reduced(grad / ctx.count, ctx.dims, ctx.keepdim, ctx.input_shape(0)), None, None
 
 
 @writes_out(dtype_rule="computes_in")

@@ -14,6 +14,7 @@ Without `create_graph` backward runs under no_grad, so nothing is recorded.
 from __future__ import annotations
 
 import operator
+from sys import getrefcount
 from typing import Any
 
 import numpy as np
@@ -234,16 +235,24 @@ def _execute(order: list, needed: set | None, buffers: dict, targets: dict, targ
                 continue
             if needed is not None and not any(c in needed for c, _ in node._edges):
                 continue
-            if node._pre_hooks:
-                grads = _call_pre_hooks(node, grads)
-            grad_inputs = call_node(node, grads)
-            if node._hooks:
-                grad_inputs = _call_post_hooks(node, grad_inputs, grads)
-            if not retain_graph:
-                node._release()
-            for (child, nr), g in zip(node._edges, grad_inputs):
-                if child is not None and g is not None:
-                    add_to_buffer(buffers, child, nr, g)
+            _propagate(node, grads, buffers, retain_graph, call_node, add_to_buffer)
+
+
+def _propagate(node: BackwardNode, grads: list, buffers: dict, retain_graph: bool,
+               call_node: Any, add_to_buffer: Any) -> None:
+    """Run one node's backward and add each gradient it returns to the buffer of the node it
+    goes to. In its own frame so that, once it returns, the gradients are held only by the
+    buffers: a leaf's AccumulateGrad can then take one as .grad without a copy (_accumulate)."""
+    if node._pre_hooks:
+        grads = _call_pre_hooks(node, grads)
+    grad_inputs = call_node(node, grads)
+    if node._hooks:
+        grad_inputs = _call_post_hooks(node, grad_inputs, grads)
+    if not retain_graph:
+        node._release()
+    for (child, nr), g in zip(node._edges, grad_inputs):
+        if child is not None and g is not None:
+            add_to_buffer(buffers, child, nr, g)
 
 
 def _call_pre_hooks(node: Node, grads: list) -> list:
@@ -270,7 +279,15 @@ def _add_to_buffer(buffers: dict, node: Node, nr: int, g: Tensor) -> None:
     if buffer is None:
         size = len(node._output_meta)  # one slot per output; an AccumulateGrad has none recorded
         buffer = buffers[node] = [None] * (size if nr < size else nr + 1)
-    buffer[nr] = g if buffer[nr] is None else buffer[nr] + g
+    held = buffer[nr]
+    if held is None:
+        buffer[nr] = g
+    elif grad_mode._state.enabled or held._array.dtype != g._array.dtype:
+        buffer[nr] = held + g  # create_graph: the sum is recorded too
+    else:
+        # Nothing is recorded, and both were made like the same tensor (_call_node):
+        # the sum of the arrays is the sum, without an op's dispatch.
+        buffer[nr] = _wrap(held._array + g._array)
 
 
 def _call_tensor_hooks(node: Node, grads: list, create_graph: bool) -> list:
@@ -283,7 +300,7 @@ def _call_tensor_hooks(node: Node, grads: list, create_graph: bool) -> list:
                     grads[nr] = new
     for nr, t in (node._retained or {}).items():
         if grads[nr] is not None:
-            _accumulate(t, grads[nr], create_graph)
+            _accumulate(t, grads[nr], create_graph, may_steal=False)
     return grads
 
 
@@ -306,21 +323,21 @@ def _call_node(node: BackwardNode, grads: list) -> tuple:
                            f"(expected {len(edges)}, got {len(grad_inputs)})")
     check_nan = anomaly_mode._enabled and anomaly_mode._check_nan
     fixed = []
-    for i, (g, meta, (child, _)) in enumerate(zip(grad_inputs, node._input_meta, edges)):
-        if g is None or child is None:  # a non-tensor argument has no edge either
+    for g, meta, edge in zip(grad_inputs, node._input_meta, edges):
+        if g is not None and edge[0] is not None:  # a non-tensor argument has no edge either
+            shape, dt = meta
+            if not isinstance(g, Tensor):
+                g = _wrap(np.asarray(g, dtype=dt))
+            array = g._array
+            if array.shape != shape:
+                g = sum_to_shape(g, shape, node, len(fixed))
+            if array.dtype is not dt and array.dtype != dt:  # `is` first: the dtypes are usually one object
+                g = g.to(_dtype_of(dt))
+            if check_nan and np.isnan(g._array).any():
+                _raise_anomaly(node, len(fixed))
+            fixed.append(g)
+        else:
             fixed.append(None)
-            continue
-        shape, dt = meta
-        if not isinstance(g, Tensor):
-            g = _wrap(np.asarray(g, dtype=dt))
-        array = g._array
-        if array.shape != shape:
-            g = sum_to_shape(g, shape, node, i)
-        if array.dtype is not dt and array.dtype != dt:  # `is` first: the dtypes are usually one object
-            g = g.to(_dtype_of(dt))
-        if check_nan and np.isnan(g._array).any():
-            _raise_anomaly(node, i)
-        fixed.append(g)
     return tuple(fixed)
 
 
@@ -355,11 +372,56 @@ def _raise_anomaly(node: Node, index: int) -> None:
     raise RuntimeError(f"Function '{node.name()}' returned nan values in its {index}th output.")
 
 
-def _accumulate(variable: Tensor, g: Tensor, create_graph: bool) -> None:
-    """Add `g` into variable.grad: a fresh copy the first time, so .grad never aliases another tensor."""
+def _accumulate(variable: Tensor, g: Tensor, create_graph: bool, may_steal: bool = True) -> None:
+    """Add `g` into variable.grad. The first time, .grad takes g's memory if nothing but the
+    engine can reach it (torch steals it too), else a copy: .grad never aliases another tensor.
+    `may_steal` is False where g flows on through the graph (a retained non-leaf's .grad)."""
     if variable._grad is None:
-        variable._grad = g if create_graph else _wrap(g._array.copy())
+        if create_graph:
+            variable._grad = g
+        elif may_steal and _unshared(_holders(g)):
+            variable._grad = _wrap(g._array)
+        else:
+            variable._grad = _wrap(g._array.copy())
     elif create_graph or grad_mode._state.enabled:
         variable._grad = variable._grad + g
     else:
         np.add(variable._grad._array, g._array, out=variable._grad._array)
+
+
+def _holders(g: Tensor) -> tuple[int, int, int, int]:
+    """getrefcount of the gradient `g` and of its array; when g is a view (a transposed matmul
+    result), of the tensor it views, and of the array owning the memory, not counting that
+    tensor's own reference (else 0). Another view of the memory would hold the owner too."""
+    array, source = g._array, g._base
+    owner = array.base
+    if not (array.flags.c_contiguous and array.flags.writeable) or owner is not None and (
+            type(owner) is not np.ndarray or owner.nbytes != array.nbytes):
+        return (_MANY,) * 4  # never taken: not .grad's layout, part of a larger buffer, foreign memory
+    return (getrefcount(g), getrefcount(array), 0 if source is None else getrefcount(source),
+            0 if owner is None else getrefcount(owner) - (source is not None and source._array is owner))
+
+
+_MANY = 1 << 30
+
+
+def _gradient_held_only_by_the_engine() -> tuple[int, int, int, int]:
+    """What _holders reports in _accumulate for a gradient that the engine alone holds, in the
+    list of a node's gradients: a view of a fresh array through a tensor nobody else holds.
+    Measured the same way rather than assumed (Pythons differ in whether calls borrow references)."""
+    def accumulate(variable: Any, g: Tensor, create_graph: bool) -> tuple:
+        return _holders(g)
+
+    grads = [_wrap(np.empty(4).reshape(2, 2))]
+    grads[0]._base = _wrap(grads[0]._array.base)
+    counts = accumulate(None, grads[0], False)
+    assert _MANY not in counts, "the measured gradient must be one that can be taken"
+    return counts
+
+
+_ONLY_THE_ENGINE = _gradient_held_only_by_the_engine()
+
+
+def _unshared(holders: tuple) -> bool:
+    """True if no count exceeds a gradient's that only the engine holds (see _holders)."""
+    return all(n <= limit for n, limit in zip(holders, _ONLY_THE_ENGINE))

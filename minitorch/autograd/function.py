@@ -37,7 +37,7 @@ import numpy as np
 
 from .._tensor import Tensor, _wrap
 from . import anomaly_mode, grad_mode, saved_hooks
-from .node import _NO_EDGE, BackwardNode, gradient_edge
+from .node import _NO_EDGE, BackwardNode, _sequence_numbers, gradient_edge
 
 
 class Function:
@@ -168,6 +168,7 @@ def _connect(node_class: type, args: tuple) -> BackwardNode:
     # Made after the edges (gradient_edge may make a leaf's AccumulateGrad), so a node is always
     # newer than the nodes it points to: the engine's order relies on it.
     ctx = node_class()
+    ctx._sequence_nr = next(_sequence_numbers)
     ctx._edges, ctx._input_meta, ctx.needs_input_grad = tuple(edges), tuple(input_meta), tuple(needs)
     return ctx
 
@@ -199,10 +200,17 @@ def _save(ctx: BackwardNode, args: tuple, arrays: list, raw: tuple, outputs: tup
     (torch's `_saved_<role>` names: see _saved_as)."""
     saved, versions, roles = [], [], []
     for value in ctx._to_save:
-        if value is None:  # an input whose gradient is not needed: nothing kept
-            t = role = None
-        else:
-            t, role = _saved_as(value, args, arrays, raw, outputs, roles)
+        t = role = None  # None: an input whose gradient is not needed, nothing kept
+        if value is not None:
+            # Usually forward saves one of its input arrays: that input, under its role
+            # (the general search, which also finds outputs and repeated inputs, is _saved_as).
+            for i, array in enumerate(arrays):
+                if value is array and i < len(_INPUT_ROLES) and _INPUT_ROLES[i] not in roles \
+                        and isinstance(args[i], Tensor):
+                    t, role = args[i], _INPUT_ROLES[i]
+                    break
+            else:
+                t, role = _saved_as(value, args, arrays, raw, outputs, roles)
         saved.append(t)
         roles.append(role)
         versions.append(0 if role is None else t._version_box[0])

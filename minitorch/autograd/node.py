@@ -40,9 +40,7 @@ class Node:
     _retained: dict | None = None       # output index -> tensor that asked retain_grad()
     _output_meta: tuple = ()            # (shape, np dtype) per output, for nodes made by an op
     _metadata: dict | None = None
-
-    def __init__(self) -> None:
-        self._sequence_nr = next(_sequence_numbers)
+    _sequence_nr: int  # numbered when made (function._connect, AccumulateGrad): newer nodes have larger numbers
 
     _wraps_numbers = False  # see Function.wraps_numbers
 
@@ -101,7 +99,7 @@ class AccumulateGrad(Node):
     """The node at a leaf that requires grad: adds the incoming gradient into `variable.grad`."""
 
     def __init__(self, variable: Tensor):
-        super().__init__()
+        self._sequence_nr = next(_sequence_numbers)
         self.variable = variable
 
     @property

@@ -65,3 +65,86 @@ def test_relu_backward_keeps_the_gradient_the_user_passed_and_the_output_they_ke
     np.testing.assert_array_equal(grad.numpy(), [[5.0, 6.0, 7.0, 8.0]])
     np.testing.assert_array_equal(y.detach().numpy(), [[0.0, 2.0, 0.0, 3.0]])
     np.testing.assert_array_equal(x.grad.numpy(), [[0.0, 6.0, 0.0, 8.0]])
+
+
+# ----- .grad takes the first gradient's memory only when nothing else can reach it ---------------
+def _arrival_pointers(params):
+    """Record the data pointer of the gradient arriving at each leaf's AccumulateGrad (an int:
+    recording it holds no reference to the gradient)."""
+    pointers, handles = {}, []
+    for i, p in enumerate(params):
+        node = minitorch.autograd.graph.get_gradient_edge(p).node
+        handles.append(node.register_prehook(lambda grads, i=i: pointers.__setitem__(i, grads[0].data_ptr())))
+    return pointers, handles
+
+
+def _linear_loss(lib, x, layer):
+    return (layer(x) ** 2).sum()
+
+
+def test_weight_and_bias_take_their_first_gradient_without_a_copy():
+    # the weight's gradient arrives as a transposed view of a fresh matmul result: taken whole
+    layer = minitorch.nn.Linear(6, 4)
+    x = minitorch.tensor(randn(5, 6))
+    pointers, handles = _arrival_pointers([layer.weight, layer.bias])
+    _linear_loss(minitorch, x, layer).backward()
+    assert layer.weight.grad.data_ptr() == pointers[0]
+    assert layer.bias.grad.data_ptr() == pointers[1]
+    ref = torch.nn.Linear(6, 4)
+    with torch.no_grad():
+        ref.weight.copy_(torch.tensor(layer.weight.detach().numpy()))
+        ref.bias.copy_(torch.tensor(layer.bias.detach().numpy()))
+    _linear_loss(torch, torch.tensor(randn(5, 6)), ref).backward()
+    assert_close(layer.weight.grad, ref.weight.grad)
+    assert_close(layer.bias.grad, ref.bias.grad)
+    for h in handles:
+        h.remove()
+
+
+def _ownership_cases(lib):
+    """Each case: leaves, and a function running backward and returning what the user holds besides."""
+    def shared_by_two_leaves(a, b):    # a + b sends one gradient tensor to both leaves
+        ((a + b) * lib.tensor(randn(3, seed=5))).sum().backward()
+        return []
+
+    def passed_by_the_user(a, b):      # a leaf's own backward: the gradient is the user's tensor
+        g = lib.tensor(randn(3, seed=6))
+        a.backward(g)
+        (a + b).backward(g)
+        return [g]
+
+    def kept_by_a_hook(a, b):
+        kept = []
+        a.register_hook(lambda g: kept.append(g))
+        (a * b).sum().backward()
+        return kept
+
+    def retained_non_leaf(a, b):       # y's retained .grad is the gradient flowing on to a and b
+        y = a * b
+        y.retain_grad()
+        (y * y).sum().backward()
+        return [y.grad]
+
+    def slices_of_one_gradient(a, b):  # cat's backward hands each input a slice
+        (lib.cat([a, b]) ** 2).sum().backward()
+        return []
+
+    return {"shared by two leaves": shared_by_two_leaves, "passed by the user": passed_by_the_user,
+            "kept by a hook": kept_by_a_hook, "retained non-leaf": retained_non_leaf,
+            "slices of one gradient": slices_of_one_gradient}
+
+
+@pytest.mark.parametrize("case", list(_ownership_cases(torch)))
+def test_grad_never_aliases_what_the_user_or_another_grad_holds(case):
+    def run(lib):
+        a = lib.tensor(randn(3, seed=3), requires_grad=True)
+        b = lib.tensor(randn(3, seed=4), requires_grad=True)
+        held = _ownership_cases(lib)[case](a, b)
+        # write into everything the user holds, one after the other; none may show in another
+        for t in [a.grad, b.grad, *held]:
+            with lib.no_grad():
+                t.mul_(10).add_(1)
+        return [a.grad, b.grad, *held]
+
+    for ours, theirs in zip(run(minitorch), run(torch)):
+        assert_close(ours, theirs)

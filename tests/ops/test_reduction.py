@@ -174,6 +174,12 @@ def test_scalar_inputs():
 
 
 # ----- unique and nan-reductions ------------------------------------------------------
+@pytest.mark.filterwarnings("error")  # torch warns nothing; numpy's mean warned "Mean of empty slice"
+def test_mean_over_nothing_is_nan_without_a_warning():
+    check_results(lambda L, t: (t.mean(), t.mean(1), t.mean(0, keepdim=True), t.half().mean(1)),
+                  np.zeros((3, 0), np.float32))
+
+
 def test_nansum_nanmean():
     x = np.array([[1., np.nan, 3.], [np.nan, np.nan, 2.]], np.float32)
     check_results(lambda L, t: (L.nansum(t), t.nansum(1), L.nanmean(t), t.nanmean(0, keepdim=True)), x)
