@@ -20,8 +20,10 @@ from ._ops.linalg import diagonal as _diagonal, matmul
 from ._ops.extremes import _return_type
 from ._tensor import Tensor
 from .autograd.function import Function
-from .linalg import (LinAlgError, _check_matrices, _lu, _solve_operands, _zero_pivot, cholesky, det, inv, matrix_norm,
-                     solve, svd, svdvals)
+from ._linalg.checks import LinAlgError, _check_matrices
+from ._linalg.decompositions import cholesky, svd
+from ._linalg.inverse import _lu, _solve_operands, _zero_pivot, det, inv, solve
+from .linalg import matrix_norm, svdvals
 
 __all__ = ["slogdet", "logdet", "matrix_power", "pinv", "matrix_rank", "multi_dot", "vecdot", "matmul",
            "diagonal", "vander", "cond", "solve_triangular",
