@@ -1,8 +1,9 @@
 """`minitorch.linalg`: norms, inverse, determinant, solve and the matrix factorisations.
 
 The norms are here; inv/det/solve live in `_linalg/inverse.py`, the factorisations in
-`_linalg/decompositions.py`, composites in `linalg_extras.py`. Every function takes batches of matrices (..., m, n), computes in numpy's LAPACK routines,
-and is differentiable where torch's is. Each factorisation is one `Function` whose backward
+`_linalg/decompositions.py`, composites in `linalg_extras.py`. Every function takes batches
+of matrices (..., m, n), computes in numpy's LAPACK routines, and is differentiable where
+torch's is. Each factorisation is one `Function` whose backward
 is written with tensor ops (matrix products and the `inv`/`solve` of this module), so the
 gradients are themselves differentiable. The backward formulas are the standard ones for
 real matrices (Giles 2008, "Collected matrix derivative results"; Walter & Lehmann 2018 for

@@ -74,7 +74,8 @@ def test_adaptive_avg_pool_nodes_are_torchs():
              lambda F, t: F.adaptive_avg_pool1d(t[0], 4), lambda F, t: F.adaptive_avg_pool1d(t[0], 1),
              lambda F, t: F.adaptive_avg_pool3d(t, (1, 2, 2))]
     for call in calls:
-        names = [call(lib.nn.functional, lib.tensor(x, requires_grad=True)).grad_fn.name() for lib in (minitorch, torch)]
+        names = [call(lib.nn.functional, lib.tensor(x, requires_grad=True)).grad_fn.name()
+                 for lib in (minitorch, torch)]
         assert names[0] == names[1]
     for out in (1, (1, 1, 1)):
         assert_matches_torch(lambda lib, t: F(lib).adaptive_avg_pool3d(t, out), x)
