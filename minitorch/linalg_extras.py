@@ -19,9 +19,11 @@ from ._ops.compare import where
 from ._ops.linalg import diagonal as _diagonal, matmul
 from ._ops.extremes import _return_type
 from ._tensor import Tensor
-from .autograd.function import Function
-from .linalg import (LinAlgError, _check_matrices, _lu, _solve_operands, _zero_pivot, cholesky, det, inv, matrix_norm,
-                     solve, svd, svdvals)
+from .autograd.function import Function, label_node
+from ._linalg.checks import LinAlgError, _check_matrices
+from ._linalg.decompositions import cholesky, svd
+from ._linalg.inverse import _lu, _solve_operands, _zero_pivot, det, inv, solve
+from .linalg import matrix_norm, svdvals
 
 __all__ = ["slogdet", "logdet", "matrix_power", "pinv", "matrix_rank", "multi_dot", "vecdot", "matmul",
            "diagonal", "vander", "cond", "solve_triangular",
@@ -104,7 +106,7 @@ def pinv(A: Tensor, *, atol: Any = None, rtol: Any = None, hermitian: bool = Fal
     U, S, Vh = svd(A, full_matrices=False)
     keep = S > _rank_tolerance(S.detach(), A.shape, atol, rtol)
     S_inv = (1 / S.masked_fill(~keep, 1)).masked_fill(~keep, 0)
-    return (Vh.mT * S_inv.unsqueeze(-2)) @ U.mT
+    return label_node((Vh.mT * S_inv.unsqueeze(-2)) @ U.mT, "LinalgPinvBackward0")
 
 
 def matrix_rank(A: Tensor, *, atol: Any = None, rtol: Any = None, hermitian: bool = False) -> Tensor:
@@ -245,13 +247,15 @@ def lstsq(A: Tensor, B: Tensor, rcond: Any = None, *, driver: Any = None) -> Any
         raise RuntimeError("torch.linalg.lstsq: parameter `driver` should be one of (gels, gelsy, gelsd, gelss)")
     _check_matrices("lstsq", A, square=False)
     rtol = finfo(A.dtype).eps * max(A.shape[-2:]) if rcond is None else rcond
-    X = pinv(A, rtol=rtol) @ B
+    X = label_node(pinv(A, rtol=rtol) @ B, "LinalgLstsqBackward0")
     S = svdvals(A.detach())
     rank = (S > _rank_tolerance(S, A.shape, None, rtol)).sum(-1)
     nothing = empty(0, dtype=A.dtype)
     m, n = A.shape[-2], A.shape[-1]
     full_rank = bool((rank == min(m, n)).all().item())
-    residuals = ((A @ X - B) ** 2).sum(-2) if driver != "gelsy" and m > n and full_rank else nothing
+    # torch's residuals come out of the solution's node, empty ones too (so they require grad alike)
+    residuals = ((A @ X - B) ** 2).sum(-2) if driver != "gelsy" and m > n and full_rank else X.reshape(-1)[:0]
+    label_node(residuals, "LinalgLstsqBackward0")
     return _lstsq_t(X, residuals, rank if driver != "gels" else empty(0, dtype=rank.dtype),
                     S if driver in ("gelsd", "gelss") else nothing)
 

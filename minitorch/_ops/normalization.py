@@ -213,11 +213,11 @@ def _sum_over(t: Tensor, dims: tuple) -> Tensor:
 
 
 def _per_k(t: np.ndarray | None, spec: NormSpec, fill: float) -> np.ndarray:
-    """A per-channel weight/bias as one value per k of the kernel view (float64)."""
-    k = spec.kernel_view[1]
+    """A per-channel array (weight, bias, running statistics) as one value per k of the kernel view (float64)."""
     if t is None:
-        return np.full(k, fill)
-    return np.tile(t.reshape(-1).astype(np.float64), spec.repeat)
+        return np.full(spec.kernel_view[1], fill)
+    values = t.reshape(-1).astype(np.float64)
+    return values if spec.repeat == 1 else np.tile(values, spec.repeat)
 
 
 def _keepdims_shape(spec: NormSpec) -> tuple:
@@ -229,7 +229,7 @@ def _kernel_forward(ctx, x, weight, bias, spec, fixed):
     if fixed is None:
         mean, var = bn_kernels.moments(x3)
     else:
-        mean, var = (np.tile(f.reshape(-1).astype(np.float64), spec.repeat) for f in fixed)
+        mean, var = (_per_k(f, spec, 0.0) for f in fixed)
     invstd = 1.0 / np.sqrt(var + spec.eps)
     y = bn_kernels.normalize(x3, mean, invstd, _per_k(weight, spec, 1.0), _per_k(bias, spec, 0.0))
     keep = _keepdims_shape(spec)

@@ -311,7 +311,14 @@ def _adaptive_sizes(x: Tensor, nd: int, output_size, name: str) -> tuple:
 def _adaptive_avg_poolnd(nd, input, output_size):
     name = f"adaptive_avg_pool{nd}d"
     _float_input(input, name)
-    out = _adaptive_sizes(input, nd, output_size, name)
+    return _adaptive_average(input, _adaptive_sizes(input, nd, output_size, name))
+
+
+def _adaptive_average(input: Tensor, out: tuple) -> Tensor:
+    """Adaptive average pooling of the trailing len(out) dims of `input` to `out` (checked sizes)."""
+    nd = len(out)
+    if all(o == 1 for o in out):  # one window: torch takes the mean over the spatial dims
+        return input.mean(tuple(range(-nd, 0)), keepdim=True)
     mats = []
     for in_size, o in zip(input.shape[-nd:], out):
         start, end = adaptive_bounds(in_size, o)
@@ -319,12 +326,15 @@ def _adaptive_avg_poolnd(nd, input, output_size):
         for r, (s, e) in enumerate(zip(start, end)):
             m[r, s:e] = 1.0 / (e - s)
         mats.append(m)
-    return apply_along_axes(input, mats)
+    return label_node(apply_along_axes(input, mats), f"AdaptiveAvgPool{nd}DBackward0")
 
 
 def adaptive_avg_pool1d(input: Tensor, output_size) -> Tensor:
     """Mean over `output_size` nearly equal windows of the last dim: (N, C, L) -> (N, C, out)."""
-    return _adaptive_avg_poolnd(1, input, output_size)
+    _float_input(input, "adaptive_avg_pool1d")
+    (o,) = _adaptive_sizes(input, 1, output_size, "adaptive_avg_pool1d")
+    # torch pools a (..., 1, L) view in 2-d and squeezes the 1 out again
+    return _adaptive_average(input.unsqueeze(-2), (1, o)).squeeze(-2)
 
 
 def adaptive_avg_pool2d(input: Tensor, output_size) -> Tensor:

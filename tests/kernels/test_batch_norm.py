@@ -61,6 +61,29 @@ def test_a_nan_or_inf_stays_in_its_channel_like_torch(bad):
     assert np.isnan(mean[1]) == np.isnan(bad) and np.isfinite(mean[[0, 2]]).all()
 
 
+@pytest.mark.usefixtures("twin")
+@pytest.mark.parametrize("shape", [(5, 7, 1), (3, 4, 31), (3, 4, 32), (1, 6, 3), (2, 3, 70)])
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_normalize_is_x_times_alpha_plus_beta_rounded_like_torch(shape, dtype):
+    """Short planes (whole rows) and long ones (plane by plane) give the same bits: alpha = invstd * scale
+    and beta = shift - mean * alpha in x's dtype, then x * alpha + beta, as torch's eval kernel."""
+    x = _view(shape, dtype)
+    mean, invstd = np.linspace(-1, 1, shape[1]), np.linspace(0.5, 3, shape[1])
+    scale, shift = np.linspace(2, -1, shape[1]), np.linspace(0.1, 0.7, shape[1])
+    alpha = invstd.astype(dtype) * scale.astype(dtype)
+    beta = shift.astype(dtype) - mean.astype(dtype) * alpha
+    y = bn.normalize(x, mean, invstd, scale, shift)
+    assert y.dtype == dtype
+    np.testing.assert_array_equal(y, x * alpha[None, :, None] + beta[None, :, None])
+    if dtype is np.float32:
+        xt = torch.tensor(x.reshape(shape[0], shape[1], -1, 1))
+        expected = torch.nn.functional.batch_norm(xt, torch.tensor(mean, dtype=torch.float32),
+                                                  torch.tensor((1 / invstd ** 2) - 1e-5, dtype=torch.float32),
+                                                  torch.tensor(scale, dtype=torch.float32),
+                                                  torch.tensor(shift, dtype=torch.float32)).numpy()
+        np.testing.assert_allclose(y, expected.reshape(shape), rtol=1e-5, atol=1e-5)
+
+
 def test_kernels_refuse_per_channel_arrays_of_another_length():
     x = _view((2, 3, 4), np.float32)
     with pytest.raises(ValueError, match=r"scale must have shape \(3,\), got \(2,\)"):

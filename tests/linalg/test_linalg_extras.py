@@ -250,6 +250,21 @@ def test_lstsq_fields_as_torch_fills_them_on_the_cpu(driver, shape):
     assert_matches_torch(lambda L, t, u: L.linalg.lstsq(t, u, driver=driver).solution, a, b, atol=1e-9)
 
 
+@pytest.mark.parametrize("driver", ["gels", "gelsy", "gelsd", "gelss"])
+@pytest.mark.parametrize("shape", [(5, 3), (3, 5), (2, 5, 3)])
+def test_pinv_and_lstsq_nodes_are_named_and_require_grad_like_torch(driver, shape):
+    """pinv's result and lstsq's solution and residuals (empty ones too) come from torch's
+    LinalgPinvBackward0 / LinalgLstsqBackward0 nodes and require grad; rank and singular values do not."""
+    a, b = randn(*shape, dtype=np.float64), randn(*shape[:-1], 2, dtype=np.float64, seed=1)
+
+    def nodes(L):
+        A, B = L.tensor(a, requires_grad=True), L.tensor(b, requires_grad=True)
+        fields = [(x.grad_fn and x.grad_fn.name(), x.requires_grad, tuple(x.shape))
+                  for x in L.linalg.lstsq(A, B, driver=driver)]
+        return fields + [L.linalg.pinv(A).grad_fn.name()]
+    assert nodes(minitorch) == nodes(torch)
+
+
 def test_lstsq_rank_deficient_and_errors():
     a = randn(4, 2, dtype=np.float64) @ randn(2, 3, dtype=np.float64, seed=1)
     b = randn(4, 2, dtype=np.float64, seed=2)

@@ -66,6 +66,22 @@ def test_adaptive_1d_and_3d_match_torch():
     assert_matches_torch(lambda lib, x: F(lib).adaptive_avg_pool3d(x, (2, 3, 2)), randn(1, 2, 5, 4, 3))
 
 
+def test_adaptive_avg_pool_nodes_are_torchs():
+    """torch's nodes: AdaptiveAvgPool{2,3}DBackward0, 1-d pooling as a squeeze of the 2-d op; a single
+    window is a mean over the spatial dims (values and gradients as torch's)."""
+    x = randn(2, 3, 5, 6)
+    calls = [lambda F, t: F.adaptive_avg_pool2d(t, (2, 3)), lambda F, t: F.adaptive_avg_pool2d(t, (None, 1)),
+             lambda F, t: F.adaptive_avg_pool1d(t[0], 4), lambda F, t: F.adaptive_avg_pool1d(t[0], 1),
+             lambda F, t: F.adaptive_avg_pool3d(t, (1, 2, 2))]
+    for call in calls:
+        names = [call(lib.nn.functional, lib.tensor(x, requires_grad=True)).grad_fn.name()
+                 for lib in (minitorch, torch)]
+        assert names[0] == names[1]
+    for out in (1, (1, 1, 1)):
+        assert_matches_torch(lambda lib, t: F(lib).adaptive_avg_pool3d(t, out), x)
+    assert_matches_torch(lambda lib, t: F(lib).adaptive_avg_pool1d(t, 1), randn(2, 3, 7))
+
+
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
 @pytest.mark.parametrize("kw", [dict(kernel_size=2, output_size=(5, 4)), dict(kernel_size=3, output_ratio=(0.5, 0.6)),
                                 dict(kernel_size=(2, 3), output_size=(8, 3))])

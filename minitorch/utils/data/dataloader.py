@@ -13,7 +13,7 @@ from typing import Any, Callable, Iterator
 
 from ...random import Generator, rng
 from .collate import default_collate, default_convert
-from .dataset import Dataset, IterableDataset
+from .dataset import Dataset, IterableDataset, TensorDataset
 from .sampler import BatchSampler, RandomSampler, Sampler, SequentialSampler
 from .worker import RESET, ExceptionWrapper, IterableStop, worker_loop
 
@@ -80,9 +80,18 @@ class DataLoader:
 
     # ----- fetching one batch ---------------------------------------------------------------
     def _fetch_indices(self, indices: Any) -> Any:
-        if self._auto_batch:
-            return self.collate_fn([self.dataset[i] for i in indices])
-        return self.collate_fn(self.dataset[indices])
+        """One batch as torch's map-style fetcher makes it: the dataset's __getitems__ if it has
+        one, else its items one by one, then collate_fn."""
+        dataset = self.dataset
+        if not self._auto_batch:
+            return self.collate_fn(dataset[indices])
+        if getattr(dataset, "__getitems__", None):
+            return self.collate_fn(dataset.__getitems__(indices))
+        if self.collate_fn is default_collate and type(dataset).__getitem__ is TensorDataset.__getitem__:
+            batch = dataset._collated_rows(indices)  # the same batch, without a tensor per sample
+            if batch is not None:
+                return batch
+        return self.collate_fn([dataset[i] for i in indices])
 
     def _fetch_stream(self, stream: Iterator) -> Any:
         if not self._auto_batch:

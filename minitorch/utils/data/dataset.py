@@ -6,7 +6,9 @@ import math
 import warnings
 from typing import Any, Generic, Iterator, Sequence, TypeVar
 
-from ..._tensor import Tensor
+import numpy as np
+
+from ..._tensor import Tensor, _wrap
 from ...random import rng
 
 T = TypeVar("T")
@@ -45,6 +47,18 @@ class TensorDataset(Dataset):
 
     def __len__(self) -> int:
         return self.tensors[0].shape[0]
+
+    def _collated_rows(self, indices: Sequence[int]) -> list | None:
+        """default_collate([self[i] for i in indices]), one gather per tensor instead of a view
+        per sample and a stack; None (fetch them one by one) unless `indices` is a non-empty
+        list of in-range integers, so bad indices fail the way indexing fails."""
+        if type(indices) is not list:
+            return None
+        rows = np.asarray(indices)
+        n = len(self)
+        if rows.ndim != 1 or not len(rows) or rows.dtype.kind not in "iu" or not -n <= rows.min() <= rows.max() < n:
+            return None
+        return [_wrap(np.ascontiguousarray(t._array[rows])) for t in self.tensors]
 
 
 class ConcatDataset(Dataset):
@@ -94,6 +108,14 @@ class Subset(Dataset):
     """The items of `dataset` at `indices`."""
 
     def __init__(self, dataset: Dataset, indices: Sequence[int]):
+        # The DataLoader fetches batches through __getitems__, which would bypass a subclass's own
+        # __getitem__: torch refuses such a subclass
+        if type(self).__getitem__ is not Subset.__getitem__ and type(self).__getitems__ is Subset.__getitems__:
+            raise NotImplementedError(
+                f"{type(self).__name__} overrides __getitem__ but not __getitems__. When subclassing Subset "
+                "and overriding __getitem__, you must also override __getitems__ to ensure DataLoader works "
+                "correctly with your custom logic. A simple implementation:\n\ndef __getitems__(self, "
+                "indices):\n    return [self.__getitem__(idx) for idx in indices]")
         self.dataset = dataset
         self.indices = indices
 
@@ -101,6 +123,12 @@ class Subset(Dataset):
         if isinstance(index, list):
             return self.dataset[[self.indices[i] for i in index]]
         return self.dataset[self.indices[index]]
+
+    def __getitems__(self, indices: Sequence[int]) -> list:
+        """The samples at `indices` (a batch), through the dataset's own __getitems__ if it has one."""
+        if callable(getattr(self.dataset, "__getitems__", None)):
+            return self.dataset.__getitems__([self.indices[i] for i in indices])
+        return [self.dataset[self.indices[i]] for i in indices]
 
     def __len__(self) -> int:
         return len(self.indices)

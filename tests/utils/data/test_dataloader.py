@@ -213,3 +213,63 @@ def test_iterable_dataset(workers):
     assert values == list(range(10))
     with pytest.raises(ValueError, match="shuffle"):
         DataLoader(Stream(3), shuffle=True)
+
+
+def _as_lists(batch):
+    return [(str(t.dtype).split(".")[-1], tuple(t.shape), t.tolist(), t.is_contiguous()) for t in batch]
+
+
+@pytest.mark.parametrize("batches", [None, [[3, 0, 7], [9, -1, 2, 2]]])
+def test_tensor_dataset_batches_are_torchs(batches):
+    """A TensorDataset's batches (gathered in one go) equal torch's, which collates its items one by one:
+    dtypes, shapes, values, a contiguous result from a non-contiguous tensor, negative and repeated indices."""
+    x = np.arange(120, dtype=np.float32).reshape(10, 3, 4)
+    y, flags, t = np.arange(10) * 7, np.arange(10) % 3 == 0, np.arange(40, dtype=np.uint8).reshape(4, 10)
+    results = []
+    for L in (minitorch, torch):
+        data = L.utils.data.TensorDataset(L.tensor(x), L.tensor(y), L.tensor(flags), L.tensor(t).t())
+        kwargs = {"batch_size": 4} if batches is None else {"batch_sampler": batches}
+        loader = L.utils.data.DataLoader(data, **kwargs)
+        results.append([(type(b).__name__, _as_lists(b)) for b in loader])
+    assert results[0] == results[1]
+
+
+def test_tensor_dataset_bad_indices_fail_like_item_indexing():
+    data = TensorDataset(minitorch.zeros(5, 2))
+    with pytest.raises(IndexError) as ours:
+        next(iter(DataLoader(data, batch_sampler=[[0, 5]])))
+    with pytest.raises(IndexError) as theirs:
+        next(iter(torch.utils.data.DataLoader(torch.utils.data.TensorDataset(torch.zeros(5, 2)),
+                                              batch_sampler=[[0, 5]])))
+    assert str(ours.value) == str(theirs.value)
+
+
+class Doubled(TensorDataset):
+    def __getitem__(self, index):
+        return tuple(2 * t[index] for t in self.tensors)
+
+
+class Batched(TensorDataset):
+    calls = []
+
+    def __getitems__(self, indices):
+        self.calls.append(list(indices))
+        return [self[i] for i in indices]
+
+
+def test_dataset_overrides_and_getitems_are_honoured_like_torch():
+    """A subclass's own __getitem__ is called per item; a __getitems__ gets the whole batch (as torch's
+    fetcher does), through Subset too; a Subset subclass overriding only __getitem__ is refused."""
+    data = minitorch.arange(6.0).reshape(6, 1)
+    assert [b[0].tolist() for b in DataLoader(Doubled(data), batch_size=4)] == [[[0.0], [2.0], [4.0], [6.0]],
+                                                                                [[8.0], [10.0]]]
+    batched = Batched(data)
+    assert [b[0].shape[0] for b in DataLoader(Subset(batched, [5, 4, 3]), batch_size=2)] == [2, 1]
+    assert Batched.calls == [[5, 4], [3]]
+
+    for lib in (minitorch, torch):
+        class Shifted(lib.utils.data.Subset):
+            def __getitem__(self, index):
+                return self.dataset[self.indices[index] + 1]
+        with pytest.raises(NotImplementedError, match="overrides __getitem__ but not __getitems__"):
+            Shifted(lib.utils.data.TensorDataset(lib.zeros(3)), [0])

@@ -1,0 +1,1 @@
+"""The pieces of `minitorch.linalg` by concept: checks, inverse/det/solve, factorisations."""
