@@ -17,7 +17,8 @@ import numpy as np
 from .. import _dtype
 from .._tensor import Tensor, _wrap, wrap_dim
 from ..autograd.function import Function
-from ._common import as_float, constant_like, expand_reduced, reduced_dims, restore_dims, result_dtype, type_name
+from ._common import (as_float, constant_like, expand_reduced, reduced_dims, renamed, restore_dims, result_dtype,
+                      type_name)
 from .inplace import writes_out
 from .join import cat
 from .norms import norm  # noqa: F401 (re-exported: torch.norm is a reduction)
@@ -59,6 +60,12 @@ class Mean(Function):
         return expand_reduced(grad / ctx.count, ctx.dims, ctx.keepdim, ctx.input_shape(0)), None, None
 
 
+# torch names the node of a reduction over given dims (even none: dim=()) ...Backward1, of a
+# reduction over everything ...Backward0.
+SumDims = renamed(Sum, "SumBackward1")
+MeanDims = renamed(Mean, "MeanBackward1")
+
+
 @writes_out(dtype_rule="computes_in")
 def sum(input: Tensor, dim: Any = None, keepdim: bool = False, *, dtype: _dtype.dtype | None = None) -> Tensor:
     """Sum over `dim` (all dims if None). Integer and bool inputs sum to int64, like torch."""
@@ -68,7 +75,7 @@ def sum(input: Tensor, dim: Any = None, keepdim: bool = False, *, dtype: _dtype.
         dtype = _dtype.int64
     if dtype is not None and dtype is not input.dtype:
         input = input.to(dtype)
-    return Sum.apply(input, dims, keepdim)
+    return (Sum if dim is None else SumDims).apply(input, dims, keepdim)
 
 
 @writes_out
@@ -79,7 +86,7 @@ def mean(input: Tensor, dim: Any = None, keepdim: bool = False, *, dtype: _dtype
     if not input.dtype.is_floating_point:
         raise RuntimeError(f"mean(): could not infer output dtype. Input dtype must be either a floating "
                            f"point or complex dtype. Got: {type_name(input.dtype)}")
-    return Mean.apply(input, reduced_dims(dim, input.ndim), keepdim)
+    return (Mean if dim is None else MeanDims).apply(input, reduced_dims(dim, input.ndim), keepdim)
 
 
 class Nansum(Function):
@@ -260,6 +267,9 @@ class Prod(Function):
         return g * _products_of_others(a.reshape(-1), 0).reshape(a.shape), None, None
 
 
+ProdDim = renamed(Prod, "ProdBackward1")
+
+
 def _products_of_others(a: Tensor, dim: int) -> Tensor:
     """For each entry of `a`, the product of the other entries along `dim` (exclusive scans)."""
     n = a.shape[dim]
@@ -282,7 +292,7 @@ def prod(input: Tensor, dim: int | None = None, keepdim: bool = False, *,
         dtype = _dtype.int64
     if dtype is not None and dtype is not input.dtype:
         input = input.to(dtype)
-    return Prod.apply(input, dims, keepdim if dim is not None else False)
+    return (Prod if dim is None else ProdDim).apply(input, dims, keepdim if dim is not None else False)
 
 
 # ----- log-sum-exp and softmax --------------------------------------------------------

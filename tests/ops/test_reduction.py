@@ -483,3 +483,16 @@ def test_norm_gradient_with_nan_entries_is_torchs(p):
     x = np.array([[np.nan, 1.0, np.inf, -2.0], [0.5, -1.0, 0.0, 3.0]])
     assert_matches_torch(lambda L, a: L.linalg.vector_norm(a, p, dim=1), x)
     assert_matches_torch(lambda L, a: L.norm(a, p), x)
+
+
+@pytest.mark.parametrize("call", [
+    "x.sum()", "x.sum(1)", "x.sum((0, 1))", "x.sum(dim=())", "x.sum(1, keepdim=True)", "x.sum(dtype=lib.float64)",
+    "lib.sum(x, 0)", "x.mean()", "x.mean(1)", "x.mean(dim=())", "x.prod()", "x.prod(1)", "x.nansum(1)",
+])
+def test_reduction_nodes_are_named_like_torchs(call):
+    # torch names a reduction over given dims ...Backward1 (even dim=()), over everything ...Backward0
+    names = []
+    for lib in (minitorch, torch):
+        x = lib.ones(2, 3, requires_grad=True)
+        names.append(type(eval(call, {"x": x, "lib": lib}).grad_fn).__name__)
+    assert names[0] == names[1]
