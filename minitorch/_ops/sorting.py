@@ -15,13 +15,14 @@ from .._tensor import Tensor, _wrap, wrap_dim
 from ._common import not_implemented, one_dim
 from .extremes import Amax, _return_type, _Select, _select
 from .inplace import writes_out
-from .tie_order import mode_index, quickselect_index, sort_indices, topk_indices
+from .tie_order import first_of_equal, mode_index, quickselect_index, sort_indices, topk_indices
 
-__all__ = ["topk", "kthvalue", "sort", "argsort", "median", "mode", "unique"]
+__all__ = ["topk", "kthvalue", "sort", "argsort", "msort", "median", "nanmedian", "mode", "unique",
+           "unique_consecutive"]
 
 _sort_t, _topk_t = _return_type("sort", "values indices"), _return_type("topk", "values indices")
 _kth_t, _median_t = _return_type("kthvalue", "values indices"), _return_type("median", "values indices")
-_mode_t = _return_type("mode", "values indices")
+_mode_t, _nanmedian_t = _return_type("mode", "values indices"), _return_type("nanmedian", "values indices")
 
 
 # Subclasses only to give each op's grad_fn its torch name (SortBackward0, TopkBackward0, ...).
@@ -42,6 +43,10 @@ class Median(_Select):
 
 
 class Mode(_Select):
+    pass
+
+
+class Nanmedian(_Select):
     pass
 
 
@@ -121,6 +126,12 @@ def argsort(input: Tensor, *positional: Any, stable: bool | None = None, dim: in
     if d is None:
         return _wrap(np.zeros((), dtype=np.int64))
     return _wrap(_sort_order(input._array, d, descending, bool(stable)))
+
+
+@writes_out(dtype_rule="same")
+def msort(input: Tensor) -> Tensor:
+    """The values sorted along dim 0 (sort(input, dim=0).values)."""
+    return sort(input, dim=0).values
 
 
 @writes_out(dtype_rule="same")
@@ -224,6 +235,56 @@ class MedianAll(Amax):
         return out
 
 
+@writes_out(dtype_rule="same")
+def nanmedian(input: Tensor, dim: int | None = None, keepdim: bool = False) -> Any:
+    """median ignoring NaNs: the lower median of each slice's other values (NaN if there are none)."""
+    if dim is None:
+        if input.dtype is _dtype.bool and input.numel():
+            raise not_implemented("median_cpu", input.dtype)
+        if input.numel() == 0 and not input.dtype.is_floating_point:  # NaN, cast like torch's C cast
+            with np.errstate(invalid="ignore"):
+                return _wrap(np.asarray(np.nan).astype(input._array.dtype))
+        return NanmedianAll.apply(input, tuple(range(input.ndim)), False)
+    if not isinstance(dim, (int, np.integer)):
+        raise TypeError(f"nanmedian(): argument 'dim' must be int, not {type(dim).__name__}")
+    d = one_dim(dim, input.ndim)
+    if d is not None and input.shape[d] == 0:
+        raise IndexError(f"median(): Expected reduction dim {d} to have non-zero size.")
+    if input.dtype is _dtype.bool:
+        raise not_implemented("median_out", input.dtype)
+    if d is None:
+        return _nanmedian_t(input.clone(), _wrap(np.zeros((), dtype=np.int64)))
+    idx = np.expand_dims(_lower_nanmedian(input._array, d), d)
+    values = Nanmedian.apply(input, idx, d, keepdim)
+    return _nanmedian_t(values, _wrap(idx if keepdim else np.squeeze(idx, d)))
+
+
+class NanmedianAll(Amax):
+    """The median of all non-NaN elements; ties (NaNs, if all are NaN) share the gradient evenly."""
+
+    @staticmethod
+    def forward(ctx, a, dims, keepdim):
+        ctx.dims, ctx.keepdim, ctx.nan_ties = dims, keepdim, True
+        flat = a.reshape(-1)
+        out = np.asarray(flat[_lower_nanmedian(flat, 0)] if flat.size else np.nan, dtype=a.dtype)
+        ctx.save_for_backward(a, out)
+        return out
+
+
+def _lower_nanmedian(a: np.ndarray, dim: int) -> np.ndarray:
+    """Index along `dim` of the lower median of each slice's non-NaN values; in an all-NaN slice, the
+    NaN that torch's std::nth_element leaves first (its comparator finds all NaNs equal)."""
+    order = np.argsort(a, axis=dim, kind="stable")  # NaNs last, in their order
+    count = np.sum(~np.isnan(a), axis=dim, keepdims=True) if a.dtype.kind == "f" else a.shape[dim]
+    rank = np.broadcast_to(np.maximum((count - 1) // 2, 0), order.shape[:dim] + (1,) + order.shape[dim + 1:])
+    idx = np.squeeze(np.take_along_axis(order, rank, dim), dim)
+    if a.dtype.kind == "f" and a.shape[dim] > 3:
+        all_nan = np.squeeze(count == 0, dim)
+        if all_nan.any():
+            idx[all_nan] = first_of_equal(a.shape[dim])
+    return idx
+
+
 def _lower_median(a: np.ndarray, dim: int) -> np.ndarray:
     """Index along `dim` of the lower median of each slice, or of its first NaN."""
     order = np.argsort(a, axis=dim, kind="stable")
@@ -278,4 +339,27 @@ def unique(input: Tensor, sorted: bool = True, return_inverse: bool = False, ret
         out += (_wrap(inverse),)
     if return_counts:
         out += (_wrap(counts.astype(np.int64)),)
+    return out[0] if len(out) == 1 else out
+
+
+def unique_consecutive(input: Tensor, return_inverse: bool = False, return_counts: bool = False,
+                       dim: int | None = None) -> Any:
+    """Each run of equal consecutive elements (or slices along `dim`) kept once, in order; inverse
+    maps each element (slice) to its run, counts gives each run's length. NaNs never equal each other."""
+    a = input._array
+    if dim is None:
+        rows, axis = a.reshape(-1, 1), None
+    else:
+        axis = _unique_axis(input, dim)
+        rows = np.moveaxis(a, axis, 0).reshape(a.shape[axis], a.size // max(a.shape[axis], 1))
+    starts = np.ones(len(rows), dtype=bool)
+    starts[1:] = (rows[1:] != rows[:-1]).any(axis=1)
+    first = np.flatnonzero(starts)
+    values = a.reshape(-1)[first] if axis is None else np.take(a, first, axis=axis)
+    out = (_wrap(values),)
+    if return_inverse:
+        inverse = np.cumsum(starts) - 1
+        out += (_wrap(inverse.reshape(a.shape if axis is None else (a.shape[axis],)).astype(np.int64)),)
+    if return_counts:
+        out += (_wrap(np.diff(np.append(first, len(rows))).astype(np.int64)),)
     return out[0] if len(out) == 1 else out

@@ -50,6 +50,9 @@ REDUCTIONS = {
                                                                    dtype=L.float64 if dt in (L.float32, L.float64) else None),
     "mean_dtype": lambda L, a, d, k, dt: L.mean(a, d, keepdim=k, dtype=dt) if d is not None else L.mean(a, dtype=dt),
     "unique": lambda L, a, d, k, dt: L.unique(a, sorted=True, return_inverse=k, return_counts=True, dim=d),
+    "nanmedian": lambda L, a, d, k, dt: L.nanmedian(a, d, keepdim=k) if d is not None else L.nanmedian(a),
+    "msort": lambda L, a, d, k, dt: L.msort(a),
+    "unique_consecutive": lambda L, a, d, k, dt: L.unique_consecutive(a, return_inverse=k, return_counts=True, dim=d),
 }
 
 
