@@ -151,12 +151,12 @@ _attach(casting.clone, casting.contiguous, casting.to, casting.type_as, copy_, t
 
 # ----- indexing (_ops/indexing.py, _ops/selection.py), gather and scatter (_ops/scatter.py)
 _attach(*_same_names(indexing, "__getitem__ __setitem__ index_put"),
-        *_same_names(selection, "index_select masked_select masked_fill masked_fill_ index_add index_fill index_copy "
-                                "take put nonzero argwhere"),
-        *_same_names(scatter, "gather scatter scatter_add scatter_reduce take_along_dim"),
+        *_same_names(selection, "index_select masked_select masked_fill masked_fill_ masked_scatter masked_scatter_ "
+                                "index_add index_fill index_copy take put nonzero argwhere"),
+        *_same_names(scatter, "gather scatter scatter_add scatter_reduce index_reduce take_along_dim"),
         *(in_place(fn, clone=False) for fn in (indexing.index_put,
                                                *_same_names(selection, "index_add index_fill index_copy put"))),
-        *(in_place(fn, clone=False) for fn in _same_names(scatter, "scatter scatter_add scatter_reduce")))
+        *(in_place(fn, clone=False) for fn in _same_names(scatter, "scatter scatter_add scatter_reduce index_reduce")))
 
 # ----- linear algebra (_ops/linalg.py) ------------------------------------------------
 _attach(*_same_names(linalg, "matmul mm bmm mv dot vdot inner outer addmm addmv addr baddbmm addbmm trace diag diagonal tril "
