@@ -129,6 +129,8 @@ def norm(input: Tensor, p: Any = "fro", dim: Any = None, keepdim: bool = False, 
                                    "dimensions.") if input.ndim < 2 else \
                     RuntimeError("nuclear norm without dim requires a 2-D input")
             dim = (0, 1)
+        if input.dtype is _dtype.float16:  # (an SVD in half precision: refused like torch's matrix_norm)
+            raise RuntimeError("linalg.matrix_norm: Low precision dtypes not supported. Got Half")
         if not isinstance(dim, (tuple, list)) or len(dim) != 2:
             raise RuntimeError(f"linalg.matrix_norm: dim must be a 2-tuple. Got {dim}")
         d0, d1 = (wrap_dim(d, input.ndim) for d in dim)
