@@ -25,11 +25,12 @@ test: install
 
 # The tests that read data files (MNIST, the seed programs, the examples' training), run in a clone of
 # HEAD in a temporary directory with nothing beside it (no ../shared), with this venv: a test that
-# reaches outside the repository fails here. Commit first: the clone sees HEAD only.
+# reaches outside the repository fails here. Commit first: the clone sees HEAD only. Run `make install`
+# (or `make test`) first; VENV=path uses another venv as it is (nothing is installed into it).
 ISOLATED_TESTS ?= tests/nn/test_mlp_mnist.py tests/seeds tests/vision/test_mnist_dataset.py \
 	tests/vision/test_mnist_download.py tests/examples/test_train_mnist.py tests/distributed/test_train_mnist.py \
 	tests/test_clean_clone.py
-test-isolated: install
+test-isolated:
 	@tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && \
 	git clone -q . "$$tmp/repo" && cd "$$tmp/repo" && \
 	PYTHONPATH="$$tmp/repo" $(abspath $(PY)) -c 'import minitorch, sys; assert minitorch.__file__.startswith(sys.argv[1]), minitorch.__file__' "$$tmp/repo" && \
