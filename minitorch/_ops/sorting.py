@@ -199,25 +199,31 @@ def kthvalue(input: Tensor, k: int, dim: int = -1, keepdim: bool = False) -> Any
 @writes_out(dtype_rule="same")
 def median(input: Tensor, dim: int | None = None, keepdim: bool = False) -> Any:
     """The lower median: of all elements (a value), or along `dim` (values, indices). NaN propagates."""
+    return _median("median", input, dim, keepdim, MedianAll, Median, _median_t, _lower_median)
+
+
+def _median(name: str, input: Tensor, dim: int | None, keepdim: bool, whole: type, select: type, tuple_t: type,
+            lower: Any) -> Any:
+    """median or nanmedian: of all elements by `whole`, or along dim at the indices `lower` picks."""
     if dim is None:
         if input.dtype is _dtype.bool and input.numel():
             raise not_implemented("median_cpu", input.dtype)
         if input.numel() == 0 and not input.dtype.is_floating_point:  # NaN, cast like torch's C cast
             with np.errstate(invalid="ignore"):
                 return _wrap(np.asarray(np.nan).astype(input._array.dtype))
-        return MedianAll.apply(input, tuple(range(input.ndim)), False)
+        return whole.apply(input, tuple(range(input.ndim)), False)
     if not isinstance(dim, (int, np.integer)):
-        raise TypeError(f"median(): argument 'dim' must be int, not {type(dim).__name__}")
+        raise TypeError(f"{name}(): argument 'dim' must be int, not {type(dim).__name__}")
     d = one_dim(dim, input.ndim)
     if d is not None and input.shape[d] == 0:
         raise IndexError(f"median(): Expected reduction dim {d} to have non-zero size.")
     if input.dtype is _dtype.bool:
         raise not_implemented("median_out", input.dtype)
     if d is None:
-        return _median_t(input.clone(), _wrap(np.zeros((), dtype=np.int64)))
-    idx = np.expand_dims(_lower_median(input._array, d), d)
-    values = Median.apply(input, idx, d, keepdim)
-    return _median_t(values, _wrap(idx if keepdim else np.squeeze(idx, d)))
+        return tuple_t(input.clone(), _wrap(np.zeros((), dtype=np.int64)))
+    idx = np.expand_dims(lower(input._array, d), d)
+    values = select.apply(input, idx, d, keepdim)
+    return tuple_t(values, _wrap(idx if keepdim else np.squeeze(idx, d)))
 
 
 class MedianAll(Amax):
@@ -238,25 +244,7 @@ class MedianAll(Amax):
 @writes_out(dtype_rule="same")
 def nanmedian(input: Tensor, dim: int | None = None, keepdim: bool = False) -> Any:
     """median ignoring NaNs: the lower median of each slice's other values (NaN if there are none)."""
-    if dim is None:
-        if input.dtype is _dtype.bool and input.numel():
-            raise not_implemented("median_cpu", input.dtype)
-        if input.numel() == 0 and not input.dtype.is_floating_point:  # NaN, cast like torch's C cast
-            with np.errstate(invalid="ignore"):
-                return _wrap(np.asarray(np.nan).astype(input._array.dtype))
-        return NanmedianAll.apply(input, tuple(range(input.ndim)), False)
-    if not isinstance(dim, (int, np.integer)):
-        raise TypeError(f"nanmedian(): argument 'dim' must be int, not {type(dim).__name__}")
-    d = one_dim(dim, input.ndim)
-    if d is not None and input.shape[d] == 0:
-        raise IndexError(f"median(): Expected reduction dim {d} to have non-zero size.")
-    if input.dtype is _dtype.bool:
-        raise not_implemented("median_out", input.dtype)
-    if d is None:
-        return _nanmedian_t(input.clone(), _wrap(np.zeros((), dtype=np.int64)))
-    idx = np.expand_dims(_lower_nanmedian(input._array, d), d)
-    values = Nanmedian.apply(input, idx, d, keepdim)
-    return _nanmedian_t(values, _wrap(idx if keepdim else np.squeeze(idx, d)))
+    return _median("nanmedian", input, dim, keepdim, NanmedianAll, Nanmedian, _nanmedian_t, _lower_nanmedian)
 
 
 class NanmedianAll(Amax):
