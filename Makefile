@@ -4,7 +4,7 @@ PY     := $(VENV)/bin/python
 PIP    := $(PY) -m pip install --find-links /opt/wheels
 export OPENBLAS_CORETYPE ?= Haswell
 
-.PHONY: install install-runtime test fuzz train bench clean
+.PHONY: install install-runtime test test-isolated fuzz train bench clean
 
 $(PY):
 	python3 -m venv $(VENV)
@@ -22,6 +22,19 @@ install: $(VENV)/.dev
 
 test: install
 	$(PY) -m pytest
+
+# The tests that read data files (MNIST, the seed programs, the examples' training), run in a clone of
+# HEAD in a temporary directory with nothing beside it (no ../shared), with this venv: a test that
+# reaches outside the repository fails here. Commit first: the clone sees HEAD only. Run `make install`
+# (or `make test`) first; VENV=path uses another venv as it is (nothing is installed into it).
+ISOLATED_TESTS ?= tests/nn/test_mlp_mnist.py tests/seeds tests/vision/test_mnist_dataset.py \
+	tests/vision/test_mnist_download.py tests/examples/test_train_mnist.py tests/distributed/test_train_mnist.py \
+	tests/test_clean_clone.py
+test-isolated:
+	@tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && \
+	git clone -q . "$$tmp/repo" && cd "$$tmp/repo" && \
+	PYTHONPATH="$$tmp/repo" $(abspath $(PY)) -c 'import minitorch, sys; assert minitorch.__file__.startswith(sys.argv[1]), minitorch.__file__' "$$tmp/repo" && \
+	PYTHONPATH="$$tmp/repo" $(abspath $(PY)) -m pytest -p no:cacheprovider $(ISOLATED_TESTS)
 
 # The differential tests (tests/differential) with many random cases each; FUZZ_EXAMPLES per test
 # (new random cases each run; the statistics printed at the end count them per test).

@@ -46,6 +46,7 @@ from ._ops.upsampling import *  # noqa: F401,F403
 # searching, order statistics, structured products, differences, index grids (issue 10)
 from ._ops.searching import *  # noqa: F401,F403
 from ._ops.quantiles import *  # noqa: F401,F403
+from ._ops.rearrange import *  # noqa: F401,F403
 from ._ops.vector_products import *  # noqa: F401,F403
 from ._ops.differences import *  # noqa: F401,F403
 from ._ops.grids import *  # noqa: F401,F403

@@ -18,7 +18,7 @@ import numpy as np
 
 from . import _creation, _dtype
 from ._ops import (arithmetic, casting, compare, decompositions, differences, extremes, indexing, join, linalg,
-                   math, quantiles, reduction, scan, scatter, selection, shape, sorting, vector_products)
+                   math, quantiles, rearrange, reduction, scan, scatter, selection, shape, sorting, vector_products)
 from ._ops._common import broadcast_shape, type_name
 from ._ops.inplace import copy_, in_place, in_place_arithmetic
 from ._tensor import Tensor
@@ -122,7 +122,7 @@ _attach(*_same_names(compare, "eq ne lt le gt ge logical_and logical_or logical_
 _attach(*_same_names(reduction, "sum mean nansum nanmean var std prod norm logsumexp softmax log_softmax any all "
                                 "count_nonzero"),
         *_same_names(extremes, "max min amax amin aminmax argmax argmin"),
-        *_same_names(sorting, "topk kthvalue sort argsort median mode unique"),
+        *_same_names(sorting, "topk kthvalue sort argsort msort median nanmedian mode unique unique_consecutive"),
         *_same_names(scan, "cumsum cumprod cummax cummin logcumsumexp"))
 
 # ----- views (_ops/shape.py) ----------------------------------------------------------
@@ -139,6 +139,7 @@ _attach(*_same_names(shape, "view reshape permute transpose t movedim moveaxis e
 # ----- joins, splits, rearranging copies (_ops/join.py) -------------------------------
 _attach(*_same_names(join, "narrow select unbind chunk tensor_split repeat repeat_interleave tile flip fliplr flipud "
                            "roll"),
+        rearrange.rot90, rearrange.diag_embed,
         split=lambda self, split_size, dim=0: join.split(self, split_size, dim))
 
 # ----- copies and dtype conversion (_ops/casting.py) ----------------------------------
@@ -150,12 +151,12 @@ _attach(casting.clone, casting.contiguous, casting.to, casting.type_as, copy_, t
 
 # ----- indexing (_ops/indexing.py, _ops/selection.py), gather and scatter (_ops/scatter.py)
 _attach(*_same_names(indexing, "__getitem__ __setitem__ index_put"),
-        *_same_names(selection, "index_select masked_select masked_fill masked_fill_ index_add index_fill index_copy "
-                                "take put nonzero argwhere"),
-        *_same_names(scatter, "gather scatter scatter_add scatter_reduce take_along_dim"),
+        *_same_names(selection, "index_select masked_select masked_fill masked_fill_ masked_scatter masked_scatter_ "
+                                "index_add index_fill index_copy take put nonzero argwhere"),
+        *_same_names(scatter, "gather scatter scatter_add scatter_reduce index_reduce take_along_dim"),
         *(in_place(fn, clone=False) for fn in (indexing.index_put,
                                                *_same_names(selection, "index_add index_fill index_copy put"))),
-        *(in_place(fn, clone=False) for fn in _same_names(scatter, "scatter scatter_add scatter_reduce")))
+        *(in_place(fn, clone=False) for fn in _same_names(scatter, "scatter scatter_add scatter_reduce index_reduce")))
 
 # ----- linear algebra (_ops/linalg.py) ------------------------------------------------
 _attach(*_same_names(linalg, "matmul mm bmm mv dot vdot inner outer addmm addmv addr baddbmm addbmm trace diag diagonal tril "

@@ -15,13 +15,14 @@ import math
 from typing import Any, Sequence
 
 from . import _dtype
+from ._creation import zeros
 from ._linalg.checks import _OUT_DTYPE, _TYPE_TITLE, LinAlgError, _check_matrices
 from ._linalg.decompositions import cholesky, eigh, eigvalsh, qr, svd
 from ._linalg.inverse import det, inv, solve
 from ._ops.inplace import writes_out
 from ._ops.norms import vector_norm as _vector_norm
 from ._ops.vector_products import linalg_cross as cross
-from ._tensor import Tensor
+from ._tensor import Tensor, wrap_dim
 
 __all__ = ["LinAlgError", "vector_norm", "matrix_norm", "norm", "inv", "det", "solve", "eigh",
            "eigvalsh", "svd", "svdvals", "qr", "cholesky", "cross",
@@ -79,13 +80,26 @@ def matrix_norm(A: Tensor, ord: Any = "fro", dim: Sequence[int] = (-2, -1), keep
                 dtype: Any = None) -> Tensor:
     """A matrix norm over the two dims `dim`: 'fro', 'nuc', inf/-inf (max/min row sum),
     1/-1 (max/min column sum), 2/-2 (largest/smallest singular value)."""
-    A = _to_norm_dtype("matrix_norm", A, dtype)  # first: a float16 A is read in a wider dtype=
-    _check_matrices("matrix_norm", A, square=False)
+    # torch's order of checks: ord, A, dim, dtype=; float16 only for the norms without an SVD
     if ord not in ("fro", "nuc", math.inf, -math.inf, 1, -1, 2, -2):
         raise RuntimeError(f"linalg.matrix_norm: Order {ord} not supported.")
-    rows, cols = (d % A.ndim for d in dim)
+    _check_matrices("matrix_norm", A, square=False, half=True)
+    if A.dtype is _dtype.float16 and ord in ("nuc", 2, -2):
+        raise RuntimeError("linalg.matrix_norm: Low precision dtypes not supported. Got Half")
+    if len(dim) != 2:
+        raise RuntimeError(f"linalg.matrix_norm: dim must be a 2-tuple. Got {', '.join(map(str, dim))}")
+    rows, cols = (wrap_dim(d, A.ndim) for d in dim)
+    if rows == cols:
+        raise RuntimeError(f"linalg.matrix_norm: dims must be different. Got ({rows}, {cols})")
+    A = _to_norm_dtype("matrix_norm", A, dtype)
     if ord == "fro":
         return vector_norm(A, 2, (rows, cols), keepdim)
+    # 1-norms: sum |A| down the columns (ord ±1) or along the rows (ord ±inf), then max/min over the other dim
+    summed, other = (rows, cols) if ord in (1, -1) else (cols, rows)
+    maxed = (rows, cols) if ord == 2 else (other,) if ord in (1, math.inf) else ()
+    if any(A.shape[d] == 0 for d in maxed):  # torch: a max over nothing is 0 here (untracked)
+        return zeros([1 if d in (rows, cols) else n for d, n in enumerate(A.shape)
+                      if keepdim or d not in (rows, cols)], dtype=A.dtype)
     if ord in ("nuc", 2, -2):
         moved = A.movedim((rows, cols), (-2, -1))
         s = svdvals(moved)
@@ -94,11 +108,9 @@ def matrix_norm(A: Tensor, ord: Any = "fro", dim: Sequence[int] = (-2, -1), keep
             for d in sorted((rows, cols)):
                 result = result.unsqueeze(d)
         return result
-    # 1-norms: sum |A| down the columns (ord ±1) or along the rows (ord ±inf), then max/min
-    summed, other = (rows, cols) if ord in (1, -1) else (cols, rows)
-    sums = A.abs().sum(summed, keepdim=True)
-    result = sums.amax(other, keepdim=True) if ord > 0 else sums.amin(other, keepdim=True)
-    return result if keepdim else result.squeeze((rows, cols))
+    sums = A.abs().sum(summed, keepdim=keepdim)
+    other -= not keepdim and summed < other  # (where `other` is after the summed dim went)
+    return sums.amax(other, keepdim=keepdim) if ord > 0 else sums.amin(other, keepdim=keepdim)
 
 
 @writes_out(dtype_rule="same", message="linalg.norm expected out tensor dtype {result} but got: {out}")

@@ -22,7 +22,7 @@ from ._tensor import Tensor
 from .autograd.function import Function, label_node
 from ._linalg.checks import LinAlgError, _check_matrices
 from ._linalg.decompositions import cholesky, svd
-from ._linalg.inverse import _lu, _solve_operands, _zero_pivot, det, inv, solve
+from ._linalg.inverse import _lu, _solve_operands, _zero_pivot, inv, solve
 from .linalg import matrix_norm, svdvals
 
 __all__ = ["slogdet", "logdet", "matrix_power", "pinv", "matrix_rank", "multi_dot", "vecdot", "matmul",

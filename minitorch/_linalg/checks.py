@@ -18,13 +18,13 @@ _TYPE_TITLE = {"float16": "Half", "float32": "Float", "float64": "Double", "int6
                "int32": "Int", "int16": "Short", "int8": "Char", "uint8": "Byte", "bool": "Bool"}
 
 
-def _check_matrices(name: str, A: Tensor, square: bool = True) -> None:
-    """torch's argument checks: a floating tensor of at least 2 dims, square if required."""
+def _check_matrices(name: str, A: Tensor, square: bool = True, half: bool = False) -> None:
+    """torch's argument checks: a floating tensor (float16 only if `half`) of at least 2 dims, square if required."""
     if not isinstance(A, Tensor):
         raise TypeError(f"linalg_{name}(): argument 'A' must be Tensor, not {type(A).__name__}")
     if A.ndim < 2:
         raise RuntimeError(f"linalg.{name}: The input tensor A must have at least 2 dimensions.")
-    if not A.dtype.is_floating_point or A.dtype is _dtype.float16:
+    if not A.dtype.is_floating_point or (A.dtype is _dtype.float16 and not half):
         raise RuntimeError(f"linalg.{name}: Expected a floating point or complex tensor as input. "
                            f"Got {_TYPE_TITLE.get(A.dtype.name, A.dtype.name)}")
     if square and A.shape[-1] != A.shape[-2]:

@@ -259,11 +259,6 @@ def expand_reduced(grad: Tensor, dims: tuple, keepdim: bool, shape: tuple) -> Te
 
 
 
-def constant_sign(x: Tensor) -> Tensor:
-    """sign(x) as a constant: the derivative of |x| (0 at 0, like torch)."""
-    return _wrap(np.sign(x._array))
-
-
 def constant_like(array: Any, like: Tensor) -> Tensor:
     """`array` as a tensor of `like`'s dtype, outside the graph."""
     return _wrap(np.asarray(array, dtype=like._array.dtype))

@@ -18,7 +18,7 @@ import numpy as np
 from .. import _dtype
 from .._tensor import Tensor, _wrap
 from ..autograd.function import Function
-from ._common import (ZeroGrad, apply_broadcasting, array_of, check_broadcastable, check_tensor, check_tensor_first,
+from ._common import (ZeroGrad, apply_broadcasting, array_of, check_broadcastable, check_tensor_first,
                       not_implemented, promote, promote_to_float)
 from .inplace import writes_out
 from .power import pow, reciprocal, square  # noqa: F401 (re-exported with the other arithmetic)

@@ -18,7 +18,7 @@ from .._tensor import Tensor, _wrap, wrap_dim
 from ..autograd import grad_mode
 from ..autograd.function import Function, label_node
 from ..kernels import blas
-from ._common import result_dtype, type_name
+from ._common import needs_grad, result_dtype, type_name
 from .einsum import tensordot
 from .inplace import writes_out
 
@@ -255,27 +255,30 @@ def outer(input: Tensor, vec2: Tensor) -> Tensor:
 @writes_out(dtype_rule="same")
 def addmm(input: Tensor, mat1: Tensor, mat2: Tensor, *, beta: Any = 1, alpha: Any = 1) -> Tensor:
     """beta * input + alpha * (mat1 @ mat2); with beta == 0 `input` is ignored (NaNs included)."""
+    _check_same_dtype("self", input, "mat2", mat2)  # torch's order: dtypes, then ranks
+    _check_same_dtype("mat1", mat1, "mat2", mat2)
     if mat1.ndim != 2:
         raise RuntimeError("mat1 must be a matrix, got " + f"{mat1.ndim}-D tensor")
     if mat2.ndim != 2:
         raise RuntimeError("mat2 must be a matrix, got " + f"{mat2.ndim}-D tensor")
-    _check_same_dtype("mat1", mat1, "mat2", mat2)
-    _check_same_dtype("self", input, "mat2", mat2)
     return _scaled_sum(input, mm(mat1, mat2), beta, alpha, "AddmmBackward0")
 
 
 @writes_out(dtype_rule="same")
 def addmv(input: Tensor, mat: Tensor, vec: Tensor, *, beta: Any = 1, alpha: Any = 1) -> Tensor:
     """beta * input + alpha * (mat @ vec): (n, m) @ (m,), input broadcast to (n,)."""
+    # torch's order: ranks, sizes, dtypes
+    if not (mat.ndim == 2 and vec.ndim == 1 and input.ndim <= 1):
+        raise RuntimeError(f"vector + matrix @ vector expected, got {input.ndim}, {mat.ndim}, {vec.ndim}")
+    if mat.shape[1] != vec.shape[0] or input.numel() not in (mat.shape[0], 1):
+        raise RuntimeError(f"size mismatch, got input ({_size(input, 0)}), mat ({mat.shape[0]}x{mat.shape[1]}), "
+                           f"vec ({vec.shape[0]})")
     if not input.dtype is mat.dtype is vec.dtype:
         raise RuntimeError(f"addmv input tensors must have the same dtype, but got {type_name(input.dtype)}, "
                            f"{type_name(mat.dtype)}, and {type_name(vec.dtype)}")
     product = mv(mat, vec)
-    try:
-        check_expandable(tuple(input.shape), tuple(product.shape))
-    except RuntimeError:
-        raise RuntimeError(f"size mismatch, got input ({_shape_str(input.shape)}), mat ({_shape_str(mat.shape)}), "
-                           f"vec ({vec.shape[0]})") from None
+    if mat.numel() == 0:  # torch's shortcut for an empty matrix: beta * input, in input's own shape
+        product = product.sum().expand(input.shape)
     return _scaled_sum(input, product, beta, alpha, "AddmvBackward0")
 
 
@@ -285,27 +288,53 @@ def addr(input: Tensor, vec1: Tensor, vec2: Tensor, *, beta: Any = 1, alpha: Any
     for name, t in (("vec1", vec1), ("vec2", vec2)):
         if t.ndim != 1:
             raise RuntimeError(f"addr: Expected 1-D argument {name}, but got {t.ndim}-D")
-    return _scaled_sum(input, vec1.unsqueeze(1) * vec2, beta, alpha, "AddrBackward0")
+    # torch promotes input with the product by dtype alone (a 0-d float64 input makes a float64 result)
+    common = _dtype.promote_types(input.dtype, _dtype.promote_types(vec1.dtype, vec2.dtype))
+    return _scaled_sum(input, (vec1.unsqueeze(1) * vec2).to(common), beta, alpha, "AddrBackward0")
 
 
 @writes_out(dtype_rule="same")
 def baddbmm(input: Tensor, batch1: Tensor, batch2: Tensor, *, beta: Any = 1, alpha: Any = 1) -> Tensor:
-    """beta * input + alpha * bmm(batch1, batch2): (b, n, k) @ (b, k, m), input broadcast to (b, n, m)."""
-    _read_three_sizes(batch1, batch2)
-    if input.dtype is not batch1.dtype or batch1.dtype is not batch2.dtype:
+    """beta * input + alpha * bmm(batch1, batch2): (b, n, k) @ (b, k, m), input broadcast to (b, n, m).
+    The result has batch2's dtype (torch checks only input's against batch1's, and batch2's where it multiplies)."""
+    shape = (_size(batch1, 0), _size(batch1, 1), _size(batch2, 2))  # torch reads these first
+    check_expandable(tuple(input.shape), shape)
+    if input.dtype is not batch1.dtype:
         raise RuntimeError(f"Input dtypes must be the same, got: input {_dtype_name(input)}, batch1: "
                            f"{_dtype_name(batch1)}, batch2: {_dtype_name(batch2)}")
+    _check_batches(batch1, batch2)
+    if batch2.shape[0] != shape[0] or batch2.shape[1] != batch1.shape[2]:
+        raise RuntimeError(f"Expected size for first two dimensions of batch2 tensor to be: [{shape[0]}, "
+                           f"{batch1.shape[2]}] but got: [{batch2.shape[0]}, {batch2.shape[1]}].")
     if input.dtype is _dtype.bool:
         raise NotImplementedError("\"baddbmm\" not implemented for 'Bool'")
+    if batch2.dtype is not batch1.dtype:  # fine while nothing is multiplied (an empty result or k = 0)
+        if math.prod(shape) and batch1.shape[2]:
+            raise RuntimeError(f"expected scalar type {type_name(batch1.dtype)} but found {type_name(batch2.dtype)}")
+        _check_differentiable_dtype(batch2.dtype, input, batch1, batch2)
+        input, batch1 = input.to(batch2.dtype), batch1.to(batch2.dtype)
     return _scaled_sum(input, bmm(batch1, batch2), beta, alpha, "BaddbmmBackward0")
 
 
 @writes_out(dtype_rule="same", message="self and mat2 must have the same dtype, but got {out} and {result}",
             warn_on_resize=False)
 def addbmm(input: Tensor, batch1: Tensor, batch2: Tensor, *, beta: Any = 1, alpha: Any = 1) -> Tensor:
-    """beta * input + alpha * (sum over the batch of batch1[i] @ batch2[i]); the result is (n, m)."""
-    _read_three_sizes(batch1, batch2)
+    """beta * input + alpha * (sum over the batch of batch1[i] @ batch2[i]); the result is (n, m) in input's dtype."""
+    shape = (_size(batch1, 1), _size(batch2, 2))  # torch reads these first
+    check_expandable(tuple(input.shape), shape)
+    _check_batches(batch1, batch2)
+    if batch1.shape[0] != batch2.shape[0]:
+        raise RuntimeError(f"batch1 and batch2 must have same number of batches, got {batch1.shape[0]} and "
+                           f"{batch2.shape[0]}")
+    if batch1.shape[2] != batch2.shape[1]:
+        raise RuntimeError(f"Incompatible matrix sizes for bmm ({batch1.shape[1]}x{batch1.shape[2]} and "
+                           f"{batch2.shape[1]}x{batch2.shape[2]})")
+    if batch1.shape[0] == 0:  # no batch is multiplied, so the dtypes are never compared: beta * input
+        _check_differentiable_dtype(input.dtype, input, batch1, batch2)
+        return _scaled_sum(input, bmm(batch1, batch2.to(batch1.dtype)).sum(0).to(input.dtype), beta, alpha,
+                           "AddbmmBackward0")
     _check_same_dtype("self", input, "mat2", batch2)
+    _check_same_dtype("mat1", batch1, "mat2", batch2)
     return _scaled_sum(input, bmm(batch1, batch2).sum(0), beta, alpha, "AddbmmBackward0")
 
 
@@ -315,11 +344,23 @@ def _check_same_dtype(name_a: str, a: Tensor, name_b: str, b: Tensor) -> None:
                            f"{type_name(b.dtype)}")
 
 
-def _read_three_sizes(batch1: Tensor, batch2: Tensor) -> None:
-    """torch reads sizes 0, 1, 2 of both batches first: fewer dims is an IndexError naming the first missing."""
-    for t in (batch1, batch2):
-        for d in range(3):
-            wrap_dim(d, t.ndim)
+def _check_differentiable_dtype(dtype: _dtype.dtype, *inputs: Tensor) -> None:
+    """torch refuses an integer result of inputs of other dtypes when one of them requires grad."""
+    if not dtype.is_floating_point and needs_grad(*inputs):
+        raise RuntimeError(f"Autograd not support dtype: {type_name(dtype)}")
+
+
+def _size(t: Tensor, d: int) -> int:
+    """t.size(d) with torch's errors (a 0-d tensor has no dimensions at all)."""
+    if t.ndim == 0:
+        raise IndexError(f"Dimension specified as {d} but tensor has no dimensions")
+    return t.shape[wrap_dim(d, t.ndim)]
+
+
+def _check_batches(batch1: Tensor, batch2: Tensor) -> None:
+    for name, t in (("batch1", batch1), ("batch2", batch2)):
+        if t.ndim != 3:
+            raise RuntimeError(f"{name} must be a 3D tensor")
 
 
 def _scaled_sum(input: Tensor, product: Tensor, beta: Any, alpha: Any, node_name: str) -> Tensor:

@@ -15,6 +15,7 @@ from .. import _dtype
 from .._tensor import Tensor, _wrap, wrap_dim
 from ..autograd.function import Function
 from ._common import constant_like, reduced_dims, restore_dims, type_name
+from .arithmetic import sign
 from .inplace import writes_out
 
 __all__ = ["norm"]
@@ -22,8 +23,8 @@ __all__ = ["norm"]
 
 
 def _sign(a: Tensor) -> Tensor:
-    """sign(a) as a constant, the derivative of |a|, with torch's sign(NaN) = 0 (numpy's is NaN)."""
-    return _wrap(np.sign(np.nan_to_num(a._array)))
+    """sign(a) as a constant, the derivative of |a| (torch's sign: 0 at 0 and at NaN)."""
+    return sign(a.detach())
 
 class VectorNorm(Function):
     """The p-norm of `a` over `dims`: (sum |a|^p)^(1/p); max/min |a| for +-inf, the count of non-zeros for 0."""
@@ -128,6 +129,8 @@ def norm(input: Tensor, p: Any = "fro", dim: Any = None, keepdim: bool = False, 
                                    "dimensions.") if input.ndim < 2 else \
                     RuntimeError("nuclear norm without dim requires a 2-D input")
             dim = (0, 1)
+        if input.dtype is _dtype.float16:  # (an SVD in half precision: refused like torch's matrix_norm)
+            raise RuntimeError("linalg.matrix_norm: Low precision dtypes not supported. Got Half")
         if not isinstance(dim, (tuple, list)) or len(dim) != 2:
             raise RuntimeError(f"linalg.matrix_norm: dim must be a 2-tuple. Got {dim}")
         d0, d1 = (wrap_dim(d, input.ndim) for d in dim)

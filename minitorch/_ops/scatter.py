@@ -12,11 +12,12 @@ from typing import Any
 import numpy as np
 
 from .._tensor import Tensor, _wrap, wrap_dim
-from ..autograd.function import Function
+from ..autograd.function import Function, label_node
+from ._common import type_name
 from .indexing import SCALAR_NAMES, first_out_of_range, read_at, write_at
 from .inplace import writes_out
 
-__all__ = ["gather", "scatter", "scatter_add", "scatter_reduce", "take_along_dim"]
+__all__ = ["gather", "scatter", "scatter_add", "scatter_reduce", "index_reduce", "take_along_dim"]
 
 
 # ----- gather / scatter ---------------------------------------------------------------
@@ -135,6 +136,41 @@ def scatter_reduce(input: Tensor, dim: int, index: Tensor, src: Tensor, reduce: 
     raise RuntimeError(f"reduce argument must be either sum, prod, mean, amax or amin, got {reduce}")
 
 
+def index_reduce(input: Tensor, dim: int, index: Tensor, source: Tensor, reduce: str, *,
+                 include_self: bool = True) -> Tensor:
+    """Reduce the slices of source along `dim` into input's slices index[i] with 'prod', 'mean',
+    'amax' or 'amin' (scatter_reduce with the index repeated across the other dims)."""
+    if reduce not in ("prod", "mean", "amax", "amin"):
+        raise RuntimeError(f"index_reduce(): Expected reduce to be one of prod, mean, amax or amin but got {reduce}.")
+    d = wrap_dim(dim, input.ndim)
+    i = index._array
+    if i.ndim > 1:
+        raise IndexError(f"index_reduce_(): Index is supposed to be a vector, but got dim: {i.ndim} with type: "
+                         f"{type_name(index.dtype)} and size: {list(i.shape)}")
+    if i.dtype not in (np.int32, np.int64):
+        raise RuntimeError(f"index_reduce_(): Expected dtype int32/int64 for index but got: {type_name(index.dtype)}")
+    if source.dtype is not input.dtype:
+        raise RuntimeError(f"index_reduce_(): self ({type_name(input.dtype)}) and source ({type_name(source.dtype)}) "
+                           "must have the same scalar type")
+    along = source.shape[d] if source.ndim else 1
+    if i.size != along:
+        raise RuntimeError(f"index_reduce_(): Number of indices ({i.size}) should be equal to source.size(dim): "
+                           f"({along}), for dim: {d}")
+    others = [[n for k, n in enumerate(t.shape) if k != d or 0 in (input.ndim, source.ndim)] for t in (input, source)]
+    if input.ndim != source.ndim or others[0] != others[1]:
+        raise RuntimeError("source tensor shape must match self tensor shape, excluding the specified dimension. "
+                           f"Got self.shape = {list(input.shape)} source.shape = {list(source.shape)}")
+    n = input.shape[d] if input.ndim else 1
+    if i.size and (i.min() < 0 or i.max() >= n):  # (negative indices are refused too)
+        raise IndexError("index out of range in self")
+    # the index of every source element: its slice's target along dim
+    spread = np.broadcast_to(i.reshape((-1,) + (1,) * (source.ndim - d - 1)), source.shape) if source.ndim \
+        else i.reshape(())
+    out = scatter_reduce(input, d, _wrap(np.array(spread, dtype=np.int64)), source, reduce,
+                         include_self=include_self)
+    return label_node(out, "IndexReduceBackward0")
+
+
 class ScatterExtreme(Function):
     """scatter_reduce with amax/amin; the gradient is shared equally among tied winners."""
 
@@ -157,12 +193,15 @@ class ScatterExtreme(Function):
     def backward(ctx, grad):
         a, src, out = ctx.saved_tensors
         key = ctx.key
-        # winners: input entries equal to the result (where they took part) and src entries equal to it
-        self_wins = (a == out) & _wrap(~ctx.touched | ctx.include_self)
+        # winners: input entries equal to the result and src entries equal to it; as in torch, an
+        # input entry that equals the result counts as a tie even where include_self=False left it out,
+        # and then its share is dropped (the src winners get 1/2, not all of it)
+        self_equal = a == out
         src_wins = src == read_at(out, key)
         # every position has at least one winner, so ties >= 1
-        ties = write_at(self_wins.to(grad.dtype), key, src_wins.to(grad.dtype), True)
+        ties = write_at(self_equal.to(grad.dtype), key, src_wins.to(grad.dtype), True)
         share = grad / ties
+        self_wins = self_equal & _wrap(~ctx.touched | ctx.include_self)
         return share * self_wins, None, read_at(share, key) * src_wins, None, None
 
 

@@ -12,12 +12,13 @@ from typing import Any
 import numpy as np
 
 from .._tensor import Tensor, _wrap, wrap_dim
-from ._common import array_of, broadcast_shape, needs_grad
+from ..autograd.function import label_node
+from ._common import array_of, broadcast_shape, needs_grad, type_name
 from .indexing import SCALAR_NAMES, first_out_of_range, read_at, write_at
-from .inplace import check_inplace, inplace_update, writes_out
+from .inplace import check_inplace, in_place, inplace_update, writes_out
 
-__all__ = ["index_select", "masked_select", "masked_fill", "index_add", "index_fill", "index_copy", "take", "put",
-           "nonzero", "argwhere"]
+__all__ = ["index_select", "masked_select", "masked_fill", "masked_scatter", "index_add", "index_fill", "index_copy",
+           "take", "put", "nonzero", "argwhere"]
 
 
 # ----- selecting along a dimension ----------------------------------------------------
@@ -241,6 +242,38 @@ def masked_fill_(self: Tensor, mask: Tensor, value: Any) -> Tensor:
               casting="unsafe")
     self._version_box[0] += 1
     return self
+
+
+def masked_scatter(input: Tensor, mask: Tensor, source: Tensor) -> Tensor:
+    """A copy of input (broadcast with the bool mask) whose masked positions take source's first
+    elements in order (row-major); source needs at least as many elements as the mask has Trues."""
+    if not isinstance(source, Tensor):
+        raise TypeError(f"masked_scatter(): argument 'source' (position 2) must be Tensor, not {type(source).__name__}")
+    shape = broadcast_shape(mask._array.shape, input._array.shape)  # (torch names the mask first)
+    _check_scatter_source(input, mask, source)
+    where = np.nonzero(np.broadcast_to(mask._array, shape))
+    if source.numel() < len(where[0]):
+        raise RuntimeError("Number of elements of source < number of ones in mask")
+    return label_node(write_at(input.expand(shape), where, source.reshape(-1)[:len(where[0])]), "MaskedScatterBackward0")
+
+
+def _check_scatter_source(input: Tensor, mask: Tensor, source: Tensor) -> None:
+    if source.dtype is not input.dtype:
+        raise RuntimeError("masked_scatter: expected self and source to have same dtypes but got"
+                           f"{type_name(input.dtype)} and {type_name(source.dtype)}")
+    if mask._array.dtype != np.bool_:
+        raise RuntimeError(f"masked_scatter_ only supports boolean masks, but got mask with dtype {type_name(mask.dtype)}")
+
+
+def masked_scatter_(self: Tensor, mask: Tensor, source: Tensor) -> Tensor:
+    """In-place masked_scatter; the mask must broadcast to self's shape."""
+    if isinstance(source, Tensor) and source.dtype is not self.dtype:
+        _check_scatter_source(self, mask, source)
+    mask.expand(self.shape)  # (torch's message when the mask does not broadcast to self)
+    return _masked_scatter_in_place(self, mask, source)
+
+
+_masked_scatter_in_place = in_place(masked_scatter, clone=False)
 
 
 # ----- finding nonzero entries --------------------------------------------------------

@@ -13,15 +13,16 @@ import numpy as np
 from .. import _dtype
 from .._tensor import Tensor, _wrap, wrap_dim
 from ._common import not_implemented, one_dim
-from .extremes import Amax, _return_type, _Select, _select
+from .extremes import Amax, _return_type, _Select
 from .inplace import writes_out
-from .tie_order import mode_index, quickselect_index, sort_indices, topk_indices
+from .tie_order import first_of_equal, mode_index, quickselect_index, sort_indices, topk_indices
 
-__all__ = ["topk", "kthvalue", "sort", "argsort", "median", "mode", "unique"]
+__all__ = ["topk", "kthvalue", "sort", "argsort", "msort", "median", "nanmedian", "mode", "unique",
+           "unique_consecutive"]
 
 _sort_t, _topk_t = _return_type("sort", "values indices"), _return_type("topk", "values indices")
 _kth_t, _median_t = _return_type("kthvalue", "values indices"), _return_type("median", "values indices")
-_mode_t = _return_type("mode", "values indices")
+_mode_t, _nanmedian_t = _return_type("mode", "values indices"), _return_type("nanmedian", "values indices")
 
 
 # Subclasses only to give each op's grad_fn its torch name (SortBackward0, TopkBackward0, ...).
@@ -42,6 +43,10 @@ class Median(_Select):
 
 
 class Mode(_Select):
+    pass
+
+
+class Nanmedian(_Select):
     pass
 
 
@@ -124,6 +129,12 @@ def argsort(input: Tensor, *positional: Any, stable: bool | None = None, dim: in
 
 
 @writes_out(dtype_rule="same")
+def msort(input: Tensor) -> Tensor:
+    """The values sorted along dim 0 (sort(input, dim=0).values)."""
+    return sort(input, dim=0).values
+
+
+@writes_out(dtype_rule="same")
 def topk(input: Tensor, k: int, dim: int = -1, largest: bool = True, sorted: bool = True) -> Any:
     """The k largest (or smallest) elements along `dim`, in sorted order (with sorted=False in the
     order torch's selection leaves), with their indices; tied values report torch's indices."""
@@ -188,25 +199,31 @@ def kthvalue(input: Tensor, k: int, dim: int = -1, keepdim: bool = False) -> Any
 @writes_out(dtype_rule="same")
 def median(input: Tensor, dim: int | None = None, keepdim: bool = False) -> Any:
     """The lower median: of all elements (a value), or along `dim` (values, indices). NaN propagates."""
+    return _median("median", input, dim, keepdim, MedianAll, Median, _median_t, _lower_median)
+
+
+def _median(name: str, input: Tensor, dim: int | None, keepdim: bool, whole: type, select: type, tuple_t: type,
+            lower: Any) -> Any:
+    """median or nanmedian: of all elements by `whole`, or along dim at the indices `lower` picks."""
     if dim is None:
         if input.dtype is _dtype.bool and input.numel():
             raise not_implemented("median_cpu", input.dtype)
         if input.numel() == 0 and not input.dtype.is_floating_point:  # NaN, cast like torch's C cast
             with np.errstate(invalid="ignore"):
                 return _wrap(np.asarray(np.nan).astype(input._array.dtype))
-        return MedianAll.apply(input, tuple(range(input.ndim)), False)
+        return whole.apply(input, tuple(range(input.ndim)), False)
     if not isinstance(dim, (int, np.integer)):
-        raise TypeError(f"median(): argument 'dim' must be int, not {type(dim).__name__}")
+        raise TypeError(f"{name}(): argument 'dim' must be int, not {type(dim).__name__}")
     d = one_dim(dim, input.ndim)
     if d is not None and input.shape[d] == 0:
         raise IndexError(f"median(): Expected reduction dim {d} to have non-zero size.")
     if input.dtype is _dtype.bool:
         raise not_implemented("median_out", input.dtype)
     if d is None:
-        return _median_t(input.clone(), _wrap(np.zeros((), dtype=np.int64)))
-    idx = np.expand_dims(_lower_median(input._array, d), d)
-    values = Median.apply(input, idx, d, keepdim)
-    return _median_t(values, _wrap(idx if keepdim else np.squeeze(idx, d)))
+        return tuple_t(input.clone(), _wrap(np.zeros((), dtype=np.int64)))
+    idx = np.expand_dims(lower(input._array, d), d)
+    values = select.apply(input, idx, d, keepdim)
+    return tuple_t(values, _wrap(idx if keepdim else np.squeeze(idx, d)))
 
 
 class MedianAll(Amax):
@@ -222,6 +239,38 @@ class MedianAll(Amax):
             out = np.asarray(flat[_lower_median(flat, 0)])
         ctx.save_for_backward(a, out)
         return out
+
+
+@writes_out(dtype_rule="same")
+def nanmedian(input: Tensor, dim: int | None = None, keepdim: bool = False) -> Any:
+    """median ignoring NaNs: the lower median of each slice's other values (NaN if there are none)."""
+    return _median("nanmedian", input, dim, keepdim, NanmedianAll, Nanmedian, _nanmedian_t, _lower_nanmedian)
+
+
+class NanmedianAll(Amax):
+    """The median of all non-NaN elements; ties (NaNs, if all are NaN) share the gradient evenly."""
+
+    @staticmethod
+    def forward(ctx, a, dims, keepdim):
+        ctx.dims, ctx.keepdim, ctx.nan_ties = dims, keepdim, True
+        flat = a.reshape(-1)
+        out = np.asarray(flat[_lower_nanmedian(flat, 0)] if flat.size else np.nan, dtype=a.dtype)
+        ctx.save_for_backward(a, out)
+        return out
+
+
+def _lower_nanmedian(a: np.ndarray, dim: int) -> np.ndarray:
+    """Index along `dim` of the lower median of each slice's non-NaN values; in an all-NaN slice, the
+    NaN that torch's std::nth_element leaves first (its comparator finds all NaNs equal)."""
+    order = np.argsort(a, axis=dim, kind="stable")  # NaNs last, in their order
+    count = np.sum(~np.isnan(a), axis=dim, keepdims=True) if a.dtype.kind == "f" else a.shape[dim]
+    rank = np.broadcast_to(np.maximum((count - 1) // 2, 0), order.shape[:dim] + (1,) + order.shape[dim + 1:])
+    idx = np.squeeze(np.take_along_axis(order, rank, dim), dim)
+    if a.dtype.kind == "f" and a.shape[dim] > 3:
+        all_nan = np.squeeze(count == 0, dim)
+        if all_nan.any():
+            idx[all_nan] = first_of_equal(a.shape[dim])
+    return idx
 
 
 def _lower_median(a: np.ndarray, dim: int) -> np.ndarray:
@@ -278,4 +327,27 @@ def unique(input: Tensor, sorted: bool = True, return_inverse: bool = False, ret
         out += (_wrap(inverse),)
     if return_counts:
         out += (_wrap(counts.astype(np.int64)),)
+    return out[0] if len(out) == 1 else out
+
+
+def unique_consecutive(input: Tensor, return_inverse: bool = False, return_counts: bool = False,
+                       dim: int | None = None) -> Any:
+    """Each run of equal consecutive elements (or slices along `dim`) kept once, in order; inverse
+    maps each element (slice) to its run, counts gives each run's length. NaNs never equal each other."""
+    a = input._array
+    if dim is None:
+        rows, axis = a.reshape(-1, 1), None
+    else:
+        axis = _unique_axis(input, dim)
+        rows = np.moveaxis(a, axis, 0).reshape(a.shape[axis], a.size // max(a.shape[axis], 1))
+    starts = np.ones(len(rows), dtype=bool)
+    starts[1:] = (rows[1:] != rows[:-1]).any(axis=1)
+    first = np.flatnonzero(starts)
+    values = a.reshape(-1)[first] if axis is None else np.take(a, first, axis=axis)
+    out = (_wrap(values),)
+    if return_inverse:
+        inverse = np.cumsum(starts) - 1
+        out += (_wrap(inverse.reshape(a.shape if axis is None else (a.shape[axis],)).astype(np.int64)),)
+    if return_counts:
+        out += (_wrap(np.diff(np.append(first, len(rows))).astype(np.int64)),)
     return out[0] if len(out) == 1 else out

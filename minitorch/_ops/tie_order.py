@@ -151,6 +151,14 @@ def _introselect(a: list, first: int, nth: int, last: int, depth: int, less: Cal
     _insertion_sort(a, first, last, less)
 
 
+def first_of_equal(n: int) -> int:
+    """The original index that std::nth_element puts first among n elements that all compare equal
+    (torch's nanmedian of an all-NaN slice)."""
+    a = list(range(n))
+    _introselect(a, 0, 0, n, 2 * (n.bit_length() - 1), lambda x, y: False)
+    return a[0]
+
+
 def _introsort(a: list, less: Callable) -> None:
     """libstdc++'s std::sort: quicksort down to ranges of 16, heapsort past a depth limit,
     then one insertion sort over everything."""

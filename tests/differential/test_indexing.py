@@ -21,7 +21,8 @@ def _index(seed, shape, low, high):
                            "index_put_accumulate", "scatter_reduce_amax", "scatter_reduce_mean", "setitem_slice",
                            "masked_select", "index_put", "take", "put", "scatter_reduce_sum",
                            "scatter_reduce_prod", "scatter_reduce_amin", "nonzero", "argwhere", "select",
-                           "getitem_bool_none"]))
+                           "getitem_bool_none", "index_reduce_prod", "index_reduce_mean", "index_reduce_amax",
+                           "index_reduce_amin", "masked_scatter", "masked_scatter_broadcast", "masked_scatter_"]))
 def test_indexing(shape, dtype, seed, dim, n, out_of_range, op):
     if is_known(KNOWN, op=op, dtype=dtype, out_of_range=out_of_range and op != "take_along_dim",
                 shape=shape, dim=dim, n=n):
@@ -75,6 +76,13 @@ def test_indexing(shape, dtype, seed, dim, n, out_of_range, op):
         "argwhere": (lambda L, x: L.argwhere(x), [a]),
         "select": (lambda L, x: L.select(x, dim, n - 2), [a]),
         "getitem_bool_none": (lambda L, x, m: x[None, m[(0,) * (x.ndim - 1)] if x.ndim > 1 else m, ...], [a, mask]),
+        "index_reduce_prod": (lambda L, x, i, v: x.index_reduce(0, i, v, "prod"), [a, idx0, vals]),
+        "index_reduce_mean": (lambda L, x, i, v: L.index_reduce(x, 0, i, v, "mean", include_self=n % 2 == 0), [a, idx0, vals]),
+        "index_reduce_amax": (lambda L, x, i, s: x.index_reduce(dim, i, s, "amax", include_self=False), [a, idx, src]),
+        "index_reduce_amin": (lambda L, x, i, s: x.index_reduce(dim, i[:1], s, "amin"), [a, idx, src]),
+        "masked_scatter": (lambda L, x, m, s: x.masked_scatter(m, s.reshape(-1)[:n * 2]), [a, mask, src]),
+        "masked_scatter_broadcast": (lambda L, x, m, s: L.masked_scatter(x[..., :1], m, s), [a, mask, src]),
+        "masked_scatter_": (lambda L, x, m, s: x.clone().masked_scatter_(m[..., :1], s), [a, mask, src]),
     }
     fn, arrays = calls[op]
     compare(op, fn, arrays, code=f"{op} dim={dim}", weight_seed=seed)

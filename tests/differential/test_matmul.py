@@ -17,6 +17,15 @@ PRODUCTS = {
     "tensordot2": lambda L, a, b: L.tensordot(a, b, 2),
     "tensordot_dims": lambda L, a, b: L.tensordot(a, b, ([0], [1])),
     "matmul_broadcast": lambda L, a, b: L.matmul(a.unsqueeze(0), b),
+    # wrong ranks, empty batches and mixed dtypes included (input takes one operand's dtype)
+    "addmv": lambda L, a, b: L.addmv(a.sum(), a, b),
+    "addmv_vector": lambda L, a, b: L.addmv(a[..., 0] if a.ndim and a.shape[-1] else a.sum(), a, b, beta=0.5),
+    "addbmm": lambda L, a, b: L.addbmm(a.sum(), a, b),
+    "addbmm_other_dtype": lambda L, a, b: L.addbmm(b.sum(), a, b, alpha=2),
+    "baddbmm": lambda L, a, b: L.baddbmm(b.sum(), a, b),
+    "baddbmm_input_dtype": lambda L, a, b: L.baddbmm(a.sum(), a, b, beta=0),
+    "addr": lambda L, a, b: L.addr(b.sum(), a, b),
+    "addmm_other_dtype": lambda L, a, b: L.addmm(b.sum(), a, b),
 }
 EINSUMS = ["ij,jk->ik", "ij,ij->", "jl,lj->j", "bij,bjk->bik", "i,j->ij", "ii->i", "ij->ji", "ij,kj->ik"]
 

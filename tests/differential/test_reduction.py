@@ -50,6 +50,13 @@ REDUCTIONS = {
                                                                    dtype=L.float64 if dt in (L.float32, L.float64) else None),
     "mean_dtype": lambda L, a, d, k, dt: L.mean(a, d, keepdim=k, dtype=dt) if d is not None else L.mean(a, dtype=dt),
     "unique": lambda L, a, d, k, dt: L.unique(a, sorted=True, return_inverse=k, return_counts=True, dim=d),
+    "matrix_norm_1": lambda L, a, d, k, dt: L.linalg.matrix_norm(a, 1, dim=(-2, -1) if d is None else (d, -1), keepdim=k),
+    "matrix_norm_ninf": lambda L, a, d, k, dt: L.linalg.matrix_norm(a, -float("inf"), dim=(0, d or -1), keepdim=k,
+                                                                  dtype=dt),
+    "matrix_norm_fro": lambda L, a, d, k, dt: L.linalg.norm(a, "fro", dim=(d or 0, -1), keepdim=k),
+    "nanmedian": lambda L, a, d, k, dt: L.nanmedian(a, d, keepdim=k) if d is not None else L.nanmedian(a),
+    "msort": lambda L, a, d, k, dt: L.msort(a),
+    "unique_consecutive": lambda L, a, d, k, dt: L.unique_consecutive(a, return_inverse=k, return_counts=True, dim=d),
 }
 
 

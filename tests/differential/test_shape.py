@@ -44,6 +44,10 @@ SHAPE_OPS = {
     "atleast_2d": lambda L, a, i, j: L.atleast_2d(a),
     "cat_mixed": lambda L, a, i, j: L.cat([a, a.to(L.float64)], i),
     "stack_mixed": lambda L, a, i, j: L.stack([a, a.to(L.int32)], i),
+    "rot90": lambda L, a, i, j: L.rot90(a, j, (i, j)),
+    "diag_embed": lambda L, a, i, j: L.diag_embed(a, j, i, -1),
+    "column_stack": lambda L, a, i, j: L.column_stack([a, a[..., :1] if a.ndim > 1 else a]),
+    "column_stack_mixed": lambda L, a, i, j: L.column_stack([a, a.to(L.float64)]),
 }
 
 KNOWN: list = []  # every difference found so far is fixed; add (description, predicate) entries

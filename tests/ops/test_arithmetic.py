@@ -475,3 +475,18 @@ def test_an_int_base_wraps_into_the_integer_exponents_dtype_like_torch():
     for base, dtype in [(2049, np.uint8), (-300, np.int8), (2**40, np.int32), (3, np.int64)]:
         same_outcome(lambda L, e: L.pow(base, e), np.array([7, 2, 0], dtype))
     same_error(lambda L, a: a ** 2049, np.array([7], np.uint8))
+
+
+@pytest.mark.parametrize("dtype", ["float16", "float32", "float64", "int8", "int64", "uint8", "bool"])
+@pytest.mark.parametrize("op", ["sign", "sgn"])
+def test_sign_of_nan_zeros_and_infinities_like_torch(op, dtype):
+    # torch: sign(NaN) = 0 and sign(-0.0) = +0.0 for floats (numpy gives NaN and -0.0)
+    values = [np.nan, -0.0, 0.0, -np.inf, np.inf, -2.5, 3] if dtype.startswith("float") else [0, 1, 3, 5]
+    a = np.array(values).astype(dtype)
+    same_outcome(lambda L, t: getattr(L, op)(t), a)
+    same_outcome(lambda L, t: str(getattr(L, op)(t).tolist()), a)  # -0.0 prints as -0.0
+
+
+@pytest.mark.parametrize("p", [1, float("inf"), 3])
+def test_norm_gradient_at_nan_takes_sign_zero_like_torch(p):
+    assert_matches_torch(lambda L, t: L.linalg.vector_norm(t, p), np.array([np.nan, -1.0, 0.0, 2.0]))

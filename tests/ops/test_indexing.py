@@ -450,3 +450,29 @@ def test_index_put_refuses_values_that_do_not_broadcast_to_the_result_like_torch
     # found by make fuzz: numpy's ValueError came through where torch raises RuntimeError
     call = lambda L: L.zeros(2, 2, 1).index_put((L.tensor([0]),), L.ones(2, 2, 1), accumulate=accumulate)
     same_error(call)
+
+
+@pytest.mark.parametrize("mask_shape", [(3,), (2, 1), (2, 3), (1, 2, 3)])
+def test_masked_scatter_broadcasts_and_differentiates_to_both_like_torch(mask_shape):
+    mask = np.random.default_rng(len(mask_shape)).random(mask_shape) < 0.5
+    assert_matches_torch(lambda L, x, m, s: (x.masked_scatter(m, s), L.masked_scatter(x, m, s * 2)),
+                         randn(2, 3), mask, randn(7))
+
+
+def test_masked_scatter_in_place_like_torch():
+    mask = np.array([True, False, True])
+    assert_matches_torch(lambda L, x, m, s: x.clone().masked_scatter_(m, s), randn(2, 3), mask, randn(2, 2))
+    same_outcome(lambda L, x, m: x.masked_scatter_(m, L.arange(4)), np.zeros((2, 3), np.int64), mask)
+
+
+@pytest.mark.parametrize("fn", [
+    lambda L, x, m: x.masked_scatter(m.long(), x),
+    lambda L, x, m: x.masked_scatter(m.long(), x.double()),
+    lambda L, x, m: x.masked_scatter(m, x[0, :1]),
+    lambda L, x, m: x.masked_scatter(m[:2], x),
+    lambda L, x, m: x.masked_scatter(m, 1.0),
+    lambda L, x, m: x.masked_scatter_(m.reshape(3, 1), x),
+    lambda L, x, m: x.masked_scatter_(m[:2], x.double()),
+])
+def test_masked_scatter_errors_like_torch(fn):
+    same_error(fn, randn(2, 3), np.array([True, False, True]))

@@ -479,3 +479,35 @@ def test_integer_add_products_read_beta_and_alpha_as_integers_like_torch(name, s
         out = getattr(lib, name)(*args, beta=beta, alpha=alpha)
         results.append((out.tolist(), str(out.dtype).split(".")[-1]))
     assert results[0] == results[1]
+
+
+# torch's order of checks in the add-product family (found by the differential products table)
+@pytest.mark.parametrize("fn", [
+    lambda L: L.addmv(L.ones(()), L.ones(()), L.ones(())),  # ranks before dtypes, RuntimeError
+    lambda L: L.addmv(L.ones(()), L.ones(()), L.ones((), dtype=L.float64)),
+    lambda L: L.addmv(L.ones(()), L.ones(2, 3), L.ones(0)),  # a 0-d input's size(0): IndexError
+    lambda L: L.addmv(L.ones(3), L.ones(2, 0), L.ones(0, dtype=L.int64)),  # sizes before dtypes
+    lambda L: L.addbmm(L.ones(()), L.ones(()), L.ones(())),
+    lambda L: L.addbmm(L.ones(()), L.ones(2, 3), L.ones(2, 2, 3)),  # 'batch1 must be a 3D tensor'
+    lambda L: L.addbmm(L.ones(()), L.ones(2, 2, 3), L.ones(2, 2, 3)),
+    lambda L: L.addbmm(L.ones(()), L.ones(2, 0, 2, dtype=L.float64), L.ones(2, 2, 3)),
+    lambda L: L.addbmm(L.ones(()), L.ones(2, 2, 3), L.ones(2, 3, 2, dtype=L.int64)),  # self vs mat2 first
+    lambda L: L.baddbmm(L.ones(()), L.ones(()), L.ones(())),
+    lambda L: L.baddbmm(L.ones(()), L.ones(2, 3), L.ones(2, 2, 3)),
+    lambda L: L.baddbmm(L.ones(()), L.ones(2, 2, 3), L.ones(2, 3, 2, dtype=L.int64)),  # where it multiplies
+    lambda L: L.addmm(L.ones((), dtype=L.int64), L.ones(()), L.ones(())),  # dtypes before ranks
+])
+def test_add_products_check_in_torchs_order(fn):
+    same_error(fn)
+
+
+@pytest.mark.parametrize("fn", [
+    lambda L, x: L.addmv(x, L.ones(0, 2), L.ones(2)),  # empty matrix: beta * input in input's shape
+    lambda L, x: L.addmv(x.reshape(1), L.ones(2, 0), L.ones(0), beta=3),
+    lambda L, x: L.addbmm(x, L.ones(0, 2, 3, dtype=L.float64), L.ones(0, 3, 2)),  # no batches: no dtype check
+    lambda L, x: L.baddbmm(x, L.ones(2, 0, 2), L.ones(2, 2, 3, dtype=L.int64)),  # batch2's dtype
+    lambda L, x: L.baddbmm(x, L.ones(2, 2, 0), L.ones(2, 0, 2, dtype=L.float64)),
+    lambda L, x: L.addr(x.double(), L.arange(3.0), L.arange(2.0)),  # a 0-d float64 input promotes
+])
+def test_add_products_of_empty_and_mixed_operands_like_torch(fn):
+    same_outcome(fn, np.array(2.0, np.float32))

@@ -79,3 +79,45 @@ def test_take_along_dim_refuses_out_of_range_indices():
     """torch reads memory outside the tensor here (an out-of-range index returns garbage); we refuse."""
     with pytest.raises(RuntimeError, match="out of bounds"):
         minitorch.arange(3.0).take_along_dim(minitorch.tensor([0, 5]), 0)
+
+
+@pytest.mark.parametrize("reduce", ["prod", "mean", "amax", "amin"])
+@pytest.mark.parametrize("include_self", [True, False])
+def test_index_reduce_values_and_gradients_like_torch(reduce, include_self):
+    # index 0 twice (source rows 0 and 2 meet there), row 1 never written; ties with self's ones in amax/amin
+    x, src = np.ones((4, 2), np.float32), np.array([[1, 5], [1, -2], [3, 0.5]], np.float32)
+    assert_matches_torch(lambda L, a, s: a.index_reduce(0, L.tensor([0, 2, 0]), s, reduce, include_self=include_self),
+                         x, src)
+    assert_matches_torch(lambda L, a, s: L.index_reduce(a, 1, L.tensor([1, 1, 0]), s, reduce,
+                                                        include_self=include_self), randn(2, 3), randn(2, 3))
+
+
+def test_index_reduce_integer_mean_and_in_place_like_torch():
+    same_outcome(lambda L, a: a.index_reduce(0, L.tensor([0, 0]), L.tensor([3, 4]), "mean"), np.arange(4))
+    same_outcome(lambda L, a: a.clone().index_reduce_(0, L.tensor([1, 0]), a[:2] * 3, "amax"), randn(3, 2))
+    same_outcome(lambda L, a: a.index_reduce(0, L.tensor(0), L.tensor(3.0), "prod"), np.array(2.0, np.float32))
+
+
+@pytest.mark.parametrize("fn", [
+    lambda L, a: a.index_reduce(0, L.tensor([0, 1, 0]), a[:3], "sum"),
+    lambda L, a: a.index_reduce(0, L.tensor([0.0, 1, 0]), a[:3], "mean"),
+    lambda L, a: a.index_reduce(0, L.tensor([[0]]), a[:1], "mean"),
+    lambda L, a: a.index_reduce(0, L.tensor([5, 0, 0]), a[:3], "mean"),
+    lambda L, a: a.index_reduce(0, L.tensor([-1, 0, 0]), a[:3], "amin"),
+    lambda L, a: a.index_reduce(0, L.tensor([0, 1, 0]), a[:3].double(), "mean"),
+    lambda L, a: a.index_reduce(0, L.tensor([0, 1, 0]), a[:2], "mean"),
+    lambda L, a: a.index_reduce(0, L.tensor([0, 1, 0]), a[:3, :1], "mean"),
+    lambda L, a: a.index_reduce(2, L.tensor([0, 1, 0]), a[:3], "mean"),
+    lambda L, a: a[0, 0].index_reduce(0, L.tensor([0, 0]), a[0], "prod"),
+])
+def test_index_reduce_errors_like_torch(fn):
+    same_error(fn, randn(4, 2))
+
+
+@pytest.mark.parametrize("reduce", ["amax", "amin"])
+def test_scatter_reduce_without_self_still_counts_an_equal_self_as_a_tie_like_torch(reduce):
+    # torch divides the gradient among the src winners and an input entry equal to the result even
+    # with include_self=False, then drops the input's share: each src winner gets 1/2 here
+    assert_matches_torch(lambda L, x, s: L.scatter_reduce(x, 0, L.tensor([[0, 0], [2, 2]]), s, reduce,
+                                                          include_self=False),
+                         np.ones((3, 2), np.float32), np.array([[1, 5], [1, -2]], np.float32))

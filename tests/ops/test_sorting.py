@@ -7,7 +7,7 @@ import pytest
 import torch
 
 import minitorch
-from conftest import ALL_DTYPES, assert_matches_torch, check_results, randn, same_outcome
+from conftest import ALL_DTYPES, assert_matches_torch, check_results, randn, same_error, same_outcome
 
 
 @pytest.mark.parametrize("k,kw", [(1, {}), (3, {"dim": 0}), (2, {"dim": -1, "largest": False}),
@@ -143,3 +143,46 @@ def test_unique_keeps_each_nan_and_checks_its_dim_like_torch():
     same_outcome(lambda L, a: L.unique(a, dim=0), np.array(2.0))
     for shape, dim in [((0, 0, 1), 2), ((0, 0, 0), 2), ((3, 0), 1), ((3, 0), 0)]:
         same_outcome(lambda L, a: L.unique(a, dim=dim), np.zeros(shape))
+
+
+NAN_ROWS = np.array([[np.nan, 1, np.nan, 3], [np.nan] * 4, [2, 2, 1, np.nan], [0, 0, 0, 0]], dtype=np.float32)
+
+
+@pytest.mark.parametrize("call", ["lib.nanmedian(t)", "lib.nanmedian(t, 1)", "lib.nanmedian(t, 0, keepdim=True)",
+                                  "t.nanmedian(-1)", "lib.nanmedian(t[1])", "lib.nanmedian(t[0])"])
+def test_nanmedian_values_indices_and_gradient_like_torch(call):
+    # the all-NaN row reports the index torch's nth_element leaves first; the whole-tensor form
+    # shares the gradient among tied entries (all the NaNs when every value is NaN)
+    check_results(lambda lib, t: eval(call), NAN_ROWS)
+
+
+@pytest.mark.parametrize("n", [1, 4, 7, 33])
+def test_nanmedian_of_all_nan_rows_reports_torchs_index(n):
+    check_results(lambda L, t: L.nanmedian(t, 1), np.full((2, n), np.nan))
+
+
+@pytest.mark.parametrize("fn", [lambda L, t: L.nanmedian(t[:, :0], 1), lambda L, t: L.nanmedian(t > 0),
+                                lambda L, t: L.nanmedian(t > 0, 0), lambda L, t: L.nanmedian(t, 2)])
+def test_nanmedian_errors_like_torch(fn):
+    same_error(fn, NAN_ROWS)
+
+
+def test_nanmedian_of_empty_integer_tensor_is_torchs_cast_nan():
+    check_results(lambda L, t: L.nanmedian(t), np.zeros(0, np.int64))
+
+
+def test_msort_like_torch():
+    check_results(lambda L, t: (L.msort(t), t.msort()), randn(4, 3))
+
+
+@pytest.mark.parametrize("kw", [{}, {"return_inverse": True}, {"return_counts": True},
+                                {"return_inverse": True, "return_counts": True, "dim": 0},
+                                {"return_counts": True, "dim": 1}])
+def test_unique_consecutive_like_torch(kw):
+    a = np.array([[1, 1, 2], [1, 1, 2], [3, 1, 1], [3, 1, 1], [1, 1, 2]])
+    check_results(lambda L, t: L.unique_consecutive(t, **kw), a, grad=False)
+    check_results(lambda L, t: t.unique_consecutive(**kw), a.astype(np.float32), grad=False)
+
+
+def test_unique_consecutive_keeps_each_nan():
+    check_results(lambda L, t: L.unique_consecutive(t, return_counts=True), np.array([np.nan, np.nan, 1, 1]), grad=False)
