@@ -12,7 +12,8 @@ import numpy as np
 
 from .. import _dtype
 from .._tensor import Tensor, _wrap, wrap_dim
-from ._common import not_implemented, one_dim
+from ..autograd.function import Function
+from ._common import not_implemented, one_dim, renamed
 from .extremes import Amax, _return_type, _Select
 from .inplace import writes_out
 from .tie_order import first_of_equal, mode_index, quickselect_index, sort_indices, topk_indices
@@ -314,6 +315,24 @@ def _unique_axis(input: Tensor, dim: int) -> int:
     return axis
 
 
+class _Undifferentiable(Function):
+    """The values of unique and unique_consecutive, recorded as torch records them: a node whose
+    backward raises, torch defining no derivative for these ops."""
+
+    @staticmethod
+    def forward(ctx, a, values):
+        return values
+
+    @staticmethod
+    def backward(ctx, grad):
+        raise NotImplementedError(f"the derivative for '{_DERIVATIVE_NAMES[ctx.name()]}' is not implemented.")
+
+
+_DERIVATIVE_NAMES = {"Unique2Backward0": "_unique2", "UniqueDimBackward0": "unique_dim",
+                     "UniqueConsecutiveBackward0": "unique_consecutive"}
+Unique2, UniqueDim, UniqueConsecutive = (renamed(_Undifferentiable, name) for name in _DERIVATIVE_NAMES)
+
+
 def unique(input: Tensor, sorted: bool = True, return_inverse: bool = False, return_counts: bool = False,
            dim: int | None = None) -> Any:
     """The distinct elements (or slices along `dim`) in sorted order, optionally with inverse and counts."""
@@ -322,7 +341,7 @@ def unique(input: Tensor, sorted: bool = True, return_inverse: bool = False, ret
     # each NaN is its own value, as in torch (numpy's default gathers them into one)
     values, inverse, counts = np.unique(a, return_inverse=True, return_counts=True, axis=axis, equal_nan=False)
     inverse = inverse.reshape(a.shape if axis is None else (a.shape[axis],)).astype(np.int64)
-    out = (_wrap(values),)
+    out = ((Unique2 if axis is None else UniqueDim).apply(input, values),)
     if return_inverse:
         out += (_wrap(inverse),)
     if return_counts:
@@ -344,7 +363,7 @@ def unique_consecutive(input: Tensor, return_inverse: bool = False, return_count
     starts[1:] = (rows[1:] != rows[:-1]).any(axis=1)
     first = np.flatnonzero(starts)
     values = a.reshape(-1)[first] if axis is None else np.take(a, first, axis=axis)
-    out = (_wrap(values),)
+    out = (UniqueConsecutive.apply(input, values),)
     if return_inverse:
         inverse = np.cumsum(starts) - 1
         out += (_wrap(inverse.reshape(a.shape if axis is None else (a.shape[axis],)).astype(np.int64)),)

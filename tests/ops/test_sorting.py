@@ -186,3 +186,18 @@ def test_unique_consecutive_like_torch(kw):
 
 def test_unique_consecutive_keeps_each_nan():
     check_results(lambda L, t: L.unique_consecutive(t, return_counts=True), np.array([np.nan, np.nan, 1, 1]), grad=False)
+
+
+@pytest.mark.parametrize("call", ["lib.unique(x)", "lib.unique(x, dim=0)", "lib.unique(x, sorted=False)",
+                                  "x.unique(return_inverse=True)[0]", "lib.unique_consecutive(x)",
+                                  "lib.unique_consecutive(x, dim=0, return_counts=True)[0]"])
+def test_unique_values_record_a_node_whose_backward_raises_like_torchs(call):
+    # torch has no derivative for unique: the values require grad, and backward says so
+    seen = []
+    for lib in (minitorch, torch):
+        x = lib.tensor([[1.0, 1.0], [1.0, 1.0], [2.0, 3.0]], requires_grad=True)
+        values = eval(call, {"lib": lib, "x": x})
+        with pytest.raises(NotImplementedError) as error:
+            values.sum().backward()
+        seen.append((values.requires_grad, type(values.grad_fn).__name__, str(error.value)))
+    assert seen[0] == seen[1]
