@@ -257,7 +257,9 @@ def expand(input: Tensor, *sizes: Any) -> Tensor:
         return View.apply(input, sizes)
     lead = len(sizes) - len(own_shape)
     if lead < 0:
-        raise RuntimeError(f"expand({input.type()}{{{list(input.shape)}}}, size={list(sizes)}): the "
+        # torch's message prints a bool tensor's type as CPUBoolType, its other dtypes' as torch.XTensor
+        name = "CPUBoolType" if input.dtype is _dtype.bool else input.type()
+        raise RuntimeError(f"expand({name}{{{list(input.shape)}}}, size={list(sizes)}): the "
                            f"number of sizes provided ({len(sizes)}) must be greater or equal to the "
                            f"number of dimensions in the tensor ({len(own_shape)})")
     shape = [0] * len(sizes)

@@ -275,3 +275,13 @@ def test_shape_ops_with_bad_dims_raise_like_torch(family, shape):
     """Every call either gives torch's result or raises torch's exception class."""
     for call in SHAPE_CALLS[family]:
         same_outcome(lambda L, x: call(x), randn(*shape))
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64", "float16", "int64", "int32", "uint8", "bool"])
+def test_expand_to_fewer_sizes_than_dims_raises_torchs_message(dtype):
+    messages = []
+    for lib in (minitorch, torch):
+        with pytest.raises(RuntimeError) as error:
+            lib.zeros(2, 3, dtype=getattr(lib, dtype)).expand(3)
+        messages.append(str(error.value))
+    assert messages[0] == messages[1]
