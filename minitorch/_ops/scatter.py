@@ -7,6 +7,7 @@ come from there; the multiplicative and extreme reductions have their own Functi
 """
 from __future__ import annotations
 
+import warnings
 from typing import Any
 
 import numpy as np
@@ -166,9 +167,21 @@ def index_reduce(input: Tensor, dim: int, index: Tensor, source: Tensor, reduce:
     # the index of every source element: its slice's target along dim
     spread = np.broadcast_to(i.reshape((-1,) + (1,) * (source.ndim - d - 1)), source.shape) if source.ndim \
         else i.reshape(())
+    _warn_index_reduce_is_beta()
     out = scatter_reduce(input, d, _wrap(np.array(spread, dtype=np.int64)), source, reduce,
                          include_self=include_self)
     return label_node(out, "IndexReduceBackward0")
+
+
+_index_reduce_warned = False
+
+
+def _warn_index_reduce_is_beta() -> None:
+    """torch's warning, once per process like torch's (TORCH_WARN_ONCE), after the checks pass."""
+    global _index_reduce_warned
+    if not _index_reduce_warned:
+        _index_reduce_warned = True
+        warnings.warn("index_reduce() is in beta and the API may change at any time.", UserWarning, stacklevel=3)
 
 
 class ScatterExtreme(Function):

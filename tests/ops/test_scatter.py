@@ -121,3 +121,21 @@ def test_scatter_reduce_without_self_still_counts_an_equal_self_as_a_tie_like_to
     assert_matches_torch(lambda L, x, s: L.scatter_reduce(x, 0, L.tensor([[0, 0], [2, 2]]), s, reduce,
                                                           include_self=False),
                          np.ones((3, 2), np.float32), np.array([[1, 5], [1, -2]], np.float32))
+
+
+def test_index_reduce_warns_once_that_it_is_beta_like_torch(monkeypatch):
+    # torch: "index_reduce() is in beta and the API may change at any time. (Triggered internally
+    # at ...)", once per process (TORCH_WARN_ONCE), and only once its checks have passed
+    import warnings
+    from minitorch._ops import scatter
+    monkeypatch.setattr(scatter, "_index_reduce_warned", False)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        x = minitorch.ones(3, 2)
+        with pytest.raises(RuntimeError):
+            x.index_reduce(0, minitorch.tensor([0, 1]), minitorch.ones(2, 2), "sum")
+        assert not caught
+        for _ in range(2):
+            x.index_reduce(0, minitorch.tensor([0, 1]), minitorch.ones(2, 2), "prod")
+    assert [(w.category, str(w.message)) for w in caught] == [
+        (UserWarning, "index_reduce() is in beta and the API may change at any time.")]
