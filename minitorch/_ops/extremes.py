@@ -73,13 +73,14 @@ class Amin(Amax):
         return _reduce_extreme(ctx, np.min, a, dims, keepdim)
 
 
-def _check_nonempty(name: str, input: Tensor, dims: tuple, whole: bool) -> None:
+def _check_nonempty(name: str, input: Tensor, dim: Any) -> None:
+    """amax/amin of nothing: refused, naming the first empty dim as the caller wrote it (-1 stays -1, as in torch)."""
     if input.numel() == 0:
-        if whole:
+        if dim is None or (isinstance(dim, (tuple, list)) and not dim):
             raise RuntimeError(f"{name}(): Expected reduction dim to be specified for input.numel() == 0. "
                                "Specify the reduction dim with the 'dim' argument.")
-        for d in dims:
-            if input.shape[d] == 0:
+        for d in (dim if isinstance(dim, (tuple, list)) else (dim,)):
+            if input.ndim and input.shape[wrap_dim(d, input.ndim)] == 0:
                 raise IndexError(f"{name}(): Expected reduction dim {d} to have non-zero size.")
 
 
@@ -91,7 +92,7 @@ _INPUT_DTYPE = ("Expected the dtype for input and out to match, but got {result}
 def amax(input: Tensor, dim: Any = (), keepdim: bool = False) -> Tensor:
     """Largest value over `dim` (all dims if empty); ties share the gradient evenly."""
     dims = reduced_dims(dim, input.ndim)
-    _check_nonempty("amax", input, dims, dim is None or dim == ())
+    _check_nonempty("amax", input, dim)
     return Amax.apply(input, dims, keepdim)
 
 
@@ -99,7 +100,7 @@ def amax(input: Tensor, dim: Any = (), keepdim: bool = False) -> Tensor:
 def amin(input: Tensor, dim: Any = (), keepdim: bool = False) -> Tensor:
     """Smallest value over `dim` (all dims if empty); ties share the gradient evenly."""
     dims = reduced_dims(dim, input.ndim)
-    _check_nonempty("amin", input, dims, dim is None or dim == ())
+    _check_nonempty("amin", input, dim)
     return Amin.apply(input, dims, keepdim)
 
 
@@ -107,7 +108,12 @@ def amin(input: Tensor, dim: Any = (), keepdim: bool = False) -> Tensor:
 def aminmax(input: Tensor, *, dim: int | None = None, keepdim: bool = False) -> Any:
     """(min, max) over `dim` (all elements if None) as a named tuple."""
     dims = reduced_dims(dim, input.ndim)
-    _check_nonempty("aminmax", input, dims, dim is None)
+    if input.numel() == 0:  # torch's own wording for aminmax, the dim wrapped
+        if dim is None:
+            raise RuntimeError("aminmax(): cannot compute aminmax over an empty dimension as the operation has no "
+                               "identity.")
+        if input.ndim and input.shape[dims[0]] == 0:
+            raise IndexError(f"aminmax: Expected reduction dim {dims[0]} to have non-zero size.")
     return _aminmax_t(Amin.apply(input, dims, keepdim), Amax.apply(input, dims, keepdim))
 
 
@@ -185,7 +191,7 @@ def _extreme(name: str, tuple_t: type, fn: type, np_arg: Any, all_reduce: Any, b
     if isinstance(dim, Tensor) or other is not None:  # max(a, b) is the elementwise maximum
         return getattr(input, binary)(dim if other is None else other)
     if dim is None:
-        _check_nonempty(name, input, (), True)
+        _check_nonempty(name, input, None)
         return _whole[all_reduce].apply(input, tuple(range(input.ndim)), False)
     d = one_dim(dim, input.ndim)
     idx = _arg_extreme(name, np_arg, input, dim, True)

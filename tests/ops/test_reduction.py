@@ -496,3 +496,18 @@ def test_reduction_nodes_are_named_like_torchs(call):
         x = lib.ones(2, 3, requires_grad=True)
         names.append(type(eval(call, {"x": x, "lib": lib}).grad_fn).__name__)
     assert names[0] == names[1]
+
+
+@pytest.mark.parametrize("call", [
+    "x(2, 0).amin(-1)", "x(2, 0).amin(1)", "x(0, 2).amax((0, 1))", "x(0, 2).amax((-2, 1))", "x(0, 2).amax((1, -2))",
+    "x(0, 2).amax([])", "x(0, 2).amax()", "x(0).amax(0)", "lib.linalg.matrix_norm(x(0, 3), -2)",
+    "lib.aminmax(x(0, 2))", "lib.aminmax(x(2, 0), dim=-1)", "x(0, 2).max()",
+])
+def test_extremes_of_nothing_raise_torchs_error_naming_the_dim_as_given(call):
+    # amax/amin name the empty dim as the caller wrote it (-1 stays -1); aminmax has its own words
+    errors = []
+    for lib in (minitorch, torch):
+        with pytest.raises(Exception) as error:
+            eval(call, {"lib": lib, "x": lib.zeros})
+        errors.append((type(error.value), str(error.value)))
+    assert errors[0] == errors[1]
