@@ -87,7 +87,7 @@ def _matmul(input: Tensor, other: Tensor, torch_views: bool) -> Tensor:
         raise NotImplementedError(f"\"{kernel}\" not implemented for 'Bool'")
     if torch_views and len(sa) >= 3 and len(sb) <= 2 and input.is_contiguous() and _folds(input, other):
         # torch folds the batch dims into rows: a view to a matrix, one mm (mv), the result viewed back
-        out = label_node(MatMul.apply(input.view(-1, sa[-1]), other), _TORCH_MATMUL_NODES[(2, len(sb))])
+        out = label_node(MatMul.apply(input.view(math.prod(sa[:-1]), sa[-1]), other), _TORCH_MATMUL_NODES[(2, len(sb))])
         return label_node(out.view(sa[:-1] + sb[1:]), "UnsafeViewBackward0")
     out = MatMul.apply(input, other)
     # torch's matmul dispatches these ranks to mm, mv, dot and (equal batch dims) bmm, whose nodes it

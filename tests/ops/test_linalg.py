@@ -511,3 +511,15 @@ def test_add_products_check_in_torchs_order(fn):
 ])
 def test_add_products_of_empty_and_mixed_operands_like_torch(fn):
     same_outcome(fn, np.array(2.0, np.float32))
+
+
+@pytest.mark.parametrize("a_shape,b_shape,dtype", [((1, 1, 0), (0, 0), "int64"), ((2, 0, 3), (3, 4), "float32"),
+                                                   ((3, 2, 0), (0,), "float64")])
+def test_matmul_folds_an_empty_batch_like_torch(a_shape, b_shape, dtype):
+    # the batch is folded into the rows of one product: -1 cannot be inferred next to a 0 (found by fuzzing)
+    results = []
+    for lib in (minitorch, torch):
+        a, b = lib.zeros(a_shape, dtype=getattr(lib, dtype)), lib.zeros(b_shape, dtype=getattr(lib, dtype))
+        out = lib.matmul(a, b)
+        results.append((tuple(out.shape), str(out.dtype).split(".")[-1]))
+    assert results[0] == results[1]
