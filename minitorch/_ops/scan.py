@@ -228,15 +228,19 @@ def cummin(input: Tensor, dim: int) -> Any:
 
 
 class LogCumSumExp(Function):
+    node_name = "LogcumsumexpBackward0"
+
     @staticmethod
     def forward(ctx, a, dim):
         ctx.dim = dim
-        out = np.logaddexp.accumulate(a, axis=dim) if a.size else a.copy()
+        out = np.logaddexp.accumulate(a, axis=dim) if a.ndim and a.size else a.copy()
         ctx.save_for_backward(a, out)
         return out
 
     @staticmethod
     def backward(ctx, grad):
+        if grad.ndim == 0 or grad.numel() == 0:  # one value (or none) passes its gradient through, as in torch
+            return grad, None
         # grad_i = sum_{j >= i} grad_j exp(a_i - out_j), summed in log space separately for the positive and
         # the negative part of grad so that nothing overflows; the lowest float stands for log(0)
         a, out = ctx.saved_tensors
@@ -253,6 +257,4 @@ def logcumsumexp(input: Tensor, dim: int) -> Tensor:
     d = wrap_dim(dim, input.ndim)
     if not input.dtype.is_floating_point:
         raise not_implemented("logcumsumexp_out_cpu", input.dtype)
-    if input.ndim == 0:
-        return LogCumSumExp.apply(input.reshape(1), 0).reshape(())
     return LogCumSumExp.apply(input, d)

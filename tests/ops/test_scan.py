@@ -79,3 +79,15 @@ def test_cumprod_of_one_element_and_float16_to_float64_pass_the_gradient_like_to
     assert_matches_torch(lambda L, t: L.cumprod(t, 0, dtype=L.float32), np.array([-0.5209756609742717]), atol=0, rtol=0)
     x = np.array([[0.55, -1.6, 4.55, -2.85], [3.5, 1.63, -3.1, np.nan]], np.float16)
     assert_matches_torch(lambda L, t: L.cumprod(t, 1, dtype=L.float64), x)
+
+
+@pytest.mark.parametrize("value", [float("nan"), 3.0, float("inf")])
+def test_logcumsumexp_of_one_value_passes_its_gradient_through_like_torch(value):
+    # torch returns the incoming gradient for a 0-d input (NaN or not) and names the node LogcumsumexpBackward0
+    seen = []
+    for lib in (minitorch, torch):
+        x = lib.tensor(value, dtype=lib.float64, requires_grad=True)
+        y = lib.logcumsumexp(x, 0)
+        y.backward(lib.tensor(0.7, dtype=lib.float64))
+        seen.append((float(x.grad), y.grad_fn.name()))
+    assert seen[0] == seen[1]
