@@ -1,7 +1,8 @@
 """Convolution, transposed convolution, unfold and fold, as differentiable ops.
 
 The arrays are computed in `kernels/conv_gemm.py` (im2col + one GEMM; its docstring
-explains the layout). A convolution y = conv(x, w) with a fixed geometry is linear in each
+explains the layout), or for filters of few values in `kernels/direct_conv.py` (no
+columns: the forward where it pays, and the weight gradient). A convolution y = conv(x, w) with a fixed geometry is linear in each
 argument, and the derivative of any of its three products (y from x and w, x's gradient,
 w's gradient) is another one of them. So there are three Functions, `Conv`,
 `ConvTranspose` and `ConvWeight`, whose backward passes are written with each other:
@@ -17,6 +18,7 @@ import numpy as np
 from .. import kernels
 from .._tensor import Tensor
 from ..autograd.function import Function
+from ..kernels import direct_conv
 from ..kernels.conv_gemm import Geometry, channel_major, conv_forward, conv_input_grad, conv_weight_grad, out_spatial
 from ._common import half_as_float, ntuple
 from .padding import pad as _pad
@@ -41,16 +43,20 @@ class Conv(Function):
     def forward(ctx, x, w, b, geom):
         ctx.geom = geom
         ctx.save_for_backward(x, w)
+        ctx.direct = direct_conv.fits(w.shape, geom)  # then the weight gradient needs no columns
+        if ctx.direct and direct_conv.forward_pays(w.shape, geom):
+            ctx.cols = None
+            return direct_conv.forward(x, w, b, geom)
         # The columns are the expensive part of the weight gradient: keep them for backward.
-        y, ctx.cols = conv_forward(x, w, b, geom, keep_columns=ctx.needs_input_grad[1])
+        y, ctx.cols = conv_forward(x, w, b, geom, keep_columns=ctx.needs_input_grad[1] and not ctx.direct)
         return y
 
     @staticmethod
     def backward(ctx, grad):
         x, w = ctx.saved_tensors
         need = ctx.needs_input_grad
-        # Both products read the gradient channel-major: transpose it once for the two.
-        gy_by_channel = channel_major(grad._array) if need[0] or need[1] else None
+        # Both GEMM products read the gradient channel-major: transpose it once for the two.
+        gy_by_channel = channel_major(grad._array) if need[0] or (need[1] and not ctx.direct) else None
         gx = ConvTranspose.apply(grad, w, None, ctx.geom, tuple(x.shape), gy_by_channel) if need[0] else None
         gw = ConvWeight.apply(x, grad, tuple(w.shape), ctx.geom, ctx.cols, gy_by_channel) if need[1] else None
         gb = _bias_grad(grad) if need[2] else None
@@ -97,6 +103,8 @@ class ConvWeight(Function):
     def forward(ctx, x, gy, w_shape, geom, cols, gy_by_channel):
         ctx.geom = geom
         ctx.save_for_backward(x, gy)
+        if direct_conv.fits(w_shape, geom):
+            return direct_conv.weight_grad(x, gy, w_shape, geom)
         if gy_by_channel is None:
             gy_by_channel = channel_major(gy)
         return conv_weight_grad(x, gy_by_channel, w_shape, geom, cols)

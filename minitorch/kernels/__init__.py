@@ -12,7 +12,8 @@ inside tensors and wires the results into the autograd graph.
   over per-plane windows (adaptive/fractional pooling); ``optimizer_steps``: Adam's and
   SGD-momentum's updates in one pass (used by optim/adam.py and optim/sgd.py).
 
-``conv_gemm`` composes im2col with BLAS products for the conv ops; ``buffers.empty``
+``conv_gemm`` composes im2col with BLAS products for the conv ops, ``direct_conv`` computes
+convolutions whose filters read few values without columns; ``buffers.empty``
 hands out reused result arrays (no page faults on a training loop's hot path);
 ``parallel.twins`` compiles each parallel loop serially too and runs the faster twin;
 ``shared_work.run`` splits work into slices that minitorch's own threads take in turn;

@@ -42,7 +42,12 @@ CASES = textwrap.dedent(
         out["avg"] = avg
         out["avg_grad"] = K.avg_pool_backward(avg, x2.shape, (3, 2), (2, 2), (1, 1), False, None)
         out["avg_div"] = K.avg_pool_forward(x2, (2, 2), (1, 2), (1, 0), False, True, 3)
-        from minitorch.kernels import batch_norm, optimizer_steps, window_pool
+        from minitorch.kernels import batch_norm, direct_conv, optimizer_steps, window_pool
+        from minitorch.kernels.conv_gemm import Geometry
+        direct = Geometry((3, 2), (1, 1), (1, 0), (2, 1), 3)
+        w = rng.standard_normal((6, 1, 3, 2)).astype(np.float32)
+        out["direct_y"] = direct_conv.forward(x2, w, w[:, 0, 0, 0], direct)
+        out["direct_gw"] = direct_conv.weight_grad(x2, out["direct_y"] * 2, w.shape, direct)
         x3k = x2[1].reshape(3, 7, 6)
         mean, var = batch_norm.moments(x3k)
         out["bn_mean"], out["bn_var"] = mean, var

@@ -82,6 +82,22 @@ def test_conv_without_weight_grad_in_slices_matches_torch(monkeypatch, groups):
     np.testing.assert_allclose(got.detach().numpy(), expected.numpy(), rtol=1e-5, atol=1e-5)
 
 
+@pytest.mark.parametrize("c,o,kernel,kw,direct_forward", [
+    (1, 6, (5, 5), dict(padding=2), True),        # LeNet's first layer: all direct
+    (1, 32, (3, 3), dict(), False),               # many filters: the GEMM's forward, the direct weight gradient
+    (4, 8, (3, 3), dict(padding=1, groups=4), True),
+])
+def test_few_valued_filters_take_the_direct_kernels_and_match_torch(monkeypatch, c, o, kernel, kw, direct_forward):
+    from minitorch.kernels import conv_gemm, direct_conv
+    calls = []
+    for module, name in ((direct_conv, "forward"), (direct_conv, "weight_grad"), (conv_gemm, "im2col")):
+        monkeypatch.setattr(module, name, lambda *a, _f=getattr(module, name), _n=name, **k: calls.append(_n) or _f(*a, **k))
+    x, w, b = randn(5, c, 9, 10), randn(o, c // kw.get("groups", 1), *kernel, seed=1), randn(o, seed=2)
+    assert_matches_torch(lambda lib, x, w, b: F(lib).conv2d(x, w, b, **kw), x, w, b)
+    # im2col runs once per slice of images in the GEMM's forward, and never for the weight gradient
+    assert set(calls[:-1]) == {"forward" if direct_forward else "im2col"} and calls[-1] == "weight_grad"
+
+
 SLICED_GRID = [
     # nd, C, O, spatial, kernel, kwargs (batch of 7)
     (2, 4, 6, (6, 5), (3, 3), dict(padding=(0, 1), groups=2)),

@@ -1,0 +1,246 @@
+"""Direct convolution for filters that read few values: no columns at all.
+
+A first layer reads one or three channels, so each output value is a dot product of only
+C/G*K values (25 for LeNet's 5x5 filters over one channel, 9 for a 3x3). im2col would
+write K copies of the input as columns for a GEMM whose inner dimension, C/G*K, is too
+short for the BLAS to run near its peak: the product is bound by the columns' memory
+traffic, not by its multiply-adds. Here every output row is summed straight from the
+input rows its taps read, in a small row buffer, and written once in (N, O, H, W) order;
+the weight gradient sums each tap's products over a slice of images the same way. Both
+read x and the output gradient where they lie: no columns and no transposing copies.
+The GEMM still wins a forward pass with many filters (see `forward_pays`).
+
+The kernels take 2-d convolutions; a 1-d one is viewed as 2-d with a height of 1. The
+images are split into slices that minitorch's threads take in turn (`shared_work`); the
+weight gradient keeps one sum per slice and adds them in slice order, so which thread took
+which slice does not change the result.
+"""
+from __future__ import annotations
+
+from math import prod
+from typing import Iterator
+
+import numpy as np
+from numba import njit
+
+from . import buffers, shared_work
+from .conv_gemm import Geometry
+from .im2col import conv_output_size
+
+__all__ = ["fits", "forward", "forward_pays", "weight_grad"]
+
+_MAX_FILTER_VALUES = 32     # C/G * K: up to a 3x3 over 3 channels, a 5x5 over one
+_MACS_PER_THREAD = 1 << 20  # below this a second thread costs more to wake than it saves
+
+
+def fits(w_shape: tuple, g: Geometry) -> bool:
+    """Whether the direct kernels take this convolution: 1-d or 2-d, stride 1, filters of 1
+    to `_MAX_FILTER_VALUES` values. Its weight gradient is then always theirs (measured
+    1.1-2.3x faster than `conv_gemm`'s on LeNet's, the examples CNN's, a CIFAR net's first
+    layer and a 32-channel depthwise 3x3, batch 64, 2 threads, 2026-12-05)."""
+    return len(g.kernel) in (1, 2) and all(s == 1 for s in g.stride) and \
+        1 <= w_shape[1] * prod(g.kernel) <= _MAX_FILTER_VALUES
+
+
+def forward_pays(w_shape: tuple, g: Geometry) -> bool:
+    """Whether the direct forward beats `conv_gemm`'s for a convolution that `fits`: when a
+    group has at most half as many filters as a filter has values. Each filter costs the
+    direct kernel a pass over the image, while the GEMM's cost is mostly its columns,
+    which every filter shares (measured as in `fits`: LeNet's 6 filters of 25 values 1.6x
+    faster direct, depthwise 2.6x; 32 filters of 9 values 1.5x slower, 16 of 27 1.2x
+    slower)."""
+    return 2 * (w_shape[0] // g.groups) <= w_shape[1] * prod(g.kernel)
+
+
+def _as_2d(shape: tuple, g: Geometry) -> tuple[tuple, tuple, tuple, tuple, tuple]:
+    """The (N, C, H, W) shape, the output's (OH, OW) and the kernel, padding and dilation
+    pairs of a 1-d or 2-d conv."""
+    if len(g.kernel) == 1:
+        shape, g = (shape[0], shape[1], 1, shape[2]), Geometry((1,) + g.kernel, (1, 1), (0,) + g.padding,
+                                                               (1,) + g.dilation, g.groups)
+    out = tuple(conv_output_size(size, k, 1, p, d) for size, k, p, d in zip(shape[2:], g.kernel, g.padding,
+                                                                          g.dilation))
+    return tuple(shape), out, g.kernel, g.padding, g.dilation
+
+
+@njit(cache=True, nogil=True)
+def _pad_image(x, n, padding, xp):
+    """Copy image n of x (N, C, H, W) into the interior of xp (C, Hp*Wp), whose border
+    stays as it is (zeros).
+    Bounds: xp holds C planes of (H + 2*ph) * (W + 2*pw) values, so row r + ph < Hp and
+    columns pw .. pw + W <= Wp."""
+    channels, height, width = x.shape[1:]
+    wp = width + 2 * padding[1]
+    for c in range(channels):
+        for r in range(height):
+            at = (r + padding[0]) * wp + padding[1]
+            xp[c, at:at + width] = x[n, c, r]
+
+
+@njit(cache=True, nogil=True)
+def _add_taps(acc, src, weights, offsets):
+    """acc += sum over t of weights[t] * src[offsets[t]:offsets[t] + len(acc)], four taps a
+    pass (a pass per tap would load and store acc once per multiply-add).
+    Bounds: the caller's offsets + len(acc) stay within src (see `_forward_kernel`)."""
+    n, taps = acc.shape[0], weights.shape[0]
+    t = 0
+    while t + 4 <= taps:
+        a, b, c, d = weights[t], weights[t + 1], weights[t + 2], weights[t + 3]
+        s0, s1 = src[offsets[t]:offsets[t] + n], src[offsets[t + 1]:offsets[t + 1] + n]
+        s2, s3 = src[offsets[t + 2]:offsets[t + 2] + n], src[offsets[t + 3]:offsets[t + 3] + n]
+        for p in range(n):
+            acc[p] += a * s0[p] + b * s1[p] + c * s2[p] + d * s3[p]
+        t += 4
+    for t in range(t, taps):
+        s0, a = src[offsets[t]:offsets[t] + n], weights[t]
+        for p in range(n):
+            acc[p] += a * s0[p]
+
+
+@njit(cache=True, nogil=True, fastmath={"reassoc"})
+def _dot_taps(g, src, offsets, out):
+    """out[t] += g . src[offsets[t]:offsets[t] + len(g)] for every tap t, four taps a pass.
+    Reassociating the sums (fastmath "reassoc", nothing else) lets the compiler vectorise
+    them; the order it picks is fixed at compile time, so results repeat exactly.
+    Bounds: as in `_add_taps`."""
+    n, taps = g.shape[0], out.shape[0]
+    t = 0
+    while t + 4 <= taps:
+        s0, s1 = src[offsets[t]:offsets[t] + n], src[offsets[t + 1]:offsets[t + 1] + n]
+        s2, s3 = src[offsets[t + 2]:offsets[t + 2] + n], src[offsets[t + 3]:offsets[t + 3] + n]
+        a = b = c = d = 0.0
+        for p in range(n):
+            a += g[p] * s0[p]
+            b += g[p] * s1[p]
+            c += g[p] * s2[p]
+            d += g[p] * s3[p]
+        out[t] += a
+        out[t + 1] += b
+        out[t + 2] += c
+        out[t + 3] += d
+        t += 4
+    for t in range(t, taps):
+        s0, a = src[offsets[t]:offsets[t] + n], 0.0
+        for p in range(n):
+            a += g[p] * s0[p]
+        out[t] += a
+
+
+@njit(cache=True, nogil=True)
+def _tap_offsets(group_ch, kh, kw, hp, wp, dilation):
+    """Where each tap (c, i, j) of a filter starts reading the flat padded planes (C, Hp*Wp)
+    of its group: c*Hp*Wp + i*dh*Wp + j*dw, in the weight's (c, i, j) order."""
+    offsets = np.empty(group_ch * kh * kw, np.int64)
+    for c in range(group_ch):
+        for i in range(kh):
+            for j in range(kw):
+                offsets[(c * kh + i) * kw + j] = c * hp * wp + i * dilation[0] * wp + j * dilation[1]
+    return offsets
+
+
+@njit(cache=True, nogil=True)
+def _forward_kernel(x, w, b, y, first, last, padding, dilation):
+    """y[n] = conv(x[n], w) + b, stride 1, for the images first <= n < last.
+
+    x (N, C, H, W), w (O, C/G, KH, KW), b (O,) or empty for no bias, y (N, O, OH, OW).
+    Each image is copied into zero-padded planes laid flat (C, Hp*Wp); on them the output
+    position (r, q) reads tap (c, i, j) at r*Wp + q + offset(c, i, j), so every tap adds
+    one shifted run of the flat planes to a run of `span` outputs (the rows end to end,
+    the Wp - OW positions between rows computed and dropped): runs long enough to
+    vectorise, where a row of an output plane is often shorter than one vector pass.
+    Bounds: the last output read is (OH-1)*Wp + OW-1 + (C/G-1)*Hp*Wp + (KH-1)*dh*Wp +
+    (KW-1)*dw = (C/G-1)*Hp*Wp + (Hp-1)*Wp + Wp-1 (as OH = Hp - (KH-1)*dh, OW = Wp -
+    (KW-1)*dw), the last value of the group's planes; the group's first plane c0 =
+    (o // (O/G)) * C/G keeps them inside the C planes."""
+    channels, height, width = x.shape[1:]
+    out_ch, group_ch, kh, kw = w.shape
+    oh, ow = y.shape[2:]
+    hp, wp = height + 2 * padding[0], width + 2 * padding[1]
+    span = (oh - 1) * wp + ow
+    per_group = out_ch // (channels // group_ch)
+    offsets = _tap_offsets(group_ch, kh, kw, hp, wp, dilation)
+    xp = np.zeros((channels, hp * wp), x.dtype)
+    flat = xp.reshape(-1)
+    weights = w.reshape(out_ch, -1)
+    acc = np.empty(span, y.dtype)
+    for n in range(first, last):
+        _pad_image(x, n, padding, xp)
+        for o in range(out_ch):
+            acc[:] = b[o] if b.shape[0] > 0 else 0.0
+            group_planes = flat[(o // per_group) * group_ch * hp * wp:]
+            _add_taps(acc, group_planes, weights[o], offsets)
+            for r in range(oh):
+                y[n, o, r] = acc[r * wp:r * wp + ow]
+    return y
+
+
+@njit(cache=True, nogil=True)
+def _weight_grad_kernel(x, gy, gw, first, last, padding, dilation):
+    """gw (O, C/G, KH, KW) = the weight gradient of a stride-1 conv summed over the images
+    first <= n < last, from x (N, C, H, W) and the output gradient gy (N, O, OH, OW).
+
+    The gradient of a weight is the dot product of the output gradient with the run of
+    inputs its tap read (`_forward_kernel`), so gy is laid on the same flat rows, zeros
+    between them, and each tap is one long dot product.
+    Bounds: as in `_forward_kernel`."""
+    channels, height, width = x.shape[1:]
+    out_ch, group_ch, kh, kw = gw.shape
+    oh, ow = gy.shape[2:]
+    hp, wp = height + 2 * padding[0], width + 2 * padding[1]
+    span = (oh - 1) * wp + ow
+    per_group = out_ch // (channels // group_ch)
+    offsets = _tap_offsets(group_ch, kh, kw, hp, wp, dilation)
+    xp = np.zeros((channels, hp * wp), x.dtype)
+    flat = xp.reshape(-1)
+    g = np.zeros(span, gy.dtype)
+    sums = gw.reshape(out_ch, -1)
+    sums[:] = 0.0
+    for n in range(first, last):
+        _pad_image(x, n, padding, xp)
+        for o in range(out_ch):
+            for r in range(oh):
+                g[r * wp:r * wp + ow] = gy[n, o, r]
+            _dot_taps(g, flat[(o // per_group) * group_ch * hp * wp:], offsets, sums[o])
+    return gw
+
+
+def _slices(n: int, macs: int) -> tuple[int, int]:
+    """(images per slice, threads): about four slices per thread, so that a thread the
+    scheduler runs late takes fewer of them."""
+    threads = min(shared_work.threads_for(n), max(1, macs // _MACS_PER_THREAD))
+    return max(1, -(-n // (4 * threads))), threads
+
+
+def forward(x: np.ndarray, w: np.ndarray, b: np.ndarray | None, g: Geometry) -> np.ndarray:
+    """y (N, O, *out) = conv(x (N, C, *in), w (O, C/G, *k)) + b, for a geometry that `fits`."""
+    shape, out, kernel, padding, dilation = _as_2d(x.shape, g)
+    x4 = np.ascontiguousarray(x).reshape(shape)
+    w4 = np.ascontiguousarray(w).reshape(w.shape[:2] + kernel)
+    dtype = np.result_type(x, w)
+    bias = np.empty(0, dtype) if b is None else np.ascontiguousarray(b, dtype)
+    y = buffers.empty((shape[0], w.shape[0]) + out, dtype)
+    step, threads = _slices(shape[0], y.size * w4[0].size)
+
+    def work(share: int, starts: Iterator[int]) -> None:
+        for start in starts:
+            _forward_kernel(x4, w4, bias, y, start, min(start + step, shape[0]), padding, dilation)
+
+    shared_work.run(work, shape[0], step, threads)
+    return y.reshape((shape[0], w.shape[0]) + out[2 - len(g.kernel):])
+
+
+def weight_grad(x: np.ndarray, gy: np.ndarray, w_shape: tuple, g: Geometry) -> np.ndarray:
+    """The weight gradient (O, C/G, *k) of conv(x, w) for the output gradient gy (N, O, *out)."""
+    shape, out, kernel, padding, dilation = _as_2d(x.shape, g)
+    x4 = np.ascontiguousarray(x).reshape(shape)
+    gy4 = np.ascontiguousarray(gy).reshape(gy.shape[:2] + out)
+    n = shape[0]
+    step, threads = _slices(n, gy.size * prod(w_shape[1:]))
+    sums = np.zeros((max(1, -(-n // step)), w_shape[0], w_shape[1]) + kernel, np.result_type(x, gy))
+
+    def work(share: int, starts: Iterator[int]) -> None:
+        for start in starts:
+            _weight_grad_kernel(x4, gy4, sums[start // step], start, min(start + step, n), padding, dilation)
+
+    shared_work.run(work, n, step, threads)
+    return (sums.sum(0) if len(sums) > 1 else sums[0]).reshape(w_shape)
