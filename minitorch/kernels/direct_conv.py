@@ -97,18 +97,21 @@ def _add_taps(acc, src, weights, offsets):
             acc[p] += a * s0[p]
 
 
-@njit(cache=True, nogil=True, fastmath={"reassoc"})
+@njit(cache=True, nogil=True, fastmath={"reassoc", "contract"})
 def _dot_taps(g, src, offsets, out):
     """out[t] += g . src[offsets[t]:offsets[t] + len(g)] for every tap t, four taps a pass.
-    Reassociating the sums (fastmath "reassoc", nothing else) lets the compiler vectorise
-    them; the order it picks is fixed at compile time, so results repeat exactly.
+    The sums are in g's dtype (a float 0.0 would make them float64, at half the vector
+    width); reassociating them and fusing multiply-adds (fastmath "reassoc" and "contract",
+    nothing that changes NaN or inf) lets the compiler vectorise them; the order it picks
+    is fixed at compile time, so results repeat exactly.
     Bounds: as in `_add_taps`."""
     n, taps = g.shape[0], out.shape[0]
+    zero = g.dtype.type(0)
     t = 0
     while t + 4 <= taps:
         s0, s1 = src[offsets[t]:offsets[t] + n], src[offsets[t + 1]:offsets[t + 1] + n]
         s2, s3 = src[offsets[t + 2]:offsets[t + 2] + n], src[offsets[t + 3]:offsets[t + 3] + n]
-        a = b = c = d = 0.0
+        a = b = c = d = zero
         for p in range(n):
             a += g[p] * s0[p]
             b += g[p] * s1[p]
@@ -120,7 +123,7 @@ def _dot_taps(g, src, offsets, out):
         out[t + 3] += d
         t += 4
     for t in range(t, taps):
-        s0, a = src[offsets[t]:offsets[t] + n], 0.0
+        s0, a = src[offsets[t]:offsets[t] + n], zero
         for p in range(n):
             a += g[p] * s0[p]
         out[t] += a
