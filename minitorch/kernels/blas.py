@@ -23,8 +23,7 @@ products run as numpy runs them.
 from __future__ import annotations
 
 import threading
-from contextlib import contextmanager
-from typing import Iterator
+from typing import Callable, Iterator
 
 import numpy as np
 from threadpoolctl import ThreadpoolController
@@ -37,33 +36,49 @@ _ALWAYS_ONE_THREAD = 1 << 18   # OpenBLAS runs products under 262144 multiply-ad
 _SPLIT_PRODUCT = 4 << 20       # multiply-adds from which a product is split: LeNet's largest (3.1M) is not
 _SLICE_PRODUCT = 1 << 20       # multiply-adds of the smallest slice worth a thread of its own
 
-_libraries: list | None = None  # threadpoolctl's controllers of the BLAS libraries, found at first use
+_counts: list | None = None  # (get, set) thread-count functions of each BLAS library, found at first use
 
 
-def _blas_libraries() -> list:
-    global _libraries
-    if _libraries is None:
-        _libraries = ThreadpoolController().select(user_api="blas").lib_controllers
-    return _libraries
+def _count_functions(lib) -> tuple[Callable[[], int], Callable[[int], object]]:
+    """A BLAS library's get and set thread-count functions: OpenBLAS's own C functions where
+    threadpoolctl found it on its pthreads layer (about 0.1 us a call through ctypes,
+    against 2-4 us through the controller's Python methods: every product of a training
+    step pays four), else the controller's methods. (The controller's setter also arbitrates
+    between Python threads; only the main thread sets the count here.)"""
+    if lib.internal_api == "openblas" and lib.threading_layer == "pthreads":
+        for prefix in ("", "scipy_"):    # numpy's wheels build OpenBLAS with a prefix and a suffix
+            for suffix in ("", "64_"):
+                get = getattr(lib.dynlib, f"{prefix}openblas_get_num_threads{suffix}", None)
+                set_ = getattr(lib.dynlib, f"{prefix}openblas_set_num_threads{suffix}", None)
+                if get is not None and set_ is not None:
+                    return get, set_
+    return lib.get_num_threads, lib.set_num_threads
 
 
-@contextmanager
-def one_thread() -> Iterator[bool]:
-    """Run the block with the BLAS on the calling thread alone; yields whether it is (always
-    on the main thread; elsewhere only if the BLAS was on one thread already)."""
-    if threading.current_thread() is not threading.main_thread():
-        yield all(lib.get_num_threads() == 1 for lib in _blas_libraries())
-        return
-    counts = [lib.get_num_threads() for lib in _blas_libraries()]
-    for lib, count in zip(_blas_libraries(), counts):
-        if count != 1:
-            lib.set_num_threads(1)
-    try:
-        yield True
-    finally:
-        for lib, count in zip(_blas_libraries(), counts):
-            if count != 1:
-                lib.set_num_threads(count)
+def _blas_counts() -> list:
+    global _counts
+    if _counts is None:
+        _counts = [_count_functions(lib) for lib in ThreadpoolController().select(user_api="blas").lib_controllers]
+    return _counts
+
+
+class one_thread:
+    """`with one_thread() as alone:` runs the block with the BLAS on the calling thread alone;
+    `alone` says whether it is (always on the main thread; elsewhere only if the BLAS was on
+    one thread already). (A class rather than a generator: every product pays for it.)"""
+
+    def __enter__(self) -> bool:
+        if threading.current_thread() is not threading.main_thread():
+            self.restore = ()
+            return all(get() == 1 for get, _ in _blas_counts())
+        self.restore = [(set_, count) for get, set_ in _blas_counts() if (count := get()) != 1]
+        for set_, _ in self.restore:
+            set_(1)
+        return True
+
+    def __exit__(self, *exc_info) -> None:
+        for set_, count in self.restore:
+            set_(count)
 
 
 def _multiply_adds(a: np.ndarray, b: np.ndarray) -> int:

@@ -104,3 +104,15 @@ def test_one_thread_sets_the_count_back_after_an_error(two_blas_threads):
         with blas.one_thread():
             np.matmul(np.ones((2, 3)), np.ones((2, 3)))
     assert set(_blas_threads()) == {2}
+
+
+@pytest.mark.parametrize("count", [1, 3])
+def test_the_count_functions_read_and_set_what_threadpoolctl_reports(count, two_blas_threads):
+    # blas calls OpenBLAS's own C functions where it can (one_thread runs for every product):
+    # they must see and change the same setting as threadpoolctl.
+    functions = blas._blas_counts()
+    assert len(functions) == len(_blas_threads()) >= 1
+    assert [get() for get, _ in functions] == _blas_threads()
+    for _, set_ in functions:
+        set_(count)
+    assert set(_blas_threads()) == {count}
