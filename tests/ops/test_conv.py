@@ -203,6 +203,7 @@ def _penalty(lib, conv_fn, x, w):
 
 @pytest.mark.parametrize("conv_fn", [
     lambda lib: lambda x, w: F(lib).conv2d(x, w, stride=2, padding=1, groups=2),
+    lambda lib: lambda x, w: F(lib).conv2d(x, w, padding=(1, 2), dilation=(2, 1), groups=2),  # direct kernels
     lambda lib: lambda x, w: F(lib).conv_transpose2d(x, w, stride=2, padding=1, output_padding=1, groups=2),
 ])
 def test_double_backward_matches_torch(conv_fn):
