@@ -98,8 +98,10 @@ def test_disable_saved_tensors_hooks():
 
 
 def test_node_saved_table_lists_tensors_and_buffers_with_bytes():
-    x = minitorch.randn(8, 1, 28, 28, requires_grad=True)
-    w = minitorch.randn(6, 1, 5, 5, requires_grad=True)
+    # 3 channels: a conv whose filters read 75 values keeps im2col columns for its weight
+    # gradient (one of 1 channel has direct kernels that need none)
+    x = minitorch.randn(8, 3, 28, 28, requires_grad=True)
+    w = minitorch.randn(6, 3, 5, 5, requires_grad=True)
     y = minitorch.nn.functional.conv2d(x, w)
     table = y.grad_fn.saved
     rows = {entry.name: entry for entry in table}
