@@ -121,11 +121,11 @@ def _pool_args(nd: int, kernel_size, stride, padding, dilation, name: str):
     stride = kernel if stride is None or (not isinstance(stride, int) and len(stride) == 0) \
         else ntuple(stride, nd, "stride")
     padding, dilation = ntuple(padding, nd, "padding"), ntuple(dilation, nd, "dilation")
-    if any(k <= 0 for k in kernel):
+    if min(kernel) <= 0:
         raise RuntimeError(f"{name}: kernel_size must be greater than zero, but got {list(kernel)}")
-    if any(s <= 0 for s in stride):
+    if min(stride) <= 0:
         raise RuntimeError(f"{name}: stride must be greater than zero, but got {list(stride)}")
-    if any(d <= 0 for d in dilation):
+    if min(dilation) <= 0:
         raise RuntimeError(f"{name}: dilation must be greater than zero, but got {list(dilation)}")
     if any(p < 0 or p > k // 2 for p, k in zip(padding, kernel)):
         raise RuntimeError(f"{name}: pad should be at most half of effective kernel size, but got "

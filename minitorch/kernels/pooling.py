@@ -274,9 +274,12 @@ def _avg_pool_backward_kernel(
 
 def _to_2d(values: Sequence[int], fill: int) -> tuple[int, int]:
     """A per-dim tuple as 2 dims: a 1-d tuple gets ``fill`` for the new leading dim."""
-    if len(values) not in (1, 2):
-        raise ValueError(f"pooling kernels take 1 or 2 spatial dims, got {len(values)}")
-    return (fill,) * (2 - len(values)) + tuple(int(v) for v in values)
+    # Spelled out, not a generator: every pooling call makes six of these.
+    if len(values) == 2:
+        return int(values[0]), int(values[1])
+    if len(values) == 1:
+        return fill, int(values[0])
+    raise ValueError(f"pooling kernels take 1 or 2 spatial dims, got {len(values)}")
 
 
 def _split(shape: Sequence[int], spatial_dims: int) -> tuple[int, tuple[int, ...]]:
