@@ -48,8 +48,10 @@ class Geometry(NamedTuple):
     groups: int
 
 
-def out_spatial(spatial: Sequence[int], g: Geometry) -> tuple:
-    """The output's spatial size for an input of spatial size `spatial`."""
+@lru_cache(maxsize=256)
+def out_spatial(spatial: tuple, g: Geometry) -> tuple:
+    """The output's spatial size for an input of spatial size `spatial` (remembered: each
+    conv asks several times)."""
     return tuple(conv_output_size(*a) for a in zip(spatial, g.kernel, g.stride, g.padding, g.dilation))
 
 
@@ -176,11 +178,12 @@ def _slicing(n: int, c_k: int, length: int, itemsize: int) -> tuple[int, int]:
     BLAS's thread count is one setting for the whole process, which calls from two threads
     would race for; another thread runs them all, its products on the BLAS's threads."""
     per_image = max(1, c_k * length * itemsize)
-    step = min(max(1, _SLICE_COLUMN_BYTES // per_image), max(n, 1))
+    if n * per_image < _SLICE_COLUMN_BYTES:  # one slice (asking numba for its thread count costs us)
+        return max(n, 1), 1
+    step = min(_SLICE_COLUMN_BYTES // per_image, n)
     threads = shared_work.threads_for(n)
-    if n * per_image >= _SLICE_COLUMN_BYTES:  # work enough for every thread: give each a slice at least
-        step = min(step, -(-n // threads))
-    return step, min(threads, -(-n // step)) if n else 1
+    step = min(step, -(-n // threads))  # work enough for every thread: give each a slice at least
+    return step, min(threads, -(-n // step))
 
 
 def _plan(x_shape: tuple, g: Geometry, itemsize: int) -> tuple[int, int, int, int]:

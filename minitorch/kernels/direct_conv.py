@@ -210,7 +210,9 @@ def _weight_grad_kernel(x, gy, gw, first, last, padding, dilation):
 def _slices(n: int, macs: int) -> tuple[int, int]:
     """(images per slice, threads): about four slices per thread, so that a thread the
     scheduler runs late takes fewer of them."""
-    threads = min(shared_work.threads_for(n), max(1, macs // _MACS_PER_THREAD))
+    if macs < 2 * _MACS_PER_THREAD:  # one thread (asking numba for its thread count costs us)
+        return max(n, 1), 1
+    threads = min(shared_work.threads_for(n), macs // _MACS_PER_THREAD)
     return max(1, -(-n // (4 * threads))), threads
 
 

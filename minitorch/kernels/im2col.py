@@ -222,6 +222,9 @@ def _col2im_table_kernel(cols, x, kernel, out_size, stride, padding, dilation):
 
 def _to_3d(values: Sequence[int], fill: int) -> tuple[int, int, int]:
     """Left-pad a per-dim tuple to 3 dims (``fill`` for the new leading dims)."""
+    # Spelled out, not a generator: every im2col or col2im call makes six of these.
+    if len(values) == 2:
+        return fill, int(values[0]), int(values[1])
     return (fill,) * (3 - len(values)) + tuple(int(v) for v in values)
 
 
