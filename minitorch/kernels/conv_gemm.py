@@ -27,7 +27,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 from math import prod
-from typing import Callable, Iterator, NamedTuple, Sequence
+from typing import Callable, Iterator, NamedTuple
 
 import numpy as np
 from numba import prange
