@@ -134,7 +134,7 @@ def _max_pool_kernel(x, out, indices, keep_indices, kernel, stride, padding, dil
 @twins(cache=True)
 def _max_pool_2x2_kernel(x, out, indices, keep_indices):
     """``_max_pool_kernel`` for the CNN's usual 2x2 windows at stride 2, no padding or
-    dilation: the four taps written out, ~5x faster than the general loops.
+    dilation: the four taps written out, ~8x faster than the general loops.
 
     Bounds: the wrapper takes this path only when 2 * OH <= H and 2 * OW <= W, so the
     reads x[p, 2j + 1, 2k + 1] with j < OH and k < OW stay inside the plane; ``out`` is
@@ -145,22 +145,32 @@ def _max_pool_2x2_kernel(x, out, indices, keep_indices):
         plane = x[p]
         for j in range(OH):
             top, bottom = plane[2 * j], plane[2 * j + 1]
+            first = 2 * j * W  # the flat index of the row pair's first value
+            saw_nan = False
             for k in range(OW):
                 # Taps in torch's scan order; strict '>' keeps the first of equal maxima.
-                best, best_at = top[2 * k], 2 * j * W + 2 * k
-                saw_nan = best != best
-                for v, at in ((top[2 * k + 1], 2 * j * W + 2 * k + 1),
-                              (bottom[2 * k], (2 * j + 1) * W + 2 * k),
-                              (bottom[2 * k + 1], (2 * j + 1) * W + 2 * k + 1)):
-                    greater = v > best
-                    best = v if greater else best
-                    best_at = at if greater else best_at
-                    saw_nan |= v != v
-                if saw_nan:
-                    best, best_at = _max_window_with_nan(plane, 2 * j, 2, 1, 2 * k, 2, 1)
+                a, b, c, d = top[2 * k], top[2 * k + 1], bottom[2 * k], bottom[2 * k + 1]
+                best, best_at = a, first + 2 * k
+                if b > best:
+                    best, best_at = b, first + 2 * k + 1
+                if c > best:
+                    best, best_at = c, first + W + 2 * k
+                if d > best:
+                    best, best_at = d, first + W + 2 * k + 1
                 out[p, j, k] = best
                 if keep_indices:
                     indices[p, j, k] = best_at
+                saw_nan |= (a != a) | (b != b) | (c != c) | (d != d)
+            # Torch lets a NaN win. Testing each window for one in the loop above made it
+            # 1.5x slower, so a row pair that holds one has its NaN windows redone.
+            if saw_nan:
+                for k in range(OW):
+                    a, b, c, d = top[2 * k], top[2 * k + 1], bottom[2 * k], bottom[2 * k + 1]
+                    if (a != a) | (b != b) | (c != c) | (d != d):
+                        best, best_at = _max_window_with_nan(plane, 2 * j, 2, 1, 2 * k, 2, 1)
+                        out[p, j, k] = best
+                        if keep_indices:
+                            indices[p, j, k] = best_at
     return out, indices
 
 
