@@ -4,9 +4,11 @@ A first layer reads one or three channels, so each output value is a dot product
 C/G*K values (25 for LeNet's 5x5 filters over one channel, 9 for a 3x3). im2col would
 write K copies of the input as columns for a GEMM whose inner dimension, C/G*K, is too
 short for the BLAS to run near its peak: the product is bound by the columns' memory
-traffic, not by its multiply-adds. Here every output row is summed straight from the
-input rows its taps read, in a small row buffer, and written once in (N, O, H, W) order;
-the weight gradient sums each tap's products over a slice of images the same way. Both
+traffic, not by its multiply-adds. Here, for a stride of 1, each image is laid out as
+zero-padded planes, flat; on them one kernel tap reads one contiguous run for all the
+output positions at once (`_forward_kernel` explains the layout), so the output is a sum
+of K shifted runs times the tap weights, written once in (N, O, H, W) order, and a
+tap's weight gradient is one long dot product of the output gradient with its run. Both
 read x and the output gradient where they lie: no columns and no transposing copies.
 The GEMM still wins a forward pass with many filters (see `forward_pays`).
 
