@@ -134,7 +134,8 @@ def _dot_taps(g, src, offsets, out):
 @njit(cache=True, nogil=True)
 def _tap_offsets(group_ch, kh, kw, hp, wp, dilation):
     """Where each tap (c, i, j) of a filter starts reading the flat padded planes (C, Hp*Wp)
-    of its group: c*Hp*Wp + i*dh*Wp + j*dw, in the weight's (c, i, j) order."""
+    of its group: c*Hp*Wp + i*dh*Wp + j*dw, in the weight's (c, i, j) order.
+    Bounds: (c*kh + i)*kw + j < C/G*kh*kw, the table's length."""
     offsets = np.empty(group_ch * kh * kw, np.int64)
     for c in range(group_ch):
         for i in range(kh):
