@@ -2,8 +2,8 @@
 from __future__ import annotations
 
 import threading
+import time
 from collections import Counter
-from concurrent.futures import Future
 
 import pytest
 
@@ -24,16 +24,10 @@ def test_every_slice_runs_once(n, step, threads):
     assert sharers <= set(range(threads))
 
 
-class _PoolThatNeverRuns:
-    """A pool whose threads the scheduler never gets to: what it is given stays pending."""
-
-    def submit(self, fn, *args):
-        return Future()
-
-
-def test_the_calling_thread_does_the_slices_of_a_thread_that_never_started(monkeypatch):
-    # The calling thread takes every slice, then cancels the pending share instead of waiting for it.
-    monkeypatch.setattr(shared_work, "_pool", _PoolThatNeverRuns())
+def test_the_calling_thread_does_the_slices_of_a_pool_thread_that_never_runs(monkeypatch):
+    # A pool thread the scheduler never gets to takes no slice, and the caller does not wait for it.
+    monkeypatch.setattr(shared_work, "_pool", None)
+    monkeypatch.setattr(shared_work._Pool, "seat", lambda self, seats: None)
     by_share = Counter()
 
     def work(share, starts):
@@ -42,6 +36,35 @@ def test_the_calling_thread_does_the_slices_of_a_thread_that_never_started(monke
 
     shared_work.run(work, 100, 1, 2)
     assert by_share == {0: 100}
+
+
+def test_a_pool_thread_that_went_to_sleep_wakes_for_the_next_job():
+    shared_work.run(lambda share, starts: list(starts), 4, 1, 2)
+    time.sleep(3 * shared_work._AWAKE_SECONDS)  # past its polling: it waits on the condition now
+    second_share_started = threading.Event()
+
+    def work(share, starts):
+        if share == 1:
+            second_share_started.set()
+        else:
+            second_share_started.wait(5)  # leave the slices until the pool thread has joined
+        for _ in starts:
+            pass
+
+    shared_work.run(work, 4, 1, 2)
+    assert second_share_started.is_set()
+
+
+def test_the_caller_waits_for_the_last_slice_of_a_pool_thread():
+    finished = []
+
+    def work(share, starts):
+        for start in starts:
+            time.sleep(0.01 if share else 0.0)
+            finished.append(start)
+
+    shared_work.run(work, 6, 1, 2)
+    assert sorted(finished) == list(range(6))  # every slice done by the time run returns
 
 
 def test_an_error_in_a_slice_reaches_the_caller():
