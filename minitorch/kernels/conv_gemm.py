@@ -180,7 +180,7 @@ def _slicing(n: int, c_k: int, length: int, itemsize: int) -> tuple[int, int]:
     per_image = max(1, c_k * length * itemsize)
     if n * per_image < _SLICE_COLUMN_BYTES:  # one slice (asking numba for its thread count costs us)
         return max(n, 1), 1
-    step = min(_SLICE_COLUMN_BYTES // per_image, n)
+    step = min(max(1, _SLICE_COLUMN_BYTES // per_image), n)  # an image at least, however large
     threads = shared_work.threads_for(n)
     step = min(step, -(-n // threads))  # work enough for every thread: give each a slice at least
     return step, min(threads, -(-n // step))

@@ -140,3 +140,22 @@ def test_weight_grad_is_the_same_bits_whichever_thread_takes_which_slice(monkeyp
         np.testing.assert_array_equal(conv_gemm.conv_weight_grad(x, gy_by_channel, (8, 3, 3, 3), geometry), first)
     expected = torch.nn.grad.conv2d_weight(torch.from_numpy(x), (8, 3, 3, 3), torch.from_numpy(gy.astype(np.float32)))
     np.testing.assert_allclose(first, expected.numpy(), rtol=1e-4, atol=1e-4)
+
+
+def test_an_image_larger_than_a_slice_is_a_slice_of_its_own(monkeypatch):
+    # Columns of one image beyond the slice size (a large photo): one image per slice, not zero.
+    per_image = 3 * 9 * 36 * 4                        # C*K*L*itemsize: 3 channels, 3x3, 6x6 outputs
+    monkeypatch.setattr(conv_gemm, "_SLICE_COLUMN_BYTES", per_image // 2)
+    assert conv_gemm._slicing(5, 3 * 9, 36, 4)[0] == 1
+    rng = np.random.default_rng(4)
+    x, w = rng.standard_normal((5, 3, 8, 8)).astype(np.float32), rng.standard_normal((4, 3, 3, 3)).astype(np.float32)
+    tx, tw = torch.from_numpy(x).requires_grad_(), torch.from_numpy(w).requires_grad_()
+    ty = torch.nn.functional.conv2d(tx, tw)
+    ty.sum().backward()
+    geometry = Geometry((3, 3), (1, 1), (0, 0), (1, 1), 1)
+    y, cols = conv_gemm.conv_forward(x, w, None, geometry, keep_columns=True)
+    np.testing.assert_allclose(y, ty.detach().numpy(), rtol=1e-4, atol=1e-4)
+    ones = channel_major(np.ones(y.shape, np.float32))
+    np.testing.assert_allclose(conv_input_grad(ones, w, x.shape, geometry), tx.grad.numpy(), rtol=1e-4, atol=1e-4)
+    np.testing.assert_allclose(conv_gemm.conv_weight_grad(x, ones, w.shape, geometry, cols), tw.grad.numpy(),
+                               rtol=1e-4, atol=1e-4)
