@@ -209,6 +209,38 @@ def test_float16_batch_and_instance_norm_gradients_are_computed_in_float32_like_
     assert np.abs(ours - exact).max() <= max(np.abs(theirs - exact).max(), 2e-3)
 
 
+@pytest.mark.parametrize("call", [lambda L, x: F(L).batch_norm(x, None, None, training=True),
+                                  lambda L, x: F(L).instance_norm(x)])
+def test_float16_training_norm_gradients_use_the_statistics_rounded_to_half_like_torchs(call):
+    # torch saves a half input's mean and invstd as half and differentiates from those: on a channel of
+    # nearly equal values (variance 0.003 here) that moves the gradient by 0.15, far past half's rounding
+    # of the result, and minitorch (unrounded statistics) differed from torch by that much
+    rng = np.random.default_rng(233)
+    x, weights = (rng.standard_normal((1, 4, 2, 2)).astype(np.float16) for _ in range(2))
+    grads = []
+    for L in (minitorch, torch):
+        t = L.tensor(x, requires_grad=True)
+        (call(L, t) * L.tensor(weights)).sum().backward()
+        grads.append(t.grad.numpy().astype(np.float64) if L is minitorch else t.grad.double().numpy())
+    np.testing.assert_allclose(grads[0], grads[1], rtol=2e-3, atol=1e-3)  # half's rounding of the result
+
+
+def test_float32_group_norm_gradient_over_two_values_is_as_accurate_as_torchs():
+    # the input gradient's terms nearly cancel over 2 values; in float32 minitorch was 8x torch's error
+    # (2.1e-5 against 2.7e-6 from the exact gradient of about 16 here): it now differentiates in float64
+    rng = np.random.default_rng(55)
+    x, weights = (rng.standard_normal((2, 2)) * 1e-2).astype(np.float32), rng.standard_normal((2, 2))
+    grads = []
+    for L, dtype in ((minitorch, np.float32), (torch, np.float32), (torch, np.float64)):
+        t = L.tensor(x.astype(dtype), requires_grad=True)
+        (F(L).group_norm(t, 1) * L.tensor(weights.astype(dtype))).sum().backward()
+        assert t.grad.dtype == t.dtype
+        grads.append(np.asarray(t.grad.numpy(), np.float64))
+    ours, theirs, exact = grads
+    scale = np.abs(exact).max()
+    assert np.abs(ours - exact).max() <= min(np.abs(theirs - exact).max(), 1e-6 * scale)
+
+
 # ----- batches of 0 and groups of one value ------------------------------------------------
 
 @pytest.mark.parametrize("call", [
