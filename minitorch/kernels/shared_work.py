@@ -40,24 +40,24 @@ from typing import Callable, Iterator
 
 import numba
 import numpy as np
-from numba import njit
+from numba import njit, types
 
 __all__ = ["run", "threads_for"]
 
 _AWAKE_SECONDS = 0.002  # how long a pool thread polls for new work before it sleeps
 
 
-def _sched_yield() -> Callable[[], int] | None:
-    """libc's sched_yield as a ctypes function (None where there is none)."""
+def _has_sched_yield() -> bool:
+    """Whether the C library this process runs on has sched_yield (POSIX systems)."""
     try:
-        function = ctypes.CDLL(ctypes.util.find_library("c")).sched_yield
-    except (OSError, AttributeError, TypeError):
-        return None
-    function.restype, function.argtypes = ctypes.c_int, []
-    return function
+        return hasattr(ctypes.CDLL(ctypes.util.find_library("c")), "sched_yield")
+    except (OSError, TypeError):
+        return False
 
 
-_yield_core = _sched_yield()
+# Called by name from compiled code (so `_poll_yielding` is cached on disk like the kernels:
+# compiling it in every process would cost 0.2 s and 70 MB).
+_sched_yield = types.ExternalFunction("sched_yield", types.int32())
 
 
 def _look(flags: np.ndarray, index: int, old: int, polls: int) -> bool:
@@ -65,7 +65,7 @@ def _look(flags: np.ndarray, index: int, old: int, polls: int) -> bool:
     return flags[index] != old
 
 
-@njit(nogil=True)
+@njit(nogil=True, cache=True)
 def _poll_yielding(flags, index, old, polls):
     """Whether flags[index] changed from `old` within `polls` polls, yielding the core between
     polls. (The call to sched_yield also makes the compiler read flags[index] again at every
@@ -74,11 +74,11 @@ def _poll_yielding(flags, index, old, polls):
     for _ in range(polls):
         if flags[index] != old:
             return True
-        _yield_core()
+        _sched_yield()
     return flags[index] != old
 
 
-_poll = _poll_yielding if _yield_core is not None else _look
+_poll = _poll_yielding if _has_sched_yield() else _look
 
 
 class _Job:
@@ -101,7 +101,7 @@ class _Pool:
         self.posted = np.zeros(1, np.int64)  # the number of the job on offer, polled by the pool threads
         self.finished = np.zeros(max(1, numba.config.NUMBA_NUM_THREADS - 1), np.int64)
         self.wake = threading.Condition()
-        self.polls = _polls_in(_AWAKE_SECONDS) if _yield_core is not None else 0
+        self.polls = _polls_in(_AWAKE_SECONDS) if _poll is _poll_yielding else 0
 
     def seat(self, seats: int) -> None:
         """Start pool threads until there are `seats` of them."""
@@ -196,5 +196,8 @@ def run(work: Callable[[int, Iterator[int]], None], n: int, step: int, threads: 
             pass
         job.closed = True
         _pool.wait_for(job)  # the others write into the caller's arrays
+        # The pool keeps the last job until the next: without its work, which holds the caller's
+        # arrays (reused buffers among them, see buffers.empty, which would look in use).
+        job.work = job.starts = None
     if job.errors:
         raise job.errors[0]

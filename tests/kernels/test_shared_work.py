@@ -1,10 +1,13 @@
 """kernels.shared_work: slices of one piece of work taken in turn by minitorch's threads."""
 from __future__ import annotations
 
+import functools
+import sys
 import threading
 import time
 from collections import Counter
 
+import numpy as np
 import pytest
 
 from minitorch.kernels import shared_work
@@ -83,3 +86,17 @@ def test_off_the_main_thread_the_work_is_not_split():
     thread.start()
     thread.join()
     assert got == [1]
+
+
+def _sum_slices(array, share, starts):
+    for _ in starts:
+        array.sum()
+
+
+def test_the_pool_keeps_no_reference_to_the_work_or_its_arrays():
+    # buffers.empty hands an array out again once nothing else refers to it: the pool's last job
+    # must not hold the caller's arrays through its work function
+    array = np.zeros(1000)
+    before = sys.getrefcount(array)
+    shared_work.run(functools.partial(_sum_slices, array), 8, 1, 2)
+    assert sys.getrefcount(array) == before
