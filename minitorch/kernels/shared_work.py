@@ -78,7 +78,8 @@ def _poll_yielding(flags, index, old, polls):
     return flags[index] != old
 
 
-_poll = _poll_yielding if _has_sched_yield() else _look
+# (Without the JIT, compiled code is Python, which cannot call sched_yield by name.)
+_poll = _poll_yielding if _has_sched_yield() and not numba.config.DISABLE_JIT else _look
 
 
 class _Job:
