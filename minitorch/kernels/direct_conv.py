@@ -145,6 +145,18 @@ def _tap_offsets(group_ch, kh, kw, hp, wp, dilation):
 
 
 @njit(cache=True, nogil=True)
+def _flat_planes(x, out_ch, group_ch, kh, kw, oh, ow, padding, dilation):
+    """The layout both kernels work on, for x (N, C, H, W) and an (OH, OW) output: the padded
+    width Wp, the padded plane's size Hp*Wp, the `span` of output positions laid on it, the
+    filters per group, the taps' offsets (`_tap_offsets`) and the zeroed planes (C, Hp*Wp)."""
+    channels, height, width = x.shape[1:]
+    hp, wp = height + 2 * padding[0], width + 2 * padding[1]
+    offsets = _tap_offsets(group_ch, kh, kw, hp, wp, dilation)
+    return (wp, hp * wp, (oh - 1) * wp + ow, out_ch // (channels // group_ch), offsets,
+            np.zeros((channels, hp * wp), x.dtype))
+
+
+@njit(cache=True, nogil=True)
 def _forward_kernel(x, w, b, y, first, last, padding, dilation):
     """y[n] = conv(x[n], w) + b, stride 1, for the images first <= n < last.
 
@@ -158,14 +170,9 @@ def _forward_kernel(x, w, b, y, first, last, padding, dilation):
     (KW-1)*dw = (C/G-1)*Hp*Wp + (Hp-1)*Wp + Wp-1 (as OH = Hp - (KH-1)*dh, OW = Wp -
     (KW-1)*dw), the last value of the group's planes; the group's first plane c0 =
     (o // (O/G)) * C/G keeps them inside the C planes."""
-    channels, height, width = x.shape[1:]
     out_ch, group_ch, kh, kw = w.shape
     oh, ow = y.shape[2:]
-    hp, wp = height + 2 * padding[0], width + 2 * padding[1]
-    span = (oh - 1) * wp + ow
-    per_group = out_ch // (channels // group_ch)
-    offsets = _tap_offsets(group_ch, kh, kw, hp, wp, dilation)
-    xp = np.zeros((channels, hp * wp), x.dtype)
+    wp, plane, span, per_group, offsets, xp = _flat_planes(x, out_ch, group_ch, kh, kw, oh, ow, padding, dilation)
     flat = xp.reshape(-1)
     weights = w.reshape(out_ch, -1)
     acc = np.empty(span, y.dtype)
@@ -173,7 +180,7 @@ def _forward_kernel(x, w, b, y, first, last, padding, dilation):
         _pad_image(x, n, padding, xp)
         for o in range(out_ch):
             acc[:] = b[o] if b.shape[0] > 0 else 0.0
-            group_planes = flat[(o // per_group) * group_ch * hp * wp:]
+            group_planes = flat[(o // per_group) * group_ch * plane:]
             _add_taps(acc, group_planes, weights[o], offsets)
             for r in range(oh):
                 y[n, o, r] = acc[r * wp:r * wp + ow]
@@ -189,14 +196,9 @@ def _weight_grad_kernel(x, gy, gw, first, last, padding, dilation):
     inputs its tap read (`_forward_kernel`), so gy is laid on the same flat rows, zeros
     between them, and each tap is one long dot product.
     Bounds: as in `_forward_kernel`."""
-    channels, height, width = x.shape[1:]
     out_ch, group_ch, kh, kw = gw.shape
     oh, ow = gy.shape[2:]
-    hp, wp = height + 2 * padding[0], width + 2 * padding[1]
-    span = (oh - 1) * wp + ow
-    per_group = out_ch // (channels // group_ch)
-    offsets = _tap_offsets(group_ch, kh, kw, hp, wp, dilation)
-    xp = np.zeros((channels, hp * wp), x.dtype)
+    wp, plane, span, per_group, offsets, xp = _flat_planes(x, out_ch, group_ch, kh, kw, oh, ow, padding, dilation)
     flat = xp.reshape(-1)
     g = np.zeros(span, gy.dtype)
     sums = gw.reshape(out_ch, -1)
@@ -206,7 +208,7 @@ def _weight_grad_kernel(x, gy, gw, first, last, padding, dilation):
         for o in range(out_ch):
             for r in range(oh):
                 g[r * wp:r * wp + ow] = gy[n, o, r]
-            _dot_taps(g, flat[(o // per_group) * group_ch * hp * wp:], offsets, sums[o])
+            _dot_taps(g, flat[(o // per_group) * group_ch * plane:], offsets, sums[o])
     return gw
 
 
