@@ -23,7 +23,9 @@ goes first, so an awake pool thread takes no time from anyone that wants it). A 
 loop hands out work every millisecond or so, so its pool threads stay awake while it runs
 and sleep once it stops.
 
-`share` tells each thread which of the caller's per-thread buffers is its own. Callers
+`share` tells each thread which of the caller's per-thread buffers is its own, and `work`
+touches the caller's arrays only for slices it took from `starts` (a pool thread may start it
+after the caller is done, with no slice left). Callers
 run it inside `blas.one_thread()` (each thread its own products, none waking the BLAS's
 threads), and the work must call no parallel numba kernel on a pool thread: numba's
 workqueue layer runs one parallel loop at a time. Only the main thread splits work (the
@@ -123,12 +125,13 @@ class _Pool:
                         self.wake.wait()
             job = self.job
             seen = job.number
-            # Under the GIL, `closed` is checked before joining and the caller reads `joined` after
-            # closing: a thread that joins later finds no slice left, so nobody needs to wait for it.
-            if seat < job.seats and not job.closed:
+            work, starts = job.work, job.starts  # the caller drops them once the job is done
+            # The caller reads `joined` after closing, and closes after taking every slice: a thread
+            # that joins later finds no slice left in `starts`, so nobody needs to wait for it.
+            if seat < job.seats and not job.closed and work is not None:
                 job.joined.append(seat)
                 try:
-                    job.work(seat + 1, job.starts)
+                    work(seat + 1, starts)
                 except BaseException as error:  # handed to the caller, who raises it
                     job.errors.append(error)
             self.finished[seat] = job.number
