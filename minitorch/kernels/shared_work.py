@@ -134,6 +134,7 @@ class _Pool:
                     work(seat + 1, starts)
                 except BaseException as error:  # handed to the caller, who raises it
                     job.errors.append(error)
+            del work, starts  # they hold the caller's arrays: not until the next job
             self.finished[seat] = job.number
 
     def post(self, job: _Job) -> None:
