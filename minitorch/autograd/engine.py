@@ -307,10 +307,10 @@ def _call_tensor_hooks(node: Node, grads: list, create_graph: bool) -> list:
 def _call_node(node: BackwardNode, grads: list) -> tuple:
     """Run one node's backward and make each gradient match its input's shape and dtype."""
     if node.materialize_grads:
-        for i, g in enumerate(grads):
-            if g is None and node._output_meta[i] is not None:
-                shape, dt = node._output_meta[i]
-                grads[i] = _wrap(np.zeros(shape, dtype=dt))
+        for g in grads:
+            if g is None:  # an output that got no gradient: zeros, unless the node opted out
+                _materialize(node, grads)
+                break
     try:
         grad_inputs = node.apply(*grads)
     except Exception:
@@ -324,21 +324,29 @@ def _call_node(node: BackwardNode, grads: list) -> tuple:
     check_nan = anomaly_mode._enabled and anomaly_mode._check_nan
     fixed = []
     for g, meta, edge in zip(grad_inputs, node._input_meta, edges):
-        if g is not None and edge[0] is not None:  # a non-tensor argument has no edge either
-            shape, dt = meta
-            if not isinstance(g, Tensor):
-                g = _wrap(np.asarray(g, dtype=dt))
-            array = g._array
-            if array.shape != shape:
-                g = sum_to_shape(g, shape, node, len(fixed))
-            if array.dtype is not dt and array.dtype != dt:  # `is` first: the dtypes are usually one object
-                g = g.to(_dtype_of(dt))
-            if check_nan and np.isnan(g._array).any():
-                _raise_anomaly(node, len(fixed))
-            fixed.append(g)
-        else:
+        if g is None or edge[0] is None:  # a non-tensor argument has no edge either
             fixed.append(None)
+            continue
+        shape, dt = meta
+        if not isinstance(g, Tensor):
+            g = _wrap(np.asarray(g, dtype=dt))
+        array = g._array
+        if array.shape != shape:
+            g = sum_to_shape(g, shape, node, len(fixed))
+        if array.dtype is not dt and array.dtype != dt:  # `is` first: the dtypes are usually one object
+            g = g.to(_dtype_of(dt))
+        if check_nan and np.isnan(g._array).any():
+            _raise_anomaly(node, len(fixed))
+        fixed.append(g)
     return tuple(fixed)
+
+
+def _materialize(node: BackwardNode, grads: list) -> None:
+    """Fill the missing gradients of a node's outputs with zeros of the output's shape and dtype."""
+    for i, g in enumerate(grads):
+        if g is None and node._output_meta[i] is not None:
+            shape, dt = node._output_meta[i]
+            grads[i] = _wrap(np.zeros(shape, dtype=dt))
 
 
 def _dtype_of(np_dtype: np.dtype):

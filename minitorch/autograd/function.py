@@ -176,19 +176,26 @@ def _connect(node_class: type, args: tuple) -> BackwardNode:
 def _record(ctx: BackwardNode, args: tuple, arrays: list, raw: tuple, outputs: tuple) -> None:
     """Make `ctx` the grad_fn of the differentiable outputs and keep what forward saved."""
     non_diff = ctx._non_differentiable
-    output_meta = []
-    for i, out in enumerate(outputs):
-        if out is None:
-            output_meta.append(None)
-            continue
-        array = out._array
-        output_meta.append((array.shape, array.dtype))
-        if array.dtype.kind != "f" or non_diff and any(raw[i] is n for n in non_diff):
-            continue
-        out._requires_grad = True
-        out.grad_fn = ctx
-        out._output_nr = i
-    ctx._output_meta = tuple(output_meta)
+    if len(outputs) == 1:  # most ops: no list to build, and the output number stays 0
+        array = outputs[0]._array
+        ctx._output_meta = ((array.shape, array.dtype),)
+        if array.dtype.kind == "f" and not (non_diff and any(raw[0] is n for n in non_diff)):
+            outputs[0]._requires_grad = True
+            outputs[0].grad_fn = ctx
+    else:
+        output_meta = []
+        for i, out in enumerate(outputs):
+            if out is None:
+                output_meta.append(None)
+                continue
+            array = out._array
+            output_meta.append((array.shape, array.dtype))
+            if array.dtype.kind != "f" or non_diff and any(raw[i] is n for n in non_diff):
+                continue
+            out._requires_grad = True
+            out.grad_fn = ctx
+            out._output_nr = i
+        ctx._output_meta = tuple(output_meta)
     if ctx._to_save:
         _save(ctx, args, arrays, raw, outputs)
     if anomaly_mode._enabled:
@@ -200,17 +207,20 @@ def _save(ctx: BackwardNode, args: tuple, arrays: list, raw: tuple, outputs: tup
     (torch's `_saved_<role>` names: see _saved_as)."""
     saved, versions, roles = [], [], []
     for value in ctx._to_save:
-        t = role = None  # None: an input whose gradient is not needed, nothing kept
-        if value is not None:
-            # Usually forward saves one of its input arrays: that input, under its role
-            # (the general search, which also finds outputs and repeated inputs, is _saved_as).
-            for i, array in enumerate(arrays):
-                if value is array and i < len(_INPUT_ROLES) and _INPUT_ROLES[i] not in roles \
-                        and isinstance(args[i], Tensor):
-                    t, role = args[i], _INPUT_ROLES[i]
-                    break
-            else:
-                t, role = _saved_as(value, args, arrays, raw, outputs, roles)
+        if value is None:  # an input whose gradient is not needed: nothing kept
+            saved.append(None)
+            roles.append(None)
+            versions.append(0)
+            continue
+        # Usually forward saves the array of its first or second input: that input, under
+        # its role (the general search, which also finds later inputs, repeated inputs and
+        # outputs, is _saved_as).
+        if value is arrays[0] and isinstance(args[0], Tensor) and "self" not in roles:
+            t, role = args[0], "self"
+        elif len(arrays) > 1 and value is arrays[1] and isinstance(args[1], Tensor) and "other" not in roles:
+            t, role = args[1], "other"
+        else:
+            t, role = _saved_as(value, args, arrays, raw, outputs, roles)
         saved.append(t)
         roles.append(role)
         versions.append(0 if role is None else t._version_box[0])
