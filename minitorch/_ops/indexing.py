@@ -128,7 +128,7 @@ def _parse_key(input: Tensor, key: Any) -> tuple[tuple, bool, tuple | None]:
     for k in key:
         if k is None or k is Ellipsis or isinstance(k, slice):
             if isinstance(k, slice) and k.step is not None and int(k.step) <= 0:
-                raise ValueError("step must be greater than zero")
+                raise ValueError("slice step cannot be zero" if int(k.step) == 0 else "step must be greater than zero")
             items.append(k)
         elif isinstance(k, (bool, np.bool_)):
             items.append(np.asarray(k))
@@ -218,11 +218,40 @@ def _basic_view_op(key: tuple) -> type:
     for k in reversed(key):
         if k is None:
             return SliceUnsqueeze
-        if isinstance(k, (int, np.integer)):
+        kind = type(k)
+        if kind is int:  # _parse_key and _basic_key leave ints as Python ints
             return Select
-        if isinstance(k, slice) and k != slice(None):
+        if kind is slice and k != _WHOLE:
             return Slice
     return Slice
+
+
+_WHOLE = slice(None)
+
+
+def _basic_key(key: Any, ndim: int) -> tuple | None:
+    """The numpy key of a plain basic key (ints, slices with a positive or no step, None, at
+    most one Ellipsis) that fits `ndim` dims, ending in an Ellipsis; None for any other key,
+    which _parse_key reads (and refuses with torch's errors)."""
+    items = key if type(key) is tuple else (key,)
+    used = 0
+    ellipsis = False
+    for k in items:
+        kind = type(k)
+        if kind is int:
+            used += 1
+        elif kind is slice:
+            if k.step is not None and not (type(k.step) is int and k.step > 0):
+                return None
+            used += 1
+        elif k is Ellipsis and not ellipsis:
+            ellipsis = True
+        elif k is not None:
+            return None
+    if used > ndim:
+        return None
+    # An Ellipsis at the end makes indexing every dim give a 0-d view, not a numpy scalar.
+    return items if ellipsis else items + (Ellipsis,)
 
 
 def __getitem__(self: Tensor, key: Any) -> Tensor:
@@ -230,6 +259,9 @@ def __getitem__(self: Tensor, key: Any) -> Tensor:
     try:
         if type(key) is int:  # the common case first: a view without the parsing
             return Select.apply(self, (key, Ellipsis))
+        np_key = _basic_key(key, self._array.ndim)
+        if np_key is not None:  # ints, slices, None, Ellipsis: a view without the general parsing
+            return _basic_view_op(np_key).apply(self, np_key)
         np_key, advanced, move = _parse_key(self, key)
         if advanced:
             return _move_block(read_at(self, np_key), move)

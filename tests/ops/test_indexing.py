@@ -275,6 +275,33 @@ def test_basic_key_node_names_like_torch(key):
     assert names[0] == names[1]
 
 
+# keys of ints, slices, None and Ellipsis take __getitem__'s short path (_basic_key); others that look alike
+# (numpy ints, a bool, a second Ellipsis, a zero or negative step, too many indices) the general one
+BASIC_LOOKALIKES = [(1, slice(None, None, 3)), (slice(1, None, 2), None, -1), (np.int64(1), slice(1, 3)),
+                    (slice(np.int64(1), 3),), (None, None, Ellipsis, 0), (0, True), (Ellipsis, 0, Ellipsis),
+                    (slice(None, None, 0),), (slice(None, None, -1),), (0, 0, 0, 0), (0, Ellipsis, 0, 0, 0),
+                    (4,), (0, -6), (slice(None, None, np.int64(2)),)]
+
+
+@pytest.mark.parametrize("key", BASIC_LOOKALIKES, ids=str)
+def test_basic_keys_and_lookalikes_match_torch(key):
+    """Values, the view, the node's name and the gradient (or the error, type and message) as torch."""
+    x = np.arange(60.0).reshape(4, 5, 3)
+    try:
+        torch.tensor(x)[key]
+    except (IndexError, ValueError):
+        same_error(lambda L, a: a[key], x)
+        return
+    same_outcome(lambda L, a: a[key], x)
+    results = []
+    for L in (minitorch, torch):
+        t = L.tensor(x, requires_grad=True)
+        y = t[key]
+        y.sum().backward()
+        results.append((y.grad_fn.name(), y._base is t, t.grad.numpy().tolist()))
+    assert results[0] == results[1]
+
+
 # ----- index ranges: negative positions are errors except in a[idx], index_fill, take and put ---------------
 RANGE_INDICES = [[0], [2], [-1], [-3], [3], [-4], [1, 5, -9], [1, -9, 5], [], 0, -1, 3]
 RANGE_OPS = {
