@@ -41,20 +41,51 @@ __all__ = ["nll_loss", "cross_entropy", "binary_cross_entropy", "binary_cross_en
 def _class_weights(logp: np.ndarray, target: np.ndarray, weight: np.ndarray | None,
                    ignore_index: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Per-element (target clipped to a valid index, validity mask, weight of the target class)."""
-    valid = target != ignore_index
     n_classes = logp.shape[1]
-    bad = valid & ((target < 0) | (target >= n_classes))
-    if bad.any():
-        raise IndexError(f"Target {target[bad].flat[0]} is out of bounds.")
-    safe = np.where(valid, target, 0)
+    # Viewed as unsigned, a negative index is huge: one comparison finds the targets outside
+    # [0, C), bad ones and the default ignore_index (-100) alike.
+    outside = target.view(np.uint64) >= n_classes
+    if outside.any() or 0 <= ignore_index < n_classes:  # some targets may be ignored, or bad
+        valid = target != ignore_index
+        bad = valid & outside
+        if bad.any():
+            raise IndexError(f"Target {target[bad].flat[0]} is out of bounds.")
+        safe = np.where(valid, target, 0)
+    else:  # every target is a class index
+        valid, safe = np.ones(target.shape, np.bool_), target
     w_t = valid.astype(logp.dtype) if weight is None else weight[safe] * valid
     return safe, valid, w_t
 
 
+def _pick(a: np.ndarray, index: np.ndarray) -> np.ndarray:
+    """a[n, index[n, ...], ...]: the entry of dim 1 that `index` (N, ...) names, for each position."""
+    if a.ndim == 2:  # numpy's fancy indexing is much cheaper than take_along_axis on small arrays
+        return a[np.arange(a.shape[0]), index]
+    return np.take_along_axis(a, index[:, None], axis=1)[:, 0]
+
+
+def _subtract_at_picks(a: np.ndarray, index: np.ndarray, values: np.ndarray) -> None:
+    """a[n, index[n, ...], ...] -= values[n, ...] in place (each position names one entry)."""
+    if a.ndim == 2:
+        a[np.arange(a.shape[0]), index] -= values
+    else:
+        np.put_along_axis(a, index[:, None], _pick(a, index)[:, None] - values[:, None], axis=1)
+
+
+def _max_over_classes(x: np.ndarray) -> np.ndarray:
+    """x's maximum over dim 1, kept as a dim of size 1 (nan where a row holds nan)."""
+    if x.ndim == 2 and x.shape[1]:
+        # numpy reduces short rows slowly (4 us for 64 rows of 10); argmax, which stops at the
+        # first nan as max would return it, does not
+        return _pick(x, x.argmax(axis=1))[:, None]
+    return x.max(axis=1, keepdims=True)
+
+
 def _grad_scale(grad, reduction: str, denominator):
-    """The upstream gradient as a factor per (N, 1, d...) element of the input."""
+    """The upstream gradient as a factor per (N, 1, d...) element of the input: a Tensor, or
+    (when backward records no graph) its array, which skips the ops' dispatch."""
     if reduction == "none":
-        return grad.unsqueeze(1)
+        return grad[:, None]
     if reduction == "mean":
         # with every target ignored the loss is nan but no element contributes: gradient 0
         return grad / denominator if denominator else grad * 0
@@ -68,17 +99,17 @@ class CrossEntropy(Function):
 
     @staticmethod
     def forward(ctx, x, target, weight, ignore_index, label_smoothing, reduction):
-        shifted = x - x.max(axis=1, keepdims=True)
+        shifted = x - _max_over_classes(x)
         exps = np.exp(shifted)
         sums = exps.sum(axis=1, keepdims=True)
-        logp = shifted - np.log(sums)
-        safe, valid, w_t = _class_weights(logp, target, weight, ignore_index)
-        picked = np.take_along_axis(logp, safe[:, None], axis=1)[:, 0]
+        log_sums = np.log(sums)
+        safe, valid, w_t = _class_weights(x, target, weight, ignore_index)
+        picked = _pick(shifted, safe) - log_sums[:, 0]  # log-probability of each target class
         loss = (-(1 - label_smoothing)) * w_t * picked
         n_classes = x.shape[1]
         if label_smoothing:
             wc = 1 if weight is None else weight.reshape((1, -1) + (1,) * (x.ndim - 2))
-            loss = loss - (label_smoothing / n_classes) * (logp * wc).sum(axis=1) * valid
+            loss = loss - (label_smoothing / n_classes) * ((shifted - log_sums) * wc).sum(axis=1) * valid
         ctx.save_for_backward(x)
         ctx.probs = exps / sums
         ctx.info = safe, valid, w_t, weight, label_smoothing, reduction
@@ -90,24 +121,29 @@ class CrossEntropy(Function):
         safe, valid, w_t, weight, eps, reduction = ctx.info
         probs = ctx.probs
         n_classes = probs.shape[1]
-        # d loss / d logits = A * softmax - B, with A per row and B the (smoothed, weighted) target
+        # d loss / d logits = A * softmax - B, with A per position and B the (smoothed, weighted)
+        # target: eps / C * weight of each class where valid, plus (1 - eps) * w_t at the target class
         hit = (1 - eps) * w_t
         if eps:
             total_w = n_classes if weight is None else weight.sum()
             wc = 1 if weight is None else weight.reshape((1, -1) + (1,) * (probs.ndim - 2))
             a = (hit + (eps / n_classes) * total_w * valid)[:, None]
-            b = ((eps / n_classes) * valid[:, None] * wc).astype(probs.dtype)
-            b = np.broadcast_to(b, probs.shape).copy()
+            spread = ((eps / n_classes) * valid[:, None] * wc).astype(probs.dtype)
         else:
             a = hit[:, None]
-            b = np.zeros_like(probs)
-        np.put_along_axis(b, safe[:, None], np.take_along_axis(b, safe[:, None], axis=1) + hit[:, None], axis=1)
-        scale = _grad_scale(grad, reduction, ctx.denominator)
+            spread = None
         if grad_mode._state.enabled:
             x, = ctx.saved_tensors
+            target_term = np.zeros_like(probs) if spread is None else np.broadcast_to(spread, probs.shape).copy()
+            _subtract_at_picks(target_term, safe, -hit.astype(probs.dtype))
             p = Softmax.apply(x, 1)
-            return scale * (p * _wrap(a.astype(probs.dtype)) - _wrap(b)), None, None, None, None, None
-        out = scale._array * (probs * a.astype(probs.dtype) - b)
+            scale = _grad_scale(grad, reduction, ctx.denominator)
+            return scale * (p * _wrap(a.astype(probs.dtype)) - _wrap(target_term)), None, None, None, None, None
+        out = probs * a.astype(probs.dtype)
+        if spread is not None:
+            out -= spread
+        _subtract_at_picks(out, safe, hit.astype(probs.dtype))
+        out = _grad_scale(grad._array, reduction, ctx.denominator) * out
         return _wrap(out.astype(probs.dtype, copy=False)), None, None, None, None, None
 
 
@@ -159,29 +195,31 @@ class BinaryCrossEntropy(Function):
 # ----- losses -------------------------------------------------------------------------
 def _check_class_target(input: Tensor, target: Tensor, weight: Tensor | None) -> None:
     """Validate (N, C, d...) or (C,) input against class indices (N, d...) or (), in torch's order and words."""
-    if input.ndim == 0:
+    shape, target_shape = input._array.shape, target._array.shape  # tuples: cheaper than Size
+    ndim, target_ndim = len(shape), len(target_shape)
+    if ndim == 0:
         raise ValueError("Expected 1 or more dimensions (got 0)")
-    target_batch = target.shape[0] if target.ndim else 0
-    if input.ndim != 1 and input.shape[0] != target_batch:
-        raise ValueError(f"Expected input batch_size ({input.shape[0]}) to match target batch_size ({target_batch}).")
-    if target.dtype not in (_dtype.int64, _dtype.uint8):
+    target_batch = target_shape[0] if target_ndim else 0
+    if ndim != 1 and shape[0] != target_batch:
+        raise ValueError(f"Expected input batch_size ({shape[0]}) to match target batch_size ({target_batch}).")
+    if target._array.dtype not in (np.int64, np.uint8):
         raise RuntimeError(f"expected target dtype to be Long or Byte, but got {type_name(target.dtype)}")
-    if input.ndim == 1 and target.ndim == 1 and target.shape[0] != 1:
-        raise ValueError(f"For 1D input, 1D target must have size 1, but got target size: {target.shape[0]}")
-    if input.ndim != 1 and target.ndim == 0:
+    if ndim == 1 and target_ndim == 1 and target_shape[0] != 1:
+        raise ValueError(f"For 1D input, 1D target must have size 1, but got target size: {target_shape[0]}")
+    if ndim != 1 and target_ndim == 0:
         raise IndexError("Dimension specified as 0 but tensor has no dimensions")
-    if input.ndim <= 2 and target.ndim > 1:
+    if ndim <= 2 and target_ndim > 1:
         raise RuntimeError("0D or 1D target tensor expected, multi-target not supported")
-    if input.ndim > 2:
-        expected = (input.shape[0],) + tuple(input.shape[2:])
-        if tuple(target.shape) != expected:
-            raise RuntimeError(f"Expected target size {list(expected)}, got {list(target.shape)}")
-    n_classes = input.shape[1] if input.ndim >= 2 else input.shape[0]
+    if ndim > 2:
+        expected = (shape[0],) + shape[2:]
+        if target_shape != expected:
+            raise RuntimeError(f"Expected target size {list(expected)}, got {list(target_shape)}")
+    n_classes = shape[1] if ndim >= 2 else shape[0]
     if weight is not None and weight.numel() != n_classes:
         raise RuntimeError(f"weight tensor should be defined either for all {n_classes} classes or no "
                            f"classes but got weight tensor of shape: {list(weight.shape)}")
-    if not input.dtype.is_floating_point:
-        kernel = "nll_loss_out_frame" if input.ndim <= 2 else "nll_loss2d_forward_out_frame"
+    if input._array.dtype.kind != "f":
+        kernel = "nll_loss_out_frame" if ndim <= 2 else "nll_loss2d_forward_out_frame"
         raise NotImplementedError(f"\"{kernel}\" not implemented for '{type_name(input.dtype)}'")
     if weight is not None and weight.dtype is not input.dtype:
         raise RuntimeError(f"expected scalar type {type_name(input.dtype)} but found {type_name(weight.dtype)}")
@@ -190,11 +228,12 @@ def _check_class_target(input: Tensor, target: Tensor, weight: Tensor | None) ->
 def _class_loss(primitive: Any, input: Tensor, target: Tensor, weight: Tensor | None,
                 reduction: str, *args: Any) -> Tensor:
     """Run a class-index loss primitive, adding a batch dim for unbatched (C,) input."""
-    unbatched = input.ndim == 1
+    unbatched = input._array.ndim == 1
     if unbatched:  # its target is () or (1,)
         input, target = input.unsqueeze(0), target.reshape(())
     w = None if weight is None else weight._array.astype(input._array.dtype, copy=False)
-    loss = primitive.apply(input, target._array.reshape(input.shape[:1] + input.shape[2:]).astype(np.int64),
+    shape = input._array.shape
+    loss = primitive.apply(input, target._array.reshape(shape[:1] + shape[2:]).astype(np.int64),
                            w, *args, reduction)
     return loss.squeeze(0) if unbatched and reduction == "none" else loss
 
@@ -218,7 +257,7 @@ def cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = None, s
     _check_reduction(reduction)
     if not 0.0 <= label_smoothing <= 1.0:
         raise RuntimeError(f"label_smoothing must be between 0.0 and 1.0. Got: {label_smoothing}")
-    if target.shape == input.shape:  # class probabilities
+    if target._array.shape == input._array.shape:  # class probabilities
         if not target.dtype.is_floating_point:
             raise RuntimeError(f"Expected floating point type for target with class probabilities, got "
                                f"{type_name(target.dtype)}")

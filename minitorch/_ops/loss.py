@@ -36,7 +36,7 @@ def _reduce(loss: Any, reduction: str, denominator: float | None = None) -> Any:
         return loss
     if denominator is None:
         return loss.mean() if reduction == "mean" else loss.sum()
-    total = loss.sum(dtype=loss.dtype)
+    total = np.add.reduce(loss, axis=None, dtype=loss.dtype)
     if reduction == "sum":
         return total
     with np.errstate(invalid="ignore", divide="ignore"):  # every target ignored: nan, like torch

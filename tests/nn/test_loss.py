@@ -73,6 +73,26 @@ def test_cross_entropy_huge_logits_are_finite():
         assert_matches_torch(lambda lib, x: _ce(lib, x, np.array(t), label_smoothing=0.1), x)
 
 
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+def test_cross_entropy_rows_with_nan_and_inf_like_torch(reduction):
+    """The row maximum (found through argmax on (N, C) inputs) keeps nan and infinities as torch's does."""
+    x = np.array([[1.0, np.nan, 2.0], [-np.inf, 0.5, 1.0], [np.inf, 0.0, 1.0], [3.0, 3.0, -1.0]], np.float32)
+    assert_matches_torch(lambda lib, x: _ce(lib, x, np.array([0, 0, 0, 1]), reduction=reduction), x)
+    assert_matches_torch(lambda lib, x: _ce(lib, x[1:], np.array([1, 2, 0]), reduction=reduction), x)
+
+
+@pytest.mark.parametrize("ignore_index", [-100, -1, 2, 7])
+def test_cross_entropy_ignore_index_inside_and_outside_the_classes_like_torch(ignore_index):
+    """Targets equal to ignore_index count for nothing wherever it lies; any other target outside
+    [0, C) is refused with torch's message."""
+    t = np.array([0, ignore_index, 4, ignore_index, 1])
+    assert_matches_torch(lambda lib, x: _ce(lib, x, t, ignore_index=ignore_index), randn(5, 5))
+    assert_matches_torch(lambda lib, x: _ce(lib, x, t.reshape(5, 1), ignore_index=ignore_index),
+                         randn(5, 5, 1))
+    for bad in (5, -2):
+        _error(lambda lib: _ce(lib, lib.zeros(5, 5), np.where(t == 4, bad, t), ignore_index=ignore_index))
+
+
 def _error(fn):
     out = []
     for lib in (minitorch, torch):
