@@ -110,23 +110,27 @@ class EmbeddingBackward(Function):
 # ----- linear layers --------------------------------------------------------------------
 def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
     """input @ weight.T + bias: (*, in) x (out, in) -> (*, out); a 1-D weight (in,) gives (*)."""
-    if weight.ndim == 1 and input.ndim >= 1 and input.shape[-1] == weight.shape[0]:
+    # checked on the arrays' shapes (plain tuples): linear runs once per layer per step
+    shape, w_shape = input._array.shape, weight._array.shape
+    if not (shape and w_shape):
+        raise RuntimeError(f"both arguments to linear need to be at least 1D, but they are {len(shape)}D "
+                           f"and {len(w_shape)}D")
+    if len(w_shape) == 1:  # a dot product with each row (matmul names a size mismatch)
         if bias is not None and bias.ndim:
             raise RuntimeError("mat2 must be a matrix, got 1-D tensor")
         out = matmul(input, weight)
         return out if bias is None else out + bias
-    if input.ndim == 0 or input.shape[-1] != weight.shape[-1] or weight.ndim != 2:
-        rows = math.prod(input.shape[:-1]) if input.ndim else 1
-        cols = input.shape[-1] if input.ndim else 1
-        w = weight.shape
+    weight_t = weight.t()  # first, as in torch: a weight of more than 2 dims is refused here
+    if shape[-1] != w_shape[-1] or len(w_shape) != 2:
+        rows, cols = math.prod(shape[:-1]), shape[-1]
         raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied ({rows}x{cols} and "
-                           f"{w[-1] if weight.ndim else 1}x{w[0] if weight.ndim == 2 else 1})")
+                           f"{w_shape[-1]}x{w_shape[0] if len(w_shape) == 2 else 1})")
     if input._array.dtype != weight._array.dtype:
         raise RuntimeError(f"mat1 and mat2 must have the same dtype, but got "
                            f"{type_name(input.dtype)} and {type_name(weight.dtype)}")
     if bias is not None:
-        check_expandable(tuple(bias.shape), tuple(input.shape[:-1]) + (weight.shape[0],))
-    return _affine(input, weight.t(), bias)
+        check_expandable(bias._array.shape, shape[:-1] + w_shape[:1])
+    return _affine(input, weight_t, bias)
 
 
 def _affine(input: Tensor, weight_t: Tensor, bias: Tensor | None) -> Tensor:
@@ -136,7 +140,7 @@ def _affine(input: Tensor, weight_t: Tensor, bias: Tensor | None) -> Tensor:
     result viewed back to (*, out), except a non-contiguous input with a bias, which torch
     multiplies through matmul and then adds the bias as a separate node.
     """
-    if input.ndim == 2:
+    if input._array.ndim == 2:
         return Mm.apply(input, weight_t) if bias is None else Addmm.apply(bias, input, weight_t)
     out_shape = tuple(input.shape[:-1]) + (weight_t.shape[1],)
     if input.ndim == 1 and bias is None:

@@ -169,7 +169,10 @@ class Permute(Function):
 
     @staticmethod
     def backward(ctx, grad):
-        return grad.permute(tuple(np.argsort(ctx.dims).tolist())), None
+        inverse = [0] * len(ctx.dims)  # the permutation that puts each dim back
+        for i, d in enumerate(ctx.dims):
+            inverse[d] = i
+        return grad.permute(tuple(inverse)), None
 
 
 Transpose, T = renamed(Permute, "TransposeBackward0"), renamed(Permute, "TBackward0")
@@ -206,9 +209,13 @@ swapaxes = swapdims = transpose
 
 def t(input: Tensor) -> Tensor:
     """Transpose of a tensor with at most 2 dimensions."""
-    if input.ndim > 2:
-        raise RuntimeError(f"t() expects a tensor with <= 2 dimensions, but self is {input.ndim}D")
-    return T.apply(input, tuple(reversed(range(input.ndim))))
+    n = input._array.ndim
+    if n > 2:
+        raise RuntimeError(f"t() expects a tensor with <= 2 dimensions, but self is {n}D")
+    return T.apply(input, _REVERSED[n])
+
+
+_REVERSED = {0: (), 1: (0,), 2: (1, 0)}  # t()'s permutation by number of dims
 
 
 def movedim(input: Tensor, source: Any, destination: Any) -> Tensor:

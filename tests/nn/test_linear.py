@@ -9,7 +9,7 @@ import torch
 
 import minitorch
 import minitorch.nn as nn
-from conftest import assert_matches_torch, gradcheck, randn, same_outcome
+from conftest import assert_matches_torch, gradcheck, randn, same_error, same_outcome
 
 
 def _pair(name, *args, **kwargs):
@@ -189,6 +189,15 @@ LAYER_EDGE_CALLS = [
     lambda L: L.nn.functional.linear(L.ones(3), L.ones(3), L.ones(())),
     lambda L: L.nn.functional.linear(L.ones(3), L.ones(3), L.ones(2)),
     lambda L: L.nn.functional.linear(L.ones(2, 3), L.ones(4, 3), L.ones(3)),
+    lambda L: L.nn.functional.linear(L.ones(()), L.ones(2, 3)),
+    lambda L: L.nn.functional.linear(L.ones(2, 3), L.ones(())),
+    lambda L: L.nn.functional.linear(L.ones(2, 3), L.ones(2, 2, 3)),
+    lambda L: L.nn.functional.linear(L.ones(2, 3), L.ones(4)),
+    lambda L: L.nn.functional.linear(L.ones(3), L.ones(4)),
+    lambda L: L.nn.functional.linear(L.ones(2, 3), L.ones(4), L.ones(2)),
+    lambda L: L.nn.functional.linear(L.ones(2, 5, 3), L.ones(4, 2)),
+    lambda L: L.nn.functional.linear(L.ones(2, 3), L.ones(4, 3), L.ones(2, 4)),
+    lambda L: L.nn.functional.linear(L.ones(2, 3), L.ones(4, 3), L.ones(3, 1)),
     lambda L: L.nn.functional.dropout(L.ones(3, dtype=L.bool)),
     lambda L: L.nn.functional.dropout(L.ones(3, dtype=L.int64), p=0.0),
     lambda L: L.nn.functional.dropout(L.ones(3, dtype=L.int64), training=False),
@@ -198,8 +207,13 @@ LAYER_EDGE_CALLS = [
 
 @pytest.mark.parametrize("call", range(len(LAYER_EDGE_CALLS)))
 def test_linear_dropout_normalize_edges_match_torch(call):
-    """A 1-D weight makes linear a dot product; bias must expand to the output; integer inputs refused."""
+    """A 1-D weight makes linear a dot product; bias must expand to the output; integer inputs refused;
+    the shape errors say what torch says."""
     same_outcome(lambda L: LAYER_EDGE_CALLS[call](L))
+    try:
+        LAYER_EDGE_CALLS[call](torch)
+    except RuntimeError:
+        same_error(LAYER_EDGE_CALLS[call])
 
 
 def _node_tree(fn, depth=4):
