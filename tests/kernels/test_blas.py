@@ -39,6 +39,21 @@ def test_matmul_is_numpys_product(a_shape, b_shape, dtype, two_blas_threads):
     np.testing.assert_allclose(blas.matmul(np.asfortranarray(a), b), np.matmul(a, b), **tolerance)
 
 
+@pytest.mark.parametrize("rows,inner,columns", [(64, 784, 512), (64, 512, 512), (3, 300, 1000), (64, 400, 120)])
+@pytest.mark.parametrize("into_out", [False, True])
+def test_a_few_rows_times_a_transposed_matrix_is_numpys_product_in_rows(rows, inner, columns, into_out,
+                                                                        two_blas_threads):
+    # x @ weight.t(): the larger products are computed transposed and copied back to rows
+    rng = np.random.default_rng(2)
+    x = rng.standard_normal((rows, inner)).astype(np.float32)
+    weight = rng.standard_normal((columns, inner)).astype(np.float32)
+    out = np.full((rows, columns), np.nan, np.float32) if into_out else None
+    got = blas.matmul(x, weight.T, out=out)
+    assert got.shape == (rows, columns) and got.dtype == np.float32 and got.flags.c_contiguous
+    assert (got is out) == into_out
+    np.testing.assert_allclose(got, np.matmul(x, weight.T), rtol=1e-5, atol=1e-4)
+
+
 def _threads_during_products(monkeypatch, a, b) -> list:
     """The BLAS's thread counts seen by each np.matmul that blas.matmul(a, b) makes."""
     seen = []
