@@ -54,6 +54,20 @@ def test_a_few_rows_times_a_transposed_matrix_is_numpys_product_in_rows(rows, in
     np.testing.assert_allclose(got, np.matmul(x, weight.T), rtol=1e-5, atol=1e-4)
 
 
+@pytest.mark.parametrize("a_shape,b_shape", [((512, 1), (1, 784)), ((3, 5, 1), (1, 4)), ((1, 1), (1, 1))])
+@pytest.mark.parametrize("dtype", [np.float32, np.float64, np.int64])
+def test_an_outer_product_is_numpys_product(a_shape, b_shape, dtype):
+    # inner dimension 1 (a linear layer's weight gradient at batch 1) is a broadcast product
+    rng = np.random.default_rng(3)
+    a = (rng.standard_normal(a_shape) * 10).astype(dtype)
+    b = (rng.standard_normal(b_shape) * 10).astype(dtype)
+    got = blas.matmul(a, b)
+    assert got.dtype == np.matmul(a, b).dtype and got.flags.c_contiguous
+    np.testing.assert_array_equal(got, np.matmul(a, b))  # one product per value: exactly equal
+    a_view = np.ascontiguousarray(a.swapaxes(-1, -2)).swapaxes(-1, -2)  # a column as a transposed row
+    np.testing.assert_array_equal(blas.matmul(a_view, b[:, ::-1]), np.matmul(a, b[:, ::-1]))
+
+
 def _threads_during_products(monkeypatch, a, b) -> list:
     """The BLAS's thread counts seen by each np.matmul that blas.matmul(a, b) makes."""
     seen = []
