@@ -30,13 +30,17 @@ from threadpoolctl import ThreadpoolController
 
 from . import shared_work
 
-__all__ = ["matmul", "one_thread"]
+__all__ = ["matmul", "one_thread", "product"]
 
 _ALWAYS_ONE_THREAD = 1 << 18   # OpenBLAS runs products under 262144 multiply-adds on one thread by itself
 _SPLIT_PRODUCT = 4 << 20       # multiply-adds from which a product is split: LeNet's largest (3.1M) is not
 _SLICE_PRODUCT = 1 << 20       # multiply-adds of the smallest slice worth a thread of its own
 
+_SMALL_KERNEL_MACS = 1_000_000  # OpenBLAS's AVX512 kernels take products up to 100**3 multiply-adds
+_SMALL_KERNEL_ARCHITECTURES = ("skylakex", "cooperlake", "sapphirerapids")
+
 _counts: list | None = None  # (get, set) thread-count functions of each BLAS library, found at first use
+_small_kernels: bool | None = None  # whether numpy's BLAS has them, found at first use
 
 
 def _count_functions(lib) -> tuple[Callable[[], int], Callable[[int], object]]:
@@ -60,6 +64,65 @@ def _blas_counts() -> list:
     if _counts is None:
         _counts = [_count_functions(lib) for lib in ThreadpoolController().select(user_api="blas").lib_controllers]
     return _counts
+
+
+def _has_small_kernels() -> bool:
+    """Whether numpy's BLAS is an OpenBLAS running its AVX512 kernels (which report the
+    architecture as SkylakeX on AMD's Zen 4 too), the ones with a small-matrix path."""
+    global _small_kernels
+    if _small_kernels is None:
+        libs = ThreadpoolController().select(user_api="blas").lib_controllers
+        _small_kernels = bool(libs) and all(
+            lib.internal_api == "openblas" and str(lib.architecture).lower() in _SMALL_KERNEL_ARCHITECTURES
+            for lib in libs)
+    return _small_kernels
+
+
+def _pieces(m: int, k: int, n: int) -> tuple[bool, int] | None:
+    """(by rows, rows or columns a piece) for an (m, k) @ (k, n) product worth cutting into
+    pieces for the BLAS's small-matrix kernels, else None.
+
+    OpenBLAS's AVX512 kernels run a product of up to a million multiply-adds through a
+    path without packing, at ~105 GFLOP/s a core here, where one just above it runs the
+    packing path at 30-80 (a (10, 144) x (144, 1024) product, a small CNN layer's: 98 us
+    whole, 39 in pieces). Cutting the longer side of a product into pieces of at most a
+    million pays where the product is not much larger, or where its shorter side is short
+    (the packing then costs most): measured on one thread, 2026-12-05, LeNet's second conv
+    (16, 150) x (150, 1700) 103 -> 83 us and its weight gradient (150, 1700) x (1700, 16)
+    103 -> 79, (6, 25) x (25, 50176) 647 -> 275; an MLP's (64, 784) x (784, 512) ran 1.3x
+    slower in pieces, so it stays whole. A piece is at least 16 rows or columns (the
+    kernels' block), fewer ran slower."""
+    macs = m * k * n
+    if macs <= _SMALL_KERNEL_MACS or (min(m, n) > 32 and macs > 4 * _SMALL_KERNEL_MACS):
+        return None
+    by_rows = m >= n
+    step = _SMALL_KERNEL_MACS // (k * (n if by_rows else m)) // 16 * 16
+    if step < 16 or not _has_small_kernels():
+        return None
+    return by_rows, step
+
+
+def product(a: np.ndarray, b: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
+    """np.matmul(a, b) (into `out` if given) on the calling thread's BLAS as it is set, in
+    pieces where the BLAS's small-matrix kernels run them faster (`_pieces`)."""
+    if (a.ndim == 3 and b.ndim == 3 and a.shape[0] == b.shape[0] and out is not None
+            and _pieces(a.shape[1], a.shape[2], b.shape[2]) is not None):  # a matrix per group, each in pieces
+        for group in range(a.shape[0]):
+            product(a[group], b[group], out[group])
+        return out
+    pieces = _pieces(a.shape[0], a.shape[1], b.shape[1]) if a.ndim == b.ndim == 2 else None
+    if pieces is None or a.dtype != b.dtype or a.dtype.kind != "f" or (not pieces[0] and b.strides[1] != b.itemsize):
+        # (columns of a transposed matrix, x @ weight.t(), ran slower in pieces: 88 -> 98 us for LeNet's 64x400x120)
+        return np.matmul(a, b, out=out)
+    out = np.empty((a.shape[0], b.shape[1]), a.dtype) if out is None else out
+    by_rows, step = pieces
+    for start in range(0, a.shape[0] if by_rows else b.shape[1], step):
+        part = slice(start, start + step)
+        if by_rows:
+            np.matmul(a[part], b, out=out[part])
+        else:
+            np.matmul(a, b[:, part], out=out[:, part])
+    return out
 
 
 class one_thread:
@@ -99,11 +162,14 @@ def matmul(a: np.ndarray, b: np.ndarray, out: np.ndarray | None = None) -> np.nd
     work = _multiply_adds(a, b) if a.ndim and b.ndim else 0
     if work < _ALWAYS_ONE_THREAD:
         return np.matmul(a, b, out=out)
-    if (a.ndim == b.ndim == 2 and b.shape[1] >= 4 * a.shape[0] and a.flags.c_contiguous
+    if (a.ndim == b.ndim == 2 and b.shape[1] > a.shape[0] and a.flags.c_contiguous
             and b.flags.f_contiguous and not b.flags.c_contiguous):
-        # a few rows times a transposed matrix (x @ weight.t() in a linear layer): OpenBLAS
-        # computes the transposed product faster, even with the copy back to rows
-        # (64 x 784 by 784 x 512: 657 -> 533 us on one thread, 447 -> 389 split in two, 2026-12-05)
+        # fewer rows than columns times a transposed matrix (x @ weight.t() in a linear
+        # layer): OpenBLAS computes the transposed product faster, even with the copy back to
+        # rows (one thread, 2026-12-05: 64 x 784 by 784 x 512 657 -> 533 us, 64 x 400 by
+        # 400 x 120 84 -> 73, 32 x 256 by 256 x 256 73 -> 48; with more rows than columns
+        # it ran slower: 256 x 400 by 400 x 120 267 -> 280). (Strictly more columns: the
+        # transposed product then has fewer, and does not come back here.)
         transposed = matmul(b.T, a.T)
         if out is None:
             return np.ascontiguousarray(transposed.T)
@@ -114,7 +180,7 @@ def matmul(a: np.ndarray, b: np.ndarray, out: np.ndarray | None = None) -> np.nd
             and (out is None or out.flags.c_contiguous)):
         return _split(a, b, threads, out)
     with one_thread():
-        return np.matmul(a, b, out=out)
+        return product(a, b, out)
 
 
 def _split(a: np.ndarray, b: np.ndarray, threads: int, out: np.ndarray | None) -> np.ndarray:

@@ -83,8 +83,55 @@ def _threads_during_products(monkeypatch, a, b) -> list:
 
 def test_a_small_product_runs_on_one_blas_thread_and_the_count_comes_back(monkeypatch, two_blas_threads):
     small = np.ones((64, 400), np.float32), np.ones((400, 120), np.float32)
-    assert _threads_during_products(monkeypatch, *small) == [[1] * len(_blas_threads())]
+    calls = _threads_during_products(monkeypatch, *small)  # one call, or several pieces (`product`)
+    assert calls and all(threads == [1] * len(_blas_threads()) for threads in calls)
     assert set(_blas_threads()) == {2}
+
+
+@pytest.mark.parametrize("shape", [
+    (10, 144, 1024),   # few rows: pieces of columns
+    (150, 1700, 16),   # few columns: pieces of rows
+    (16, 150, 6400),   # a larger product with few rows
+    (6, 25, 50176),    # pieces of columns, the last one shorter
+    (64, 784, 512),    # large and square enough: whole
+    (16, 9, 100),      # under a million multiply-adds: whole
+])
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("into_out", [False, True])
+def test_product_is_numpys_product_in_pieces_or_whole(monkeypatch, shape, dtype, into_out):
+    m, k, n = shape
+    rng = np.random.default_rng(4)
+    a, b = rng.standard_normal((m, k)).astype(dtype), rng.standard_normal((k, n)).astype(dtype)
+    monkeypatch.setattr(blas, "_small_kernels", True)  # as on an AVX512 OpenBLAS, whatever runs the tests
+    pieces = blas._pieces(m, k, n)
+    if pieces is not None:
+        by_rows, step = pieces
+        assert step % 16 == 0 and step * k * (n if by_rows else m) <= 1_000_000
+    out = np.full((m, n), np.nan, dtype) if into_out else None
+    got = blas.product(a, b, out)
+    assert (got is out) == into_out and got.dtype == dtype and got.shape == (m, n)
+    tolerance = dict(rtol=1e-5, atol=1e-4) if dtype == np.float32 else dict(rtol=1e-12, atol=1e-11)
+    np.testing.assert_allclose(got, np.matmul(a, b), **tolerance)
+
+
+def test_product_cuts_the_long_side_of_a_product_into_pieces_of_a_million_multiply_adds(monkeypatch):
+    monkeypatch.setattr(blas, "_small_kernels", True)
+    assert blas._pieces(10, 144, 1024) == (False, 688)     # 10 * 144 * 688 = 990,720
+    assert blas._pieces(150, 1700, 16) == (True, 32)
+    assert blas._pieces(64, 784, 512) is None               # 25.7M, both sides over 32: whole
+    assert blas._pieces(150, 6400, 16) is None              # a piece would have under 16 rows
+    assert blas._pieces(100, 100, 100) is None              # a million: the kernels take it whole
+    monkeypatch.setattr(blas, "_small_kernels", False)      # a BLAS without them: always whole
+    assert blas._pieces(10, 144, 1024) is None
+
+
+def test_product_goes_by_group_for_a_stack_of_group_matrices(monkeypatch):
+    monkeypatch.setattr(blas, "_small_kernels", True)
+    rng = np.random.default_rng(5)
+    a, b = rng.standard_normal((2, 10, 144)).astype(np.float32), rng.standard_normal((2, 144, 1024)).astype(np.float32)
+    out = np.empty((2, 10, 1024), np.float32)
+    assert blas.product(a, b, out) is out
+    np.testing.assert_allclose(out, np.matmul(a, b), rtol=1e-5, atol=1e-4)
 
 
 @pytest.mark.parametrize("a_shape,b_shape,slices", [
