@@ -19,7 +19,8 @@ from .. import kernels
 from .._tensor import Tensor
 from ..autograd.function import Function
 from ..kernels import direct_conv
-from ..kernels.conv_gemm import Geometry, channel_major, conv_forward, conv_input_grad, conv_weight_grad, out_spatial
+from ..kernels.conv_gemm import (Geometry, conv_forward, conv_input_grad, conv_weight_grad, out_spatial,
+                                 output_by_channel)
 from ._common import half_as_float, ntuple
 from .padding import pad as _pad
 
@@ -56,7 +57,8 @@ class Conv(Function):
         x, w = ctx.saved_tensors
         need = ctx.needs_input_grad
         # Both GEMM products read the gradient channel-major: transpose it once for the two.
-        gy_by_channel = channel_major(grad._array) if need[0] or (need[1] and not ctx.direct) else None
+        gy_by_channel = output_by_channel(grad._array, tuple(x.shape), tuple(w.shape), ctx.geom) \
+            if need[0] or (need[1] and not ctx.direct) else None
         gx = ConvTranspose.apply(grad, w, None, ctx.geom, tuple(x.shape), gy_by_channel) if need[0] else None
         gw = ConvWeight.apply(x, grad, tuple(w.shape), ctx.geom, ctx.cols, gy_by_channel) if need[1] else None
         gb = _bias_grad(grad) if need[2] else None
@@ -69,7 +71,7 @@ class ConvTranspose(Function):
 
     x lives in the convolution's output space, `out_shape` is its input space, and w
     has conv's (O, C/G, *k) layout, which is conv_transpose's (C_in, C_out/G, *k).
-    `x_by_channel` is x in channel-major layout, or None to make it here.
+    `x_by_channel` is x as `output_by_channel` lays it out, or None to make it here.
     """
 
     node_name = "ConvolutionBackward0"
@@ -79,7 +81,7 @@ class ConvTranspose(Function):
         ctx.geom = geom
         ctx.save_for_backward(x, w)
         if x_by_channel is None:
-            x_by_channel = channel_major(x)
+            x_by_channel = output_by_channel(x, out_shape, tuple(w.shape), geom)
         return _add_bias(conv_input_grad(x_by_channel, w, out_shape, geom), b)
 
     @staticmethod
@@ -95,8 +97,8 @@ class ConvTranspose(Function):
 class ConvWeight(Function):
     """The weight-gradient of `Conv`: a function of the conv input x and output-gradient gy.
 
-    `cols` and `gy_by_channel` are x's columns kept by `Conv` and gy in channel-major layout,
-    or None to make them here.
+    `cols` and `gy_by_channel` are x's columns kept by `Conv` and gy as `output_by_channel`
+    lays it out, or None to make them here.
     """
 
     @staticmethod
@@ -106,7 +108,7 @@ class ConvWeight(Function):
         if direct_conv.fits(w_shape, geom):
             return direct_conv.weight_grad(x, gy, w_shape, geom)
         if gy_by_channel is None:
-            gy_by_channel = channel_major(gy)
+            gy_by_channel = output_by_channel(gy, tuple(x.shape), w_shape, geom)
         return conv_weight_grad(x, gy_by_channel, w_shape, geom, cols)
 
     @staticmethod

@@ -12,7 +12,8 @@ inside tensors and wires the results into the autograd graph.
   over per-plane windows (adaptive/fractional pooling); ``optimizer_steps``: Adam's and
   SGD-momentum's updates in one pass (used by optim/adam.py and optim/sgd.py).
 
-``conv_gemm`` composes im2col with BLAS products for the conv ops, ``direct_conv`` computes
+``conv_gemm`` composes im2col (or, on small planes, ``images_last``'s columns with the
+images innermost) with BLAS products for the conv ops, ``direct_conv`` computes
 convolutions whose filters read few values without columns; ``buffers.empty``
 hands out reused result arrays (no page faults on a training loop's hot path);
 ``parallel.twins`` compiles each parallel loop serially too and runs the faster twin;

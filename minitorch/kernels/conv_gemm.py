@@ -17,7 +17,10 @@ gradient once and hands it to both of its products (the `gy_by_channel` argument
 
 Two shortcuts skip work that would only copy or multiply zeros: kernel taps that meet
 nothing but padding are dropped (`live_taps`), and a 1x1 kernel with stride 1 and no
-padding takes x itself, channel-major, as its columns (`_pointwise`).
+padding takes x itself, channel-major, as its columns (`_pointwise`). On small output
+planes a slice's columns run with the images innermost (`images_last`, where its `pays`
+says), so that im2col and col2im copy long runs instead of short rows; the output
+gradient then comes in that order too (`output_by_channel`).
 
 Every large array here, the columns, the GEMM results and the returned outputs, comes
 from `buffers.empty`, so a training loop reuses the same memory step after step instead
@@ -32,12 +35,12 @@ from typing import Callable, Iterator, NamedTuple
 import numpy as np
 from numba import prange
 
-from . import blas, buffers, shared_work
+from . import blas, buffers, images_last, shared_work
 from .im2col import col2im, conv_output_size, im2col
 from .parallel import twins
 
 __all__ = ["Geometry", "channel_major", "conv_forward", "conv_input_grad", "conv_weight_grad", "live_taps",
-           "out_spatial"]
+           "out_spatial", "output_by_channel"]
 
 
 class Geometry(NamedTuple):
@@ -172,30 +175,42 @@ def _batch_major(a: np.ndarray, shape: tuple, b: np.ndarray | None, out: np.ndar
 _SLICE_COLUMN_BYTES = 1 << 20
 
 
-def _slicing(n: int, c_k: int, length: int, itemsize: int) -> tuple[int, int]:
-    """(images per slice, threads) for a batch of n images with (c_k, length) columns each.
-    Only the main thread shares the slices among threads (`shared_work.threads_for`): the
-    BLAS's thread count is one setting for the whole process, which calls from two threads
-    would race for; another thread runs them all, its products on the BLAS's threads."""
-    per_image = max(1, c_k * length * itemsize)
+def _slicing(n: int, per_image: int, fixed: bool = False) -> tuple[int, int]:
+    """(images per slice, threads) for a batch of n images with `per_image` bytes of columns
+    each. Only the main thread shares the slices among threads (`shared_work.threads_for`):
+    the BLAS's thread count is one setting for the whole process, which calls from two
+    threads would race for; another thread runs them all, its products on the BLAS's
+    threads. With `fixed`, the slices follow from the sizes alone, not from the threads."""
     if n * per_image < _SLICE_COLUMN_BYTES:  # one slice (asking numba for its thread count costs us)
         return max(n, 1), 1
     step = min(max(1, _SLICE_COLUMN_BYTES // per_image), n)  # an image at least, however large
     threads = shared_work.threads_for(n)
-    step = min(step, -(-n // threads))  # work enough for every thread: give each a slice at least
+    if not fixed:
+        step = min(step, -(-n // threads))  # work enough for every thread: give each a slice at least
     return step, min(threads, -(-n // step))
 
 
-def _plan(x_shape: tuple, g: Geometry, itemsize: int) -> tuple[int, int, int, int]:
-    """(C*K, L, images per slice, threads) for the columns of an input of x_shape."""
-    c_k, length = x_shape[1] * prod(g.kernel), prod(out_spatial(x_shape[2:], g))
-    return (c_k, length) + _slicing(x_shape[0], c_k, length, itemsize)
+def _plan(x_shape: tuple, out_channels: int, g: Geometry,
+          itemsize: int) -> tuple[int, int, int, int, images_last.Layout | None]:
+    """(C*K, L, images per slice, threads, layout) for the columns of an input of x_shape:
+    the layout is images innermost (`images_last`) where that pays, else None. Then the
+    slices are fixed by the sizes: the output gradient is laid out by them
+    (`output_by_channel`), whichever thread counts the backward pass finds. `itemsize` is
+    the output's, which forward and backward both know."""
+    spatial = out_spatial(x_shape[2:], g)
+    c_k, length = x_shape[1] * prod(g.kernel), prod(spatial)
+    per_image = max(1, c_k * length * itemsize)
+    step, threads = _slicing(x_shape[0], per_image, fixed=True)
+    if _pointwise(g) or not images_last.pays(spatial, g.stride, step, c_k, x_shape[1] + out_channels):
+        return (c_k, length) + _slicing(x_shape[0], per_image) + (None,)
+    return c_k, length, step, threads, images_last.layout(tuple(x_shape[1:]), g)
 
 
 def _slice_products(threads: int) -> Callable[..., np.ndarray]:
     """The product for one slice: np.matmul where the slices are shared among threads (each
-    its own), else one that splits a large slice's product itself (`_group_products`: a
-    batch of one large image still gets every thread)."""
+    its own: `blas.product`'s pieces ran slower there, each piece a Python call that
+    waits for the other thread's GIL), else one that splits a large slice's product itself
+    (`_group_products`: a batch of one large image still gets every thread)."""
     return np.matmul if threads > 1 else _group_products
 
 
@@ -213,7 +228,7 @@ def _group_products(a: np.ndarray, b: np.ndarray, out: np.ndarray | None = None)
         product = blas.matmul(a[0], b[0], None if out is None else out[0])
         return product[None] if out is None else out
     with blas.one_thread():
-        return np.matmul(a, b, out=out)
+        return blas.product(a, b, out)
 
 
 def _live_weight(w: np.ndarray, x_shape: tuple, g: Geometry) -> tuple[np.ndarray, Geometry]:
@@ -232,6 +247,36 @@ def _slice_of(cols: np.ndarray, start: int, stop: int, length: int) -> np.ndarra
     return cols.reshape(-1)[at:at + c_k * (stop - start) * length].reshape(c_k, -1)
 
 
+def _images_scratch(lay: images_last.Layout | None, x_shape: tuple, threads: int, step: int,
+                    dtype: np.dtype) -> np.ndarray | None:
+    """Per thread, room for a slice of images laid out images innermost (`images_last`)."""
+    if lay is None:
+        return None
+    return buffers.empty((threads, prod(x_shape[1:]) * step), dtype)
+
+
+def _columns(x: np.ndarray, start: int, stop: int, g: Geometry, lay: images_last.Layout | None,
+             out: np.ndarray, scratch: np.ndarray | None, share: int, serial: bool) -> None:
+    """The columns of images [start, stop) of x into `out`: im2col's, or images innermost."""
+    if lay is None:
+        im2col(x[start:stop], g.kernel, g.stride, g.padding, g.dilation, out=out, batch_first=False, serial=serial)
+    else:
+        images_last.columns(x, start, stop, lay, out, scratch[share])
+
+
+def output_by_channel(gy: np.ndarray, x_shape: tuple, w_shape: tuple, g: Geometry) -> np.ndarray:
+    """The output gradient gy (N, O, *out) as `conv_input_grad` and `conv_weight_grad` read
+    it, (O, N*L): channel-major, or images innermost a slice at a time where the columns
+    are (see `images_last`)."""
+    g, _ = live_taps(tuple(x_shape[2:]), g)
+    if _pointwise(g):
+        return channel_major(gy)
+    _, length, step, _, lay = _plan(tuple(x_shape), w_shape[0], g, gy.itemsize)
+    if lay is None:
+        return channel_major(gy)
+    return images_last.by_channel(gy, step, buffers.empty((gy.shape[1], gy.shape[0] * length), gy.dtype))
+
+
 def conv_forward(x: np.ndarray, w: np.ndarray, b: np.ndarray | None, g: Geometry,
                  keep_columns: bool = False) -> tuple[np.ndarray, np.ndarray | None]:
     """y (N, O, *out) = conv(x (N, C, *in), w (O, C/G, *k)) + b: im2col, GEMM and the
@@ -247,11 +292,13 @@ def conv_forward(x: np.ndarray, w: np.ndarray, b: np.ndarray | None, g: Geometry
         return _batch_major(y_by_channel, y.shape, b, y), None
     x = np.ascontiguousarray(x)
     n = x.shape[0]
-    c_k, length, step, threads = _plan(x.shape, g, x.itemsize)
+    c_k, length, step, threads, lay = _plan(x.shape, out_ch, g, y.itemsize)
     # Kept columns take a part per slice; otherwise each thread reuses one part for all of its slices.
     cols = buffers.empty(((-(-n // step) if keep_columns else threads), c_k, step * length), x.dtype)
     y_part = out_ch * min(step, n) * length
     flat_y = buffers.empty((threads * y_part,), y.dtype)
+    scratch = _images_scratch(lay, x.shape, threads, step, x.dtype)
+    bias = np.empty(0, y.dtype) if b is None else np.ascontiguousarray(b, y.dtype)
 
     product = _slice_products(threads)
 
@@ -260,12 +307,14 @@ def conv_forward(x: np.ndarray, w: np.ndarray, b: np.ndarray | None, g: Geometry
             stop = min(n, start + step)
             first = start if keep_columns else share * step  # where in `cols` this slice's go
             slice_cols = _slice_of(cols, first, first + stop - start, length)
-            im2col(x[start:stop], g.kernel, g.stride, g.padding, g.dilation, out=slice_cols, batch_first=False,
-                   serial=threads > 1)
+            _columns(x, start, stop, g, lay, slice_cols, scratch, share, threads > 1)
             m = (stop - start) * length
             y_by_channel = flat_y[share * y_part:share * y_part + out_ch * m].reshape(out_ch, m)
             product(w3, _by_group(slice_cols, g.groups), out=_by_group(y_by_channel, g.groups))
-            _batch_major(y_by_channel, y[start:stop].shape, b, y[start:stop], serial=threads > 1)
+            if lay is None:
+                _batch_major(y_by_channel, y[start:stop].shape, b, y[start:stop], serial=threads > 1)
+            else:
+                images_last.to_batch_major(y_by_channel, bias, start, y)
 
     _run(work, n, step, threads)
     return y, cols if keep_columns else None
@@ -281,8 +330,9 @@ def conv_input_grad(gy_by_channel: np.ndarray, w: np.ndarray, x_shape: tuple, g:
         _group_products(w3_t, _by_group(gy_by_channel, g.groups), out=_by_group(cols, g.groups))
         return _batch_major(cols, tuple(x_shape), None)
     n = x_shape[0]
-    c_k, length, step, threads = _plan(tuple(x_shape), g, gy_by_channel.itemsize)
+    c_k, length, step, threads, lay = _plan(tuple(x_shape), w.shape[0], g, gy_by_channel.itemsize)
     gx = buffers.empty(tuple(x_shape), gy_by_channel.dtype)
+    scratch = _images_scratch(lay, x_shape, threads, step, gx.dtype)
     # One columns buffer per thread; the first c_k * images * length values of a thread's
     # part are a contiguous (C*K, images*L) matrix, a last slice's smaller one included.
     part = c_k * min(step, n) * length
@@ -296,8 +346,11 @@ def conv_input_grad(gy_by_channel: np.ndarray, w: np.ndarray, x_shape: tuple, g:
             cols = flat[share * part:share * part + c_k * (stop - start) * length].reshape(c_k, -1)
             product(w3_t, _by_group(gy_by_channel[:, start * length:stop * length], g.groups),
                     out=_by_group(cols, g.groups))
-            col2im(cols, (stop - start,) + tuple(x_shape[1:]), g.kernel, g.stride, g.padding, g.dilation,
-                   out=gx[start:stop], batch_first=False, serial=threads > 1)
+            if lay is None:
+                col2im(cols, (stop - start,) + tuple(x_shape[1:]), g.kernel, g.stride, g.padding, g.dilation,
+                       out=gx[start:stop], batch_first=False, serial=threads > 1)
+            else:
+                images_last.add_columns(cols, lay, gx, start, stop, scratch[share])
 
     _run(work, n, step, threads)
     return gx
@@ -315,10 +368,11 @@ def conv_weight_grad(x: np.ndarray, gy_by_channel: np.ndarray, w_shape: tuple, g
     else:
         x = np.ascontiguousarray(x)
         n = x.shape[0]
-        c_k, length, step, threads = _plan(x.shape, g, x.itemsize)
+        c_k, length, step, threads, lay = _plan(x.shape, w_shape[0], g, gy_by_channel.itemsize)
         made_here = cols is None
         if made_here:  # made again a slice at a time, each thread into its own part
             cols = buffers.empty((threads, c_k, step * length), x.dtype)
+        scratch = _images_scratch(lay, x.shape, threads, step, x.dtype) if made_here else None
         step = cols.shape[2] // length
         out_ch = gy_by_channel.shape[0]
         # One sum per slice, added up in slice order afterwards: which thread takes which
@@ -334,8 +388,7 @@ def conv_weight_grad(x: np.ndarray, gy_by_channel: np.ndarray, w_shape: tuple, g
                 first = share * step if made_here else start
                 slice_cols = _slice_of(cols, first, first + stop - start, length)
                 if made_here:
-                    im2col(x[start:stop], g.kernel, g.stride, g.padding, g.dilation, out=slice_cols,
-                           batch_first=False, serial=threads > 1)
+                    _columns(x, start, stop, g, lay, slice_cols, scratch, share, threads > 1)
                 product(_by_group(slice_cols, g.groups),
                         _by_group(gy_by_channel[:, start * length:stop * length], g.groups).transpose(0, 2, 1),
                         out=sums[start // step])

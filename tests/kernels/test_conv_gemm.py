@@ -146,7 +146,7 @@ def test_an_image_larger_than_a_slice_is_a_slice_of_its_own(monkeypatch):
     # Columns of one image beyond the slice size (a large photo): one image per slice, not zero.
     per_image = 3 * 9 * 36 * 4                        # C*K*L*itemsize: 3 channels, 3x3, 6x6 outputs
     monkeypatch.setattr(conv_gemm, "_SLICE_COLUMN_BYTES", per_image // 2)
-    assert conv_gemm._slicing(5, 3 * 9, 36, 4)[0] == 1
+    assert conv_gemm._slicing(5, per_image)[0] == 1
     rng = np.random.default_rng(4)
     x, w = rng.standard_normal((5, 3, 8, 8)).astype(np.float32), rng.standard_normal((4, 3, 3, 3)).astype(np.float32)
     tx, tw = torch.from_numpy(x).requires_grad_(), torch.from_numpy(w).requires_grad_()
