@@ -86,14 +86,13 @@ def _pieces(m: int, k: int, n: int) -> tuple[bool, int] | None:
     path without packing, at ~105 GFLOP/s a core here, where one just above it runs the
     packing path at 30-80 (a (10, 144) x (144, 1024) product, a small CNN layer's: 98 us
     whole, 39 in pieces). Cutting the longer side of a product into pieces of at most a
-    million pays where the product is not much larger, or where its shorter side is short
-    (the packing then costs most): measured on one thread, 2026-12-05, LeNet's second conv
-    (16, 150) x (150, 1700) 103 -> 83 us and its weight gradient (150, 1700) x (1700, 16)
-    103 -> 79, (6, 25) x (25, 50176) 647 -> 275; an MLP's (64, 784) x (784, 512) ran 1.3x
-    slower in pieces, so it stays whole. A piece is at least 16 rows or columns (the
-    kernels' block), fewer ran slower."""
+    million pays where the product is at most twice that, or where its shorter side is
+    short (the packing then costs most): measured on one thread, 2026-12-05, (16, 150) x
+    (150, 1700) 103 -> 83 us, (6, 25) x (25, 50176) 647 -> 275, (144, 10) x (10, 1024)
+    96 -> 43; an MLP's (64, 784) x (784, 512) ran 1.3x slower in pieces, so it stays
+    whole. A piece is at least 16 rows or columns (the kernels' block), fewer ran slower."""
     macs = m * k * n
-    if macs <= _SMALL_KERNEL_MACS or (min(m, n) > 32 and macs > 4 * _SMALL_KERNEL_MACS):
+    if macs <= _SMALL_KERNEL_MACS or (min(m, n) > 32 and macs > 2 * _SMALL_KERNEL_MACS):
         return None
     by_rows = m >= n
     step = _SMALL_KERNEL_MACS // (k * (n if by_rows else m)) // 16 * 16
@@ -111,8 +110,9 @@ def product(a: np.ndarray, b: np.ndarray, out: np.ndarray | None = None) -> np.n
             product(a[group], b[group], out[group])
         return out
     pieces = _pieces(a.shape[0], a.shape[1], b.shape[1]) if a.ndim == b.ndim == 2 else None
-    if pieces is None or a.dtype != b.dtype or a.dtype.kind != "f" or (not pieces[0] and b.strides[1] != b.itemsize):
-        # (columns of a transposed matrix, x @ weight.t(), ran slower in pieces: 88 -> 98 us for LeNet's 64x400x120)
+    if pieces is None or a.dtype != b.dtype or a.dtype.kind != "f" or not b.flags.c_contiguous:
+        # (times a transposed matrix the pieces ran slower: W @ x.t() for LeNet's 64x400 by
+        # 400x120, 73 -> 118 us)
         return np.matmul(a, b, out=out)
     out = np.empty((a.shape[0], b.shape[1]), a.dtype) if out is None else out
     by_rows, step = pieces

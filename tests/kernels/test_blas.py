@@ -93,6 +93,7 @@ def test_a_small_product_runs_on_one_blas_thread_and_the_count_comes_back(monkey
     (150, 1700, 16),   # few columns: pieces of rows
     (16, 150, 6400),   # a larger product with few rows
     (6, 25, 50176),    # pieces of columns, the last one shorter
+    (144, 10, 1024),   # a small product with two long sides
     (64, 784, 512),    # large and square enough: whole
     (16, 9, 100),      # under a million multiply-adds: whole
 ])
@@ -119,6 +120,8 @@ def test_product_cuts_the_long_side_of_a_product_into_pieces_of_a_million_multip
     assert blas._pieces(10, 144, 1024) == (False, 688)     # 10 * 144 * 688 = 990,720
     assert blas._pieces(150, 1700, 16) == (True, 32)
     assert blas._pieces(64, 784, 512) is None               # 25.7M, both sides over 32: whole
+    assert blas._pieces(120, 400, 64) is None               # 3.1M, both sides over 32: whole
+    assert blas._pieces(144, 10, 1024) == (False, 688)      # 1.5M: in pieces, though both sides are long
     assert blas._pieces(150, 6400, 16) is None              # a piece would have under 16 rows
     assert blas._pieces(100, 100, 100) is None              # a million: the kernels take it whole
     monkeypatch.setattr(blas, "_small_kernels", False)      # a BLAS without them: always whole
