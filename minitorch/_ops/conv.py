@@ -16,7 +16,7 @@ from typing import Sequence
 import numpy as np
 
 from .. import kernels
-from .._tensor import Tensor
+from .._tensor import Tensor, _wrap
 from ..autograd.function import Function
 from ..kernels import direct_conv
 from ..kernels.conv_gemm import (Geometry, conv_forward, conv_input_grad, conv_weight_grad, out_spatial,
@@ -33,8 +33,17 @@ def _add_bias(y: np.ndarray, b: np.ndarray | None) -> np.ndarray:
     return y
 
 
-def _bias_grad(grad: Tensor) -> Tensor:
-    return grad.sum((0,) + tuple(range(2, grad.ndim)))
+def _bias_grad(grad: Tensor, grad_by_channel: np.ndarray | None = None) -> Tensor:
+    """The bias's gradient, grad (N, O, *out) summed over all but dim 1. Its channel-major
+    form, where the backward has made it (any order of positions within a channel's row),
+    sums as contiguous rows; otherwise einsum sums the (N, O, L) view in one pass (LeNet's
+    first conv output gradient: 20 us against 56 for grad.sum((0, 2, 3)), same accuracy)."""
+    if grad.requires_grad:  # create_graph: the sum must stay differentiable
+        return grad.sum((0,) + tuple(range(2, grad.ndim)))
+    if grad_by_channel is not None:
+        return _wrap(grad_by_channel.sum(1))
+    array = grad._array
+    return _wrap(np.einsum("nol->o", array.reshape(array.shape[0], array.shape[1], prod(array.shape[2:]))))
 
 
 class Conv(Function):
@@ -61,7 +70,7 @@ class Conv(Function):
             if need[0] or (need[1] and not ctx.direct) else None
         gx = ConvTranspose.apply(grad, w, None, ctx.geom, tuple(x.shape), gy_by_channel) if need[0] else None
         gw = ConvWeight.apply(x, grad, tuple(w.shape), ctx.geom, ctx.cols, gy_by_channel) if need[1] else None
-        gb = _bias_grad(grad) if need[2] else None
+        gb = _bias_grad(grad, gy_by_channel) if need[2] else None
         ctx.cols = None  # free for the next step's columns (a second backward makes them again)
         return gx, gw, gb, None
 
