@@ -314,7 +314,7 @@ def conv_forward(x: np.ndarray, w: np.ndarray, b: np.ndarray | None, g: Geometry
             if lay is None:
                 _batch_major(y_by_channel, y[start:stop].shape, b, y[start:stop], serial=threads > 1)
             else:
-                images_last.to_batch_major(y_by_channel, bias, start, y)
+                images_last.to_batch_major(y_by_channel, bias, start, lay, y)
 
     _run(work, n, step, threads)
     return y, cols if keep_columns else None

@@ -50,10 +50,18 @@ def pays(out_spatial: tuple, stride: tuple, images: int, columns: int, in_out_ch
 
 
 class Layout:
-    """The geometry of one conv's columns: the input's (C, spatial) and, per kernel tap, the
-    runs of output positions that read a stretch of consecutive input positions:
-    `runs[r]` = (first output position, first input offset or -1 for padding, length), the
-    runs of tap t being runs[first_run[t]:first_run[t + 1]]."""
+    """The geometry of one conv's columns: the input's (C, spatial); `order`, where each
+    input position of a plane goes in the images-innermost copy; and, per kernel tap, the
+    runs of output positions that read a stretch of consecutive positions of that copy:
+    `runs[r]` = (first output position, first position in the copy or -1 for padding,
+    length), the runs of tap t being runs[first_run[t]:first_run[t + 1]].
+
+    With a stride s, consecutive outputs read every s-th input position, so the copy puts
+    the positions of each dim in phase order (those at i % s == 0 first, then 1, ...):
+    there those reads are consecutive again, and a stride-2 conv's runs as long as a
+    stride-1 conv's (nn_tutorial's 16 -> 16 3x3 conv, 14x14 -> 7x7, a slice of 36 images,
+    one thread: runs of 5.4 positions instead of 1; its forward and backward 1068 -> 802
+    us a batch of 64 on 2 threads, against 1068 with im2col, 2026-12-05)."""
 
     def __init__(self, channels: int, spatial: tuple, kernel: tuple, out_spatial: tuple, stride: tuple,
                  padding: tuple, dilation: tuple) -> None:
@@ -61,7 +69,20 @@ class Layout:
         self.taps, self.positions = prod(kernel), prod(out_spatial)
         offsets = _window_offsets(_to_3d(spatial, 1), _to_3d(kernel, 1), _to_3d(out_spatial, 1), _to_3d(stride, 1),
                                   _to_3d(padding, 0), _to_3d(dilation, 1))
-        self.runs, self.first_run = _runs(offsets)
+        self.order = _phase_order(spatial, stride)
+        self.output_order = np.arange(self.positions, dtype=np.int64)
+        self.runs, self.first_run = _runs(np.where(offsets >= 0, self.order[np.maximum(offsets, 0)], -1))
+
+
+def _phase_order(spatial: tuple, stride: tuple) -> np.ndarray:
+    """For each position of a (row-major) plane of `spatial`, its place when each dim's
+    positions go in phase order: i -> (i % s) * ceil(size / s) + i // s."""
+    places = []
+    for size, s in zip(spatial, stride):
+        i = np.arange(size)
+        places.append((i % s) * (-(-size // s)) + i // s)
+    grids = np.meshgrid(*places, indexing="ij")
+    return np.ravel_multi_index(tuple(grids), spatial).reshape(-1).astype(np.int64)
 
 
 @lru_cache(maxsize=256)
@@ -95,39 +116,47 @@ def _runs(offsets):
 
 
 @njit(cache=True, nogil=True)
-def _images_last(x, start, stop, out):
-    """out (F, m) = images start <= n < stop of x (N, F), transposed, 16 values of each
-    image at a time (the reads of a tile stay in a few cache lines).
-    Bounds: out has F rows and stop - start columns, and x has stop <= N rows of F."""
-    features = out.shape[0]
-    for f0 in range(0, features, 16):
-        f1 = min(f0 + 16, features)
-        for n in range(stop - start):
-            image = x[start + n]
-            for f in range(f0, f1):
-                out[f, n] = image[f]
+def _images_last(x, start, stop, order, out):
+    """out (C*P, m) = images start <= n < stop of x (N, C*P), transposed, each plane's
+    positions p placed at order[p]: each row of out written in one go, over unsigned flat
+    indices (with signed ones numba tests each for wrap-around: 4x slower, 2026-12-05).
+    Bounds: out has C*P rows (order is a permutation of range(P)) and stop - start columns,
+    and x has stop <= N rows of C*P."""
+    u = np.uint64
+    plane, m, features = u(order.shape[0]), u(stop - start), u(x.shape[1])
+    flat_x, flat_out = x.reshape(-1), out.reshape(-1)
+    for c in range(u(out.shape[0]) // max(plane, u(1))):
+        first = c * plane
+        for p in range(plane):
+            row, src = (first + u(order[p])) * m, u(start) * features + first + p
+            for n in range(m):
+                flat_out[row + n] = flat_x[src + n * features]
     return out
 
 
 @njit(cache=True, nogil=True)
-def _images_first(src, bias, start, out):
-    """out[start + n, j, f] = src[j, f*m + n] + bias[j] (no bias when it is empty): the
-    images-innermost (J, F*m) back to the batch's (N, J, F) order, writing each (n, j) row
-    in one go (writing across images ran 1.8x slower).
-    Bounds: src is (J, F*m) with m images of the slice starting at `start` in out."""
-    rows, features = out.shape[1], out.shape[2]
-    m = src.shape[1] // max(features, 1)
+def _images_first(src, bias, start, order, out):
+    """out[start + n, j, f] = src[j, order[f]*m + n] + bias[j] (no bias when it is empty):
+    the images-innermost (J, F*m) back to the batch's (N, J, F) order, each (n, j) row
+    written in one go, over unsigned flat indices (as in `_images_last`). `order` is the
+    identity for the GEMM's output, the input copy's phase order for the input gradient.
+    Bounds: src is (J, F*m) with m images of the slice starting at `start` in out, and
+    order a permutation of range(F)."""
+    u = np.uint64
+    rows, features = u(out.shape[1]), u(out.shape[2])
+    m = u(src.shape[1]) // max(features, u(1))
     with_bias = bias.shape[0] > 0
+    flat_src, flat_out = src.reshape(-1), out.reshape(-1)
     for n in range(m):
         for j in range(rows):
-            values, row = src[j], out[start + n, j]
+            at, values = (u(start) + n) * rows * features + j * features, j * features * m + n
+            add = bias[j] if with_bias else src.dtype.type(0)
             if with_bias:
-                add = bias[j]
                 for f in range(features):
-                    row[f] = values[f * m + n] + add
+                    flat_out[at + f] = flat_src[values + u(order[f]) * m] + add
             else:
                 for f in range(features):
-                    row[f] = values[f * m + n]
+                    flat_out[at + f] = flat_src[values + u(order[f]) * m]
     return out
 
 
@@ -175,19 +204,19 @@ def _add_columns_kernel(cols, runs, first_run, channels, plane, m, xt):
 
 
 @njit(cache=True, nogil=True)
-def _slice_columns(x, start, stop, xt, runs, first_run, channels, plane, cols):
+def _slice_columns(x, start, stop, order, xt, runs, first_run, channels, cols):
     """`_columns_kernel` for images start <= n < stop of x (N, C*plane), by way of xt."""
     m = stop - start
-    _images_last(x, start, stop, xt.reshape(-1, m))
-    return _columns_kernel(xt, runs, first_run, channels, plane, m, cols)
+    _images_last(x, start, stop, order, xt.reshape(-1, m))
+    return _columns_kernel(xt, runs, first_run, channels, order.shape[0], m, cols)
 
 
 @njit(cache=True, nogil=True)
-def _slice_add_columns(cols, runs, first_run, channels, plane, xt, start, stop, gx):
+def _slice_add_columns(cols, runs, first_run, channels, order, xt, start, stop, gx):
     """`_add_columns_kernel` into xt, then xt to images start <= n < stop of gx (N, C, plane)."""
     m = stop - start
-    _add_columns_kernel(cols, runs, first_run, channels, plane, m, xt)
-    return _images_first(xt.reshape(channels, -1), np.empty(0, xt.dtype), start, gx)
+    _add_columns_kernel(cols, runs, first_run, channels, order.shape[0], m, xt)
+    return _images_first(xt.reshape(channels, -1), np.empty(0, xt.dtype), start, order, gx)
 
 
 def columns(x: np.ndarray, start: int, stop: int, lay: Layout, out: np.ndarray, scratch: np.ndarray) -> np.ndarray:
@@ -196,22 +225,22 @@ def columns(x: np.ndarray, start: int, stop: int, lay: Layout, out: np.ndarray, 
     call a slice: the slices run on several threads, which take turns at the GIL between
     calls.)"""
     xt = scratch[:lay.channels * lay.plane * (stop - start)]
-    return _slice_columns(x.reshape(x.shape[0], -1), start, stop, xt, lay.runs, lay.first_run, lay.channels,
-                          lay.plane, out)
+    return _slice_columns(x.reshape(x.shape[0], -1), start, stop, lay.order, xt, lay.runs, lay.first_run,
+                          lay.channels, out)
 
 
 def add_columns(cols: np.ndarray, lay: Layout, gx: np.ndarray, start: int, stop: int, scratch: np.ndarray) -> None:
     """gx[start:stop] (m, C, *spatial) = the columns (C*K, L*m), images innermost, added
     back to where they were read from (col2im); `scratch` as in `columns`."""
     xt = scratch[:lay.channels * lay.plane * (stop - start)]
-    _slice_add_columns(cols, lay.runs, lay.first_run, lay.channels, lay.plane, xt, start, stop,
+    _slice_add_columns(cols, lay.runs, lay.first_run, lay.channels, lay.order, xt, start, stop,
                        gx.reshape(gx.shape[0], lay.channels, -1))
 
 
-def to_batch_major(src: np.ndarray, bias: np.ndarray, start: int, y: np.ndarray) -> None:
+def to_batch_major(src: np.ndarray, bias: np.ndarray, start: int, lay: Layout, y: np.ndarray) -> None:
     """y[start:start+m] (m, O, *out) = the GEMM's (O, L*m), images innermost, plus bias (O,)
     (contiguous, y's dtype; empty for none)."""
-    _images_first(src, bias, start, y.reshape(y.shape[0], y.shape[1], -1))
+    _images_first(src, bias, start, lay.output_order, y.reshape(y.shape[0], y.shape[1], -1))
 
 
 @njit(cache=True, nogil=True)

@@ -69,7 +69,8 @@ def test_to_batch_major_puts_the_images_back_with_the_bias(with_bias):
     src = rng.standard_normal((5, 6 * 3)).astype(np.float32)   # O=5, L=6 positions, m=3 images
     bias = rng.standard_normal(5).astype(np.float32) if with_bias else np.empty(0, np.float32)
     y = np.full((7, 5, 2, 3), np.nan, np.float32)
-    images_last.to_batch_major(src, bias, 4, y)                # images 4..6
+    lay = images_last.layout((1, 2, 3), Geometry((1, 1), (1, 1), (0, 0), (1, 1), 1))  # 2x3 outputs
+    images_last.to_batch_major(src, bias, 4, lay, y)           # images 4..6
     expected = src.reshape(5, 6, 3).transpose(2, 0, 1) + (bias[:, None] if with_bias else 0)
     np.testing.assert_array_equal(y[4:].reshape(3, 5, 6), expected)
     assert np.isnan(y[:4]).all()
@@ -117,3 +118,13 @@ def test_a_conv_with_these_columns_matches_torch(monkeypatch, x_shape, w_shape, 
     np.testing.assert_allclose(gx, tx.grad.numpy(), **tolerance)
     np.testing.assert_allclose(gw_kept, tw.grad.numpy(), **tolerance)
     np.testing.assert_array_equal(gw_made, gw_kept)
+
+
+def test_strided_dims_go_in_phase_order_so_that_a_strided_tap_reads_runs():
+    # 5 positions at stride 2: 0, 2, 4 first, then 1, 3
+    np.testing.assert_array_equal(images_last._phase_order((5,), (2,)), [0, 3, 1, 4, 2])
+    np.testing.assert_array_equal(images_last._phase_order((2, 3), (1, 1)), np.arange(6))
+    # nn_tutorial's stride-2 3x3 conv on 14x14: a tap's outputs along a row read one run
+    lay = images_last.layout((16, 14, 14), Geometry((3, 3), (2, 2), (1, 1), (1, 1), 1))
+    assert sorted(lay.order) == list(range(14 * 14))
+    assert lay.runs[:, 2].mean() > 5          # of the 7 outputs a row (one may read padding)
