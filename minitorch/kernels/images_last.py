@@ -66,7 +66,7 @@ class Layout:
     def __init__(self, channels: int, spatial: tuple, kernel: tuple, out_spatial: tuple, stride: tuple,
                  padding: tuple, dilation: tuple) -> None:
         self.channels, self.plane = channels, prod(spatial)
-        self.taps, self.positions = prod(kernel), prod(out_spatial)
+        self.positions = prod(out_spatial)
         offsets = _window_offsets(_to_3d(spatial, 1), _to_3d(kernel, 1), _to_3d(out_spatial, 1), _to_3d(stride, 1),
                                   _to_3d(padding, 0), _to_3d(dilation, 1))
         self.order = _phase_order(spatial, stride)
