@@ -162,14 +162,19 @@ def matmul(a: np.ndarray, b: np.ndarray, out: np.ndarray | None = None) -> np.nd
     work = _multiply_adds(a, b) if a.ndim and b.ndim else 0
     if work < _ALWAYS_ONE_THREAD:
         return np.matmul(a, b, out=out)
-    if (a.ndim == b.ndim == 2 and (b.shape[1] >= 4 * a.shape[0] or (b.shape[1] > a.shape[0] and a.shape[1] >= 256))
+    if (a.ndim == b.ndim == 2 and a.shape[1] >= 128 and a.shape[0] * b.shape[1] <= 1 << 19
+            and (b.shape[1] >= 4 * a.shape[0] or (b.shape[1] > a.shape[0] and a.shape[1] >= 256))
             and a.flags.c_contiguous and b.flags.f_contiguous and not b.flags.c_contiguous):
         # fewer rows than columns times a transposed matrix (x @ weight.t() in a linear
         # layer): OpenBLAS computes the transposed product faster, even with the copy back to
-        # rows, where the copy is small against the product (one thread, 2026-12-05: 64 x 784
-        # by 784 x 512 657 -> 533 us, 64 x 400 by 400 x 120 84 -> 73, 32 x 256 by 256 x 256
-        # 73 -> 48; slower with a short inner dimension, 97 x 51 by 51 x 204 46 -> 54 (an
-        # LSTM cell's), or with more rows than columns, 256 x 400 by 400 x 120 267 -> 280).
+        # rows, where the copy is small against the product: an inner dimension of 128 or
+        # more and a result of at most 2^19 values (one thread, 2026-12-05: 64 x 784 by
+        # 784 x 512 673 -> 564 us, 64 x 400 by 400 x 120 89 -> 78, 32 x 256 by 256 x 256
+        # 75 -> 56, 128 x 512 by 512 x 2048 3134 -> 2851; slower with a short inner
+        # dimension, 97 x 51 by 51 x 204 46 -> 54 (an LSTM cell's), 64 x 32 by 32 x 4096
+        # 286 -> 391, and with a large result, whose transposing copy misses the caches:
+        # 256 x 256 by 256 x 4096 5.8 -> 7.5 ms, a language model's decoder 700 x 32 by
+        # 32 x 33278 15 -> 80 ms).
         # (The transposed product has fewer columns than rows, and does not come back here.)
         transposed = matmul(b.T, a.T)
         if out is None:
