@@ -16,7 +16,9 @@ import numpy as np
 
 from .. import _dtype
 from .._tensor import Tensor, _wrap, wrap_dim
+from ..autograd import grad_mode
 from ..autograd.function import Function
+from ..kernels import softmax as softmax_kernels
 from ._common import (as_float, constant_like, expand_reduced, reduced_dims, renamed, restore_dims, result_dtype,
                       type_name)
 from .inplace import writes_out
@@ -337,20 +339,35 @@ def _max_kept(a: np.ndarray, dims: tuple) -> np.ndarray:
     return np.max(a, axis=dims, keepdims=True) if a.size else np.zeros((1,) * a.ndim, a.dtype)
 
 
+def _by_rows(a: np.ndarray, dims: tuple) -> bool:
+    """Whether softmax over `dims` of `a` is along the rows of a C-contiguous (rows, n) view, n > 0
+    (the kernels' case: a classifier's or language model's logits)."""
+    return dims == (a.ndim - 1,) and a.shape[-1] > 0 and a.flags.c_contiguous
+
+
+def _rows(a: np.ndarray) -> np.ndarray:
+    return a.reshape(-1, a.shape[-1])
+
+
 class Softmax(Function):
     @staticmethod
     def forward(ctx, a, dim):
         ctx.dim = dim
-        with np.errstate(invalid="ignore"):
-            out = np.asarray(a - _max_kept(a, dim))  # one buffer, updated in place: large inputs are memory-bound
-        np.exp(out, out=out)
-        out /= np.sum(out, axis=dim, keepdims=True)
+        if _by_rows(a, dim):
+            out = softmax_kernels.softmax(_rows(a)).reshape(a.shape)
+        else:
+            with np.errstate(invalid="ignore"):
+                out = np.asarray(a - _max_kept(a, dim))  # one buffer, updated in place: large inputs are memory-bound
+            np.exp(out, out=out)
+            out /= np.sum(out, axis=dim, keepdims=True)
         ctx.save_for_backward(out)
         return out
 
     @staticmethod
     def backward(ctx, grad):
         y, = ctx.saved_tensors
+        if not grad_mode.is_grad_enabled() and _by_rows(y._array, ctx.dim) and grad._array.flags.c_contiguous:
+            return _wrap(softmax_kernels.softmax_backward(_rows(grad._array), _rows(y._array)).reshape(y.shape)), None
         return y * (grad - (grad * y).sum(ctx.dim, keepdim=True)), None
 
 
@@ -358,15 +375,20 @@ class LogSoftmax(Function):
     @staticmethod
     def forward(ctx, a, dim):
         ctx.dim = dim
-        with np.errstate(invalid="ignore"):
-            out = np.asarray(a - _max_kept(a, dim))
-        out -= np.log(np.sum(np.exp(out), axis=dim, keepdims=True))
+        if _by_rows(a, dim):
+            out = softmax_kernels.log_softmax(_rows(a)).reshape(a.shape)
+        else:
+            with np.errstate(invalid="ignore"):
+                out = np.asarray(a - _max_kept(a, dim))
+            out -= np.log(np.sum(np.exp(out), axis=dim, keepdims=True))
         ctx.save_for_backward(out)
         return out
 
     @staticmethod
     def backward(ctx, grad):
         y, = ctx.saved_tensors
+        if not grad_mode.is_grad_enabled() and _by_rows(y._array, ctx.dim) and grad._array.flags.c_contiguous:
+            return _wrap(softmax_kernels.log_softmax_backward(_rows(grad._array), _rows(y._array)).reshape(y.shape)), None
         return grad - y.exp() * grad.sum(ctx.dim, keepdim=True), None
 
 
