@@ -10,7 +10,9 @@ inside tensors and wires the results into the autograd graph.
   ``avg_pool_backward``: torch-exact pooling; ``pool_output_size``.
 * ``batch_norm``: per-channel moments, normalisation and backward; ``window_pool``: max
   over per-plane windows (adaptive/fractional pooling); ``optimizer_steps``: Adam's and
-  SGD-momentum's updates in one pass (used by optim/adam.py and optim/sgd.py).
+  SGD-momentum's updates in one pass (used by optim/adam.py and optim/sgd.py);
+  ``recurrent``: an LSTM or GRU step's gradients in one pass; ``softmax``: softmax and
+  log-softmax over rows, in slices that minitorch's threads share.
 
 ``conv_gemm`` composes im2col (or, on small planes, ``images_last``'s columns with the
 images innermost) with BLAS products for the conv ops, ``direct_conv`` computes

@@ -64,6 +64,12 @@ CASES = textwrap.dedent(
         out["adam_param"], out["adam_v_max"] = p, v_max
         optimizer_steps.sgd_momentum_step(p, g, m, False, 0.9, 0.1, True, 0.01)
         out["sgd_param"], out["sgd_buf"] = p, m
+        from minitorch.kernels import recurrent
+        i, f, g, o, c, tanh_c, grad_h, grad_c = (rng.random((3, 4)) for _ in range(8))
+        out["lstm_d_gates"], out["lstm_d_c"] = np.empty((3, 16)), np.empty((3, 4))
+        recurrent.lstm_step_backward(i, f, g, o, c, tanh_c, grad_h, grad_c, out["lstm_d_gates"], out["lstm_d_c"])
+        out["gru_d_x"], out["gru_d_h_proj"], out["gru_d_h"] = np.empty((3, 12)), np.empty((3, 12)), np.empty((3, 4))
+        recurrent.gru_step_backward(i, f, g, o, c, grad_h, out["gru_d_x"], out["gru_d_h_proj"], out["gru_d_h"])
         return out
     """
 )

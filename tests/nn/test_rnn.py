@@ -130,6 +130,11 @@ def test_names_repr_and_init_range_match_torch():
     lambda L: L.nn.LSTM(3, 4, proj_size=4),
     lambda L: L.nn.GRU(3, 4, proj_size=2),
     lambda L: L.nn.RNN(3, 4, proj_size=0),
+    lambda L: L.nn.LSTM(3, 4)(L.randn(0, 2, 3)),
+    lambda L: L.nn.LSTMCell(3, 4)(L.randn(3, 3), (L.zeros(2, 4), L.zeros(3, 4))),
+    lambda L: L.nn.LSTMCell(3, 4)(L.randn(3, 3), (L.zeros(3, 4), L.zeros(3, 5))),
+    lambda L: L.nn.GRUCell(3, 4)(L.randn(3, 3), L.zeros(3, 5)),
+    lambda L: L.nn.RNNCell(3, 4)(L.randn(3, 3), L.zeros(4)),
     lambda L: L.nn.LSTM(3, 4, proj_size=2)(L.randn(5, 1, 3), (L.zeros(1, 1, 4), L.zeros(1, 1, 4))),
     lambda L: L.nn.LSTM(3, 4, proj_size=2)(L.randn(5, 1, 3), (L.zeros(1, 1, 2), L.zeros(1, 1, 2))),
 ])
@@ -229,21 +234,85 @@ def test_fused_cells_keep_the_dtype_like_torch(dtype):
         assert [str(o.dtype) for o in mt_out] == [str(o.dtype) for o in th_out]
 
 
-def test_lstm_layer_records_one_node_per_step_for_the_gates():
-    # the per-step elementwise work is one node, the fused step that makes long sequences cheap
-    lstm = minitorch.nn.LSTM(3, 4)
+def test_layers_record_one_node_per_layer_and_direction():
+    # a whole sequence is one node, backpropagated through time by hand, like torch's
+    # MkldnnRnnLayerBackward0: the per-step bookkeeping is what long sequences of small steps cost
+    lstm = minitorch.nn.LSTM(3, 4, num_layers=2)
+    x = minitorch.randn(6, 2, 3, requires_grad=True)
+    out, (h, c) = lstm(x)
+    assert out.grad_fn.name() == "LSTMSequenceBackward0"
+    first_layer = [f for f, _ in c.grad_fn.next_functions]  # c_n stacks each layer's final c
+    assert [f.name() for f in first_layer] == ["LSTMSequenceBackward0"] * 2
+    inputs = [f.name() if f else None for f, _ in first_layer[0].next_functions]
+    assert inputs == ["AccumulateGrad", None, None] + ["AccumulateGrad"] * 4  # x, h0, c0, the weights
+    _, h_n = minitorch.nn.GRU(3, 4, bidirectional=True)(minitorch.randn(6, 2, 3))
+    assert [f.name() for f, _ in h_n.grad_fn.next_functions] == ["GRUSequenceBackward0"] * 2
+
+
+def test_cells_record_one_node_per_step():
+    h, c = minitorch.nn.LSTMCell(3, 4)(minitorch.randn(2, 3))
+    assert h.grad_fn is c.grad_fn and h.grad_fn.name() == "LSTMSequenceBackward0"
+    assert minitorch.nn.GRUCell(3, 4)(minitorch.randn(2, 3)).grad_fn.name() == "GRUSequenceBackward0"
+
+
+def test_packed_and_projected_layers_record_one_gates_node_per_step():
+    # packed sequences hold finished sequences' states, and projections change h between steps:
+    # those run step by step, each step's gates one node
+    lstm = minitorch.nn.LSTM(3, 4, proj_size=2)
     _, (h, c) = lstm(minitorch.randn(6, 2, 3))
-    last_step, output_nr = c.grad_fn.next_functions[0]  # c is the stack of the layers' final states
+    last_step, output_nr = c.grad_fn.next_functions[0]
     assert (last_step.name(), output_nr) == ("LSTMGatesBackward0", 1)
     gates, previous_c = last_step.next_functions
     assert gates[0].name() == "AddBackward0" and previous_c[0].name() == "LSTMGatesBackward0"
+    packed = minitorch.nn.utils.rnn.pack_padded_sequence(minitorch.randn(6, 2, 3), [6, 4])
+    _, h_n = minitorch.nn.GRU(3, 4)(packed)
+    assert "GRUGatesBackward0" in {f.name() for f in _nodes_behind(h_n)}
 
 
-def test_cells_and_gru_record_one_node_per_step_for_the_gates():
-    h, c = minitorch.nn.LSTMCell(3, 4)(minitorch.randn(2, 3))
-    assert h.grad_fn is c.grad_fn and h.grad_fn.name() == "LSTMGatesBackward0"
-    assert minitorch.nn.GRUCell(3, 4)(minitorch.randn(2, 3)).grad_fn.name() == "GRUGatesBackward0"
-    _, h_n = minitorch.nn.GRU(3, 4)(minitorch.randn(6, 2, 3))
-    last_step, _ = h_n.grad_fn.next_functions[0]
-    x_proj, h_proj, previous_h = (f for f, _ in last_step.next_functions)
-    assert (last_step.name(), previous_h.name()) == ("GRUGatesBackward0", "GRUGatesBackward0")
+def _nodes_behind(tensor):
+    seen, todo = set(), [tensor.grad_fn]
+    while todo:
+        node = todo.pop()
+        if node is not None and node not in seen:
+            seen.add(node)
+            todo.extend(f for f, _ in node.next_functions)
+    return seen
+
+
+@pytest.mark.parametrize("seed", range(24))
+def test_random_layers_and_cells_match_torch(seed):
+    # random configurations of the fused sequence ops (one node per layer and direction, or per
+    # cell step): sizes from 1, all layer options, given or zero states, float32 and float64
+    rng = np.random.default_rng(seed)
+    name = ["LSTM", "GRU", "LSTMCell", "GRUCell"][seed % 4]
+    dtype = ["float32", "float64"][seed // 4 % 2]
+    size, hidden, batch, steps = (int(v) for v in rng.integers(1, 7, 4))
+    cell = name.endswith("Cell")
+    options = {} if cell else {"num_layers": int(rng.integers(1, 4)), "bidirectional": bool(rng.integers(2)),
+                               "batch_first": bool(rng.integers(2))}
+    options["bias"] = bool(rng.integers(2))
+    th = getattr(torch.nn, name)(size, hidden, **options).to(getattr(torch, dtype))
+    mt = getattr(minitorch.nn, name)(size, hidden, **options).to(getattr(minitorch, dtype))
+    mt.load_state_dict({k: minitorch.tensor(v.detach().numpy()) for k, v in th.state_dict().items()})
+    x = rng.standard_normal((batch, size) if cell else
+                            ((batch, steps) if options["batch_first"] else (steps, batch)) + (size,))
+    state_shape = (batch, hidden) if cell else (options["num_layers"] * (1 + options["bidirectional"]), batch, hidden)
+    states = [rng.standard_normal(state_shape) for _ in range(2 if "LSTM" in name else 1)]
+    given = bool(rng.integers(2))
+    outputs, inputs = [], []
+    for lib, net in ((minitorch, mt), (torch, th)):
+        ins = [lib.tensor(a, dtype=getattr(lib, dtype), requires_grad=True) for a in [x] + states]
+        hx = None if not given else (ins[1] if len(ins) == 2 else tuple(ins[1:]))
+        out = _flat(net(ins[0], hx))
+        weights = [lib.tensor(rng_w, dtype=getattr(lib, dtype)) for rng_w in
+                   (np.random.default_rng(seed + 100 + i).standard_normal(tuple(o.shape)) for i, o in enumerate(out))]
+        sum((o * w).sum() for o, w in zip(out, weights)).backward()
+        outputs.append([o.detach().numpy() for o in out])
+        inputs.append([t.grad.numpy() for t in (ins if given else ins[:1])] +
+                      [p.grad.numpy() for p in net.parameters()])
+    tolerance = 1e-5 if dtype == "float32" else 1e-10
+    for got, want in zip(*outputs):
+        assert got.dtype == want.dtype
+        np.testing.assert_allclose(got, want, rtol=tolerance, atol=tolerance)
+    for got, want in zip(*inputs):
+        np.testing.assert_allclose(got, want, rtol=tolerance, atol=tolerance)

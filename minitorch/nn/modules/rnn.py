@@ -19,7 +19,7 @@ import numpy as np
 from ... import _creation
 from ..._ops.compare import where
 from ..._ops.join import cat, stack
-from ..._ops.recurrent import gru_gates, lstm_gates
+from ..._ops.recurrent import gru_gates, gru_sequence, lstm_gates, lstm_sequence
 from ..._tensor import Tensor
 from .. import functional as F
 from .. import init
@@ -30,6 +30,7 @@ from .module import Module
 __all__ = ["RNNBase", "RNN", "LSTM", "GRU", "RNNCellBase", "RNNCell", "LSTMCell", "GRUCell"]
 
 _GATES = {"RNN_TANH": 1, "RNN_RELU": 1, "LSTM": 4, "GRU": 3}
+_SEQUENCES = {"LSTM": lstm_sequence, "GRU": gru_sequence}  # one node per layer and direction
 
 
 # ----- one time step of each kind; x_proj = x @ W_ih.T + b_ih already computed ------------
@@ -163,6 +164,8 @@ class RNNBase(Module):
         batch_sizes[t] entries advance; the others hold their state, so each sequence's final state
         is its last real step's and the reverse direction starts at its own last step.
         """
+        if input.shape[0] == 0:
+            raise RuntimeError("Expected sequence length to be larger than 0 in RNN")
         directions = 2 if self.bidirectional else 1
         running = None if batch_sizes is None else [
             _creation.tensor((np.arange(input.shape[1]) < b)[:, None]) for b in batch_sizes]
@@ -175,8 +178,13 @@ class RNNBase(Module):
                 b_ih = getattr(self, "bias_ih" + suffix) if self.bias else None
                 b_hh = getattr(self, "bias_hh" + suffix) if self.bias else None
                 w_hr = getattr(self, "weight_hr" + suffix) if self.proj_size else None
-                x_proj = F.linear(input, w_ih, b_ih)  # every time step's input product at once
                 state = states[layer * directions + d]
+                if running is None and w_hr is None and self.mode in _SEQUENCES:  # the whole sequence as one node
+                    hs, state = _SEQUENCES[self.mode](input, state, w_ih, w_hh, b_ih, b_hh, bool(d))
+                    outputs.append(hs)
+                    finals.append(state)
+                    continue
+                x_proj = F.linear(input, w_ih, b_ih)  # every time step's input product at once
                 steps = range(input.shape[0] - 1, -1, -1) if d else range(input.shape[0])
                 hs = [None] * input.shape[0]
                 for t in steps:
@@ -336,8 +344,18 @@ class RNNCellBase(Module):
         batched = input.ndim == 2
         return (input if batched else input.unsqueeze(0)), batched
 
-    def _zeros(self, x: Tensor) -> Tensor:
-        return _creation.zeros((x.shape[0], self.hidden_size), dtype=x.dtype)
+    def _state(self, x: Tensor, hx: Tensor | None, batched: bool, index: int = 0) -> Tensor:
+        """hx (N, H) (or (H) for an unbatched input), checked as torch does, or zeros."""
+        if hx is None:
+            return _creation.zeros((x.shape[0], self.hidden_size), dtype=x.dtype)
+        h = hx if batched else hx.unsqueeze(0)
+        if h.shape[0] != x.shape[0]:
+            raise RuntimeError(f"Input batch size {x.shape[0]} doesn't match hidden{index} batch size "
+                               f"{h.shape[0]}")
+        if h.shape[-1] != self.hidden_size:
+            raise RuntimeError(f"hidden{index} has inconsistent hidden_size: got {h.shape[-1]}, expected "
+                               f"{self.hidden_size}")
+        return h
 
 
 class RNNCell(RNNCellBase):
@@ -352,9 +370,8 @@ class RNNCell(RNNCellBase):
 
     def forward(self, input: Tensor, hx: Tensor | None = None) -> Tensor:
         x, batched = self._prepare(input, hx)
-        h = self._zeros(x) if hx is None else (hx if batched else hx.unsqueeze(0))
-        h = _rnn_step(F.linear(x, self.weight_ih, self.bias_ih), h, self.weight_hh, self.bias_hh,
-                      self.nonlinearity == "relu")
+        h = _rnn_step(F.linear(x, self.weight_ih, self.bias_ih), self._state(x, hx, batched), self.weight_hh,
+                      self.bias_hh, self.nonlinearity == "relu")
         return h if batched else h.squeeze(0)
 
 
@@ -367,11 +384,10 @@ class LSTMCell(RNNCellBase):
 
     def forward(self, input: Tensor, hx: tuple | None = None) -> tuple[Tensor, Tensor]:
         x, batched = self._prepare(input, hx)
-        if hx is None:
-            hx = (self._zeros(x), self._zeros(x))
-        elif not batched:
-            hx = (hx[0].unsqueeze(0), hx[1].unsqueeze(0))
-        h, c = _lstm_step(F.linear(x, self.weight_ih, self.bias_ih), hx, self.weight_hh, self.bias_hh)
+        state = (self._state(x, None if hx is None else hx[0], batched, 0),
+                 self._state(x, None if hx is None else hx[1], batched, 1))
+        # a step is a sequence of length 1: one node, as a layer's whole sequence is
+        _, (h, c) = lstm_sequence(x.unsqueeze(0), state, self.weight_ih, self.weight_hh, self.bias_ih, self.bias_hh)
         return (h, c) if batched else (h.squeeze(0), c.squeeze(0))
 
 
@@ -384,6 +400,6 @@ class GRUCell(RNNCellBase):
 
     def forward(self, input: Tensor, hx: Tensor | None = None) -> Tensor:
         x, batched = self._prepare(input, hx)
-        h = self._zeros(x) if hx is None else (hx if batched else hx.unsqueeze(0))
-        h = _gru_step(F.linear(x, self.weight_ih, self.bias_ih), h, self.weight_hh, self.bias_hh)
+        _, h = gru_sequence(x.unsqueeze(0), self._state(x, hx, batched), self.weight_ih, self.weight_hh,
+                            self.bias_ih, self.bias_hh)
         return h if batched else h.squeeze(0)
