@@ -316,3 +316,41 @@ def test_random_layers_and_cells_match_torch(seed):
         np.testing.assert_allclose(got, want, rtol=tolerance, atol=tolerance)
     for got, want in zip(*inputs):
         np.testing.assert_allclose(got, want, rtol=tolerance, atol=tolerance)
+
+
+def test_cells_trained_by_lbfgs_follow_torch():
+    # time_sequence_prediction's model (two LSTMCells and a Linear, float64, unrolled over the
+    # steps of a sine wave) under LBFGS: from the same weights, every closure's loss as torch's
+    def build(lib):
+        cells = [lib.nn.LSTMCell(1, 6).double(), lib.nn.LSTMCell(6, 6).double()]
+        return cells + [lib.nn.Linear(6, 1).double()]
+
+    th = build(torch)
+    mt = build(minitorch)
+    for m, t in zip(mt, th):
+        m.load_state_dict({k: minitorch.tensor(v.detach().numpy()) for k, v in t.state_dict().items()})
+    wave = np.sin(np.arange(4)[:, None] * 0.7 + np.arange(21)[None, :] * 0.3)
+    losses = []
+    for lib, (cell1, cell2, linear) in ((minitorch, mt), (torch, th)):
+        x, target = lib.tensor(wave[:, :-1]), lib.tensor(wave[:, 1:])
+        params = [p for module in (cell1, cell2, linear) for p in module.parameters()]
+        optimizer = lib.optim.LBFGS(params, lr=0.8, max_iter=20)
+        seen = []
+
+        def closure():
+            optimizer.zero_grad()
+            h1 = c1 = h2 = c2 = lib.zeros(4, 6, dtype=lib.double)
+            outputs = []
+            for x_t in x.split(1, dim=1):
+                h1, c1 = cell1(x_t, (h1, c1))
+                h2, c2 = cell2(h1, (h2, c2))
+                outputs.append(linear(h2))
+            loss = lib.nn.functional.mse_loss(lib.cat(outputs, dim=1), target)
+            seen.append(loss.item())
+            loss.backward()
+            return loss
+
+        optimizer.step(closure)
+        losses.append(seen)
+    assert len(losses[0]) == len(losses[1]) > 10 and losses[1][-1] < 0.9 * losses[1][0]
+    np.testing.assert_allclose(losses[0], losses[1], rtol=1e-9)
