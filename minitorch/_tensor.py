@@ -50,7 +50,7 @@ class Tensor:
     """An n-dimensional array with autograd, like `torch.Tensor`."""
 
     __slots__ = ("_array", "_requires_grad", "_grad", "grad_fn", "_output_nr", "_version_box",
-                 "_base", "_view_chain", "_grad_accumulator", "_hooks", "_retains_grad", "__dict__", "__weakref__")
+                 "_base", "_view_chain", "_leaf_edge", "_hooks", "_retains_grad", "__dict__", "__weakref__")
     __array_priority__ = 1000  # numpy defers `ndarray + Tensor` to Tensor.__radd__
 
     def __new__(cls, *args: Any, **kwargs: Any) -> "Tensor":
@@ -387,7 +387,7 @@ def _blank(cls: type, array: np.ndarray, requires_grad: bool) -> Tensor:
     t._version_box = [0]  # shared by views of one buffer (autograd.function._mark_view)
     t._base = None
     t._view_chain = ()
-    t._grad_accumulator = None
+    t._leaf_edge = None  # (its AccumulateGrad, 0), made when a node first reads the leaf
     t._hooks = None
     t._retains_grad = False
     return t

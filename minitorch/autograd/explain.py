@@ -187,7 +187,7 @@ class _Tracer:
         return grad_inputs
 
     def accumulate(self, variable: Tensor, g: Tensor, create_graph: bool) -> None:
-        node = variable._grad_accumulator
+        node = variable._leaf_edge[0]
         step, _ = self._run_step(node, lambda: engine._accumulate(variable, g, create_graph))
         step.sent = [(f".grad of {self.names.get(id(variable), 'leaf')}", variable.grad)]
         self._finish(step, node)
