@@ -1,12 +1,13 @@
 """Recurrent layers: RNN, LSTM, GRU and their single-step cells.
 
-Each time step is a few matrix products and the elementwise gates, so backpropagation
-through time is the autograd engine walking the unrolled loop. The LSTM's and GRU's gates
-(layers and cells) are one fused node per step (`_ops/recurrent.py`), since ten small nodes
-a step made long sequences cost their bookkeeping. In the layers, the input-to-hidden products
-of a whole sequence are one matrix product before the loop; only the hidden-to-hidden product
-runs per step. Parameter names, shapes, gate order (LSTM: i, f, g, o; GRU: r, z, n) and
-initialisation follow torch, so a state_dict moves between the two.
+Each time step is a few matrix products and the elementwise gates. An Elman RNN's steps are
+ordinary ops, so backpropagation through time is the autograd engine walking the unrolled
+loop. An LSTM's or GRU's layer runs each direction's whole sequence as one node, and a cell
+its step as one (`_ops/recurrent.py`, which backpropagates through time by hand), since ten
+small nodes a step made long sequences cost their bookkeeping; packed sequences and LSTM
+projections loop here, step by step, with each step's gates one node. Parameter names,
+shapes, gate order (LSTM: i, f, g, o; GRU: r, z, n) and initialisation follow torch, so a
+state_dict moves between the two.
 """
 from __future__ import annotations
 
