@@ -1,8 +1,9 @@
 """Convolution, transposed convolution, unfold and fold, as differentiable ops.
 
 The arrays are computed in `kernels/conv_gemm.py` (im2col + one GEMM; its docstring
-explains the layout), or for filters of few values in `kernels/direct_conv.py` (no
-columns: the forward where it pays, and the weight gradient). A convolution y = conv(x, w) with a fixed geometry is linear in each
+explains the layout; 3x3 kernels with stride 1 as Winograd's, `kernels/winograd.py`), or
+for filters of few values in `kernels/direct_conv.py` (no columns: the forward where it
+pays, and the weight gradient). A convolution y = conv(x, w) with a fixed geometry is linear in each
 argument, and the derivative of any of its three products (y from x and w, x's gradient,
 w's gradient) is another one of them. So there are three Functions, `Conv`,
 `ConvTranspose` and `ConvWeight`, whose backward passes are written with each other:
@@ -18,9 +19,9 @@ import numpy as np
 from .. import kernels
 from .._tensor import Tensor, _wrap
 from ..autograd.function import Function
-from ..kernels import direct_conv
+from ..kernels import direct_conv, winograd
 from ..kernels.conv_gemm import (Geometry, conv_forward, conv_input_grad, conv_weight_grad, out_spatial,
-                                 output_by_channel)
+                                 output_by_channel, winograd_fits)
 from ._common import half_as_float, ntuple
 from .padding import pad as _pad
 
@@ -40,7 +41,7 @@ def _bias_grad(grad: Tensor, grad_by_channel: np.ndarray | None = None) -> Tenso
     first conv output gradient: 20 us against 56 for grad.sum((0, 2, 3)), same accuracy)."""
     if grad.requires_grad:  # create_graph: the sum must stay differentiable
         return grad.sum((0,) + tuple(range(2, grad.ndim)))
-    if grad_by_channel is not None:
+    if grad_by_channel is not None and grad_by_channel.ndim == 2:  # (Winograd's reads gy as it is)
         return _wrap(grad_by_channel.sum(1))
     array = grad._array
     return _wrap(np.einsum("nol->o", array.reshape(array.shape[0], array.shape[1], prod(array.shape[2:]))))
@@ -65,6 +66,13 @@ class Conv(Function):
     def backward(ctx, grad):
         x, w = ctx.saved_tensors
         need = ctx.needs_input_grad
+        if not grad.requires_grad and winograd_fits(x.shape, w.shape, ctx.geom, grad._array.dtype):
+            # Both gradients in one pass over the output gradient's tiles. (Under create_graph
+            # they are the recorded ops below, which compute the same.)
+            gx, gw = winograd.backward(grad._array, x._array, w._array, tuple(x.shape), tuple(w.shape),
+                                       ctx.geom.padding, need[0], need[1])
+            gb = _bias_grad(grad) if need[2] else None
+            return None if gx is None else _wrap(gx), None if gw is None else _wrap(gw), gb, None
         # Both GEMM products read the gradient channel-major: transpose it once for the two.
         gy_by_channel = output_by_channel(grad._array, tuple(x.shape), tuple(w.shape), ctx.geom) \
             if need[0] or (need[1] and not ctx.direct) else None

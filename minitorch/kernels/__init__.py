@@ -15,7 +15,8 @@ inside tensors and wires the results into the autograd graph.
   log-softmax over rows, in slices that minitorch's threads share.
 
 ``conv_gemm`` composes im2col (or, on small planes, ``images_last``'s columns with the
-images innermost) with BLAS products for the conv ops, ``direct_conv`` computes
+images innermost) with BLAS products for the conv ops, ``winograd`` runs 3x3 kernels
+with stride 1 as Winograd's F(2x2, 3x3) (fewer products), ``direct_conv`` computes
 convolutions whose filters read few values without columns; ``buffers.empty``
 hands out reused result arrays (no page faults on a training loop's hot path);
 ``parallel.twins`` compiles each parallel loop serially too and runs the faster twin;

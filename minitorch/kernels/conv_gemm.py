@@ -22,6 +22,10 @@ planes a slice's columns run with the images innermost (`images_last`, where its
 says), so that im2col and col2im copy long runs instead of short rows; the output
 gradient then comes in that order too (`output_by_channel`).
 
+A 3x3 kernel with stride 1 between enough channels skips the columns altogether: it runs
+as Winograd's F(2x2, 3x3) (`winograd`, 2.25x fewer multiply-adds), where `winograd_fits`
+says; then the output gradient is read as it is, batch-major.
+
 Every large array here, the columns, the GEMM results and the returned outputs, comes
 from `buffers.empty`, so a training loop reuses the same memory step after step instead
 of page-faulting fresh memory in.
@@ -35,12 +39,12 @@ from typing import Callable, Iterator, NamedTuple
 import numpy as np
 from numba import prange
 
-from . import blas, buffers, images_last, shared_work
+from . import blas, buffers, images_last, shared_work, winograd
 from .im2col import col2im, conv_output_size, im2col
 from .parallel import twins
 
 __all__ = ["Geometry", "channel_major", "conv_forward", "conv_input_grad", "conv_weight_grad", "live_taps",
-           "out_spatial", "output_by_channel"]
+           "out_spatial", "output_by_channel", "winograd_fits"]
 
 
 class Geometry(NamedTuple):
@@ -56,6 +60,11 @@ def out_spatial(spatial: tuple, g: Geometry) -> tuple:
     """The output's spatial size for an input of spatial size `spatial` (remembered: each
     conv asks several times)."""
     return tuple(conv_output_size(*a) for a in zip(spatial, g.kernel, g.stride, g.padding, g.dilation))
+
+
+def winograd_fits(x_shape: tuple, w_shape: tuple, g: Geometry, dtype) -> bool:
+    """Whether this convolution runs as Winograd's (`winograd.fits`) rather than as columns."""
+    return winograd.fits(tuple(x_shape), tuple(w_shape), g, out_spatial(tuple(x_shape[2:]), g), dtype)
 
 
 def _cols_shape(x_shape: tuple, g: Geometry) -> tuple:
@@ -267,7 +276,9 @@ def _columns(x: np.ndarray, start: int, stop: int, g: Geometry, lay: images_last
 def output_by_channel(gy: np.ndarray, x_shape: tuple, w_shape: tuple, g: Geometry) -> np.ndarray:
     """The output gradient gy (N, O, *out) as `conv_input_grad` and `conv_weight_grad` read
     it, (O, N*L): channel-major, or images innermost a slice at a time where the columns
-    are (see `images_last`)."""
+    are (see `images_last`); gy itself where the convolution runs as Winograd's."""
+    if winograd_fits(x_shape, w_shape, g, gy.dtype):
+        return gy
     g, _ = live_taps(tuple(x_shape[2:]), g)
     if _pointwise(g):
         return channel_major(gy)
@@ -282,7 +293,10 @@ def conv_forward(x: np.ndarray, w: np.ndarray, b: np.ndarray | None, g: Geometry
     """y (N, O, *out) = conv(x (N, C, *in), w (O, C/G, *k)) + b: im2col, GEMM and the
     transposing copy with the bias, a slice of images at a time. With `keep_columns`, also
     x's columns for the weight gradient, laid out by slices (slices, C*K, step*L) (see
-    `_slice_of`); None for a 1x1 kernel, whose columns are x."""
+    `_slice_of`); None for a 1x1 kernel, whose columns are x, and for Winograd's convolution,
+    whose backward makes its tiles again."""
+    if winograd_fits(x.shape, w.shape, g, np.result_type(x, w)):
+        return winograd.forward(x, w, b, g.padding, out_spatial(tuple(x.shape[2:]), g)), None
     w3, g = _live_weight(w, x.shape, g)
     out_ch = w.shape[0]
     y = buffers.empty((x.shape[0], out_ch) + out_spatial(x.shape[2:], g), np.result_type(x, w))
@@ -323,6 +337,8 @@ def conv_forward(x: np.ndarray, w: np.ndarray, b: np.ndarray | None, g: Geometry
 def conv_input_grad(gy_by_channel: np.ndarray, w: np.ndarray, x_shape: tuple, g: Geometry) -> np.ndarray:
     """The adjoint of conv in x, from the output gradient's channel-major form (O, N*L):
     scatter W^T @ gy back over the windows (col2im), a slice of images at a time."""
+    if winograd_fits(x_shape, w.shape, g, gy_by_channel.dtype):
+        return winograd.input_grad(gy_by_channel, w, tuple(x_shape), g.padding)
     w3, g = _live_weight(w, x_shape, g)
     w3_t = w3.transpose(0, 2, 1)
     if _pointwise(g):
@@ -360,6 +376,8 @@ def conv_weight_grad(x: np.ndarray, gy_by_channel: np.ndarray, w_shape: tuple, g
                      cols: np.ndarray | None = None) -> np.ndarray:
     """The adjoint of conv in w, from x (or its columns `cols` kept by `conv_forward`) and the
     output gradient's channel-major form (O, N*L): cols @ gy^T summed over slices of images."""
+    if winograd_fits(x.shape, w_shape, g, np.result_type(x, gy_by_channel)):
+        return winograd.weight_grad(x, gy_by_channel, tuple(w_shape), g.padding)
     g, taps = live_taps(x.shape[2:], g)
     # cols @ gy^T, then a transpose of the small result: for the few output channels of a
     # small CNN, BLAS runs this long product about twice as fast as gy @ cols^T.

@@ -70,6 +70,11 @@ CASES = textwrap.dedent(
         recurrent.lstm_step_backward(i, f, g, o, c, tanh_c, grad_h, grad_c, out["lstm_d_gates"], out["lstm_d_c"])
         out["gru_d_x"], out["gru_d_h_proj"], out["gru_d_h"] = np.empty((3, 12)), np.empty((3, 12)), np.empty((3, 4))
         recurrent.gru_step_backward(i, f, g, o, c, grad_h, out["gru_d_x"], out["gru_d_h_proj"], out["gru_d_h"])
+        from minitorch.kernels import winograd
+        w3 = rng.standard_normal((4, 3, 3, 3)).astype(np.float32)
+        out["winograd_y"] = winograd.forward(x2, w3, w3[:, 0, 0, 0], (1, 2), (7, 8))
+        out["winograd_gx"], out["winograd_gw"] = winograd.backward(
+            out["winograd_y"] * 2, x2, w3, x2.shape, w3.shape, (1, 2), True, True)
         return out
     """
 )
