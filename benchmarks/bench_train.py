@@ -110,7 +110,12 @@ def summary(times: list) -> dict:
 
 
 def calls_per_block(model: str, kind: str) -> int:
-    return {"lenet": 10, "mlp": 10, "cnn": 2}[model] if kind != "infer" else {"lenet": 2, "cnn": 1}[model]
+    """Calls per timed block: 0.1-0.4 s of either library's work. A block's first call pays for
+    what ran before it (the other library's block, or any pause of tens of ms, leaves the caches
+    colder: minitorch's first LeNet step after a torch block measured 1.45 ms slower than the
+    next, torch's 0.4 ms, 2026-12-05); a training loop pays that once, not every few steps,
+    so blocks of 10 LeNet steps, as this harness had, charged minitorch ~0.15 ms a step."""
+    return {"lenet": 40, "mlp": 40, "cnn": 4}[model] if kind != "infer" else {"lenet": 8, "cnn": 1}[model]
 
 
 # ----- worker: one library alone in this process ------------------------------------------
@@ -131,7 +136,7 @@ def worker(lib_name: str, cases: list, blocks: int, threads: int | None) -> dict
         first_ms = (time.perf_counter() - first) * 1e3
         n = calls_per_block(model, kind)
         times = [time_block(fn, n) for _ in range(blocks)]
-        out["cases"][name] = {**summary(times), "first_ms": first_ms}
+        out["cases"][name] = {**summary(times), "first_ms": first_ms, "calls": n}
     out["peak_rss_mb"] = peak_rss_mb()
     return out
 
@@ -190,7 +195,7 @@ def one_process(blocks: int) -> dict:
         for _ in range(blocks):
             for lib, fn in fns.items():
                 times[lib].append(time_block(fn, n))
-        rows[name] = {lib: summary(t) for lib, t in times.items()}
+        rows[name] = {lib: {**summary(t), "calls": n} for lib, t in times.items()}
         print(f"  [one process] {name:40s} " + "  ".join(
             f"{lib} {rows[name][lib]['median']:7.2f} ms" for lib in fns) +
             f"  ratio {rows[name]['minitorch']['median'] / rows[name]['torch']['median']:.2f}", flush=True)

@@ -31,6 +31,16 @@ def _ratio(row: dict) -> str:
     return f"**{row['minitorch']['median'] / row['torch']['median']:.2f}**"
 
 
+def _calls(run: dict) -> str:
+    """' of N calls' per row kind, where the run recorded them (runs before 2026-12-05 17:50 did not)."""
+    rows = run.get("one_process", {}).get("rows", {})
+    calls = {name: row["minitorch"]["calls"] for name, row in rows.items() if "calls" in row["minitorch"]}
+    if not calls:
+        return ""
+    kinds = dict.fromkeys(f"{name.split(',')[0]} {n}" for name, n in calls.items())  # SGD and Adam rows alike
+    return " (calls a block: " + ", ".join(kinds) + ")"
+
+
 def render(run: dict) -> str:
     """The markdown section for one run."""
     m = run["machine"]
@@ -41,7 +51,7 @@ def render(run: dict) -> str:
         f"numpy {m['numpy']}, numba {m['numba']}, torch {m['torch']}. Load average "
         f"{run['load_before'][0]:.2f} before, {run['load_after'][0]:.2f} after. Each library runs with its own "
         "defaults (no environment variable or thread count set for torch). Milliseconds per step or batch: "
-        f"median (min-max) of {run['blocks']} blocks; own-process rows pool the block medians of "
+        f"median (min-max) of {run['blocks']} blocks{_calls(run)}; own-process rows pool the block medians of "
         f"{run['rounds']} alternating rounds. Ratio = minitorch / torch, below 1 is faster. "
         "Batch 64 for training steps; SGD lr 0.01 momentum 0.9, Adam lr 1e-3; identical initial weights "
         "and MNIST batches for both libraries.",
