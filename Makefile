@@ -2,7 +2,10 @@
 VENV   ?= .venv
 PY     := $(VENV)/bin/python
 PIP    := $(PY) -m pip install --find-links /opt/wheels
-export OPENBLAS_CORETYPE ?= Haswell
+# numpy's OpenBLAS on its Haswell kernels for the tests and training (as CI has always run them; some
+# environments set it themselves). `make bench` leaves numpy's BLAS as the environment has it, and
+# benchmarks/RESULTS.md names the kernels each run used.
+test test-isolated fuzz train: export OPENBLAS_CORETYPE ?= Haswell
 
 .PHONY: install install-runtime test test-isolated fuzz train bench clean
 

@@ -267,9 +267,15 @@ def machine() -> dict:
     import numba
     import numpy
     import torch
+    from threadpoolctl import ThreadpoolController
+    # numpy's BLAS and the kernels it picked: OPENBLAS_CORETYPE (set by some environments, and by
+    # the Makefile for the tests) changes minitorch's products, not torch's
+    blas = [f"{lib.internal_api} {lib.version} ({lib.architecture})"
+            for lib in ThreadpoolController().select(user_api="blas").lib_controllers if lib.filepath and "numpy" in lib.filepath]
     return {"date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), "cpu": model, "cores": os.cpu_count(),
             "python": platform.python_version(), "numpy": numpy.__version__, "numba": numba.__version__,
-            "torch": torch.__version__}
+            "torch": torch.__version__, "numpy_blas": ", ".join(blas) or "unknown",
+            "openblas_coretype": os.environ.get("OPENBLAS_CORETYPE", "unset")}
 
 
 def main() -> None:

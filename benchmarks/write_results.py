@@ -31,6 +31,13 @@ def _ratio(row: dict) -> str:
     return f"**{row['minitorch']['median'] / row['torch']['median']:.2f}**"
 
 
+def _blas(m: dict) -> str:
+    """numpy's BLAS kernels and OPENBLAS_CORETYPE, where the run recorded them (from 2026-12-05 18:10 UTC)."""
+    if "numpy_blas" not in m:
+        return ""
+    return f"; numpy's BLAS {m['numpy_blas']}, OPENBLAS_CORETYPE {m['openblas_coretype']}"
+
+
 def _calls(run: dict) -> str:
     """' of N calls' per row kind, where the run recorded them (runs before 2026-12-05 17:50 did not)."""
     rows = run.get("one_process", {}).get("rows", {})
@@ -48,7 +55,7 @@ def render(run: dict) -> str:
         f"## Training and inference, {m['cores']}-core machine (benchmarks/bench_train.py, `make bench`)",
         "",
         f"Measured {m['date']} on {m['cpu'] or 'an unnamed CPU'}, {m['cores']} cores; Python {m['python']}, "
-        f"numpy {m['numpy']}, numba {m['numba']}, torch {m['torch']}. Load average "
+        f"numpy {m['numpy']}, numba {m['numba']}, torch {m['torch']}{_blas(m)}. Load average "
         f"{run['load_before'][0]:.2f} before, {run['load_after'][0]:.2f} after. Each library runs with its own "
         "defaults (no environment variable or thread count set for torch). Milliseconds per step or batch: "
         f"median (min-max) of {run['blocks']} blocks{_calls(run)}; own-process rows pool the block medians of "
