@@ -51,7 +51,7 @@ __all__ = ["backward", "fits", "forward", "input_grad", "weight_grad"]
 
 _SLICE_BYTES = 1 << 20      # a slice's tiles (inputs' and outputs'): within a core's 1 MB L2 cache
 _SLICE_TILES = 128          # tiles a slice holds at least (its products' length; fewer: more sums to add up)
-_MIN_TILES = 256            # tiles of the whole batch from which the products save more than the filters' transforms cost
+_MIN_TILES = 256            # tiles in the batch from which the products save more than the filters' transforms cost
 # When the transforms pay: a tile's transforms cost in proportion to C + O, its products
 # save in proportion to C * O, and small planes have more of their tiles at the edge.
 # Per smallest output side, the least C * O / (C + O), measured against the columns'
@@ -62,6 +62,7 @@ _PAYS_FROM = ((14, 3), (10, 12), (8, 32))
 
 _G = np.array([[1, 0, 0], [0.5, 0.5, 0.5], [0.5, -0.5, 0.5], [0, 0, 1]])
 _G_KRON = np.kron(_G, _G)   # (16, 9): row 4a + b, column 3k + l holds G[a, k] G[b, l]
+
 
 def fits(x_shape: tuple, w_shape: tuple, g, out_hw: tuple, dtype) -> bool:
     """Whether a convolution of x (N, C, H, W) with w (O, C, 3, 3), geometry g (`conv_gemm.Geometry`)
@@ -100,12 +101,13 @@ def _filter_grad(du: np.ndarray, w_shape: tuple) -> np.ndarray:
 
 
 # --------------------------------------------------------------------------- the transforms
-# Each kernel goes through a plane a row of tiles at a time, in two steps: one transform
-# along the rows' columns, a vector over the plane's width, then one along each row, a
-# vector over the tiles. Both inner loops run over contiguous (or every other) values,
-# which the compiler vectorises; a tile at a time with its 16 values in registers ran
-# 3-5x slower. Padding and odd plane sizes go through a zero-bordered copy of the plane,
-# so that the loops need no tests.
+# Each kernel takes a plane at a time in two steps, each a loop over contiguous (or every
+# other) values that the compiler vectorises: the transform down the columns of every
+# tile row, a vector over the plane's width; then the one along the rows, one loop over
+# all the plane's tiles, which finds tile k's values at 2k and 2k + 1 of arrays laid out
+# for it. A tile at a time with its 16 values in registers ran 3-5x slower, a loop over
+# one tile row's 12 tiles 1.5-3x. Padding and odd plane sizes go through a zero-bordered
+# copy of the plane, so that the loops need no tests.
 
 @njit(nogil=True, cache=True)
 def _input_tiles(x, pad_h, pad_w, tiles_h, tiles_w, out):
