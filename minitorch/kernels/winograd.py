@@ -51,6 +51,7 @@ __all__ = ["backward", "fits", "forward", "input_grad", "weight_grad"]
 
 _SLICE_BYTES = 1 << 20      # a slice's tiles (inputs' and outputs'): within a core's 1 MB L2 cache
 _SLICE_TILES = 128          # tiles a slice holds at least (its products' length; fewer: more sums to add up)
+_RUNS = 64                  # the most runs of slices a backward pass shares among threads (4 each on 16)
 _MIN_TILES = 256            # tiles in the batch from which the products save more than the filters' transforms cost
 # When the transforms pay: a tile's transforms cost in proportion to C + O, its products
 # save in proportion to C * O, and small planes have more of their tiles at the edge.
@@ -326,32 +327,46 @@ def backward(gy: np.ndarray, x: np.ndarray | None, w: np.ndarray | None, x_shape
     dtype = gy.dtype if x is None else np.result_type(x, gy)
     gy = np.ascontiguousarray(gy, dtype)
     step, threads = _slicing(n, tiles, c + o, gy.itemsize)
+    # The weight gradient is a sum over the images: one partial sum per run of `unit` images
+    # (at most _RUNS runs, fixed by the sizes alone), each run's slices added in order by the
+    # thread that took it, and the runs' sums in run order at the end: which thread takes which
+    # run, and how many threads there are, change from call to call; the result must not. (A
+    # sum per slice would be a 16 x O x C array per image or two: 131 MB for the examples CNN
+    # at batch 1000.)
+    slices = -(-n // step)
+    unit = step * max(1, -(-slices // _RUNS))
     grad_tiles = buffers.empty((threads, 16, o, step * tiles), dtype)
     input_tiles = buffers.empty((threads, 16, c, step * tiles), dtype)
     gx = buffers.empty(tuple(x_shape), dtype) if need_input else None
     u_t = np.ascontiguousarray(_filter_tiles(w.astype(dtype, copy=False)).transpose(0, 2, 1)) if need_input else None
     x = None if x is None else np.ascontiguousarray(x, dtype)
-    # One weight-gradient sum per slice, added up in slice order afterwards: which thread
-    # takes which slice changes from run to run, the result must not.
-    sums = np.zeros((max(1, -(-n // step)), 16, o, c), dtype) if need_weight else None
+    if need_weight:
+        sums = buffers.empty((max(1, -(-n // unit)), 16, o, c), dtype)
+        partial = buffers.empty((threads, 16, o, c), dtype)
 
     def work(share: int, starts: Iterator[int]) -> None:
-        for start in starts:
-            stop = min(n, start + step)
-            width = (stop - start) * tiles
-            dm = grad_tiles[share][:, :, :width]
-            _output_grad_tiles(gy[start:stop], th, tw, dm)
-            if need_input:
-                dv = input_tiles[share][:, :, :width]
-                np.matmul(u_t, dm, out=dv)
-                _add_input_tiles(dv, padding[0], padding[1], th, tw, gx[start:stop])
-            if need_weight:
-                v = input_tiles[share][:, :, :width]  # after the input gradient is done with it
-                _input_tiles(x[start:stop], padding[0], padding[1], th, tw, v)
-                np.matmul(dm, v.transpose(0, 2, 1), out=sums[start // step])
+        for first in starts:
+            for start in range(first, min(n, first + unit), step):
+                stop = min(n, start + step)
+                width = (stop - start) * tiles
+                dm = grad_tiles[share][:, :, :width]
+                _output_grad_tiles(gy[start:stop], th, tw, dm)
+                if need_input:
+                    dv = input_tiles[share][:, :, :width]
+                    np.matmul(u_t, dm, out=dv)
+                    _add_input_tiles(dv, padding[0], padding[1], th, tw, gx[start:stop])
+                if need_weight:
+                    v = input_tiles[share][:, :, :width]  # after the input gradient is done with it
+                    _input_tiles(x[start:stop], padding[0], padding[1], th, tw, v)
+                    if start == first:
+                        np.matmul(dm, v.transpose(0, 2, 1), out=sums[first // unit])
+                    else:
+                        sums[first // unit] += np.matmul(dm, v.transpose(0, 2, 1), out=partial[share])
 
     if n:
-        _run(work, n, step, threads)
+        _run(work, n, unit, threads)
+    elif need_weight:
+        sums[0] = 0
     gw = _filter_grad(sums.sum(0) if len(sums) > 1 else sums[0], tuple(w_shape)) if need_weight else None
     return gx, gw
 

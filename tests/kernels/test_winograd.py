@@ -79,6 +79,17 @@ def test_the_result_does_not_depend_on_the_thread_count():
         np.testing.assert_array_equal(one, two)
 
 
+def test_a_thread_adds_up_runs_of_several_slices_as_torch_does(monkeypatch):
+    # at most winograd._RUNS partial weight-gradient sums: here 8 one-image slices in runs of 3, 3 and 2
+    monkeypatch.setattr(winograd, "_RUNS", 3)
+    rng = np.random.default_rng(9)
+    x, w = rng.standard_normal((8, 32, 26, 26)), rng.standard_normal((64, 32, 3, 3))
+    _, gy, tgx, tgw = _torch_reference(x, w, None, (0, 0))
+    gx, gw = winograd.backward(gy, x, w, x.shape, w.shape, (0, 0), True, True)
+    np.testing.assert_allclose(gx, tgx, rtol=1e-10, atol=1e-10)
+    np.testing.assert_allclose(gw, tgw, rtol=1e-10, atol=1e-10)
+
+
 def test_inputs_that_are_not_contiguous_are_read_as_their_values():
     rng = np.random.default_rng(4)
     x = rng.standard_normal((2, 16, 10, 20)).astype(np.float32)[:, :, :, ::2]
