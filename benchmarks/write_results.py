@@ -32,7 +32,7 @@ def _ratio(row: dict) -> str:
 
 
 def _blas(m: dict) -> str:
-    """numpy's BLAS kernels and OPENBLAS_CORETYPE, where the run recorded them (from 2026-12-05 18:10 UTC)."""
+    """numpy's BLAS kernels and OPENBLAS_CORETYPE, where the run recorded them (runs from 2026-12-05 18:17 UTC on)."""
     if "numpy_blas" not in m:
         return ""
     return f"; numpy's BLAS {m['numpy_blas']}, OPENBLAS_CORETYPE {m['openblas_coretype']}"
