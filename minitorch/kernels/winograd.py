@@ -335,6 +335,7 @@ def backward(gy: np.ndarray, x: np.ndarray | None, w: np.ndarray | None, x_shape
     # at batch 1000.)
     slices = -(-n // step)
     unit = step * max(1, -(-slices // _RUNS))
+    threads = min(threads, max(1, -(-n // unit)))  # no thread without a run to take
     grad_tiles = buffers.empty((threads, 16, o, step * tiles), dtype)
     input_tiles = buffers.empty((threads, 16, c, step * tiles), dtype)
     gx = buffers.empty(tuple(x_shape), dtype) if need_input else None
