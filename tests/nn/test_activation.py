@@ -174,8 +174,12 @@ def test_activation_values_and_gradients_at_the_edges_match_torch(name, dtype):
         y.backward(L.ones_like(y))
         outputs.append((y.detach().numpy().astype(np.float64), x.grad.numpy().astype(np.float64), str(y.dtype)))
     (ty, tg, tdt), (my, mg, mdt) = outputs
-    if name == "gelu" and dtype == "float16" and torch.backends.cpu.get_cpu_capability() != "AVX512":
-        ty[EDGE_VALUES == np.inf] = np.inf  # torch's float16 gelu(+inf) is inf with AVX512 and NaN without
+    if name == "gelu" and dtype == "float16":
+        # torch's float16 gelu(+inf) depends on the CPU's kernels: inf on an AMD Zen 4 (AVX512), NaN on an
+        # Intel Xeon (AVX512, 2026-12-05) and with AVX2. minitorch gives inf.
+        at_inf = EDGE_VALUES == np.inf
+        assert np.all(np.isnan(ty[at_inf]) | (ty[at_inf] == np.inf))
+        ty[at_inf] = np.inf
     tol = 1e-2 if dtype == "float16" else 1e-5
     assert mdt.split(".")[-1] == tdt.split(".")[-1]
     np.testing.assert_allclose(my, ty, rtol=tol, atol=tol, err_msg="values")
