@@ -67,6 +67,12 @@ def _look(flags: np.ndarray, index: int, old: int, polls: int) -> bool:
     return flags[index] != old
 
 
+def _say_done_and_look(done: np.ndarray, seat: int, number: int, flags: np.ndarray, old: int, polls: int) -> bool:
+    """`_say_done_and_poll` where there is no sched_yield to call."""
+    done[seat] = number
+    return flags[0] != old
+
+
 @njit(nogil=True, cache=True)
 def _poll_yielding(flags, index, old, polls):
     """Whether flags[index] changed from `old` within `polls` polls, yielding the core between
@@ -80,8 +86,23 @@ def _poll_yielding(flags, index, old, polls):
     return flags[index] != old
 
 
+@njit(nogil=True, cache=True)
+def _say_done_and_poll_yielding(done, seat, number, flags, old, polls):
+    """done[seat] = number, then `_poll(flags, 0, old, polls)`: a pool thread says it has
+    finished a job and waits for the next. The flag is written once this call has let go of
+    the GIL: written from Python, the caller polling for it would find it while the pool
+    thread still held the GIL, ask for the GIL and sleep until it was let go, a futex
+    wake-up that cost 25-35 us a job on the 2-core Intel VM measured (2026-12-05), more
+    than a small slice's work.
+    Bounds: the callers pass a seat inside done and a non-empty flags."""
+    done[seat] = number
+    return _poll_yielding(flags, 0, old, polls)
+
+
 # (Without the JIT, compiled code is Python, which cannot call sched_yield by name.)
-_poll = _poll_yielding if _has_sched_yield() and not numba.config.DISABLE_JIT else _look
+_yielding = _has_sched_yield() and not numba.config.DISABLE_JIT
+_poll = _poll_yielding if _yielding else _look
+_say_done_and_poll = _say_done_and_poll_yielding if _yielding else _say_done_and_look
 
 
 class _Job:
@@ -104,7 +125,7 @@ class _Pool:
         self.posted = np.zeros(1, np.int64)  # the number of the job on offer, polled by the pool threads
         self.finished = np.zeros(max(1, numba.config.NUMBA_NUM_THREADS - 1), np.int64)
         self.wake = threading.Condition()
-        self.polls = _polls_in(_AWAKE_SECONDS) if _poll is _poll_yielding else 0
+        self.polls = _polls_in(_AWAKE_SECONDS) if _yielding else 0
 
     def seat(self, seats: int) -> None:
         """Start pool threads until there are `seats` of them."""
@@ -117,9 +138,9 @@ class _Pool:
     def serve(self, seat: int) -> None:
         """A pool thread: wait for a job (awake for a while, then asleep), do its share if it has a
         seat, and say so in `finished`."""
-        seen = 0
+        seen = done = 0
         while True:
-            if not _poll(self.posted, 0, seen, self.polls):
+            if not _say_done_and_poll(self.finished, seat, done, self.posted, seen, self.polls):
                 with self.wake:
                     while self.posted[0] == seen:
                         self.wake.wait()
@@ -135,7 +156,7 @@ class _Pool:
                 except BaseException as error:  # handed to the caller, who raises it
                     job.errors.append(error)
             del work, starts  # they hold the caller's arrays: not until the next job
-            self.finished[seat] = job.number
+            done = job.number  # written to `finished` by the next poll
 
     def post(self, job: _Job) -> None:
         self.job = job
@@ -146,8 +167,8 @@ class _Pool:
     def wait_for(self, job: _Job) -> None:
         """Return when every pool thread that joined `job` has finished it."""
         for seat in list(job.joined):
-            while self.finished[seat] != job.number:
-                if not _poll(self.finished, seat, self.finished[seat], self.polls):
+            while (seen := self.finished[seat]) != job.number:  # one read: the flag may change any time
+                if not _poll(self.finished, seat, seen, self.polls):
                     time.sleep(0)  # no sched_yield here: let the OS run the pool thread
 
 
