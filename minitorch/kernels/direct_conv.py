@@ -114,6 +114,46 @@ def _add_taps(acc, src, weights, offsets):
             acc[p] += a * s0[p]
 
 
+@njit(cache=True, nogil=True)
+def _add_taps_four_rows(acc, src, weights, offsets):
+    """`_add_taps` for four rows at once: acc[r] += sum over t of weights[r, t] *
+    src[offsets[t]:offsets[t] + acc.shape[1]] for r < 4, four taps a pass. Each value of
+    the four runs read is used by four rows: a pass loads 8 values and stores 4 for 16
+    multiply-adds, where a row at a time loads 5 and stores 1 for 4 (LeNet's first conv, 25
+    taps on a 28x28 image, one thread, Intel, 2026-12-05: four rows in 3.0 us against 6.1
+    one at a time; its forward over a batch of 64, with two filters left one at a time,
+    414 -> 349 us). Each row's sum is the same expression as in `_add_taps`, so the
+    results are the same bits.
+    Bounds: as in `_add_taps`; acc and weights have at least 4 rows."""
+    n, taps = acc.shape[1], weights.shape[1]
+    r0, r1, r2, r3 = acc[0], acc[1], acc[2], acc[3]
+    w0, w1, w2, w3 = weights[0], weights[1], weights[2], weights[3]
+    t = 0
+    while t + 4 <= taps:
+        s0, s1 = src[offsets[t]:offsets[t] + n], src[offsets[t + 1]:offsets[t + 1] + n]
+        s2, s3 = src[offsets[t + 2]:offsets[t + 2] + n], src[offsets[t + 3]:offsets[t + 3] + n]
+        a0, b0, c0, d0 = w0[t], w0[t + 1], w0[t + 2], w0[t + 3]
+        a1, b1, c1, d1 = w1[t], w1[t + 1], w1[t + 2], w1[t + 3]
+        a2, b2, c2, d2 = w2[t], w2[t + 1], w2[t + 2], w2[t + 3]
+        a3, b3, c3, d3 = w3[t], w3[t + 1], w3[t + 2], w3[t + 3]
+        for p in range(n):
+            x0, x1, x2, x3 = s0[p], s1[p], s2[p], s3[p]
+            r0[p] += a0 * x0 + b0 * x1 + c0 * x2 + d0 * x3
+            r1[p] += a1 * x0 + b1 * x1 + c1 * x2 + d1 * x3
+            r2[p] += a2 * x0 + b2 * x1 + c2 * x2 + d2 * x3
+            r3[p] += a3 * x0 + b3 * x1 + c3 * x2 + d3 * x3
+        t += 4
+    for t in range(t, taps):
+        s0 = src[offsets[t]:offsets[t] + n]
+        a0, a1, a2, a3 = w0[t], w1[t], w2[t], w3[t]
+        for p in range(n):
+            x0 = s0[p]
+            r0[p] += a0 * x0
+            r1[p] += a1 * x0
+            r2[p] += a2 * x0
+            r3[p] += a3 * x0
+
+
 @njit(cache=True, nogil=True, fastmath={"reassoc", "contract"})
 def _dot_taps(g, src, offsets, out):
     """out[t] += g . src[offsets[t]:offsets[t] + len(g)] for every tap t, four taps a pass.
@@ -144,6 +184,60 @@ def _dot_taps(g, src, offsets, out):
         for p in range(n):
             a += g[p] * s0[p]
         out[t] += a
+
+
+@njit(cache=True, nogil=True, fastmath={"reassoc", "contract"})
+def _dot_taps_four_rows(g, src, offsets, out):
+    """`_dot_taps` for four rows at once: out[r, t] += g[r] . src[offsets[t]:offsets[t] +
+    g.shape[1]] for r < 4, four taps a pass: 8 values loaded for 16 multiply-adds, where a
+    row at a time loads 5 for 4 (the weight gradient over a batch of 64, one thread, Intel,
+    2026-12-05: LeNet's first conv 320 -> 274 us, the examples CNN's 713 -> 660).
+    Bounds: as in `_add_taps`; g and out have at least 4 rows."""
+    n, taps = g.shape[1], out.shape[1]
+    zero = g.dtype.type(0)
+    g0, g1, g2, g3 = g[0], g[1], g[2], g[3]
+    t = 0
+    while t + 4 <= taps:
+        s0, s1 = src[offsets[t]:offsets[t] + n], src[offsets[t + 1]:offsets[t + 1] + n]
+        s2, s3 = src[offsets[t + 2]:offsets[t + 2] + n], src[offsets[t + 3]:offsets[t + 3] + n]
+        a0 = b0 = c0 = d0 = a1 = b1 = c1 = d1 = a2 = b2 = c2 = d2 = a3 = b3 = c3 = d3 = zero
+        for p in range(n):
+            x0, x1, x2, x3 = s0[p], s1[p], s2[p], s3[p]
+            a0 += g0[p] * x0
+            b0 += g0[p] * x1
+            c0 += g0[p] * x2
+            d0 += g0[p] * x3
+            a1 += g1[p] * x0
+            b1 += g1[p] * x1
+            c1 += g1[p] * x2
+            d1 += g1[p] * x3
+            a2 += g2[p] * x0
+            b2 += g2[p] * x1
+            c2 += g2[p] * x2
+            d2 += g2[p] * x3
+            a3 += g3[p] * x0
+            b3 += g3[p] * x1
+            c3 += g3[p] * x2
+            d3 += g3[p] * x3
+        out[0, t] += a0
+        out[0, t + 1] += b0
+        out[0, t + 2] += c0
+        out[0, t + 3] += d0
+        out[1, t] += a1
+        out[1, t + 1] += b1
+        out[1, t + 2] += c1
+        out[1, t + 3] += d1
+        out[2, t] += a2
+        out[2, t + 1] += b2
+        out[2, t + 2] += c2
+        out[2, t + 3] += d2
+        out[3, t] += a3
+        out[3, t + 1] += b3
+        out[3, t + 2] += c3
+        out[3, t + 3] += d3
+        t += 4
+    for r in range(4):
+        _dot_taps(g[r], src, offsets[t:], out[r, t:])
 
 
 @njit(cache=True, nogil=True)
@@ -190,14 +284,22 @@ def _forward_kernel(x, w, b, y, first, last, padding, dilation):
     wp, plane, span, per_group, offsets, xp = _flat_planes(x, out_ch, group_ch, kh, kw, oh, ow, padding, dilation)
     flat = xp.reshape(-1)
     weights = w.reshape(out_ch, -1)
-    acc = np.empty(span, y.dtype)
+    acc = np.empty((4, span), y.dtype)
     for n in range(first, last):
         _pad_image(x, n, padding, xp)
-        for o in range(out_ch):
-            acc[:] = b[o] if b.shape[0] > 0 else 0.0
+        o = 0
+        while o < out_ch:
             group_planes = flat[(o // per_group) * group_ch * plane:]
-            _add_taps(acc, group_planes, weights[o], offsets)
-            _copy_block(acc, 0, wp, y.reshape(-1), (n * out_ch + o) * oh * ow, ow, oh, ow)
+            rows = 4 if (o % per_group) + 4 <= per_group else 1  # four filters of one group at once
+            for r in range(rows):
+                acc[r] = b[o + r] if b.shape[0] > 0 else 0.0
+            if rows == 4:
+                _add_taps_four_rows(acc, group_planes, weights[o:o + 4], offsets)
+            else:
+                _add_taps(acc[0], group_planes, weights[o], offsets)
+            for r in range(rows):
+                _copy_block(acc[r], 0, wp, y.reshape(-1), (n * out_ch + o + r) * oh * ow, ow, oh, ow)
+            o += rows
     return y
 
 
@@ -214,14 +316,22 @@ def _weight_grad_kernel(x, gy, gw, first, last, padding, dilation):
     oh, ow = gy.shape[2:]
     wp, plane, span, per_group, offsets, xp = _flat_planes(x, out_ch, group_ch, kh, kw, oh, ow, padding, dilation)
     flat = xp.reshape(-1)
-    g = np.zeros(span, gy.dtype)
+    g = np.zeros((4, span), gy.dtype)
     sums = gw.reshape(out_ch, -1)
     sums[:] = 0.0
     for n in range(first, last):
         _pad_image(x, n, padding, xp)
-        for o in range(out_ch):
-            _copy_block(gy.reshape(-1), (n * out_ch + o) * oh * ow, ow, g, 0, wp, oh, ow)
-            _dot_taps(g, flat[(o // per_group) * group_ch * plane:], offsets, sums[o])
+        o = 0
+        while o < out_ch:
+            group_planes = flat[(o // per_group) * group_ch * plane:]
+            rows = 4 if (o % per_group) + 4 <= per_group else 1  # four filters of one group at once
+            for r in range(rows):
+                _copy_block(gy.reshape(-1), (n * out_ch + o + r) * oh * ow, ow, g[r], 0, wp, oh, ow)
+            if rows == 4:
+                _dot_taps_four_rows(g, group_planes, offsets, sums[o:o + 4])
+            else:
+                _dot_taps(g[0], group_planes, offsets, sums[o])
+            o += rows
     return gw
 
 

@@ -20,6 +20,8 @@ CASES = [
     ((1, 2, 1, 1), (3, 2, 3, 3), (1, 1), (1, 1), 1),        # a 1x1 plane: every tap but one reads padding
     ((0, 1, 5, 5), (2, 1, 3, 3), (1, 1), (1, 1), 1),        # an empty batch
     ((9, 1, 6, 7), (2, 1, 4, 2), (2, 0), (1, 3), 1),        # more images than slices on threads
+    ((2, 2, 9, 8), (12, 1, 3, 3), (1, 1), (1, 1), 2),       # two groups of 6 filters: four at once, then one by one
+    ((2, 1, 10, 10), (9, 1, 5, 5), (1, 1), (1, 1), 1),      # 9 filters: two fours and one
     ((3, 2, 17), (4, 2, 5), (2,), (1,), 1),                 # 1-d
     ((2, 6, 11), (6, 1, 3), (0,), (3,), 6),                 # 1-d depthwise, dilated
 ]
