@@ -35,7 +35,7 @@ from typing import Any, Callable
 
 import numpy as np
 
-from .._tensor import Tensor, _wrap
+from .._tensor import Tensor, _blank, _wrap
 from . import anomaly_mode, grad_mode, saved_hooks
 from .node import _NO_EDGE, BackwardNode, _sequence_numbers, gradient_edge
 
@@ -230,7 +230,23 @@ def _save(ctx: BackwardNode, args: tuple, arrays: list, raw: tuple, outputs: tup
     if saved_hooks.stack:
         pack, ctx._unpack_hook = saved_hooks.stack[-1]
         saved = [pack(t) if role is not None else t for t, role in zip(saved, roles)]
+    elif any(role and role.startswith("result") for role in roles):
+        saved = [_without_grad_fn(t) if role and role.startswith("result") else t for t, role in zip(saved, roles)]
+        ctx._keeps_outputs = True
     ctx._saved = tuple(saved)
+
+
+def _without_grad_fn(output: Tensor) -> Tensor:
+    """What a node keeps of its own output: a tensor on the same memory and version counter
+    without the grad_fn, which is the node itself (`saved_tensors` gives it back with it).
+    Kept whole, the output and its node would hold each other: a graph dropped without a
+    backward (a forward pass in grad mode) would keep its arrays until Python's cycle collector
+    ran, and `kernels/buffers` could not hand them out again. torch keeps outputs the same way
+    (`y.grad_fn._saved_result is y` is False there too)."""
+    kept = _blank(type(output), output._array, output._requires_grad)
+    kept._version_box, kept._output_nr = output._version_box, output._output_nr
+    kept._base, kept._view_chain = output._base, output._view_chain
+    return kept
 
 
 _PACKAGE_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))

@@ -14,7 +14,7 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
-from .._tensor import Tensor
+from .._tensor import Tensor, _blank
 from ..utils.hooks import RemovableHandle
 from . import saved
 
@@ -121,6 +121,7 @@ class BackwardNode(Node):
     _saved_versions: tuple = ()
     _saved_roles: tuple = ()            # per saved value: "self"/"other"/"input<i>", "result<i>", or None
     _unpack_hook: Any = None            # set when saved_tensors_hooks packed the saved values
+    _keeps_outputs = False              # whether it saved an output (kept without its grad_fn)
     _non_differentiable: tuple = ()
     materialize_grads = True
 
@@ -153,7 +154,19 @@ class BackwardNode(Node):
                     f"inplace operation: [{_type_name(t)} {list(t.shape)}], which is {origin}, is at "
                     f"version {t._version_box[0]}; expected version {version} instead. Hint: the "
                     "operation that failed was " + self.name() + "'s backward.")
-        return self._saved
+        if not self._keeps_outputs:
+            return self._saved
+        return tuple(self._as_output(t) if role and role.startswith("result") else t
+                     for t, role in zip(self._saved, self._saved_roles))
+
+    def _as_output(self, kept: Tensor) -> Tensor:
+        """A saved output (kept without its grad_fn, see autograd.function._without_grad_fn) as
+        the output it was: this node's, differentiable through it again."""
+        out = _blank(type(kept), kept._array, kept._requires_grad)
+        out.grad_fn = self if kept._requires_grad else None
+        out._output_nr, out._version_box = kept._output_nr, kept._version_box
+        out._base, out._view_chain = kept._base, kept._view_chain
+        return out
 
     def input_shape(self, i: int) -> tuple:
         """The shape forward's i-th argument had (a tensor), for backward to shape its gradient."""

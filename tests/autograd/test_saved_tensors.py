@@ -26,7 +26,31 @@ def test_saved_attributes_match_torch():
     got, exp, a = saved_attributes(minitorch)
     for key in expected:
         assert_close(got[key], expected[key])
-    assert got["mul self"] is a and got["exp result"] is exp  # the very tensors, with their history
+    assert got["mul self"] is a  # a saved input is the very tensor, with its history
+    # A saved output is kept without its node (which would make a cycle) and comes back as a new
+    # tensor on the same memory with the same grad_fn, in both libraries.
+    torch_exp = torch.tensor([1.0, 2.0], requires_grad=True).exp()
+    for result, out in ((got["exp result"], exp), (torch_exp.grad_fn._saved_result, torch_exp)):
+        assert result is not out and result.grad_fn is out.grad_fn and result.requires_grad
+        assert result.data_ptr() == out.data_ptr() and result._version == out._version
+
+
+def test_a_graph_dropped_without_backward_is_freed_at_once():
+    """No reference cycle between a node and the output it saved: its arrays go back when the
+    output is dropped, not when Python's cycle collector runs."""
+    import gc
+    import weakref
+    x = minitorch.randn(4, 3, requires_grad=True)
+    gc.disable()
+    try:
+        for make in (lambda: x.exp(), lambda: minitorch.nn.functional.relu(x), lambda: x.sigmoid(),
+                     lambda: minitorch.nn.functional.softmax(x, 1)):
+            y = make()
+            node = weakref.ref(y.grad_fn)
+            del y
+            assert node() is None
+    finally:
+        gc.enable()
 
 
 def test_saved_attributes_missing_or_freed_raise_like_torch():
