@@ -21,7 +21,6 @@ def _torch_relu(x: np.ndarray, grad: np.ndarray) -> tuple[np.ndarray, np.ndarray
     return yt.detach().numpy(), xt.grad.numpy()
 
 
-@pytest.mark.usefixtures("twin")
 @pytest.mark.parametrize("dtype", [np.float32, np.float64, np.float16])
 @pytest.mark.parametrize("layout", ["contiguous", "transposed"])
 def test_relu_matches_torch(dtype, layout):
@@ -38,13 +37,14 @@ def test_relu_matches_torch(dtype, layout):
     np.testing.assert_array_equal(relu_backward(grad, out), expected_grad)
 
 
-@pytest.mark.usefixtures("twin")
+@pytest.mark.parametrize("shared", [False, True])
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
-def test_relu_of_a_large_array_matches_torch(dtype):
-    """Several blocks of values, the last one cut short (in the parallel twin, threads take
-    whole blocks)."""
-    from minitorch.kernels.activation import _BLOCK
-    size = 5 * _BLOCK + 12345
+def test_relu_of_a_large_array_matches_torch(dtype, shared, monkeypatch):
+    """Several chunks of values, the last one cut short, on the calling thread alone or
+    shared among threads (as from `_SHARED_FROM` values)."""
+    from minitorch.kernels import activation
+    monkeypatch.setattr(activation, "_SHARED_FROM", 0 if shared else 1 << 62)
+    size = 5 * activation._CHUNK + 12345
     rng = np.random.default_rng(1)
     x = rng.standard_normal(size).astype(dtype)
     grad = rng.standard_normal(size).astype(dtype)
