@@ -7,7 +7,8 @@ idle workers sleep instead of spinning against the BLAS's threads, and waking th
 50-100 us a call on the 2-core machines measured, about what one core needs to write a
 million values, and the threads then take their shares through a queue. Measured there
 with 2 threads, the parallel twins lost below ~4M values (every kernel of LeNet, and ReLU
-on the examples CNN's 2.4M activations) and won above (im2col and col2im of the CNN's
+on the examples CNN's 2.4M activations, which `activation` now shares among minitorch's
+own threads, awake between a step's kernels) and won above (im2col and col2im of the CNN's
 second layer, 10.6M values, ~2 ms saved each). More threads share the work more ways, so
 the break-even falls with their number: the parallel twin runs when items * threads >= 8M.
 """
