@@ -52,7 +52,8 @@ def render(run: dict) -> str:
     """The markdown section for one run."""
     m = run["machine"]
     lines = [
-        f"## Training and inference, {m['cores']}-core machine (benchmarks/bench_train.py, `make bench`)",
+        f"## Training and inference, {m['cores']}-core {m['cpu'] or 'machine'} (benchmarks/bench_train.py, "
+        "`make bench`)",
         "",
         f"Measured {m['date']} on {m['cpu'] or 'an unnamed CPU'}, {m['cores']} cores; Python {m['python']}, "
         f"numpy {m['numpy']}, numba {m['numba']}, torch {m['torch']}{_blas(m)}. Load average "
