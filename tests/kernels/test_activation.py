@@ -37,13 +37,13 @@ def test_relu_matches_torch(dtype, layout):
     np.testing.assert_array_equal(relu_backward(grad, out), expected_grad)
 
 
-@pytest.mark.parametrize("shared", [False, True])
+@pytest.mark.parametrize("on_threads", [False, True])
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
-def test_relu_of_a_large_array_matches_torch(dtype, shared, monkeypatch):
+def test_relu_of_a_large_array_matches_torch(dtype, on_threads, monkeypatch):
     """Several chunks of values, the last one cut short, on the calling thread alone or
     shared among threads (as from `_SHARED_FROM` values)."""
     from minitorch.kernels import activation
-    monkeypatch.setattr(activation, "_SHARED_FROM", 0 if shared else 1 << 62)
+    monkeypatch.setattr(activation, "_SHARED_FROM", 0 if on_threads else 1 << 62)
     size = 5 * activation._CHUNK + 12345
     rng = np.random.default_rng(1)
     x = rng.standard_normal(size).astype(dtype)
