@@ -22,15 +22,19 @@ products run as numpy runs them.
 """
 from __future__ import annotations
 
+import ctypes
 import threading
 from typing import Callable, Iterator
 
+import llvmlite.binding as llvm
+import numba
 import numpy as np
+from numba import njit, types
 from threadpoolctl import ThreadpoolController
 
 from . import shared_work
 
-__all__ = ["matmul", "one_thread", "product"]
+__all__ = ["compiled_products", "gemm", "matmul", "one_thread", "product"]
 
 _ALWAYS_ONE_THREAD = 1 << 18   # OpenBLAS runs products under 262144 multiply-adds on one thread by itself
 _SPLIT_PRODUCT = 4 << 20       # multiply-adds from which a product is split: LeNet's largest (3.1M) is not
@@ -215,3 +219,64 @@ def _split(a: np.ndarray, b: np.ndarray, threads: int, out: np.ndarray | None) -
     with one_thread():
         shared_work.run(work, size, step, threads)
     return out
+
+
+# --------------------------------------------------------------------------- products inside compiled kernels
+# A kernel that runs a product between its own loops (a convolution slice's columns, product and
+# transposing copy) can call the BLAS itself and stay in compiled code for the whole slice. From
+# Python, each of those steps is a call that lets go of the GIL and takes it back, and on two
+# threads sharing slices a thread that finds the GIL held sleeps until it is let go: a futex
+# wake-up of 20-100 us on the VMs measured, several a slice. numpy's own OpenBLAS (its wheels'
+# scipy_openblas, 64-bit integers) exports the CBLAS products under the names below; once its
+# library is loaded for the compiler, compiled code calls them by name (and is cached on disk
+# like any kernel). Elsewhere (another BLAS under numpy) `compiled_products` is False and the
+# callers take the Python route.
+_CBLAS_ROW_MAJOR, _CBLAS_NO_TRANS, _CBLAS_TRANS = 101, 111, 112
+_GEMM_SIGNATURE = [types.int32, types.int32, types.int32, types.int64, types.int64, types.int64]
+_sgemm = types.ExternalFunction("scipy_cblas_sgemm64_", types.void(
+    *_GEMM_SIGNATURE, types.float32, types.voidptr, types.int64, types.voidptr, types.int64, types.float32,
+    types.voidptr, types.int64))
+_dgemm = types.ExternalFunction("scipy_cblas_dgemm64_", types.void(
+    *_GEMM_SIGNATURE, types.float64, types.voidptr, types.int64, types.voidptr, types.int64, types.float64,
+    types.voidptr, types.int64))
+_compiled_products: bool | None = None
+
+
+def compiled_products() -> bool:
+    """Whether compiled kernels can call `gemm`: numpy's BLAS is the OpenBLAS that exports its
+    names (loaded for the compiler at the first call), and the JIT is on."""
+    global _compiled_products
+    if _compiled_products is None:
+        _compiled_products = False
+        libs = ThreadpoolController().select(user_api="blas").lib_controllers
+        if not numba.config.DISABLE_JIT and len(libs) == 1:
+            try:
+                library = ctypes.CDLL(libs[0].filepath)
+                if hasattr(library, "scipy_cblas_sgemm64_") and hasattr(library, "scipy_cblas_dgemm64_"):
+                    llvm.load_library_permanently(libs[0].filepath)
+                    _compiled_products = True
+            except OSError:
+                pass
+    return _compiled_products
+
+
+@njit(cache=True, nogil=True)
+def gemm(a, b, out, transpose_a, transpose_b, accumulate=False):
+    """out = op(a) @ op(b) (out += with `accumulate`) from compiled code (see
+    `compiled_products`), op(m) = m.T where `transpose_*` says: float32 or float64 matrices of
+    one dtype whose rows are contiguous (any row stride), out (M, N) with op(a) (M, K) and
+    op(b) (K, N).
+    Bounds: the callers pass shapes that agree; the BLAS reads and writes within them."""
+    m, n = out.shape
+    k = a.shape[0] if transpose_a else a.shape[1]
+    size = a.itemsize
+    lda, ldb, ldc = a.strides[0] // size, b.strides[0] // size, out.strides[0] // size
+    ta = _CBLAS_TRANS if transpose_a else _CBLAS_NO_TRANS
+    tb = _CBLAS_TRANS if transpose_b else _CBLAS_NO_TRANS
+    beta = 1.0 if accumulate else 0.0
+    if size == 4:  # float32
+        _sgemm(_CBLAS_ROW_MAJOR, ta, tb, m, n, k, np.float32(1.0), a.ctypes.data, lda, b.ctypes.data, ldb,
+               np.float32(beta), out.ctypes.data, ldc)
+    else:
+        _dgemm(_CBLAS_ROW_MAJOR, ta, tb, m, n, k, 1.0, a.ctypes.data, lda, b.ctypes.data, ldb, beta,
+               out.ctypes.data, ldc)

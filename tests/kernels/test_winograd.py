@@ -36,7 +36,7 @@ def _random_case(rng):
 
 
 @pytest.mark.parametrize("seed", range(40))
-def test_forward_and_both_gradients_match_torch_on_random_shapes(seed):
+def test_forward_and_both_gradients_match_torch_on_random_shapes(slice_route, seed):
     # images from 0, channels from 1, planes from 3x3, odd and even sides, padding 0-2 per side
     rng = np.random.default_rng(seed)
     x_shape, w_shape, padding, dtype = _random_case(rng)
@@ -51,7 +51,7 @@ def test_forward_and_both_gradients_match_torch_on_random_shapes(seed):
         np.testing.assert_allclose(got, expected, **_tolerance(dtype, max(1.0, np.abs(expected).max(initial=0))))
 
 
-def test_one_gradient_alone_equals_both_at_once_bit_for_bit():
+def test_one_gradient_alone_equals_both_at_once_bit_for_bit(slice_route):
     rng = np.random.default_rng(2)
     x, w = rng.standard_normal((5, 17, 12, 9)).astype(np.float32), rng.standard_normal((18, 17, 3, 3)).astype(np.float32)
     gy = rng.standard_normal((5, 18, 12, 9)).astype(np.float32)
@@ -61,7 +61,7 @@ def test_one_gradient_alone_equals_both_at_once_bit_for_bit():
     np.testing.assert_array_equal(winograd.weight_grad(x, gy, w.shape, (1, 1)), gw)
 
 
-def test_the_result_does_not_depend_on_the_thread_count():
+def test_the_result_does_not_depend_on_the_thread_count(slice_route):
     # the weight gradient's per-slice sums are added in slice order, whichever thread made them
     rng = np.random.default_rng(3)
     x, w = rng.standard_normal((16, 32, 26, 26)).astype(np.float32), rng.standard_normal((64, 32, 3, 3)).astype(np.float32)
@@ -79,7 +79,7 @@ def test_the_result_does_not_depend_on_the_thread_count():
         np.testing.assert_array_equal(one, two)
 
 
-def test_a_thread_adds_up_runs_of_several_slices_as_torch_does(monkeypatch):
+def test_a_thread_adds_up_runs_of_several_slices_as_torch_does(monkeypatch, slice_route):
     # at most winograd._RUNS partial weight-gradient sums: here 8 one-image slices in runs of 3, 3 and 2
     monkeypatch.setattr(winograd, "_RUNS", 3)
     rng = np.random.default_rng(9)
