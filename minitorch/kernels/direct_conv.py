@@ -219,22 +219,10 @@ def _dot_taps_four_rows(g, src, offsets, out):
             b3 += g3[p] * x1
             c3 += g3[p] * x2
             d3 += g3[p] * x3
-        out[0, t] += a0
-        out[0, t + 1] += b0
-        out[0, t + 2] += c0
-        out[0, t + 3] += d0
-        out[1, t] += a1
-        out[1, t + 1] += b1
-        out[1, t + 2] += c1
-        out[1, t + 3] += d1
-        out[2, t] += a2
-        out[2, t + 1] += b2
-        out[2, t + 2] += c2
-        out[2, t + 3] += d2
-        out[3, t] += a3
-        out[3, t + 1] += b3
-        out[3, t + 2] += c3
-        out[3, t + 3] += d3
+        sums = ((a0, b0, c0, d0), (a1, b1, c1, d1), (a2, b2, c2, d2), (a3, b3, c3, d3))
+        for r in range(4):
+            for q in range(4):
+                out[r, t + q] += sums[r][q]
         t += 4
     for r in range(4):
         _dot_taps(g[r], src, offsets[t:], out[r, t:])
