@@ -195,3 +195,30 @@ def test_the_count_functions_read_and_set_what_threadpoolctl_reports(count, two_
     for _, set_ in functions:
         set_(count)
     assert set(_blas_threads()) == {count}
+
+
+def test_numpys_own_openblas_lets_compiled_kernels_call_it():
+    # numpy's wheels bundle scipy_openblas, whose CBLAS names blas.gemm calls: with it, the
+    # convolutions' slices run in one compiled call (a silent fallback would only be slower)
+    libs = [lib for lib in threadpool_info() if lib["user_api"] == "blas"]
+    if len(libs) != 1 or "scipy_openblas" not in libs[0]["filepath"]:
+        pytest.skip("numpy runs on another BLAS here: the Python route is taken")
+    assert blas.compiled_products()
+
+
+@pytest.mark.parametrize("transpose_a,transpose_b", [(False, False), (True, False), (False, True), (True, True)])
+@pytest.mark.parametrize("accumulate", [False, True])
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_gemm_from_compiled_code_is_numpys_product(transpose_a, transpose_b, accumulate, dtype):
+    if not blas.compiled_products():
+        pytest.skip("numpy's BLAS does not export the CBLAS names that compiled code calls")
+    rng = np.random.default_rng(0)
+    m, k, n = 7, 13, 11
+    # operands whose rows are contiguous but not whole (views into wider arrays)
+    a = rng.standard_normal((k, m + 3) if transpose_a else (m, k + 3)).astype(dtype)[:, :(m if transpose_a else k)]
+    b = rng.standard_normal((n, k + 2) if transpose_b else (k, n + 2)).astype(dtype)[:, :(k if transpose_b else n)]
+    start = rng.standard_normal((m, n + 5)).astype(dtype)
+    out = start.copy()[:, :n]
+    blas.gemm(a, b, out, transpose_a, transpose_b, accumulate)
+    expected = (a.T if transpose_a else a) @ (b.T if transpose_b else b) + (start[:, :n] if accumulate else 0)
+    np.testing.assert_allclose(out, expected, rtol=1e-5 if dtype == np.float32 else 1e-12, atol=1e-5)
