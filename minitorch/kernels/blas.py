@@ -243,20 +243,21 @@ _compiled_products: bool | None = None
 
 
 def compiled_products() -> bool:
-    """Whether compiled kernels can call `gemm`: numpy's BLAS is the OpenBLAS that exports its
-    names (loaded for the compiler at the first call), and the JIT is on."""
+    """Whether compiled kernels can call `gemm`: a BLAS in this process (numpy's, from its
+    wheels) exports its names (loaded for the compiler at the first call), and the JIT is on."""
     global _compiled_products
     if _compiled_products is None:
         _compiled_products = False
-        libs = ThreadpoolController().select(user_api="blas").lib_controllers
-        if not numba.config.DISABLE_JIT and len(libs) == 1:
+        for lib in ThreadpoolController().select(user_api="blas").lib_controllers:
+            if numba.config.DISABLE_JIT or _compiled_products:
+                break
             try:
-                library = ctypes.CDLL(libs[0].filepath)
+                library = ctypes.CDLL(lib.filepath)
                 if hasattr(library, "scipy_cblas_sgemm64_") and hasattr(library, "scipy_cblas_dgemm64_"):
-                    llvm.load_library_permanently(libs[0].filepath)
+                    llvm.load_library_permanently(lib.filepath)
                     _compiled_products = True
             except OSError:
-                pass
+                continue
     return _compiled_products
 
 
