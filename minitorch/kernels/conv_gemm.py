@@ -29,6 +29,11 @@ says; then the output gradient is read as it is, batch-major.
 Every large array here, the columns, the GEMM results and the returned outputs, comes
 from `buffers.empty`, so a training loop reuses the same memory step after step instead
 of page-faulting fresh memory in.
+
+Where compiled code can call numpy's BLAS (`blas.compiled_products`), a slice laid out
+images innermost runs its columns, products and copy in one compiled call
+(`images_last.forward_slice`, `input_grad_slice`), so that the threads sharing the slices
+do not wait for each other's GIL between a slice's steps.
 """
 from __future__ import annotations
 
