@@ -14,25 +14,25 @@ it flat views of one length, whole or the same chunk of each, which numpy slicin
 arrays' end (out is made like x; backward checks that grad and the output have the same
 shape), so no index leaves an array.
 
-A large array's pass is shared among minitorch's threads (`shared_work`), each taking
-chunks of `_CHUNK` values in turn: the pass only moves memory, and one core moves about
-30 GB/s from the last-level cache on the Intel VM measured, where two move twice that
-(2026-12-05, one thread against two: a CNN's 2.4M-value ReLU 665 -> 389 us forward,
-1.4M values 395 -> 237). Below `_SHARED_FROM` values the pass stays on the calling
-thread: a pool thread takes ~20 us to start, about the whole pass of LeNet's 300K values
-(56 us alone, 51 shared).
+A large array's pass is shared among minitorch's threads (`shared_work.run_compiled`),
+each taking chunks of values in turn: the pass only moves memory, and one core moves about
+30 GB/s from the last-level cache on the Intel VM measured, where two move twice that, and
+each core's share of LeNet's 301K values (2.4 MB read and written) fits its 2 MB L2
+(2026-12-05, one thread against two: LeNet's ReLU forward 47 -> 23 us, a CNN's 2.4M-value
+ReLU 665 -> 389 us). Below `_SHARED_FROM` values the pass stays on the calling thread: a
+job costs the threads a few microseconds to meet (102K values: 8.3 us alone, 8.5 shared).
 """
 from __future__ import annotations
 
-from typing import Iterator
-
+import numba
 import numpy as np
 from numba import njit
 
 from . import buffers, shared_work
+from .intrinsics import array_at
 
-_CHUNK = 1 << 18         # values a thread takes at a time
-_SHARED_FROM = 1 << 20   # values from which the pass is shared among threads
+_SHARED_FROM = 1 << 18   # values from which the pass is shared among threads
+_MIN_CHUNK = 1 << 15     # values a thread takes at a time, at least
 
 
 @njit(cache=True, nogil=True)
@@ -48,19 +48,48 @@ def _relu_backward_kernel(grad, y, out):
         out[i] = 0 if y[i] <= 0 else grad[i]
 
 
-def _in_chunks(kernel, *flat: np.ndarray) -> None:
-    """kernel(*flat) over flat arrays of one length, in chunks shared among threads where large."""
+@njit(cache=True, nogil=True)
+def _relu_forward_part(args, start, stop, dtype):
+    x, out = array_at(args[0], (stop,), dtype), array_at(args[1], (stop,), dtype)
+    _relu_forward_kernel(x[start:], out[start:])
+
+
+@njit(cache=True, nogil=True)
+def _relu_backward_part(args, start, stop, dtype):
+    grad, y, out = array_at(args[0], (stop,), dtype), array_at(args[1], (stop,), dtype), array_at(args[2], (stop,), dtype)
+    _relu_backward_kernel(grad[start:], y[start:], out[start:])
+
+
+@shared_work.CompiledJob
+def _relu_forward_job(args, share, start, stop):
+    """`_relu_forward_kernel` on values [start, stop) of x (address args[0]) into out (args[1]);
+    args[2] is their itemsize (4: float32, else float64)."""
+    if args[2] == 4:
+        _relu_forward_part(args, start, stop, numba.float32)
+    else:
+        _relu_forward_part(args, start, stop, numba.float64)
+
+
+@shared_work.CompiledJob
+def _relu_backward_job(args, share, start, stop):
+    """`_relu_backward_kernel` on values [start, stop) of grad (args[0]) and y (args[1]) into
+    out (args[2]); args[3] is their itemsize."""
+    if args[3] == 4:
+        _relu_backward_part(args, start, stop, numba.float32)
+    else:
+        _relu_backward_part(args, start, stop, numba.float64)
+
+
+def _in_chunks(kernel, job: shared_work.CompiledJob, *flat: np.ndarray) -> None:
+    """kernel(*flat) over flat arrays of one length and dtype, large ones in chunks shared
+    among threads (as `job`, the kernel on a chunk)."""
     n = flat[0].size
-    threads = shared_work.threads_for(-(-n // _CHUNK)) if n >= _SHARED_FROM else 1
-    if threads == 1:
+    threads = shared_work.threads_for(n // _MIN_CHUNK) if n >= _SHARED_FROM else 1
+    if threads == 1 or not shared_work.compiled_jobs():
         kernel(*flat)
         return
-
-    def work(share: int, starts: Iterator[int]) -> None:
-        for start in starts:
-            kernel(*(a[start:start + _CHUNK] for a in flat))
-
-    shared_work.run(work, n, _CHUNK, threads)
+    chunk = max(_MIN_CHUNK, -(-n // (2 * threads)))  # two a thread: a late thread's share goes to the others
+    shared_work.run_compiled(job, shared_work.job_args(*flat, flat[0].itemsize), n, chunk, threads)
 
 
 def _compiled(a: np.ndarray) -> bool:
@@ -73,7 +102,7 @@ def relu_forward(x: np.ndarray) -> np.ndarray:
     if not _compiled(x):
         return np.clip(x, 0, np.inf)
     out = buffers.empty(x.shape, x.dtype)
-    _in_chunks(_relu_forward_kernel, x.reshape(-1), out.reshape(-1))
+    _in_chunks(_relu_forward_kernel, _relu_forward_job, x.reshape(-1), out.reshape(-1))
     return out
 
 
@@ -82,5 +111,5 @@ def relu_backward(grad: np.ndarray, y: np.ndarray) -> np.ndarray:
     if not (_compiled(grad) and _compiled(y) and grad.shape == y.shape and grad.dtype == y.dtype):
         return np.where(y <= 0, np.zeros((), dtype=grad.dtype), grad)
     out = buffers.empty(grad.shape, grad.dtype)
-    _in_chunks(_relu_backward_kernel, grad.reshape(-1), y.reshape(-1), out.reshape(-1))
+    _in_chunks(_relu_backward_kernel, _relu_backward_job, grad.reshape(-1), y.reshape(-1), out.reshape(-1))
     return out

@@ -26,10 +26,12 @@ from __future__ import annotations
 from math import prod
 from typing import Sequence
 
+import numba
 import numpy as np
 from numba import njit, prange
 
-from . import buffers
+from . import buffers, shared_work
+from .intrinsics import array_at
 from .parallel import twins
 
 
@@ -131,7 +133,7 @@ def _max_pool_kernel(x, out, indices, keep_indices, kernel, stride, padding, dil
     return out, indices
 
 
-@twins(cache=True)
+@njit(cache=True, nogil=True)
 def _max_pool_2x2_kernel(x, out, indices, keep_indices):
     """``_max_pool_kernel`` for the CNN's usual 2x2 windows at stride 2, no padding or
     dilation: the four taps written out, ~8x faster than the general loops.
@@ -141,7 +143,7 @@ def _max_pool_2x2_kernel(x, out, indices, keep_indices):
     indexed by its own shape, ``indices`` only when ``keep_indices`` (then out's shape)."""
     n_planes, H, W = x.shape
     OH, OW = out.shape[1:]
-    for p in prange(n_planes):
+    for p in range(n_planes):
         plane = x[p]
         for j in range(OH):
             top, bottom = plane[2 * j], plane[2 * j + 1]
@@ -174,7 +176,7 @@ def _max_pool_2x2_kernel(x, out, indices, keep_indices):
     return out, indices
 
 
-@twins(cache=True)
+@njit(cache=True, nogil=True)
 def _max_pool_backward_kernel(grad_out, indices, grad_in):
     """Zero ``grad_in`` (P, S) and add each ``grad_out`` (P, L) entry at its index.
 
@@ -183,14 +185,70 @@ def _max_pool_backward_kernel(grad_out, indices, grad_in):
     no input, so it has no gradient to pass on."""
     n_planes, n_out = grad_out.shape
     size = grad_in.shape[1]
-    # Indices stay inside their own plane, so planes run in parallel without races.
-    for p in prange(n_planes):
+    for p in range(n_planes):
         grad_in[p] = 0
         for q in range(n_out):
             at = indices[p, q]
             if at >= 0 and at < size:
                 grad_in[p, at] += grad_out[p, q]
     return grad_in
+
+
+# Large 2x2 pools and max-pool gradients are shared among minitorch's threads, a stretch of
+# planes each (`shared_work.run_compiled`): in a CNN they read what a ReLU just wrote, which
+# the same thread's stretch of the ReLU's job left in its core's cache. Planes never share
+# an index, so the threads write apart.
+_SHARED_FROM = 1 << 16  # input values from which they are shared
+
+
+@njit(cache=True, nogil=True)
+def _max_pool_2x2_part(args, start, stop, dtype):
+    planes, height, width, out_height, out_width, keep = args[4], args[5], args[6], args[7], args[8], args[3]
+    x = array_at(args[0], (planes, height, width), dtype)
+    out = array_at(args[1], (planes, out_height, out_width), dtype)
+    indices = array_at(args[2], (planes if keep else 0, out_height, out_width), numba.int64)
+    _max_pool_2x2_kernel(x[start:stop], out[start:stop], indices[start:stop], keep != 0)
+
+
+@shared_work.CompiledJob
+def _max_pool_2x2_job(args, share, start, stop):
+    """`_max_pool_2x2_kernel` on planes [start, stop): args = addresses of x (P, H, W), out and
+    indices (P, OH, OW; none unless args[3]), then P, H, W, OH, OW, the itemsize."""
+    if args[9] == 4:
+        _max_pool_2x2_part(args, start, stop, numba.float32)
+    else:
+        _max_pool_2x2_part(args, start, stop, numba.float64)
+
+
+@njit(cache=True, nogil=True)
+def _max_pool_backward_part(args, start, stop, dtype):
+    planes, n_out, size = args[3], args[4], args[5]
+    grad_out = array_at(args[0], (planes, n_out), dtype)
+    indices = array_at(args[1], (planes, n_out), numba.int64)
+    grad_in = array_at(args[2], (planes, size), dtype)
+    _max_pool_backward_kernel(grad_out[start:stop], indices[start:stop], grad_in[start:stop])
+
+
+@shared_work.CompiledJob
+def _max_pool_backward_job(args, share, start, stop):
+    """`_max_pool_backward_kernel` on planes [start, stop): args = addresses of grad_out (P, L),
+    indices (P, L) and grad_in (P, S), then P, L, S, the itemsize."""
+    if args[6] == 4:
+        _max_pool_backward_part(args, start, stop, numba.float32)
+    else:
+        _max_pool_backward_part(args, start, stop, numba.float64)
+
+
+def _planes_run(kernel, job: shared_work.CompiledJob, values: int, arrays: tuple, sizes: tuple) -> None:
+    """kernel(*arrays) over its planes (arrays[0].shape[0] of them), shared among threads as
+    `job` (whose arguments are the arrays, `sizes`, then the itemsize) where `values` is large."""
+    planes = arrays[0].shape[0]
+    threads = shared_work.threads_for(planes) if values >= _SHARED_FROM else 1
+    if threads == 1 or not shared_work.compiled_jobs():
+        kernel(*arrays)
+        return
+    args = shared_work.job_args(*(a for a in arrays if isinstance(a, np.ndarray)), *sizes, arrays[0].itemsize)
+    shared_work.run_compiled(job, args, planes, -(-planes // (2 * threads)), threads)
 
 
 # --------------------------------------------------------------------------- avg pool
@@ -329,7 +387,8 @@ def max_pool_forward(
     geometry = (_to_2d(kernel_size, 1), _to_2d(stride, 1), _to_2d(padding, 0), _to_2d(dilation, 1))
     whole_windows = 2 * planes_shape[1] <= planes.shape[1] and 2 * planes_shape[2] <= planes.shape[2]
     if geometry == ((2, 2), (2, 2), (0, 0), (1, 1)) and whole_windows:
-        _max_pool_2x2_kernel(x.size, *args)
+        _planes_run(_max_pool_2x2_kernel, _max_pool_2x2_job, x.size, args,
+                    (int(with_indices),) + planes.shape + planes_shape[1:])
     else:
         _max_pool_kernel(x.size, *args, *geometry)
     return values, (indices if with_indices else None)
@@ -347,12 +406,9 @@ def max_pool_backward(
     """
     n_planes, _ = _split(input_shape, spatial_dims)
     grad_in = buffers.empty(tuple(input_shape), grad_out.dtype)
-    _max_pool_backward_kernel(
-        grad_in.size,
-        np.ascontiguousarray(grad_out).reshape(n_planes, -1),
-        np.ascontiguousarray(indices).reshape(n_planes, -1),
-        grad_in.reshape(n_planes, -1),
-    )
+    _planes_run(_max_pool_backward_kernel, _max_pool_backward_job, grad_in.size,
+                (np.ascontiguousarray(grad_out).reshape(n_planes, -1), np.ascontiguousarray(indices).reshape(n_planes, -1),
+                 grad_in.reshape(n_planes, -1)), (n_planes, grad_out.size // max(n_planes, 1), grad_in.size // max(n_planes, 1)))
     return grad_in
 
 

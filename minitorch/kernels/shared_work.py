@@ -23,13 +23,31 @@ goes first, so an awake pool thread takes no time from anyone that wants it). A 
 loop hands out work every millisecond or so, so its pool threads stay awake while it runs
 and sleep once it stops.
 
-`share` tells each thread which of the caller's per-thread buffers is its own, and `work`
-touches the caller's arrays only for slices it took from `starts` (a pool thread may start it
-after the caller is done, with no slice left). Callers
-run it inside `blas.one_thread()` (each thread its own products, none waking the BLAS's
-threads), and the work must call no parallel numba kernel on a pool thread: numba's
-workqueue layer runs one parallel loop at a time. Only the main thread splits work (the
-BLAS's thread count is one setting for the process, see `blas.one_thread`).
+A job in Python costs a pool thread the GIL, though: it waits for the caller to let go of
+it, ~20 us on the Intel VM measured, and the two take turns at it between slices. So a
+job can also be a compiled function (`run_compiled`): `job(args, share, start, stop)` for
+each slice, its arrays given as addresses in the int64 array `args` (see `intrinsics`).
+An awake pool thread runs such a job's slices without returning to Python at all, so it
+joins within a microsecond or two: ReLU over LeNet's 301K values, 47 us on one thread,
+ran in 23 on two this way (2026-12-05, Intel VM), where a Python job's start cost about
+the work it saved.
+
+The threads meet on the `board` (an int64 array): the caller writes a job there and
+bumps its number; a pool thread that sees the new number says it is in (`busy`), checks
+that the caller has not closed the job (taken every slice) yet, takes slices while there
+are any and says it is done (`done`). The caller takes slices too, closes the job and
+waits for every thread that said it was in. (The two writes and the two reads cross:
+`busy` then `closed` on one side, `closed` then `busy` on the other, each write an atomic
+exchange, so at least one side sees the other's write: either the pool thread stays out
+or the caller waits for it.)
+
+`share` tells each thread which of the caller's per-thread buffers is its own, and a job
+touches the caller's arrays only for slices it took (a pool thread may start it after
+the caller is done, with no slice left). Callers run it inside `blas.one_thread()` (each
+thread its own products, none waking the BLAS's threads), and the work must call no
+parallel numba kernel on a pool thread: numba's workqueue layer runs one parallel loop at
+a time. Only the main thread splits work (the BLAS's thread count is one setting for the
+process, see `blas.one_thread`).
 """
 from __future__ import annotations
 
@@ -42,9 +60,11 @@ from typing import Callable, Iterator
 
 import numba
 import numpy as np
-from numba import njit, types
+from numba import cfunc, njit, types
 
-__all__ = ["run", "threads_for"]
+from .intrinsics import JOB, call_job, exchange, fetch_add
+
+__all__ = ["CompiledJob", "compiled_jobs", "job_args", "run", "run_compiled", "threads_for"]
 
 _AWAKE_SECONDS = 0.002  # how long a pool thread polls for new work before it sleeps
 
@@ -57,24 +77,39 @@ def _has_sched_yield() -> bool:
         return False
 
 
-# Called by name from compiled code (so `_poll_yielding` is cached on disk like the kernels:
-# compiling it in every process would cost 0.2 s and 70 MB).
+# Called by name from compiled code (so the polls are cached on disk like the kernels:
+# compiling them in every process would cost 0.2 s and 70 MB).
 _sched_yield = types.ExternalFunction("sched_yield", types.int32())
 
 
-def _look(flags: np.ndarray, index: int, old: int, polls: int) -> bool:
-    """Whether flags[index] differs from `old` (`_poll` where there is no sched_yield to call)."""
-    return flags[index] != old
+@njit(nogil=True, cache=True)
+def _keep_the_core():
+    """A poll's pause where the C library has no sched_yield: none."""
+    return 0
 
 
-def _say_done_and_look(done: np.ndarray, seat: int, number: int, flags: np.ndarray, old: int, polls: int) -> bool:
-    """`_say_done_and_poll` where there is no sched_yield to call."""
-    done[seat] = number
-    return flags[0] != old
+def _let_python_run() -> int:
+    """A poll's pause without the JIT, where the polls are Python: the GIL goes to the others."""
+    time.sleep(0)
+    return 0
+
+
+if numba.config.DISABLE_JIT:
+    _pause = _let_python_run
+elif _has_sched_yield():
+    _pause = _sched_yield
+else:
+    _pause = _keep_the_core
+
+# The board's entries: the job's number; its compiled function's address (0 for a job in
+# Python) and its arguments' address; its items [0, END) in slices of STEP; the number of
+# the last job closed; how many pool threads may join (seats 0 .. SEATS-1); from CURSORS
+# on, per thread, the next slice of its stretch (see `_take_slices`).
+_NUMBER, _FUNCTION, _ARGS, _END, _STEP, _CLOSED, _SEATS, _CURSORS = range(8)
 
 
 @njit(nogil=True, cache=True)
-def _poll_yielding(flags, index, old, polls):
+def _poll(flags, index, old, polls):
     """Whether flags[index] changed from `old` within `polls` polls, yielding the core between
     polls. (The call to sched_yield also makes the compiler read flags[index] again at every
     poll: it may have written to it, for all the compiler knows.)
@@ -82,50 +117,96 @@ def _poll_yielding(flags, index, old, polls):
     for _ in range(polls):
         if flags[index] != old:
             return True
-        _sched_yield()
+        _pause()
     return flags[index] != old
 
 
 @njit(nogil=True, cache=True)
-def _say_done_and_poll_yielding(done, seat, number, flags, old, polls):
-    """done[seat] = number, then `_poll(flags, 0, old, polls)`: a pool thread says it has
-    finished a job and waits for the next. The flag is written once this call has let go of
-    the GIL: written from Python, the caller polling for it would find it while the pool
-    thread still held the GIL, ask for the GIL and sleep until it was let go, a futex
-    wake-up that cost 25-35 us a job on the 2-core Intel VM measured (2026-12-05), more
-    than a small slice's work.
-    Bounds: the callers pass a seat inside done and a non-empty flags."""
-    done[seat] = number
-    return _poll_yielding(flags, 0, old, polls)
+def _take_slices(board, share):
+    """Run the compiled job's slices: those of this thread's own stretch first, then any that
+    the other threads have not taken yet. Thread t's stretch is the t-th of `threads` equal
+    runs of slices, so consecutive jobs over the same arrays give each thread the same part
+    of them, which its core's cache may still hold from the job before (a ReLU reading what
+    the convolution before it wrote); a thread that comes late loses its slices to the
+    others, from the front of its stretch.
+    Bounds: the board has a cursor per thread."""
+    function, args, end, step = board[_FUNCTION], board[_ARGS], board[_END], board[_STEP]
+    threads = board[_SEATS] + 1
+    slices = -(-end // step)
+    for turn in range(threads):
+        owner = (share + turn) % threads
+        stretch_end = (owner + 1) * slices // threads
+        while True:
+            taken = fetch_add(board, _CURSORS + owner, 1)
+            if taken >= stretch_end:
+                break
+            start = taken * step
+            call_job(function, args, share, start, min(start + step, end))
 
 
-# (Without the JIT, compiled code is Python, which cannot call sched_yield by name.)
-_yielding = _has_sched_yield() and not numba.config.DISABLE_JIT
-_poll = _poll_yielding if _yielding else _look
-_say_done_and_poll = _say_done_and_poll_yielding if _yielding else _say_done_and_look
+@njit(nogil=True, cache=True)
+def _serve(board, busy, done, seat, seen, finished, polls):
+    """A pool thread in compiled code: say that job `finished` is done (0: none), then wait up
+    to `polls` polls for a new job, run a compiled job's slices here and wait again. Returns
+    (the job's number, True) for a job in Python that this thread has joined, which it then
+    runs in Python, or (the last number seen, False) when no job came.
+    Bounds: the callers pass a seat inside busy and done."""
+    if finished:
+        exchange(done, seat, finished)
+    while True:
+        if not _poll(board, _NUMBER, seen, polls):
+            return seen, False
+        seen = board[_NUMBER]
+        if seat >= board[_SEATS]:
+            continue
+        exchange(busy, seat, seen)
+        if fetch_add(board, _CLOSED, 0) == seen:  # too late: the caller took every slice
+            exchange(done, seat, seen)
+            continue
+        if board[_FUNCTION] == 0:
+            return seen, True
+        _take_slices(board, seat + 1)
+        exchange(done, seat, seen)
+
+
+@njit(nogil=True, cache=True)
+def _close_and_wait(board, busy, done, number):
+    """The caller, out of slices: close job `number`, then wait for each pool thread in it.
+    Bounds: busy and done have one entry per seat."""
+    exchange(board, _CLOSED, number)
+    for seat in range(busy.size):
+        if fetch_add(busy, seat, 0) == number:
+            while fetch_add(done, seat, 0) != number:
+                _pause()
+
+
+@njit(nogil=True, cache=True)
+def _take_slices_and_wait(board, busy, done, number):
+    """The caller's part of compiled job `number`: slices while there are any, then close and wait."""
+    _take_slices(board, 0)
+    _close_and_wait(board, busy, done, number)
 
 
 class _Job:
-    """One piece of work on offer to the pool threads in seats [0, seats)."""
+    """A job in Python: its work, the iterator its slices' starts come from, the errors raised."""
 
-    def __init__(self, work: Callable[[int, Iterator[int]], None], starts: Iterator[int], seats: int,
-                 number: int) -> None:
-        self.work, self.starts, self.seats, self.number = work, starts, seats, number
-        self.joined: list[int] = []          # seats of the pool threads that took it up
-        self.closed = False                  # set when the caller has run out of slices
+    def __init__(self, work: Callable[[int, Iterator[int]], None] | None, starts: Iterator[int] | None) -> None:
+        self.work, self.starts = work, starts
         self.errors: list[BaseException] = []
 
 
 class _Pool:
-    """Pool threads by seat, the job on offer and, per seat, the number of the last job done."""
+    """The pool threads by seat, the board they meet the caller on, and the job in Python on offer."""
 
     def __init__(self) -> None:
         self.threads: list[threading.Thread] = []
-        self.job: _Job | None = None
-        self.posted = np.zeros(1, np.int64)  # the number of the job on offer, polled by the pool threads
-        self.finished = np.zeros(max(1, numba.config.NUMBA_NUM_THREADS - 1), np.int64)
+        seats = max(1, numba.config.NUMBA_NUM_THREADS - 1)
+        self.board = np.zeros(_CURSORS + seats + 1, np.int64)
+        self.busy, self.done = np.zeros(seats, np.int64), np.zeros(seats, np.int64)
+        self.job = _Job(None, None)
         self.wake = threading.Condition()
-        self.polls = _polls_in(_AWAKE_SECONDS) if _yielding else 0
+        self.sleepers = 0
+        self.polls = _polls_in(_AWAKE_SECONDS)
 
     def seat(self, seats: int) -> None:
         """Start pool threads until there are `seats` of them."""
@@ -136,44 +217,45 @@ class _Pool:
             thread.start()
 
     def serve(self, seat: int) -> None:
-        """A pool thread: wait for a job (awake for a while, then asleep), do its share if it has a
-        seat, and say so in `finished`."""
-        seen = done = 0
+        """A pool thread: compiled jobs in `_serve`; a job in Python here; asleep when none comes."""
+        seen = finished = 0
         while True:
-            if not _say_done_and_poll(self.finished, seat, done, self.posted, seen, self.polls):
-                with self.wake:
-                    while self.posted[0] == seen:
-                        self.wake.wait()
-            job = self.job
-            seen = job.number
-            work, starts = job.work, job.starts  # the caller drops them once the job is done
-            # The caller reads `joined` after closing, and closes after taking every slice: a thread
-            # that joins later finds no slice left in `starts`, so nobody needs to wait for it.
-            if seat < job.seats and not job.closed and work is not None:
-                job.joined.append(seat)
+            seen, in_python = _serve(self.board, self.busy, self.done, seat, seen, finished, self.polls)
+            finished = 0
+            if in_python:  # the caller waits for this thread, so self.job is job `seen`
+                work, starts = self.job.work, self.job.starts
                 try:
                     work(seat + 1, starts)
                 except BaseException as error:  # handed to the caller, who raises it
-                    job.errors.append(error)
-            del work, starts  # they hold the caller's arrays: not until the next job
-            done = job.number  # written to `finished` by the next poll
+                    self.job.errors.append(error)
+                del work, starts  # they hold the caller's arrays: not until the next job
+                finished = seen  # said from compiled code, where the GIL is not held
+                continue
+            with self.wake:
+                self.sleepers += 1
+                while self.board[_NUMBER] == seen:
+                    self.wake.wait()
+                self.sleepers -= 1
 
-    def post(self, job: _Job) -> None:
+    def post(self, job: _Job, function: int, args: int, end: int, step: int, seats: int) -> int:
+        """Offer a job to `seats` pool threads; returns its number."""
+        number = int(self.board[_NUMBER]) + 1
         self.job = job
-        self.posted[0] = job.number
-        with self.wake:
-            self.wake.notify_all()
-
-    def wait_for(self, job: _Job) -> None:
-        """Return when every pool thread that joined `job` has finished it."""
-        for seat in list(job.joined):
-            while (seen := self.finished[seat]) != job.number:  # one read: the flag may change any time
-                if not _poll(self.finished, seat, seen, self.polls):
-                    time.sleep(0)  # no sched_yield here: let the OS run the pool thread
+        self.board[_FUNCTION:_CURSORS] = (function, args, end, step, self.board[_CLOSED], seats)
+        if function:
+            slices = -(-end // step)
+            self.board[_CURSORS:_CURSORS + seats + 1] = np.arange(seats + 1) * slices // (seats + 1)
+        self.board[_NUMBER] = number  # last: a pool thread reads the rest once it sees this
+        if self.sleepers:  # (both sides hold the GIL here: a thread about to sleep sees the number)
+            with self.wake:
+                self.wake.notify_all()
+        return number
 
 
 def _polls_in(seconds: float) -> int:
-    """How many polls of `_poll` take about `seconds` here."""
+    """How many polls of `_poll` take about `seconds` here (one without the JIT)."""
+    if numba.config.DISABLE_JIT:
+        return 1
     flags = np.zeros(1, np.int64)
     _poll(flags, 0, 0, 10)  # compile
     began = time.perf_counter()
@@ -194,6 +276,13 @@ def _forget_the_pool() -> None:
 os.register_at_fork(after_in_child=_forget_the_pool)
 
 
+def _pool_of(seats: int) -> _Pool:
+    global _pool
+    _pool = _pool or _Pool()
+    _pool.seat(seats)
+    return _pool
+
+
 def threads_for(slices: int) -> int:
     """How many threads to give `slices` slices: numba's count (`set_num_threads`), at most
     one per slice, and one off the main thread."""
@@ -206,24 +295,56 @@ def run(work: Callable[[int, Iterator[int]], None], n: int, step: int, threads: 
     """work(share, starts) for the slices [start, start + step) of range(n), shared among
     `threads` threads (`starts` iterates over a range: its next() is one C call, so threads
     can share it)."""
-    global _pool
     starts = iter(range(0, n, step))
     if threads == 1:
         work(0, starts)
         return
-    _pool = _pool or _Pool()
-    _pool.seat(threads - 1)
-    job = _Job(work, starts, threads - 1, int(_pool.posted[0]) + 1)
-    _pool.post(job)
+    pool = _pool_of(threads - 1)
+    job = _Job(work, starts)
+    number = pool.post(job, 0, 0, 0, 0, threads - 1)
     try:
         work(0, starts)
     finally:
         for _ in starts:  # after an error, leave no slice for a pool thread that joins late
             pass
-        job.closed = True
-        _pool.wait_for(job)  # the others write into the caller's arrays
+        _close_and_wait(pool.board, pool.busy, pool.done, number)  # the others write into the caller's arrays
         # The pool keeps the last job until the next: without its work, which holds the caller's
         # arrays (reused buffers among them, see buffers.empty, which would look in use).
         job.work = job.starts = None
     if job.errors:
         raise job.errors[0]
+
+
+def compiled_jobs() -> bool:
+    """Whether jobs can be compiled functions (`run_compiled`): not without the JIT."""
+    return not numba.config.DISABLE_JIT
+
+
+class CompiledJob:
+    """A function with the `intrinsics.JOB` signature, job(args, share, start, stop), compiled
+    as a C function (or loaded from numba's cache) at first use, not at import."""
+
+    def __init__(self, function: Callable[..., None]) -> None:
+        self.function = function
+        self._address = 0
+
+    @property
+    def address(self) -> int:
+        if not self._address:
+            self._address = cfunc(JOB, cache=True)(self.function).address
+        return self._address
+
+
+def job_args(*values: np.ndarray | int) -> np.ndarray:
+    """A compiled job's arguments: each array's address (C-contiguous arrays: the job reads them
+    back with `intrinsics.array_at`) or the int itself, as an int64 array."""
+    return np.array([v.ctypes.data if isinstance(v, np.ndarray) else int(v) for v in values], np.int64)
+
+
+def run_compiled(job: CompiledJob, args: np.ndarray, n: int, step: int, threads: int) -> None:
+    """job's slices [start, start + step) of range(n) shared among `threads` threads (2 or
+    more, from the main thread; where `compiled_jobs`), its arguments in the int64 array
+    `args`, whose addresses the caller keeps alive until this returns."""
+    pool = _pool_of(threads - 1)
+    number = pool.post(_Job(None, None), job.address, args.ctypes.data, n, step, threads - 1)
+    _take_slices_and_wait(pool.board, pool.busy, pool.done, number)

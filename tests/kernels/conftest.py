@@ -1,4 +1,5 @@
-"""`twin`: run a kernel test once with each compiled twin (serial and parallel) forced;
+"""`twin`: run a kernel test once with each compiled twin (serial and parallel) forced, and
+the kernels that minitorch's threads share (`shared_work.run_compiled`) on one thread or shared;
 `im2col_path`: once with each of im2col/col2im's two kernel families forced; `slice_route`:
 once with a convolution slice's steps in one compiled call and once from Python."""
 
@@ -8,13 +9,16 @@ import importlib
 
 import pytest
 
-from minitorch.kernels import blas, parallel
+from minitorch.kernels import activation, blas, parallel, pooling
 
 
 @pytest.fixture(params=["serial", "parallel"])
 def twin(request, monkeypatch):
-    """Make every `parallel.Twins` kernel run its `request.param` twin, whatever the size."""
+    """Make every `parallel.Twins` kernel run its `request.param` twin, and the kernels shared
+    among minitorch's threads run shared ("parallel") or not, whatever the size."""
     monkeypatch.setattr(parallel, "parallel_pays", lambda items: request.param == "parallel")
+    for module in (activation, pooling):
+        monkeypatch.setattr(module, "_SHARED_FROM", 0 if request.param == "parallel" else 1 << 62)
     return request.param
 
 

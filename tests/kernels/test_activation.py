@@ -44,7 +44,7 @@ def test_relu_of_a_large_array_matches_torch(dtype, on_threads, monkeypatch):
     shared among threads (as from `_SHARED_FROM` values)."""
     from minitorch.kernels import activation
     monkeypatch.setattr(activation, "_SHARED_FROM", 0 if on_threads else 1 << 62)
-    size = 5 * activation._CHUNK + 12345
+    size = 5 * activation._MIN_CHUNK + 12345
     rng = np.random.default_rng(1)
     x = rng.standard_normal(size).astype(dtype)
     grad = rng.standard_normal(size).astype(dtype)

@@ -7,10 +7,12 @@ import threading
 import time
 from collections import Counter
 
+import numba
 import numpy as np
 import pytest
 
 from minitorch.kernels import shared_work
+from minitorch.kernels.intrinsics import array_at
 
 
 @pytest.mark.parametrize("n,step,threads", [(10, 3, 1), (10, 3, 2), (64, 18, 2), (1, 5, 2), (0, 4, 2)])
@@ -101,3 +103,55 @@ def test_the_pool_keeps_no_reference_to_the_work_or_its_arrays():
     shared_work.run(functools.partial(_sum_slices, array), 8, 1, 2)
     time.sleep(0.05)  # a pool thread that came too late to join lets go of the job in its next steps
     assert sys.getrefcount(array) == before
+
+
+# ----- compiled jobs: run by the pool threads without Python
+@shared_work.CompiledJob
+def _mark_job(args, share, start, stop):
+    """runs[i] += 1 and by_share[i] = share for items [start, stop), after some work on each."""
+    runs = array_at(args[0], (args[2],), numba.int64)
+    by_share = array_at(args[1], (args[2],), numba.int64)
+    for i in range(start, stop):
+        work = 0.0
+        for k in range(args[3]):
+            work += np.sqrt(k + i)
+        runs[i] += 1 + (work < 0)  # (never true: keeps the work from being dropped)
+        by_share[i] = share
+
+
+def _run_marks(n, step, threads, work_per_item=0):
+    runs, by_share = np.zeros(n, np.int64), np.full(n, -1, np.int64)
+    shared_work.run_compiled(_mark_job, shared_work.job_args(runs, by_share, n, work_per_item), n, step, threads)
+    return runs, by_share
+
+
+@pytest.mark.parametrize("n,step,threads", [(10, 3, 2), (64, 18, 2), (1, 5, 2), (0, 4, 2), (1000, 7, 2)])
+def test_every_slice_of_a_compiled_job_runs_once(n, step, threads):
+    runs, by_share = _run_marks(n, step, threads)
+    np.testing.assert_array_equal(runs, np.ones(n, np.int64))
+    assert set(by_share.tolist()) <= set(range(threads))
+
+
+def test_the_calling_thread_does_the_slices_of_a_compiled_job_that_no_pool_thread_joins(monkeypatch):
+    monkeypatch.setattr(shared_work, "_pool", None)
+    monkeypatch.setattr(shared_work._Pool, "seat", lambda self, seats: None)
+    runs, by_share = _run_marks(100, 1, 2)
+    np.testing.assert_array_equal(runs, np.ones(100, np.int64))
+    assert set(by_share.tolist()) == {0}  # the pool thread's whole stretch too
+
+
+def test_a_sleeping_pool_thread_wakes_for_a_compiled_job():
+    _run_marks(4, 1, 2)
+    time.sleep(3 * shared_work._AWAKE_SECONDS)  # past its polling: it waits on the condition now
+    runs, by_share = _run_marks(400, 1, 2, work_per_item=100_000)  # tens of ms of slices
+    np.testing.assert_array_equal(runs, np.ones(400, np.int64))
+    assert set(by_share.tolist()) == {0, 1}
+
+
+def test_compiled_and_python_jobs_take_turns():
+    for n in (5, 50, 500):
+        runs, _ = _run_marks(n, 3, 2)
+        done = Counter()
+        shared_work.run(lambda share, starts: done.update(starts), n, 3, 2)
+        np.testing.assert_array_equal(runs, np.ones(n, np.int64))
+        assert done == Counter(range(0, n, 3))
