@@ -33,6 +33,7 @@ from numba import njit, types
 from threadpoolctl import ThreadpoolController
 
 from . import shared_work
+from .intrinsics import array_at
 
 __all__ = ["compiled_products", "gemm", "matmul", "one_thread", "product"]
 
@@ -194,12 +195,13 @@ def matmul(a: np.ndarray, b: np.ndarray, out: np.ndarray | None = None) -> np.nd
 
 
 def _split(a: np.ndarray, b: np.ndarray, threads: int, out: np.ndarray | None) -> np.ndarray:
-    """a (*, M, K) @ b (K, N) into `out` (C-contiguous, or None for a new array) in `threads`
-    slices of the result's rows (of all of a's matrices at once), or of its columns where it
-    has more than twice as many columns as rows, taken by `threads` threads (one slice each
-    measured faster than two on an MLP's products; slices of rows ran 10-20% faster than
-    slices of columns down to half as many rows as columns: 294 against 327 us for an MLP's
-    (512, 64) x (64, 784) weight gradient, 2 threads, 2026-12-05)."""
+    """a (*, M, K) @ b (K, N) into `out` (C-contiguous, or None for a new array) in slices of
+    the result's rows (of all of a's matrices at once), or of its columns where it has more
+    than twice as many columns as rows, taken by `threads` threads (one slice each measured
+    faster than two on an MLP's products; slices of rows ran 10-20% faster than slices of
+    columns down to half as many rows as columns: 294 against 327 us for an MLP's (512, 64)
+    x (64, 784) weight gradient, 2 threads, 2026-12-05). The slices run as a compiled job (`_product_job`) where compiled
+    code can call the BLAS, else from Python."""
     rows = a.reshape(-1, a.shape[-1])  # a copy only if a's matrices do not stack into one
     out = np.empty(a.shape[:-1] + b.shape[-1:], a.dtype) if out is None else out
     out_rows = out.reshape(rows.shape[0], b.shape[1])
@@ -207,6 +209,15 @@ def _split(a: np.ndarray, b: np.ndarray, threads: int, out: np.ndarray | None) -
     size = rows.shape[0] if by_rows else b.shape[1]
     step = -(-size // threads)  # a slice each: one that a late thread has not taken, this one does
     step = -(-step // 16) * 16  # whole blocks of the BLAS's kernels
+    if compiled_products() and _rows_contiguous(rows) and (_rows_contiguous(b) or _rows_contiguous(b.T)):
+        transpose_b = not _rows_contiguous(b)
+        b_rows = b.T if transpose_b else b
+        args = shared_work.job_args(rows, b_rows, out_rows, rows.shape[0], rows.shape[1], b.shape[1],
+                                    rows.strides[0] // rows.itemsize, b_rows.strides[0] // b.itemsize,
+                                    out_rows.strides[0] // out.itemsize, by_rows, transpose_b, a.itemsize)
+        with one_thread():
+            shared_work.run_compiled(_product_job, args, size, step, threads)
+        return out
 
     def work(share: int, starts: Iterator[int]) -> None:
         for start in starts:
@@ -219,6 +230,11 @@ def _split(a: np.ndarray, b: np.ndarray, threads: int, out: np.ndarray | None) -
     with one_thread():
         shared_work.run(work, size, step, threads)
     return out
+
+
+def _rows_contiguous(m: np.ndarray) -> bool:
+    """Whether matrix m's rows are each contiguous (any row stride), as `gemm` takes them."""
+    return m.strides[1] == m.itemsize and m.strides[0] >= m.shape[1] * m.itemsize
 
 
 # --------------------------------------------------------------------------- products inside compiled kernels
@@ -281,3 +297,30 @@ def gemm(a, b, out, transpose_a, transpose_b, accumulate=False):
     else:
         _dgemm(_CBLAS_ROW_MAJOR, ta, tb, m, n, k, 1.0, a.ctypes.data, lda, b.ctypes.data, ldb, beta,
                out.ctypes.data, ldc)
+
+
+@njit(cache=True, nogil=True)
+def _product_part(args, start, stop, dtype):
+    rows, depth, cols, lda, ldb, ldc, by_rows, transpose_b = (args[3], args[4], args[5], args[6], args[7], args[8],
+                                                              args[9], args[10])
+    a = array_at(args[0], (rows, lda), dtype)[:, :depth]
+    b = array_at(args[1], (cols, ldb), dtype)[:, :depth] if transpose_b else array_at(args[1], (depth, ldb), dtype)[:, :cols]
+    out = array_at(args[2], (rows, ldc), dtype)[:, :cols]
+    if by_rows:
+        gemm(a[start:stop], b, out[start:stop], False, transpose_b != 0)
+    elif transpose_b:
+        gemm(a, b[start:stop], out[:, start:stop], False, True)
+    else:
+        gemm(a, b[:, start:stop], out[:, start:stop], False, False)
+
+
+@shared_work.CompiledJob
+def _product_job(args, share, start, stop):
+    """Rows (or columns) [start, stop) of out = a @ op(b): args = the addresses of a (M, K), b
+    (K, N, or N, K transposed) and out (M, N), then M, K, N, the three row strides in values,
+    by rows, b transposed, the itemsize. (A matrix seen as (rows, row stride) and cut to its
+    width: only the cut part is read.)"""
+    if args[11] == 4:
+        _product_part(args, start, stop, numba.float32)
+    else:
+        _product_part(args, start, stop, numba.float64)

@@ -1,7 +1,8 @@
 """`twin`: run a kernel test once with each compiled twin (serial and parallel) forced, and
 the kernels that minitorch's threads share (`shared_work.run_compiled`) on one thread or shared;
 `im2col_path`: once with each of im2col/col2im's two kernel families forced; `slice_route`:
-once with a convolution slice's steps in one compiled call and once from Python."""
+once with a convolution slice's steps (or a split product's slices) in compiled code that
+calls the BLAS itself and once from Python."""
 
 from __future__ import annotations
 

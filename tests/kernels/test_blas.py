@@ -143,14 +143,41 @@ def test_product_goes_by_group_for_a_stack_of_group_matrices(monkeypatch):
     ((2, 64, 784), (784, 512), 2),  # a stack of matrices: its 128 rows together, by columns
 ])
 def test_a_large_product_is_split_among_minitorchs_threads_each_on_one_blas_thread(
-        monkeypatch, two_blas_threads, a_shape, b_shape, slices):
+        monkeypatch, two_blas_threads, slice_route, a_shape, b_shape, slices):
     monkeypatch.setattr(blas.shared_work, "threads_for", lambda slices: 2)
     rng = np.random.default_rng(0)
     a, b = rng.standard_normal(a_shape).astype(np.float32), rng.standard_normal(b_shape).astype(np.float32)
-    assert _threads_during_products(monkeypatch, a, b) == [[1] * len(_blas_threads())] * slices
+    if slice_route == "python":
+        assert _threads_during_products(monkeypatch, a, b) == [[1] * len(_blas_threads())] * slices
+    else:  # one compiled job, its slices' products made from compiled code
+        jobs, run_compiled = [], blas.shared_work.run_compiled
+
+        def recording_run(job, args, n, step, threads):
+            jobs.append((_blas_threads(), -(-n // step), threads))
+            run_compiled(job, args, n, step, threads)
+
+        monkeypatch.setattr(blas.shared_work, "run_compiled", recording_run)
+        np.testing.assert_allclose(blas.matmul(a, b), np.matmul(a, b), rtol=1e-5, atol=1e-4)
+        assert jobs == [([1] * len(_blas_threads()), slices, 2)]
     monkeypatch.undo()
     np.testing.assert_allclose(blas.matmul(a, b), np.matmul(a, b), rtol=1e-5, atol=1e-4)
     assert set(_blas_threads()) == {2}
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("b_layout", ["rows", "transposed"])
+@pytest.mark.parametrize("a_shape,b_columns", [((96, 700), 300), ((40, 700), 900), ((3, 50, 700), 256)])
+def test_a_split_product_matches_numpy(monkeypatch, slice_route, dtype, b_layout, a_shape, b_columns):
+    # slices of rows (more rows than half the columns) or of columns; b as rows or as the
+    # transpose of a C-contiguous matrix (a linear layer's weight.t()); a with a row stride
+    # wider than its rows (a column slice of a larger matrix)
+    monkeypatch.setattr(blas.shared_work, "threads_for", lambda slices: 2)
+    rng = np.random.default_rng(7)
+    a = rng.standard_normal(a_shape[:-1] + (a_shape[-1] + 5,)).astype(dtype)[..., :a_shape[-1]]
+    b = rng.standard_normal((a_shape[-1], b_columns)).astype(dtype)
+    b = np.ascontiguousarray(b.T).T if b_layout == "transposed" else b
+    tol = dict(rtol=1e-4, atol=1e-3) if dtype == np.float32 else dict(rtol=1e-12, atol=1e-10)
+    np.testing.assert_allclose(blas._split(a, b, 2, None), np.matmul(a, b), **tol)
 
 
 def test_a_split_product_writes_into_out():
