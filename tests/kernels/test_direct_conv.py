@@ -31,9 +31,13 @@ def _torch_conv(nd):
     return torch.nn.functional.conv1d if nd == 1 else torch.nn.functional.conv2d
 
 
+@pytest.mark.parametrize("on_threads", [False, True])
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
 @pytest.mark.parametrize("x_shape,w_shape,padding,dilation,groups", CASES)
-def test_forward_and_weight_grad_match_torch(x_shape, w_shape, padding, dilation, groups, dtype):
+def test_forward_and_weight_grad_match_torch(x_shape, w_shape, padding, dilation, groups, dtype, on_threads,
+                                             monkeypatch):
+    # (on threads: slices of images shared among minitorch's threads, however little the work)
+    monkeypatch.setattr(direct_conv, "_MACS_PER_THREAD", 1 if on_threads else 1 << 62)
     rng = np.random.default_rng(0)
     nd = len(x_shape) - 2
     geometry = Geometry(w_shape[2:], (1,) * nd, padding, dilation, groups)
