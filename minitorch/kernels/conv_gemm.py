@@ -33,7 +33,9 @@ of page-faulting fresh memory in.
 Where compiled code can call numpy's BLAS (`blas.compiled_products`), a slice laid out
 images innermost runs its columns, products and copy in one compiled call
 (`images_last.forward_slice`, `input_grad_slice`), so that the threads sharing the slices
-do not wait for each other's GIL between a slice's steps.
+do not wait for each other's GIL between a slice's steps; on several threads those
+slices, and the weight gradient's products over kept columns, run as compiled jobs
+(`conv_jobs`), which the pool threads take up without the GIL at all.
 """
 from __future__ import annotations
 
@@ -44,7 +46,7 @@ from typing import Callable, Iterator, NamedTuple
 import numpy as np
 from numba import prange
 
-from . import blas, buffers, images_last, shared_work, winograd
+from . import blas, buffers, conv_jobs, images_last, shared_work, winograd
 from .im2col import col2im, conv_output_size, im2col
 from .parallel import twins
 
@@ -330,6 +332,9 @@ def conv_forward(x: np.ndarray, w: np.ndarray, b: np.ndarray | None, g: Geometry
     in_one_call = lay is not None and _compiled_slices(x, w3, y)
     w3 = np.ascontiguousarray(w3) if in_one_call else w3
 
+    if in_one_call and conv_jobs.runs(threads, x, w3, y):
+        conv_jobs.forward(x, lay, scratch, cols, w3, flat_y, bias, y, step, keep_columns, threads)
+        return y, cols if keep_columns else None
     product = _slice_products(threads)
 
     def work(share: int, starts: Iterator[int]) -> None:
@@ -374,7 +379,9 @@ def conv_input_grad(gy_by_channel: np.ndarray, w: np.ndarray, x_shape: tuple, g:
     flat = buffers.empty((threads * part,), gy_by_channel.dtype)
     in_one_call = lay is not None and _compiled_slices(gy_by_channel, w3, gx)
     w3 = np.ascontiguousarray(w3) if in_one_call else w3
-
+    if in_one_call and conv_jobs.runs(threads, gy_by_channel, w3, gx):
+        conv_jobs.input_grad(w3, gy_by_channel, lay, flat, scratch, gx, step, threads)
+        return gx
     product = _slice_products(threads)
 
     def work(share: int, starts: Iterator[int]) -> None:
@@ -423,6 +430,7 @@ def conv_weight_grad(x: np.ndarray, gy_by_channel: np.ndarray, w_shape: tuple, g
         sums = np.empty((max(1, -(-n // step)), g.groups, c_k // g.groups, out_ch // g.groups),
                         np.result_type(x, gy_by_channel))
         product = _slice_products(threads)
+        compiled = _compiled_slices(x, gy_by_channel, sums)
 
         def work(share: int, starts: Iterator[int]) -> None:
             for start in starts:
@@ -431,14 +439,19 @@ def conv_weight_grad(x: np.ndarray, gy_by_channel: np.ndarray, w_shape: tuple, g
                 slice_cols = _slice_of(cols, first, first + stop - start, length)
                 if made_here:
                     _columns(x, start, stop, g, lay, slice_cols, scratch, share, threads > 1)
-                product(_by_group(slice_cols, g.groups),
-                        _by_group(gy_by_channel[:, start * length:stop * length], g.groups).transpose(0, 2, 1),
-                        out=sums[start // step])
+                gy_part = gy_by_channel[:, start * length:stop * length]
+                if compiled:
+                    conv_jobs.weight_grad_slice(slice_cols, gy_part, sums[start // step])
+                else:
+                    product(_by_group(slice_cols, g.groups), _by_group(gy_part, g.groups).transpose(0, 2, 1),
+                            out=sums[start // step])
 
-        if n:
-            _run(work, n, step, threads)
-        else:
+        if not n:
             sums[0] = 0
+        elif not made_here and conv_jobs.runs(threads, cols, gy_by_channel, sums):
+            conv_jobs.weight_grad(cols, gy_by_channel, sums, n, length, threads)
+        else:
+            _run(work, n, step, threads)
         gw_t = sums.sum(0) if len(sums) > 1 else sums[0]
     gw_live = gw_t.transpose(0, 2, 1)
     if taps is None:
