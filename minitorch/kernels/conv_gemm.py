@@ -298,10 +298,13 @@ def output_by_channel(gy: np.ndarray, x_shape: tuple, w_shape: tuple, g: Geometr
     g, _ = live_taps(tuple(x_shape[2:]), g)
     if _pointwise(g):
         return channel_major(gy)
-    _, length, step, _, lay = _plan(tuple(x_shape), w_shape[0], g, gy.itemsize)
+    _, length, step, threads, lay = _plan(tuple(x_shape), w_shape[0], g, gy.itemsize)
     if lay is None:
         return channel_major(gy)
-    return images_last.by_channel(gy, step, buffers.empty((gy.shape[1], gy.shape[0] * length), gy.dtype))
+    out = buffers.empty((gy.shape[1], gy.shape[0] * length), gy.dtype)
+    if conv_jobs.runs(threads, gy):
+        return conv_jobs.by_channel(np.ascontiguousarray(gy).reshape(gy.shape[0], gy.shape[1], -1), step, out, threads)
+    return images_last.by_channel(gy, step, out)
 
 
 def conv_forward(x: np.ndarray, w: np.ndarray, b: np.ndarray | None, g: Geometry,

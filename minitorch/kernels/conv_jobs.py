@@ -22,10 +22,10 @@ from numba import njit
 
 from . import blas, shared_work
 from .blas import gemm
-from .images_last import Layout, _forward_slice, _input_grad_slice
+from .images_last import Layout, _by_channel_kernel, _forward_slice, _input_grad_slice
 from .intrinsics import array_at
 
-__all__ = ["forward", "input_grad", "runs", "weight_grad", "weight_grad_slice"]
+__all__ = ["by_channel", "forward", "input_grad", "runs", "weight_grad", "weight_grad_slice"]
 
 
 def runs(threads: int, *arrays: np.ndarray) -> bool:
@@ -80,6 +80,33 @@ def forward(x: np.ndarray, lay: Layout, scratch: np.ndarray, cols: np.ndarray, w
         lay.positions, *w3.shape, keep_columns, threads, cols.shape[0], bias.size, y.itemsize)
     with blas.one_thread():  # each thread's products on its own thread
         shared_work.run_compiled(_forward_job, args, n, step, threads)
+
+
+# ----- the output gradient images innermost, a slice at a time (`images_last.by_channel`)
+@njit(cache=True, nogil=True)
+def _by_channel_part(args, start, stop, dtype):
+    n, channels, length = args[2], args[3], args[4]
+    gy = array_at(args[0], (n, channels, length), dtype)
+    out = array_at(args[1], (channels, n * length), dtype)
+    _by_channel_kernel(gy[start:stop], stop - start, out[:, start * length:stop * length])
+
+
+@shared_work.CompiledJob
+def _by_channel_job(args, share, start, stop):
+    """`images_last._by_channel_kernel` for the slice of images [start, stop)."""
+    if args[5] == 4:
+        _by_channel_part(args, start, stop, numba.float32)
+    else:
+        _by_channel_part(args, start, stop, numba.float64)
+
+
+def by_channel(gy: np.ndarray, step: int, out: np.ndarray, threads: int) -> np.ndarray:
+    """`images_last.by_channel(gy, step, out)` (gy C-contiguous (N, O, L)), its slices shared
+    among `threads` threads: each thread lays out the slices whose input gradient it then
+    computes (`input_grad`), so they are in its core's cache there."""
+    args = shared_work.job_args(gy, out, *gy.shape, gy.itemsize)
+    shared_work.run_compiled(_by_channel_job, args, gy.shape[0], step, threads)
+    return out
 
 
 # ----- input gradient: products and the columns added back, a slice at a time
