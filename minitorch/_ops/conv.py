@@ -77,8 +77,11 @@ class Conv(Function):
         gy_by_channel = output_by_channel(grad._array, tuple(x.shape), tuple(w.shape), ctx.geom) \
             if need[0] or (need[1] and not ctx.direct) else None
         gx = ConvTranspose.apply(grad, w, None, ctx.geom, tuple(x.shape), gy_by_channel) if need[0] else None
-        gw = ConvWeight.apply(x, grad, tuple(w.shape), ctx.geom, ctx.cols, gy_by_channel) if need[1] else None
-        gb = _bias_grad(grad, gy_by_channel) if need[2] else None
+        # The weight gradient's pass over the output gradient also sums it for the bias, where
+        # no graph of the gradients is recorded (create_graph records the sum below).
+        gb_array = np.empty(w.shape[0], grad._array.dtype) if need[1] and need[2] and not grad.requires_grad else None
+        gw = ConvWeight.apply(x, grad, tuple(w.shape), ctx.geom, ctx.cols, gy_by_channel, gb_array) if need[1] else None
+        gb = _wrap(gb_array) if gb_array is not None else _bias_grad(grad, gy_by_channel) if need[2] else None
         ctx.cols = None  # free for the next step's columns (a second backward makes them again)
         return gx, gw, gb, None
 
@@ -106,7 +109,7 @@ class ConvTranspose(Function):
         x, w = ctx.saved_tensors
         need = ctx.needs_input_grad
         gx = Conv.apply(grad, w, None, ctx.geom) if need[0] else None
-        gw = ConvWeight.apply(grad, x, tuple(w.shape), ctx.geom, None, None) if need[1] else None
+        gw = ConvWeight.apply(grad, x, tuple(w.shape), ctx.geom, None, None, None) if need[1] else None
         gb = _bias_grad(grad) if need[2] else None
         return gx, gw, gb, None, None, None
 
@@ -115,18 +118,20 @@ class ConvWeight(Function):
     """The weight-gradient of `Conv`: a function of the conv input x and output-gradient gy.
 
     `cols` and `gy_by_channel` are x's columns kept by `Conv` and gy as `output_by_channel`
-    lays it out, or None to make them here.
+    lays it out, or None to make them here. `bias_out`, an (O,) array or None, receives
+    the bias's gradient (gy summed over all but its channels) from the same pass over gy;
+    it is not part of the graph.
     """
 
     @staticmethod
-    def forward(ctx, x, gy, w_shape, geom, cols, gy_by_channel):
+    def forward(ctx, x, gy, w_shape, geom, cols, gy_by_channel, bias_out):
         ctx.geom = geom
         ctx.save_for_backward(x, gy)
         if direct_conv.fits(w_shape, geom):
-            return direct_conv.weight_grad(x, gy, w_shape, geom)
+            return direct_conv.weight_grad(x, gy, w_shape, geom, bias_out)
         if gy_by_channel is None:
             gy_by_channel = output_by_channel(gy, tuple(x.shape), w_shape, geom)
-        return conv_weight_grad(x, gy_by_channel, w_shape, geom, cols)
+        return conv_weight_grad(x, gy_by_channel, w_shape, geom, cols, bias_out)
 
     @staticmethod
     def backward(ctx, grad):
@@ -134,7 +139,7 @@ class ConvWeight(Function):
         need = ctx.needs_input_grad
         gx = ConvTranspose.apply(gy, grad, None, ctx.geom, tuple(x.shape), None) if need[0] else None
         ggy = Conv.apply(x, grad, None, ctx.geom) if need[1] else None
-        return gx, ggy, None, None, None, None
+        return gx, ggy, None, None, None, None, None
 
 
 # --------------------------------------------------------------------------- argument checks

@@ -406,11 +406,24 @@ def conv_input_grad(gy_by_channel: np.ndarray, w: np.ndarray, x_shape: tuple, g:
     return gx
 
 
+def _sum_by_channel(gy: np.ndarray, out: np.ndarray) -> None:
+    """out (O,) = gy summed over all but its channels: gy channel-major (O, N*L) (any order
+    within a row), or batch-major (N, O, *out) as Winograd's convolution reads it."""
+    if gy.ndim == 2:
+        out[...] = gy.sum(1)
+    else:
+        out[...] = np.einsum("nol->o", gy.reshape(gy.shape[0], gy.shape[1], -1))
+
+
 def conv_weight_grad(x: np.ndarray, gy_by_channel: np.ndarray, w_shape: tuple, g: Geometry,
-                     cols: np.ndarray | None = None) -> np.ndarray:
+                     cols: np.ndarray | None = None, bias_out: np.ndarray | None = None) -> np.ndarray:
     """The adjoint of conv in w, from x (or its columns `cols` kept by `conv_forward`) and the
-    output gradient's channel-major form (O, N*L): cols @ gy^T summed over slices of images."""
+    output gradient's channel-major form (O, N*L): cols @ gy^T summed over slices of images.
+    Also the bias's gradient, gy summed over all but its channels, into `bias_out` (O,) if
+    given, a slice's part where the slice's product reads it."""
     if winograd_fits(x.shape, w_shape, g, np.result_type(x, gy_by_channel)):
+        if bias_out is not None:
+            _sum_by_channel(gy_by_channel, bias_out)
         return winograd.weight_grad(x, gy_by_channel, tuple(w_shape), g.padding)
     g, taps = live_taps(x.shape[2:], g)
     # cols @ gy^T, then a transpose of the small result: for the few output channels of a
@@ -432,6 +445,7 @@ def conv_weight_grad(x: np.ndarray, gy_by_channel: np.ndarray, w_shape: tuple, g
         # uninterrupted one bit for bit).
         sums = np.empty((max(1, -(-n // step)), g.groups, c_k // g.groups, out_ch // g.groups),
                         np.result_type(x, gy_by_channel))
+        bias_sums = np.zeros((len(sums), 0 if bias_out is None else out_ch), sums.dtype)
         product = _slice_products(threads)
         compiled = _compiled_slices(x, gy_by_channel, sums)
 
@@ -444,18 +458,25 @@ def conv_weight_grad(x: np.ndarray, gy_by_channel: np.ndarray, w_shape: tuple, g
                     _columns(x, start, stop, g, lay, slice_cols, scratch, share, threads > 1)
                 gy_part = gy_by_channel[:, start * length:stop * length]
                 if compiled:
-                    conv_jobs.weight_grad_slice(slice_cols, gy_part, sums[start // step])
+                    conv_jobs.weight_grad_slice(slice_cols, gy_part, sums[start // step], bias_sums[start // step])
                 else:
                     product(_by_group(slice_cols, g.groups), _by_group(gy_part, g.groups).transpose(0, 2, 1),
                             out=sums[start // step])
+                    if bias_out is not None:
+                        bias_sums[start // step] = gy_part.sum(1)
 
         if not n:
             sums[0] = 0
         elif not made_here and conv_jobs.runs(threads, cols, gy_by_channel, sums):
-            conv_jobs.weight_grad(cols, gy_by_channel, sums, n, length, threads)
+            conv_jobs.weight_grad(cols, gy_by_channel, sums, bias_sums, n, length, threads)
         else:
             _run(work, n, step, threads)
         gw_t = sums.sum(0) if len(sums) > 1 else sums[0]
+        if bias_out is not None:  # in slice order, as the weight's
+            bias_out[...] = bias_sums.sum(0)
+            bias_out = None
+    if bias_out is not None:  # no slices (a 1x1 kernel)
+        _sum_by_channel(gy_by_channel, bias_out)
     gw_live = gw_t.transpose(0, 2, 1)
     if taps is None:
         return np.ascontiguousarray(gw_live).reshape(w_shape)

@@ -160,19 +160,23 @@ def _weight_grad_part(args, share, start, stop, dtype):
     cols = columns[at:at + c_k * m * length].reshape(c_k, m * length)
     gy = array_at(args[1], (out_ch, total), dtype)[:, start * length:stop * length]
     sums = array_at(args[2], (slices, groups, c_k // groups, out_ch // groups), dtype)[start // step]
-    weight_grad_slice(cols, gy, sums)
+    bias = array_at(args[11], (slices, args[12]), dtype)[start // step]
+    weight_grad_slice(cols, gy, sums, bias)
 
 
 @njit(cache=True, nogil=True)
-def weight_grad_slice(cols, gy, sums):
+def weight_grad_slice(cols, gy, sums, bias):
     """sums[g] (C/G*K, O/G) = cols[g] @ gy[g]^T for each group g of the columns (C*K, m*L) and
-    the output gradient's columns for the same images (O, m*L, rows contiguous): a slice's
-    sum, the same products whether the slices run as a job or from Python (so the bits do
-    not depend on the thread count).
+    the output gradient's columns for the same images (O, m*L, rows contiguous), and the
+    bias's part, bias (O,) = gy's rows summed, unless bias is empty: a slice's sums, the
+    same products whether the slices run as a job or from Python (so the bits do not
+    depend on the thread count).
     Bounds: the callers pass shapes that agree."""
     groups, depth, rows = sums.shape
     for g in range(groups):
         gemm(cols[g * depth:(g + 1) * depth], gy[g * rows:(g + 1) * rows], sums[g], False, True)
+    for o in range(bias.shape[0]):
+        bias[o] = gy[o].sum()
 
 
 @shared_work.CompiledJob
@@ -184,13 +188,14 @@ def _weight_grad_job(args, share, start, stop):
         _weight_grad_part(args, share, start, stop, numba.float64)
 
 
-def weight_grad(cols: np.ndarray, gy_by_channel: np.ndarray, sums: np.ndarray, n: int, length: int,
-                threads: int) -> None:
+def weight_grad(cols: np.ndarray, gy_by_channel: np.ndarray, sums: np.ndarray, bias_sums: np.ndarray, n: int,
+                length: int, threads: int) -> None:
     """sums[s] (G, C/G*K, O/G) = the columns kept by the forward (slices, C*K, step*L) times the
-    output gradient (O, N*L) transposed, over the images of slice s, for each slice, shared
-    among `threads` threads."""
+    output gradient (O, N*L) transposed, over the images of slice s, and bias_sums[s] (O, or
+    0 for none) its rows summed over them, for each slice, shared among `threads` threads."""
     step = cols.shape[2] // length
     args = shared_work.job_args(cols, gy_by_channel, sums, cols.shape[0], cols.shape[1], step, length,
-                                gy_by_channel.shape[0], gy_by_channel.shape[1], sums.shape[1], cols.itemsize)
+                                gy_by_channel.shape[0], gy_by_channel.shape[1], sums.shape[1], cols.itemsize,
+                                bias_sums, bias_sums.shape[1])
     with blas.one_thread():  # each thread's products on its own thread
         shared_work.run_compiled(_weight_grad_job, args, n, step, threads)

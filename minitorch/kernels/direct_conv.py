@@ -296,9 +296,11 @@ def _forward_kernel(x, w, b, y, first, last, padding, dilation):
 
 
 @njit(cache=True, nogil=True)
-def _weight_grad_kernel(x, gy, gw, first, last, padding, dilation):
+def _weight_grad_kernel(x, gy, gw, bias, first, last, padding, dilation):
     """gw (O, C/G, KH, KW) = the weight gradient of a stride-1 conv summed over the images
-    first <= n < last, from x (N, C, H, W) and the output gradient gy (N, O, OH, OW).
+    first <= n < last, from x (N, C, H, W) and the output gradient gy (N, O, OH, OW); and
+    the bias's, bias (O,) = gy summed over those images and positions, unless bias is
+    empty (the same pass reads gy: no second pass over it for the bias).
 
     The gradient of a weight is the dot product of the output gradient with the run of
     inputs its tap read (`_forward_kernel`), so gy is laid on the same flat rows, zeros
@@ -311,6 +313,7 @@ def _weight_grad_kernel(x, gy, gw, first, last, padding, dilation):
     g = np.zeros((4, span), gy.dtype)
     sums = gw.reshape(out_ch, -1)
     sums[:] = 0.0
+    bias[:] = 0.0
     for n in range(first, last):
         _pad_image(x, n, padding, xp)
         o = 0
@@ -324,6 +327,8 @@ def _weight_grad_kernel(x, gy, gw, first, last, padding, dilation):
             else:
                 _dot_taps(g[0], group_planes, offsets, sums[o])
             o += rows
+        for o in range(bias.shape[0]):
+            bias[o] += gy[n, o].sum()
     return gw
 
 
@@ -357,19 +362,23 @@ def _forward_job(args, share, start, stop):
 
 @njit(cache=True, nogil=True)
 def _weight_grad_part(args, start, stop, dtype):
-    n, c, h, w, o, group_ch, kh, kw, oh, ow, step = (args[3], args[4], args[5], args[6], args[7], args[8], args[9],
-                                                     args[10], args[11], args[12], args[13])
-    sums = array_at(args[2], (-(-n // step), o, group_ch, kh, kw), dtype)
+    n, c, h, w, o, group_ch, kh, kw, oh, ow, step, bias_size = (args[4], args[5], args[6], args[7], args[8], args[9],
+                                                                args[10], args[11], args[12], args[13], args[14],
+                                                                args[15])
+    slices = -(-n // step)
+    sums = array_at(args[2], (slices, o, group_ch, kh, kw), dtype)
+    bias_sums = array_at(args[3], (slices, bias_size), dtype)
     _weight_grad_kernel(array_at(args[0], (n, c, h, w), dtype), array_at(args[1], (n, o, oh, ow), dtype),
-                        sums[start // step], start, stop, (args[14], args[15]), (args[16], args[17]))
+                        sums[start // step], bias_sums[start // step], start, stop, (args[16], args[17]),
+                        (args[18], args[19]))
 
 
 @shared_work.CompiledJob
 def _weight_grad_job(args, share, start, stop):
-    """`_weight_grad_kernel` on images [start, stop) into the sum of slice start // step:
-    args = the addresses of x, gy, the sums, then N, C, H, W, O, C/G, KH, KW, OH, OW, the
-    step, padding, dilation, the itemsize."""
-    if args[18] == 4:
+    """`_weight_grad_kernel` on images [start, stop) into the sums of slice start // step:
+    args = the addresses of x, gy, the weight's sums, the bias's sums, then N, C, H, W, O,
+    C/G, KH, KW, OH, OW, the step, the bias's size (0 or O), padding, dilation, the itemsize."""
+    if args[20] == 4:
         _weight_grad_part(args, start, stop, numba.float32)
     else:
         _weight_grad_part(args, start, stop, numba.float64)
@@ -397,22 +406,30 @@ def forward(x: np.ndarray, w: np.ndarray, b: np.ndarray | None, g: Geometry) -> 
     return y.reshape((shape[0], w.shape[0]) + out[2 - len(g.kernel):])
 
 
-def weight_grad(x: np.ndarray, gy: np.ndarray, w_shape: tuple, g: Geometry) -> np.ndarray:
-    """The weight gradient (O, C/G, *k) of conv(x, w) for the output gradient gy (N, O, *out)."""
+def weight_grad(x: np.ndarray, gy: np.ndarray, w_shape: tuple, g: Geometry,
+                bias_out: np.ndarray | None = None) -> np.ndarray:
+    """The weight gradient (O, C/G, *k) of conv(x, w) for the output gradient gy (N, O, *out);
+    also the bias's into `bias_out` (O,) if given, from the same pass over gy."""
     shape, out, kernel, padding, dilation = _as_2d(x.shape, g)
     x4 = np.ascontiguousarray(x).reshape(shape)
     gy4 = np.ascontiguousarray(gy).reshape(gy.shape[:2] + out)
     n = shape[0]
     step, threads = _slices(n, gy.size * prod(w_shape[1:]))
-    sums = np.zeros((max(1, -(-n // step)), w_shape[0], w_shape[1]) + kernel, np.result_type(x, gy))
+    dtype = np.result_type(x, gy)
+    slices = max(1, -(-n // step))
+    sums = np.zeros((slices, w_shape[0], w_shape[1]) + kernel, dtype)
+    bias_sums = np.zeros((slices, 0 if bias_out is None else w_shape[0]), dtype)
     if threads > 1 and shared_work.compiled_jobs() and x4.dtype == gy4.dtype:
-        args = shared_work.job_args(x4, gy4, sums, *shape, w_shape[0], w_shape[1], *kernel, *out, step, *padding,
-                                    *dilation, sums.itemsize)
+        args = shared_work.job_args(x4, gy4, sums, bias_sums, *shape, w_shape[0], w_shape[1], *kernel, *out, step,
+                                    bias_sums.shape[1], *padding, *dilation, sums.itemsize)
         shared_work.run_compiled(_weight_grad_job, args, n, step, threads)
     else:
         def work(share: int, starts: Iterator[int]) -> None:
             for start in starts:
-                _weight_grad_kernel(x4, gy4, sums[start // step], start, min(start + step, n), padding, dilation)
+                _weight_grad_kernel(x4, gy4, sums[start // step], bias_sums[start // step], start,
+                                    min(start + step, n), padding, dilation)
 
         shared_work.run(work, n, step, threads)
-    return (sums.sum(0) if len(sums) > 1 else sums[0]).reshape(w_shape)
+    if bias_out is not None:  # in slice order, as the weight's: the same bits whoever took which slice
+        bias_out[...] = bias_sums.sum(0)
+    return sums.sum(0).reshape(w_shape)

@@ -159,3 +159,24 @@ def test_an_image_larger_than_a_slice_is_a_slice_of_its_own(monkeypatch):
     np.testing.assert_allclose(conv_input_grad(ones, w, x.shape, geometry), tx.grad.numpy(), rtol=1e-4, atol=1e-4)
     np.testing.assert_allclose(conv_gemm.conv_weight_grad(x, ones, w.shape, geometry, cols), tw.grad.numpy(),
                                rtol=1e-4, atol=1e-4)
+
+
+@pytest.mark.parametrize("x_shape,w_shape,g", [
+    ((5, 3, 9, 9), (4, 3, 1, 1), Geometry((1, 1), (1, 1), (0, 0), (1, 1), 1)),      # 1x1: x is the columns
+    ((6, 3, 12, 12), (8, 3, 3, 3), Geometry((3, 3), (2, 2), (1, 1), (1, 1), 1)),    # im2col's columns, in slices
+    ((8, 32, 12, 12), (32, 32, 3, 3), Geometry((3, 3), (1, 1), (1, 1), (1, 1), 1)),  # Winograd's tiles
+])
+def test_the_weight_gradient_also_gives_the_bias_gradient(monkeypatch, x_shape, w_shape, g):
+    monkeypatch.setattr(conv_gemm, "_SLICE_COLUMN_BYTES", 1)  # an image a slice where there are slices
+    assert conv_gemm.winograd_fits(x_shape, w_shape, g, np.float64) == (x_shape[1] == 32)
+    rng = np.random.default_rng(6)
+    x, w = rng.standard_normal(x_shape), rng.standard_normal(w_shape)
+    tx, tw, tb = (torch.from_numpy(a).requires_grad_() for a in (x, w, np.zeros(w_shape[0])))
+    ty = torch.nn.functional.conv2d(tx, tw, tb, g.stride, g.padding)
+    gy = rng.standard_normal(tuple(ty.shape))
+    ty.backward(torch.from_numpy(gy))
+    y, cols = conv_gemm.conv_forward(x, w, None, g, keep_columns=True)
+    gb = np.full(w_shape[0], np.nan)
+    gw = conv_gemm.conv_weight_grad(x, conv_gemm.output_by_channel(gy, x_shape, w_shape, g), w_shape, g, cols, gb)
+    np.testing.assert_allclose(gw, tw.grad.numpy(), rtol=1e-10, atol=1e-10)
+    np.testing.assert_allclose(gb, tb.grad.numpy(), rtol=1e-12, atol=1e-12)

@@ -44,8 +44,8 @@ def test_forward_and_weight_grad_match_torch(x_shape, w_shape, padding, dilation
     assert direct_conv.fits(w_shape, geometry)
     x, w = rng.standard_normal(x_shape).astype(dtype), rng.standard_normal(w_shape).astype(dtype)
     b = rng.standard_normal(w_shape[0]).astype(dtype)
-    tx, tw = torch.from_numpy(x).requires_grad_(), torch.from_numpy(w).requires_grad_()
-    ty = _torch_conv(nd)(tx, tw, torch.from_numpy(b), padding=padding, dilation=dilation, groups=groups)
+    tx, tw, tb = (torch.from_numpy(a).requires_grad_() for a in (x, w, b))
+    ty = _torch_conv(nd)(tx, tw, tb, padding=padding, dilation=dilation, groups=groups)
     gy = rng.standard_normal(tuple(ty.shape)).astype(dtype)
     ty.backward(torch.from_numpy(gy))
     tolerance = dict(rtol=1e-4, atol=1e-4) if dtype == np.float32 else dict(rtol=1e-10, atol=1e-10)
@@ -58,6 +58,9 @@ def test_forward_and_weight_grad_match_torch(x_shape, w_shape, padding, dilation
     gw = direct_conv.weight_grad(x, gy, w_shape, geometry)
     assert gw.shape == w_shape and gw.dtype == dtype
     np.testing.assert_allclose(gw, tw.grad.numpy(), **tolerance)
+    gb = np.full(w_shape[0], np.nan, dtype)  # the bias's gradient from the same pass
+    np.testing.assert_array_equal(direct_conv.weight_grad(x, gy, w_shape, geometry, gb), gw)
+    np.testing.assert_allclose(gb, tb.grad.numpy(), **tolerance)
 
 
 def test_inputs_that_are_not_contiguous_are_read_as_their_values():

@@ -112,13 +112,16 @@ def test_a_conv_with_these_columns_matches_torch(monkeypatch, slice_route, x_sha
     y, cols = conv_gemm.conv_forward(x, w, b, g, keep_columns=True)
     gy_by_channel = conv_gemm.output_by_channel(gy, x_shape, w_shape, g)
     gx = conv_gemm.conv_input_grad(gy_by_channel, w, x_shape, g)
-    gw_kept = conv_gemm.conv_weight_grad(x, gy_by_channel, w_shape, g, cols)
-    gw_made = conv_gemm.conv_weight_grad(x, gy_by_channel, w_shape, g)
+    gb_kept, gb_made = np.full(w_shape[0], np.nan, dtype), np.full(w_shape[0], np.nan, dtype)
+    gw_kept = conv_gemm.conv_weight_grad(x, gy_by_channel, w_shape, g, cols, gb_kept)
+    gw_made = conv_gemm.conv_weight_grad(x, gy_by_channel, w_shape, g, None, gb_made)
     tolerance = dict(rtol=1e-4, atol=1e-4)
     np.testing.assert_allclose(y, ty.detach().numpy(), **tolerance)
     np.testing.assert_allclose(gx, tx.grad.numpy(), **tolerance)
     np.testing.assert_allclose(gw_kept, tw.grad.numpy(), **tolerance)
     np.testing.assert_array_equal(gw_made, gw_kept)
+    np.testing.assert_allclose(gb_kept, tb.grad.numpy(), **tolerance)  # the bias's, from the same slices
+    np.testing.assert_array_equal(gb_made, gb_kept)
 
 
 def test_strided_dims_go_in_phase_order_so_that_a_strided_tap_reads_runs():
