@@ -48,6 +48,10 @@ class Addmm(Function):
         mat1, mat2 = ctx.saved_tensors
         # the engine sums the broadcast rows of the bias's gradient away
         grad_bias = grad if ctx.needs_input_grad[0] else None
+        if ctx.needs_input_grad[1] and ctx.needs_input_grad[2] and not grad.requires_grad:
+            # both products at once on two threads (no graph of the gradients to record)
+            grad_mat1, grad_mat2_t = blas.matmul_pair(grad._array, mat2._array.T, grad._array.T, mat1._array)
+            return grad_bias, _wrap(grad_mat1), _wrap(grad_mat2_t.T)
         grad_mat1 = grad @ mat2.mT if ctx.needs_input_grad[1] else None
         # computed transposed: mat2 is usually weight.t(), so after TBackward0 the weight's
         # gradient is row-major like the weight itself (as torch's gradient layout contract keeps it)

@@ -248,3 +248,32 @@ def test_gemm_from_compiled_code_is_numpys_product(transpose_a, transpose_b, acc
     blas.gemm(a, b, out, transpose_a, transpose_b, accumulate)
     expected = (a.T if transpose_a else a) @ (b.T if transpose_b else b) + (start[:, :n] if accumulate else 0)
     np.testing.assert_allclose(out, expected, rtol=1e-5 if dtype == np.float32 else 1e-12, atol=1e-5)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("rows,inner,cols", [(64, 120, 400), (3, 4, 5)])  # two threads' worth, and too small
+def test_matmul_pair_gives_both_products_with_transposed_operands(monkeypatch, dtype, rows, inner, cols):
+    # a linear layer's backward: grad @ weight and grad.T @ input, operands as views of other matrices
+    monkeypatch.setattr(blas.shared_work, "threads_for", lambda slices: 2)
+    rng = np.random.default_rng(8)
+    grad, weight = rng.standard_normal((rows, inner)).astype(dtype), rng.standard_normal((inner, cols)).astype(dtype)
+    x = rng.standard_normal((cols, rows)).astype(dtype).T  # a transposed view: rows of stride 1 element
+    first, second = blas.matmul_pair(grad, weight, grad.T, x)
+    tol = dict(rtol=1e-4, atol=1e-3) if dtype == np.float32 else dict(rtol=1e-12, atol=1e-10)
+    np.testing.assert_allclose(first, grad @ weight, **tol)
+    np.testing.assert_allclose(second, grad.T @ x, **tol)
+    assert first.shape == (rows, cols) and second.shape == (inner, cols) and first.dtype == second.dtype == dtype
+
+
+def test_matmul_pair_runs_the_two_products_as_one_job_where_they_are_mid_sized(monkeypatch):
+    monkeypatch.setattr(blas.shared_work, "threads_for", lambda slices: 2)
+    jobs, run_compiled = [], blas.shared_work.run_compiled
+    monkeypatch.setattr(blas.shared_work, "run_compiled",
+                        lambda job, args, n, step, threads: jobs.append((n, step, threads)) or
+                        run_compiled(job, args, n, step, threads))
+    a, b = np.ones((64, 120), np.float32), np.ones((120, 400), np.float32)
+    blas.matmul_pair(a, b, a.T, np.ones((64, 400), np.float32))
+    assert jobs == ([(2, 1, 2)] if blas.compiled_products() else [])
+    jobs.clear()
+    blas.matmul_pair(a[:8], b, a[:8].T, np.ones((8, 400), np.float32))  # 384K multiply-adds each: one thread
+    assert jobs == []
