@@ -15,12 +15,14 @@ arrays' end (out is made like x; backward checks that grad and the output have t
 shape), so no index leaves an array.
 
 A large array's pass is shared among minitorch's threads (`shared_work.run_compiled`),
-each taking chunks of values in turn: the pass only moves memory, and one core moves about
-30 GB/s from the last-level cache on the Intel VM measured, where two move twice that, and
-each core's share of LeNet's 301K values (2.4 MB read and written) fits its 2 MB L2
-(2026-12-05, one thread against two: LeNet's ReLU forward 47 -> 23 us, a CNN's 2.4M-value
-ReLU 665 -> 389 us). Below `_SHARED_FROM` values the pass stays on the calling thread: a
-job costs the threads a few microseconds to meet (102K values: 8.3 us alone, 8.5 shared).
+two chunks a thread, each thread first its own stretch: the pass only moves memory, and
+one core moves about 30 GB/s from the last-level cache on the Intel VM measured, where two
+move twice that, and each thread's stretch is the part of the batch that the same thread
+wrote in the job before (a convolution's or a pooling's slices: 16 of LeNet's 64 images
+a chunk), still in its core's cache (2026-12-05, one thread against two: LeNet's ReLU
+forward 47 -> 23 us alone, its training step 5% faster with its ReLUs shared; a CNN's
+2.4M-value ReLU 665 -> 389 us). Below `_SHARED_FROM` values the pass stays on the calling
+thread, where the threads' meeting (a few microseconds) costs more than it saves.
 """
 from __future__ import annotations
 
@@ -31,8 +33,8 @@ from numba import njit
 from . import buffers, shared_work
 from .intrinsics import array_at
 
-_SHARED_FROM = 1 << 18   # values from which the pass is shared among threads
-_MIN_CHUNK = 1 << 15     # values a thread takes at a time, at least
+_SHARED_FROM = 1 << 16   # values from which the pass is shared among threads
+_MIN_CHUNK = 1 << 14     # values a thread takes at a time, at least
 
 
 @njit(cache=True, nogil=True)

@@ -200,6 +200,7 @@ def _slicing(n: int, per_image: int, fixed: bool = False) -> tuple[int, int]:
     if n * per_image < _SLICE_COLUMN_BYTES:  # one slice (asking numba for its thread count costs us)
         return max(n, 1), 1
     step = min(max(1, _SLICE_COLUMN_BYTES // per_image), n)  # an image at least, however large
+    step = -(-n // -(-n // step))  # as many slices, of even sizes: 16 images each, not 17, 17, 17 and 13
     threads = shared_work.threads_for(n)
     if not fixed:
         step = min(step, -(-n // threads))  # work enough for every thread: give each a slice at least
