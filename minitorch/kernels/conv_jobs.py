@@ -25,7 +25,7 @@ from .blas import gemm
 from .images_last import Layout, _by_channel_kernel, _forward_slice, _input_grad_slice
 from .intrinsics import array_at
 
-__all__ = ["by_channel", "forward", "input_grad", "runs", "weight_grad", "weight_grad_slice"]
+__all__ = ["by_channel", "forward", "input_grad", "runs", "sum_of", "weight_grad", "weight_grad_slice"]
 
 
 def runs(threads: int, *arrays: np.ndarray) -> bool:
@@ -176,7 +176,18 @@ def weight_grad_slice(cols, gy, sums, bias):
     for g in range(groups):
         gemm(cols[g * depth:(g + 1) * depth], gy[g * rows:(g + 1) * rows], sums[g], False, True)
     for o in range(bias.shape[0]):
-        bias[o] = gy[o].sum()
+        bias[o] = sum_of(gy[o])
+
+
+@njit(cache=True, nogil=True, fastmath={"reassoc"})
+def sum_of(values):
+    """The sum of a contiguous 1-d array, added in whatever order vectorises (reassociation
+    allowed, NaN and inf kept): the bias gradients' sums (a plain loop adds one value a
+    cycle: 67 us of LeNet's first conv's backward on 2 threads, 8 this way, 2026-12-05)."""
+    total = values.dtype.type(0)
+    for i in range(values.size):  # (indexed: a `for v in values` loop did not vectorise)
+        total += values[i]
+    return total
 
 
 @shared_work.CompiledJob

@@ -31,6 +31,7 @@ from numba import njit
 from . import buffers, shared_work
 from .intrinsics import array_at
 from .conv_gemm import Geometry
+from .conv_jobs import sum_of
 from .im2col import conv_output_size
 
 __all__ = ["fits", "forward", "forward_pays", "weight_grad"]
@@ -328,8 +329,9 @@ def _weight_grad_kernel(x, gy, gw, bias, first, last, padding, dilation):
                 _dot_taps(g[0], group_planes, offsets, sums[o])
             o += rows
         for o in range(bias.shape[0]):
-            bias[o] += gy[n, o].sum()
+            bias[o] += sum_of(gy[n, o].reshape(-1))
     return gw
+
 
 
 def _slices(n: int, macs: int) -> tuple[int, int]:
