@@ -18,6 +18,7 @@ import numpy as np
 
 from .. import kernels
 from .._tensor import Tensor, _wrap
+from ..autograd import grad_mode
 from ..autograd.function import Function
 from ..kernels import direct_conv, winograd
 from ..kernels.conv_gemm import (Geometry, conv_forward, conv_input_grad, conv_weight_grad, out_spatial,
@@ -66,7 +67,7 @@ class Conv(Function):
     def backward(ctx, grad):
         x, w = ctx.saved_tensors
         need = ctx.needs_input_grad
-        if not grad.requires_grad and winograd_fits(x.shape, w.shape, ctx.geom, grad._array.dtype):
+        if not grad_mode.is_grad_enabled() and winograd_fits(x.shape, w.shape, ctx.geom, grad._array.dtype):
             # Both gradients in one pass over the output gradient's tiles. (Under create_graph
             # they are the recorded ops below, which compute the same.)
             gx, gw = winograd.backward(grad._array, x._array, w._array, tuple(x.shape), tuple(w.shape),
@@ -76,10 +77,11 @@ class Conv(Function):
         # Both GEMM products read the gradient channel-major: transpose it once for the two.
         gy_by_channel = output_by_channel(grad._array, tuple(x.shape), tuple(w.shape), ctx.geom) \
             if need[0] or (need[1] and not ctx.direct) else None
-        gx = ConvTranspose.apply(grad, w, None, ctx.geom, tuple(x.shape), gy_by_channel) if need[0] else None
         # The weight gradient's pass over the output gradient also sums it for the bias, where
         # no graph of the gradients is recorded (create_graph records the sum below).
-        gb_array = np.empty(w.shape[0], grad._array.dtype) if need[1] and need[2] and not grad.requires_grad else None
+        gb_array = np.empty(w.shape[0], grad._array.dtype) if need[1] and need[2] and not grad_mode.is_grad_enabled() \
+            else None
+        gx = ConvTranspose.apply(grad, w, None, ctx.geom, tuple(x.shape), gy_by_channel) if need[0] else None
         gw = ConvWeight.apply(x, grad, tuple(w.shape), ctx.geom, ctx.cols, gy_by_channel, gb_array) if need[1] else None
         gb = _wrap(gb_array) if gb_array is not None else _bias_grad(grad, gy_by_channel) if need[2] else None
         ctx.cols = None  # free for the next step's columns (a second backward makes them again)

@@ -12,6 +12,7 @@ import numpy as np
 
 from .. import _dtype
 from .._tensor import Tensor, _wrap
+from ..autograd import grad_mode
 from ..autograd.function import Function
 from ..kernels import blas
 from ..random import rng as _rng
@@ -48,7 +49,7 @@ class Addmm(Function):
         mat1, mat2 = ctx.saved_tensors
         # the engine sums the broadcast rows of the bias's gradient away
         grad_bias = grad if ctx.needs_input_grad[0] else None
-        if ctx.needs_input_grad[1] and ctx.needs_input_grad[2] and not grad.requires_grad:
+        if ctx.needs_input_grad[1] and ctx.needs_input_grad[2] and not grad_mode.is_grad_enabled():
             # both products at once on two threads (no graph of the gradients to record)
             grad_mat1, grad_mat2_t = blas.matmul_pair(grad._array, mat2._array.T, grad._array.T, mat1._array)
             return grad_bias, _wrap(grad_mat1), _wrap(grad_mat2_t.T)

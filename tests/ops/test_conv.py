@@ -214,6 +214,19 @@ def test_double_backward_matches_torch(conv_fn):
     assert minitorch.autograd.gradgradcheck(conv_fn(minitorch), inputs)
 
 
+def test_a_penalty_on_the_input_gradient_of_a_winograd_conv_reaches_the_weight_like_torch():
+    # The output gradient (of out.sum()) needs no grad, but under create_graph the input gradient
+    # still depends on the weight: the one-pass Winograd backward must not be taken there.
+    from minitorch.kernels import conv_gemm
+    x, w = randn(8, 32, 12, 12, dtype=np.float64), 0.1 * randn(32, 32, 3, 3, dtype=np.float64, seed=4)
+    assert conv_gemm.winograd_fits(x.shape, w.shape, conv_gemm.Geometry((3, 3), (1, 1), (1, 1), (1, 1), 1), x.dtype)
+
+    def penalty(lib, x, w):
+        g, = lib.autograd.grad(F(lib).conv2d(x, w, padding=1).sum(), x, create_graph=True)
+        return (g * g).sum()
+    assert_matches_torch(penalty, x, w)
+
+
 def test_double_backward_through_dead_taps_matches_torch():
     # On a 1x1 plane 8 of the 3x3 taps read only padding; minitorch drops them (live_taps)
     conv_fn = lambda lib: lambda x, w: F(lib).conv2d(x, w, padding=1)  # noqa: E731
