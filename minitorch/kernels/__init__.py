@@ -20,7 +20,10 @@ with stride 1 as Winograd's F(2x2, 3x3) (fewer products), ``direct_conv`` comput
 convolutions whose filters read few values without columns; ``buffers.empty``
 hands out reused result arrays (no page faults on a training loop's hot path);
 ``parallel.twins`` compiles each parallel loop serially too and runs the faster twin;
-``shared_work.run`` splits work into slices that minitorch's own threads take in turn;
+``shared_work.run`` splits work into slices that minitorch's own threads take in turn
+(``run_compiled``: slices of a compiled function, which the threads run without the GIL,
+through ``intrinsics``' atomics and calls by address; ``conv_jobs`` runs conv_gemm's slices
+that way);
 ``blas.matmul`` is numpy's product with the BLAS on one thread for small products.
 
 im2col/col2im take 1, 2 or 3 spatial dims, pooling 1 or 2; all take float32 or
