@@ -51,13 +51,13 @@ def _relu_backward_kernel(grad, y, out):
 
 
 @njit(cache=True, nogil=True)
-def _relu_forward_part(args, start, stop, dtype):
+def _relu_forward_part(args, share, start, stop, dtype):
     x, out = array_at(args[0], (stop,), dtype), array_at(args[1], (stop,), dtype)
     _relu_forward_kernel(x[start:], out[start:])
 
 
 @njit(cache=True, nogil=True)
-def _relu_backward_part(args, start, stop, dtype):
+def _relu_backward_part(args, share, start, stop, dtype):
     grad, y, out = array_at(args[0], (stop,), dtype), array_at(args[1], (stop,), dtype), array_at(args[2], (stop,), dtype)
     _relu_backward_kernel(grad[start:], y[start:], out[start:])
 
@@ -66,20 +66,14 @@ def _relu_backward_part(args, start, stop, dtype):
 def _relu_forward_job(args, share, start, stop):
     """`_relu_forward_kernel` on values [start, stop) of x (address args[0]) into out (args[1]);
     args[2] is their itemsize (4: float32, else float64)."""
-    if args[2] == 4:
-        _relu_forward_part(args, start, stop, numba.float32)
-    else:
-        _relu_forward_part(args, start, stop, numba.float64)
+    shared_work.by_itemsize(_relu_forward_part, args, 2, share, start, stop)
 
 
 @shared_work.CompiledJob
 def _relu_backward_job(args, share, start, stop):
     """`_relu_backward_kernel` on values [start, stop) of grad (args[0]) and y (args[1]) into
     out (args[2]); args[3] is their itemsize."""
-    if args[3] == 4:
-        _relu_backward_part(args, start, stop, numba.float32)
-    else:
-        _relu_backward_part(args, start, stop, numba.float64)
+    shared_work.by_itemsize(_relu_backward_part, args, 3, share, start, stop)
 
 
 def _in_chunks(kernel, job: shared_work.CompiledJob, *flat: np.ndarray) -> None:

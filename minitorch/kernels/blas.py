@@ -335,7 +335,7 @@ def gemm(a, b, out, transpose_a, transpose_b, accumulate=False):
 
 
 @njit(cache=True, nogil=True)
-def _product_part(args, start, stop, dtype):
+def _product_part(args, share, start, stop, dtype):
     rows, depth, cols, lda, ldb, ldc, by_rows, transpose_b = (args[3], args[4], args[5], args[6], args[7], args[8],
                                                               args[9], args[10])
     a = array_at(args[0], (rows, lda), dtype)[:, :depth]
@@ -355,20 +355,18 @@ def _product_job(args, share, start, stop):
     (K, N, or N, K transposed) and out (M, N), then M, K, N, the three row strides in values,
     by rows, b transposed, the itemsize. (A matrix seen as (rows, row stride) and cut to its
     width: only the cut part is read.)"""
-    if args[11] == 4:
-        _product_part(args, start, stop, numba.float32)
-    else:
-        _product_part(args, start, stop, numba.float64)
+    shared_work.by_itemsize(_product_part, args, 11, share, start, stop)
 
 
 @njit(cache=True, nogil=True)
-def _pair_part(args, which, dtype):
-    at = 11 * which
-    m, n, k, lda, ldb, ldc, ta, tb = (args[at + 3], args[at + 4], args[at + 5], args[at + 6], args[at + 7],
-                                      args[at + 8], args[at + 9], args[at + 10])
-    a = array_at(args[at], (k, lda), dtype)[:, :m] if ta else array_at(args[at], (m, lda), dtype)[:, :k]
-    b = array_at(args[at + 1], (n, ldb), dtype)[:, :k] if tb else array_at(args[at + 1], (k, ldb), dtype)[:, :n]
-    gemm(a, b, array_at(args[at + 2], (m, ldc), dtype)[:, :n], ta != 0, tb != 0)
+def _pair_part(args, share, start, stop, dtype):
+    for which in range(start, stop):
+        at = 11 * which
+        m, n, k, lda, ldb, ldc, ta, tb = (args[at + 3], args[at + 4], args[at + 5], args[at + 6], args[at + 7],
+                                          args[at + 8], args[at + 9], args[at + 10])
+        a = array_at(args[at], (k, lda), dtype)[:, :m] if ta else array_at(args[at], (m, lda), dtype)[:, :k]
+        b = array_at(args[at + 1], (n, ldb), dtype)[:, :k] if tb else array_at(args[at + 1], (k, ldb), dtype)[:, :n]
+        gemm(a, b, array_at(args[at + 2], (m, ldc), dtype)[:, :n], ta != 0, tb != 0)
 
 
 @shared_work.CompiledJob
@@ -376,8 +374,4 @@ def _pair_job(args, share, start, stop):
     """Products [start, stop) of `matmul_pair`'s two: per product the addresses of a, b and
     out, then M, N, K, the three row strides in values, a transposed, b transposed; then
     the itemsize."""
-    for which in range(start, stop):
-        if args[22] == 4:
-            _pair_part(args, which, numba.float32)
-        else:
-            _pair_part(args, which, numba.float64)
+    shared_work.by_itemsize(_pair_part, args, 22, share, start, stop)

@@ -60,10 +60,7 @@ def _forward_part(args, share, start, stop, dtype):
 @shared_work.CompiledJob
 def _forward_job(args, share, start, stop):
     """`images_last._forward_slice` for images [start, stop); arguments as `forward` packs them."""
-    if args[27] == 4:
-        _forward_part(args, share, start, stop, numba.float32)
-    else:
-        _forward_part(args, share, start, stop, numba.float64)
+    shared_work.by_itemsize(_forward_part, args, 27, share, start, stop)
 
 
 def forward(x: np.ndarray, lay: Layout, scratch: np.ndarray, cols: np.ndarray, w3: np.ndarray, flat_y: np.ndarray,
@@ -84,7 +81,7 @@ def forward(x: np.ndarray, lay: Layout, scratch: np.ndarray, cols: np.ndarray, w
 
 # ----- the output gradient images innermost, a slice at a time (`images_last.by_channel`)
 @njit(cache=True, nogil=True)
-def _by_channel_part(args, start, stop, dtype):
+def _by_channel_part(args, share, start, stop, dtype):
     n, channels, length = args[2], args[3], args[4]
     gy = array_at(args[0], (n, channels, length), dtype)
     out = array_at(args[1], (channels, n * length), dtype)
@@ -94,10 +91,7 @@ def _by_channel_part(args, start, stop, dtype):
 @shared_work.CompiledJob
 def _by_channel_job(args, share, start, stop):
     """`images_last._by_channel_kernel` for the slice of images [start, stop)."""
-    if args[5] == 4:
-        _by_channel_part(args, start, stop, numba.float32)
-    else:
-        _by_channel_part(args, start, stop, numba.float64)
+    shared_work.by_itemsize(_by_channel_part, args, 5, share, start, stop)
 
 
 def by_channel(gy: np.ndarray, step: int, out: np.ndarray, threads: int) -> np.ndarray:
@@ -130,10 +124,7 @@ def _input_grad_part(args, share, start, stop, dtype):
 @shared_work.CompiledJob
 def _input_grad_job(args, share, start, stop):
     """`images_last._input_grad_slice` for images [start, stop); arguments as `input_grad` packs them."""
-    if args[20] == 4:
-        _input_grad_part(args, share, start, stop, numba.float32)
-    else:
-        _input_grad_part(args, share, start, stop, numba.float64)
+    shared_work.by_itemsize(_input_grad_part, args, 20, share, start, stop)
 
 
 def input_grad(w3: np.ndarray, gy_by_channel: np.ndarray, lay: Layout, flat: np.ndarray, scratch: np.ndarray,
@@ -193,10 +184,7 @@ def sum_of(values):
 @shared_work.CompiledJob
 def _weight_grad_job(args, share, start, stop):
     """The weight gradient's sum for images [start, stop); arguments as `weight_grad` packs them."""
-    if args[10] == 4:
-        _weight_grad_part(args, share, start, stop, numba.float32)
-    else:
-        _weight_grad_part(args, share, start, stop, numba.float64)
+    shared_work.by_itemsize(_weight_grad_part, args, 10, share, start, stop)
 
 
 def weight_grad(cols: np.ndarray, gy_by_channel: np.ndarray, sums: np.ndarray, bias_sums: np.ndarray, n: int,

@@ -344,7 +344,7 @@ def _slices(n: int, macs: int) -> tuple[int, int]:
 
 
 @njit(cache=True, nogil=True)
-def _forward_part(args, start, stop, dtype):
+def _forward_part(args, share, start, stop, dtype):
     n, c, h, w, o, group_ch, kh, kw, oh, ow, bias_size = (args[4], args[5], args[6], args[7], args[8], args[9],
                                                           args[10], args[11], args[12], args[13], args[14])
     _forward_kernel(array_at(args[0], (n, c, h, w), dtype), array_at(args[1], (o, group_ch, kh, kw), dtype),
@@ -356,14 +356,11 @@ def _forward_part(args, start, stop, dtype):
 def _forward_job(args, share, start, stop):
     """`_forward_kernel` on images [start, stop): args = the addresses of x, w, b, y, then
     N, C, H, W, O, C/G, KH, KW, OH, OW, b's size, padding, dilation, the itemsize."""
-    if args[19] == 4:
-        _forward_part(args, start, stop, numba.float32)
-    else:
-        _forward_part(args, start, stop, numba.float64)
+    shared_work.by_itemsize(_forward_part, args, 19, share, start, stop)
 
 
 @njit(cache=True, nogil=True)
-def _weight_grad_part(args, start, stop, dtype):
+def _weight_grad_part(args, share, start, stop, dtype):
     n, c, h, w, o, group_ch, kh, kw, oh, ow, step, bias_size = (args[4], args[5], args[6], args[7], args[8], args[9],
                                                                 args[10], args[11], args[12], args[13], args[14],
                                                                 args[15])
@@ -380,10 +377,7 @@ def _weight_grad_job(args, share, start, stop):
     """`_weight_grad_kernel` on images [start, stop) into the sums of slice start // step:
     args = the addresses of x, gy, the weight's sums, the bias's sums, then N, C, H, W, O,
     C/G, KH, KW, OH, OW, the step, the bias's size (0 or O), padding, dilation, the itemsize."""
-    if args[20] == 4:
-        _weight_grad_part(args, start, stop, numba.float32)
-    else:
-        _weight_grad_part(args, start, stop, numba.float64)
+    shared_work.by_itemsize(_weight_grad_part, args, 20, share, start, stop)
 
 
 def forward(x: np.ndarray, w: np.ndarray, b: np.ndarray | None, g: Geometry) -> np.ndarray:

@@ -38,20 +38,19 @@ def _entry(context, builder, array_type, array, index):
                                     context.make_array(array_type)(context, builder, array), [index])
 
 
-@intrinsic
-def _fetch_add(typingctx, array, index, value):
-    def codegen(context, builder, signature, args):
-        return builder.atomic_rmw("add", _entry(context, builder, signature.args[0], args[0], args[1]), args[2],
-                                  "seq_cst")
-    return types.int64(array, types.intp, types.int64), codegen
+def _atomic(operation: str):
+    """An intrinsic op(array, index, value): `operation` ("add", "xchg") on array[index] in one
+    indivisible step, sequentially consistent, returning the old value."""
+    @intrinsic
+    def read_modify_write(typingctx, array, index, value):
+        def codegen(context, builder, signature, args):
+            return builder.atomic_rmw(operation, _entry(context, builder, signature.args[0], args[0], args[1]),
+                                      args[2], "seq_cst")
+        return types.int64(array, types.intp, types.int64), codegen
+    return read_modify_write
 
 
-@intrinsic
-def _exchange(typingctx, array, index, value):
-    def codegen(context, builder, signature, args):
-        return builder.atomic_rmw("xchg", _entry(context, builder, signature.args[0], args[0], args[1]), args[2],
-                                  "seq_cst")
-    return types.int64(array, types.intp, types.int64), codegen
+_fetch_add, _exchange = _atomic("add"), _atomic("xchg")
 
 
 @intrinsic

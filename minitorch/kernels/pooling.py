@@ -202,7 +202,7 @@ _SHARED_FROM = 1 << 16  # input values from which they are shared
 
 
 @njit(cache=True, nogil=True)
-def _max_pool_2x2_part(args, start, stop, dtype):
+def _max_pool_2x2_part(args, share, start, stop, dtype):
     planes, height, width, out_height, out_width, keep = args[4], args[5], args[6], args[7], args[8], args[3]
     x = array_at(args[0], (planes, height, width), dtype)
     out = array_at(args[1], (planes, out_height, out_width), dtype)
@@ -214,14 +214,11 @@ def _max_pool_2x2_part(args, start, stop, dtype):
 def _max_pool_2x2_job(args, share, start, stop):
     """`_max_pool_2x2_kernel` on planes [start, stop): args = addresses of x (P, H, W), out and
     indices (P, OH, OW; none unless args[3]), then P, H, W, OH, OW, the itemsize."""
-    if args[9] == 4:
-        _max_pool_2x2_part(args, start, stop, numba.float32)
-    else:
-        _max_pool_2x2_part(args, start, stop, numba.float64)
+    shared_work.by_itemsize(_max_pool_2x2_part, args, 9, share, start, stop)
 
 
 @njit(cache=True, nogil=True)
-def _max_pool_backward_part(args, start, stop, dtype):
+def _max_pool_backward_part(args, share, start, stop, dtype):
     planes, n_out, size = args[3], args[4], args[5]
     grad_out = array_at(args[0], (planes, n_out), dtype)
     indices = array_at(args[1], (planes, n_out), numba.int64)
@@ -233,10 +230,7 @@ def _max_pool_backward_part(args, start, stop, dtype):
 def _max_pool_backward_job(args, share, start, stop):
     """`_max_pool_backward_kernel` on planes [start, stop): args = addresses of grad_out (P, L),
     indices (P, L) and grad_in (P, S), then P, L, S, the itemsize."""
-    if args[6] == 4:
-        _max_pool_backward_part(args, start, stop, numba.float32)
-    else:
-        _max_pool_backward_part(args, start, stop, numba.float64)
+    shared_work.by_itemsize(_max_pool_backward_part, args, 6, share, start, stop)
 
 
 def _planes_run(kernel, job: shared_work.CompiledJob, values: int, arrays: tuple, sizes: tuple) -> None:

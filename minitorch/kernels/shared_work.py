@@ -64,7 +64,7 @@ from numba import cfunc, njit, types
 
 from .intrinsics import JOB, call_job, exchange, fetch_add
 
-__all__ = ["CompiledJob", "compiled_jobs", "job_args", "run", "run_compiled", "threads_for"]
+__all__ = ["CompiledJob", "by_itemsize", "compiled_jobs", "job_args", "run", "run_compiled", "threads_for"]
 
 _AWAKE_SECONDS = 0.002  # how long a pool thread polls for new work before it sleeps
 
@@ -333,6 +333,16 @@ class CompiledJob:
         if not self._address:
             self._address = cfunc(JOB, cache=True)(self.function).address
         return self._address
+
+
+@njit(cache=True, nogil=True)
+def by_itemsize(part, args, itemsize_at, share, start, stop):
+    """A compiled job's body: part(args, share, start, stop, dtype), a compiled function, with
+    the float dtype whose itemsize args[itemsize_at] holds (4: float32, else float64)."""
+    if args[itemsize_at] == 4:
+        part(args, share, start, stop, numba.float32)
+    else:
+        part(args, share, start, stop, numba.float64)
 
 
 def job_args(*values: np.ndarray | int) -> np.ndarray:
