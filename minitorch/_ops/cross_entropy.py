@@ -24,6 +24,7 @@ import numpy as np
 
 from .. import _dtype
 from .._tensor import Tensor, _wrap, wrap_dim
+from ..kernels import softmax as softmax_kernels
 from ..autograd import grad_mode
 from ..autograd.function import Function, label_node
 from . import reduction as _reduction
@@ -99,6 +100,19 @@ class CrossEntropy(Function):
 
     @staticmethod
     def forward(ctx, x, target, weight, ignore_index, label_smoothing, reduction):
+        if (x.ndim == 2 and x.size and weight is None and not label_smoothing and reduction != "none"
+                and x.dtype in (np.float32, np.float64) and target.dtype == np.int64
+                and not 0 <= ignore_index < x.shape[1]):
+            # a classifier's usual loss: softmax and loss in one compiled pass, unless a target is
+            # out of range (then the general path below ignores it or raises)
+            fused = softmax_kernels.cross_entropy_rows(np.ascontiguousarray(x), np.ascontiguousarray(target))
+            if fused is not None:
+                ctx.save_for_backward(x)
+                ctx.probs, total = fused
+                rows = x.shape[0]
+                ctx.info = target, np.ones(rows, np.bool_), np.ones(rows, x.dtype), None, 0.0, reduction
+                ctx.denominator = x.dtype.type(rows)
+                return np.asarray(total / ctx.denominator if reduction == "mean" else total, x.dtype)
         shifted = x - _max_over_classes(x)
         exps = np.exp(shifted)
         sums = exps.sum(axis=1, keepdims=True)

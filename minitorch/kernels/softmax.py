@@ -17,10 +17,11 @@ from __future__ import annotations
 from typing import Callable
 
 import numpy as np
+from numba import njit
 
 from . import buffers, shared_work
 
-__all__ = ["log_softmax", "softmax", "log_softmax_backward", "softmax_backward"]
+__all__ = ["cross_entropy_rows", "log_softmax", "softmax", "log_softmax_backward", "softmax_backward"]
 
 _SLICE_BYTES = 1 << 18   # a slice of rows: its passes stay in a core's L2 cache
 _SHARED_FROM = 1 << 18   # values from which the slices are shared among threads
@@ -87,3 +88,41 @@ def log_softmax_backward(grad: np.ndarray, y: np.ndarray) -> np.ndarray:
 def softmax_backward(grad: np.ndarray, y: np.ndarray) -> np.ndarray:
     """The gradient of softmax's input from its output y and the output's gradient (rows, n)."""
     return _by_rows(_softmax_backward_rows, grad, y)
+
+
+@njit(cache=True)
+def _cross_entropy_kernel(x, target, probs):
+    """probs = softmax of each row of x (rows, classes); returns (the sum over rows of
+    log(sum(exp(x - max))) - (x[target] - max), whether every target is in [0, classes)),
+    stopping at the first target that is not. A row holding nan gives nan, as torch's."""
+    rows, classes = x.shape
+    total = x.dtype.type(0)
+    for i in range(rows):
+        t = target[i]
+        if t < 0 or t >= classes:
+            return total, False
+        top = x[i, 0]
+        for j in range(classes):
+            if x[i, j] != x[i, j]:
+                top = x[i, j]
+                break
+            top = max(top, x[i, j])
+        sum_exp = x.dtype.type(0)
+        for j in range(classes):
+            probs[i, j] = np.exp(x[i, j] - top)
+            sum_exp += probs[i, j]
+        for j in range(classes):
+            probs[i, j] /= sum_exp
+        total += np.log(sum_exp) - (x[i, t] - top)
+    return total, True
+
+
+def cross_entropy_rows(x: np.ndarray, target: np.ndarray) -> tuple[np.ndarray, object] | None:
+    """(softmax of x's rows, the summed cross entropy of the rows against `target`) for logits
+    x (rows, classes), float32 or float64, and int64 class indices (rows,), in one compiled
+    pass; None if a target lies outside [0, classes) (the caller's general path then ignores
+    it or names it). A classifier's loss is ~15 small numpy calls otherwise, ~70 us in a LeNet
+    training step, where their code has gone cold (one call ~30 us right after another)."""
+    probs = np.empty(x.shape, x.dtype)
+    total, in_range = _cross_entropy_kernel(x, target, probs)
+    return (probs, x.dtype.type(total)) if in_range else None

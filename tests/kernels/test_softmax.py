@@ -52,3 +52,32 @@ def test_threads_give_the_same_bits_as_one(monkeypatch):
     shared = kernels.log_softmax(x).copy()
     monkeypatch.setattr(kernels, "_SHARED_FROM", 1 << 40)
     np.testing.assert_array_equal(kernels.log_softmax(x), shared)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_cross_entropy_rows_matches_torch_with_nan_and_infinities(dtype):
+    rng = np.random.default_rng(5)
+    x = rng.standard_normal((7, 10)).astype(dtype) * 4
+    x[1, 3] = np.nan          # a nan row: nan loss and probabilities
+    x[2, 0] = np.inf          # +inf: nan, as torch's x - max gives
+    x[3, :] = -np.inf         # every class -inf
+    x[4, 5] = -np.inf         # one class impossible
+    target = rng.integers(0, 10, 7)
+    target[4] = 5             # ... and it is the target: an infinite loss
+    probs, total = kernels.cross_entropy_rows(x, target)
+    tx = torch.from_numpy(x)
+    expected_losses = torch.nn.functional.cross_entropy(tx, torch.from_numpy(target), reduction="none").numpy()
+    np.testing.assert_allclose(probs, torch.softmax(tx, 1).numpy(), rtol=1e-6, atol=1e-7)
+    assert np.isnan(total) == np.isnan(expected_losses.sum())
+    finite = [0, 5, 6]
+    probs, total = kernels.cross_entropy_rows(x[finite], target[finite])
+    np.testing.assert_allclose(total, expected_losses[finite].sum(), rtol=1e-5)
+    assert total.dtype == dtype
+    probs, total = kernels.cross_entropy_rows(x[[4]], target[[4]])
+    assert total == expected_losses[4] == np.inf
+
+
+@pytest.mark.parametrize("bad", [-1, 10, -100])
+def test_cross_entropy_rows_leaves_targets_out_of_range_to_the_caller(bad):
+    target = np.array([1, bad, 2])
+    assert kernels.cross_entropy_rows(np.zeros((3, 10), np.float32), target) is None
