@@ -155,3 +155,36 @@ def test_compiled_and_python_jobs_take_turns():
         shared_work.run(lambda share, starts: done.update(starts), n, 3, 2)
         np.testing.assert_array_equal(runs, np.ones(n, np.int64))
         assert done == Counter(range(0, n, 3))
+
+
+def test_a_forked_child_runs_compiled_jobs_on_threads_of_its_own():
+    # the parent's pool threads do not exist in the child: its board must not wait for them
+    import multiprocessing
+    import os
+    _run_marks(50, 1, 2)  # the parent's pool is running now
+
+    def child():
+        runs, by_share = _run_marks(400, 1, 2, work_per_item=20_000)
+        os._exit(0 if (runs == 1).all() and set(by_share.tolist()) <= {0, 1} else 1)
+
+    process = multiprocessing.get_context("fork").Process(target=child)
+    process.start()
+    process.join(120)
+    if process.is_alive():
+        process.kill()
+    assert process.exitcode == 0
+
+
+def test_many_jobs_of_both_kinds_and_thread_counts_in_a_row():
+    # the board is reused job after job: a pool thread late for one job must never take a
+    # slice of the next, whatever the mix
+    rng = np.random.default_rng(0)
+    for _ in range(300):
+        n, step, threads = int(rng.integers(0, 60)), int(rng.integers(1, 9)), int(rng.integers(1, 3))
+        if rng.random() < 0.5:
+            runs, by_share = _run_marks(n, step, max(threads, 2))
+            np.testing.assert_array_equal(runs, np.ones(n, np.int64))
+        else:
+            done = Counter()
+            shared_work.run(lambda share, starts: done.update(starts), n, step, threads)
+            assert done == Counter(range(0, n, step))
