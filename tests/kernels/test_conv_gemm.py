@@ -2,7 +2,6 @@
 and gradients of every conv path are compared with torch in tests/ops/test_conv.py.)"""
 from __future__ import annotations
 
-import os
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
@@ -11,6 +10,7 @@ import pytest
 import torch
 from threadpoolctl import threadpool_info, threadpool_limits
 
+from conftest import passes_in_a_forked_child
 from minitorch.kernels import conv_gemm
 from minitorch.kernels.conv_gemm import Geometry, _batch_major, channel_major, conv_input_grad, live_taps
 
@@ -111,20 +111,9 @@ def test_input_grad_while_another_thread_limits_the_blas_matches_torch(monkeypat
 def test_input_grad_in_a_forked_child_runs_on_threads_of_its_own(monkeypatch):
     # A child forked after the pool started has none of its threads: it must start its own
     # (Hogwild-style training forks workers from a process that has trained already).
-    import multiprocessing
     input_grad, expected = _input_grad_case(monkeypatch)
     np.testing.assert_allclose(input_grad(), expected, rtol=1e-12, atol=1e-12)  # the pool is running now
-
-    def child():
-        ok = np.allclose(input_grad(), expected, rtol=1e-12, atol=1e-12)
-        os._exit(0 if ok else 1)
-
-    process = multiprocessing.get_context("fork").Process(target=child)
-    process.start()
-    process.join(120)
-    if process.is_alive():
-        process.kill()
-    assert process.exitcode == 0
+    assert passes_in_a_forked_child(lambda: np.allclose(input_grad(), expected, rtol=1e-12, atol=1e-12))
 
 
 def test_weight_grad_is_the_same_bits_whichever_thread_takes_which_slice(monkeypatch):

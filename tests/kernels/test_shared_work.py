@@ -11,6 +11,7 @@ import numba
 import numpy as np
 import pytest
 
+from conftest import passes_in_a_forked_child
 from minitorch.kernels import shared_work
 from minitorch.kernels.intrinsics import array_at
 
@@ -159,20 +160,12 @@ def test_compiled_and_python_jobs_take_turns():
 
 def test_a_forked_child_runs_compiled_jobs_on_threads_of_its_own():
     # the parent's pool threads do not exist in the child: its board must not wait for them
-    import multiprocessing
-    import os
     _run_marks(50, 1, 2)  # the parent's pool is running now
 
-    def child():
+    def check():
         runs, by_share = _run_marks(400, 1, 2, work_per_item=20_000)
-        os._exit(0 if (runs == 1).all() and set(by_share.tolist()) <= {0, 1} else 1)
-
-    process = multiprocessing.get_context("fork").Process(target=child)
-    process.start()
-    process.join(120)
-    if process.is_alive():
-        process.kill()
-    assert process.exitcode == 0
+        return (runs == 1).all() and set(by_share.tolist()) <= {0, 1}
+    assert passes_in_a_forked_child(check)
 
 
 def test_many_jobs_of_both_kinds_and_thread_counts_in_a_row():
