@@ -20,6 +20,8 @@ from typing import Any, Callable
 import numba
 from numba import njit
 
+from .shared_work import thread_count
+
 __all__ = ["Twins", "parallel_pays", "twins"]
 
 _ITEMS_TIMES_THREADS = 1 << 23
@@ -31,7 +33,7 @@ def parallel_pays(items: int) -> bool:
     # every kernel call of a program of small ops): no thread count could make it pay.
     if items * numba.config.NUMBA_NUM_THREADS < _ITEMS_TIMES_THREADS:
         return False
-    threads = numba.get_num_threads()
+    threads = thread_count()
     return threads > 1 and items * threads >= _ITEMS_TIMES_THREADS
 
 

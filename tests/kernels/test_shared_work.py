@@ -91,6 +91,28 @@ def test_off_the_main_thread_the_work_is_not_split():
     assert got == [1]
 
 
+def test_threads_for_follows_set_num_threads():
+    before = numba.get_num_threads()
+    try:
+        for count in {1, numba.config.NUMBA_NUM_THREADS}:
+            numba.set_num_threads(count)
+            assert shared_work.thread_count() == count
+            assert shared_work.threads_for(100) == count
+            assert shared_work.threads_for(1) == 1
+    finally:
+        numba.set_num_threads(before)
+
+
+@pytest.mark.parametrize("array", [
+    np.arange(12.0), np.arange(12.0)[3:], np.arange(12.0)[::2], np.arange(12.0).reshape(3, 4).T,
+    np.frombuffer(bytes(16), np.float32), np.empty(0, np.float32)], ids=[
+    "contiguous", "offset view", "strided", "transposed", "read-only", "empty"])
+def test_job_args_are_the_arrays_addresses_and_the_ints(array):
+    args = shared_work.job_args(array, 7, True)
+    assert args.dtype == np.int64
+    assert args.tolist() == [array.ctypes.data, 7, 1]
+
+
 def _sum_slices(array, share, starts):
     for _ in starts:
         array.sum()
