@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import builtins
 import numbers
-from typing import Any
+from functools import lru_cache, wraps
+from typing import Any, Callable
 
 import numpy as np
 
@@ -70,6 +71,26 @@ def result_dtype(fn_name: str, input: Tensor, dtype: Any) -> Any:
     if not dtype.is_floating_point and input.requires_grad and grad_mode.is_grad_enabled():
         raise RuntimeError(f"Autograd not support dtype: {type_name(dtype)}")
     return dtype
+
+
+def remembered(check: Callable) -> Callable:
+    """`check`, a pure function of its arguments (an op's argument checks and conversions: its
+    result, or the error it raises, depends on them alone), remembered for arguments that
+    hash; lists and the like are checked afresh every call. A training step calls an op with
+    the same sizes every time, and inside one each line of Python costs 3-4x what it costs
+    alone (the kernels in between leave its code and data out of the caches): LeNet's
+    pooling and conv checks cost ~10 us a call there. (Errors are not remembered: a call that
+    raises raises again. `typed`: 2 and 2.0 are equal keys otherwise, and a check may
+    accept one and refuse the other.)"""
+    known = lru_cache(maxsize=1024, typed=True)(check)
+
+    @wraps(check)
+    def checked(*args: Any) -> Any:
+        try:
+            return known(*args)
+        except TypeError:  # unhashable arguments, or check's own TypeError, which it raises again
+            return check(*args)
+    return checked
 
 
 def renamed(op: type, node_name: str) -> type:

@@ -23,7 +23,7 @@ from ..autograd.function import Function
 from ..kernels import direct_conv, winograd
 from ..kernels.conv_gemm import (Geometry, conv_forward, conv_input_grad, conv_weight_grad, out_spatial,
                                  output_by_channel, winograd_fits)
-from ._common import half_as_float, ntuple
+from ._common import half_as_float, ntuple, remembered
 from .padding import pad as _pad
 
 __all__ = ["conv1d", "conv2d", "conv3d", "conv_transpose1d", "conv_transpose2d", "conv_transpose3d"]
@@ -177,6 +177,7 @@ def _fmt(values: Sequence[int]) -> str:
     return "(" + " x ".join(str(v) for v in values) + ")"
 
 
+@remembered
 def _check_geometry(x_shape: tuple, w_shape: tuple, stride, padding, dilation, groups: int,
                     transposed: bool) -> None:
     if any(s <= 0 for s in stride):

@@ -19,7 +19,7 @@ from .. import _creation, kernels
 from .._tensor import Tensor, _wrap
 from ..autograd import grad_mode
 from ..autograd.function import Function, label_node
-from ._common import half_as_float, ntuple
+from ._common import half_as_float, ntuple, remembered
 from ..kernels.window_pool import window_max
 
 __all__ = ["max_pool1d", "max_pool2d", "avg_pool1d", "adaptive_avg_pool1d",
@@ -110,12 +110,14 @@ class AvgPoolAdjoint(Function):
 # --------------------------------------------------------------------------- argument handling
 
 
-def _check_input(x: Tensor, nd: int, name: str) -> None:
-    if x.ndim not in (nd + 1, nd + 2) or any(s == 0 for s in x.shape[-nd:]):
+@remembered
+def _check_input(shape: tuple, nd: int, name: str) -> None:
+    if len(shape) not in (nd + 1, nd + 2) or any(s == 0 for s in shape[-nd:]):
         raise RuntimeError(f"{name}: Expected {nd + 1}D or {nd + 2}D (batch mode) tensor with non-zero "
-                           f"spatial dims for input, but got input of size: {list(x.shape)}")
+                           f"spatial dims for input, but got input of size: {list(shape)}")
 
 
+@remembered
 def _pool_args(nd: int, kernel_size, stride, padding, dilation, name: str):
     kernel = ntuple(kernel_size, nd, "kernel_size")
     stride = kernel if stride is None or (not isinstance(stride, int) and len(stride) == 0) \
@@ -133,12 +135,13 @@ def _pool_args(nd: int, kernel_size, stride, padding, dilation, name: str):
     return kernel, stride, padding, dilation
 
 
-def _check_output(x: Tensor, nd: int, kernel, stride, padding, dilation, ceil_mode) -> None:
-    spatial = tuple(x.shape[-nd:])
+@remembered
+def _check_output(shape: tuple, nd: int, kernel, stride, padding, dilation, ceil_mode) -> None:
+    spatial = shape[-nd:]
     out = tuple(kernels.pool_output_size(*a, ceil_mode) for a in zip(spatial, kernel, stride, padding, dilation))
     if any(o < 1 for o in out):
-        raise RuntimeError(f"Given input size: ({'x'.join(map(str, x.shape[-nd - 1:]))}). Calculated output "
-                           f"size: ({'x'.join(map(str, (x.shape[-nd - 1],) + out))}). Output size is too small")
+        raise RuntimeError(f"Given input size: ({'x'.join(map(str, shape[-nd - 1:]))}). Calculated output "
+                           f"size: ({'x'.join(map(str, (shape[-nd - 1],) + out))}). Output size is too small")
 
 
 def _float_input(x: Tensor, name: str) -> None:
@@ -151,12 +154,12 @@ def _float_input(x: Tensor, name: str) -> None:
 
 def _max_poolnd(nd, input, kernel_size, stride, padding, dilation, ceil_mode, return_indices):
     name = f"max_pool{nd}d"
-    _check_input(input, nd, name)
+    _check_input(input.shape, nd, name)
     _float_input(input, name)
     if input._array.dtype == np.float16:
         return half_as_float(_max_poolnd, nd, input, kernel_size, stride, padding, dilation, ceil_mode, return_indices)
     kernel, stride, padding, dilation = _pool_args(nd, kernel_size, stride, padding, dilation, name)
-    _check_output(input, nd, kernel, stride, padding, dilation, ceil_mode)
+    _check_output(input.shape, nd, kernel, stride, padding, dilation, ceil_mode)
     if not return_indices and not (input.requires_grad and grad_mode.is_grad_enabled()):
         # Inference: nothing will backpropagate, so the indices (int64, twice the values'
         # bytes) are neither needed nor written.
@@ -185,7 +188,7 @@ def max_pool2d(input: Tensor, kernel_size, stride=None, padding=0, dilation=1, c
 
 def _avg_poolnd(nd, input, kernel_size, stride, padding, ceil_mode, count_include_pad, divisor_override):
     name = f"avg_pool{nd}d"
-    _check_input(input, nd, name)
+    _check_input(input.shape, nd, name)
     _float_input(input, name)
     if input._array.dtype == np.float16:
         return half_as_float(_avg_poolnd, nd, input, kernel_size, stride, padding, ceil_mode, count_include_pad,
@@ -193,7 +196,7 @@ def _avg_poolnd(nd, input, kernel_size, stride, padding, ceil_mode, count_includ
     kernel, stride, padding, _ = _pool_args(nd, kernel_size, stride, padding, 1, name)
     if divisor_override is not None and int(divisor_override) == 0:
         raise RuntimeError("divisor must be not zero")
-    _check_output(input, nd, kernel, stride, padding, (1,) * nd, ceil_mode)
+    _check_output(input.shape, nd, kernel, stride, padding, (1,) * nd, ceil_mode)
     params = (kernel, stride, padding, bool(ceil_mode), bool(count_include_pad),
               None if divisor_override is None else int(divisor_override))
     return AvgPool.apply(input, params)

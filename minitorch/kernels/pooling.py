@@ -23,6 +23,7 @@ windows of CNN pooling that bookkeeping otherwise costs as much as the taps.
 
 from __future__ import annotations
 
+from functools import lru_cache
 from math import prod
 from typing import Sequence
 
@@ -366,26 +367,35 @@ def max_pool_forward(
     ``with_indices=False`` (inference: nothing to backpropagate) indices is None and
     never written, which saves twice the values' bytes.
     """
-    n_planes, spatial = _split(x.shape, len(kernel_size))
-    out_spatial = tuple(
-        pool_output_size(*args, ceil_mode)
-        for args in zip(spatial, kernel_size, stride, padding, dilation)
-    )
-    out_shape = x.shape[: x.ndim - len(spatial)] + out_spatial
+    out_shape, planes_shape, values_shape, geometry, two_by_two = _max_pool_plan(
+        x.shape, tuple(kernel_size), tuple(stride), tuple(padding), tuple(dilation), bool(ceil_mode))
     values = buffers.empty(out_shape, x.dtype)
-    planes_shape = (n_planes, *_to_2d(out_spatial, 1))
     indices = buffers.empty(out_shape if with_indices else (0,), np.int64)
-    planes = np.ascontiguousarray(x).reshape(n_planes, *_to_2d(spatial, 1))
-    args = (planes, values.reshape(planes_shape), indices.reshape(planes_shape if with_indices else (0, 0, 0)),
+    planes = np.ascontiguousarray(x).reshape(planes_shape)
+    args = (planes, values.reshape(values_shape), indices.reshape(values_shape if with_indices else (0, 0, 0)),
             with_indices)
-    geometry = (_to_2d(kernel_size, 1), _to_2d(stride, 1), _to_2d(padding, 0), _to_2d(dilation, 1))
-    whole_windows = 2 * planes_shape[1] <= planes.shape[1] and 2 * planes_shape[2] <= planes.shape[2]
-    if geometry == ((2, 2), (2, 2), (0, 0), (1, 1)) and whole_windows:
+    if two_by_two:
         _planes_run(_max_pool_2x2_kernel, _max_pool_2x2_job, x.size, args,
-                    (int(with_indices),) + planes.shape + planes_shape[1:])
+                    (int(with_indices),) + planes_shape + values_shape[1:])
     else:
         _max_pool_kernel(x.size, *args, *geometry)
     return values, (indices if with_indices else None)
+
+
+@lru_cache(maxsize=256)
+def _max_pool_plan(shape: tuple, kernel_size: tuple, stride: tuple, padding: tuple, dilation: tuple,
+                   ceil_mode: bool) -> tuple:
+    """For `max_pool_forward` on x of `shape`: the output's shape, x and the output as planes
+    (planes, H, W), the 2-d geometry, and whether the 2x2 kernel takes it (remembered: the
+    same few shapes come every step, and working this out took ~10 us a call inside one)."""
+    n_planes, spatial = _split(shape, len(kernel_size))
+    out_spatial = tuple(pool_output_size(*args, ceil_mode)
+                        for args in zip(spatial, kernel_size, stride, padding, dilation))
+    planes_shape, values_shape = (n_planes, *_to_2d(spatial, 1)), (n_planes, *_to_2d(out_spatial, 1))
+    geometry = (_to_2d(kernel_size, 1), _to_2d(stride, 1), _to_2d(padding, 0), _to_2d(dilation, 1))
+    whole_windows = 2 * values_shape[1] <= planes_shape[1] and 2 * values_shape[2] <= planes_shape[2]
+    two_by_two = geometry == ((2, 2), (2, 2), (0, 0), (1, 1)) and whole_windows
+    return shape[:len(shape) - len(spatial)] + out_spatial, planes_shape, values_shape, geometry, two_by_two
 
 
 def max_pool_backward(
