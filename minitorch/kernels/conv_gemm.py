@@ -193,29 +193,31 @@ def _batch_major(a: np.ndarray, shape: tuple, b: np.ndarray | None, out: np.ndar
 _SLICE_COLUMN_BYTES = 1 << 20
 
 
-def _slicing(n: int, per_image: int, fixed: bool = False) -> tuple[int, int]:
+def _slicing(n: int, per_image: int, least: int = 1) -> tuple[int, int]:
     """(images per slice, threads) for a batch of n images with `per_image` bytes of columns
-    each. Only the main thread shares the slices among threads (`shared_work.threads_for`):
-    the BLAS's thread count is one setting for the whole process, which calls from two
-    threads would race for; another thread runs them all, its products on the BLAS's
-    threads. With `fixed`, the slices follow from the sizes alone, not from the threads."""
+    each: slices of at most `_SLICE_COLUMN_BYTES` of columns, and enough of them for every
+    thread, down to `least` images a slice. Only the main thread shares the slices among
+    threads (`shared_work.threads_for`): the BLAS's thread count is one setting for the
+    whole process, which calls from two threads would race for; another thread runs them
+    all, its products on the BLAS's threads."""
     if n * per_image < _SLICE_COLUMN_BYTES:  # one slice (asking numba for its thread count costs us)
         return max(n, 1), 1
     step = min(max(1, _SLICE_COLUMN_BYTES // per_image), n)  # an image at least, however large
     step = -(-n // -(-n // step))  # as many slices, of even sizes: 16 images each, not 17, 17, 17 and 13
     threads = shared_work.threads_for(n)
-    if not fixed:
-        step = min(step, -(-n // threads))  # work enough for every thread: give each a slice at least
+    step = min(step, max(least, -(-n // threads)))  # work for every thread: a slice each at least
     return step, min(threads, -(-n // step))
 
 
 def _plan(x_shape: tuple, out_channels: int, g: Geometry,
           itemsize: int) -> tuple[int, int, int, int, images_last.Layout | None]:
     """(C*K, L, images per slice, threads, layout) for the columns of an input of x_shape:
-    the layout is images innermost (`images_last`) where that pays, else None. Then the
-    slices are fixed by the sizes: the output gradient is laid out by them
-    (`output_by_channel`), whichever thread counts the backward pass finds. `itemsize` is
-    the output's, which forward and backward both know."""
+    the layout is images innermost (`images_last`) where that pays for slices of
+    `images_last._MIN_IMAGES` images or more, else None. `itemsize` is the output's, which
+    forward and backward both know. A backward pass plans its products anew, for the
+    threads it finds; its three (`output_by_channel`, `conv_input_grad`,
+    `conv_weight_grad`) share that plan, and the forward's columns are used where they
+    were sliced the same way (else made again)."""
     # Remembered, under everything it depends on, the sizes that the tests change included:
     # each conv asks up to four times a step, and the decisions took ~7 us a time inside a
     # training step (LeNet's 2-3% faster with the plans and `winograd_fits` remembered,
@@ -231,7 +233,7 @@ def _plan_of(x_shape: tuple, out_channels: int, g: Geometry, itemsize: int, *set
     spatial = out_spatial(x_shape[2:], g)
     c_k, length = x_shape[1] * prod(g.kernel), prod(spatial)
     per_image = max(1, c_k * length * itemsize)
-    step, threads = _slicing(x_shape[0], per_image, fixed=True)
+    step, threads = _slicing(x_shape[0], per_image, least=images_last._MIN_IMAGES)
     if _pointwise(g) or not images_last.pays(spatial, g.stride, step, c_k, x_shape[1] + out_channels):
         return (c_k, length) + _slicing(x_shape[0], per_image) + (None,)
     return c_k, length, step, threads, images_last.layout(tuple(x_shape[1:]), g)
@@ -449,6 +451,10 @@ def conv_weight_grad(x: np.ndarray, gy_by_channel: np.ndarray, w_shape: tuple, g
         x = np.ascontiguousarray(x)
         n = x.shape[0]
         c_k, length, step, threads, lay = _plan(x.shape, w_shape[0], g, gy_by_channel.itemsize)
+        if cols is not None and lay is not None and cols.shape[2] != step * length:
+            # The forward sliced the batch otherwise (it found another thread count), and the
+            # output gradient's images-innermost layout follows this plan's slices.
+            cols = None
         made_here = cols is None
         if made_here:  # made again a slice at a time, each thread into its own part
             cols = buffers.empty((threads, c_k, step * length), x.dtype)

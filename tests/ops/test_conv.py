@@ -1,5 +1,9 @@
 """conv1d/2d/3d, conv_transpose1d/2d/3d, unfold/fold: values and all gradients against torch,
 float64 gradcheck, double backward, and torch's errors for bad arguments."""
+import os
+import subprocess
+import sys
+
 import numba
 import numpy as np
 import pytest
@@ -158,6 +162,42 @@ def test_weight_grad_from_columns_kept_in_other_slices_matches_torch(monkeypatch
     torch.nn.functional.conv2d(x_t, w_t, padding=(0, 1), groups=2).backward(torch.tensor(gy))
     np.testing.assert_allclose(wt.grad.numpy(), w_t.grad.numpy(), rtol=1e-4, atol=1e-4)
     np.testing.assert_allclose(xt.grad.numpy(), x_t.grad.numpy(), rtol=1e-4, atol=1e-4)
+
+
+_MANY_THREADS = """
+import numba, numpy as np, torch, minitorch
+from minitorch.kernels import conv_gemm
+assert numba.config.NUMBA_NUM_THREADS == 8
+geometry = conv_gemm.Geometry((5, 5), (1, 1), (0, 0), (1, 1), 1)
+for threads, slicing in ((8, (8, 8)), (2, (16, 2))):
+    numba.set_num_threads(threads)
+    plan = conv_gemm._plan((64, 6, 14, 14), 16, geometry, 4)
+    assert plan[2:4] == slicing and plan[4] is not None, (threads, plan[:4])
+rng = np.random.default_rng(0)
+x, w, b, gy = (rng.standard_normal(s).astype(np.float32) for s in ((64, 6, 14, 14), (16, 6, 5, 5), (16,), (64, 16, 10, 10)))
+tx, tw, tb = (torch.tensor(a, requires_grad=True) for a in (x, w, b))
+torch.nn.functional.conv2d(tx, tw, tb).backward(torch.tensor(gy))
+for forward_threads, backward_threads in ((8, 2), (2, 8), (8, 8)):
+    mx, mw, mb = (minitorch.tensor(a, requires_grad=True) for a in (x, w, b))
+    numba.set_num_threads(forward_threads)
+    y = minitorch.nn.functional.conv2d(mx, mw, mb)
+    numba.set_num_threads(backward_threads)
+    y.backward(minitorch.tensor(gy))
+    np.testing.assert_allclose(y.detach().numpy(), torch.nn.functional.conv2d(tx, tw, tb).detach().numpy(), rtol=1e-4, atol=1e-4)
+    for m, t in ((mx, tx), (mw, tw), (mb, tb)):
+        np.testing.assert_allclose(m.grad.numpy(), t.grad.numpy(), rtol=1e-4, atol=1e-3)
+print("ok")
+"""
+
+
+def test_images_innermost_slices_follow_the_thread_count_and_survive_a_change_between_passes():
+    # LeNet's second conv on 8 threads: slices of 8 images for 8 threads (16 on 2); a backward
+    # on another thread count than its forward's lays the output gradient out its own way
+    # and makes the columns again where the forward's were sliced otherwise.
+    env = dict(os.environ, NUMBA_NUM_THREADS="8")
+    done = subprocess.run([sys.executable, "-c", _MANY_THREADS], capture_output=True, text=True, env=env,
+                          cwd=os.path.dirname(os.path.dirname(os.path.abspath(minitorch.__file__))))
+    assert done.returncode == 0 and done.stdout.strip() == "ok", done.stderr[-3000:]
 
 
 TRANSPOSE_GRID = [
