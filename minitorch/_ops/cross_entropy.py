@@ -112,6 +112,7 @@ class CrossEntropy(Function):
                 rows = x.shape[0]
                 ctx.info = target, np.ones(rows, np.bool_), np.ones(rows, x.dtype), None, 0.0, reduction
                 ctx.denominator = x.dtype.type(rows)
+                ctx.fused_target = ctx.info[0]
                 return np.asarray(total / ctx.denominator if reduction == "mean" else total, x.dtype)
         shifted = x - _max_over_classes(x)
         exps = np.exp(shifted)
@@ -134,6 +135,11 @@ class CrossEntropy(Function):
     def backward(ctx, grad):
         safe, valid, w_t, weight, eps, reduction = ctx.info
         probs = ctx.probs
+        if getattr(ctx, "fused_target", None) is not None and not grad_mode._state.enabled:
+            # the forward's one-pass case: scale * (softmax - one-hot) in one pass too
+            scale = _grad_scale(grad._array, reduction, ctx.denominator)
+            return (_wrap(softmax_kernels.cross_entropy_rows_backward(probs, ctx.fused_target, scale)),
+                    None, None, None, None, None)
         n_classes = probs.shape[1]
         # d loss / d logits = A * softmax - B, with A per position and B the (smoothed, weighted)
         # target: eps / C * weight of each class where valid, plus (1 - eps) * w_t at the target class

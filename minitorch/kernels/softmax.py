@@ -126,3 +126,23 @@ def cross_entropy_rows(x: np.ndarray, target: np.ndarray) -> tuple[np.ndarray, o
     probs = np.empty(x.shape, x.dtype)
     total, in_range = _cross_entropy_kernel(x, target, probs)
     return (probs, x.dtype.type(total)) if in_range else None
+
+
+@njit(cache=True)
+def _cross_entropy_backward_kernel(probs, target, scale, out):
+    """out = scale * (probs - onehot(target)), row by row (target in range: the forward checked)."""
+    rows, classes = probs.shape
+    for i in range(rows):
+        for j in range(classes):
+            out[i, j] = scale * probs[i, j]
+        t = target[i]
+        out[i, t] = scale * (probs[i, t] - probs.dtype.type(1))
+
+
+def cross_entropy_rows_backward(probs: np.ndarray, target: np.ndarray, scale) -> np.ndarray:
+    """The logits' gradient of `cross_entropy_rows`'s loss times `scale` (the loss's gradient,
+    over the rows for a mean): scale * (softmax - one-hot of target), (rows, classes), in
+    one compiled pass; the same bits as the numpy route's multiply, subtract and scale."""
+    out = np.empty(probs.shape, probs.dtype)
+    _cross_entropy_backward_kernel(probs, target, probs.dtype.type(scale), out)
+    return out

@@ -81,3 +81,23 @@ def test_cross_entropy_rows_matches_torch_with_nan_and_infinities(dtype):
 def test_cross_entropy_rows_leaves_targets_out_of_range_to_the_caller(bad):
     target = np.array([1, bad, 2])
     assert kernels.cross_entropy_rows(np.zeros((3, 10), np.float32), target) is None
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_cross_entropy_rows_backward_is_the_scaled_softmax_minus_the_one_hot_bit_for_bit(dtype):
+    rng = np.random.default_rng(6)
+    x = rng.standard_normal((9, 10)).astype(dtype) * 3
+    x[2, 4] = np.nan
+    target = rng.integers(0, 10, 9)
+    probs, _ = kernels.cross_entropy_rows(x, target)
+    scale = dtype(1.7) / dtype(9)
+    expected = probs.copy()
+    expected[np.arange(9), target] -= dtype(1)
+    expected = scale * expected
+    got = kernels.cross_entropy_rows_backward(probs, target, scale)
+    assert got.dtype == dtype
+    np.testing.assert_array_equal(got, expected)  # nan where a row is nan, the same bits elsewhere
+    tx = torch.tensor(x[[0, 1, 3]], requires_grad=True)
+    torch.nn.functional.cross_entropy(tx, torch.from_numpy(target[[0, 1, 3]]), reduction="sum").backward()
+    np.testing.assert_allclose(kernels.cross_entropy_rows_backward(probs[[0, 1, 3]], target[[0, 1, 3]], 1.0),
+                               tx.grad.numpy(), rtol=1e-5, atol=1e-7)
