@@ -71,6 +71,7 @@ class MaxPool(Function):
         ctx.nd = len(kernel)
         ctx.indices = indices
         ctx.mark_non_differentiable(indices)
+        ctx.set_materialize_grads(False)  # backward ignores the indices' gradient: no zeros made for it
         return values, indices
 
     @staticmethod

@@ -136,6 +136,9 @@ class _ForwardOnly:
     def mark_non_differentiable(self, *outputs: Any) -> None:
         pass
 
+    def set_materialize_grads(self, value: bool) -> None:
+        pass
+
 
 def _mark_view(view: Tensor, source: Tensor, step: tuple) -> None:
     """Tie a view to the tensor owning the storage: shared version counter, and the chain of

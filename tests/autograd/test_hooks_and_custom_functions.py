@@ -144,3 +144,34 @@ def test_once_differentiable():
     expected, got = once_differentiable_function(torch), once_differentiable_function(minitorch)
     assert_close(got[0], expected[0])
     assert got[1] == expected[1] is True
+
+
+def materialize_grads_function(lib):
+    seen = []
+
+    class SplitHalves(lib.autograd.Function):
+        @staticmethod
+        def forward(ctx, x):
+            ctx.set_materialize_grads(False)  # also where no graph is recorded (no_grad below)
+            return x[:2] * 1, x[2:] * 1
+
+        @staticmethod
+        def backward(ctx, grad_first, grad_second):
+            seen.append((grad_first is None, grad_second is None))
+            first = lib.zeros(2) if grad_first is None else grad_first
+            second = lib.zeros(2) if grad_second is None else grad_second * 10
+            return lib.cat([first, second])
+
+    x = lib.tensor([1.0, 2.0, 3.0, 4.0], requires_grad=True)
+    first, _ = SplitHalves.apply(x)
+    first.sum().backward()
+    with lib.no_grad():
+        untracked = SplitHalves.apply(x)[1]
+    return x.grad, untracked, seen
+
+
+def test_set_materialize_grads_false_passes_none_for_outputs_without_a_gradient():
+    expected, got = materialize_grads_function(torch), materialize_grads_function(minitorch)
+    assert_close(got[0], expected[0])
+    assert_close(got[1], expected[1])
+    assert got[2] == expected[2] == [(False, True)]
