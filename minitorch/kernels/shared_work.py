@@ -205,6 +205,12 @@ def _take_slices_and_wait(board, busy, done, number):
     _close_and_wait(board, busy, done, number)
 
 
+@njit(nogil=True, cache=True)
+def _post_take_and_wait(board, busy, done, function, args, end, step, seats):
+    """`_post` and `_take_slices_and_wait` in one call, for when no pool thread sleeps."""
+    _take_slices_and_wait(board, busy, done, _post(board, function, args, end, step, seats))
+
+
 class _Job:
     """A job in Python: its work, the iterator its slices' starts come from, the errors raised."""
 
@@ -407,5 +413,12 @@ def run_compiled(job: CompiledJob, args: np.ndarray, n: int, step: int, threads:
     more, from the main thread; where `compiled_jobs`), its arguments in the int64 array
     `args`, whose addresses the caller keeps alive until this returns."""
     pool = _pool_of(threads - 1)
-    number = pool.post(_Job(None, None), job.address, args.ctypes.data, n, step, threads - 1)
-    _take_slices_and_wait(pool.board, pool.busy, pool.done, number)
+    if pool.sleepers:  # posted from Python, which wakes them
+        number = pool.post(_Job(None, None), job.address, args.ctypes.data, n, step, threads - 1)
+        _take_slices_and_wait(pool.board, pool.busy, pool.done, number)
+    else:
+        # All awake (as between the kernels of a training step): posted from the same
+        # compiled call, one call fewer a job. Without the GIL, so a pool thread that has
+        # just found no work may go to sleep without this job; it then misses this one
+        # only: the caller takes what it leaves, and the next job wakes it.
+        _post_take_and_wait(pool.board, pool.busy, pool.done, job.address, _address(args), n, step, threads - 1)
