@@ -221,7 +221,7 @@ def _plan(x_shape: tuple, out_channels: int, g: Geometry,
     # Remembered, under everything it depends on, the sizes that the tests change included:
     # each conv asks up to four times a step, and the decisions took ~7 us a time inside a
     # training step (LeNet's 2-3% faster with the plans and `winograd_fits` remembered,
-    # 2026-12-06, Intel VM).
+    # 2026-12-05, Intel VM).
     return _plan_of(tuple(x_shape), out_channels, g, itemsize, shared_work.threads_for(x_shape[0]),
                     _SLICE_COLUMN_BYTES, images_last.pays, images_last._MIN_IMAGES)
 

@@ -319,7 +319,7 @@ def thread_count() -> int:
     """numba's thread count for the calling thread (`set_num_threads`). (From compiled code:
     0.1 us a call, where numba.get_num_threads() takes two locks each time, 0.6 us, and 3-8
     inside a training step, whose kernels leave that code cold: every kernel that may share
-    its work asks; LeNet's step 1-1.5% faster, 2026-12-06, Intel VM.)"""
+    its work asks; LeNet's step 1-1.5% faster, 2026-12-05, Intel VM.)"""
     global _layer_launched
     if numba.config.DISABLE_JIT:
         return numba.get_num_threads()
@@ -395,7 +395,7 @@ def _address(a: np.ndarray) -> int:
     """The address of a's first value. (Through a ctypes view of a's buffer where numpy lets
     one be made, writable and contiguous: 0.27 us against 0.8 for `a.ctypes.data`, which
     builds a helper object, and a training step passes ~60 arrays to its jobs: LeNet's
-    spent 158 us a step getting addresses, 2026-12-06, Intel VM.)"""
+    spent 158 us a step getting addresses, 2026-12-05, Intel VM.)"""
     try:
         return ctypes.addressof(ctypes.c_char.from_buffer(a))
     except (TypeError, ValueError):  # read-only, strided or empty
