@@ -35,7 +35,8 @@ from threadpoolctl import ThreadpoolController
 from . import shared_work
 from .intrinsics import array_at
 
-__all__ = ["compiled_products", "gemm", "matmul", "matmul_pair", "one_thread", "product"]
+__all__ = ["compiled_products", "gemm", "gemm_in_pieces", "has_small_kernels", "matmul", "matmul_pair",
+           "one_thread", "product"]
 
 _ALWAYS_ONE_THREAD = 1 << 18   # OpenBLAS runs products under 262144 multiply-adds on one thread by itself
 _SPLIT_PRODUCT = 4 << 20       # multiply-adds from which a product is split: LeNet's largest (3.1M) is not
@@ -72,7 +73,7 @@ def _blas_counts() -> list:
     return _counts
 
 
-def _has_small_kernels() -> bool:
+def has_small_kernels() -> bool:
     """Whether numpy's BLAS is an OpenBLAS running its AVX512 kernels (which report the
     architecture as SkylakeX on AMD's Zen 4 too), the ones with a small-matrix path."""
     global _small_kernels
@@ -84,6 +85,18 @@ def _has_small_kernels() -> bool:
     return _small_kernels
 
 
+@njit(cache=True)
+def _piece_plan(m, k, n):
+    """(by rows, rows or columns a piece; 0 for whole) for an (m, k) @ (k, n) product on a
+    BLAS with small-matrix kernels: `_pieces`'s rule, which compiled callers use too."""
+    macs = m * k * n
+    if macs <= _SMALL_KERNEL_MACS or (min(m, n, k) > 32 and macs > 2 * _SMALL_KERNEL_MACS):
+        return False, 0
+    by_rows = m >= n
+    step = _SMALL_KERNEL_MACS // (k * (n if by_rows else m)) // 16 * 16
+    return by_rows, (step if step >= 16 else 0)
+
+
 def _pieces(m: int, k: int, n: int) -> tuple[bool, int] | None:
     """(by rows, rows or columns a piece) for an (m, k) @ (k, n) product worth cutting into
     pieces for the BLAS's small-matrix kernels, else None.
@@ -92,17 +105,14 @@ def _pieces(m: int, k: int, n: int) -> tuple[bool, int] | None:
     path without packing, at ~105 GFLOP/s a core here, where one just above it runs the
     packing path at 30-80 (a (10, 144) x (144, 1024) product, a small CNN layer's: 98 us
     whole, 39 in pieces). Cutting the longer side of a product into pieces of at most a
-    million pays where the product is at most twice that, or where its shorter side is
-    short (the packing then costs most): measured on one thread, 2026-12-05, (16, 150) x
+    million pays where the product is at most twice that, or where one of its three sides
+    is short (the packing then costs most): measured on one thread, 2026-12-05, (16, 150) x
     (150, 1700) 103 -> 83 us, (6, 25) x (25, 50176) 647 -> 275, (144, 10) x (10, 1024)
-    96 -> 43; an MLP's (64, 784) x (784, 512) ran 1.3x slower in pieces, so it stays
+    96 -> 43, (150, 16) x (16, 1600) 85 -> 61 (LeNet's second conv's input gradient, a
+    slice's); an MLP's (64, 784) x (784, 512) ran 1.3x slower in pieces, so it stays
     whole. A piece is at least 16 rows or columns (the kernels' block), fewer ran slower."""
-    macs = m * k * n
-    if macs <= _SMALL_KERNEL_MACS or (min(m, n) > 32 and macs > 2 * _SMALL_KERNEL_MACS):
-        return None
-    by_rows = m >= n
-    step = _SMALL_KERNEL_MACS // (k * (n if by_rows else m)) // 16 * 16
-    if step < 16 or not _has_small_kernels():
+    by_rows, step = _piece_plan(m, k, n)
+    if not step or not has_small_kernels():
         return None
     return by_rows, step
 
@@ -332,6 +342,26 @@ def gemm(a, b, out, transpose_a, transpose_b, accumulate=False):
     else:
         _dgemm(_CBLAS_ROW_MAJOR, ta, tb, m, n, k, 1.0, a.ctypes.data, lda, b.ctypes.data, ldb, beta,
                out.ctypes.data, ldc)
+
+
+@njit(cache=True, nogil=True)
+def gemm_in_pieces(a, b, out, transpose_a, transpose_b, small_kernels):
+    """`gemm`, in the pieces `_pieces` cuts the product into where the BLAS has small-matrix
+    kernels (`small_kernels`: `has_small_kernels()`, asked by the Python caller): for the
+    products of compiled slices (a convolution's, 16 filters by a slice's columns).
+    Bounds: as in `gemm`; each piece is a slice of the same rows or columns."""
+    m, n = out.shape
+    by_rows, step = _piece_plan(m, a.shape[0] if transpose_a else a.shape[1], n)
+    if not (small_kernels and step):
+        gemm(a, b, out, transpose_a, transpose_b)
+    elif by_rows:
+        for start in range(0, m, step):
+            rows = a[:, start:start + step] if transpose_a else a[start:start + step]
+            gemm(rows, b, out[start:start + step], transpose_a, transpose_b)
+    else:
+        for start in range(0, n, step):
+            columns = b[start:start + step] if transpose_b else b[:, start:start + step]
+            gemm(a, columns, out[:, start:start + step], transpose_a, transpose_b)
 
 
 @njit(cache=True, nogil=True)

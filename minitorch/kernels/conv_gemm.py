@@ -469,6 +469,7 @@ def conv_weight_grad(x: np.ndarray, gy_by_channel: np.ndarray, w_shape: tuple, g
         bias_sums = np.zeros((len(sums), 0 if bias_out is None else out_ch), sums.dtype)
         product = _slice_products(threads)
         compiled = _compiled_slices(x, gy_by_channel, sums)
+        small_kernels = blas.has_small_kernels()
 
         def work(share: int, starts: Iterator[int]) -> None:
             for start in starts:
@@ -479,7 +480,8 @@ def conv_weight_grad(x: np.ndarray, gy_by_channel: np.ndarray, w_shape: tuple, g
                     _columns(x, start, stop, g, lay, slice_cols, scratch, share, threads > 1)
                 gy_part = gy_by_channel[:, start * length:stop * length]
                 if compiled:
-                    conv_jobs.weight_grad_slice(slice_cols, gy_part, sums[start // step], bias_sums[start // step])
+                    conv_jobs.weight_grad_slice(slice_cols, gy_part, sums[start // step], bias_sums[start // step],
+                                                small_kernels)
                 else:
                     product(_by_group(slice_cols, g.groups), _by_group(gy_part, g.groups).transpose(0, 2, 1),
                             out=sums[start // step])

@@ -21,7 +21,7 @@ import numpy as np
 from numba import njit
 
 from . import blas, shared_work
-from .blas import gemm
+from .blas import gemm_in_pieces
 from .images_last import Layout, _by_channel_kernel, _forward_slice, _input_grad_slice
 from .intrinsics import array_at
 
@@ -54,7 +54,7 @@ def _forward_part(args, share, start, stop, dtype):
                    columns[at:at + c_k * m * length].reshape(c_k, m * length), array_at(args[6], (groups, rows, depth), dtype),
                    y_part[:groups * rows * m * length].reshape(groups * rows, m * length),
                    array_at(args[8], (bias_size,), dtype), array_at(args[9], (length,), i64),
-                   array_at(args[10], (n, groups * rows, length), dtype))
+                   array_at(args[10], (n, groups * rows, length), dtype), args[28] != 0)
 
 
 @shared_work.CompiledJob
@@ -74,7 +74,8 @@ def forward(x: np.ndarray, lay: Layout, scratch: np.ndarray, cols: np.ndarray, w
     args = shared_work.job_args(
         x, lay.order, scratch, lay.runs, lay.first_run, cols, w3, flat_y, bias, lay.output_order, y,
         n, x[0].size, lay.plane, lay.channels, lay.runs.shape[0], lay.first_run.shape[0], cols.shape[1], step,
-        lay.positions, *w3.shape, keep_columns, threads, cols.shape[0], bias.size, y.itemsize)
+        lay.positions, *w3.shape, keep_columns, threads, cols.shape[0], bias.size, y.itemsize,
+        blas.has_small_kernels())
     with blas.one_thread():  # each thread's products on its own thread
         shared_work.run_compiled(_forward_job, args, n, step, threads)
 
@@ -118,7 +119,7 @@ def _input_grad_part(args, share, start, stop, dtype):
                       array_at(args[3], (runs_count, 3), i64), array_at(args[4], (taps,), i64), channels,
                       array_at(args[5], (plane,), i64),
                       array_at(args[6], (threads, channels * plane * step), dtype)[share, :channels * plane * m],
-                      array_at(args[19], (n, channels, plane), dtype))
+                      array_at(args[19], (n, channels, plane), dtype), args[21] != 0)
 
 
 @shared_work.CompiledJob
@@ -136,7 +137,7 @@ def input_grad(w3: np.ndarray, gy_by_channel: np.ndarray, lay: Layout, flat: np.
     args = shared_work.job_args(
         w3, gy_by_channel, flat, lay.runs, lay.first_run, lay.order, scratch,
         gx.shape[0], *w3.shape, gy_by_channel.shape[1], lay.positions, lay.runs.shape[0], lay.first_run.shape[0],
-        lay.channels, lay.plane, step, threads, gx, gx.itemsize)
+        lay.channels, lay.plane, step, threads, gx, gx.itemsize, blas.has_small_kernels())
     with blas.one_thread():  # each thread's products on its own thread
         shared_work.run_compiled(_input_grad_job, args, gx.shape[0], step, threads)
 
@@ -152,20 +153,22 @@ def _weight_grad_part(args, share, start, stop, dtype):
     gy = array_at(args[1], (out_ch, total), dtype)[:, start * length:stop * length]
     sums = array_at(args[2], (slices, groups, c_k // groups, out_ch // groups), dtype)[start // step]
     bias = array_at(args[11], (slices, args[12]), dtype)[start // step]
-    weight_grad_slice(cols, gy, sums, bias)
+    weight_grad_slice(cols, gy, sums, bias, args[13] != 0)
 
 
 @njit(cache=True, nogil=True)
-def weight_grad_slice(cols, gy, sums, bias):
+def weight_grad_slice(cols, gy, sums, bias, small_kernels):
     """sums[g] (C/G*K, O/G) = cols[g] @ gy[g]^T for each group g of the columns (C*K, m*L) and
     the output gradient's columns for the same images (O, m*L, rows contiguous), and the
     bias's part, bias (O,) = gy's rows summed, unless bias is empty: a slice's sums, the
     same products whether the slices run as a job or from Python (so the bits do not
-    depend on the thread count).
+    depend on the thread count); in pieces for the BLAS's small-matrix kernels where
+    `small_kernels` (`blas.gemm_in_pieces`).
     Bounds: the callers pass shapes that agree."""
     groups, depth, rows = sums.shape
     for g in range(groups):
-        gemm(cols[g * depth:(g + 1) * depth], gy[g * rows:(g + 1) * rows], sums[g], False, True)
+        gemm_in_pieces(cols[g * depth:(g + 1) * depth], gy[g * rows:(g + 1) * rows], sums[g], False, True,
+                       small_kernels)
     for o in range(bias.shape[0]):
         bias[o] = sum_of(gy[o])
 
@@ -195,6 +198,6 @@ def weight_grad(cols: np.ndarray, gy_by_channel: np.ndarray, sums: np.ndarray, b
     step = cols.shape[2] // length
     args = shared_work.job_args(cols, gy_by_channel, sums, cols.shape[0], cols.shape[1], step, length,
                                 gy_by_channel.shape[0], gy_by_channel.shape[1], sums.shape[1], cols.itemsize,
-                                bias_sums, bias_sums.shape[1])
+                                bias_sums, bias_sums.shape[1], blas.has_small_kernels())
     with blas.one_thread():  # each thread's products on its own thread
         shared_work.run_compiled(_weight_grad_job, args, n, step, threads)

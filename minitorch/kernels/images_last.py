@@ -30,7 +30,7 @@ from math import prod
 import numpy as np
 from numba import njit
 
-from .blas import gemm
+from .blas import gemm_in_pieces, has_small_kernels
 from .im2col import _to_3d, _window_offsets, conv_output_size
 
 __all__ = ["Layout", "add_columns", "by_channel", "columns", "forward_slice", "input_grad_slice", "pays",
@@ -222,25 +222,28 @@ def _slice_add_columns(cols, runs, first_run, channels, order, xt, start, stop, 
 
 
 @njit(cache=True, nogil=True)
-def _forward_slice(x, start, stop, order, xt, runs, first_run, channels, cols, w3, y_part, bias, out_order, y):
+def _forward_slice(x, start, stop, order, xt, runs, first_run, channels, cols, w3, y_part, bias, out_order, y,
+                   small_kernels):
     """`_slice_columns`, each group's product y_part[g] = w3[g] @ cols[g] (the BLAS called
-    from here), then `_images_first` with the bias: a slice of a forward in one call."""
+    from here, in pieces for its small-matrix kernels where it has them), then
+    `_images_first` with the bias: a slice of a forward in one call."""
     _slice_columns(x, start, stop, order, xt, runs, first_run, channels, cols)
     groups, rows, depth = w3.shape
     for g in range(groups):
-        gemm(w3[g], cols[g * depth:(g + 1) * depth], y_part[g * rows:(g + 1) * rows], False, False)
+        gemm_in_pieces(w3[g], cols[g * depth:(g + 1) * depth], y_part[g * rows:(g + 1) * rows], False, False,
+                       small_kernels)
     return _images_first(y_part, bias, start, out_order, y)
 
 
 @njit(cache=True, nogil=True)
-def _input_grad_slice(w3, gy, start, stop, length, cols, runs, first_run, channels, order, xt, gx):
+def _input_grad_slice(w3, gy, start, stop, length, cols, runs, first_run, channels, order, xt, gx, small_kernels):
     """Each group's product cols[g] = w3[g]^T @ gy[g] over images start <= n < stop (the
-    BLAS called from here), then `_slice_add_columns` into gx: a slice of an input
-    gradient in one call."""
+    BLAS called from here, as in `_forward_slice`), then `_slice_add_columns` into gx: a
+    slice of an input gradient in one call."""
     groups, rows, depth = w3.shape
     for g in range(groups):
-        gemm(w3[g], gy[g * rows:(g + 1) * rows, start * length:stop * length], cols[g * depth:(g + 1) * depth],
-             True, False)
+        gemm_in_pieces(w3[g], gy[g * rows:(g + 1) * rows, start * length:stop * length],
+                       cols[g * depth:(g + 1) * depth], True, False, small_kernels)
     return _slice_add_columns(cols, runs, first_run, channels, order, xt, start, stop, gx)
 
 
@@ -252,7 +255,8 @@ def forward_slice(x: np.ndarray, start: int, stop: int, lay: Layout, w3: np.ndar
     from it (where `blas.compiled_products`; w3, cols, y_part and y of one float dtype)."""
     xt = scratch[:lay.channels * lay.plane * (stop - start)]
     _forward_slice(x.reshape(x.shape[0], -1), start, stop, lay.order, xt, lay.runs, lay.first_run, lay.channels,
-                   cols, w3, y_part, bias, lay.output_order, y.reshape(y.shape[0], y.shape[1], -1))
+                   cols, w3, y_part, bias, lay.output_order, y.reshape(y.shape[0], y.shape[1], -1),
+                   has_small_kernels())
 
 
 def input_grad_slice(w3: np.ndarray, gy_by_channel: np.ndarray, start: int, stop: int, lay: Layout,
@@ -262,7 +266,7 @@ def input_grad_slice(w3: np.ndarray, gy_by_channel: np.ndarray, start: int, stop
     L*m), then `add_columns`, in one compiled call (as `forward_slice`)."""
     xt = scratch[:lay.channels * lay.plane * (stop - start)]
     _input_grad_slice(w3, gy_by_channel, start, stop, lay.positions, cols, lay.runs, lay.first_run, lay.channels,
-                      lay.order, xt, gx.reshape(gx.shape[0], lay.channels, -1))
+                      lay.order, xt, gx.reshape(gx.shape[0], lay.channels, -1), has_small_kernels())
 
 
 def columns(x: np.ndarray, start: int, stop: int, lay: Layout, out: np.ndarray, scratch: np.ndarray) -> np.ndarray:

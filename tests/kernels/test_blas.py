@@ -122,6 +122,7 @@ def test_product_cuts_the_long_side_of_a_product_into_pieces_of_a_million_multip
     assert blas._pieces(64, 784, 512) is None               # 25.7M, both sides over 32: whole
     assert blas._pieces(120, 400, 64) is None               # 3.1M, both sides over 32: whole
     assert blas._pieces(144, 10, 1024) == (False, 688)      # 1.5M: in pieces, though both sides are long
+    assert blas._pieces(150, 16, 1600) == (False, 416)      # 3.8M, but a short inner side: in pieces
     assert blas._pieces(150, 6400, 16) is None              # a piece would have under 16 rows
     assert blas._pieces(100, 100, 100) is None              # a million: the kernels take it whole
     monkeypatch.setattr(blas, "_small_kernels", False)      # a BLAS without them: always whole
@@ -248,6 +249,24 @@ def test_gemm_from_compiled_code_is_numpys_product(transpose_a, transpose_b, acc
     blas.gemm(a, b, out, transpose_a, transpose_b, accumulate)
     expected = (a.T if transpose_a else a) @ (b.T if transpose_b else b) + (start[:, :n] if accumulate else 0)
     np.testing.assert_allclose(out, expected, rtol=1e-5 if dtype == np.float32 else 1e-12, atol=1e-5)
+
+
+@pytest.mark.parametrize("shape", [(16, 150, 1600), (150, 16, 1600), (150, 1600, 16), (7, 13, 11)])
+@pytest.mark.parametrize("transpose_a,transpose_b", [(False, False), (True, False), (False, True), (True, True)])
+@pytest.mark.parametrize("small_kernels", [True, False])
+def test_gemm_in_pieces_is_numpys_product(shape, transpose_a, transpose_b, small_kernels):
+    # a convolution slice's products (filters by columns, their transposes, the weight
+    # gradient's long inner side) in pieces of rows or columns, or whole
+    if not blas.compiled_products():
+        pytest.skip("numpy's BLAS does not export the CBLAS names that compiled code calls")
+    m, k, n = shape
+    rng = np.random.default_rng(9)
+    a = rng.standard_normal((k, m + 3) if transpose_a else (m, k + 3)).astype(np.float32)[:, :(m if transpose_a else k)]
+    b = rng.standard_normal((n, k + 2) if transpose_b else (k, n + 2)).astype(np.float32)[:, :(k if transpose_b else n)]
+    out = np.full((m, n + 4), np.nan, np.float32)[:, :n]
+    blas.gemm_in_pieces(a, b, out, transpose_a, transpose_b, small_kernels)
+    expected = (a.T if transpose_a else a) @ (b.T if transpose_b else b)
+    np.testing.assert_allclose(out, expected, rtol=1e-4, atol=1e-3)
 
 
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
