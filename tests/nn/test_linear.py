@@ -40,6 +40,25 @@ def test_linear_matches_torch(shape, bias):
         np.testing.assert_allclose(ours.bias.grad.numpy(), theirs.bias.grad.numpy(), rtol=1e-5, atol=1e-6)
 
 
+@pytest.mark.parametrize("dtype", [np.float32, np.float64, np.float16])
+@pytest.mark.parametrize("bias_shape", [(4,), (1, 4), (6, 4)])
+def test_linear_bias_gradient_is_the_output_gradient_summed_over_rows(dtype, bias_shape):
+    # a row bias's gradient is summed in the affine node's backward, a broadcast one by the
+    # engine: both the rows' sum of the output gradient (float16 summed in float32), as torch's
+    rng = np.random.default_rng(3)
+    x, w = rng.standard_normal((6, 3)).astype(dtype), rng.standard_normal((4, 3)).astype(dtype)
+    b, g = rng.standard_normal(bias_shape).astype(dtype), (rng.standard_normal((6, 4)) * 100).astype(dtype)
+    mb = minitorch.tensor(b, requires_grad=True)
+    minitorch.nn.functional.linear(minitorch.tensor(x, requires_grad=True), minitorch.tensor(w), mb).backward(
+        minitorch.tensor(g))
+    rows = tuple(range(len(g.shape) - len(bias_shape) + (bias_shape[0] == 1)))
+    expected = g.astype(np.float32 if dtype == np.float16 else dtype).sum(rows, keepdims=len(bias_shape) > 1)
+    np.testing.assert_array_equal(mb.grad.numpy(), expected.astype(dtype).reshape(bias_shape))
+    tb = torch.tensor(b, requires_grad=True)
+    torch.nn.functional.linear(torch.tensor(x, requires_grad=True), torch.tensor(w), tb).backward(torch.tensor(g))
+    np.testing.assert_allclose(mb.grad.numpy(), tb.grad.numpy(), rtol=1e-2 if dtype == np.float16 else 1e-5)
+
+
 def test_functional_linear_gradcheck_and_double_backward():
     f = lambda lib, x, w, b: lib.nn.functional.linear(x, w, b)
     gradcheck(f, randn(2, 3, 4), randn(5, 4), randn(5))
