@@ -494,9 +494,9 @@ def conv_weight_grad(x: np.ndarray, gy_by_channel: np.ndarray, w_shape: tuple, g
             conv_jobs.weight_grad(cols, gy_by_channel, sums, bias_sums, n, length, threads)
         else:
             _run(work, n, step, threads)
-        gw_t = sums.sum(0) if len(sums) > 1 else sums[0]
+        gw_t = np.add.reduce(sums, axis=0) if len(sums) > 1 else sums[0]
         if bias_out is not None:  # in slice order, as the weight's
-            bias_out[...] = bias_sums.sum(0)
+            bias_out[...] = np.add.reduce(bias_sums, axis=0)
             bias_out = None
     if bias_out is not None:  # no slices (a 1x1 kernel)
         _sum_by_channel(gy_by_channel, bias_out)

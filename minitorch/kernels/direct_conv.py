@@ -427,5 +427,5 @@ def weight_grad(x: np.ndarray, gy: np.ndarray, w_shape: tuple, g: Geometry,
 
         shared_work.run(work, n, step, threads)
     if bias_out is not None:  # in slice order, as the weight's: the same bits whoever took which slice
-        bias_out[...] = bias_sums.sum(0)
-    return sums.sum(0).reshape(w_shape)
+        bias_out[...] = np.add.reduce(bias_sums, axis=0)
+    return np.add.reduce(sums, axis=0).reshape(w_shape)
