@@ -112,8 +112,9 @@ class CrossEntropy(Function):
                 rows = x.shape[0]
                 ctx.info = target, np.ones(rows, np.bool_), np.ones(rows, x.dtype), None, 0.0, reduction
                 ctx.denominator = x.dtype.type(rows)
-                ctx.fused_target = ctx.info[0]
+                ctx.fused_target = target
                 return np.asarray(total / ctx.denominator if reduction == "mean" else total, x.dtype)
+        ctx.fused_target = None
         shifted = x - _max_over_classes(x)
         exps = np.exp(shifted)
         sums = exps.sum(axis=1, keepdims=True)
@@ -135,7 +136,7 @@ class CrossEntropy(Function):
     def backward(ctx, grad):
         safe, valid, w_t, weight, eps, reduction = ctx.info
         probs = ctx.probs
-        if getattr(ctx, "fused_target", None) is not None and not grad_mode._state.enabled:
+        if ctx.fused_target is not None and not grad_mode._state.enabled:
             # the forward's one-pass case: scale * (softmax - one-hot) in one pass too
             scale = _grad_scale(grad._array, reduction, ctx.denominator)
             return (_wrap(softmax_kernels.cross_entropy_rows_backward(probs, ctx.fused_target, scale)),

@@ -130,7 +130,9 @@ def cross_entropy_rows(x: np.ndarray, target: np.ndarray) -> tuple[np.ndarray, o
 
 @njit(cache=True)
 def _cross_entropy_backward_kernel(probs, target, scale, out):
-    """out = scale * (probs - onehot(target)), row by row (target in range: the forward checked)."""
+    """out = scale * (probs - onehot(target)), row by row.
+    Bounds: out has probs' shape (rows, classes), and target's rows entries lie in
+    [0, classes): `cross_entropy_rows` returned these probabilities only after checking."""
     rows, classes = probs.shape
     for i in range(rows):
         for j in range(classes):
